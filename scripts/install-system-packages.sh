@@ -1,0 +1,37 @@
+#!/bin/sh
+# Install the Debian packages translate uses, when this machine can.
+# Apertium engine: apertium and its language pairs (English → es, ca, gl, eo,
+# hbs; through Spanish → pt, fr, it, oc, ast, an). Review: gettext (msgfmt,
+# msgcat). Handouts: chromium, Noto fonts, poppler-utils (pdftoppm, pdftotext).
+set -u
+PACKAGES="apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en apertium-hbs-eng
+apertium-es-pt apertium-fr-es apertium-spa-ita apertium-oc-es apertium-spa-ast apertium-spa-arg
+gettext poppler-utils chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core"
+
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+    echo "system packages: all present"
+    exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "system packages: no apt-get here; install these yourself for Apertium, PO checks and handouts:$missing"
+    exit 0
+fi
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO="sudo -n"
+else
+    echo "system packages: skipped (not root, no password-less sudo); missing:$missing"
+    echo "  install with: sudo apt-get install$missing"
+    exit 0
+fi
+echo "system packages: installing$missing"
+$SUDO apt-get update -qq >/dev/null || echo "system packages: apt-get update failed, trying the install anyway"
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null \
+    || { echo "system packages: apt-get install failed for:$missing"; exit 1; }
+echo "system packages: done"

@@ -1,0 +1,317 @@
+"""The `translate` command: a thin typer layer over the library.
+
+Each command parses its options, calls one library function, and prints the
+result as a short human summary or, with --json, as JSON for scripts. Errors
+the user can act on are one line on stderr with exit code 2 (bad input or
+configuration) or 1 (a run-time failure); never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from translate import __version__
+
+app = typer.Typer(
+    name="translate",
+    help=(
+        "Offline machine translation of essays, with a pinned glossary and human review.\n\n"
+        "Typical use: `translate run` translates every text in texts/ into every configured "
+        "language (translate.toml) and writes outputs/<lang>/<text>.md; only new or changed "
+        "sentences go to an engine. `translate text FILE --to es` translates one file to stdout."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+models_app = typer.Typer(help="Argos models: list, install (from the index or a .argosmodel file), remove.")
+app.add_typer(models_app, name="models")
+
+ConfigOption = Annotated[
+    Optional[Path], typer.Option("--config", "-c", help="Configuration file (default: nearest translate.toml).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def handle_errors(func):
+    """Turn the library's errors into one-line messages and exit codes."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from translate.errors import TranslateError
+
+        try:
+            return func(*args, **kwargs)
+        except TranslateError as err:
+            fail(str(err), err.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+    return wrapper
+
+
+def load(config_path: Path | None):
+    from translate.config import load_config
+
+    return load_config(config_path)
+
+
+@contextmanager
+def progress_bars(enabled: bool = True):
+    """A start_task(description, total) -> advance(n) function drawing rich bars on stderr."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda description, total: (lambda n: None)
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+
+        def start_task(description: str, total: int):
+            task = progress.add_task(description, total=total)
+            return lambda n: progress.advance(task, n)
+
+        yield start_task
+
+
+def print_json(data) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"translate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Offline machine translation of essays, with a pinned glossary and human review."""
+
+
+@app.command()
+@handle_errors
+def run(
+    config: ConfigOption = None,
+    only: Annotated[Optional[str], typer.Option(help="Only these texts (file or stem names, comma-separated).")] = None,
+    lang: Annotated[Optional[str], typer.Option(help="Only these target languages, e.g. es,fr.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be translated, change nothing.")] = False,
+    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="If another run holds the lock: wait, or exit 1.")] = False,
+    json_out: JsonOption = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary, only errors.")] = False,
+) -> None:
+    """Translate every text into every configured language, reusing the memory.
+
+    Writes outputs/<lang>/<text>.md, a JSON run report in reports/, and a summary.
+    Exit code 0: all languages done (languages without a model are skipped with the
+    command that installs one); 1: some language failed, others still written;
+    2: usage or configuration error.
+    """
+    from translate.lock import run_lock
+    from translate.pipeline import run as run_pipeline
+    from translate.report import print_summary, write_report
+
+    cfg = load(config)
+    only_list = [t.strip() for t in only.split(",") if t.strip()] if only else None
+    targets = [t for t in lang.split(",") if t.strip()] if lang else None
+    with run_lock(cfg.path("memory"), wait=wait):
+        with progress_bars(not (json_out or quiet)) as start_task:
+            report = run_pipeline(cfg, only=only_list, targets=targets, dry_run=dry_run, start_task=start_task)
+        path = None if dry_run else write_report(cfg, report)
+    if json_out:
+        print_json(report.to_dict() | {"report": str(path) if path else None})
+    elif not quiet:
+        print_summary(report, path)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+@handle_errors
+def text(
+    file: Annotated[str, typer.Argument(help="A .md or .txt file, or - for standard input.")],
+    to: Annotated[str, typer.Option("--to", "-t", help="Target languages, comma-separated: es,fr.")],
+    source: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language (default: configured).")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="md or txt (default: from the file name).")] = None,
+    config: ConfigOption = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write files <stem>.<lang>.md into this folder.")
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Translate one file (or stdin) into one or more languages, without the memory.
+
+    With one target the translation goes to stdout; with several, each is headed by
+    its language code (or use --output DIR / --json).
+    """
+    from translate import languages
+    from translate.fileio import atomic_write_text, decode_source, read_source
+    from translate.pipeline import translate_text
+
+    cfg = load(config)
+    src = languages.validate(source) if source else cfg.source_language
+    targets = languages.parse_list(to)
+    if fmt not in (None, "md", "txt"):
+        fail("--format must be md or txt", 2)
+    if file == "-":
+        body, name = decode_source(sys.stdin.buffer.read(), "<stdin>"), "stdin" + (f".{fmt}" if fmt else ".txt")
+    else:
+        body, name = read_source(file), Path(file).name
+    with progress_bars(not json_out) as start_task:
+        results = translate_text(body, name, src, targets, cfg, start_task=start_task)
+    if json_out:
+        print_json({"source": name, "source_language": src, "translations": results})
+    elif output:
+        for target, translated in results.items():
+            atomic_write_text(output / f"{Path(name).stem}.{target}.md", translated)
+    elif len(results) == 1:
+        sys.stdout.write(next(iter(results.values())))
+    else:
+        for target, translated in results.items():
+            sys.stdout.write(f"=== {target} ===\n{translated}\n")
+
+
+@app.command("languages")
+@handle_errors
+def languages_command(
+    config: ConfigOption = None,
+    all_targets: Annotated[bool, typer.Option("--all", help="Every language some engine reaches, not only targets.")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Show, per target language, which engines can serve it here and by which route."""
+    from translate.languages import language_name
+    from translate.routing import Engines
+
+    cfg = load(config)
+    engines = Engines(cfg)
+    targets = list(cfg.targets)
+    if all_targets:
+        extra = set()
+        for get in (lambda: engines.argos.routes(cfg.source_language), lambda: engines.apertium.routes(cfg.source_language)):
+            try:
+                extra |= set(get())
+            except Exception:
+                pass
+        targets += sorted(extra - set(targets))
+    rows = engines.support(cfg.source_language, targets)
+    if json_out:
+        print_json([row.__dict__ | {"name": language_name(row.target)} for row in rows])
+        return
+    typer.echo(f"From {cfg.source_language} ({language_name(cfg.source_language)}):")
+    for row in rows:
+        used = row.chosen or "none"
+        typer.echo(f"  {row.target:<7} {language_name(row.target):<22} config={row.choice:<8} uses={used}")
+        for engine_name, route in row.routes.items():
+            typer.echo(f"          {engine_name:<9} {route}")
+        for hint in row.hints:
+            typer.echo(f"          to get one: {hint}")
+
+
+@models_app.command("list")
+@handle_errors
+def models_list(config: ConfigOption = None, json_out: JsonOption = False) -> None:
+    """List installed Argos packages."""
+    from translate.models import ArgosStore
+
+    cfg = load(config)
+    store = ArgosStore(cfg.argos_packages_dir(), cfg.argos.index_url)
+    models = store.installed()
+    if json_out:
+        print_json([{"name": m.name, "from": m.source, "to": m.target, "version": m.version, "path": str(m.path)} for m in models])
+        return
+    if not models:
+        typer.echo(f"No Argos packages installed in {store.packages_dir}.")
+    for m in models:
+        typer.echo(f"{m.source}→{m.target}  {m.version:<6} {m.name}")
+
+
+@models_app.command("available")
+@handle_errors
+def models_available(
+    config: ConfigOption = None,
+    refresh: Annotated[bool, typer.Option(help="Fetch the index again first.")] = True,
+    json_out: JsonOption = False,
+) -> None:
+    """List the packages the Argos index offers (needs the network)."""
+    from translate.models import ArgosStore
+
+    cfg = load(config)
+    store = ArgosStore(cfg.argos_packages_dir(), cfg.argos.index_url)
+    packages = store.available(refresh)
+    rows = [{"from": p.from_code, "to": p.to_code, "version": str(p.package_version)} for p in packages]
+    if json_out:
+        print_json(rows)
+        return
+    for row in rows:
+        typer.echo(f"{row['from']}→{row['to']}  {row['version']}")
+
+
+@models_app.command("install")
+@handle_errors
+def models_install(
+    what: Annotated[list[str], typer.Argument(help="A .argosmodel file, or a language pair: FROM TO (e.g. en es).")],
+    config: ConfigOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Install an Argos package from a .argosmodel file or, by language pair, from the index."""
+    from translate import languages
+    from translate.models import ArgosStore
+
+    cfg = load(config)
+    store = ArgosStore(cfg.argos_packages_dir(), cfg.argos.index_url)
+    if len(what) == 1:
+        model = store.install_file(Path(what[0]))
+    elif len(what) == 2:
+        model = store.install_pair(languages.validate(what[0]), languages.validate(what[1]))
+    else:
+        fail("give one .argosmodel file, or two language codes: translate models install en es", 2)
+    if json_out:
+        print_json({"installed": model.name, "from": model.source, "to": model.target, "version": model.version})
+    else:
+        typer.echo(f"installed {model.source}→{model.target} {model.version} ({model.name})")
+
+
+@models_app.command("remove")
+@handle_errors
+def models_remove(
+    source: Annotated[str, typer.Argument(help="Source language code.")],
+    target: Annotated[str, typer.Argument(help="Target language code.")],
+    config: ConfigOption = None,
+) -> None:
+    """Remove an installed Argos package."""
+    from translate import languages
+    from translate.models import ArgosStore
+
+    cfg = load(config)
+    store = ArgosStore(cfg.argos_packages_dir(), cfg.argos.index_url)
+    model = store.remove(languages.validate(source), languages.validate(target))
+    typer.echo(f"removed {model.source}→{model.target} {model.version}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,174 @@
+"""Configuration: one TOML file, every key documented, every mistake named.
+
+`translate.toml` at the project root holds what a run needs: the source and
+target languages, which engine serves which language, engine options and
+paths. Missing keys take the defaults below; an unknown key or a bad value is a
+`ConfigError` that names the file, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from translate import languages
+from translate.errors import ConfigError
+
+CONFIG_NAME = "translate.toml"
+ENGINE_CHOICES = ("auto", "argos", "apertium")
+
+
+@dataclass
+class EngineOptions:
+    """[engine]: how engines run. Changing beam_size changes outputs (and signatures)."""
+
+    default: str = "auto"  # argos | apertium | auto (Argos if a package is installed, else Apertium)
+    beam_size: int = 4  # CTranslate2 beam size
+    threads: int = 0  # CPU threads for CTranslate2; 0 = all cores
+    batch_tokens: int = 4096  # tokens per CTranslate2 batch (all sentences of a run are batched)
+    timeout: int = 600  # seconds an Apertium process may take per batch
+
+
+@dataclass
+class ArgosOptions:
+    """[argos]: where Argos packages live and where the package index is."""
+
+    packages_dir: str = ""  # empty: $TRANSLATE_ARGOS_PACKAGES_DIR, else Argos's own default folder
+    index_url: str = ""  # empty: Argos's own package index
+
+
+@dataclass
+class ReviewOptions:
+    """[review]: when a language counts as reviewed."""
+
+    publish_threshold: float = 0.9  # share of approved segments to mark a language "reviewed"
+
+
+@dataclass
+class Config:
+    """The whole configuration; paths are resolved against `root`."""
+
+    root: Path = field(default_factory=Path.cwd)
+    source_language: str = "en"
+    targets: list[str] = field(default_factory=lambda: ["es", "fr", "de"])
+    texts: str = "texts"
+    outputs: str = "outputs"
+    memory: str = "memory/translate.sqlite"
+    glossary: str = "glossaries"
+    reports: str = "reports"
+    engine: EngineOptions = field(default_factory=EngineOptions)
+    argos: ArgosOptions = field(default_factory=ArgosOptions)
+    review: ReviewOptions = field(default_factory=ReviewOptions)
+    languages: dict[str, str] = field(default_factory=dict)  # per-language engine choice
+
+    def path(self, name: str) -> Path:
+        """A configured path ('texts', 'outputs', ...) resolved against the root."""
+        return (self.root / getattr(self, name)).resolve()
+
+    def engine_for(self, language: str) -> str:
+        """The engine choice for a target language: [languages] entry, else [engine] default."""
+        return self.languages.get(language, self.engine.default)
+
+    def argos_packages_dir(self) -> Path | None:
+        """Folder for Argos packages, or None for Argos's own default."""
+        value = self.argos.packages_dir or os.environ.get("TRANSLATE_ARGOS_PACKAGES_DIR", "")
+        if not value:
+            return None
+        return (self.root / os.path.expanduser(value)).resolve()
+
+
+_SECTIONS = {"engine": EngineOptions, "argos": ArgosOptions, "review": ReviewOptions}
+_TOP_KEYS = {"source_language", "targets", "texts", "outputs", "memory", "glossary", "reports"}
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest translate.toml in `start` or its parents."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Load and validate a configuration file; without one, defaults rooted at cwd."""
+    if path is None:
+        path = find_config()
+        if path is None:
+            return Config()
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: configuration file not found")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    return config_from_dict(data, root=path.parent.resolve(), name=str(path))
+
+
+def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) -> Config:
+    """Build a Config from parsed TOML, rejecting unknown keys and bad values."""
+    config = Config(root=root)
+    project = dict(data.get("project", {}))
+    for key in data:
+        if key not in {"project", "languages", *_SECTIONS}:
+            raise ConfigError(f"{name}: unknown section [{key}] (known: project, engine, argos, review, languages)")
+    for key, value in project.items():
+        if key not in _TOP_KEYS:
+            raise ConfigError(f"{name}: unknown key 'project.{key}' (known: {', '.join(sorted(_TOP_KEYS))})")
+        _check_type(name, f"project.{key}", value, list if key == "targets" else str)
+        setattr(config, key, value)
+    try:
+        config.source_language = languages.validate(config.source_language)
+        config.targets = languages.parse_list(config.targets)
+    except ConfigError:
+        raise
+    except Exception as err:
+        raise ConfigError(f"{name}: {err}") from None
+    for section, cls in _SECTIONS.items():
+        setattr(config, section, _load_section(name, section, cls, data.get(section, {})))
+    if config.engine.default not in ENGINE_CHOICES:
+        raise ConfigError(f"{name}: engine.default must be one of {', '.join(ENGINE_CHOICES)}")
+    for key, label, low in (("beam_size", "engine.beam_size", 1), ("batch_tokens", "engine.batch_tokens", 16)):
+        if getattr(config.engine, key) < low:
+            raise ConfigError(f"{name}: {label} must be at least {low}")
+    if config.engine.threads < 0:
+        raise ConfigError(f"{name}: engine.threads must be 0 (all cores) or more")
+    if not 0.0 <= config.review.publish_threshold <= 1.0:
+        raise ConfigError(f"{name}: review.publish_threshold must be between 0 and 1")
+    config.languages = {}
+    for code, choice in data.get("languages", {}).items():
+        try:
+            code = languages.validate(code)
+        except Exception as err:
+            raise ConfigError(f"{name}: [languages] {err}") from None
+        if choice not in ENGINE_CHOICES:
+            raise ConfigError(f"{name}: languages.{code} must be one of {', '.join(ENGINE_CHOICES)}, not {choice!r}")
+        config.languages[code] = choice
+    return config
+
+
+def _load_section(name: str, section: str, cls: type, values: Any) -> Any:
+    if not isinstance(values, dict):
+        raise ConfigError(f"{name}: [{section}] must be a table")
+    known = {f.name: f for f in fields(cls)}
+    instance = cls()
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{name}: unknown key '{section}.{key}' (known: {', '.join(known)})")
+        default = getattr(instance, key)
+        expected = float if isinstance(default, float) else type(default)
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        _check_type(name, f"{section}.{key}", value, expected)
+        setattr(instance, key, value)
+    return instance
+
+
+def _check_type(name: str, key: str, value: Any, expected: type) -> None:
+    if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
+        raise ConfigError(f"{name}: {key} must be a {expected.__name__}, not {type(value).__name__} ({value!r})")

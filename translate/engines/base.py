@@ -1,0 +1,80 @@
+"""The engine interface: what every translation engine offers the pipeline.
+
+An engine translates lists of plain sentences for one language pair at a time,
+in as few calls as it can (batching is the engine's job), and says which pairs
+it can serve here and by which route. Everything about files, memory and
+glossaries happens outside engines.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+Progress = Callable[[int], None]
+"""Called with the number of sentences just finished, for progress bars."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """How an engine gets from one language to another here.
+
+    `steps` lists the languages passed through, e.g. ('en', 'es', 'pt') for a
+    pivot through Spanish; `models` names what serves each hop (package or mode
+    names) with versions, so the route is part of every signature.
+    """
+
+    engine: str
+    steps: tuple[str, ...]
+    models: tuple[str, ...]
+
+    @property
+    def source(self) -> str:
+        return self.steps[0]
+
+    @property
+    def target(self) -> str:
+        return self.steps[-1]
+
+    @property
+    def is_pivot(self) -> bool:
+        return len(self.steps) > 2
+
+    def describe(self) -> str:
+        """'en→es→pt (apertium-eng-spa 0.8, apertium-es-pt 2.1)'."""
+        return f"{'→'.join(self.steps)} ({', '.join(self.models)})"
+
+
+class Engine(ABC):
+    """A translation engine: a small object the pipeline asks for routes and text."""
+
+    name: str = "engine"
+
+    @abstractmethod
+    def version(self) -> str:
+        """Version of the engine software itself (CTranslate2, apertium)."""
+
+    @abstractmethod
+    def routes(self, source: str) -> dict[str, Route]:
+        """Every target language reachable from `source` here, with its route."""
+
+    def route(self, source: str, target: str) -> Route | None:
+        """The route for one pair, or None when this engine cannot serve it."""
+        return self.routes(source).get(target)
+
+    @abstractmethod
+    def translate(
+        self,
+        sentences: Sequence[str],
+        route: Route,
+        progress: Progress | None = None,
+    ) -> list[str]:
+        """Translate sentences along a route; one output per input, same order."""
+
+    def options(self) -> str:
+        """Options that change the output (beam size...), for the signature."""
+        return ""
+
+    def close(self) -> None:
+        """Release models or processes; engines load each model once per run."""

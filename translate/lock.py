@@ -1,0 +1,43 @@
+"""One run at a time: an advisory lock beside the translation memory.
+
+Scheduled runs can overlap (a slow run, a manual run during a cron run). The
+second one either waits for the lock or exits with a clear message. The lock is
+an flock on a file, so the kernel releases it when a process dies, even by
+SIGKILL: a killed run never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from translate.errors import TranslateError
+
+
+class RunLocked(TranslateError):
+    """Another run holds the lock."""
+
+
+@contextmanager
+def run_lock(memory_path: Path, wait: bool = False) -> Iterator[Path]:
+    """Hold `<memory>.lock` for the duration of a run."""
+    lock_path = Path(f"{memory_path}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
+            raise RunLocked(
+                f"another translate run holds {lock_path.name} (pid {holder}); "
+                "try again later or use --wait"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield lock_path
+    finally:
+        os.close(fd)

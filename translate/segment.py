@@ -1,0 +1,282 @@
+"""Segmentation: a source file becomes blocks and sentences, and back again.
+
+A `Document` is a flat list of pieces: fixed strings (blank lines, list numbers,
+heading marks, speaker names, note markers, spaces between sentences) and
+`Segment`s, the sentences an engine translates. Joining the pieces gives the
+source file byte for byte; joining them with translated segments gives the
+translation with every bit of structure where the source had it.
+
+Sentences are split with sentencex (Wikimedia's rule-based splitter for many
+languages, no downloads at run time), inside blocks found by line rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sentencex import segment as split_sentences
+
+SEGMENTER_VERSION = "translate-seg-1"
+
+BlockKind = Literal["heading", "paragraph", "list_item", "quote", "dialogue"]
+TextFormat = Literal["md", "txt"]
+
+_HEADING = re.compile(r"^(#{1,6}[ \t]+)")
+_LIST_ITEM = re.compile(r"^([ \t]*(?:\d{1,3}[.)]|[-*+])[ \t]+)")
+_QUOTE = re.compile(r"^([ \t]*>[ \t]?)")
+_SPEAKER = re.compile(r"^((?:[A-Z][\w’'.-]*)(?: [A-Z][\w’'.-]*){0,2}:[ \t]+)(?=\S)")
+_NOTE_TAIL = re.compile(r"\s*(?:\[\d{1,3}\])+$")
+# A note marker after a sentence's end and before a new sentence: "it.” [2] He goes on"
+_AFTER_NOTE = re.compile(r"[.!?…][\"”’»)]?\s?\[\d{1,3}\](?=\s+[A-ZÀ-ÖØ-Þ«“\"‘])")
+_HAS_WORD = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable sentence and where it sits in its document."""
+
+    text: str
+    index: int  # ordinal among the document's segments
+    block: int  # index of the block it belongs to
+    kind: BlockKind
+    line: int  # 1-based line of the source where it starts
+
+    @property
+    def source_hash(self) -> str:
+        """Stable id of the sentence text (the translation memory key)."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A structural unit: heading, paragraph, list item, quote or dialogue turn."""
+
+    kind: BlockKind
+    line: int
+    prefix: str  # markup before the text: '# ', '  1. ', '> ', 'Stalin: '
+    text: str  # the block without its prefix, as in the source
+
+
+Piece = str | Segment
+
+
+@dataclass
+class Document:
+    """A source text as pieces; `source()` is the file, `render()` a translation."""
+
+    name: str
+    format: TextFormat
+    language: str
+    pieces: list[Piece] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def segments(self) -> list[Segment]:
+        return [p for p in self.pieces if isinstance(p, Segment)]
+
+    def source(self) -> str:
+        """The exact source text (the round-trip guarantee)."""
+        return "".join(p if isinstance(p, str) else p.text for p in self.pieces)
+
+    def render(self, translations: Mapping[int, str]) -> str:
+        """The document with each segment replaced by translations[segment.index].
+
+        Segments missing from the mapping keep their source text, so a partial
+        translation is still a whole document.
+        """
+        out: list[str] = []
+        for piece in self.pieces:
+            if isinstance(piece, str):
+                out.append(piece)
+            else:
+                out.append(translations.get(piece.index, piece.text))
+        return "".join(out)
+
+    @property
+    def title(self) -> str:
+        """The first heading's text, else the first block's, else the name."""
+        for block in self.blocks:
+            if block.kind == "heading":
+                return block.text.strip()
+        return self.blocks[0].text.strip() if self.blocks else self.name
+
+
+def detect_format(name: str) -> TextFormat:
+    """Markdown for .md/.markdown files, plain text otherwise."""
+    return "md" if name.lower().endswith((".md", ".markdown")) else "txt"
+
+
+def parse(text: str, name: str = "-", language: str = "en", fmt: TextFormat | None = None) -> Document:
+    """Split a text into blocks and sentences; `parse(t).source() == t` always."""
+    fmt = fmt or detect_format(name)
+    doc = Document(name=name, format=fmt, language=language)
+    builder = _Builder(doc)
+    lines = text.splitlines(keepends=True)
+    groups = _group_lines(lines)
+    blank_run_before = 0
+    for n, (start, group) in enumerate(groups):
+        if group is None:
+            builder.fixed("".join(lines[start[0] : start[1]]))
+            blank_run_before = start[1] - start[0]
+            continue
+        kind, prefix = _classify(group, fmt, n, groups, blank_run_before, lines)
+        builder.block(kind, start[0] + 1, prefix, "".join(group), fmt)
+        blank_run_before = 0
+    return doc
+
+
+def _group_lines(lines: list[str]) -> list[tuple[tuple[int, int], list[str] | None]]:
+    """Runs of blank lines (None) and of block lines; list items start new blocks."""
+    groups: list[tuple[tuple[int, int], list[str] | None]] = []
+    i = 0
+    while i < len(lines):
+        if not lines[i].strip():
+            j = i
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            groups.append(((i, j), None))
+            i = j
+            continue
+        j = i + 1
+        starts_item = bool(_LIST_ITEM.match(lines[i])) and not _is_rule(lines[i])
+        while j < len(lines) and lines[j].strip():
+            line = lines[j]
+            if _HEADING.match(line) or _HEADING.match(lines[i]):
+                break
+            if _LIST_ITEM.match(line) and not _is_rule(line):
+                break
+            if _QUOTE.match(line) and not _QUOTE.match(lines[i]):
+                break
+            if not starts_item and _SPEAKER.match(line) and _SPEAKER.match(lines[i]):
+                break
+            j += 1
+        groups.append(((i, j), lines[i:j]))
+        i = j
+    return groups
+
+
+def _is_rule(line: str) -> bool:
+    stripped = line.strip()
+    return len(stripped) >= 3 and set(stripped) <= {"-", "*", "_", " "}
+
+
+def _classify(group, fmt, n, groups, blank_run_before, lines) -> tuple[BlockKind, str]:
+    first = group[0]
+    if fmt == "md":
+        if m := _HEADING.match(first):
+            return "heading", m.group(1)
+        if m := _QUOTE.match(first):
+            return "quote", m.group(1)
+    if (m := _LIST_ITEM.match(first)) and not _is_rule(first):
+        return "list_item", m.group(1)
+    if (m := _SPEAKER.match(first)) and _speaker_nearby(n, groups):
+        return "dialogue", m.group(1)
+    if fmt == "txt":
+        content_blocks = [g for _, g in groups[:n] if g is not None]
+        if not content_blocks and len(group) == 1 and not first.rstrip().endswith((".", "!", "?", ":")):
+            return "heading", ""
+        previous = content_blocks[-1] if content_blocks else None
+        if previous and "".join(previous).rstrip().endswith(":") and previous[0][:1] != " ":
+            return "quote", ""
+        if blank_run_before >= 2:
+            return "quote", ""
+    return "paragraph", ""
+
+
+def _speaker_nearby(n: int, groups) -> bool:
+    """A 'Name: text' block is a dialogue turn only next to another one."""
+    content = [(k, g) for k, (_, g) in enumerate(groups) if g is not None]
+    order = [k for k, _ in content].index(n)
+    neighbours = content[max(order - 1, 0) : order] + content[order + 1 : order + 2]
+    return any(_SPEAKER.match(g[0]) for _, g in neighbours)
+
+
+class _Builder:
+    """Appends pieces to a document, merging adjacent fixed strings."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    def fixed(self, text: str) -> None:
+        if not text:
+            return
+        if self.doc.pieces and isinstance(self.doc.pieces[-1], str):
+            self.doc.pieces[-1] += text
+        else:
+            self.doc.pieces.append(text)
+
+    def segment(self, text: str, kind: BlockKind, line: int) -> None:
+        index = len(self.doc.segments)
+        block = len(self.doc.blocks) - 1
+        self.doc.pieces.append(Segment(text=text, index=index, block=block, kind=kind, line=line))
+
+    def block(self, kind: BlockKind, line: int, prefix: str, raw: str, fmt: TextFormat) -> None:
+        body = raw[len(prefix) :]
+        self.doc.blocks.append(Block(kind=kind, line=line, prefix=prefix, text=body))
+        self.fixed(prefix)
+        if kind == "quote" and fmt == "md":
+            # Each quoted line keeps its own '>' mark; sentences stay within a line.
+            for k, part in enumerate(body.splitlines(keepends=True)):
+                if k:
+                    mark = _QUOTE.match(part)
+                    if mark:
+                        self.fixed(mark.group(1))
+                        part = part[mark.end() :]
+                self.sentences(part, kind, line + k)
+            return
+        self.sentences(body, kind, line)
+
+    def sentences(self, text: str, kind: BlockKind, line: int) -> None:
+        """Split a block's text into fixed whitespace/markers and sentence segments."""
+        cursor = 0
+        for sentence in _split(text, self.doc.language):
+            core = sentence.strip()
+            if not core:
+                continue
+            start = text.find(core, cursor)
+            if start < 0:  # the splitter changed the text: keep the rest whole
+                break
+            self.fixed(text[cursor:start])
+            end = start + len(core)
+            self.sentence(text[start:end], kind, line + text.count("\n", 0, start))
+            cursor = end
+        rest = text[cursor:]
+        if rest.strip():
+            lead = len(rest) - len(rest.lstrip())
+            self.fixed(rest[:lead])
+            body = rest[lead:]
+            trail = len(body) - len(body.rstrip())
+            self.sentence(body[: len(body) - trail], kind, line + text.count("\n", 0, cursor + lead))
+            self.fixed(body[len(body) - trail :])
+        else:
+            self.fixed(rest)
+
+    def sentence(self, text: str, kind: BlockKind, line: int) -> None:
+        """One sentence: note markers at its end and word-less runs stay fixed."""
+        tail = _NOTE_TAIL.search(text)
+        core = text[: tail.start()].rstrip() if tail else text
+        if core.strip() and _HAS_WORD.search(core):
+            self.segment(core, kind, line)
+            self.fixed(text[len(core) :])
+        else:
+            self.fixed(text)
+
+
+def _split(text: str, language: str) -> list[str]:
+    """Sentences of one block, also cut after a note marker that ends a sentence."""
+    try:
+        sentences = list(split_sentences(language.split("_")[0], text))
+    except Exception:  # an unknown language code falls back to English rules
+        sentences = list(split_sentences("en", text))
+    out: list[str] = []
+    for sentence in sentences:
+        cut = 0
+        for match in _AFTER_NOTE.finditer(sentence):
+            out.append(sentence[cut : match.end()])
+            cut = match.end()
+        out.append(sentence[cut:])
+    return out

@@ -1,0 +1,64 @@
+"""Signatures: what produced a stored translation, so a run knows what is stale.
+
+Like sacrebleu's signature on every score, every machine translation carries
+one string naming the engine, route, models with versions, engine options,
+glossary version and segmenter version. If any part differs from what a run
+would use now, the stored translation is stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from translate.engines.base import Route
+from translate.segment import SEGMENTER_VERSION
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The provenance of a machine translation."""
+
+    engine: str
+    engine_version: str
+    route: str  # 'en>es>pt'
+    models: str  # 'apertium-eng-spa@0.8.2+apertium-es-pt@2.1'
+    options: str = ""
+    glossary: str = "none"
+    segmenter: str = SEGMENTER_VERSION
+
+    @classmethod
+    def for_route(cls, route: Route, engine_version: str, options: str = "", glossary: str = "none") -> Signature:
+        return cls(
+            engine=route.engine,
+            engine_version=engine_version,
+            route=">".join(route.steps),
+            models="+".join(route.models),
+            options=options,
+            glossary=glossary,
+        )
+
+    def __str__(self) -> str:
+        parts = [
+            f"engine:{self.engine}",
+            f"v:{self.engine_version}",
+            f"route:{self.route}",
+            f"models:{self.models}",
+        ]
+        if self.options:
+            parts.append(f"opts:{self.options}")
+        parts += [f"glossary:{self.glossary}", f"seg:{self.segmenter}"]
+        return "|".join(parts)
+
+    @classmethod
+    def parse(cls, text: str) -> Signature:
+        """Inverse of str(); unknown parts are ignored so old rows still parse."""
+        fields = dict(part.split(":", 1) for part in text.split("|") if ":" in part)
+        return cls(
+            engine=fields.get("engine", "?"),
+            engine_version=fields.get("v", "?"),
+            route=fields.get("route", "?"),
+            models=fields.get("models", "?"),
+            options=fields.get("opts", ""),
+            glossary=fields.get("glossary", "none"),
+            segmenter=fields.get("seg", "?"),
+        )
