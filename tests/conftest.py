@@ -1,0 +1,71 @@
+"""Shared pytest fixtures.
+
+Keep each group of fixtures under its own heading; helpers that tests import live in
+modules beside this file (e.g. ``model_factory``), not here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from model_factory import build_argos_package, point_argos_at
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# --------------------------------------------------------------------------------------
+# Argos Translate models
+# --------------------------------------------------------------------------------------
+
+ZH_EN_MODEL_NAME = "translate-zh_en-1_9.argosmodel"
+
+
+@pytest.fixture(scope="session")
+def argos_test_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real but tiny English -> German .argosmodel, built once per test session.
+
+    Its "translation" permutes letter pieces word by word (see model_factory), so it tests
+    plumbing, never translation quality.
+    """
+    return build_argos_package(tmp_path_factory.mktemp("argos-package"), "en", "de")
+
+
+@pytest.fixture(scope="session")
+def zh_en_package() -> Path:
+    """The real Chinese -> English model (OPUS-MT derived, CC-BY 4.0), or skip the test.
+
+    Looked up in $TRANSLATE_ZH_EN_MODEL, then models/ in the repository, then a models/
+    folder shared beside the repository.
+    """
+    candidates = [
+        Path(os.environ["TRANSLATE_ZH_EN_MODEL"]) if os.environ.get("TRANSLATE_ZH_EN_MODEL") else None,
+        REPO_ROOT / "models" / ZH_EN_MODEL_NAME,
+        REPO_ROOT.parent / "shared" / "models" / ZH_EN_MODEL_NAME,
+    ]
+    for candidate in candidates:
+        if candidate is not None and candidate.is_file():
+            return candidate
+    pytest.skip(f"{ZH_EN_MODEL_NAME} not found; `make zh-model` fetches it (or set TRANSLATE_ZH_EN_MODEL)")
+
+
+@pytest.fixture
+def argos_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point Argos Translate at an empty packages directory under tmp_path; return that directory.
+
+    The environment variables cover code that imports argostranslate later (its settings
+    module reads them at import time); point_argos_at patches an already imported one.
+    Both are undone after the test.
+    """
+    packages_dir = tmp_path / "argos" / "packages"
+    data_dir = tmp_path / "argos" / "data"
+    for variable, folder in {
+        "ARGOS_PACKAGES_DIR": packages_dir,
+        "XDG_DATA_HOME": tmp_path / "argos" / "xdg-data",
+        "XDG_CACHE_HOME": tmp_path / "argos" / "xdg-cache",
+        "XDG_CONFIG_HOME": tmp_path / "argos" / "xdg-config",
+    }.items():
+        folder.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(variable, str(folder))
+    point_argos_at(packages_dir, data_dir, monkeypatch)
+    return packages_dir
