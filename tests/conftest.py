@@ -35,13 +35,11 @@ def argos_test_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def zh_en_package() -> Path:
     """The real Chinese -> English model (OPUS-MT derived, CC-BY 4.0), or skip the test.
 
-    Looked up in $TRANSLATE_ZH_EN_MODEL, then models/ in the repository, then a models/
-    folder shared beside the repository.
+    Looked up in $TRANSLATE_ZH_EN_MODEL, then models/ in the repository (`make zh-model`).
     """
     candidates = [
         Path(os.environ["TRANSLATE_ZH_EN_MODEL"]) if os.environ.get("TRANSLATE_ZH_EN_MODEL") else None,
         REPO_ROOT / "models" / ZH_EN_MODEL_NAME,
-        REPO_ROOT.parent / "shared" / "models" / ZH_EN_MODEL_NAME,
     ]
     for candidate in candidates:
         if candidate is not None and candidate.is_file():

@@ -100,6 +100,7 @@ class ArgosEngine(Engine):
                     beam_size=self.beam_size,
                     num_hypotheses=1,
                     length_penalty=0.2,
+                    max_decoding_length=max(256, 2 * max(map(len, tokens))),
                 )
             except RuntimeError as err:
                 raise EngineError(f"CTranslate2 failed on {model.name}: {err}") from None
