@@ -1,0 +1,402 @@
+"""Apertium: rule-based translation through the `apertium` command and its installed modes.
+
+Apertium pairs are Debian packages (apertium-eng-spa, apertium-es-pt...) that install
+*modes*, pipelines named like 'eng-spa' or 'es-pt_BR'. This engine discovers them with
+`apertium -l`, maps mode names to the project's language codes, and reaches languages
+without a direct pair through one intermediate language (Spanish first, then Catalan).
+
+A whole list of sentences goes through one `apertium` process per hop: sentences are
+joined by blank lines, which Apertium keeps as superblanks, and split back; if the
+count ever differs the batch is halved until it does not, so an odd sentence cannot
+lose the others. Apertium leaves small traces (doubled spaces, a space before final
+punctuation, `#` marks, a lost capital); `tidy` removes only what the source lacks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import signal
+import subprocess
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from translate.engines.base import Engine, Progress, Route
+from translate.errors import EngineError, LanguageError, ModelError
+from translate.languages import normalize, validate
+
+log = logging.getLogger(__name__)
+
+Runner = Callable[[list[str], str, float], "subprocess.CompletedProcess[str]"]
+"""Runs argv with text on stdin and a timeout; injectable so tests can count calls."""
+
+TIDY_VERSION = "1"  # bump when tidy() changes, so signatures (and memories) notice
+
+# ISO 639-3 names in mode names -> the project's codes (ISO 639-1 where one exists).
+ISO3_TO_CODE = {
+    "afr": "af", "arg": "an", "ast": "ast", "bel": "be", "bul": "bg", "cat": "ca", "ces": "cs",
+    "cym": "cy", "dan": "da", "deu": "de", "ell": "el", "eng": "en", "epo": "eo", "spa": "es",
+    "est": "et", "eus": "eu", "fin": "fi", "fra": "fr", "gle": "ga", "glg": "gl", "hbs": "hbs",
+    "hin": "hi", "isl": "is", "ind": "id", "ita": "it", "kaz": "kk", "mkd": "mk", "mlt": "mt",
+    "nld": "nl", "nno": "nn", "nob": "nb", "nor": "no", "oci": "oc", "pol": "pl", "por": "pt",
+    "ron": "ro", "rus": "ru", "slv": "sl", "srd": "sc", "swe": "sv", "tat": "tt", "tur": "tr",
+    "ukr": "uk", "urd": "ur", "zlm": "ms",
+}
+
+# Mode variants that are languages in their own right; other variants (cat_valencia,
+# cat_iec2017, oc_aran, eng_US...) are spelling choices and are not exposed.
+VARIANTS = {("hbs", "SR"): "sr", ("hbs", "HR"): "hr", ("hbs", "BS"): "bs", ("pt", "BR"): "pt_BR"}
+
+# Debian packages and the pairs they serve (both directions unless listed in ONE_WAY),
+# for hints when a pair is missing. Codes are the project's.
+DEBIAN_PACKAGES = {
+    "apertium-eng-spa": ("en", "es"), "apertium-eng-cat": ("en", "ca"), "apertium-en-gl": ("en", "gl"),
+    "apertium-eo-en": ("en", "eo"), "apertium-hbs-eng": ("en", "hbs"), "apertium-es-pt": ("es", "pt"),
+    "apertium-fr-es": ("es", "fr"), "apertium-spa-ita": ("es", "it"), "apertium-oc-es": ("es", "oc"),
+    "apertium-spa-ast": ("es", "ast"), "apertium-spa-arg": ("es", "an"), "apertium-es-ro": ("es", "ro"),
+    "apertium-spa-cat": ("es", "ca"), "apertium-es-gl": ("es", "gl"), "apertium-eo-es": ("es", "eo"),
+    "apertium-eu-es": ("es", "eu"), "apertium-eu-en": ("en", "eu"), "apertium-isl-eng": ("en", "is"),
+    "apertium-mkd-eng": ("en", "mk"), "apertium-fra-cat": ("ca", "fr"), "apertium-cat-ita": ("ca", "it"),
+    "apertium-por-cat": ("ca", "pt"), "apertium-oc-ca": ("ca", "oc"), "apertium-arg-cat": ("ca", "an"),
+    "apertium-eo-ca": ("ca", "eo"), "apertium-cat-srd": ("ca", "sc"), "apertium-oci-fra": ("fr", "oc"),
+    "apertium-br-fr": ("br", "fr"), "apertium-eo-fr": ("fr", "eo"), "apertium-pt-gl": ("gl", "pt"),
+    "apertium-nno-nob": ("nb", "nn"), "apertium-swe-dan": ("da", "sv"), "apertium-swe-nor": ("no", "sv"),
+    "apertium-dan-nor": ("da", "no"), "apertium-isl-swe": ("is", "sv"), "apertium-afr-nld": ("af", "nl"),
+    "apertium-rus-ukr": ("ru", "uk"), "apertium-bel-rus": ("be", "ru"), "apertium-mkd-bul": ("bg", "mk"),
+    "apertium-hbs-mkd": ("hbs", "mk"), "apertium-hbs-slv": ("hbs", "sl"), "apertium-ind-zlm": ("id", "ms"),
+    "apertium-urd-hin": ("hi", "ur"), "apertium-srd-ita": ("it", "sc"), "apertium-pol-szl": ("pl", "szl"),
+}
+ONE_WAY = {("es", "ro"), ("es", "eu"), ("en", "eu"), ("fr", "br"), ("es", "eo"), ("ca", "eo"), ("fr", "eo")}
+PIVOT_PREFERENCE = ("es", "ca", "en")
+PIVOT_CACHE_SIZE = 50_000  # sentences
+
+_SEPARATOR = re.compile(r"\n[ \t]*\n")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_WORD = re.compile(r"[^\W\d_]+")
+_CLOSING_PUNCTUATION = ".,;:!?)…"
+_MARKS = "*#@"
+
+
+def available(binary: str = "apertium") -> bool:
+    """Whether the apertium command is installed here."""
+    return shutil.which(binary) is not None
+
+
+def run_subprocess(argv: list[str], text: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """The default runner: one process group, text in and out as UTF-8.
+
+    On timeout the whole group is killed, not only the `apertium` shell script, so
+    no pipeline stage is left running.
+    """
+    with subprocess.Popen(
+        argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(text, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+
+
+def _code(part: str) -> str | None:
+    """'eng' -> 'en', 'hbs_SR' -> 'sr', 'cat_valencia' -> None (not exposed)."""
+    lang, *variant = part.split("_")
+    lang = ISO3_TO_CODE.get(lang, lang)
+    code = VARIANTS.get((lang, "_".join(variant))) if variant else lang
+    if code is None:
+        return None
+    try:
+        return validate(code)
+    except LanguageError:
+        return None
+
+
+def parse_mode(mode: str) -> tuple[str, str] | None:
+    """A mode name as (source, target) codes, or None for debug/bytecode/old/variant modes."""
+    parts = mode.strip().split("-")
+    if len(parts) != 2:  # en-eo-bytecode, spa-ast-old, eco-es-fr, eo-en-compounds...
+        return None
+    source, target = _code(parts[0]), _code(parts[1])
+    return (source, target) if source and target and source != target else None
+
+
+def _package_pair(code: str) -> str:
+    """The code Debian package names are keyed by: 'sr' -> 'hbs', 'pt_BR' -> 'pt'."""
+    base = normalize(code).split("_")[0]
+    return "hbs" if base in {"sr", "hr", "bs"} else base
+
+
+def package_for(source: str, target: str) -> str | None:
+    """The Debian package known to provide source -> target, if any."""
+    pair = (_package_pair(source), _package_pair(target))
+    for package, (a, b) in DEBIAN_PACKAGES.items():
+        if pair in {(a, b), (b, a)} and pair not in ONE_WAY:
+            return package
+    return None
+
+
+def install_hint(source: str, target: str) -> str | None:
+    """The apt-get command that would give source -> target, directly or via Spanish/Catalan."""
+    direct = package_for(source, target)
+    if direct:
+        return f"apt-get install {direct}"
+    for pivot in PIVOT_PREFERENCE[:2]:
+        first, second = package_for(source, pivot), package_for(pivot, target)
+        if first and second:
+            return f"apt-get install {' '.join(dict.fromkeys([first, second]))}"
+    return None
+
+
+@lru_cache(maxsize=32)
+def _debian_models(datadir: str | None, modes: tuple[str, ...]) -> dict[str, str]:
+    """mode -> 'package@version' from dpkg, in two calls; {} where dpkg cannot tell."""
+    if not modes or shutil.which("dpkg") is None or shutil.which("dpkg-query") is None:
+        return {}
+    pattern = f"{datadir.rstrip('/')}/modes/*.mode" if datadir else "*/modes/*.mode"  # one scan of dpkg's db
+    try:
+        owners = subprocess.run(["dpkg", "-S", pattern], capture_output=True, text=True, timeout=30).stdout
+        package_of: dict[str, str] = {}
+        for line in owners.splitlines():
+            packages, sep, path = line.partition(": ")
+            mode = path.rsplit("/", 1)[-1].removesuffix(".mode")
+            if sep and mode in modes and not line.startswith("diversion"):
+                package_of.setdefault(mode, packages.split(",")[0].strip())
+        packages = sorted(set(package_of.values()))
+        versions: dict[str, str] = {}
+        if packages:
+            query = ["dpkg-query", "-W", "-f", "${Package}\t${Version}\n", *packages]
+            for line in subprocess.run(query, capture_output=True, text=True, timeout=30).stdout.splitlines():
+                name, _, version = line.partition("\t")
+                versions[name] = version
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return {m: f"{p}@{versions[p]}" for m, p in package_of.items() if versions.get(p)}
+
+
+def tidy(source: str, output: str) -> str:
+    """Remove what Apertium added to a sentence and the source does not have.
+
+    Doubled spaces, spaces before closing punctuation (only for marks the source
+    never spaces, so French-style ' ;' survives), unknown-word marks, straight
+    apostrophes where the source types curly ones, and a lost initial capital.
+    """
+    out = output.strip()
+    for mark in _MARKS:
+        if mark not in source:
+            out = out.replace(mark, "")
+    if "  " not in source:
+        out = re.sub(r" {2,}", " ", out)
+    for mark in _CLOSING_PUNCTUATION:
+        if f" {mark}" not in source:
+            out = re.sub(rf" +(?={re.escape(mark)})", "", out)
+    if "’" in source and "'" not in source:
+        out = out.replace("'", "’")
+    return _fix_initial_case(source, out.strip())
+
+
+def _fix_initial_case(source: str, output: str) -> str:
+    """Capitalize the output when the source starts capitalized, un-shouting a leading run."""
+    first_source, first_output = _WORD.search(source), _WORD.search(output)
+    if not first_source or not first_output:
+        return output
+    word = first_source.group(0)
+    if not word[0].isupper() or (len(word) > 1 and word.isupper()):
+        return output
+    shouted = {w for w in _WORD.findall(source) if w.isupper()}
+    run, end = [], first_output.start()
+    for match in _WORD.finditer(output, end):
+        w = match.group(0)
+        if output[end : match.start()].strip() or len(w) < 2 or not w.isupper() or w in shouted:
+            break
+        run.append(match)
+        end = match.end()
+    if len(run) >= 2:  # a shouted multiword ('EN ÇÒ QUE TANH'), not an acronym ('EUA')
+        head = output[: run[0].start()] + output[run[0].start() : end].lower()
+        output = head + output[end:]
+    i = first_output.start()
+    return output[:i] + output[i].upper() + output[i + 1 :]
+
+
+def _edges(original: str, text: str) -> str:
+    """Put back the whitespace the original sentence had around it."""
+    if not original.strip():
+        return original
+    lead = original[: len(original) - len(original.lstrip())]
+    trail = original[len(original.rstrip()) :]
+    return lead + text + trail
+
+
+class ApertiumEngine(Engine):
+    """Apertium modes as an engine: discovery, routes (direct or one pivot) and batches."""
+
+    name = "apertium"
+
+    def __init__(
+        self,
+        binary: str = "apertium",
+        datadir: str | None = None,
+        timeout: float = 300.0,
+        batch_chars: int = 200_000,
+        runner: Runner | None = None,
+    ) -> None:
+        self.binary = binary
+        self.datadir = datadir
+        self.timeout = timeout
+        self.batch_chars = batch_chars
+        self.runner = runner or run_subprocess
+        self._pairs: dict[tuple[str, str], str] | None = None
+        self._version: str | None = None
+        # Pivot hops shared by several targets (en→es for pt, fr, it...) run once per text.
+        self._pivot_cache: dict[tuple[str, str], str] = {}
+
+    # discovery -----------------------------------------------------------------
+    def _argv(self, *args: str) -> list[str]:
+        return [self.binary, *(["-d", self.datadir] if self.datadir else []), *args]
+
+    def _run(self, argv: list[str], text: str = "") -> subprocess.CompletedProcess[str]:
+        if shutil.which(self.binary) is None:
+            raise ModelError(f"'{self.binary}' not found; Debian package: apt-get install apertium")
+        try:
+            return self.runner(argv, text, self.timeout)
+        except FileNotFoundError:
+            raise ModelError(f"'{self.binary}' not found; apt-get install apertium") from None
+        except subprocess.TimeoutExpired:
+            raise EngineError(f"apertium timed out after {self.timeout:g} s ({' '.join(argv[1:])})") from None
+
+    def modes(self) -> dict[tuple[str, str], str]:
+        """(source, target) -> mode name for every usable mode `apertium -l` lists."""
+        if self._pairs is None:
+            done = self._run(self._argv("-l"))
+            if done.returncode != 0:
+                raise EngineError(f"apertium -l failed: {_last_line(done.stderr)}")
+            names = sorted({line.strip() for line in done.stdout.splitlines() if line.strip()})
+            pairs: dict[tuple[str, str], str] = {}
+            # Plain modes before variants; for the same pair, ISO 639-3 names (newer packages) first.
+            for mode in sorted(names, key=lambda m: ("_" in m, -len(m.split("-")[0]), m)):
+                pair = parse_mode(mode)
+                if pair and pair not in pairs:
+                    pairs[pair] = mode
+            self._pairs = pairs
+        return self._pairs
+
+    def _model(self, mode: str) -> str:
+        datadir = self.datadir or os.environ.get("APERTIUM_DATADIR")  # where `apertium` itself looks
+        models = _debian_models(datadir, tuple(sorted(self.modes().values())))
+        return models.get(mode, mode)
+
+    def version(self) -> str:
+        if self._version is None:
+            done = self._run(self._argv("-V"))
+            words = done.stdout.split()
+            self._version = words[-1] if done.returncode == 0 and words else "unknown"
+        return self._version
+
+    def routes(self, source: str) -> dict[str, Route]:
+        source = normalize(source)
+        pairs = self.modes()
+        direct = {t: mode for (s, t), mode in pairs.items() if s == source}
+        routes = {t: Route(self.name, (source, t), (self._model(mode),)) for t, mode in direct.items()}
+        rank = {code: n for n, code in enumerate(PIVOT_PREFERENCE)}
+        for pivot in sorted(direct, key=lambda c: (rank.get(c, len(rank)), "_" in c, c)):
+            for (s, t), mode in sorted(pairs.items()):
+                if s == pivot and t != source and t not in routes:
+                    models = (self._model(direct[pivot]), self._model(mode))
+                    routes[t] = Route(self.name, (source, pivot, t), models)
+        return dict(sorted(routes.items()))
+
+    def options(self) -> str:
+        return f"-f txt -u tidy={TIDY_VERSION}"
+
+    def close(self) -> None:
+        self._pivot_cache.clear()
+
+    # translation ----------------------------------------------------------------
+    def _hop_modes(self, route: Route) -> list[str]:
+        pairs = self.modes()
+        modes = []
+        for source, target in zip(route.steps, route.steps[1:], strict=False):
+            mode = pairs.get((source, target))
+            if mode is None:
+                hint = install_hint(source, target)
+                to_add = f"; to add it: {hint}" if hint else ""
+                raise ModelError(f"no Apertium pair {source}→{target} installed here{to_add}")
+            modes.append(mode)
+        return modes
+
+    def translate(
+        self, sentences: Sequence[str], route: Route, progress: Progress | None = None
+    ) -> list[str]:
+        modes = self._hop_modes(route)
+        results = list(sentences)
+        todo = [i for i, s in enumerate(sentences) if s.strip()]
+        if len(todo) < len(sentences) and progress:
+            progress(len(sentences) - len(todo))
+        for chunk in self._chunks(todo, sentences):
+            # Blank lines are the batch separator, so none may stay inside a sentence.
+            texts = [_BLANK_LINES.sub("\n", sentences[i].strip()) for i in chunk]
+            for hop, mode in enumerate(modes):
+                texts = self._hop(mode, texts, keep=hop < len(modes) - 1)
+            for i, text in zip(chunk, texts, strict=True):
+                results[i] = _edges(sentences[i], text)
+            if progress:
+                progress(len(chunk))
+        return results
+
+    def _hop(self, mode: str, texts: list[str], keep: bool) -> list[str]:
+        """One hop for a list of texts, tidied; pivot hops are remembered for the next target."""
+        missing = list(dict.fromkeys(t for t in texts if (mode, t) not in self._pivot_cache))
+        outputs = dict(zip(missing, self._batch(mode, missing), strict=True)) if missing else {}
+        done = {t: tidy(t, out) for t, out in outputs.items()}
+        if keep and len(self._pivot_cache) < PIVOT_CACHE_SIZE:
+            self._pivot_cache.update(((mode, t), out) for t, out in done.items())
+        return [done[t] if t in done else self._pivot_cache[(mode, t)] for t in texts]
+
+    def _chunks(self, todo: list[int], sentences: Sequence[str]) -> list[list[int]]:
+        chunks: list[list[int]] = [[]]
+        size = 0
+        for i in todo:
+            if chunks[-1] and size + len(sentences[i]) > self.batch_chars:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(i)
+            size += len(sentences[i]) + 2
+        return [c for c in chunks if c]
+
+    def _batch(self, mode: str, texts: list[str]) -> list[str]:
+        """One process for the whole list; halve the batch if the count comes back wrong."""
+        output = self._call(mode, "\n\n".join(texts) + "\n").strip("\n")
+        if len(texts) == 1:
+            return [_SEPARATOR.sub("\n", output)]
+        parts = _SEPARATOR.split(output)
+        if len(parts) == len(texts):
+            return parts
+        log.warning("apertium %s gave %d sentences for %d; retrying in halves", mode, len(parts), len(texts))
+        half = len(texts) // 2
+        return self._batch(mode, texts[:half]) + self._batch(mode, texts[half:])
+
+    def _call(self, mode: str, text: str) -> str:
+        done = self._run(self._argv("-u", "-f", "txt", mode), text)
+        # The pipeline runs without pipefail: a broken stage exits 0 with nothing on stdout.
+        if done.returncode != 0 or (text.strip() and not done.stdout.strip()):
+            message = _last_line(done.stderr) or f"exit status {done.returncode}"
+            if "does not exist" in done.stderr:
+                raise ModelError(f"apertium has no mode '{mode}': {message}")
+            raise EngineError(f"apertium {mode} failed: {message}")
+        return done.stdout
+
+
+def _last_line(stderr: str) -> str:
+    """The most telling line of apertium's stderr (the first line that says Error, else the last)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower()]
+    return (errors or lines or [""])[0 if errors else -1]
