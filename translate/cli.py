@@ -33,6 +33,8 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Argos models: list, install (from the index or a .argosmodel file), remove.")
 app.add_typer(models_app, name="models")
+memory_app = typer.Typer(help="The translation memory: export to and import from TMX 1.4 (OmegaT, Weblate...).")
+app.add_typer(memory_app, name="memory")
 
 ConfigOption = Annotated[
     Optional[Path], typer.Option("--config", "-c", help="Configuration file (default: nearest translate.toml).")
@@ -242,7 +244,9 @@ def models_list(config: ConfigOption = None, json_out: JsonOption = False) -> No
     store = ArgosStore(cfg.argos_packages_dir(), cfg.argos.index_url)
     models = store.installed()
     if json_out:
-        print_json([{"name": m.name, "from": m.source, "to": m.target, "version": m.version, "path": str(m.path)} for m in models])
+        print_json(
+            [{"name": m.name, "from": m.source, "to": m.target, "version": m.version, "path": str(m.path)} for m in models]
+        )
         return
     if not models:
         typer.echo(f"No Argos packages installed in {store.packages_dir}.")
@@ -311,6 +315,115 @@ def models_remove(
     store = ArgosStore(cfg.argos_packages_dir(), cfg.argos.index_url)
     model = store.remove(languages.validate(source), languages.validate(target))
     typer.echo(f"removed {model.source}→{model.target} {model.version}")
+
+
+@app.command()
+@handle_errors
+def status(
+    config: ConfigOption = None,
+    only: Annotated[Optional[str], typer.Option(help="Only these texts (comma-separated).")] = None,
+    lang: Annotated[Optional[str], typer.Option(help="Only these languages, e.g. es,fr.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Show, per text and language, how complete, reviewed and fresh the translation is."""
+    from dataclasses import asdict
+
+    from translate import languages
+    from translate.publish import status as text_status
+
+    cfg = load(config)
+    rows = text_status(cfg, _split(only), languages.parse_list(lang) if lang else None)
+    if json_out:
+        print_json([asdict(r) | {"complete": round(r.complete, 4)} for r in rows])
+        return
+    typer.echo(f"{'text':<36} {'lang':<6} {'done':>6} {'approved':>9} {'draft':>6} {'flagged':>8}  engine    updated")
+    for r in rows:
+        typer.echo(
+            f"{r.text:<36} {r.language:<6} {r.complete:>6.0%} {r.approved:>5}/{r.segments:<3} {r.draft:>6} "
+            f"{r.flagged:>8}  {r.engine or '-':<9} {r.updated or 'never'}"
+        )
+
+
+@app.command()
+@handle_errors
+def handouts(
+    config: ConfigOption = None,
+    only: Annotated[Optional[str], typer.Option(help="Only these texts (comma-separated).")] = None,
+    lang: Annotated[Optional[str], typer.Option(help="Only these languages, e.g. es,ar.")] = None,
+    paper: Annotated[str, typer.Option(help="Paper size: A4 or Letter.")] = "A4",
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print each page to PDF (needs Chromium).")] = True,
+    json_out: JsonOption = False,
+) -> None:
+    """Render print-ready handouts (HTML and PDF) from the best text in the memory.
+
+    Approved human translations take precedence over machine drafts; every handout
+    says whether it was reviewed and credits source, engine, model and glossary.
+    Files: outputs/<lang>/<text>.html and .pdf.
+    """
+    from translate import languages
+    from translate.publish import build_handouts, handout_count
+
+    cfg = load(config)
+    targets = languages.parse_list(lang) if lang else None
+    total = handout_count(cfg, _split(only), targets) * (2 if pdf else 1)
+    with progress_bars(not json_out) as start_task:
+        advance = start_task("handouts", total)
+        written = build_handouts(cfg, _split(only), targets, paper=paper, pdf=pdf, progress=advance)
+    if json_out:
+        print_json([str(p) for p in written])
+    else:
+        typer.echo(f"{len(written)} handout files written under {cfg.path('outputs')}")
+
+
+@memory_app.command("export")
+@handle_errors
+def memory_export(
+    output: Annotated[Path, typer.Argument(help="The .tmx file to write.")],
+    lang: Annotated[Optional[str], typer.Option(help="Only this target language.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Export format (tmx).")] = "tmx",
+    config: ConfigOption = None,
+) -> None:
+    """Export the memory as TMX 1.4 (with review status and signatures as properties)."""
+    from translate import languages
+    from translate.memory import TranslationMemory
+    from translate.tmx import export_tmx
+
+    if fmt != "tmx":
+        fail("only --format tmx is supported", 2)
+    cfg = load(config)
+    with TranslationMemory(cfg.path("memory")) as memory:
+        count = export_tmx(memory, output, cfg.source_language, languages.validate(lang) if lang else None)
+    typer.echo(f"{count} translation units written to {output}")
+
+
+@memory_app.command("import")
+@handle_errors
+def memory_import(
+    file: Annotated[Path, typer.Argument(help="A TMX file (from this tool, OmegaT, Weblate...).")],
+    config: ConfigOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Import a TMX file; units without review status count as human translations.
+
+    Approved entries are never overwritten: a different text is reported as a conflict.
+    """
+    from dataclasses import asdict
+
+    from translate.lock import run_lock
+    from translate.memory import TranslationMemory
+    from translate.tmx import import_tmx
+
+    cfg = load(config)
+    with run_lock(cfg.path("memory"), wait=True), TranslationMemory(cfg.path("memory")) as memory:
+        summary = import_tmx(memory, file)
+    if json_out:
+        print_json(asdict(summary))
+    else:
+        typer.echo(summary.describe())
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
 
 if __name__ == "__main__":  # pragma: no cover
