@@ -116,3 +116,15 @@ def test_generated_documents_round_trip(blocks, name, lead):
 def test_arbitrary_text_round_trips(text):
     assert parse(text, "any.md").source() == text
     assert parse(text, "any.txt").source() == text
+
+
+def test_chinese_into_english_gets_spaces_between_sentences():
+    doc = parse("第一句。第二句！\n\n第三句。\n", "zh.txt", "zh")
+    out = doc.render({0: "First.", 1: "Second!", 2: "Third."}, language="en")
+    assert out == "First. Second!\n\nThird.\n"
+
+
+def test_english_into_chinese_loses_the_spaces():
+    doc = parse("First. Second!\n\nThird.\n", "en.txt", "en")
+    assert doc.render({0: "第一句。", 1: "第二句！", 2: "第三句。"}, language="zh") == "第一句。第二句！\n\n第三句。\n"
+    assert doc.render({0: "Primero.", 1: "¡Segundo!"}, language="es").startswith("Primero. ¡Segundo!")

@@ -155,7 +155,7 @@ def translate_text(
             advance = start_task(f"{source}→{target}", len(sentences))
             pinned = translate_sentences(engine, route, sentences, glossary, advance)
             translations = {s.index: r.text for s, r in zip(document.segments, pinned)}
-            results[target] = document.render(translations)
+            results[target] = document.render(translations, target)
     finally:
         engines.close()
     return results
@@ -227,7 +227,7 @@ def _run_language(config, memory, engines, glossary, texts, target, result, dry_
     entries = memory.lookup(sentences, source, target)
     for text in texts:
         translations = {s.index: entries[s.text].best_text for s in text.document.segments if s.text in entries}
-        body = text.document.render(translations)
+        body = text.document.render(translations, target)
         header = _front_matter(text, target, route.describe(), signature, entries, config)
         path = output_path(config, target, text)
         if atomic_write_text(path, header + body):

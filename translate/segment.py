@@ -82,18 +82,28 @@ class Document:
         """The exact source text (the round-trip guarantee)."""
         return "".join(p if isinstance(p, str) else p.text for p in self.pieces)
 
-    def render(self, translations: Mapping[int, str]) -> str:
+    def render(self, translations: Mapping[int, str], language: str | None = None) -> str:
         """The document with each segment replaced by translations[segment.index].
 
         Segments missing from the mapping keep their source text, so a partial
-        translation is still a whole document.
+        translation is still a whole document. Between two sentences of a block,
+        Chinese or Japanese sources have no space and spaced languages need one
+        (and the other way round), so the gap follows the target `language`.
         """
+        gap = _sentence_gap(self.language, language)
         out: list[str] = []
+        previous_was_segment = False
         for piece in self.pieces:
             if isinstance(piece, str):
+                if gap is not None and previous_was_segment and not piece.strip(" \t\u3000") and "\n" not in piece:
+                    piece = gap
                 out.append(piece)
+                previous_was_segment = False
             else:
+                if gap is not None and previous_was_segment:
+                    out.append(gap)
                 out.append(translations.get(piece.index, piece.text))
+                previous_was_segment = True
         return "".join(out)
 
     @property
@@ -103,6 +113,20 @@ class Document:
             if block.kind == "heading":
                 return block.text.strip()
         return self.blocks[0].text.strip() if self.blocks else self.name
+
+
+UNSPACED_LANGUAGES = {"zh", "zt", "ja", "th", "lo", "km", "my"}
+
+
+def _sentence_gap(source: str, target: str | None) -> str | None:
+    """The gap between sentences when source and target scripts space them differently."""
+    if target is None:
+        return None
+    source_unspaced = source.split("_")[0] in UNSPACED_LANGUAGES
+    target_unspaced = target.split("_")[0] in UNSPACED_LANGUAGES
+    if source_unspaced == target_unspaced:
+        return None
+    return "" if target_unspaced else " "
 
 
 def detect_format(name: str) -> TextFormat:
