@@ -1,0 +1,133 @@
+"""The command line as a user meets it: help, one-line errors, exit codes, JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TRANSLATE = [sys.executable, "-m", "translate.cli"]
+
+
+def cli(*args: str, cwd: Path | None = None, stdin: bytes | None = None, env: dict | None = None):
+    return subprocess.run(
+        [*TRANSLATE, *args],
+        cwd=cwd or REPO,
+        input=stdin,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty project folder with a configuration for English → German."""
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "translate.toml").write_text(
+        '[project]\ntargets = ["de"]\n[argos]\npackages_dir = "packages"\n[engine]\nthreads = 1\n', encoding="utf-8"
+    )
+    return tmp_path
+
+
+def test_help_teaches_the_commands():
+    result = cli("--help")
+    assert result.returncode == 0
+    out = result.stdout.decode()
+    for command in ("run", "text", "languages", "models", "status", "handouts", "memory"):
+        assert command in out
+    assert "translate run" in out
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "no such file"),
+        (b"", "file is empty"),
+        (b"  \n\n", "file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary"),
+        ("Caf\u00e9 cr\u00e8me.\n".encode("latin-1"), "not valid UTF-8 (byte 0xe9 at line 1)"),
+    ],
+)
+def test_bad_input_files_are_one_line_errors(tmp_path, content, message):
+    path = tmp_path / "input.txt"
+    if content is not None:
+        path.write_bytes(content)
+    result = cli("text", str(path), "--to", "es")
+    err = result.stderr.decode()
+    assert result.returncode == 2
+    assert message in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_unknown_language_code_is_a_usage_error(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Hello.\n")
+    result = cli("text", str(path), "--to", "es,xx")
+    assert result.returncode == 2
+    assert "unknown language code 'xx'" in result.stderr.decode()
+
+
+def test_missing_model_names_the_install_command(project):
+    (project / "texts" / "a.txt").write_text("Hello world.\n")
+    result = cli("text", "texts/a.txt", "--to", "de", cwd=project)
+    assert result.returncode == 2
+    assert "translate models install en de" in result.stderr.decode()
+
+
+def test_text_with_an_installed_test_model(project, argos_test_package):
+    installed = cli("models", "install", str(argos_test_package), cwd=project)
+    assert installed.returncode == 0, installed.stderr
+    listed = cli("models", "list", "--json", cwd=project)
+    assert json.loads(listed.stdout)[0]["from"] == "en"
+    source = "# The Virtual Factory\n\nWorkers produce value. Capital accumulates [1]\n\n  1. First item.\n"
+    (project / "texts" / "essay.md").write_text(source)
+    result = cli("text", "texts/essay.md", "--to", "de", cwd=project)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode()
+    assert out.startswith("# ") and "\n\n  1. " in out and out.rstrip().endswith(".")
+    assert "[1]\n\n" in out
+    assert out != source  # the model did change the words
+    piped = cli("text", "-", "--to", "de", "--format", "md", "--json", stdin=source.encode(), cwd=project)
+    assert json.loads(piped.stdout)["translations"]["de"] == out
+
+
+def test_models_remove_and_bad_archive(project, tmp_path, argos_test_package):
+    assert cli("models", "install", str(argos_test_package), cwd=project).returncode == 0
+    assert cli("models", "remove", "en", "de", cwd=project).returncode == 0
+    assert cli("models", "remove", "en", "de", cwd=project).returncode == 2
+    bogus = tmp_path / "x.argosmodel"
+    bogus.write_text("nope")
+    result = cli("models", "install", str(bogus), cwd=project)
+    assert result.returncode == 2 and "zip archives" in result.stderr.decode()
+
+
+def test_unreachable_index_is_a_clear_error(project):
+    (project / "translate.toml").write_text(
+        '[argos]\npackages_dir = "packages"\nindex_url = "http://127.0.0.1:9/index.json"\n', encoding="utf-8"
+    )
+    result = cli("models", "install", "en", "fr", cwd=project)
+    assert result.returncode == 1
+    assert "cannot reach the Argos package index" in result.stderr.decode()
+
+
+def test_bad_configuration_is_exit_2(project):
+    (project / "translate.toml").write_text("[engine]\nbeam_sise = 3\n")
+    result = cli("run", cwd=project)
+    assert result.returncode == 2 and "unknown key 'engine.beam_sise'" in result.stderr.decode()
+
+
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed (apt-get install apertium)")
+def test_languages_shows_routes_and_hints():
+    result = cli("languages", "--json")
+    assert result.returncode == 0
+    rows = {row["target"]: row for row in json.loads(result.stdout)}
+    assert rows["es"]["chosen"] == "apertium" and "en→es" in rows["es"]["routes"]["apertium"]
+    assert "en→es→pt" in rows["pt"]["routes"]["apertium"]
+    assert rows["de"]["chosen"] is None and "translate models install en de" in rows["de"]["hints"]

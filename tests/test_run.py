@@ -1,0 +1,195 @@
+"""Scheduled runs: idempotence, edits, dry runs, overlapping and killed runs, reports.
+
+Every test drives the real `translate run` command in a subprocess over a real
+SQLite memory and the real Apertium engine, as cron or a CI job would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.skipif(
+    shutil.which("apertium") is None, reason="apertium is not installed (apt-get install apertium apertium-eng-spa)"
+)
+
+CONFIG = """[project]
+targets = {targets}
+[engine]
+default = "apertium"
+"""
+
+
+def make_project(root: Path, targets=("es", "ca")) -> Path:
+    shutil.copytree(REPO / "texts", root / "texts")
+    shutil.copytree(REPO / "glossaries", root / "glossaries")
+    (root / "translate.toml").write_text(CONFIG.format(targets=json.dumps(list(targets))), encoding="utf-8")
+    return root
+
+
+def run(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "translate.cli", "run", "--json", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def report(result: subprocess.CompletedProcess) -> dict:
+    return json.loads(result.stdout)
+
+
+def outputs(project: Path) -> dict[str, tuple[bytes, int]]:
+    """Every output file with its bytes and modification time (ns)."""
+    return {
+        str(p.relative_to(project)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted((project / "outputs").rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project")
+
+
+def test_second_run_makes_no_engine_call_and_rewrites_nothing(project):
+    first = report(run(project))
+    assert first["totals"]["translated"] == first["totals"]["segments"] > 200
+    before = outputs(project)
+    assert {"outputs/es/the-virtual-factory.md", "outputs/ca/the-virtual-factory-spectacle.md"} <= set(before)
+    time.sleep(0.05)
+    second = report(run(project))
+    assert second["totals"]["engine_calls"] == 0 and second["totals"]["translated"] == 0
+    assert second["totals"]["reused"] == first["totals"]["segments"]
+    assert outputs(project) == before  # same bytes, same timestamps
+    assert all(not lang["files_written"] for lang in second["languages"])
+
+
+def test_editing_one_paragraph_costs_only_its_sentences(project):
+    run(project)
+    essay = project / "texts" / "the-virtual-factory.txt"
+    text = essay.read_text(encoding="utf-8")
+    old = "However, it would be a terrible mistake to presume that, just because capitalists designed something, we cannot use it against them."
+    assert old in text
+    new = "However, it would be a mistake to presume this. Capitalists designed it; we can still use it against them."
+    essay.write_text(text.replace(old, new), encoding="utf-8")
+    result = report(run(project))
+    for lang in result["languages"]:
+        assert lang["translated"] == 2, lang  # the paragraph's two new sentences, per language
+        assert lang["engine_calls"] == 1
+        assert lang["files_written"] == [f"outputs/{lang['language']}/the-virtual-factory.md"]
+
+
+def test_new_text_costs_only_its_sentences(project):
+    run(project)
+    (project / "texts" / "note.md").write_text("# A note\n\nThe workers unite.\n", encoding="utf-8")
+    result = report(run(project))
+    assert [lang["translated"] for lang in result["languages"]] == [2, 2]
+
+
+def test_dry_run_says_what_would_be_translated_and_writes_nothing(project):
+    result = report(run(project, "--dry-run"))
+    assert [lang["status"] for lang in result["languages"]] == ["planned", "planned"]
+    assert all(lang["translated"] == lang["segments"] > 100 for lang in result["languages"])
+    assert not (project / "outputs").exists() and not (project / "reports").exists()
+
+
+def test_only_and_lang_select_the_work(project):
+    result = report(run(project, "--only", "the-virtual-factory-spectacle", "--lang", "ca"))
+    assert result["texts"] == ["the-virtual-factory-spectacle.md"]
+    assert [lang["language"] for lang in result["languages"]] == ["ca"]
+    assert sorted(outputs(project)) == ["outputs/ca/the-virtual-factory-spectacle.md"]
+
+
+def test_report_file_and_status(project):
+    result = report(run(project))
+    saved = json.loads((project / "reports" / "latest.json").read_text())
+    assert saved["totals"] == result["totals"] and saved["exit_code"] == 0
+    status = subprocess.run(
+        [sys.executable, "-m", "translate.cli", "status", "--json"], cwd=project, capture_output=True, text=True
+    )
+    rows = json.loads(status.stdout)
+    assert {(r["text"], r["language"]) for r in rows} == {
+        (t, lang) for t in ("the-virtual-factory.txt", "the-virtual-factory-spectacle.md") for lang in ("es", "ca")
+    }
+    assert all(r["complete"] == 1.0 and r["engine"] == "apertium" for r in rows)
+
+
+def test_a_failing_language_exits_1_and_the_others_are_written(project, argos_test_package):
+    # A broken Argos package for German: German fails, Spanish is still written.
+    from translate.models import ArgosStore
+
+    model = ArgosStore(project / "packages").install_file(argos_test_package)
+    (model.path / "model" / "model.bin").write_bytes(b"truncated")
+    (project / "translate.toml").write_text(
+        '[project]\ntargets = ["de", "es"]\n[argos]\npackages_dir = "packages"\n[languages]\nde = "argos"\nes = "apertium"\n',
+        encoding="utf-8",
+    )
+    result = run(project, check=False)
+    assert result.returncode == 1
+    languages = {lang["language"]: lang for lang in report(result)["languages"]}
+    assert languages["de"]["status"] == "failed" and "cannot load" in languages["de"]["message"]
+    assert languages["es"]["status"] == "ok" and (project / "outputs" / "es" / "the-virtual-factory.md").exists()
+    assert not (project / "outputs" / "de").exists()
+
+
+def test_unknown_language_in_configuration_is_exit_2(project):
+    (project / "translate.toml").write_text(CONFIG.format(targets='["es", "xx"]'), encoding="utf-8")
+    result = run(project, check=False)
+    assert result.returncode == 2 and "unknown language code 'xx'" in result.stderr
+
+
+def test_overlapping_run_exits_with_a_clear_message(project):
+    from translate.lock import run_lock
+
+    with run_lock(project / "memory" / "translate.sqlite"):
+        result = run(project, check=False)
+    assert result.returncode == 1
+    assert "another translate run holds" in result.stderr and "--wait" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_waiting_run_goes_after_the_first(project):
+    first = subprocess.Popen(
+        [sys.executable, "-m", "translate.cli", "run", "--json"], cwd=project, stdout=subprocess.PIPE, text=True
+    )
+    time.sleep(0.3)
+    second = run(project, "--wait")
+    first_report = json.loads(first.communicate(timeout=600)[0])
+    total = first_report["totals"]["translated"] + report(second)["totals"]["translated"]
+    assert total == first_report["totals"]["segments"]  # nothing translated twice
+
+
+def test_killed_run_leaves_a_consistent_memory_and_the_next_run_completes(tmp_path):
+    reference = make_project(tmp_path / "reference", targets=("es", "ca", "gl", "pt"))
+    run(reference)
+    for delay in (0.4, 1.2, 2.5):
+        victim = make_project(tmp_path / f"killed-{delay}", targets=("es", "ca", "gl", "pt"))
+        process = subprocess.Popen([sys.executable, "-m", "translate.cli", "run", "--quiet"], cwd=victim)
+        time.sleep(delay)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        import sqlite3
+
+        db = victim / "memory" / "translate.sqlite"
+        if db.exists():
+            with sqlite3.connect(db) as conn:
+                assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        run(victim)
+        assert {k: v[0] for k, v in outputs(victim).items()} == {k: v[0] for k, v in outputs(reference).items()}
+        assert not list(victim.rglob("*.tmp"))
