@@ -84,7 +84,10 @@ def test_editing_one_paragraph_costs_only_its_sentences(project):
     run(project)
     essay = project / "texts" / "the-virtual-factory.txt"
     text = essay.read_text(encoding="utf-8")
-    old = "However, it would be a terrible mistake to presume that, just because capitalists designed something, we cannot use it against them."
+    old = (
+        "However, it would be a terrible mistake to presume that, just because capitalists designed something, "
+        "we cannot use it against them."
+    )
     assert old in text
     new = "However, it would be a mistake to presume this. Capitalists designed it; we can still use it against them."
     essay.write_text(text.replace(old, new), encoding="utf-8")
