@@ -33,6 +33,11 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Argos models: list, install (from the index or a .argosmodel file), remove.")
 app.add_typer(models_app, name="models")
+from translate import cli_glossary, cli_review  # noqa: E402  (sub-command groups)
+
+app.add_typer(cli_review.app, name="review")
+app.add_typer(cli_glossary.app, name="glossary")
+app.command("evaluate")(cli_review.evaluate)
 memory_app = typer.Typer(help="The translation memory: export to and import from TMX 1.4 (OmegaT, Weblate...).")
 app.add_typer(memory_app, name="memory")
 

@@ -199,6 +199,8 @@ def run(
 
 
 def _run_language(config, memory, engines, glossary, texts, target, result, dry_run, start_task) -> None:
+    from translate.po import export_po, unimported_changes
+
     source = config.source_language
     engine, route = engines.choose(source, target)
     signature = Signature.for_route(route, engine.version(), engine.options(), glossary.version)
@@ -232,6 +234,12 @@ def _run_language(config, memory, engines, glossary, texts, target, result, dry_
         path = output_path(config, target, text)
         if atomic_write_text(path, header + body):
             result.files_written.append(str(path.relative_to(config.root)))
+        po_path = output_path(config, target, text, ".po")
+        if export_po(po_path, text, target, memory, config, glossary):
+            result.files_written.append(str(po_path.relative_to(config.root)))
+        elif po_path.exists() and unimported_changes(po_path, memory, source, target):
+            warning = f"{po_path.name}: has reviewer edits not imported yet; run `translate review import` first"
+            result.message = "; ".join(filter(None, [result.message, warning]))
 
 
 def _front_matter(text: SourceText, target: str, route: str, signature: Signature, entries, config) -> str:

@@ -1,0 +1,275 @@
+"""PO export: what a reviewer's tool reads, checked with polib, msgfmt and msgcat."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from translate.config import config_from_dict
+from translate.memory import ReviewDecision, TranslationMemory, source_hash
+from translate.pipeline import SourceText
+from translate.po import export_po, plural_forms, source_digest, unimported_changes
+from translate.segment import parse
+
+SIG = "engine:apertium|v:3.8.3|route:en>es|models:apertium-eng-spa@0.8.1|glossary:g1|seg:translate-seg-1"
+
+ESSAY = """# The Virtual Factory
+
+Factories socialized workers. Yes.
+
+1. Capitalists own the means of production.
+2. Workers sell their labour power.
+
+Stalin: We are fifty or a hundred years behind.
+Ludwig: Yes.
+"""
+
+needs_gettext = pytest.mark.skipif(
+    shutil.which("msgfmt") is None, reason="gettext (msgfmt, msgcat) not installed"
+)
+
+
+def machine(text: str) -> str:
+    """A stand-in 'translation' that is clearly not the source."""
+    return "ES " + text.upper()
+
+
+def make_text(root: Path, body: str = ESSAY, name: str = "essay.md") -> SourceText:
+    path = root / "texts" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body, encoding="utf-8")
+    return SourceText(path, parse(body, name, "en"))
+
+
+def record_layout(memory: TranslationMemory, text: SourceText) -> None:
+    rows, position, block = [], 0, -1
+    for s in text.document.segments:
+        position = position + 1 if s.block == block else 0
+        block = s.block
+        rows.append((s.index, s.block, position, s.source_hash, s.text))
+    memory.record_layout(text.path.name, "en", rows)
+
+
+def store(memory: TranslationMemory, text: SourceText, notes: dict | None = None) -> None:
+    sentences = dict.fromkeys(s.text for s in text.document.segments)
+    memory.store_machine([(s, machine(s), dict(notes or {})) for s in sentences], "en", "es", SIG)
+
+
+def decide(memory, sentence, final, status="approved", reviewer="ana"):
+    entry = memory.get(sentence, "en", "es")
+    memory.record_review(ReviewDecision(source_hash(sentence), "en", "es", reviewer, "", entry.machine_text,
+                                        final, status, document="essay.md"))
+
+
+@pytest.fixture
+def project(tmp_path):
+    config = config_from_dict({"project": {"targets": ["es"], "memory": "tm.sqlite"}}, root=tmp_path)
+    text = make_text(tmp_path)
+    with TranslationMemory(config.path("memory")) as memory:
+        record_layout(memory, text)
+        store(memory, text)
+        yield config, memory, text, tmp_path / "outputs" / "es" / "essay.po"
+
+
+def msgfmt_check(path: Path) -> None:
+    done = subprocess.run(["msgfmt", "--check-format", "--check-header", "-o", os.devnull, str(path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+
+
+def by_sentence(path: Path) -> dict[str, polib.POEntry]:
+    return {e.msgid: e for e in polib.pofile(str(path))}
+
+
+# -------------------------------------------------------------------------- file and header
+
+
+@needs_gettext
+def test_export_writes_a_valid_po_with_fuzzy_machine_drafts(project):
+    config, memory, text, path = project
+    assert export_po(path, text, "es", memory, config) is True
+    msgfmt_check(path)
+    po = polib.pofile(str(path))
+    meta = po.metadata
+    assert meta["Language"] == "es"
+    assert meta["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    assert meta["Content-Type"] == "text/plain; charset=UTF-8"
+    assert meta["Content-Transfer-Encoding"] == "8bit"
+    assert meta["MIME-Version"] == "1.0"
+    assert meta["Project-Id-Version"] == "translate essay"
+    assert meta["Language-Team"] == "Spanish"
+    assert meta["X-Generator"].startswith("translate ")
+    assert meta["X-Source-File"] == "essay.md"
+    assert meta["X-Source-Hash"] == source_digest(text.document)
+    assert SIG in meta["X-Engine-Signatures"]
+    sentences = list(dict.fromkeys(s.text for s in text.document.segments))
+    assert [e.msgid for e in po] == sentences  # one entry per distinct sentence, in reading order
+    for entry in po:
+        assert entry.msgstr == machine(entry.msgid)
+        assert entry.fuzzy
+        assert entry.msgctxt == f"essay:{source_hash(entry.msgid)}"
+        assert "engine: apertium 3.8.3, en>es, apertium-eng-spa@0.8.1" in entry.comment
+
+
+def test_plural_forms_come_from_cldr():
+    assert plural_forms("ru").startswith("nplurals=3;")
+    assert plural_forms("ar").startswith("nplurals=6;")
+    assert plural_forms("zh") == "nplurals=1; plural=0;"
+    assert plural_forms("fr") == "nplurals=2; plural=(n > 1);"
+
+
+def test_duplicate_sentence_is_one_entry_with_two_references(project):
+    config, memory, text, path = project
+    export_po(path, text, "es", memory, config)
+    yes = by_sentence(path)["Yes."]
+    assert yes.occurrences == [("essay.md", "3"), ("essay.md", "9")]
+
+
+def test_comments_give_block_context(project):
+    config, memory, text, path = project
+    export_po(path, text, "es", memory, config)
+    entries = by_sentence(path)
+    assert entries["The Virtual Factory"].comment.splitlines()[0] == "heading"
+    assert entries["Workers sell their labour power."].comment.splitlines()[0] == "list item 2"
+    assert entries["We are fifty or a hundred years behind."].comment.splitlines()[0] == "dialogue: Stalin"
+    first_yes = entries["Yes."].comment.splitlines()
+    assert first_yes[0] == "paragraph 1, sentence 2 of 2"
+    assert "previous sentence: Factories socialized workers." in first_yes  # a short sentence's neighbour
+    assert entries["Factories socialized workers."].occurrences == [("essay.md", "3")]
+
+
+def test_glossary_violations_and_flags_from_the_notes(tmp_path):
+    config = config_from_dict({"project": {"targets": ["es"]}}, root=tmp_path)
+    text = make_text(tmp_path)
+    notes = {"violations": [{"concept": "surplus-value", "expected": "plusvalía", "message": "term missing"}],
+             "flagged": True}
+    path = tmp_path / "essay.po"
+    with TranslationMemory(tmp_path / "tm.sqlite") as memory:
+        store(memory, text, notes)
+        export_po(path, text, "es", memory, config)
+    comment = " ".join(by_sentence(path)["Yes."].comment.split())  # polib wraps long comments
+    assert "glossary violation: surplus-value: term missing (expected “plusvalía”)" in comment
+    assert "flagged: please check the glossary terms in this sentence" in comment
+
+
+def test_glossary_terms_that_apply_are_listed(tmp_path):
+    glossary_module = pytest.importorskip("translate.glossary")
+    pytest.importorskip("translate.mask")
+    glossary = glossary_module.from_data({
+        "glossary": {"name": "t", "version": "1", "source_language": "en"},
+        "concept": [{"id": "labour-power", "terms": {"en": ["labour power"], "es": ["fuerza de trabajo"]}}],
+    })
+    config = config_from_dict({"project": {"targets": ["es"]}}, root=tmp_path)
+    text = make_text(tmp_path)
+    path = tmp_path / "essay.po"
+    with TranslationMemory(tmp_path / "tm.sqlite") as memory:
+        store(memory, text)
+        export_po(path, text, "es", memory, config, glossary)
+    entries = by_sentence(path)
+    assert "glossary: labour power → fuerza de trabajo" in entries["Workers sell their labour power."].comment
+    assert "glossary:" not in entries["Yes."].comment
+
+
+# -------------------------------------------------------------------------- stability and round trips
+
+
+def test_reexport_with_nothing_new_rewrites_nothing(project):
+    config, memory, text, path = project
+    assert export_po(path, text, "es", memory, config) is True
+    before = path.read_bytes()
+    os.utime(path, (1_000_000_000, 1_000_000_000))
+    assert export_po(path, text, "es", memory, config) is False
+    assert path.read_bytes() == before
+    assert path.stat().st_mtime == 1_000_000_000
+
+
+def test_approved_entries_lose_fuzzy_and_drafts_stay_fuzzy(project):
+    config, memory, text, path = project
+    export_po(path, text, "es", memory, config)
+    created = polib.pofile(str(path)).metadata["POT-Creation-Date"]
+    decide(memory, "Yes.", "Sí.", "edited")
+    decide(memory, "The Virtual Factory", machine("The Virtual Factory"))
+    first_item = "Capitalists own the means of production."
+    decide(memory, first_item, "Segundo punto.", "draft")
+    assert export_po(path, text, "es", memory, config) is True
+    entries = by_sentence(path)
+    assert (entries["Yes."].msgstr, entries["Yes."].fuzzy) == ("Sí.", False)
+    assert entries["The Virtual Factory"].fuzzy is False
+    assert (entries[first_item].msgstr, entries[first_item].fuzzy) == ("Segundo punto.", True)
+    # Same sentences: the template date stays, only the revision date may move.
+    assert polib.pofile(str(path)).metadata["POT-Creation-Date"] == created
+
+
+@needs_gettext
+def test_msgcat_output_parses_to_the_same_entries(project, tmp_path):
+    config, memory, text, path = project
+    decide(memory, "Yes.", "Sí.", "edited")
+    export_po(path, text, "es", memory, config)
+    out = tmp_path / "msgcat.po"
+    subprocess.run(["msgcat", "--no-wrap", str(path), "-o", str(out)], check=True)
+    msgfmt_check(out)
+
+    def key(entry):
+        return (entry.msgctxt, entry.msgid, entry.msgstr, entry.fuzzy, entry.occurrences, entry.comment)
+
+    ours, theirs = polib.pofile(str(path)), polib.pofile(str(out))
+    assert [key(e) for e in ours] == [key(e) for e in theirs]
+    assert ours.metadata == theirs.metadata
+
+
+def test_translator_comments_survive_a_reexport(project):
+    config, memory, text, path = project
+    export_po(path, text, "es", memory, config)
+    po = polib.pofile(str(path))
+    po.find("Capitalists own the means of production.", by="msgid").tcomment = "ask Ana about 'item'"
+    po.save(str(path))
+    decide(memory, "Yes.", "Sí.", "edited")  # something new, so the file is rewritten
+    assert export_po(path, text, "es", memory, config) is True
+    entries = by_sentence(path)
+    assert entries["Yes."].msgstr == "Sí."
+    assert entries["Capitalists own the means of production."].tcomment == "ask Ana about 'item'"
+
+
+def test_unimported_human_changes_are_never_overwritten(project):
+    config, memory, text, path = project
+    export_po(path, text, "es", memory, config)
+    po = polib.pofile(str(path))
+    edited = po.find("Yes.", by="msgid")
+    edited.msgstr, edited.flags = "Sí.", []
+    po.save(str(path))
+    assert unimported_changes(path, memory, "en", "es") == 1
+    decide(memory, "Capitalists own the means of production.", "Segundo punto.")
+    assert export_po(path, text, "es", memory, config) is False
+    assert by_sentence(path)["Yes."].msgstr == "Sí."
+
+
+@needs_gettext
+def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(project, tmp_path):
+    config, memory, text, path = project
+    decide(memory, "Workers sell their labour power.", "Los obreros venden su fuerza de trabajo.", "edited")
+    export_po(path, text, "es", memory, config)
+    po = polib.pofile(str(path))
+    po.find("Workers sell their labour power.", by="msgid").tcomment = "Marx's term"
+    po.save(str(path))
+
+    rewritten = ESSAY.replace("Workers sell their labour power.", "Workers sell labour power.")
+    changed = make_text(tmp_path, rewritten)
+    record_layout(memory, changed)
+    store(memory, changed)
+    assert export_po(path, changed, "es", memory, config) is True
+    msgfmt_check(path)
+    entry = by_sentence(path)["Workers sell labour power."]
+    assert entry.fuzzy
+    assert entry.msgstr == "Los obreros venden su fuerza de trabajo."
+    assert entry.previous_msgid == "Workers sell their labour power."
+    assert entry.previous_msgctxt == f"essay:{source_hash('Workers sell their labour power.')}"
+    assert entry.tcomment == "Marx's term"
+    assert "#| msgid \"Workers sell their labour power.\"" in path.read_text(encoding="utf-8")
+    assert "Workers sell their labour power." not in by_sentence(path)
+    assert unimported_changes(path, memory, "en", "es") == 0  # our own suggestion is not a human change

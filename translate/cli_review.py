@@ -1,0 +1,169 @@
+"""`translate review import|status` and `translate evaluate`: the review commands.
+
+`app` is mounted as `translate review`; `evaluate` is a plain command function
+mounted at the top level (`translate evaluate HYP REF`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    help=(
+        "Human review in PO files: `translate run` writes outputs/<lang>/<text>.po; reviewers "
+        "correct drafts and remove the fuzzy flag to approve them; `translate review import` records "
+        "their decisions in the translation memory; `translate review status` shows the figures."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+ConfigOption = Annotated[
+    Optional[Path],
+    typer.Option("--config", "-c", help="Configuration file (default: nearest translate.toml)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+
+def _errors(func):
+    """The library's errors as one line on stderr and their exit code, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from translate.errors import TranslateError
+
+        try:
+            return func(*args, **kwargs)
+        except TranslateError as err:
+            typer.echo(f"error: {err}", err=True)
+            raise typer.Exit(err.exit_code) from None
+
+    return wrapper
+
+
+def _print_json(data) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _config(path: Path | None):
+    from translate.config import load_config
+
+    return load_config(path)
+
+
+@app.command("import")
+@_errors
+def import_command(
+    paths: Annotated[list[Path], typer.Argument(help="PO files, or folders searched for *.po.")],
+    reviewer: Annotated[
+        Optional[str],
+        typer.Option("--reviewer", "-r", help="Who reviewed (default: the PO's Last-Translator)."),
+    ] = None,
+    config: ConfigOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Record reviewers' decisions from PO files in the translation memory.
+
+    An entry without the fuzzy flag is approved; a changed text still fuzzy is a
+    draft; the rest is pending. Importing the same file again records nothing.
+    Exit 1 if a whole file was skipped (wrong language, unknown text).
+    """
+    from translate.memory import TranslationMemory
+    from translate.review import import_paths
+
+    cfg = _config(config)
+    with TranslationMemory(cfg.path("memory")) as memory:
+        result = import_paths(memory, paths, cfg, reviewer)
+    if json_out:
+        _print_json(result.to_dict())
+    else:
+        counts = result.counts()
+        typer.echo(
+            f"{len(result.files)} file(s): {counts['approved']} approved as is, {counts['edited']} approved "
+            f"after edits, {counts['draft']} drafts recorded; {result.pending} pending"
+        )
+        for skipped in result.skipped:
+            where = f" {skipped.msgctxt}" if skipped.msgctxt else ""
+            typer.echo(f"skipped {skipped.file}{where}: {skipped.reason}", err=True)
+        for warning in result.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+    if result.rejected_files:
+        raise typer.Exit(1)
+
+
+@app.command("status")
+@_errors
+def status_command(
+    only: Annotated[
+        Optional[str], typer.Option(help="Only these texts (file or stem names, comma-separated).")
+    ] = None,
+    lang: Annotated[Optional[str], typer.Option(help="Only these languages, e.g. es,fr.")] = None,
+    config: ConfigOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Per text and language: approved, edited, draft and pending sentences, and post-edit effort.
+
+    TER (edits per reference word, 0 = none) and chrF (100 = identical) compare
+    the machine drafts with the approved texts; 'unchanged' is the share of
+    approved sentences the reviewer kept as the machine wrote them.
+    """
+    from translate import languages
+    from translate.memory import TranslationMemory
+    from translate.pipeline import load_texts
+    from translate.review import review_status
+
+    cfg = _config(config)
+    texts = load_texts(cfg, [n.strip() for n in only.split(",") if n.strip()] if only else None)
+    targets = languages.parse_list(lang) if lang else cfg.targets
+    with TranslationMemory(cfg.path("memory")) as memory:
+        rows = review_status(memory, texts, targets)
+    threshold = cfg.review.publish_threshold
+    if json_out:
+        _print_json({"publish_threshold": threshold,
+                     "rows": [dict(r.to_dict(), reviewed=r.approved_share >= threshold) for r in rows]})
+        return
+    typer.echo(f"{'text':32} {'lang':6} {'sent':>5} {'appr':>5} {'edit':>5} {'draft':>5} {'pend':>5} "
+               f"{'TER':>6} {'chrF':>6} {'unchg':>6}  state")
+    for r in rows:
+        def fmt(value, pct=False):
+            return "-" if value is None else f"{value * 100:.0f}%" if pct else f"{value:.1f}"
+
+        reviewed = r.approved_share >= threshold and r.segments
+        state = "reviewed" if reviewed else f"{r.approved_share:.0%} approved"
+        typer.echo(f"{r.text[:32]:32} {r.language:6} {r.segments:5} {r.approved:5} {r.edited:5} {r.draft:5} "
+                   f"{r.pending:5} {fmt(r.ter):>6} {fmt(r.chrf):>6} {fmt(r.share_unchanged, True):>6}"
+                   f"  {state}")
+
+
+@_errors
+def evaluate(
+    hyp: Annotated[Path, typer.Argument(help="Hypothesis: the translation to score.")],
+    ref: Annotated[Path, typer.Argument(help="Reference: the translation to compare with.")],
+    unit: Annotated[
+        str, typer.Option(help="line (one segment per line), document (whole files), or auto.")
+    ] = "auto",
+    language: Annotated[
+        Optional[str], typer.Option("--language", "-l", help="Target language (picks BLEU's tokenizer).")
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Score a translation against a reference with sacrebleu: BLEU, chrF and TER with their signatures.
+
+    With the same number of lines in both files, lines are aligned segments;
+    otherwise (or with --unit document) each file is one document.
+    """
+    from translate.review import evaluate_files
+
+    result = evaluate_files(hyp, ref, unit, language)
+    if json_out:
+        _print_json(result.to_dict())
+        return
+    typer.echo(f"{result.segments} segment(s), compared by {result.unit}")
+    for score in result.scores:
+        typer.echo(f"{score.text}\n    {score.signature}")
