@@ -7,7 +7,7 @@ before any model is loaded.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from translate.errors import LanguageError
 
@@ -30,7 +30,7 @@ def normalize(code: str) -> str:
     return "_".join(parts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def language_name(code: str) -> str:
     """English name of a language, e.g. 'es' -> 'Spanish'; raises for unknown codes."""
     code = normalize(code)
