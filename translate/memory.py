@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -233,28 +234,39 @@ class TranslationMemory:
             raise UsageError(f"{self.path}: is a folder, not a translation memory file")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._busy_timeout_ms = busy_timeout_ms
-        try:
-            # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a writer
-            # takes the write lock up front and waits for it instead of failing.
-            self._db = sqlite3.connect(self.path, timeout=busy_timeout_ms / 1000, isolation_level=None)
-            self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            # NORMAL in WAL mode: a killed process never corrupts or half-writes; a power
-            # cut may lose the last commits but still leaves a consistent file.
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
-        except sqlite3.OperationalError as err:
-            self._close_quietly()
-            if _is_busy(err):
-                raise self._busy_error() from None
-            raise UsageError(f"{self.path}: not a usable translation memory ({err})") from None
-        except sqlite3.DatabaseError as err:
-            self._close_quietly()
-            raise UsageError(f"{self.path}: not a usable translation memory ({err})") from None
-        except BaseException:
-            self._close_quietly()
-            raise
+        deadline = time.monotonic() + busy_timeout_ms / 1000
+        while True:
+            try:
+                self._open()
+                return
+            except sqlite3.OperationalError as err:
+                self._close_quietly()
+                # Switching a brand-new file to WAL takes an exclusive lock that SQLite
+                # does not wait for: two runs opening it at once retry instead of failing.
+                if _is_busy(err) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                if _is_busy(err):
+                    raise self._busy_error() from None
+                raise UsageError(f"{self.path}: not a usable translation memory ({err})") from None
+            except sqlite3.DatabaseError as err:
+                self._close_quietly()
+                raise UsageError(f"{self.path}: not a usable translation memory ({err})") from None
+            except BaseException:
+                self._close_quietly()
+                raise
+
+    def _open(self) -> None:
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a writer
+        # takes the write lock up front and waits for it instead of failing.
+        self._db = sqlite3.connect(self.path, timeout=self._busy_timeout_ms / 1000, isolation_level=None)
+        self._db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        # NORMAL in WAL mode: a killed process never corrupts or half-writes; a power
+        # cut may lose the last commits but still leaves a consistent file.
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._migrate()
 
     # -- lifecycle -----------------------------------------------------------
 
