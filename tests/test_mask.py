@@ -74,8 +74,8 @@ def test_unmask_refuses_lost_duplicated_or_mangled_placeholders(glossary):
 
 
 def test_english_article_follows_the_pinned_term(glossary):
-    masked = mask("无产阶级出卖劳动力。", glossary, "zh", "en", "XT1")
-    assert unmask("XT1 sells an XT2.", masked, target="en") == "Proletariat sells a labour power."
+    masked = mask("工人阶级出卖劳动力。", glossary, "zh", "en", "XT1")
+    assert unmask("XT1 sells an XT2.", masked, target="en") == "Working class sells a labour power."
 
 
 def test_a_shape_already_in_the_text_is_not_used(glossary):
@@ -197,3 +197,21 @@ def test_zh_en_model_drops_brace_placeholders_and_the_retry_recovers(glossary, z
     assert all(no_placeholder(r.text) for r in results)
     assert sum(r.flagged for r in results) == 0
     assert Shape.parse("{1}").pattern().search(" ".join(calls[0]))
+
+
+def test_an_inflected_placeholder_does_not_double_the_ending():
+    from translate.glossary import from_data
+    from translate.mask import translate_pinned
+
+    glossary = from_data(
+        {
+            "glossary": {"name": "t", "version": "1", "source_language": "zh", "languages": ["zh", "en"]},
+            "concept": [{"id": "gravediggers", "terms": {"zh": ["掘墓人"], "en": ["gravediggers"]}}],
+        }
+    )
+    # An engine that pluralizes whatever stands for the term, as the zh→en model did ("XT1s").
+    def engine(batch):
+        return [s.replace("掘墓人", "gravedigger").replace("XT1", "XT1s") for s in batch]
+
+    results = translate_pinned(["资产阶级生产了自己的掘墓人。"], engine, glossary, "zh", "en")
+    assert "gravediggers" in results[0].text and "gravediggerss" not in results[0].text

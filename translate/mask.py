@@ -150,6 +150,9 @@ def mask(
     return MaskedSentence(sentence, "".join(pieces), shape, tuple(pins))
 
 
+_GLUED = re.compile(r"[^\W\d_]{1,3}(?!\w)")
+
+
 def unmask(
     translation: str, masked: MaskedSentence, shapes: Sequence[Shape] = (), target: str = ""
 ) -> str | None:
@@ -162,6 +165,9 @@ def unmask(
         if len(found) != 1:
             return None
         start, end = found[0].span()
+        glued = _GLUED.match(text, end)
+        if glued and not masked.shape.suffix:  # the engine inflected the placeholder (XT1s): the term is pinned as is
+            end = glued.end()
         term = pin.target
         if not text[:start].strip(_OPENING):  # sentence start: capitalise
             term = term[:1].upper() + term[1:]

@@ -115,15 +115,20 @@ def output_path(config: Config, language: str, text: SourceText, suffix: str = "
     return config.path("outputs") / language / f"{text.stem}{suffix}"
 
 
-def translate_sentences(engine, route, sentences: list[str], glossary, progress=None):
-    """Sentences through the glossary mask and one batched engine call.
+def translate_sentences(engine, route, sentences: list[str], glossary, progress=None, calls: list | None = None):
+    """Sentences through the glossary mask and batched engine calls.
 
-    Returns PinnedResult-like objects (text, violations, flagged).
+    The first call carries every sentence (and the progress bar); a second one,
+    if any, only re-asks the sentences whose pinned terms did not come back.
+    Each call's size is appended to `calls` when given. Returns PinnedResults.
     """
     from translate.mask import translate_pinned
 
+    made: list[int] = [] if calls is None else calls
+
     def batch(texts: list[str]) -> list[str]:
-        return engine.translate(texts, route, progress)
+        made.append(len(texts))
+        return engine.translate(texts, route, progress if len(made) == 1 else None)
 
     return translate_pinned(sentences, batch, glossary, route.source, route.target)
 
@@ -216,9 +221,10 @@ def _run_language(config, memory, engines, glossary, texts, target, result, dry_
     if todo:
         advance = start_task(f"{source}→{target} ({engine.name})", len(todo))
         began = time.perf_counter()
-        pinned = translate_sentences(engine, route, todo, glossary, advance)
+        calls: list[int] = []
+        pinned = translate_sentences(engine, route, todo, glossary, advance, calls)
         result.engine_seconds = round(time.perf_counter() - began, 3)
-        result.engine_calls = 1
+        result.engine_calls = len(calls)
         rows = []
         for sentence, outcome in zip(todo, pinned):
             notes = {"violations": [_violation_dict(v) for v in outcome.violations], "flagged": outcome.flagged}
@@ -230,7 +236,7 @@ def _run_language(config, memory, engines, glossary, texts, target, result, dry_
     for text in texts:
         translations = {s.index: entries[s.text].best_text for s in text.document.segments if s.text in entries}
         body = text.document.render(translations, target)
-        header = _front_matter(text, target, route.describe(), signature, entries, config)
+        header = _front_matter(text, target, route.describe(), signature, entries, memory, config)
         path = output_path(config, target, text)
         if atomic_write_text(path, header + body):
             result.files_written.append(str(path.relative_to(config.root)))
@@ -242,13 +248,18 @@ def _run_language(config, memory, engines, glossary, texts, target, result, dry_
             result.message = "; ".join(filter(None, [result.message, warning]))
 
 
-def _front_matter(text: SourceText, target: str, route: str, signature: Signature, entries, config) -> str:
+def _front_matter(text: SourceText, target: str, route: str, signature: Signature, entries, memory, config) -> str:
     """A YAML header naming the source, engine, route and review state."""
+    from translate.review import review_state
+
+    state = review_state(memory, text, target, config.review.publish_threshold)
+    if state.reviewed:
+        status = f"reviewed ({state.approved + state.edited} of {state.segments} sentences approved)"
+    elif state.approved or state.edited:
+        status = f"partly reviewed ({state.approved + state.edited} of {state.segments} sentences approved)"
+    else:
+        status = "machine translation, not reviewed"
     segments = text.document.segments
-    approved = sum(1 for s in segments if s.text in entries and entries[s.text].status == "approved")
-    share = approved / len(segments) if segments else 0.0
-    reviewed = share >= config.review.publish_threshold
-    state = "reviewed" if reviewed else "machine translation, not reviewed" if not approved else "partly reviewed"
     title = entries[segments[0].text].best_text if segments and segments[0].text in entries else text.document.title
     lines = [
         "---",
@@ -260,12 +271,11 @@ def _front_matter(text: SourceText, target: str, route: str, signature: Signatur
         f"route: {_yaml_str(route)}",
         f"signature: {_yaml_str(str(signature))}",
         f"glossary: {_yaml_str(signature.glossary)}",
-        f"status: {_yaml_str(state)}",
-        f"approved_segments: {approved}/{len(segments)}",
-        "---",
-        "",
+        f"status: {_yaml_str(status)}",
     ]
-    return "\n".join(lines)
+    if state.reviewers:
+        lines.append(f"reviewers: [{', '.join(_yaml_str(name) for name in state.reviewers)}]")
+    return "\n".join([*lines, "---", ""]) + "\n"
 
 
 def _yaml_str(value: str) -> str:

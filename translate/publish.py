@@ -86,19 +86,19 @@ def handout_meta(memory: TranslationMemory, text: SourceText, language: str, con
     found = [entries[s.text] for s in text.document.segments if s.text in entries]
     signatures = Counter(e.signature for e in found if e.signature)
     signature = Signature.parse(signatures.most_common(1)[0][0]) if signatures else None
-    approved = [e for e in found if e.status == "approved"]
-    reviewers = sorted({e.reviewer for e in approved if e.reviewer})
-    share = len(approved) / len(text.document.segments) if text.document.segments else 0.0
+    from translate.review import review_state
+
+    state = review_state(memory, text, language, config.review.publish_threshold)
     return HandoutMeta(
         language=language,
         engine=signature.engine if signature else "",
         route=signature.route.replace(">", "→") if signature else "",
         model=signature.models if signature else "",
         glossary_version=signature.glossary if signature else None,
-        reviewed=share >= config.review.publish_threshold,
-        reviewers=reviewers,
-        approved_share=share,
-        translators=reviewers,
+        reviewed=state.reviewed,
+        reviewers=state.reviewers,
+        approved_share=state.approved_share,
+        translators=state.reviewers,
         date=max((e.updated for e in found), default="")[:10] or None,
         source_file=text.path.name,
     )
