@@ -207,3 +207,41 @@ def test_killed_run_leaves_a_consistent_memory_and_the_next_run_completes(tmp_pa
         run(victim)
         assert contents(victim) == contents(reference)
         assert not list(victim.rglob("*.tmp"))
+
+
+def test_installed_argos_package_serves_its_language(project, argos_test_package):
+    """English → German through a .argosmodel installed from a file: real files come out."""
+    (project / "translate.toml").write_text(
+        '[project]\ntargets = ["de"]\n[argos]\npackages_dir = "packages"\n[engine]\nthreads = 1\n', encoding="utf-8"
+    )
+    before = report(run(project))
+    assert before["languages"][0]["status"] == "skipped"
+    assert "translate models install en de" in before["languages"][0]["message"]
+    subprocess.run(
+        [sys.executable, "-m", "translate.cli", "models", "install", str(argos_test_package)], cwd=project, check=True
+    )
+    after = report(run(project))
+    german = after["languages"][0]
+    assert german["status"] == "ok" and german["engine"] == "argos" and german["translated"] == german["segments"]
+    text = (project / "outputs" / "de" / "the-virtual-factory.md").read_text(encoding="utf-8")
+    assert "engine: argos" in text and "translate-en_de@0.1" in text
+    assert "\n\n  1. " in text and "Ludwig: " in text
+
+
+def test_memory_moves_through_tmx(project, tmp_path):
+    run(project)
+    tmx = tmp_path / "memory.tmx"
+    exported = subprocess.run(
+        [sys.executable, "-m", "translate.cli", "memory", "export", str(tmx)], cwd=project, capture_output=True, text=True
+    )
+    assert exported.returncode == 0 and "228 translation units" in exported.stdout
+    other = make_project(tmp_path / "other")
+    imported = subprocess.run(
+        [sys.executable, "-m", "translate.cli", "memory", "import", str(tmx), "--json"],
+        cwd=other,
+        capture_output=True,
+        text=True,
+    )
+    assert imported.returncode == 0, imported.stderr
+    # The imported memory serves every sentence: the other project's first run needs no engine.
+    assert report(run(other))["totals"]["engine_calls"] == 0
