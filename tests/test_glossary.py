@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from translate.cli_glossary import app
 from translate.errors import ConfigError
-from translate.glossary import coverage, from_tbx, lint, load, load_glossary, matcher, to_tbx, to_toml
+from translate.glossary import coverage, lint, load, load_glossary, matcher, to_toml
+from translate.tbx import from_tbx, to_tbx
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "glossaries" / "marxism.toml"

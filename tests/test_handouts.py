@@ -15,16 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from translate.chromium import ChromiumSession, chromium_binary, html_to_pdf, screenshot
 from translate.errors import TranslateError, UsageError
 from translate.handouts import (
-    ChromiumSession,
     HandoutMeta,
-    chromium_binary,
-    html_to_pdf,
     labels,
     model_attribution,
     render_html,
-    screenshot,
     status_line,
     translated_blocks,
     write_handout,

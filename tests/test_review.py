@@ -14,10 +14,11 @@ from translate.cli_review import app as review_app
 from translate.cli_review import evaluate as evaluate_command
 from translate.config import config_from_dict
 from translate.errors import UsageError
+from translate.evaluate import evaluate_files
 from translate.memory import TranslationMemory
 from translate.pipeline import SourceText
 from translate.po import export_po
-from translate.review import evaluate_files, import_paths, import_po, review_state, review_status
+from translate.review import import_paths, import_po, review_state, review_status
 from translate.segment import parse
 
 SIG = "engine:apertium|v:3.8.3|route:en>es|models:apertium-eng-spa@0.8.1|glossary:g1|seg:translate-seg-1"

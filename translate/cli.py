@@ -4,20 +4,31 @@ Each command parses its options, calls one library function, and prints the
 result as a short human summary or, with --json, as JSON for scripts. Errors
 the user can act on are one line on stderr with exit code 2 (bad input or
 configuration) or 1 (a run-time failure); never a traceback.
+
+This module holds the top-level commands and mounts the groups: `models`
+(cli_models), `memory` (cli_memory), `review` and `evaluate` (cli_review),
+`glossary` (cli_glossary). What they share is in cli_common.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from translate import __version__
+from translate import __version__, cli_glossary, cli_memory, cli_models, cli_review
+from translate.cli_common import (
+    ConfigOption,
+    JsonOption,
+    fail,
+    handle_errors,
+    load_config,
+    print_json,
+    progress_bars,
+    split_list,
+)
 
 app = typer.Typer(
     name="translate",
@@ -31,80 +42,11 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-models_app = typer.Typer(help="Argos models: list, install (from the index or a .argosmodel file), remove.")
-app.add_typer(models_app, name="models")
-from translate import cli_glossary, cli_review  # noqa: E402  (sub-command groups)
-
+app.add_typer(cli_models.app, name="models")
 app.add_typer(cli_review.app, name="review")
 app.add_typer(cli_glossary.app, name="glossary")
 app.command("evaluate")(cli_review.evaluate)
-memory_app = typer.Typer(help="The translation memory: export to and import from TMX 1.4 (OmegaT, Weblate...).")
-app.add_typer(memory_app, name="memory")
-
-ConfigOption = Annotated[
-    Optional[Path], typer.Option("--config", "-c", help="Configuration file (default: nearest translate.toml).")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
-
-
-def fail(message: str, code: int = 1) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def handle_errors(func):
-    """Turn the library's errors into one-line messages and exit codes."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from translate.errors import TranslateError
-
-        try:
-            return func(*args, **kwargs)
-        except TranslateError as err:
-            fail(str(err), err.exit_code)
-        except KeyboardInterrupt:
-            fail("interrupted", 130)
-        except BrokenPipeError:
-            sys.stderr.close()
-            raise typer.Exit(0) from None
-
-    return wrapper
-
-
-def load(config_path: Path | None):
-    from translate.config import load_config
-
-    return load_config(config_path)
-
-
-@contextmanager
-def progress_bars(enabled: bool = True):
-    """A start_task(description, total) -> advance(n) function drawing rich bars on stderr."""
-    if not enabled or not sys.stderr.isatty():
-        yield lambda description, total: (lambda n: None)
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as progress:
-
-        def start_task(description: str, total: int):
-            task = progress.add_task(description, total=total)
-            return lambda n: progress.advance(task, n)
-
-        yield start_task
-
-
-def print_json(data) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+app.add_typer(cli_memory.app, name="memory")
 
 
 def version_callback(value: bool) -> None:
@@ -144,9 +86,9 @@ def run(
     from translate.pipeline import run as run_pipeline
     from translate.report import print_summary, write_report
 
-    cfg = load(config)
-    only_list = [t.strip() for t in only.split(",") if t.strip()] if only else None
-    targets = [t for t in lang.split(",") if t.strip()] if lang else None
+    cfg = load_config(config)
+    only_list = split_list(only)
+    targets = [t.strip() for t in lang.split(",") if t.strip()] if lang else None
     with run_lock(cfg.path("memory"), wait=wait):
         with progress_bars(not (json_out or quiet)) as start_task:
             report = run_pipeline(cfg, only=only_list, targets=targets, dry_run=dry_run, start_task=start_task)
@@ -180,7 +122,7 @@ def text(
     from translate.fileio import atomic_write_text, decode_source, read_source
     from translate.pipeline import translate_text
 
-    cfg = load(config)
+    cfg = load_config(config)
     src = languages.validate(source) if source else cfg.source_language
     targets = languages.parse_list(to)
     if fmt not in (None, "md", "txt"):
@@ -214,7 +156,7 @@ def languages_command(
     from translate.languages import language_name
     from translate.routing import Engines
 
-    cfg = load(config)
+    cfg = load_config(config)
     engines = Engines(cfg)
     targets = list(cfg.targets)
     if all_targets:
@@ -239,89 +181,6 @@ def languages_command(
             typer.echo(f"          to get one: {hint}")
 
 
-@models_app.command("list")
-@handle_errors
-def models_list(config: ConfigOption = None, json_out: JsonOption = False) -> None:
-    """List installed Argos packages."""
-    from translate.models import ArgosStore
-
-    cfg = load(config)
-    store = ArgosStore(cfg.argos_packages_dir(), cfg.argos.index_url)
-    models = store.installed()
-    if json_out:
-        print_json(
-            [{"name": m.name, "from": m.source, "to": m.target, "version": m.version, "path": str(m.path)} for m in models]
-        )
-        return
-    if not models:
-        typer.echo(f"No Argos packages installed in {store.packages_dir}.")
-    for m in models:
-        typer.echo(f"{m.source}→{m.target}  {m.version:<6} {m.name}")
-
-
-@models_app.command("available")
-@handle_errors
-def models_available(
-    config: ConfigOption = None,
-    refresh: Annotated[bool, typer.Option(help="Fetch the index again first.")] = True,
-    json_out: JsonOption = False,
-) -> None:
-    """List the packages the Argos index offers (needs the network)."""
-    from translate.models import ArgosStore
-
-    cfg = load(config)
-    store = ArgosStore(cfg.argos_packages_dir(), cfg.argos.index_url)
-    packages = store.available(refresh)
-    rows = [{"from": p.from_code, "to": p.to_code, "version": str(p.package_version)} for p in packages]
-    if json_out:
-        print_json(rows)
-        return
-    for row in rows:
-        typer.echo(f"{row['from']}→{row['to']}  {row['version']}")
-
-
-@models_app.command("install")
-@handle_errors
-def models_install(
-    what: Annotated[list[str], typer.Argument(help="A .argosmodel file, or a language pair: FROM TO (e.g. en es).")],
-    config: ConfigOption = None,
-    json_out: JsonOption = False,
-) -> None:
-    """Install an Argos package from a .argosmodel file or, by language pair, from the index."""
-    from translate import languages
-    from translate.models import ArgosStore
-
-    cfg = load(config)
-    store = ArgosStore(cfg.argos_packages_dir(), cfg.argos.index_url)
-    if len(what) == 1:
-        model = store.install_file(Path(what[0]))
-    elif len(what) == 2:
-        model = store.install_pair(languages.validate(what[0]), languages.validate(what[1]))
-    else:
-        fail("give one .argosmodel file, or two language codes: translate models install en es", 2)
-    if json_out:
-        print_json({"installed": model.name, "from": model.source, "to": model.target, "version": model.version})
-    else:
-        typer.echo(f"installed {model.source}→{model.target} {model.version} ({model.name})")
-
-
-@models_app.command("remove")
-@handle_errors
-def models_remove(
-    source: Annotated[str, typer.Argument(help="Source language code.")],
-    target: Annotated[str, typer.Argument(help="Target language code.")],
-    config: ConfigOption = None,
-) -> None:
-    """Remove an installed Argos package."""
-    from translate import languages
-    from translate.models import ArgosStore
-
-    cfg = load(config)
-    store = ArgosStore(cfg.argos_packages_dir(), cfg.argos.index_url)
-    model = store.remove(languages.validate(source), languages.validate(target))
-    typer.echo(f"removed {model.source}→{model.target} {model.version}")
-
-
 @app.command()
 @handle_errors
 def status(
@@ -336,8 +195,8 @@ def status(
     from translate import languages
     from translate.publish import status as text_status
 
-    cfg = load(config)
-    rows = text_status(cfg, _split(only), languages.parse_list(lang) if lang else None)
+    cfg = load_config(config)
+    rows = text_status(cfg, split_list(only), languages.parse_list(lang) if lang else None)
     if json_out:
         print_json([asdict(r) | {"complete": round(r.complete, 4)} for r in rows])
         return
@@ -368,67 +227,16 @@ def handouts(
     from translate import languages
     from translate.publish import build_handouts, handout_count
 
-    cfg = load(config)
+    cfg = load_config(config)
     targets = languages.parse_list(lang) if lang else None
-    total = handout_count(cfg, _split(only), targets) * (2 if pdf else 1)
+    total = handout_count(cfg, split_list(only), targets) * (2 if pdf else 1)
     with progress_bars(not json_out) as start_task:
         advance = start_task("handouts", total)
-        written = build_handouts(cfg, _split(only), targets, paper=paper, pdf=pdf, progress=advance)
+        written = build_handouts(cfg, split_list(only), targets, paper=paper, pdf=pdf, progress=advance)
     if json_out:
         print_json([str(p) for p in written])
     else:
         typer.echo(f"{len(written)} handout files written under {cfg.path('outputs')}")
-
-
-@memory_app.command("export")
-@handle_errors
-def memory_export(
-    output: Annotated[Path, typer.Argument(help="The .tmx file to write.")],
-    lang: Annotated[Optional[str], typer.Option(help="Only this target language.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="Export format (tmx).")] = "tmx",
-    config: ConfigOption = None,
-) -> None:
-    """Export the memory as TMX 1.4 (with review status and signatures as properties)."""
-    from translate import languages
-    from translate.memory import TranslationMemory
-    from translate.tmx import export_tmx
-
-    if fmt != "tmx":
-        fail("only --format tmx is supported", 2)
-    cfg = load(config)
-    with TranslationMemory(cfg.path("memory")) as memory:
-        count = export_tmx(memory, output, cfg.source_language, languages.validate(lang) if lang else None)
-    typer.echo(f"{count} translation units written to {output}")
-
-
-@memory_app.command("import")
-@handle_errors
-def memory_import(
-    file: Annotated[Path, typer.Argument(help="A TMX file (from this tool, OmegaT, Weblate...).")],
-    config: ConfigOption = None,
-    json_out: JsonOption = False,
-) -> None:
-    """Import a TMX file; units without review status count as human translations.
-
-    Approved entries are never overwritten: a different text is reported as a conflict.
-    """
-    from dataclasses import asdict
-
-    from translate.lock import run_lock
-    from translate.memory import TranslationMemory
-    from translate.tmx import import_tmx
-
-    cfg = load(config)
-    with run_lock(cfg.path("memory"), wait=True), TranslationMemory(cfg.path("memory")) as memory:
-        summary = import_tmx(memory, file)
-    if json_out:
-        print_json(asdict(summary))
-    else:
-        typer.echo(summary.describe())
-
-
-def _split(value: str | None) -> list[str] | None:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
 
 if __name__ == "__main__":  # pragma: no cover

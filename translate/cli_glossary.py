@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from translate.errors import TranslateError, UsageError
+from translate.cli_common import handle_errors
+from translate.errors import UsageError
 
 app = typer.Typer(help="Check the glossary against the texts; exchange it as TBX with Weblate or OmegaT.")
 
 GlossaryArg = Annotated[Path, typer.Argument(help="Glossary TOML file or folder.")]
 TextsOption = Annotated[list[Path], typer.Option("--texts", help="Text files or folders to check against.")]
-
-
-def _one_line_errors(command: Callable) -> Callable:
-    """Print a TranslateError as one line on stderr and exit with its code."""
-
-    @wraps(command)
-    def run(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except TranslateError as err:
-            typer.echo(f"error: {err}", err=True)
-            raise typer.Exit(err.exit_code) from None
-
-    return run
 
 
 def _load(path: Path):
@@ -56,7 +41,7 @@ def _texts(paths: list[Path]) -> dict[str, str]:
 
 
 @app.command("check")
-@_one_line_errors
+@handle_errors
 def check(
     glossary: GlossaryArg = Path("glossaries"),
     texts: TextsOption = [Path("texts")],  # noqa: B006 (typer reads the default)
@@ -84,7 +69,7 @@ def check(
 
 
 @app.command("coverage")
-@_one_line_errors
+@handle_errors
 def coverage_command(
     glossary: GlossaryArg = Path("glossaries"),
     texts: TextsOption = [Path("texts")],  # noqa: B006
@@ -105,14 +90,14 @@ def coverage_command(
 
 
 @app.command("export-tbx")
-@_one_line_errors
+@handle_errors
 def export_tbx(
     glossary: GlossaryArg,
     output: Annotated[Path, typer.Argument(help="TBX file to write, or - for standard output.")],
 ) -> None:
     """Write the glossary as TBX-Basic, for Weblate, OmegaT and other CAT tools."""
     from translate.fileio import atomic_write_bytes
-    from translate.glossary import to_tbx
+    from translate.tbx import to_tbx
 
     data = to_tbx(_load(glossary))
     if str(output) == "-":
@@ -122,14 +107,15 @@ def export_tbx(
 
 
 @app.command("import-tbx")
-@_one_line_errors
+@handle_errors
 def import_tbx(
     tbx: Annotated[Path, typer.Argument(help="TBX file (TBX-Basic/martif or TBX v3).")],
     output: Annotated[Path, typer.Argument(help="TOML glossary file to write.")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Turn a TBX termbase into the TOML glossary format volunteers edit."""
-    from translate.glossary import load_tbx, save
+    from translate.glossary import save
+    from translate.tbx import load_tbx
 
     if output.exists() and not force:
         raise UsageError(f"{output} exists; pass --force to overwrite it")

@@ -6,12 +6,12 @@ mounted at the top level (`translate evaluate HYP REF`).
 
 from __future__ import annotations
 
-import functools
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from translate.cli_common import ConfigOption, JsonOption, handle_errors, load_config, print_json, split_list
 
 app = typer.Typer(
     help=(
@@ -24,41 +24,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-ConfigOption = Annotated[
-    Optional[Path],
-    typer.Option("--config", "-c", help="Configuration file (default: nearest translate.toml)."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
-
-
-def _errors(func):
-    """The library's errors as one line on stderr and their exit code, never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from translate.errors import TranslateError
-
-        try:
-            return func(*args, **kwargs)
-        except TranslateError as err:
-            typer.echo(f"error: {err}", err=True)
-            raise typer.Exit(err.exit_code) from None
-
-    return wrapper
-
-
-def _print_json(data) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def _config(path: Path | None):
-    from translate.config import load_config
-
-    return load_config(path)
-
 
 @app.command("import")
-@_errors
+@handle_errors
 def import_command(
     paths: Annotated[list[Path], typer.Argument(help="PO files, or folders searched for *.po.")],
     reviewer: Annotated[
@@ -77,11 +45,11 @@ def import_command(
     from translate.memory import TranslationMemory
     from translate.review import import_paths
 
-    cfg = _config(config)
+    cfg = load_config(config)
     with TranslationMemory(cfg.path("memory")) as memory:
         result = import_paths(memory, paths, cfg, reviewer)
     if json_out:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
     else:
         counts = result.counts()
         typer.echo(
@@ -98,7 +66,7 @@ def import_command(
 
 
 @app.command("status")
-@_errors
+@handle_errors
 def status_command(
     only: Annotated[
         Optional[str], typer.Option(help="Only these texts (file or stem names, comma-separated).")
@@ -118,14 +86,14 @@ def status_command(
     from translate.pipeline import load_texts
     from translate.review import review_status
 
-    cfg = _config(config)
-    texts = load_texts(cfg, [n.strip() for n in only.split(",") if n.strip()] if only else None)
+    cfg = load_config(config)
+    texts = load_texts(cfg, split_list(only))
     targets = languages.parse_list(lang) if lang else cfg.targets
     with TranslationMemory(cfg.path("memory")) as memory:
         rows = review_status(memory, texts, targets)
     threshold = cfg.review.publish_threshold
     if json_out:
-        _print_json({"publish_threshold": threshold,
+        print_json({"publish_threshold": threshold,
                      "rows": [dict(r.to_dict(), reviewed=r.approved_share >= threshold) for r in rows]})
         return
     typer.echo(f"{'text':32} {'lang':6} {'sent':>5} {'appr':>5} {'edit':>5} {'draft':>5} {'pend':>5} "
@@ -141,7 +109,7 @@ def status_command(
                    f"  {state}")
 
 
-@_errors
+@handle_errors
 def evaluate(
     hyp: Annotated[Path, typer.Argument(help="Hypothesis: the translation to score.")],
     ref: Annotated[Path, typer.Argument(help="Reference: the translation to compare with.")],
@@ -158,11 +126,11 @@ def evaluate(
     With the same number of lines in both files, lines are aligned segments;
     otherwise (or with --unit document) each file is one document.
     """
-    from translate.review import evaluate_files
+    from translate.evaluate import evaluate_files
 
     result = evaluate_files(hyp, ref, unit, language)
     if json_out:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
         return
     typer.echo(f"{result.segments} segment(s), compared by {result.unit}")
     for score in result.scores:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from translate.errors import TranslateError, UsageError
+from translate.memory_schema import MIGRATIONS, SCHEMA_VERSION  # _migrate reads them through this module
 
 BUSY_TIMEOUT_MS = 30_000
 """How long a connection waits for another process's write before giving up."""
@@ -39,67 +40,6 @@ LAYOUT_RUNS_KEPT = 10
 
 ENTRY_STATUSES = ("machine", "draft", "approved")
 DECISION_STATUSES = ("approved", "edited", "draft", "rejected")
-
-# Migration n (1-based) brings a file from user_version n-1 to n. Statements are
-# run one by one inside a single transaction (executescript would commit early).
-MIGRATIONS: list[tuple[str, ...]] = [
-    (
-        """CREATE TABLE entries (
-            source_hash TEXT NOT NULL,
-            source_lang TEXT NOT NULL,
-            target_lang TEXT NOT NULL,
-            source_text TEXT NOT NULL,
-            machine_text TEXT,
-            signature TEXT NOT NULL DEFAULT '',
-            status TEXT NOT NULL DEFAULT 'machine' CHECK (status IN ('machine', 'draft', 'approved')),
-            final_text TEXT,
-            reviewer TEXT NOT NULL DEFAULT '',
-            notes TEXT NOT NULL DEFAULT '{}',
-            created TEXT NOT NULL,
-            updated TEXT NOT NULL,
-            PRIMARY KEY (source_hash, source_lang, target_lang)
-        ) WITHOUT ROWID""",
-        "CREATE INDEX entries_pair ON entries (source_lang, target_lang, status)",
-        """CREATE TABLE review_log (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            source_hash TEXT NOT NULL,
-            source_lang TEXT NOT NULL,
-            target_lang TEXT NOT NULL,
-            reviewer TEXT NOT NULL,
-            time TEXT NOT NULL,
-            machine_text TEXT,
-            final_text TEXT,
-            status TEXT NOT NULL CHECK (status IN ('approved', 'edited', 'draft', 'rejected')),
-            document TEXT NOT NULL DEFAULT '',
-            segment_id TEXT NOT NULL DEFAULT '',
-            note TEXT NOT NULL DEFAULT ''
-        )""",
-        "CREATE INDEX review_log_entry ON review_log (source_hash, source_lang, target_lang)",
-        """CREATE TRIGGER review_log_no_update BEFORE UPDATE ON review_log
-            BEGIN SELECT RAISE(ABORT, 'review_log is append-only'); END""",
-        """CREATE TRIGGER review_log_no_delete BEFORE DELETE ON review_log
-            BEGIN SELECT RAISE(ABORT, 'review_log is append-only'); END""",
-        """CREATE TABLE layout_runs (
-            document TEXT NOT NULL,
-            run INTEGER NOT NULL,
-            source_lang TEXT NOT NULL,
-            recorded TEXT NOT NULL,
-            PRIMARY KEY (document, run)
-        )""",
-        """CREATE TABLE layout (
-            document TEXT NOT NULL,
-            run INTEGER NOT NULL,
-            idx INTEGER NOT NULL,
-            block INTEGER NOT NULL,
-            position INTEGER NOT NULL,
-            source_hash TEXT NOT NULL,
-            source_text TEXT NOT NULL,
-            PRIMARY KEY (document, run, idx),
-            FOREIGN KEY (document, run) REFERENCES layout_runs (document, run) ON DELETE CASCADE
-        )""",
-    ),
-]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def source_hash(text: str) -> str:

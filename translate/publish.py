@@ -113,7 +113,8 @@ def build_handouts(
     progress=None,
 ) -> list[Path]:
     """HTML (and PDF) handouts for every text and language the memory has text for."""
-    from translate.handouts import ChromiumSession, write_handout
+    from translate.chromium import ChromiumSession
+    from translate.handouts import write_handout
 
     texts = load_texts(config, only)
     jobs = []

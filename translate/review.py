@@ -17,7 +17,7 @@ harmless. Nothing doubtful is applied silently:
 `review_status` gives per text and language the counts and the post-edit
 effort (TER and chrF between machine draft and final text, computed with
 sacrebleu); `review_state` decides whether a translation may be called
-"reviewed"; `evaluate_files` scores any hypothesis against a reference.
+"reviewed". Scoring any hypothesis against a reference is translate.evaluate.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from translate.po import read_po, reviewer_action, segment_id, source_digest, su
 from translate.segment import Document
 
 if TYPE_CHECKING:
+    import polib
+
     from translate.config import Config
     from translate.pipeline import SourceText
 
@@ -92,6 +94,18 @@ def _language_of(code: str) -> str | None:
         return None
 
 
+def _read_reviewed_po(path: Path, reviewer: str | None) -> tuple[polib.POFile, str]:
+    """The parsed PO file and who reviewed it (given, or its Last-Translator); a UsageError if either fails."""
+    try:
+        po = read_po(path)
+    except (OSError, ValueError) as err:
+        raise UsageError(f"{path}: not a readable PO file ({err})") from None
+    name = (reviewer or po.metadata.get("Last-Translator", "")).strip()
+    if not name:
+        raise UsageError(f"{path}: no reviewer: give --reviewer NAME (the PO header has no Last-Translator)")
+    return po, name
+
+
 def import_po(
     memory: TranslationMemory,
     po_path: Path | str,
@@ -109,15 +123,8 @@ def import_po(
         result.skipped.append(Skipped(name, "", "", reason))
         return result
 
-    try:
-        po = read_po(po_path)
-    except (OSError, ValueError) as err:
-        raise UsageError(f"{po_path}: not a readable PO file ({err})") from None
+    po, reviewer = _read_reviewed_po(po_path, reviewer)
     header = po.metadata
-    reviewer = (reviewer or header.get("Last-Translator", "")).strip()
-    if not reviewer:
-        raise UsageError(f"{po_path}: no reviewer: give --reviewer NAME "
-                         "(the PO header has no Last-Translator)")
 
     language = _language_of(header.get("Language", ""))
     folder = _language_of(po_path.parent.name)
@@ -223,13 +230,7 @@ def import_paths(
     """Import PO files and folders of them (what `translate review import` does)."""
     files = po_files(paths)
     for path in files:  # usage errors first, so a bad file leaves the memory untouched
-        try:
-            header = read_po(path).metadata
-        except (OSError, ValueError) as err:
-            raise UsageError(f"{path}: not a readable PO file ({err})") from None
-        if not (reviewer or header.get("Last-Translator", "")).strip():
-            raise UsageError(f"{path}: no reviewer: give --reviewer NAME "
-                             "(the PO header has no Last-Translator)")
+        _read_reviewed_po(path, reviewer)
     if texts is None:
         from translate.pipeline import load_texts
 
@@ -369,74 +370,3 @@ def review_state(
         draft=row.draft,
         segments=row.segments,
     )
-
-
-# ---------------------------------------------------------------- evaluate
-
-
-@dataclass
-class Score:
-    metric: str
-    score: float
-    signature: str
-    text: str  # sacrebleu's one-line summary
-
-
-@dataclass
-class Evaluation:
-    hypothesis: str
-    reference: str
-    unit: str  # 'line' | 'document'
-    segments: int
-    scores: list[Score]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _read_lines(path: Path) -> list[str]:
-    from translate.fileio import read_source
-
-    return read_source(path).splitlines()
-
-
-def evaluate_texts(
-    hypotheses: list[str], references: list[str], language: str | None = None
-) -> list[Score]:
-    """BLEU, chrF and TER of aligned segments, each with its sacrebleu signature."""
-    from sacrebleu.metrics import BLEU, CHRF, TER
-
-    if len(hypotheses) != len(references):
-        raise UsageError(f"{len(hypotheses)} hypothesis segments but {len(references)} reference segments")
-    asian = bool(language) and languages.base_language(language) in ("zh", "ja", "ko")
-    metrics = [
-        ("BLEU", BLEU(trg_lang=languages.base_language(language) if language else "")),
-        ("chrF", CHRF()),
-        ("TER", TER(asian_support=asian)),
-    ]
-    scores = []
-    for label, metric in metrics:
-        result = metric.corpus_score(hypotheses, [references])
-        scores.append(Score(label, round(result.score, 2), str(metric.get_signature()), str(result)))
-    return scores
-
-
-def evaluate_files(
-    hyp: Path | str, ref: Path | str, unit: str = "auto", language: str | None = None
-) -> Evaluation:
-    """Score a hypothesis file against a reference: line by line, or as whole documents.
-
-    unit 'auto' compares line by line when both files have the same number of
-    lines, else each file as one document.
-    """
-    hyp, ref = Path(hyp), Path(ref)
-    hyp_lines, ref_lines = _read_lines(hyp), _read_lines(ref)
-    if unit == "auto":
-        unit = "line" if len(hyp_lines) == len(ref_lines) else "document"
-    if unit == "line":
-        hyps, refs = hyp_lines, ref_lines
-    elif unit == "document":
-        hyps, refs = [" ".join(" ".join(hyp_lines).split())], [" ".join(" ".join(ref_lines).split())]
-    else:
-        raise UsageError(f"unit must be auto, line or document, not {unit!r}")
-    return Evaluation(str(hyp), str(ref), unit, len(hyps), evaluate_texts(hyps, refs, language))

@@ -1,0 +1,99 @@
+"""What every `translate` command shares: its common options, errors, JSON output and progress bars.
+
+Kept apart from the commands so that each command module (cli, cli_models,
+cli_memory, cli_review, cli_glossary) treats errors and output the same way.
+Nothing heavy is imported here: `translate --help` must stay instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from translate.config import Config
+
+ConfigOption = Annotated[
+    Optional[Path], typer.Option("--config", "-c", help="Configuration file (default: nearest translate.toml).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+
+StartTask = Callable[[str, int], Callable[[int], None]]
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Stop the command with a one-line message on stderr and an exit code."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code) from None
+
+
+def handle_errors(func: Callable) -> Callable:
+    """The library's errors as one line on stderr and their exit code, never a traceback.
+
+    Ctrl-C exits 130 (as a shell expects); a closed pipe (`translate ... | head`)
+    ends quietly with 0.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from translate.errors import TranslateError
+
+        try:
+            return func(*args, **kwargs)
+        except TranslateError as err:
+            fail(str(err), err.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+    return wrapper
+
+
+def load_config(path: Path | None) -> Config:
+    """The project configuration (imported on use, so that --help stays fast)."""
+    from translate.config import load_config as load
+
+    return load(path)
+
+
+def split_list(value: str | None) -> list[str] | None:
+    """'a, b,,c' -> ['a', 'b', 'c']; None or '' -> None (no filter)."""
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def print_json(data) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@contextmanager
+def progress_bars(enabled: bool = True) -> Iterator[StartTask]:
+    """A start_task(description, total) -> advance(n) function drawing rich bars on stderr."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda description, total: (lambda n: None)
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+
+        def start_task(description: str, total: int) -> Callable[[int], None]:
+            task = progress.add_task(description, total=total)
+            return lambda n: progress.advance(task, n)
+
+        yield start_task

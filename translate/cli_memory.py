@@ -1,0 +1,59 @@
+"""`translate memory ...`: the translation memory as TMX 1.4, out and in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from translate.cli_common import ConfigOption, JsonOption, fail, handle_errors, load_config, print_json
+
+app = typer.Typer(help="The translation memory: export to and import from TMX 1.4 (OmegaT, Weblate...).")
+
+
+@app.command("export")
+@handle_errors
+def memory_export(
+    output: Annotated[Path, typer.Argument(help="The .tmx file to write.")],
+    lang: Annotated[Optional[str], typer.Option(help="Only this target language.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Export format (tmx).")] = "tmx",
+    config: ConfigOption = None,
+) -> None:
+    """Export the memory as TMX 1.4 (with review status and signatures as properties)."""
+    from translate import languages
+    from translate.memory import TranslationMemory
+    from translate.tmx import export_tmx
+
+    if fmt != "tmx":
+        fail("only --format tmx is supported", 2)
+    cfg = load_config(config)
+    with TranslationMemory(cfg.path("memory")) as memory:
+        count = export_tmx(memory, output, cfg.source_language, languages.validate(lang) if lang else None)
+    typer.echo(f"{count} translation units written to {output}")
+
+
+@app.command("import")
+@handle_errors
+def memory_import(
+    file: Annotated[Path, typer.Argument(help="A TMX file (from this tool, OmegaT, Weblate...).")],
+    config: ConfigOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Import a TMX file; units without review status count as human translations.
+
+    Approved entries are never overwritten: a different text is reported as a conflict.
+    """
+    from dataclasses import asdict
+
+    from translate.lock import run_lock
+    from translate.memory import TranslationMemory
+    from translate.tmx import import_tmx
+
+    cfg = load_config(config)
+    with run_lock(cfg.path("memory"), wait=True), TranslationMemory(cfg.path("memory")) as memory:
+        summary = import_tmx(memory, file)
+    if json_out:
+        print_json(asdict(summary))
+    else:
+        typer.echo(summary.describe())
