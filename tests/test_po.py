@@ -10,6 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from translate import pipeline
 from translate.config import config_from_dict
 from translate.memory import ReviewDecision, TranslationMemory, source_hash
 from translate.pipeline import SourceText
@@ -47,12 +48,7 @@ def make_text(root: Path, body: str = ESSAY, name: str = "essay.md") -> SourceTe
 
 
 def record_layout(memory: TranslationMemory, text: SourceText) -> None:
-    rows, position, block = [], 0, -1
-    for s in text.document.segments:
-        position = position + 1 if s.block == block else 0
-        block = s.block
-        rows.append((s.index, s.block, position, s.source_hash, s.text))
-    memory.record_layout(text.path.name, "en", rows)
+    pipeline.record_layout(memory, text, "en")
 
 
 def store(memory: TranslationMemory, text: SourceText, notes: dict | None = None) -> None:

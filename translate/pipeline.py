@@ -187,7 +187,7 @@ def run(
     with TranslationMemory(memory_path) as memory:
         if not dry_run:
             for text in texts:
-                _record_layout(memory, text, config.source_language)
+                record_layout(memory, text, config.source_language)
         for target in targets:
             result = LanguageResult(language=target)
             report.languages.append(result)
@@ -286,7 +286,8 @@ def _violation_dict(violation) -> dict:
     return asdict(violation) if hasattr(violation, "__dataclass_fields__") else {"message": str(violation)}
 
 
-def _record_layout(memory, text: SourceText, source: str) -> None:
+def record_layout(memory, text: SourceText, source: str) -> None:
+    """Remember where each sentence sits, so a changed sentence's old version can be found."""
     rows, position, block = [], 0, -1
     for segment in text.document.segments:
         position = position + 1 if segment.block == block else 0
