@@ -319,6 +319,12 @@ def machine() -> dict[str, object]:
     }
 
 
+# Sections in sibling modules import this module as `bench`, also when it runs as a script.
+sys.modules.setdefault("bench", sys.modules[__name__])
+import sections_pipeline  # noqa: E402,F401,I001  (registers memory, handouts, glossary: run in this order)
+import sections_apertium  # noqa: E402,F401,I001  (registers apertium)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmarks for the translate pipeline.")
     parser.add_argument(

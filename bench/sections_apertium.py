@@ -1,0 +1,128 @@
+"""Benchmark section "apertium": quality against human references, and speed per language.
+
+Quality: bench/references/<lang>.tsv holds five English sentences of the essays
+(the same five for every language) with a translation written by hand. They go
+through the project's own route choice and glossary layer
+(`Engines.choose` + `pipeline.translate_sentences`), so the output is what
+`translate run` would store, and are scored with sacrebleu's chrF, sentence by
+sentence and as a corpus.
+
+Speed: every segment of both essays through `translate_sentences`, with a fresh
+engine per language so that a pivot (en→es→pt) pays for both hops.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from bench import HERE, Context, Row, figure, format_table, section
+
+REFERENCES = HERE / "references"
+APERTIUM_LANGUAGES = ("es", "ca", "gl", "eo", "pt", "fr", "it", "oc", "ast", "an", "hr", "bs", "sr")
+
+
+def read_references(path: Path) -> tuple[list[str], list[str], str]:
+    """(English sentences, reference translations, confidence) from a references TSV.
+
+    Lines starting with '#' are comments ('# confidence: medium' is read); the first
+    other line is the header 'en<TAB><lang>'.
+    """
+    sources, references, confidence = [], [], "high"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = []
+    for line in lines:
+        if line.startswith("#"):
+            if line.lstrip("# ").startswith("confidence:"):
+                confidence = line.split(":", 1)[1].strip()
+            continue
+        rows.append(line.split("\t"))
+    header, *body = rows
+    if header[0] != "en" or len(header) != 2:
+        raise ValueError(f"{path.name}: the header must be 'en<TAB><lang>', not {header!r}")
+    for number, row in enumerate(body, start=2):
+        if len(row) != 2:
+            raise ValueError(f"{path.name}: row {number} needs exactly two tab-separated columns")
+        sources.append(row[0])
+        references.append(row[1])
+    return sources, references, confidence
+
+
+def essay_segments(ctx: Context) -> list[str]:
+    """Every distinct sentence of the essays, as a run sends them to an engine."""
+    from translate.config import load_config
+    from translate.pipeline import load_texts
+
+    config = load_config(ctx.repo / "translate.toml")
+    return list(dict.fromkeys(s.text for t in load_texts(config) for s in t.document.segments))
+
+
+def apertium_config(ctx: Context):
+    """The project configuration with every benchmarked language routed to Apertium."""
+    from dataclasses import replace
+
+    from translate.config import load_config
+
+    config = load_config(ctx.repo / "translate.toml")
+    return replace(config, languages={**config.languages, **dict.fromkeys(APERTIUM_LANGUAGES, "apertium")})
+
+
+@section("apertium")
+def apertium(ctx: Context) -> list[Row]:
+    """chrF against the hand-written references, and seconds for both essays, per language."""
+    from sacrebleu.metrics import CHRF
+
+    from translate.engines import apertium as apertium_engine
+    from translate.pipeline import load_glossary, translate_sentences
+    from translate.routing import Engines
+
+    if not apertium_engine.available():
+        return [figure("apertium", "skipped", "", "apertium is not installed (apt-get install apertium)")]
+    config = apertium_config(ctx)
+    glossary = load_glossary(config)
+    segments = essay_segments(ctx)
+    metric = CHRF()
+    summary: list[Row] = []
+    detail: list[Row] = []
+    hypotheses_all: list[str] = []
+    references_all: list[str] = []
+    for language in APERTIUM_LANGUAGES:
+        path = REFERENCES / f"{language}.tsv"
+        sources, references, confidence = read_references(path)
+
+        engines = Engines(config)  # fresh: no pivot cache carried over between languages
+        try:
+            engine, route = engines.choose("en", language)
+            began = time.perf_counter()
+            translate_sentences(engine, route, segments, glossary)
+            seconds = time.perf_counter() - began
+            outputs = [r.text for r in translate_sentences(engine, route, sources, glossary)]
+        finally:
+            engines.close()
+
+        scores = [metric.sentence_score(h, [r]).score for h, r in zip(outputs, references, strict=True)]
+        corpus = metric.corpus_score(outputs, [references]).score
+        hypotheses_all += outputs
+        references_all += references
+        for number, (output, reference, score) in enumerate(zip(outputs, references, scores, strict=True), 1):
+            detail.append({"lang": language, "#": number, "chrF": round(score, 1), "engine output": output,
+                           "reference": reference})
+        summary.append({
+            "lang": language,
+            "route": "→".join(route.steps),
+            "chrF corpus": round(corpus, 1),
+            "chrF per sentence": " ".join(f"{s:.0f}" for s in scores),
+            "reference": confidence,
+            "segments": len(segments),
+            "seconds": round(seconds, 2),
+            "ms/segment": round(1000 * seconds / len(segments), 1),
+        })
+    print(format_table("[apertium] engine output beside the reference, sentence chrF", detail), flush=True)
+    ctx.save("apertium-references.tsv", "\n".join(
+        "\t".join(str(row[key]) for key in ("lang", "#", "chrF", "engine output", "reference")) for row in detail
+    ) + "\n")
+    overall = metric.corpus_score(hypotheses_all, [references_all]).score
+    summary.append({"lang": "all", "route": "", "chrF corpus": round(overall, 1),
+                    "seconds": round(sum(float(r["seconds"]) for r in summary), 2)})  # type: ignore[arg-type]
+    ctx.notes["apertium_chrf_signature"] = str(metric.get_signature())
+    return summary
