@@ -405,14 +405,18 @@ class Matcher:
             for term, concept in pairs
         ]
         self.regex = re.compile("|".join(alternatives)) if alternatives else None
+        self._found: dict[str, tuple[TermMatch, ...]] = {}
 
     def find(self, text: str) -> list[TermMatch]:
+        """Matches in text; remembered, since a run asks about each sentence once per language."""
         if self.regex is None:
             return []
-        return [
-            TermMatch(self.concepts[m.lastindex - 1], m.start(), m.end(), m.group())
-            for m in self.regex.finditer(text)
-        ]
+        if text not in self._found:
+            self._found[text] = tuple(
+                TermMatch(self.concepts[m.lastindex - 1], m.start(), m.end(), m.group())
+                for m in self.regex.finditer(text)
+            )
+        return list(self._found[text])
 
 
 _MATCHERS: dict[tuple[str, str], Matcher] = {}

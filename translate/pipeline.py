@@ -204,7 +204,7 @@ def run(
 
 
 def _run_language(config, memory, engines, glossary, texts, target, result, dry_run, start_task) -> None:
-    from translate.po import export_po, unimported_changes
+    from translate.po import export_po
 
     source = config.source_language
     engine, route = engines.choose(source, target)
@@ -241,11 +241,10 @@ def _run_language(config, memory, engines, glossary, texts, target, result, dry_
         if atomic_write_text(path, header + body):
             result.files_written.append(str(path.relative_to(config.root)))
         po_path = output_path(config, target, text, ".po")
-        if export_po(po_path, text, target, memory, config, glossary):
+        warnings: list[str] = []
+        if export_po(po_path, text, target, memory, config, glossary, warnings):
             result.files_written.append(str(po_path.relative_to(config.root)))
-        elif po_path.exists() and unimported_changes(po_path, memory, source, target):
-            warning = f"{po_path.name}: has reviewer edits not imported yet; run `translate review import` first"
-            result.message = "; ".join(filter(None, [result.message, warning]))
+        result.message = "; ".join(filter(None, [result.message, *warnings]))
 
 
 def _front_matter(text: SourceText, target: str, route: str, signature: Signature, entries, memory, config) -> str:

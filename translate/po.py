@@ -128,16 +128,13 @@ def context_comments(document: Document, segment: Segment) -> list[str]:
 def glossary_comments(sentence: str, glossary: Any, source: str, target: str) -> list[str]:
     """'glossary: surplus value → plusvalía' for each glossary term in the sentence.
 
-    Uses the glossary matcher when the glossary modules are there; without them
-    (or without a glossary) there is simply nothing to say.
+    Without a glossary there is simply nothing to say.
     """
     if glossary is None:
         return []
-    try:
-        from translate.glossary import matcher
-        from translate.mask import pinned_target
-    except ImportError:
-        return []
+    from translate.glossary import matcher
+    from translate.mask import pinned_target
+
     lines = []
     seen = set()
     for match in matcher(glossary, source).find(sentence):
@@ -234,12 +231,15 @@ def suggestion_for(
     return None
 
 
-def unimported_changes(path: Path, memory: TranslationMemory, source: str, target: str) -> int:
+def unimported_changes(path: Path | polib.POFile, memory: TranslationMemory, source: str, target: str) -> int:
     """How many entries of an existing PO file hold a human decision the memory has not recorded."""
-    try:
-        po = read_po(path)
-    except (OSError, ValueError):
-        return 0
+    if isinstance(path, polib.POFile):
+        po = path
+    else:
+        try:
+            po = read_po(path)
+        except (OSError, ValueError):
+            return 0
     known = memory.lookup([e.msgid for e in po if e.msgid], source, target)
     count = 0
     for po_entry in po:
@@ -376,12 +376,13 @@ def export_po(
     memory: TranslationMemory,
     config: Config,
     glossary: Any = None,
+    warnings: list[str] | None = None,
 ) -> bool:
     """Write outputs/<lang>/<text>.po for review; return whether the file changed.
 
     An existing file with human changes not imported yet is left as it is
-    (import it with `translate review import` first); its translator comments
-    are carried over otherwise.
+    (import it with `translate review import` first; a warning saying so is
+    appended to `warnings`); its translator comments are carried over otherwise.
     """
     path = Path(path)
     existing = None
@@ -390,7 +391,9 @@ def export_po(
             existing = read_po(path)
         except (OSError, ValueError):
             existing = None  # not a PO file we can read: replaced by a good one
-        if existing is not None and unimported_changes(path, memory, config.source_language, language):
+        if existing is not None and unimported_changes(existing, memory, config.source_language, language):
+            if warnings is not None:
+                warnings.append(f"{path.name}: has reviewer edits not imported yet; run `translate review import` first")
             return False
     po = build_po(text, language, memory, config, glossary, existing)
     rendered = render_po(po)

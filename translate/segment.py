@@ -73,10 +73,16 @@ class Document:
     language: str
     pieces: list[Piece] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    _segments: list[Segment] = field(default_factory=list, init=False, repr=False, compare=False)
+    _counted: int = field(default=-1, init=False, repr=False, compare=False)
 
     @property
     def segments(self) -> list[Segment]:
-        return [p for p in self.pieces if isinstance(p, Segment)]
+        """The translatable sentences, in order (cached: pieces only grow while parsing)."""
+        if self._counted != len(self.pieces):
+            self._segments = [p for p in self.pieces if isinstance(p, Segment)]
+            self._counted = len(self.pieces)
+        return self._segments
 
     def source(self) -> str:
         """The exact source text (the round-trip guarantee)."""
