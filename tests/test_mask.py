@@ -215,3 +215,10 @@ def test_an_inflected_placeholder_does_not_double_the_ending():
 
     results = translate_pinned(["资产阶级生产了自己的掘墓人。"], engine, glossary, "zh", "en")
     assert "gravediggers" in results[0].text and "gravediggerss" not in results[0].text
+
+
+def test_english_plural_in_y_is_accepted(glossary):
+    from translate.mask import check_compliance
+
+    english = "Virtual factories are part of the social factory."
+    assert check_compliance("虚拟工厂是社会工厂的一部分。", english, glossary, "zh", "en") == []

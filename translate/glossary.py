@@ -395,14 +395,25 @@ class TermMatch:
 
 
 class Matcher:
-    """Finds glossary terms of one language in text: longest match first."""
+    """Finds glossary terms of one language in text: longest match first.
+
+    Terms marked `match = false` are still looked for, so that they hold their
+    span (资本主义 is not read as 资本 + 主义), but they are not reported.
+    """
 
     def __init__(self, glossary: Glossary, language: str) -> None:
-        pairs = sorted(iter_terms(glossary, language), key=lambda p: -len(p[0]))
-        self.concepts = [concept for _, concept in pairs]
+        pairs = [
+            (term, concept, termset.match)
+            for concept in glossary.concepts
+            if (termset := concept.languages.get(language))
+            for term in termset.terms
+        ]
+        pairs.sort(key=lambda p: -len(p[0]))
+        self.concepts = [concept for _, concept, _ in pairs]
+        self.reported = [matchable for _, _, matchable in pairs]
         alternatives = [
             f"({term_pattern(term)})" if _needs_case(term, concept) else f"((?i:{term_pattern(term)}))"
-            for term, concept in pairs
+            for term, concept, _ in pairs
         ]
         self.regex = re.compile("|".join(alternatives)) if alternatives else None
         self._found: dict[str, tuple[TermMatch, ...]] = {}
@@ -415,6 +426,7 @@ class Matcher:
             self._found[text] = tuple(
                 TermMatch(self.concepts[m.lastindex - 1], m.start(), m.end(), m.group())
                 for m in self.regex.finditer(text)
+                if self.reported[m.lastindex - 1]
             )
         return list(self._found[text])
 

@@ -193,6 +193,8 @@ def _target_regex(term: str, target: str) -> re.Pattern[str]:
             cut = 2 if len(word) > 5 else 1 if len(word) > 3 else 0
             if target in _INFLECTING and cut:  # рабочая сила -> рабочую силу
                 escaped = re.escape(word[:-cut]).replace("'", "['’]") + r"\w{0,5}"
+            elif word[-1] == "y" and len(word) > 3 and word[-2] not in "aeiou":  # factory -> factories
+                escaped = re.escape(word[:-1]) + r"(?:y|ies)"
             else:
                 escaped += r"(?:s|es|x)?"
         parts.append(escaped)
@@ -335,13 +337,15 @@ def translate_pinned(
 
 def _retry(todo, sentences, plains, first_shape, shapes, call, glossary, source, target, results) -> None:
     """The second engine call. Per sentence: a masked attempt with another shape (only
-    the missing terms, if known), one more masking every term with a third shape, its
-    plain form if not translated yet, and each term on its own (to repair by swapping)."""
+    the missing terms, if known; when not known, a second attempt with a third shape),
+    its plain form if not translated yet, and each term on its own (to repair by
+    swapping). One attempt for known terms keeps the second call small: the swap
+    repairs what a lost placeholder leaves."""
     batch: list[str] = []
     plans = {}
     for i, only in todo.items():
         sentence = sentences[i]
-        candidates = [s for s in _usable(shapes, sentence) if s != first_shape.get(i)][:2]
+        candidates = [s for s in _usable(shapes, sentence) if s != first_shape.get(i)][: 1 if only is not None else 2]
         scopes = [only, None] if only is not None else [None, None]
         attempts = [
             mask(sentence, glossary, source, target, shape, scope)
