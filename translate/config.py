@@ -28,7 +28,7 @@ class EngineOptions:
     default: str = "auto"  # argos | apertium | auto (Argos if a package is installed, else Apertium)
     beam_size: int = 4  # CTranslate2 beam size
     threads: int = 0  # CPU threads for CTranslate2; 0 = all cores
-    batch_tokens: int = 1024  # tokens per CTranslate2 batch (all sentences of a run are batched)
+    batch_tokens: int = 512  # tokens per CTranslate2 batch (all sentences of a run are batched)
     timeout: int = 600  # seconds an Apertium process may take per batch
 
 

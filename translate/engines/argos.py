@@ -32,7 +32,7 @@ class ArgosEngine(Engine):
         store: ArgosStore | None = None,
         beam_size: int = 4,
         threads: int = 0,
-        batch_tokens: int = 1024,
+        batch_tokens: int = 512,
     ) -> None:
         self.store = store or ArgosStore()
         self.beam_size = beam_size
