@@ -187,12 +187,8 @@ def memory(ctx: Context) -> list[Row]:
 @section("handouts")
 def handouts(ctx: Context) -> list[Row]:
     """`translate handouts` for every language of a translated copy: HTML only, then HTML + PDF."""
+    from translate.chromium import chromium_binary
     from translate.errors import TranslateError
-
-    try:
-        from translate.chromium import chromium_binary
-    except ImportError:  # older layout: the Chromium helpers lived in handouts
-        from translate.handouts import chromium_binary
 
     try:
         chromium_binary()
