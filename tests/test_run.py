@@ -245,3 +245,23 @@ def test_memory_moves_through_tmx(project, tmp_path):
     assert imported.returncode == 0, imported.stderr
     # The imported memory serves every sentence: the other project's first run needs no engine.
     assert report(run(other))["totals"]["engine_calls"] == 0
+
+
+def test_changed_signature_retranslates_machine_text_but_keeps_approved(project):
+    from translate.memory import ReviewDecision, TranslationMemory, source_hash
+
+    first = report(run(project, "--lang", "es"))
+    title = "The Virtual Factory"
+    with TranslationMemory(project / "memory" / "translate.sqlite") as memory:
+        machine = memory.get(title, "en", "es").machine_text
+        memory.record_review(
+            ReviewDecision(source_hash(title), "en", "es", "Ana", "", machine, "La fábrica virtual", "edited")
+        )
+    glossary = project / "glossaries" / "marxism.toml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace('version = "1"', 'version = "2"', 1), encoding="utf-8")
+    second = report(run(project, "--lang", "es"))["languages"][0]
+    segments = first["languages"][0]["segments"]
+    assert second["stale"] == second["translated"] == segments - 1  # all but the approved title
+    assert "glossary:marxism@2+" in second["signature"]
+    body = (project / "outputs" / "es" / "the-virtual-factory.md").read_text(encoding="utf-8")
+    assert "\n---\n\nLa fábrica virtual\n" in body
