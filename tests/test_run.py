@@ -120,6 +120,7 @@ def test_dry_run_says_what_would_be_translated_and_writes_nothing(project):
     assert [lang["status"] for lang in result["languages"]] == ["planned", "planned"]
     assert all(lang["translated"] == lang["segments"] > 100 for lang in result["languages"])
     assert not (project / "outputs").exists() and not (project / "reports").exists()
+    assert not (project / "memory" / "translate.sqlite").exists()
 
 
 def test_only_and_lang_select_the_work(project):

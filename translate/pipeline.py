@@ -10,6 +10,7 @@ memory-less path for one file or stdin.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -183,7 +184,10 @@ def run(
     glossary = load_glossary(config)
     engines = Engines(config)
     memory_path = config.path("memory")
-    memory_path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = None
+    if dry_run and not memory_path.exists():  # a dry run creates no memory: plan against an empty one
+        scratch = tempfile.TemporaryDirectory(prefix="translate-dry-run-")
+        memory_path = Path(scratch.name) / "memory.sqlite"
     with TranslationMemory(memory_path) as memory:
         if not dry_run:
             for text in texts:
@@ -199,6 +203,8 @@ def run(
                 (report.warnings if result.status == "skipped" else report.errors).append(f"{target}: {err}")
         memory.checkpoint()
     engines.close()
+    if scratch:
+        scratch.cleanup()
     report.finished = _now()
     return report
 
