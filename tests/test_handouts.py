@@ -75,6 +75,7 @@ CHINESE = [
     "无产阶级必须废除劳动。",
 ]
 OPUS = dict(engine="opus-mt", route="en→ar", model="Helsinki-NLP/opus-mt-en-ar", glossary_version="glossary 2")
+OPUS_ZH = dict(OPUS, route="en→zh", model="Helsinki-NLP/opus-mt-en-zh")
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +130,7 @@ def test_arabic_page_is_rtl_and_keeps_the_structure(small):
 
 
 def test_chinese_page_drops_spaces_between_sentences(small):
-    page = render_html(small, translations(small, CHINESE), HandoutMeta(language="zh", **OPUS), paper="Letter")
+    page = render_html(small, translations(small, CHINESE), HandoutMeta(language="zh", **OPUS_ZH), paper="Letter")
     assert '<html lang="zh" dir="ltr">' in page
     assert "<em>资本主义</em>社会。它没有围墙。" in page
     assert "size: letter" in page
@@ -299,7 +300,7 @@ def rendered(small, tmp_path_factory):
     arabic = (small, translations(small, ARABIC), HandoutMeta(language="ar", **OPUS), "ar")
     ar, es = write_handouts([arabic, (essay, apertium_spanish(essay), spanish, "es")], out)
     zh = write_handout(
-        small, translations(small, CHINESE), HandoutMeta(language="zh", **OPUS), out, "zh", paper="Letter"
+        small, translations(small, CHINESE), HandoutMeta(language="zh", **OPUS_ZH), out, "zh", paper="Letter"
     )
     screenshot(ar.html, out / "ar.png", width=800, height=700)
     with ChromiumSession() as browser:
