@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import struct
+import shutil
 import subprocess
 import zlib
 from pathlib import Path
@@ -283,6 +284,9 @@ def apertium_spanish(doc) -> dict[int, str]:
 @pytest.fixture(scope="module")
 def rendered(small, tmp_path_factory):
     """Arabic (A4), Chinese (Letter) and the real essay in Spanish: HTML, PDF and screenshots."""
+    for tool, package in (("chromium", "chromium"), ("pdftoppm", "poppler-utils"), ("apertium", "apertium-eng-spa")):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (apt-get install {package})")
     out = tmp_path_factory.mktemp("handouts")
     essay = parse((ROOT / "texts" / "the-virtual-factory.txt").read_text(encoding="utf-8"), "the-virtual-factory.txt")
     spanish = HandoutMeta(
