@@ -8,8 +8,8 @@ glossary term.
 from __future__ import annotations
 
 import re
-import struct
 import shutil
+import struct
 import subprocess
 import zlib
 from pathlib import Path
