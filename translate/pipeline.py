@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from translate import languages
 from translate.config import Config
@@ -23,6 +24,12 @@ from translate.fileio import atomic_write_text, read_source
 from translate.routing import Engines
 from translate.segment import Document, parse
 from translate.signature import Signature
+
+if TYPE_CHECKING:
+    from translate.engines.base import Engine, Progress, Route
+    from translate.glossary import Glossary
+    from translate.mask import GlossaryViolation, PinnedResult
+    from translate.memory import MemoryEntry, TranslationMemory
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 
@@ -116,7 +123,14 @@ def output_path(config: Config, language: str, text: SourceText, suffix: str = "
     return config.path("outputs") / language / f"{text.stem}{suffix}"
 
 
-def translate_sentences(engine, route, sentences: list[str], glossary, progress=None, calls: list | None = None):
+def translate_sentences(
+    engine: Engine,
+    route: Route,
+    sentences: list[str],
+    glossary: Glossary,
+    progress: Progress | None = None,
+    calls: list[int] | None = None,
+) -> list[PinnedResult]:
     """Sentences through the glossary mask and batched engine calls.
 
     The first call carries every sentence (and the progress bar); a second one,
@@ -134,7 +148,7 @@ def translate_sentences(engine, route, sentences: list[str], glossary, progress=
     return translate_pinned(sentences, batch, glossary, route.source, route.target)
 
 
-def load_glossary(config: Config):
+def load_glossary(config: Config) -> Glossary:
     """The project glossary (an empty one if the folder holds none)."""
     from translate.glossary import load_glossary as load
 
@@ -209,7 +223,17 @@ def run(
     return report
 
 
-def _run_language(config, memory, engines, glossary, texts, target, result, dry_run, start_task) -> None:
+def _run_language(
+    config: Config,
+    memory: TranslationMemory,
+    engines: Engines,
+    glossary: Glossary,
+    texts: list[SourceText],
+    target: str,
+    result: LanguageResult,
+    dry_run: bool,
+    start_task: StartTask,
+) -> None:
     from translate.po import export_po
 
     source = config.source_language
@@ -253,7 +277,15 @@ def _run_language(config, memory, engines, glossary, texts, target, result, dry_
         result.message = "; ".join(filter(None, [result.message, *warnings]))
 
 
-def _front_matter(text: SourceText, target: str, route: str, signature: Signature, entries, memory, config) -> str:
+def _front_matter(
+    text: SourceText,
+    target: str,
+    route: str,
+    signature: Signature,
+    entries: dict[str, MemoryEntry],
+    memory: TranslationMemory,
+    config: Config,
+) -> str:
     """A YAML header naming the source, engine, route and review state."""
     from translate.review import review_state
 
@@ -287,11 +319,11 @@ def _yaml_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _violation_dict(violation) -> dict:
+def _violation_dict(violation: GlossaryViolation) -> dict:
     return asdict(violation) if hasattr(violation, "__dataclass_fields__") else {"message": str(violation)}
 
 
-def record_layout(memory, text: SourceText, source: str) -> None:
+def record_layout(memory: TranslationMemory, text: SourceText, source: str) -> None:
     """Remember where each sentence sits, so a changed sentence's old version can be found."""
     rows, position, block = [], 0, -1
     for segment in text.document.segments:
