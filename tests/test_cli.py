@@ -131,3 +131,12 @@ def test_languages_shows_routes_and_hints():
     assert rows["es"]["chosen"] == "apertium" and "en→es" in rows["es"]["routes"]["apertium"]
     assert "en→es→pt" in rows["pt"]["routes"]["apertium"]
     assert rows["de"]["chosen"] is None and "translate models install en de" in rows["de"]["hints"]
+
+
+@pytest.mark.parametrize("heavy", ["torch", "stanza", "spacy", "minisbd"])
+def test_the_install_is_lean(heavy):
+    """argostranslate is installed without its declared dependencies; none of them is needed."""
+    import importlib.util
+
+    assert importlib.util.find_spec("argostranslate.package") is not None
+    assert importlib.util.find_spec(heavy) is None, f"{heavy} is installed; the project never needs it"
