@@ -269,3 +269,33 @@ def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(project
     assert "#| msgid \"Workers sell their labour power.\"" in path.read_text(encoding="utf-8")
     assert "Workers sell their labour power." not in by_sentence(path)
     assert unimported_changes(path, memory, "en", "es") == 0  # our own suggestion is not a human change
+
+
+@needs_gettext
+def test_approved_translation_of_a_deleted_sentence_stays_as_obsolete_entry(project, tmp_path):
+    config, memory, text, path = project
+    export_po(path, text, "es", memory, config)
+    deleted = "Factories socialized workers."
+    decide(memory, deleted, "Las fábricas socializaron a los obreros.")
+    po = polib.pofile(str(path))
+    for entry in po:
+        if entry.msgid == deleted:
+            entry.msgstr, entry.flags = "Las fábricas socializaron a los obreros.", []
+            entry.tcomment = "checked against the 1999 edition"
+    po.save(str(path))
+    shorter = make_text(tmp_path, ESSAY.replace("Factories socialized workers. ", ""))
+    record_layout(memory, shorter)
+    assert export_po(path, shorter, "es", memory, config) is True
+    msgfmt_check(path)
+    po = polib.pofile(str(path))
+    obsolete = [e for e in po if e.obsolete]
+    assert [(e.msgid, e.msgstr, e.tcomment) for e in obsolete] == [
+        (deleted, "Las fábricas socializaron a los obreros.", "checked against the 1999 edition")
+    ]
+    assert deleted not in {e.msgid for e in po if not e.obsolete}
+    # the sentence that moved into its place is not offered the deleted one's translation
+    neighbour = next(e for e in po if e.msgid == "Yes." and not e.obsolete)
+    assert neighbour.msgstr == machine("Yes.") and neighbour.previous_msgid is None
+    # and it stays on the next export too
+    assert export_po(path, shorter, "es", memory, config) is False
+    assert [e.msgid for e in polib.pofile(str(path)) if e.obsolete] == [deleted]

@@ -19,6 +19,7 @@ nothing new rewrites no file.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -270,6 +271,7 @@ def build_po(
     segments = document.segments
     entries = memory.lookup([s.text for s in segments], source, language)
     previous = memory.previous_sources(text.path.name)
+    previous_texts = {row.source_text for row in memory.previous_layout(text.path.name)}
     old_entries = {e.msgctxt: e for e in existing} if existing is not None else {}
 
     po = polib.POFile(wrapwidth=78)
@@ -300,6 +302,8 @@ def build_po(
             _fill(po_entry, entry)
         if entry is None or entry.status == "machine":
             old_wording = previous.get(segment.source_hash) or (old_po.previous_msgid if old_po else None)
+            if not _rewording(segment.text, old_wording, previous_texts):
+                old_wording = None
             suggestion = suggestion_for(memory, old_wording, source, language)
             if suggestion is not None:
                 po_entry.msgstr = suggestion
@@ -318,7 +322,46 @@ def build_po(
             po_entry.tcomment = old_po.tcomment
         by_sentence[segment.text] = po_entry
         po.append(po_entry)
+    _keep_obsolete(po, existing)
     return po
+
+
+def _rewording(sentence: str, old_wording: str | None, previous_texts: set[str]) -> bool:
+    """Whether a sentence is an edit of the old one in its place, as msgmerge's fuzzy match judges.
+
+    A sentence that was already in the text is not a rewording (a neighbour was
+    deleted or moved), nor is one too different from the old wording.
+    """
+    if not old_wording or sentence in previous_texts:
+        return False
+    return difflib.SequenceMatcher(None, sentence, old_wording).ratio() >= 0.5
+
+
+def _keep_obsolete(po: polib.POFile, existing: polib.POFile | None) -> None:
+    """Human work on sentences the source no longer has stays, as `#~` entries (as msgmerge does).
+
+    An entry is kept when a person approved it (not fuzzy) or commented on it, and
+    its translation was not carried over as a suggestion for a changed sentence.
+    """
+    if existing is None:
+        return
+    current = {e.msgctxt for e in po}
+    carried = {e.previous_msgctxt for e in po if e.previous_msgctxt}
+    for old in existing:
+        if old.msgctxt in current or old.msgctxt in carried or not old.msgid:
+            continue
+        human = old.obsolete or (old.msgstr and not old.fuzzy) or old.tcomment
+        if human:
+            po.append(
+                polib.POEntry(
+                    msgctxt=old.msgctxt,
+                    msgid=old.msgid,
+                    msgstr=old.msgstr,
+                    tcomment=old.tcomment,
+                    flags=list(old.flags),
+                    obsolete=True,
+                )
+            )
 
 
 def _hash(text: str) -> str:
