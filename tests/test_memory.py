@@ -128,7 +128,9 @@ def test_store_updates_machine_entries_when_something_changed(tm):
     tm.store_machine([("Work.", "Trabajo.", {})], "en", "es", SIG)
     assert tm.store_machine([("Work.", "Labor.", {"violations": ["work"]})], "en", "es", SIG_NEW) == 1
     entry = tm.get("Work.", "en", "es")
-    assert (entry.machine_text, entry.signature, entry.notes) == ("Labor.", SIG_NEW, {"violations": ["work"]})
+    assert (entry.machine_text, entry.signature) == ("Labor.", SIG_NEW)
+    # the replaced machine text is remembered, so an old PO showing it is not taken for an edit
+    assert entry.notes == {"violations": ["work"], "earlier_machine": ["Trabajo."]}
 
 
 def test_lookup_uses_one_query_per_chunk(tm):

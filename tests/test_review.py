@@ -111,6 +111,18 @@ def test_reimporting_the_same_file_records_nothing(project):
     assert import_po(memory, path, config, reviewer="bo", texts=[text]).decisions == []
 
 
+def test_an_untouched_po_from_before_an_engine_change_records_nothing(project):
+    config, memory, text, path = project
+    # The engine changed after the PO went out: the memory holds new machine text.
+    memory.store_machine([(s, t + " (v2)", {}) for s, t in MACHINE.items()], "en", "es", SIG + "|v2")
+    result = import_po(memory, path, config, reviewer="ana", texts=[text])
+    assert result.decisions == [] and memory.review_log() == []
+    # but an edit in that old file is still a draft
+    edit(path, {"They became sites of struggle.": ("Se volvieron lugares de lucha.", True)})
+    result = import_po(memory, path, config, reviewer="ana", texts=[text])
+    assert [(d.status, d.final_text) for d in result.decisions] == [("draft", "Se volvieron lugares de lucha.")]
+
+
 def test_reviewer_defaults_to_last_translator_else_usage_error(project):
     config, memory, text, path = project
     edit(path, {"The Virtual Factory": (None, False)})

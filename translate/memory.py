@@ -35,6 +35,9 @@ BUSY_TIMEOUT_MS = 30_000
 LOOKUP_CHUNK = 500
 """Hashes per SELECT ... IN (...): far below SQLite's variable limit, few queries."""
 
+EARLIER_MACHINE_KEPT = 5
+"""Replaced machine texts remembered per entry (to recognise an old, untouched PO)."""
+
 LAYOUT_RUNS_KEPT = 10
 """Layout runs kept per document; only the current and previous one are read."""
 
@@ -328,13 +331,26 @@ class TranslationMemory:
         nothing (not even `updated`).
         """
         now = utc_now()
-        params = [
-            (source_hash(src), source_lang, target_lang, src, mt, signature, _notes_json(notes), now, now)
-            for src, mt, notes in rows
-        ]
-        if not params:
+        rows = list(rows)
+        if not rows:
             return 0
         with self._write() as db:
+            # A replaced machine text is remembered in notes["earlier_machine"], so that a
+            # PO file exported before the change and returned untouched is not read as an edit.
+            before = self.lookup([src for src, _, _ in rows], source_lang, target_lang)
+            params = []
+            for src, mt, notes in rows:
+                notes = dict(notes or {})
+                old = before.get(src)
+                if old is not None:
+                    earlier = list(old.notes.get("earlier_machine", []))
+                    if old.machine_text and old.machine_text != mt and old.machine_text not in earlier:
+                        earlier = [*earlier, old.machine_text][-EARLIER_MACHINE_KEPT:]
+                    if earlier:
+                        notes["earlier_machine"] = earlier
+                params.append(
+                    (source_hash(src), source_lang, target_lang, src, mt, signature, _notes_json(notes), now, now)
+                )
             cursor = db.executemany(
                 """INSERT INTO entries (source_hash, source_lang, target_lang, source_text, machine_text,
                                        signature, notes, created, updated)

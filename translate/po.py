@@ -207,7 +207,8 @@ def reviewer_action(po_entry: polib.POEntry, entry: MemoryEntry, suggestion: str
         if entry.status == "approved" and entry.final_text == text:
             return Action("", text)
         return Action("approved" if text == entry.machine_text else "edited", text)
-    if text in (entry.machine_text, suggestion) or (entry.status != "machine" and text == entry.final_text):
+    earlier = entry.notes.get("earlier_machine", [])  # a PO exported before the engine changed
+    if text in (entry.machine_text, suggestion, *earlier) or (entry.status != "machine" and text == entry.final_text):
         return Action("", text)
     if entry.status == "approved":
         return Action("", text, "a fuzzy edit of an approved translation is not applied; "
