@@ -179,6 +179,10 @@ def zh_en(zh_en_package):
 
 def test_zh_en_model_reaches_every_pinned_term(glossary, zh_en):
     translate_batch, paragraph = zh_en
+    from translate.glossary import matcher
+
+    concepts = {m.concept.id for sentence in paragraph for m in matcher(glossary, "zh").find(sentence)}
+    assert len(concepts) >= 8, concepts
     plain = translate_batch(paragraph)
     assert "remaining value" in plain[0] or "residual value" in plain[0]  # what the glossary is for
     for strategy in ("check-first", "mask-first"):
