@@ -21,7 +21,7 @@ from translate import languages
 from translate.config import Config
 from translate.errors import InputFileError, TranslateError, UsageError
 from translate.fileio import atomic_write_text, read_source
-from translate.routing import Engines
+from translate.routing import Engines, NoRouteError
 from translate.segment import Document, parse
 from translate.signature import Signature
 
@@ -202,23 +202,27 @@ def run(
     if dry_run and not memory_path.exists():  # a dry run creates no memory: plan against an empty one
         scratch = tempfile.TemporaryDirectory(prefix="translate-dry-run-")
         memory_path = Path(scratch.name) / "memory.sqlite"
-    with TranslationMemory(memory_path) as memory:
-        if not dry_run:
-            for text in texts:
-                record_layout(memory, text, config.source_language)
-        for target in targets:
-            result = LanguageResult(language=target)
-            report.languages.append(result)
-            try:
-                _run_language(config, memory, engines, glossary, texts, target, result, dry_run, start_task)
-            except TranslateError as err:
-                result.status = "skipped" if "no route" in str(err) else "failed"
-                result.message = str(err)
-                (report.warnings if result.status == "skipped" else report.errors).append(f"{target}: {err}")
-        memory.checkpoint()
-    engines.close()
-    if scratch:
-        scratch.cleanup()
+    try:
+        with TranslationMemory(memory_path) as memory:
+            if not dry_run:
+                for text in texts:
+                    record_layout(memory, text, config.source_language)
+            for target in targets:
+                result = LanguageResult(language=target)
+                report.languages.append(result)
+                try:
+                    _run_language(config, memory, engines, glossary, texts, target, result, dry_run, start_task)
+                except NoRouteError as err:
+                    result.status, result.message = "skipped", str(err)
+                    report.warnings.append(f"{target}: {err}")
+                except TranslateError as err:
+                    result.status, result.message = "failed", str(err)
+                    report.errors.append(f"{target}: {err}")
+            memory.checkpoint()
+    finally:
+        engines.close()
+        if scratch:
+            scratch.cleanup()
     report.finished = _now()
     return report
 

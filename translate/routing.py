@@ -27,6 +27,10 @@ class LanguageSupport:
     hints: list[str] = field(default_factory=list)  # how to get a route when none exists
 
 
+class NoRouteError(LanguageError):
+    """No engine here can serve a pair: a run skips that language and says how to get one."""
+
+
 class Engines:
     """The engines of one run, each created on first use and closed at the end."""
 
@@ -79,7 +83,7 @@ class Engines:
             route = self._apertium_route(source, target)
             if route:
                 return self.apertium, route
-        raise LanguageError(f"no route {source}→{target} here ({choice}); " + "; or ".join(self.hints(source, target)))
+        raise NoRouteError(f"no route {source}→{target} here ({choice}); " + "; or ".join(self.hints(source, target)))
 
     def hints(self, source: str, target: str) -> list[str]:
         """Commands that would make a pair translatable."""
