@@ -160,13 +160,7 @@ def languages_command(
     engines = Engines(cfg)
     targets = list(cfg.targets)
     if all_targets:
-        extra = set()
-        for get in (lambda: engines.argos.routes(cfg.source_language), lambda: engines.apertium.routes(cfg.source_language)):
-            try:
-                extra |= set(get())
-            except Exception:
-                pass
-        targets += sorted(extra - set(targets))
+        targets += sorted(engines.reachable(cfg.source_language) - set(targets))
     rows = engines.support(cfg.source_language, targets)
     if json_out:
         print_json([row.__dict__ | {"name": language_name(row.target)} for row in rows])

@@ -117,6 +117,11 @@ class Engines:
             rows.append(row)
         return rows
 
+    def reachable(self, source: str) -> set[str]:
+        """Every target language some engine here reaches from `source`."""
+        apertium = self._safe_routes(lambda: self.apertium.routes(source) if self.apertium else {})
+        return set(self._safe_routes(lambda: self.argos.routes(source))) | set(apertium)
+
     @staticmethod
     def _safe_routes(get) -> dict[str, Route]:
         try:
