@@ -31,18 +31,10 @@ def index_server(tmp_path: Path, argos_test_package: Path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
-    index = [
-        {
-            "package_version": "0.1",
-            "argos_version": "1.9.0",
-            "from_code": "en",
-            "from_name": "English",
-            "to_code": "de",
-            "to_name": "German",
-            "type": "translate",
-            "links": [f"{base}/{argos_test_package.name}"],
-        }
-    ]
+    # The index entry is the package's own metadata plus where to download it, as in Argos's index.
+    with zipfile.ZipFile(argos_test_package) as zf:
+        metadata = json.loads(zf.read(next(n for n in zf.namelist() if n.endswith("/metadata.json"))))
+    index = [metadata | {"links": [f"{base}/{argos_test_package.name}"]}]
     (root / "index.json").write_text(json.dumps(index), encoding="utf-8")
     yield f"{base}/index.json"
     server.shutdown()
