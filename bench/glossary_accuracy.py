@@ -22,8 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from translate.glossary import Glossary, load, matcher  # noqa: E402
-from translate.mask import KNOWN_SHAPES, check_compliance, translate_pinned  # noqa: E402
+from translate.glossary.compliance import check_compliance  # noqa: E402
+from translate.glossary.files import load  # noqa: E402
+from translate.glossary.matching import matcher  # noqa: E402
+from translate.glossary.model import Glossary  # noqa: E402
+from translate.glossary.pinning import KNOWN_SHAPES, translate_pinned  # noqa: E402
 
 PARAGRAPH = [
     "在虚拟工厂里，资本家们无偿占有用户创造的剩余价值。",

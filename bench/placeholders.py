@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from translate.glossary import load  # noqa: E402
-from translate.mask import KNOWN_SHAPES_TEXT, Shape, mask, unmask  # noqa: E402
+from translate.glossary.files import load  # noqa: E402
+from translate.glossary.pinning import KNOWN_SHAPES_TEXT, Shape, mask, unmask  # noqa: E402
 from translate.segment import parse  # noqa: E402
 
 ROUTES = {

@@ -51,7 +51,7 @@ def read_references(path: Path) -> tuple[list[str], list[str], str]:
 def essay_segments(ctx: Context) -> list[str]:
     """Every distinct sentence of the essays, as a run sends them to an engine."""
     from translate.config import load_config
-    from translate.pipeline import load_texts
+    from translate.texts import load_texts
 
     config = load_config(ctx.repo / "translate.toml")
     return list(dict.fromkeys(s.text for t in load_texts(config) for s in t.document.segments))
@@ -73,13 +73,14 @@ def apertium(ctx: Context) -> list[Row]:
     from sacrebleu.metrics import CHRF
 
     from translate.engines import apertium as apertium_engine
-    from translate.pipeline import load_glossary, translate_sentences
-    from translate.routing import Engines
+    from translate.engines.registry import Engines
+    from translate.glossary.files import load_glossary
+    from translate.run.pipeline import translate_sentences
 
     if not apertium_engine.available():
         return [figure("apertium", "skipped", "", "apertium is not installed (apt-get install apertium)")]
     config = apertium_config(ctx)
-    glossary = load_glossary(config)
+    glossary = load_glossary(config.path("glossary"))
     segments = essay_segments(ctx)
     metric = CHRF()
     summary: list[Row] = []

@@ -187,8 +187,8 @@ def memory(ctx: Context) -> list[Row]:
 @section("handouts")
 def handouts(ctx: Context) -> list[Row]:
     """`translate handouts` for every language of a translated copy: HTML only, then HTML + PDF."""
-    from translate.chromium import chromium_binary
     from translate.errors import TranslateError
+    from translate.publish.chromium import chromium_binary
 
     try:
         chromium_binary()
@@ -226,8 +226,8 @@ def term_accuracy_rows(ctx: Context) -> list[Row]:
     import argos_baseline
     import glossary_accuracy
 
-    from translate.glossary import load
-    from translate.mask import translate_pinned
+    from translate.glossary.files import load
+    from translate.glossary.pinning import translate_pinned
 
     try:
         model = ctx.model or argos_baseline.find_model(ctx.repo)
@@ -256,9 +256,10 @@ def compliance_rows(ctx: Context) -> list[Row]:
     memory, one per source sentence, not from re-parsing the Markdown.
     """
     from translate.config import load_config
-    from translate.mask import check_compliance
-    from translate.memory import TranslationMemory
-    from translate.pipeline import load_glossary, load_texts
+    from translate.glossary.compliance import check_compliance
+    from translate.glossary.files import load_glossary
+    from translate.memory.store import TranslationMemory
+    from translate.texts import load_texts
 
     committed = ctx.repo / "memory" / "translate.sqlite"
     if committed.is_file() and any((ctx.repo / "outputs").glob("*/*.md")):
@@ -266,7 +267,7 @@ def compliance_rows(ctx: Context) -> list[Row]:
     else:
         project, where = translated_project(ctx), "outputs of a fresh run (none committed)"
     config = load_config(project / "translate.toml")
-    terms = load_glossary(config)
+    terms = load_glossary(config.path("glossary"))
     sentences = list(dict.fromkeys(s.text for t in load_texts(config) for s in t.document.segments))
     source = config.source_language
     rows: list[Row] = []
@@ -281,7 +282,7 @@ def compliance_rows(ctx: Context) -> list[Row]:
                 missing = {v.concept for v in check_compliance(sentence, entry.best_text, terms, source, language)}
                 expected += len(wanted)
                 found += len(wanted - missing)
-                flagged += bool(entry.notes.get("flagged"))
+                flagged += bool(entry.notes.flagged)
             rows.append({
                 "metric": f"compliance {language}",
                 "value": round(100 * found / expected, 1) if expected else "",
@@ -298,10 +299,10 @@ def compliance_rows(ctx: Context) -> list[Row]:
 def expected_concepts(sentence: str, terms, source: str, target: str) -> set[str]:
     """Concepts of a source sentence that have a required rendering in `target`.
 
-    The same rule as translate.mask.check_compliance: a concept's terms in the
+    The same rule as translate.glossary.compliance.check_compliance: a concept's terms in the
     target, or for a do-not-translate entry the words as written.
     """
-    from translate.glossary import matcher
+    from translate.glossary.matching import matcher
 
     wanted = set()
     for match in matcher(terms, source).find(sentence):

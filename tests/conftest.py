@@ -11,8 +11,21 @@ from pathlib import Path
 
 import pytest
 from model_factory import build_argos_package, point_argos_at
+from project_factory import REPO_ROOT, Project
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+# --------------------------------------------------------------------------------------
+# Projects
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A fresh project folder with an empty texts/ and no translate.toml yet.
+
+    Each test (or a test module's fixture built on this one) configures what it needs:
+    `project.configure(["es"], engine={"default": "apertium"}).add_essays()`.
+    """
+    return Project(tmp_path / "project")
 
 # --------------------------------------------------------------------------------------
 # Argos Translate models

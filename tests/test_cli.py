@@ -27,13 +27,9 @@ def cli(*args: str, cwd: Path | None = None, stdin: bytes | None = None, env: di
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """An empty project folder with a configuration for English → German."""
-    (tmp_path / "texts").mkdir()
-    (tmp_path / "translate.toml").write_text(
-        '[project]\ntargets = ["de"]\n[argos]\npackages_dir = "packages"\n[engine]\nthreads = 1\n', encoding="utf-8"
-    )
-    return tmp_path
+def project(project):
+    """An empty project configured for English → German with its own Argos packages folder."""
+    return project.configure(["de"], argos={"packages_dir": "packages"}, engine={"threads": 1})
 
 
 def test_help_teaches_the_commands():

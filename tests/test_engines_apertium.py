@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from translate.engines.apertium import ApertiumEngine, install_hint, parse_mode, run_subprocess, tidy
+from translate.engines.apertium import ApertiumEngine, parse_mode, run_subprocess, tidy
+from translate.engines.apertium_packages import install_hint
 from translate.engines.base import Route
 from translate.errors import EngineError, ModelError
 from translate.segment import parse

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from translate.engines.argos import ArgosEngine
+from translate.engines.argos_store import ArgosStore
 from translate.errors import ModelError
-from translate.models import ArgosStore
 
 CHINESE = [
     "工人们在工厂里劳动。",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from translate.engines.argos_store import ArgosStore
 from translate.errors import ModelError, UsageError
-from translate.models import ArgosStore
 
 
 @pytest.fixture

@@ -8,10 +8,12 @@ from xml.etree import ElementTree as ET
 import pytest
 from typer.testing import CliRunner
 
-from translate.cli_glossary import app
+from translate.cli.glossary import app
 from translate.errors import ConfigError
-from translate.glossary import coverage, lint, load, load_glossary, matcher, to_toml
-from translate.tbx import from_tbx, to_tbx
+from translate.glossary.files import load, load_glossary, to_toml
+from translate.glossary.lint import coverage, lint
+from translate.glossary.matching import matcher
+from translate.glossary.tbx import from_tbx, to_tbx
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "glossaries" / "marxism.toml"

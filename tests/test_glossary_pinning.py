@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from translate.glossary import load
-from translate.mask import KNOWN_SHAPES, Shape, check_compliance, mask, translate_pinned, unmask
+from translate.glossary.compliance import check_compliance
+from translate.glossary.files import load
+from translate.glossary.matching import matcher
+from translate.glossary.model import from_data
+from translate.glossary.pinning import KNOWN_SHAPES, Shape, mask, translate_pinned, unmask
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -179,8 +182,6 @@ def zh_en(zh_en_package):
 
 def test_zh_en_model_reaches_every_pinned_term(glossary, zh_en):
     translate_batch, paragraph = zh_en
-    from translate.glossary import matcher
-
     concepts = {m.concept.id for sentence in paragraph for m in matcher(glossary, "zh").find(sentence)}
     assert len(concepts) >= 8, concepts
     plain = translate_batch(paragraph)
@@ -204,9 +205,6 @@ def test_zh_en_model_drops_brace_placeholders_and_the_retry_recovers(glossary, z
 
 
 def test_an_inflected_placeholder_does_not_double_the_ending():
-    from translate.glossary import from_data
-    from translate.mask import translate_pinned
-
     glossary = from_data(
         {
             "glossary": {"name": "t", "version": "1", "source_language": "zh", "languages": ["zh", "en"]},
@@ -222,7 +220,5 @@ def test_an_inflected_placeholder_does_not_double_the_ending():
 
 
 def test_english_plural_in_y_is_accepted(glossary):
-    from translate.mask import check_compliance
-
     english = "Virtual factories are part of the social factory."
     assert check_compliance("虚拟工厂是社会工厂的一部分。", english, glossary, "zh", "en") == []

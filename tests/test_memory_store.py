@@ -12,15 +12,19 @@ from pathlib import Path
 
 import pytest
 
-import translate.memory as memory_module
+import translate.memory.store as memory_module
 from translate.errors import TranslateError, UsageError
-from translate.memory import LOOKUP_CHUNK, SCHEMA_VERSION, ReviewDecision, TranslationMemory, source_hash
-from translate.segment import Segment
-from translate.signature import Signature
+from translate.memory.notes import GlossaryViolation, Notes
+from translate.memory.records import ReviewDecision
+from translate.memory.schema import SCHEMA_VERSION
+from translate.memory.store import LOOKUP_CHUNK, TranslationMemory
+from translate.run.signature import Signature
+from translate.segment import Segment, sentence_hash
 
 REPO = Path(__file__).resolve().parents[1]
 SIG = str(Signature("apertium", "3.9.4", "en>es", "apertium-eng-spa@0.8.2", glossary="g1"))
 SIG_NEW = str(Signature("apertium", "3.9.4", "en>es", "apertium-eng-spa@0.8.2", glossary="g2"))
+WORK = GlossaryViolation("work", "trabajo", "'work' should be rendered 'trabajo'")
 
 
 @pytest.fixture
@@ -32,7 +36,7 @@ def tm(tmp_path):
 def approve(tm, text, final, reviewer="ana", status="approved", target="es"):
     entry = tm.get(text, "en", target)
     tm.record_review(ReviewDecision(
-        source_hash(text), "en", target, reviewer, "", entry.machine_text if entry else None, final, status,
+        sentence_hash(text), "en", target, reviewer, "", entry.machine_text if entry else None, final, status,
         document="essay.md", segment_id="3",
     ))
 
@@ -60,7 +64,7 @@ def test_opens_and_migrates_a_version_0_file(tmp_path, kind):
         sqlite3.connect(path).execute("CREATE TABLE unrelated (x)").connection.close()
     with TranslationMemory(path) as tm:
         assert tm.schema_version == SCHEMA_VERSION
-        tm.store_machine([("Hello.", "Hola.", {})], "en", "es", SIG)
+        tm.store_machine([("Hello.", "Hola.", Notes())], "en", "es", SIG)
     with TranslationMemory(path) as tm:
         assert tm.get("Hello.", "en", "es").machine_text == "Hola."
 
@@ -100,8 +104,8 @@ def test_a_file_that_is_not_sqlite_is_a_usage_error(tmp_path):
 
 
 def test_store_is_idempotent_and_keyed_like_segments(tm):
-    rows = [("The factory is virtual.", "La fábrica es virtual.", {"glossary": []}),
-            ("Work.", "Trabajo.", {})]
+    rows = [("The factory is virtual.", "La fábrica es virtual.", Notes.from_dict({"glossary": []})),
+            ("Work.", "Trabajo.", Notes())]
     assert tm.store_machine(rows, "en", "es", SIG) == 2
     first = tm.get("Work.", "en", "es")
     time.sleep(1.1)  # timestamps have one-second resolution
@@ -114,7 +118,7 @@ def test_store_is_idempotent_and_keyed_like_segments(tm):
 
 
 def test_checkpoint_leaves_a_complete_main_file(tm, tmp_path):
-    tm.store_machine([(f"S{n}.", f"E{n}.", {}) for n in range(300)], "en", "es", SIG)
+    tm.store_machine([(f"S{n}.", f"E{n}.", Notes()) for n in range(300)], "en", "es", SIG)
     assert (tmp_path / "memory.sqlite-wal").stat().st_size > 0
     assert tm.checkpoint()
     assert (tmp_path / "memory.sqlite-wal").stat().st_size == 0
@@ -125,17 +129,17 @@ def test_checkpoint_leaves_a_complete_main_file(tm, tmp_path):
 
 
 def test_store_updates_machine_entries_when_something_changed(tm):
-    tm.store_machine([("Work.", "Trabajo.", {})], "en", "es", SIG)
-    assert tm.store_machine([("Work.", "Labor.", {"violations": ["work"]})], "en", "es", SIG_NEW) == 1
+    tm.store_machine([("Work.", "Trabajo.", Notes())], "en", "es", SIG)
+    assert tm.store_machine([("Work.", "Labor.", Notes(violations=[WORK]))], "en", "es", SIG_NEW) == 1
     entry = tm.get("Work.", "en", "es")
     assert (entry.machine_text, entry.signature) == ("Labor.", SIG_NEW)
     # the replaced machine text is remembered, so an old PO showing it is not taken for an edit
-    assert entry.notes == {"violations": ["work"], "earlier_machine": ["Trabajo."]}
+    assert entry.notes == Notes(violations=[WORK], earlier_machine=["Trabajo."])
 
 
 def test_lookup_uses_one_query_per_chunk(tm):
     texts = [f"Sentence number {n}." for n in range(LOOKUP_CHUNK * 2 + 200)]
-    tm.store_machine(((t, t.upper(), {}) for t in texts), "en", "es", SIG)
+    tm.store_machine(((t, t.upper(), Notes()) for t in texts), "en", "es", SIG)
     queries = []
     tm._db.set_trace_callback(queries.append)
     found = tm.lookup(texts + ["Unknown."], "en", "es")
@@ -146,7 +150,7 @@ def test_lookup_uses_one_query_per_chunk(tm):
 
 
 def test_plan_classifies_new_reused_stale_and_reviewed(tm):
-    tm.store_machine([(t, t + " (es)", {}) for t in ["A.", "B.", "C.", "D."]], "en", "es", SIG)
+    tm.store_machine([(t, t + " (es)", Notes()) for t in ["A.", "B.", "C.", "D."]], "en", "es", SIG)
     approve(tm, "C.", "C aprobada.")
     approve(tm, "D.", "D borrador.", status="draft")
 
@@ -164,11 +168,11 @@ def test_plan_classifies_new_reused_stale_and_reviewed(tm):
 
 
 def test_store_machine_never_touches_reviewed_entries(tm):
-    tm.store_machine([("A.", "A1.", {}), ("B.", "B1.", {})], "en", "es", SIG)
+    tm.store_machine([("A.", "A1.", Notes()), ("B.", "B1.", Notes())], "en", "es", SIG)
     approve(tm, "A.", "A aprobada.")
     approve(tm, "B.", "B borrador.", status="draft")
     before = [tm.get(t, "en", "es") for t in ("A.", "B.")]
-    assert tm.store_machine([("A.", "A2.", {"x": 1}), ("B.", "B2.", {})], "en", "es", SIG_NEW) == 0
+    assert tm.store_machine([("A.", "A2.", Notes(flagged=True)), ("B.", "B2.", Notes())], "en", "es", SIG_NEW) == 0
     assert [tm.get(t, "en", "es") for t in ("A.", "B.")] == before
 
 
@@ -176,7 +180,7 @@ def test_store_machine_never_touches_reviewed_entries(tm):
 
 
 def test_review_decisions_update_entries_and_are_logged(tm):
-    tm.store_machine([("A.", "A1.", {}), ("B.", "B1.", {})], "en", "es", SIG)
+    tm.store_machine([("A.", "A1.", Notes()), ("B.", "B1.", Notes())], "en", "es", SIG)
     approve(tm, "A.", "A editada.", reviewer="ana", status="edited")
     entry = tm.get("A.", "en", "es")
     assert (entry.status, entry.final_text, entry.reviewer) == ("approved", "A editada.", "ana")
@@ -193,11 +197,11 @@ def test_review_decisions_update_entries_and_are_logged(tm):
     assert [(d.status, d.reviewer, d.final_text) for d in log] == [
         ("edited", "ana", "A editada."), ("approved", "luis", "B1."), ("rejected", "luis", "")]
     assert log[0].source_text == "A." and log[0].document == "essay.md" and log[0].time.endswith("Z")
-    assert [d.status for d in tm.review_log(source_hash=source_hash("B."))] == ["approved", "rejected"]
+    assert [d.status for d in tm.review_log(source_hash=sentence_hash("B."))] == ["approved", "rejected"]
 
 
 def test_review_log_is_append_only_even_for_raw_sql(tm, tmp_path):
-    tm.store_machine([("A.", "A1.", {})], "en", "es", SIG)
+    tm.store_machine([("A.", "A1.", Notes())], "en", "es", SIG)
     approve(tm, "A.", "A2.")
     db = sqlite3.connect(tmp_path / "memory.sqlite")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
@@ -209,18 +213,18 @@ def test_review_log_is_append_only_even_for_raw_sql(tm, tmp_path):
 
 
 def test_a_batch_of_reviews_is_all_or_nothing(tm):
-    tm.store_machine([("A.", "A1.", {})], "en", "es", SIG)
-    good = ReviewDecision(source_hash("A."), "en", "es", "ana", "", "A1.", "A2.", "approved")
-    unknown = ReviewDecision(source_hash("Z."), "en", "es", "ana", "", None, "Z2.", "approved")
+    tm.store_machine([("A.", "A1.", Notes())], "en", "es", SIG)
+    good = ReviewDecision(sentence_hash("A."), "en", "es", "ana", "", "A1.", "A2.", "approved")
+    unknown = ReviewDecision(sentence_hash("Z."), "en", "es", "ana", "", None, "Z2.", "approved")
     with pytest.raises(UsageError, match="no memory entry"):
         tm.record_reviews([good, unknown])
     assert tm.review_log() == [] and tm.get("A.", "en", "es").status == "machine"
     with pytest.raises(UsageError, match="not one of"):
-        tm.record_review(ReviewDecision(source_hash("A."), "en", "es", "ana", "", "A1.", "A2.", "ok"))
+        tm.record_review(ReviewDecision(sentence_hash("A."), "en", "es", "ana", "", "A1.", "A2.", "ok"))
 
 
 def test_review_with_source_text_creates_a_missing_entry(tm):
-    decision = ReviewDecision(source_hash("New."), "en", "pt_BR", "rui", "2024-05-01T09:30:00Z", None,
+    decision = ReviewDecision(sentence_hash("New."), "en", "pt_BR", "rui", "2024-05-01T09:30:00Z", None,
                               "Novo.", "approved", source_text="New.")
     tm.record_review(decision)
     entry = tm.get("New.", "en", "pt_BR")
@@ -232,7 +236,7 @@ def test_review_with_source_text_creates_a_missing_entry(tm):
 
 
 def layout_rows(*texts):
-    return [(i, i // 2, i % 2, source_hash(t), t) for i, t in enumerate(texts)]
+    return [(i, i // 2, i % 2, sentence_hash(t), t) for i, t in enumerate(texts)]
 
 
 def test_layout_keeps_the_previous_run(tm):
@@ -243,9 +247,9 @@ def test_layout_keeps_the_previous_run(tm):
     assert not tm.record_layout("essay.md", "en", second)  # unchanged: history is kept
     assert [r.source_text for r in tm.layout("essay.md")] == ["A.", "B changed.", "C."]
     assert [r.source_text for r in tm.previous_layout("essay.md")] == ["A.", "B.", "C."]
-    assert tm.previous_sources("essay.md") == {source_hash("B changed."): "B."}
+    assert tm.previous_sources("essay.md") == {sentence_hash("B changed."): "B."}
     row = tm.layout("essay.md")[2]
-    assert (row.index, row.block, row.position, row.source_hash) == (2, 1, 0, source_hash("C."))
+    assert (row.index, row.block, row.position, row.source_hash) == (2, 1, 0, sentence_hash("C."))
     assert tm.layout("other.md") == []
 
 
@@ -261,18 +265,21 @@ def test_layout_history_is_pruned(tm):
 
 WORKER = """
 import sys, time
-from translate.memory import ReviewDecision, TranslationMemory, source_hash
+from translate.memory.notes import Notes
+from translate.memory.records import ReviewDecision
+from translate.memory.store import TranslationMemory
+from translate.segment import sentence_hash
 path, name, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
 tm = TranslationMemory(path)
 end, batch = time.monotonic() + seconds, 0
 while time.monotonic() < end:
-    rows = [(f"{name} {batch} {i}.", f"{name} {batch} {i} (es).", {"batch": batch}) for i in range(50)]
+    rows = [(f"{name} {batch} {i}.", f"{name} {batch} {i} (es).", Notes(other={"batch": batch})) for i in range(50)]
     tm.store_machine(rows, "en", "es", "sig")
     plan = tm.plan([r[0] for r in rows] + ["never seen."], "en", "es", "sig")
     assert len(plan.reuse) == 50 and plan.translate == ["never seen."], plan
     first = rows[0][0]
-    tm.record_review(ReviewDecision(source_hash(first), "en", "es", name, "", rows[0][1], "ok", "approved"))
-    tm.record_layout("shared.md", "en", [(i, 0, i, source_hash(r[0]), r[0]) for i, r in enumerate(rows)])
+    tm.record_review(ReviewDecision(sentence_hash(first), "en", "es", name, "", rows[0][1], "ok", "approved"))
+    tm.record_layout("shared.md", "en", [(i, 0, i, sentence_hash(r[0]), r[0]) for i, r in enumerate(rows)])
     batch += 1
 print(batch, flush=True)
 """
@@ -302,13 +309,15 @@ def test_two_processes_write_and_read_at_once(tmp_path):
 
 KILLED_WRITER = """
 import sys
-from translate.memory import TranslationMemory, source_hash
+from translate.memory.notes import Notes
+from translate.memory.store import TranslationMemory
+from translate.segment import sentence_hash
 path, batch = sys.argv[1], int(sys.argv[2])
 tm = TranslationMemory(path)
 while True:
-    rows = [(f"batch {batch} row {i}.", f"lote {batch} fila {i}.", {"batch": batch}) for i in range(400)]
+    rows = [(f"batch {batch} row {i}.", f"lote {batch} fila {i}.", Notes(other={"batch": batch})) for i in range(400)]
     tm.store_machine(rows, "en", "es", "sig")
-    tm.record_layout("doc.md", "en", [(i, i, 0, source_hash(r[0]), r[0]) for i, r in enumerate(rows)])
+    tm.record_layout("doc.md", "en", [(i, i, 0, sentence_hash(r[0]), r[0]) for i, r in enumerate(rows)])
     print(batch, flush=True)
     batch += 1
 """

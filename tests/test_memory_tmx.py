@@ -11,8 +11,11 @@ import pytest
 
 from translate import __version__
 from translate.errors import TranslateError, UsageError
-from translate.memory import ReviewDecision, TranslationMemory, source_hash
-from translate.tmx import XML_LANG, export_tmx, from_tmx_date, import_tmx, to_tmx_date
+from translate.memory.notes import Notes
+from translate.memory.records import ReviewDecision
+from translate.memory.store import TranslationMemory
+from translate.memory.tmx import XML_LANG, export_tmx, from_tmx_date, import_tmx, to_tmx_date
+from translate.segment import sentence_hash
 
 SIG = "engine:apertium|v:3.9.4|route:en>es|models:apertium-eng-spa@0.8.2|glossary:g1|seg:translate-seg-1"
 TMX_DATE = re.compile(r"^\d{8}T\d{6}Z$")
@@ -20,7 +23,7 @@ TMX_DATE = re.compile(r"^\d{8}T\d{6}Z$")
 
 def review(tm, text, target, final, status="approved", reviewer="ana"):
     entry = tm.get(text, "en", target)
-    tm.record_review(ReviewDecision(source_hash(text), "en", target, reviewer, "2024-05-02T10:00:00Z",
+    tm.record_review(ReviewDecision(sentence_hash(text), "en", target, reviewer, "2024-05-02T10:00:00Z",
                                     entry.machine_text, final, status))
 
 
@@ -29,16 +32,16 @@ def tm(tmp_path):
     """A memory with every kind of entry in two target languages, and awkward characters."""
     with TranslationMemory(tmp_path / "memory.sqlite") as memory:
         memory.store_machine([
-            ("The factory is virtual.", "La fábrica es virtual.", {"violations": [{"term": "factory"}]}),
-            ("Capital & labour <together>.", "Capital y trabajo <juntos> & \"más\".", {}),
-            ("  Spaces, tabs\tand 'quotes' stay.  ", "  Espacios\ty 'comillas'.  ", {}),
-            ("Approved as is.", "Aprobada tal cual.", {}),
-            ("Edited.", "Editada mal.", {}),
-            ("Draft.", "Borrador máquina.", {}),
-            ("Rejected.", "Rechazada.", {}),
-            ("A line\r\nbreak.", "Un salto\r\nde línea.", {}),  # a bare CR must survive XML
+            ("The factory is virtual.", "La fábrica es virtual.", Notes.from_dict({"violations": [{"term": "factory"}]})),
+            ("Capital & labour <together>.", "Capital y trabajo <juntos> & \"más\".", Notes()),
+            ("  Spaces, tabs\tand 'quotes' stay.  ", "  Espacios\ty 'comillas'.  ", Notes()),
+            ("Approved as is.", "Aprobada tal cual.", Notes()),
+            ("Edited.", "Editada mal.", Notes()),
+            ("Draft.", "Borrador máquina.", Notes()),
+            ("Rejected.", "Rechazada.", Notes()),
+            ("A line\r\nbreak.", "Un salto\r\nde línea.", Notes()),  # a bare CR must survive XML
         ], "en", "es", SIG)
-        memory.store_machine([("The factory is virtual.", "A fábrica é virtual.", {})], "en", "pt_BR", SIG)
+        memory.store_machine([("The factory is virtual.", "A fábrica é virtual.", Notes())], "en", "pt_BR", SIG)
         review(memory, "Approved as is.", "es", "Aprobada tal cual.")
         review(memory, "Edited.", "es", "Editada bien. 工場 ✓", status="edited")
         review(memory, "Draft.", "es", "Borrador humano.", status="draft", reviewer="luis")
@@ -145,7 +148,7 @@ def test_import_from_another_tool_approves_but_never_overwrites_approvals(tm, tm
     french = tm.get("The factory is virtual.", "en", "fr")
     assert (french.status, french.best_text, french.machine_text) == ("approved", "L'usine est virtuelle.", None)
     assert french.created == "2023-01-01T12:00:00Z"
-    notes = [d.note for d in tm.review_log(source_hash=source_hash("The factory is virtual."))]
+    notes = [d.note for d in tm.review_log(source_hash=sentence_hash("The factory is virtual."))]
     assert notes.count("imported from omegat.tmx") == 2
 
 
@@ -176,7 +179,7 @@ def test_a_bad_unit_aborts_the_whole_import(tm, tmp_path):
 
 
 def test_export_refuses_text_xml_cannot_carry(tm, tmp_path):
-    tm.store_machine([("Bell\x07.", "Campana.", {})], "en", "de", SIG)
+    tm.store_machine([("Bell\x07.", "Campana.", Notes())], "en", "de", SIG)
     with pytest.raises(TranslateError, match="U\\+0007"):
         export_tmx(tm, tmp_path / "de.tmx", "en", "de")
     assert not (tmp_path / "de.tmx").exists()

@@ -15,19 +15,24 @@ import zlib
 from pathlib import Path
 
 import pytest
+from project_factory import Project
 
-from translate.chromium import ChromiumSession, chromium_binary, html_to_pdf, screenshot
 from translate.errors import TranslateError, UsageError
-from translate.handouts import (
+from translate.memory.notes import Notes
+from translate.memory.records import ReviewDecision
+from translate.publish.chromium import ChromiumSession, chromium_binary, html_to_pdf, screenshot
+from translate.publish.handout_body import translated_blocks
+from translate.publish.handouts import (
+    HandoutFiles,
     HandoutMeta,
+    build_handouts,
     labels,
     model_attribution,
     render_html,
     status_line,
-    translated_blocks,
     write_handout,
-    write_handouts,
 )
+from translate.run.signature import Signature
 from translate.segment import parse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -281,35 +286,56 @@ def apertium_spanish(doc) -> dict[int, str]:
     return {segment.index: part for segment, part in zip(doc.segments, parts, strict=True)}
 
 
+ARABIC_SIGNATURE = Signature("argos", "ctranslate2-4.5.0", "en>ar", "opus-mt-en-ar@1.0", "beam4", "glossary@2+0a1b2c3d")
+SPANISH_SIGNATURE = Signature("apertium", "3.8.3", "en>es", "apertium-eng-spa@0.8.1", "-f txt -u tidy=1", "glossary@2+0a1b2c3d")
+
+
 @pytest.fixture(scope="module")
 def rendered(small, tmp_path_factory):
-    """Arabic (A4), Chinese (Letter) and the real essay in Spanish: HTML, PDF and screenshots."""
+    """Arabic (A4), Chinese (Letter) and the real essay in Spanish: HTML, PDF and screenshots.
+
+    Arabic and Spanish come from a project's memory through `build_handouts`, as `translate
+    handouts` makes them: the small text's Arabic machine drafts, and the essay's Apertium
+    drafts, 88 of its 109 sentences approved by two reviewers.
+    """
     for tool, package in (("chromium", "chromium"), ("pdftoppm", "poppler-utils"), ("apertium", "apertium-eng-spa")):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed (apt-get install {package})")
     out = tmp_path_factory.mktemp("handouts")
-    essay = parse((ROOT / "texts" / "the-virtual-factory.txt").read_text(encoding="utf-8"), "the-virtual-factory.txt")
-    spanish = HandoutMeta(
-        language="es",
-        engine="apertium",
-        route="en→es",
-        model="apertium-eng-spa",
-        glossary_version="glossary 2",
-        reviewed=True,
-        reviewers=["Ana", "Luis"],
-        approved_share=0.8,
-        date="2025-05-01",
-    )
+    project = Project(tmp_path_factory.mktemp("project"))
+    project.configure(["ar", "es"], review={"publish_threshold": 0.8})
+    project.add_text("small.md", SMALL)
+    essay_path = ROOT / "texts" / "the-virtual-factory.txt"
+    essay = project.add_text(essay_path.name, essay_path.read_text(encoding="utf-8")).document
+    spanish = apertium_spanish(essay)
+    with project.memory() as memory:
+        memory.store_machine(
+            [(s.text, t, Notes()) for s, t in zip(small.segments, ARABIC, strict=True)], "en", "ar", str(ARABIC_SIGNATURE)
+        )
+        memory.store_machine(
+            [(s.text, spanish[s.index], Notes()) for s in essay.segments], "en", "es", str(SPANISH_SIGNATURE)
+        )
+        memory.record_reviews(
+            ReviewDecision(segment.source_hash, "en", "es", ("Ana", "Luis")[n % 2], "", spanish[segment.index],
+                           spanish[segment.index], "approved")
+            for n, segment in enumerate(essay.segments[:88])
+        )
+    assert len({segment.text for segment in essay.segments}) == 109  # so that 88 approved sentences are 80.7 %
     # Arabic and Spanish through one browser, Chinese (Letter) through a Chromium run of its own.
-    arabic = (small, translations(small, ARABIC), HandoutMeta(language="ar", **OPUS), "ar")
-    ar, es = write_handouts([arabic, (essay, apertium_spanish(essay), spanish, "es")], out)
+    written = build_handouts(project.config)
+    ar, es = project / "outputs" / "ar", project / "outputs" / "es"
+    files = {
+        "ar": HandoutFiles(ar / "small.html", ar / "small.pdf"),
+        "es": HandoutFiles(es / "the-virtual-factory.html", es / "the-virtual-factory.pdf"),
+    }
+    assert {f.html for f in files.values()} | {f.pdf for f in files.values()} <= set(written)
     zh = write_handout(
         small, translations(small, CHINESE), HandoutMeta(language="zh", **OPUS_ZH), out, "zh", paper="Letter"
     )
-    screenshot(ar.html, out / "ar.png", width=800, height=700)
+    screenshot(files["ar"].html, out / "ar.png", width=800, height=700)
     with ChromiumSession() as browser:
         browser.screenshot(zh.html, out / "zh.png", width=800, height=700)
-    return out, {"ar": ar, "zh": zh, "es": es}
+    return out, {**files, "zh": zh}
 
 
 def test_pdfs_have_the_paper_asked_for(rendered):
@@ -324,7 +350,7 @@ def test_pdf_text_holds_title_status_and_glossary_terms(rendered):
     assert "无产阶级" in chinese and "虚拟工厂" in chinese and "机器翻译，未经人工审校" in chinese
     assert "Tiedemann & Thottingal, OPUS-MT, EAMT 2020, CC BY 4.0" in chinese
     assert "La Fábrica Virtual" in spanish and "capitalismo" in spanish
-    assert re.search(r"Revisada por 2 personas, 80\s?% de los segmentos aprobados", spanish)
+    assert re.search(r"Revisada por 2 personas, 80,7\s?% de los segmentos aprobados", spanish)
     assert "Apertium, Forcada et al. 2011, GNU GPL" in spanish
     assert arabic.strip(), "no text layer in the Arabic PDF"
     for word in ("البروليتاريا", "الافتراضي"):  # poppler may give Arabic in visual order

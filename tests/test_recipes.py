@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from project_factory import Project
 
 REPO = Path(__file__).resolve().parents[1]
 CONTRIB = REPO / "contrib"
@@ -24,20 +25,16 @@ needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="ap
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(project):
     """A project where the recipes expect one: texts, glossary, a config, and .venv/bin/translate."""
-    root = tmp_path / "srv" / "translate"
-    root.mkdir(parents=True)
-    shutil.copytree(REPO / "texts", root / "texts")
-    shutil.copytree(REPO / "glossaries", root / "glossaries")
-    (root / "translate.toml").write_text('[project]\ntargets = ["es"]\n[engine]\ndefault = "apertium"\n')
-    (root / ".venv").symlink_to(Path(sys.prefix))
-    assert (root / ".venv" / "bin" / "translate").exists()
-    (root / "reports").mkdir()
-    return root
+    project.add_essays().configure(["es"], engine={"default": "apertium"})
+    (project / ".venv").symlink_to(Path(sys.prefix))
+    assert (project / ".venv" / "bin" / "translate").exists()
+    (project / "reports").mkdir()
+    return project
 
 
-def rewrite(text: str, project: Path) -> str:
+def rewrite(text: str, project: Project) -> str:
     return text.replace("/srv/translate", str(project))
 
 

@@ -17,13 +17,14 @@ import polib
 import pytest
 from sacrebleu.metrics import CHRF, TER
 
-from translate.config import load_config
-from translate.memory import TranslationMemory
-from translate.pipeline import load_glossary, load_texts, output_path, run
-from translate.po import export_po
-from translate.review import import_po, review_state, review_status
+from translate.glossary.files import load_glossary
+from translate.memory.store import TranslationMemory
+from translate.review.po_export import export_po
+from translate.review.po_import import import_po
+from translate.review.status import review_state, review_status
+from translate.texts import load_texts, output_path
+from translate.workflow import run
 
-REPO = Path(__file__).resolve().parents[1]
 ESSAY = "the-virtual-factory.txt"
 CHANGED_OLD = "Factories were designed by capitalists as exploitative panopticon enclosures."
 CHANGED_NEW = "Factories were designed by capitalists as exploitative enclosures."
@@ -55,7 +56,7 @@ def translate_and_export(config) -> dict[str, Path]:
     texts = load_texts(config)
     paths = {}
     with TranslationMemory(config.path("memory")) as memory:
-        glossary = load_glossary(config)
+        glossary = load_glossary(config.path("glossary"))
         for text in texts:
             paths[text.path.name] = path = output_path(config, "es", text, ".po")
             export_po(path, text, "es", memory, config, glossary)
@@ -64,19 +65,12 @@ def translate_and_export(config) -> dict[str, Path]:
 
 
 @pytest.fixture
-def project(tmp_path):
-    shutil.copytree(REPO / "texts", tmp_path / "texts")
-    if (REPO / "glossaries").is_dir():
-        shutil.copytree(REPO / "glossaries", tmp_path / "glossaries")
-    (tmp_path / "translate.toml").write_text(
-        '[project]\ntargets = ["es"]\nmemory = "memory/tm.sqlite"\n\n[engine]\ndefault = "apertium"\n',
-        encoding="utf-8",
-    )
-    return load_config(tmp_path / "translate.toml")
+def project(project):
+    return project.add_essays().configure(["es"], project={"memory": "memory/tm.sqlite"}, engine={"default": "apertium"})
 
 
 def test_review_round_trip_keeps_human_work(project):
-    config = project
+    config = project.config
     pos = translate_and_export(config)
     po_path = pos[ESSAY]
     po = polib.pofile(str(po_path))

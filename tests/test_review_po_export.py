@@ -10,12 +10,17 @@ from pathlib import Path
 import polib
 import pytest
 
-from translate import pipeline
-from translate.config import config_from_dict
-from translate.memory import ReviewDecision, TranslationMemory, source_hash
-from translate.pipeline import SourceText
-from translate.po import export_po, plural_forms, source_digest, unimported_changes
-from translate.segment import parse
+from translate.glossary.model import from_data
+from translate.languages import plural_forms
+from translate.memory.notes import GlossaryViolation, Notes
+from translate.memory.records import ReviewDecision
+from translate.memory.store import TranslationMemory
+from translate.review.decisions import unimported_changes
+from translate.review.po_export import export_po
+from translate.review.po_file import source_digest
+from translate.run.pipeline import record_layout as record_text_layout
+from translate.segment import sentence_hash
+from translate.texts import SourceText
 
 SIG = "engine:apertium|v:3.8.3|route:en>es|models:apertium-eng-spa@0.8.1|glossary:g1|seg:translate-seg-1"
 
@@ -40,36 +45,30 @@ def machine(text: str) -> str:
     return "ES " + text.upper()
 
 
-def make_text(root: Path, body: str = ESSAY, name: str = "essay.md") -> SourceText:
-    path = root / "texts" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(body, encoding="utf-8")
-    return SourceText(path, parse(body, name, "en"))
-
-
 def record_layout(memory: TranslationMemory, text: SourceText) -> None:
-    pipeline.record_layout(memory, text, "en")
+    record_text_layout(memory, text, "en")
 
 
-def store(memory: TranslationMemory, text: SourceText, notes: dict | None = None) -> None:
+def store(memory: TranslationMemory, text: SourceText, notes: Notes | None = None) -> None:
     sentences = dict.fromkeys(s.text for s in text.document.segments)
-    memory.store_machine([(s, machine(s), dict(notes or {})) for s in sentences], "en", "es", SIG)
+    memory.store_machine([(s, machine(s), notes) for s in sentences], "en", "es", SIG)
 
 
 def decide(memory, sentence, final, status="approved", reviewer="ana"):
     entry = memory.get(sentence, "en", "es")
-    memory.record_review(ReviewDecision(source_hash(sentence), "en", "es", reviewer, "", entry.machine_text,
+    memory.record_review(ReviewDecision(sentence_hash(sentence), "en", "es", reviewer, "", entry.machine_text,
                                         final, status, document="essay.md"))
 
 
 @pytest.fixture
-def project(tmp_path):
-    config = config_from_dict({"project": {"targets": ["es"], "memory": "tm.sqlite"}}, root=tmp_path)
-    text = make_text(tmp_path)
-    with TranslationMemory(config.path("memory")) as memory:
+def drafts(project):
+    """essay.md with its machine drafts in the memory: (config, memory, text, where its PO goes)."""
+    project.configure(["es"], project={"memory": "tm.sqlite"})
+    text = project.add_text("essay.md", ESSAY)
+    with project.memory() as memory:
         record_layout(memory, text)
         store(memory, text)
-        yield config, memory, text, tmp_path / "outputs" / "es" / "essay.po"
+        yield project.config, memory, text, project / "outputs" / "es" / "essay.po"
 
 
 def msgfmt_check(path: Path) -> None:
@@ -87,8 +86,8 @@ def by_sentence(path: Path) -> dict[str, polib.POEntry]:
 
 
 @needs_gettext
-def test_export_writes_a_valid_po_with_fuzzy_machine_drafts(project):
-    config, memory, text, path = project
+def test_export_writes_a_valid_po_with_fuzzy_machine_drafts(drafts):
+    config, memory, text, path = drafts
     assert export_po(path, text, "es", memory, config) is True
     msgfmt_check(path)
     po = polib.pofile(str(path))
@@ -109,7 +108,7 @@ def test_export_writes_a_valid_po_with_fuzzy_machine_drafts(project):
     for entry in po:
         assert entry.msgstr == machine(entry.msgid)
         assert entry.fuzzy
-        assert entry.msgctxt == f"essay:{source_hash(entry.msgid)}"
+        assert entry.msgctxt == f"essay:{sentence_hash(entry.msgid)}"
         assert "engine: apertium 3.8.3, en>es, apertium-eng-spa@0.8.1" in entry.comment
 
 
@@ -120,15 +119,15 @@ def test_plural_forms_come_from_cldr():
     assert plural_forms("fr") == "nplurals=2; plural=(n > 1);"
 
 
-def test_duplicate_sentence_is_one_entry_with_two_references(project):
-    config, memory, text, path = project
+def test_duplicate_sentence_is_one_entry_with_two_references(drafts):
+    config, memory, text, path = drafts
     export_po(path, text, "es", memory, config)
     yes = by_sentence(path)["Yes."]
     assert yes.occurrences == [("essay.md", "3"), ("essay.md", "9")]
 
 
-def test_comments_give_block_context(project):
-    config, memory, text, path = project
+def test_comments_give_block_context(drafts):
+    config, memory, text, path = drafts
     export_po(path, text, "es", memory, config)
     entries = by_sentence(path)
     assert entries["The Virtual Factory"].comment.splitlines()[0] == "heading"
@@ -140,13 +139,12 @@ def test_comments_give_block_context(project):
     assert entries["Factories socialized workers."].occurrences == [("essay.md", "3")]
 
 
-def test_glossary_violations_and_flags_from_the_notes(tmp_path):
-    config = config_from_dict({"project": {"targets": ["es"]}}, root=tmp_path)
-    text = make_text(tmp_path)
-    notes = {"violations": [{"concept": "surplus-value", "expected": "plusvalía", "message": "term missing"}],
-             "flagged": True}
-    path = tmp_path / "essay.po"
-    with TranslationMemory(tmp_path / "tm.sqlite") as memory:
+def test_glossary_violations_and_flags_from_the_notes(project):
+    config = project.configure(["es"]).config
+    text = project.add_text("essay.md", ESSAY)
+    notes = Notes(violations=[GlossaryViolation("surplus-value", "plusvalía", "term missing")], flagged=True)
+    path = project / "essay.po"
+    with TranslationMemory(project / "tm.sqlite") as memory:
         store(memory, text, notes)
         export_po(path, text, "es", memory, config)
     comment = " ".join(by_sentence(path)["Yes."].comment.split())  # polib wraps long comments
@@ -154,17 +152,15 @@ def test_glossary_violations_and_flags_from_the_notes(tmp_path):
     assert "flagged: please check the glossary terms in this sentence" in comment
 
 
-def test_glossary_terms_that_apply_are_listed(tmp_path):
-    glossary_module = pytest.importorskip("translate.glossary")
-    pytest.importorskip("translate.mask")
-    glossary = glossary_module.from_data({
+def test_glossary_terms_that_apply_are_listed(project):
+    glossary = from_data({
         "glossary": {"name": "t", "version": "1", "source_language": "en"},
         "concept": [{"id": "labour-power", "terms": {"en": ["labour power"], "es": ["fuerza de trabajo"]}}],
     })
-    config = config_from_dict({"project": {"targets": ["es"]}}, root=tmp_path)
-    text = make_text(tmp_path)
-    path = tmp_path / "essay.po"
-    with TranslationMemory(tmp_path / "tm.sqlite") as memory:
+    config = project.configure(["es"]).config
+    text = project.add_text("essay.md", ESSAY)
+    path = project / "essay.po"
+    with TranslationMemory(project / "tm.sqlite") as memory:
         store(memory, text)
         export_po(path, text, "es", memory, config, glossary)
     entries = by_sentence(path)
@@ -175,8 +171,8 @@ def test_glossary_terms_that_apply_are_listed(tmp_path):
 # -------------------------------------------------------------------------- stability and round trips
 
 
-def test_reexport_with_nothing_new_rewrites_nothing(project):
-    config, memory, text, path = project
+def test_reexport_with_nothing_new_rewrites_nothing(drafts):
+    config, memory, text, path = drafts
     assert export_po(path, text, "es", memory, config) is True
     before = path.read_bytes()
     os.utime(path, (1_000_000_000, 1_000_000_000))
@@ -185,8 +181,8 @@ def test_reexport_with_nothing_new_rewrites_nothing(project):
     assert path.stat().st_mtime == 1_000_000_000
 
 
-def test_approved_entries_lose_fuzzy_and_drafts_stay_fuzzy(project):
-    config, memory, text, path = project
+def test_approved_entries_lose_fuzzy_and_drafts_stay_fuzzy(drafts):
+    config, memory, text, path = drafts
     export_po(path, text, "es", memory, config)
     created = polib.pofile(str(path)).metadata["POT-Creation-Date"]
     decide(memory, "Yes.", "Sí.", "edited")
@@ -203,8 +199,8 @@ def test_approved_entries_lose_fuzzy_and_drafts_stay_fuzzy(project):
 
 
 @needs_gettext
-def test_msgcat_output_parses_to_the_same_entries(project, tmp_path):
-    config, memory, text, path = project
+def test_msgcat_output_parses_to_the_same_entries(drafts, tmp_path):
+    config, memory, text, path = drafts
     decide(memory, "Yes.", "Sí.", "edited")
     export_po(path, text, "es", memory, config)
     out = tmp_path / "msgcat.po"
@@ -219,8 +215,8 @@ def test_msgcat_output_parses_to_the_same_entries(project, tmp_path):
     assert ours.metadata == theirs.metadata
 
 
-def test_translator_comments_survive_a_reexport(project):
-    config, memory, text, path = project
+def test_translator_comments_survive_a_reexport(drafts):
+    config, memory, text, path = drafts
     export_po(path, text, "es", memory, config)
     po = polib.pofile(str(path))
     po.find("Capitalists own the means of production.", by="msgid").tcomment = "ask Ana about 'item'"
@@ -232,8 +228,8 @@ def test_translator_comments_survive_a_reexport(project):
     assert entries["Capitalists own the means of production."].tcomment == "ask Ana about 'item'"
 
 
-def test_unimported_human_changes_are_never_overwritten(project):
-    config, memory, text, path = project
+def test_unimported_human_changes_are_never_overwritten(drafts):
+    config, memory, text, path = drafts
     export_po(path, text, "es", memory, config)
     po = polib.pofile(str(path))
     edited = po.find("Yes.", by="msgid")
@@ -246,8 +242,8 @@ def test_unimported_human_changes_are_never_overwritten(project):
 
 
 @needs_gettext
-def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(project, tmp_path):
-    config, memory, text, path = project
+def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(drafts, project):
+    config, memory, text, path = drafts
     decide(memory, "Workers sell their labour power.", "Los obreros venden su fuerza de trabajo.", "edited")
     export_po(path, text, "es", memory, config)
     po = polib.pofile(str(path))
@@ -255,7 +251,7 @@ def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(project
     po.save(str(path))
 
     rewritten = ESSAY.replace("Workers sell their labour power.", "Workers sell labour power.")
-    changed = make_text(tmp_path, rewritten)
+    changed = project.add_text("essay.md", rewritten)
     record_layout(memory, changed)
     store(memory, changed)
     assert export_po(path, changed, "es", memory, config) is True
@@ -264,7 +260,7 @@ def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(project
     assert entry.fuzzy
     assert entry.msgstr == "Los obreros venden su fuerza de trabajo."
     assert entry.previous_msgid == "Workers sell their labour power."
-    assert entry.previous_msgctxt == f"essay:{source_hash('Workers sell their labour power.')}"
+    assert entry.previous_msgctxt == f"essay:{sentence_hash('Workers sell their labour power.')}"
     assert entry.tcomment == "Marx's term"
     assert "#| msgid \"Workers sell their labour power.\"" in path.read_text(encoding="utf-8")
     assert "Workers sell their labour power." not in by_sentence(path)
@@ -272,8 +268,8 @@ def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(project
 
 
 @needs_gettext
-def test_approved_translation_of_a_deleted_sentence_stays_as_obsolete_entry(project, tmp_path):
-    config, memory, text, path = project
+def test_approved_translation_of_a_deleted_sentence_stays_as_obsolete_entry(drafts, project):
+    config, memory, text, path = drafts
     export_po(path, text, "es", memory, config)
     deleted = "Factories socialized workers."
     decide(memory, deleted, "Las fábricas socializaron a los obreros.")
@@ -283,7 +279,7 @@ def test_approved_translation_of_a_deleted_sentence_stays_as_obsolete_entry(proj
             entry.msgstr, entry.flags = "Las fábricas socializaron a los obreros.", []
             entry.tcomment = "checked against the 1999 edition"
     po.save(str(path))
-    shorter = make_text(tmp_path, ESSAY.replace("Factories socialized workers. ", ""))
+    shorter = project.add_text("essay.md", ESSAY.replace("Factories socialized workers. ", ""))
     record_layout(memory, shorter)
     assert export_po(path, shorter, "es", memory, config) is True
     msgfmt_check(path)

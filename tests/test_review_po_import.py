@@ -10,16 +10,14 @@ import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 from typer.testing import CliRunner
 
-from translate.cli_review import app as review_app
-from translate.cli_review import evaluate as evaluate_command
-from translate.config import config_from_dict
+from translate.cli.review import app as review_app
+from translate.cli.review import evaluate as evaluate_command
 from translate.errors import UsageError
-from translate.evaluate import evaluate_files
-from translate.memory import TranslationMemory
-from translate.pipeline import SourceText
-from translate.po import export_po
-from translate.review import import_paths, import_po, review_state, review_status
-from translate.segment import parse
+from translate.memory.notes import Notes
+from translate.review.evaluate import evaluate_files
+from translate.review.po_export import export_po
+from translate.review.po_import import import_paths, import_po
+from translate.review.status import review_state, review_status
 
 SIG = "engine:apertium|v:3.8.3|route:en>es|models:apertium-eng-spa@0.8.1|glossary:g1|seg:translate-seg-1"
 ESSAY = """# The Virtual Factory
@@ -38,20 +36,15 @@ MACHINE = {
 }
 
 
-def write_text(root: Path, body: str) -> SourceText:
-    path = root / "texts" / "essay.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(body, encoding="utf-8")
-    return SourceText(path, parse(body, path.name, "en"))
-
-
 @pytest.fixture
-def project(tmp_path):
-    config = config_from_dict({"project": {"targets": ["es", "fr"], "memory": "tm.sqlite"}}, root=tmp_path)
-    text = write_text(tmp_path, ESSAY)
-    path = tmp_path / "outputs" / "es" / "essay.po"
-    with TranslationMemory(config.path("memory")) as memory:
-        memory.store_machine([(s, t, {}) for s, t in MACHINE.items()], "en", "es", SIG)
+def exported(project):
+    """essay.md's machine drafts exported for review: (config, memory, text, the PO file)."""
+    project.configure(["es", "fr"], project={"memory": "tm.sqlite"})
+    text = project.add_text("essay.md", ESSAY)
+    path = project / "outputs" / "es" / "essay.po"
+    config = project.config
+    with project.memory() as memory:
+        memory.store_machine([(s, t, Notes()) for s, t in MACHINE.items()], "en", "es", SIG)
         export_po(path, text, "es", memory, config)
         yield config, memory, text, path
 
@@ -78,8 +71,8 @@ REVIEW = {
 # -------------------------------------------------------------------------- import
 
 
-def test_import_reads_approvals_edits_and_drafts(project):
-    config, memory, text, path = project
+def test_import_reads_approvals_edits_and_drafts(exported):
+    config, memory, text, path = exported
     edit(path, REVIEW)
     result = import_po(memory, path, config, reviewer="ana", texts=[text])
     got = {d.source_text: (d.status, d.final_text, d.machine_text) for d in result.decisions}
@@ -99,8 +92,8 @@ def test_import_reads_approvals_edits_and_drafts(project):
         "Las fábricas socializaron a los obreros.")
 
 
-def test_reimporting_the_same_file_records_nothing(project):
-    config, memory, text, path = project
+def test_reimporting_the_same_file_records_nothing(exported):
+    config, memory, text, path = exported
     edit(path, REVIEW)
     import_po(memory, path, config, reviewer="ana", texts=[text])
     again = import_po(memory, path, config, reviewer="ana", texts=[text])
@@ -111,10 +104,10 @@ def test_reimporting_the_same_file_records_nothing(project):
     assert import_po(memory, path, config, reviewer="bo", texts=[text]).decisions == []
 
 
-def test_an_untouched_po_from_before_an_engine_change_records_nothing(project):
-    config, memory, text, path = project
+def test_an_untouched_po_from_before_an_engine_change_records_nothing(exported):
+    config, memory, text, path = exported
     # The engine changed after the PO went out: the memory holds new machine text.
-    memory.store_machine([(s, t + " (v2)", {}) for s, t in MACHINE.items()], "en", "es", SIG + "|v2")
+    memory.store_machine([(s, t + " (v2)", Notes()) for s, t in MACHINE.items()], "en", "es", SIG + "|v2")
     result = import_po(memory, path, config, reviewer="ana", texts=[text])
     assert result.decisions == [] and memory.review_log() == []
     # but an edit in that old file is still a draft
@@ -123,8 +116,8 @@ def test_an_untouched_po_from_before_an_engine_change_records_nothing(project):
     assert [(d.status, d.final_text) for d in result.decisions] == [("draft", "Se volvieron lugares de lucha.")]
 
 
-def test_reviewer_defaults_to_last_translator_else_usage_error(project):
-    config, memory, text, path = project
+def test_reviewer_defaults_to_last_translator_else_usage_error(exported):
+    config, memory, text, path = exported
     edit(path, {"The Virtual Factory": (None, False)})
     with pytest.raises(UsageError, match="--reviewer"):
         import_po(memory, path, config, texts=[text])
@@ -133,8 +126,8 @@ def test_reviewer_defaults_to_last_translator_else_usage_error(project):
     assert [d.reviewer for d in result.decisions] == ["Ana Pérez <ana@example.org>"]
 
 
-def test_wrong_language_is_rejected_as_a_whole(project):
-    config, memory, text, path = project
+def test_wrong_language_is_rejected_as_a_whole(exported):
+    config, memory, text, path = exported
     edit(path, {"The Virtual Factory": (None, False)}, Language="fr")
     result = import_po(memory, path, config, reviewer="ana", texts=[text])
     assert result.decisions == [] and result.rejected_files == [str(path)]
@@ -142,20 +135,20 @@ def test_wrong_language_is_rejected_as_a_whole(project):
     assert memory.review_log() == []
 
 
-def test_a_regional_language_header_counts_as_the_target_language(project):
-    config, memory, text, path = project
+def test_a_regional_language_header_counts_as_the_target_language(exported):
+    config, memory, text, path = exported
     edit(path, {"The Virtual Factory": (None, False)}, Language="es_ES")
     result = import_po(memory, path, config, reviewer="ana", texts=[text])
     assert [d.target_lang for d in result.decisions] == ["es"]
     assert result.warnings == [f"{path}: Language es_ES read as es"]
 
 
-def test_po_for_another_source_version_applies_only_current_sentences(project, tmp_path):
-    config, memory, text, path = project
+def test_po_for_another_source_version_applies_only_current_sentences(exported, project):
+    config, memory, text, path = exported
     edit(path, {"The Virtual Factory": (None, False),
                 "Workers sell their labour power.": ("Los obreros venden su fuerza de trabajo.", False)})
     rewritten = ESSAY.replace("Workers sell their labour power.", "Workers sell labour power.")
-    newer = write_text(tmp_path, rewritten)
+    newer = project.add_text("essay.md", rewritten)
     result = import_po(memory, path, config, reviewer="ana", texts=[newer])
     assert [d.source_text for d in result.decisions] == ["The Virtual Factory"]
     assert [s.msgid for s in result.skipped] == ["Workers sell their labour power."]
@@ -163,8 +156,8 @@ def test_po_for_another_source_version_applies_only_current_sentences(project, t
     assert any("another version" in w for w in result.warnings)
 
 
-def test_obsolete_and_unknown_entries_are_reported(project):
-    config, memory, text, path = project
+def test_obsolete_and_unknown_entries_are_reported(exported, project):
+    config, memory, text, path = exported
     po = polib.pofile(str(path))
     po.append(polib.POEntry(msgid="Old sentence.", msgstr="Frase vieja.", obsolete=True))
     po.save(str(path))
@@ -172,7 +165,7 @@ def test_obsolete_and_unknown_entries_are_reported(project):
     result = import_po(memory, path, config, reviewer="ana", texts=[text])
     assert [(s.msgid, s.reason) for s in result.skipped] == [("Old sentence.", "obsolete entry (#~)")]
     # a sentence of the text the memory has never seen
-    fresh = write_text(path.parents[2], ESSAY + "\nA brand new sentence.\n")
+    fresh = project.add_text("essay.md", ESSAY + "\nA brand new sentence.\n")
     po = polib.pofile(str(path))
     po.append(polib.POEntry(msgctxt="essay:x", msgid="A brand new sentence.", msgstr="Nueva."))
     po.save(str(path))
@@ -180,8 +173,8 @@ def test_obsolete_and_unknown_entries_are_reported(project):
     assert "sentence unknown to the memory (es)" in [s.reason for s in result.skipped]
 
 
-def test_fuzzy_edit_never_demotes_an_approved_translation(project):
-    config, memory, text, path = project
+def test_fuzzy_edit_never_demotes_an_approved_translation(exported):
+    config, memory, text, path = exported
     edit(path, {"Factories socialized workers.": ("Las fábricas socializaron a los obreros.", False)})
     import_po(memory, path, config, reviewer="ana", texts=[text])
     edit(path, {"Factories socialized workers.": ("Otra cosa.", True)})
@@ -191,8 +184,8 @@ def test_fuzzy_edit_never_demotes_an_approved_translation(project):
     assert (entry.status, entry.final_text) == ("approved", "Las fábricas socializaron a los obreros.")
 
 
-def test_import_paths_walks_folders(project):
-    config, memory, text, path = project
+def test_import_paths_walks_folders(exported):
+    config, memory, text, path = exported
     edit(path, REVIEW)
     result = import_paths(memory, [path.parents[1]], config, "ana", [text])
     assert result.files == [str(path)] and len(result.decisions) == 3
@@ -201,8 +194,8 @@ def test_import_paths_walks_folders(project):
 # -------------------------------------------------------------------------- figures
 
 
-def test_status_figures_match_sacrebleu_on_the_reviewed_pairs(project):
-    config, memory, text, path = project
+def test_status_figures_match_sacrebleu_on_the_reviewed_pairs(exported):
+    config, memory, text, path = exported
     edit(path, REVIEW)
     import_po(memory, path, config, reviewer="ana", texts=[text])
     [row] = review_status(memory, [text], ["es"])
@@ -218,8 +211,8 @@ def test_status_figures_match_sacrebleu_on_the_reviewed_pairs(project):
     assert (untouched.ter, untouched.chrf, untouched.share_unchanged) == (None, None, None)
 
 
-def test_review_state_uses_the_threshold(project):
-    config, memory, text, path = project
+def test_review_state_uses_the_threshold(exported):
+    config, memory, text, path = exported
     edit(path, {m: (None, False) for m in list(MACHINE)[:4]})
     import_po(memory, path, config, reviewer="ana", texts=[text])
     state = review_state(memory, text, "es", threshold=0.8)
@@ -250,11 +243,10 @@ def test_evaluate_files_by_line_and_by_document(tmp_path):
     assert evaluate_files(ref, ref, unit="document").scores[0].score == 100.0
 
 
-def test_cli_import_status_and_evaluate(project, tmp_path, monkeypatch):
-    config, memory, text, path = project
-    (tmp_path / "translate.toml").write_text(
-        '[project]\ntargets = ["es"]\nmemory = "tm.sqlite"\n', encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
+def test_cli_import_status_and_evaluate(exported, project, monkeypatch):
+    config, memory, text, path = exported
+    project.configure(["es"], project={"memory": "tm.sqlite"})
+    monkeypatch.chdir(project.root)
     edit(path, REVIEW)
     runner = CliRunner()
     done = runner.invoke(review_app, ["import", str(path), "--reviewer", "ana", "--json"])

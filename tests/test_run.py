@@ -13,30 +13,20 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
+from project_factory import Project
 
-REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(
     shutil.which("apertium") is None, reason="apertium is not installed (apt-get install apertium apertium-eng-spa)"
 )
 
-CONFIG = """[project]
-targets = {targets}
-[engine]
-default = "apertium"
-"""
+def make_project(project: Project, targets=("es", "ca")) -> Project:
+    """The two essays and their glossary, translated by Apertium."""
+    return project.add_essays().configure(targets, engine={"default": "apertium"})
 
 
-def make_project(root: Path, targets=("es", "ca")) -> Path:
-    shutil.copytree(REPO / "texts", root / "texts")
-    shutil.copytree(REPO / "glossaries", root / "glossaries")
-    (root / "translate.toml").write_text(CONFIG.format(targets=json.dumps(list(targets))), encoding="utf-8")
-    return root
-
-
-def run(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def run(project: Project, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [sys.executable, "-m", "translate.cli", "run", "--json", *args],
         cwd=project,
@@ -53,7 +43,7 @@ def report(result: subprocess.CompletedProcess) -> dict:
     return json.loads(result.stdout)
 
 
-def outputs(project: Path) -> dict[str, tuple[bytes, int]]:
+def outputs(project: Project) -> dict[str, tuple[bytes, int]]:
     """Every output file with its bytes and modification time (ns)."""
     return {
         str(p.relative_to(project)): (p.read_bytes(), p.stat().st_mtime_ns)
@@ -62,7 +52,7 @@ def outputs(project: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
-def contents(project: Path) -> dict[str, bytes]:
+def contents(project: Project) -> dict[str, bytes]:
     """Output bytes, PO files without their two date lines (they tell when a run happened)."""
     dated = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')
     return {
@@ -72,8 +62,8 @@ def contents(project: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return make_project(tmp_path / "project")
+def project(project):
+    return make_project(project)
 
 
 def test_second_run_makes_no_engine_call_and_rewrites_nothing(project):
@@ -147,14 +137,11 @@ def test_report_file_and_status(project):
 
 def test_a_failing_language_exits_1_and_the_others_are_written(project, argos_test_package):
     # A broken Argos package for German: German fails, Spanish is still written.
-    from translate.models import ArgosStore
+    from translate.engines.argos_store import ArgosStore
 
     model = ArgosStore(project / "packages").install_file(argos_test_package)
     (model.path / "model" / "model.bin").write_bytes(b"truncated")
-    (project / "translate.toml").write_text(
-        '[project]\ntargets = ["de", "es"]\n[argos]\npackages_dir = "packages"\n[languages]\nde = "argos"\nes = "apertium"\n',
-        encoding="utf-8",
-    )
+    project.configure(["de", "es"], argos={"packages_dir": "packages"}, languages={"de": "argos", "es": "apertium"})
     result = run(project, check=False)
     assert result.returncode == 1
     languages = {lang["language"]: lang for lang in report(result)["languages"]}
@@ -164,13 +151,13 @@ def test_a_failing_language_exits_1_and_the_others_are_written(project, argos_te
 
 
 def test_unknown_language_in_configuration_is_exit_2(project):
-    (project / "translate.toml").write_text(CONFIG.format(targets='["es", "xx"]'), encoding="utf-8")
+    project.configure(["es", "xx"], engine={"default": "apertium"})
     result = run(project, check=False)
     assert result.returncode == 2 and "unknown language code 'xx'" in result.stderr
 
 
 def test_overlapping_run_exits_with_a_clear_message(project):
-    from translate.lock import run_lock
+    from translate.run.lock import run_lock
 
     with run_lock(project / "memory" / "translate.sqlite"):
         result = run(project, check=False)
@@ -191,10 +178,10 @@ def test_waiting_run_goes_after_the_first(project):
 
 
 def test_killed_run_leaves_a_consistent_memory_and_the_next_run_completes(tmp_path):
-    reference = make_project(tmp_path / "reference", targets=("es", "ca", "gl", "pt"))
+    reference = make_project(Project(tmp_path / "reference"), targets=("es", "ca", "gl", "pt"))
     run(reference)
     for delay in (0.4, 1.2, 2.5):
-        victim = make_project(tmp_path / f"killed-{delay}", targets=("es", "ca", "gl", "pt"))
+        victim = make_project(Project(tmp_path / f"killed-{delay}"), targets=("es", "ca", "gl", "pt"))
         process = subprocess.Popen([sys.executable, "-m", "translate.cli", "run", "--quiet"], cwd=victim)
         time.sleep(delay)
         os.kill(process.pid, signal.SIGKILL)
@@ -207,14 +194,12 @@ def test_killed_run_leaves_a_consistent_memory_and_the_next_run_completes(tmp_pa
                 assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         run(victim)
         assert contents(victim) == contents(reference)
-        assert not list(victim.rglob("*.tmp"))
+        assert not list(victim.root.rglob("*.tmp"))
 
 
 def test_installed_argos_package_serves_its_language(project, argos_test_package):
     """English → German through a .argosmodel installed from a file: real files come out."""
-    (project / "translate.toml").write_text(
-        '[project]\ntargets = ["de"]\n[argos]\npackages_dir = "packages"\n[engine]\nthreads = 1\n', encoding="utf-8"
-    )
+    project.configure(["de"], argos={"packages_dir": "packages"}, engine={"threads": 1})
     before = report(run(project))
     assert before["languages"][0]["status"] == "skipped"
     assert "translate models install en de" in before["languages"][0]["message"]
@@ -236,7 +221,7 @@ def test_memory_moves_through_tmx(project, tmp_path):
         [sys.executable, "-m", "translate.cli", "memory", "export", str(tmx)], cwd=project, capture_output=True, text=True
     )
     assert exported.returncode == 0 and "228 translation units" in exported.stdout
-    other = make_project(tmp_path / "other")
+    other = make_project(Project(tmp_path / "other"))
     imported = subprocess.run(
         [sys.executable, "-m", "translate.cli", "memory", "import", str(tmx), "--json"],
         cwd=other,
@@ -249,14 +234,16 @@ def test_memory_moves_through_tmx(project, tmp_path):
 
 
 def test_changed_signature_retranslates_machine_text_but_keeps_approved(project):
-    from translate.memory import ReviewDecision, TranslationMemory, source_hash
+    from translate.memory.records import ReviewDecision
+    from translate.memory.store import TranslationMemory
+    from translate.segment import sentence_hash
 
     first = report(run(project, "--lang", "es"))
     title = "The Virtual Factory"
     with TranslationMemory(project / "memory" / "translate.sqlite") as memory:
         machine = memory.get(title, "en", "es").machine_text
         memory.record_review(
-            ReviewDecision(source_hash(title), "en", "es", "Ana", "", machine, "La fábrica virtual", "edited")
+            ReviewDecision(sentence_hash(title), "en", "es", "Ana", "", machine, "La fábrica virtual", "edited")
         )
     glossary = project / "glossaries" / "marxism.toml"
     glossary.write_text(glossary.read_text(encoding="utf-8").replace('version = "1"', 'version = "2"', 1), encoding="utf-8")

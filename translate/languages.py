@@ -1,8 +1,12 @@
-"""Language codes: validation and display names from CLDR (through Babel).
+"""Every per-language fact the project uses, in one place.
 
 Codes are ISO 639 (two letters where one exists: en, es, zh), optionally with a
 script or region (sr_Latn, pt_BR). An unknown code is a usage error, caught
-before any model is loaded.
+before any model is loaded. Names and plural rules come from CLDR (through
+Babel); the rest are small tables: right-to-left scripts, scripts written
+without spaces between sentences, languages whose terms inflect, articles.
+Quotation marks are not here: only the handout stylesheet uses them
+(`publish/templates/handout.css`, by `:lang()`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,28 @@ EXTRA_LANGUAGES = {
 }
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"}
+
+UNSPACED_LANGUAGES = {"zh", "zt", "ja", "th", "lo", "km", "my"}
+"""Scripts that put no space between sentences (segment joins, handouts drop the gaps)."""
+
+CJK_LANGUAGES = {"zh", "ja", "ko"}
+"""Languages sacrebleu's TER tokenizes with its Asian support."""
+
+INFLECTING_LANGUAGES = {"ru", "uk", "be", "bg", "sr", "hr", "bs", "sl", "cs", "sk", "pl", "ro", "de", "it", "eo", "la", "an"}
+"""Languages where a term is declined or changes its last vowel (plusvalore/plusvalori)."""
+
+ARTICLES = {
+    "en": ("the", "a", "an"), "es": ("el", "la", "los", "las", "un", "una"), "pt": ("o", "a", "os", "as", "um", "uma"),
+    "fr": ("le", "la", "les", "l'", "un", "une"), "it": ("il", "lo", "la", "i", "gli", "le", "l'", "un", "una"),
+    "ca": ("el", "la", "els", "les", "l'", "un", "una"), "gl": ("o", "a", "os", "as", "un", "unha"),
+    "de": ("der", "die", "das", "den", "dem", "des", "ein", "eine"),
+}
+"""Articles an engine may put before a term translated on its own."""
+
+HTML_LANG = {"zt": "zh-Hant", "hbs": "sh"}
+"""HTML lang tags for the engine codes that are not BCP 47 as they stand."""
+
+DEFAULT_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
 
 
 def normalize(code: str) -> str:
@@ -36,7 +62,7 @@ def language_name(code: str) -> str:
     code = normalize(code)
     if code in EXTRA_LANGUAGES:
         return EXTRA_LANGUAGES[code]
-    from babel import Locale, UnknownLocaleError
+    from babel import Locale, UnknownLocaleError  # Babel loads CLDR data: only when a name is asked for
 
     try:
         locale = Locale.parse(code)
@@ -76,3 +102,37 @@ def base_language(code: str) -> str:
 def is_rtl(code: str) -> bool:
     """Whether a language is written right to left."""
     return base_language(code) in RTL_LANGUAGES
+
+
+def name_or_code(code: str) -> str:
+    """The English name of a language, or the code itself where CLDR has none (for headers)."""
+    try:
+        return language_name(code)
+    except Exception:
+        return code
+
+
+def is_unspaced(code: str) -> bool:
+    """Whether a language's script puts no space between sentences (Chinese, Japanese, Thai...)."""
+    return code.replace("-", "_").split("_")[0].lower() in UNSPACED_LANGUAGES
+
+
+def bcp47(code: str) -> str:
+    """'pt_BR' -> 'pt-BR' (TMX and HTML want BCP 47 tags)."""
+    return code.replace("_", "-")
+
+
+def html_lang(code: str) -> str:
+    """The lang attribute of a page in this language: 'zt' -> 'zh-Hant', 'pt_BR' -> 'pt-BR'."""
+    code = normalize(code)
+    return HTML_LANG.get(code, bcp47(code))
+
+
+def plural_forms(language: str) -> str:
+    """The gettext Plural-Forms header from CLDR (through Babel), e.g. 'nplurals=2; plural=(n != 1);'."""
+    from babel.messages.plurals import get_plural  # Babel loads CLDR data: only when a PO file is written
+
+    try:
+        return str(get_plural(normalize(language)))
+    except Exception:  # a code CLDR does not know (hbs, zt): the common two-form rule
+        return DEFAULT_PLURAL_FORMS

@@ -20,6 +20,8 @@ from typing import Literal
 
 from sentencex import segment as split_sentences
 
+from translate.languages import is_unspaced
+
 SEGMENTER_VERSION = "translate-seg-1"
 
 BlockKind = Literal["heading", "paragraph", "list_item", "quote", "dialogue"]
@@ -35,6 +37,11 @@ _AFTER_NOTE = re.compile(r"[.!?…][\"”’»)]?\s?\[\d{1,3}\](?=\s+[A-ZÀ-ÖØ
 _HAS_WORD = re.compile(r"\w")
 
 
+def sentence_hash(text: str) -> str:
+    """Stable id of a sentence's text: the translation memory's key and the PO msgctxt's tail."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Segment:
     """One translatable sentence and where it sits in its document."""
@@ -48,7 +55,7 @@ class Segment:
     @property
     def source_hash(self) -> str:
         """Stable id of the sentence text (the translation memory key)."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+        return sentence_hash(self.text)
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,15 @@ class Document:
         """The exact source text (the round-trip guarantee)."""
         return "".join(p if isinstance(p, str) else p.text for p in self.pieces)
 
+    def layout(self) -> list[tuple[int, int, int, str, str]]:
+        """Where each sentence sits: (index, block, position in block, hash, text), as the memory records it."""
+        rows, position, block = [], 0, -1
+        for segment in self.segments:
+            position = position + 1 if segment.block == block else 0
+            block = segment.block
+            rows.append((segment.index, segment.block, position, segment.source_hash, segment.text))
+        return rows
+
     def render(self, translations: Mapping[int, str], language: str | None = None) -> str:
         """The document with each segment replaced by translations[segment.index].
 
@@ -121,23 +137,23 @@ class Document:
         return self.blocks[0].text.strip() if self.blocks else self.name
 
 
-UNSPACED_LANGUAGES = {"zh", "zt", "ja", "th", "lo", "km", "my"}
-
-
 def _sentence_gap(source: str, target: str | None) -> str | None:
     """The gap between sentences when source and target scripts space them differently."""
     if target is None:
         return None
-    source_unspaced = source.split("_")[0] in UNSPACED_LANGUAGES
-    target_unspaced = target.split("_")[0] in UNSPACED_LANGUAGES
+    source_unspaced = is_unspaced(source)
+    target_unspaced = is_unspaced(target)
     if source_unspaced == target_unspaced:
         return None
     return "" if target_unspaced else " "
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
 def detect_format(name: str) -> TextFormat:
     """Markdown for .md/.markdown files, plain text otherwise."""
-    return "md" if name.lower().endswith((".md", ".markdown")) else "txt"
+    return "md" if name.lower().endswith(MARKDOWN_SUFFIXES) else "txt"
 
 
 def parse(text: str, name: str = "-", language: str = "en", fmt: TextFormat | None = None) -> Document:

@@ -3,67 +3,85 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from translate.cli_common import handle_errors
-from translate.errors import UsageError
+from translate.cli.common import ConfigOption, JsonOption, handle_errors, print_json
+from translate.config import load_config
+from translate.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from translate.glossary.model import Glossary
 
 app = typer.Typer(help="Check the glossary against the texts; exchange it as TBX with Weblate or OmegaT.")
 
 GlossaryArg = Annotated[Path, typer.Argument(help="Glossary TOML file or folder.")]
-TextsOption = Annotated[list[Path], typer.Option("--texts", help="Text files or folders to check against.")]
+ProjectGlossaryArg = Annotated[
+    Optional[Path], typer.Argument(help="Glossary TOML file or folder (default: the project's, from translate.toml).")
+]
+TextsOption = Annotated[
+    Optional[list[Path]],
+    typer.Option("--texts", help="Text files or folders to check against (default: the project's texts folder)."),
+]
 
 
-def _load(path: Path):
-    from translate.errors import ConfigError
-    from translate.glossary import load_glossary
+def _load(path: Path) -> Glossary:
+    from translate.glossary.files import load_glossary  # imported on use, keeps --help fast
 
     if not path.exists():
         raise ConfigError(f"{path}: no glossary file or folder")
     return load_glossary(path)
 
 
-def _texts(paths: list[Path]) -> dict[str, str]:
-    from translate.fileio import read_source
+def _project(config: Path | None, glossary: Path | None, texts: list[Path] | None) -> tuple[Glossary, dict[str, str]]:
+    """The glossary and the texts named on the command line, else the project's own."""
+    from translate.texts import read_texts  # imported on use, keeps --help fast
 
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix in (".md", ".txt"))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise UsageError(f"{path}: no such text file or folder")
-    return {f.name: read_source(f) for f in files}
+    cfg = load_config(config)
+    loaded = _load(glossary if glossary is not None else cfg.path("glossary"))
+    return loaded, read_texts(texts if texts else [cfg.path("texts")])
 
 
 @app.command("check")
 @handle_errors
 def check(
-    glossary: GlossaryArg = Path("glossaries"),
-    texts: TextsOption = [Path("texts")],  # noqa: B006 (typer reads the default)
+    glossary: ProjectGlossaryArg = None,
+    texts: TextsOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    config: ConfigOption = None,
+    json_out: JsonOption = False,
 ) -> None:
-    """Load the glossary and lint it: duplicates, conflicts, missing languages, unused terms."""
-    from translate.glossary import lint
+    """Load the glossary and lint it: duplicates, conflicts, missing languages, unused terms.
 
-    loaded = _load(glossary)
-    issues = lint(loaded, _texts(texts))
-    for issue in issues:
-        typer.echo(str(issue))
+    Exit 1 when there are errors (or, with --strict, warnings).
+    """
+    from translate.glossary.lint import lint  # imported on use, keeps --help fast
+
+    loaded, read = _project(config, glossary, texts)
+    issues = lint(loaded, read)
     errors = sum(i.severity == "error" for i in issues)
     warnings = len(issues) - errors
-    proposed = sum(
-        c.status_in(lang) == "proposed" for c in loaded.concepts for lang in c.languages
-    )
-    typer.echo(
-        f"{loaded.version}: {len(loaded.concepts)} concepts, {errors} errors, {warnings} warnings, "
-        f"{proposed} proposed translations awaiting review",
-        err=True,
-    )
+    proposed = sum(c.status_in(lang) == "proposed" for c in loaded.concepts for lang in c.languages)
+    if json_out:
+        print_json({
+            "glossary": loaded.version,
+            "concepts": len(loaded.concepts),
+            "errors": errors,
+            "warnings": warnings,
+            "proposed": proposed,
+            "issues": [asdict(issue) for issue in issues],
+        })
+    else:
+        for issue in issues:
+            typer.echo(str(issue))
+        typer.echo(
+            f"{loaded.version}: {len(loaded.concepts)} concepts, {errors} errors, {warnings} warnings, "
+            f"{proposed} proposed translations awaiting review",
+            err=True,
+        )
     if errors or (strict and warnings):
         raise typer.Exit(1)
 
@@ -71,22 +89,27 @@ def check(
 @app.command("coverage")
 @handle_errors
 def coverage_command(
-    glossary: GlossaryArg = Path("glossaries"),
-    texts: TextsOption = [Path("texts")],  # noqa: B006
+    glossary: ProjectGlossaryArg = None,
+    texts: TextsOption = None,
     unused: Annotated[bool, typer.Option("--unused", help="Only concepts found in no text.")] = False,
+    config: ConfigOption = None,
+    json_out: JsonOption = False,
 ) -> None:
     """How often each concept occurs in each text (tab-separated: concept, text, count)."""
-    from translate.glossary import coverage
+    from translate.glossary.lint import coverage  # imported on use, keeps --help fast
 
-    loaded = _load(glossary)
-    rows = coverage(loaded, _texts(texts))
+    loaded, read = _project(config, glossary, texts)
+    rows = coverage(loaded, read)
     totals: dict[str, int] = {}
     for row in rows:
         totals[row.concept] = totals.get(row.concept, 0) + row.count
+    shown = [row for row in rows if (unused and totals[row.concept] == 0) or (not unused and row.count)]
+    if json_out:
+        print_json([asdict(row) for row in shown])
+        return
     typer.echo("concept\ttext\tcount")
-    for row in rows:
-        if (unused and totals[row.concept] == 0) or (not unused and row.count):
-            typer.echo(f"{row.concept}\t{row.text}\t{row.count}")
+    for row in shown:
+        typer.echo(f"{row.concept}\t{row.text}\t{row.count}")
 
 
 @app.command("export-tbx")
@@ -96,8 +119,9 @@ def export_tbx(
     output: Annotated[Path, typer.Argument(help="TBX file to write, or - for standard output.")],
 ) -> None:
     """Write the glossary as TBX-Basic, for Weblate, OmegaT and other CAT tools."""
+    # imported on use, keeps --help fast
     from translate.fileio import atomic_write_bytes
-    from translate.tbx import to_tbx
+    from translate.glossary.tbx import to_tbx
 
     data = to_tbx(_load(glossary))
     if str(output) == "-":
@@ -112,13 +136,18 @@ def import_tbx(
     tbx: Annotated[Path, typer.Argument(help="TBX file (TBX-Basic/martif or TBX v3).")],
     output: Annotated[Path, typer.Argument(help="TOML glossary file to write.")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    json_out: JsonOption = False,
 ) -> None:
     """Turn a TBX termbase into the TOML glossary format volunteers edit."""
-    from translate.glossary import save
-    from translate.tbx import load_tbx
+    # imported on use, keeps --help fast
+    from translate.glossary.files import save
+    from translate.glossary.tbx import load_tbx
 
     if output.exists() and not force:
         raise UsageError(f"{output} exists; pass --force to overwrite it")
     loaded = load_tbx(tbx)
     save(loaded, output)
-    typer.echo(f"{output}: {len(loaded.concepts)} concepts ({loaded.version})", err=True)
+    if json_out:
+        print_json({"file": str(output), "concepts": len(loaded.concepts), "glossary": loaded.version})
+    else:
+        typer.echo(f"{output}: {len(loaded.concepts)} concepts ({loaded.version})", err=True)

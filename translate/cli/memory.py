@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from translate.cli_common import ConfigOption, JsonOption, fail, handle_errors, load_config, print_json
+from translate import languages
+from translate.cli.common import ConfigOption, JsonOption, fail, handle_errors, print_json
+from translate.config import load_config
 
 app = typer.Typer(help="The translation memory: export to and import from TMX 1.4 (OmegaT, Weblate...).")
 
@@ -19,18 +22,22 @@ def memory_export(
     lang: Annotated[Optional[str], typer.Option(help="Only this target language.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Export format (tmx).")] = "tmx",
     config: ConfigOption = None,
+    json_out: JsonOption = False,
 ) -> None:
     """Export the memory as TMX 1.4 (with review status and signatures as properties)."""
-    from translate import languages
-    from translate.memory import TranslationMemory
-    from translate.tmx import export_tmx
+    # imported on use, keeps --help fast
+    from translate.memory.store import TranslationMemory
+    from translate.memory.tmx import export_tmx
 
     if fmt != "tmx":
         fail("only --format tmx is supported", 2)
     cfg = load_config(config)
     with TranslationMemory(cfg.path("memory")) as memory:
         count = export_tmx(memory, output, cfg.source_language, languages.validate(lang) if lang else None)
-    typer.echo(f"{count} translation units written to {output}")
+    if json_out:
+        print_json({"file": str(output), "units": count})
+    else:
+        typer.echo(f"{count} translation units written to {output}")
 
 
 @app.command("import")
@@ -44,11 +51,10 @@ def memory_import(
 
     Approved entries are never overwritten: a different text is reported as a conflict.
     """
-    from dataclasses import asdict
-
-    from translate.lock import run_lock
-    from translate.memory import TranslationMemory
-    from translate.tmx import import_tmx
+    # imported on use, keeps --help fast
+    from translate.memory.store import TranslationMemory
+    from translate.memory.tmx import import_tmx
+    from translate.run.lock import run_lock
 
     cfg = load_config(config)
     with run_lock(cfg.path("memory"), wait=True), TranslationMemory(cfg.path("memory")) as memory:

@@ -7,14 +7,16 @@ from typing import Annotated
 
 import typer
 
-from translate.cli_common import ConfigOption, JsonOption, fail, handle_errors, load_config, print_json
+from translate import languages
+from translate.cli.common import ConfigOption, JsonOption, fail, handle_errors, print_json
+from translate.config import load_config
 
 app = typer.Typer(help="Argos models: list, install (from the index or a .argosmodel file), remove.")
 
 
 def _store(config: Path | None):
     """The Argos package store the configuration names."""
-    from translate.models import ArgosStore
+    from translate.engines.argos_store import ArgosStore  # imported on use, keeps --help fast
 
     cfg = load_config(config)
     return ArgosStore(cfg.argos_packages_dir(), cfg.argos.index_url)
@@ -63,8 +65,6 @@ def models_install(
     json_out: JsonOption = False,
 ) -> None:
     """Install an Argos package from a .argosmodel file or, by language pair, from the index."""
-    from translate import languages
-
     store = _store(config)
     if len(what) == 1:
         model = store.install_file(Path(what[0]))
@@ -84,10 +84,12 @@ def models_remove(
     source: Annotated[str, typer.Argument(help="Source language code.")],
     target: Annotated[str, typer.Argument(help="Target language code.")],
     config: ConfigOption = None,
+    json_out: JsonOption = False,
 ) -> None:
     """Remove an installed Argos package."""
-    from translate import languages
-
     store = _store(config)
     model = store.remove(languages.validate(source), languages.validate(target))
-    typer.echo(f"removed {model.source}→{model.target} {model.version}")
+    if json_out:
+        print_json({"removed": model.name, "from": model.source, "to": model.target, "version": model.version})
+    else:
+        typer.echo(f"removed {model.source}→{model.target} {model.version}")

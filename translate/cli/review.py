@@ -11,7 +11,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from translate.cli_common import ConfigOption, JsonOption, handle_errors, load_config, print_json, split_list
+from translate import languages
+from translate.cli.common import ConfigOption, JsonOption, handle_errors, print_json, split_list
+from translate.config import load_config
 
 app = typer.Typer(
     help=(
@@ -42,8 +44,9 @@ def import_command(
     draft; the rest is pending. Importing the same file again records nothing.
     Exit 1 if a whole file was skipped (wrong language, unknown text).
     """
-    from translate.memory import TranslationMemory
-    from translate.review import import_paths
+    # imported on use, keeps --help fast
+    from translate.memory.store import TranslationMemory
+    from translate.review.po_import import import_paths
 
     cfg = load_config(config)
     with TranslationMemory(cfg.path("memory")) as memory:
@@ -81,10 +84,10 @@ def status_command(
     the machine drafts with the approved texts; 'unchanged' is the share of
     approved sentences the reviewer kept as the machine wrote them.
     """
-    from translate import languages
-    from translate.memory import TranslationMemory
-    from translate.pipeline import load_texts
-    from translate.review import review_status
+    # imported on use, keeps --help fast
+    from translate.memory.store import TranslationMemory
+    from translate.review.status import review_status
+    from translate.texts import load_texts
 
     cfg = load_config(config)
     texts = load_texts(cfg, split_list(only))
@@ -126,7 +129,7 @@ def evaluate(
     With the same number of lines in both files, lines are aligned segments;
     otherwise (or with --unit document) each file is one document.
     """
-    from translate.evaluate import evaluate_files
+    from translate.review.evaluate import evaluate_files  # imported on use, keeps --help fast
 
     result = evaluate_files(hyp, ref, unit, language)
     if json_out:

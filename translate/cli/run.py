@@ -1,70 +1,22 @@
-"""The `translate` command: a thin typer layer over the library.
-
-Each command parses its options, calls one library function, and prints the
-result as a short human summary or, with --json, as JSON for scripts. Errors
-the user can act on are one line on stderr with exit code 2 (bad input or
-configuration) or 1 (a run-time failure); never a traceback.
-
-This module holds the top-level commands and mounts the groups: `models`
-(cli_models), `memory` (cli_memory), `review` and `evaluate` (cli_review),
-`glossary` (cli_glossary). What they share is in cli_common.
-"""
+"""`translate run`, `text`, `languages` and `status`: translating, and what can be translated here."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from translate import __version__, cli_glossary, cli_memory, cli_models, cli_review
-from translate.cli_common import (
-    ConfigOption,
-    JsonOption,
-    fail,
-    handle_errors,
-    load_config,
-    print_json,
-    progress_bars,
-    split_list,
-)
+from translate import languages
+from translate.cli.common import ConfigOption, JsonOption, fail, handle_errors, print_json, progress_bars, split_list
+from translate.config import load_config
 
-app = typer.Typer(
-    name="translate",
-    help=(
-        "Offline machine translation of essays, with a pinned glossary and human review.\n\n"
-        "Typical use: `translate run` translates every text in texts/ into every configured "
-        "language (translate.toml) and writes outputs/<lang>/<text>.md; only new or changed "
-        "sentences go to an engine. `translate text FILE --to es` translates one file to stdout."
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
-app.add_typer(cli_models.app, name="models")
-app.add_typer(cli_review.app, name="review")
-app.add_typer(cli_glossary.app, name="glossary")
-app.command("evaluate")(cli_review.evaluate)
-app.add_typer(cli_memory.app, name="memory")
+if TYPE_CHECKING:
+    from translate.run.report import RunReport
 
 
-def version_callback(value: bool) -> None:
-    if value:
-        typer.echo(f"translate {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version and exit.")
-    ] = False,
-) -> None:
-    """Offline machine translation of essays, with a pinned glossary and human review."""
-
-
-@app.command()
 @handle_errors
 def run(
     config: ConfigOption = None,
@@ -82,17 +34,14 @@ def run(
     command that installs one); 1: some language failed, others still written;
     2: usage or configuration error.
     """
-    from translate.lock import run_lock
-    from translate.pipeline import run as run_pipeline
-    from translate.report import print_summary, write_report
+    from translate.workflow import run_project  # the whole library: imported on use, keeps --help fast
 
     cfg = load_config(config)
-    only_list = split_list(only)
-    targets = [t.strip() for t in lang.split(",") if t.strip()] if lang else None
-    with run_lock(cfg.path("memory"), wait=wait):
-        with progress_bars(not (json_out or quiet)) as start_task:
-            report = run_pipeline(cfg, only=only_list, targets=targets, dry_run=dry_run, start_task=start_task)
-        path = None if dry_run else write_report(cfg, report)
+    targets = split_list(lang)
+    with progress_bars(not (json_out or quiet)) as start_task:
+        report, path = run_project(
+            cfg, only=split_list(only), targets=targets, dry_run=dry_run, wait=wait, start_task=start_task
+        )
     if json_out:
         print_json(report.to_dict() | {"report": str(path) if path else None})
     elif not quiet:
@@ -100,7 +49,25 @@ def run(
     raise typer.Exit(report.exit_code)
 
 
-@app.command()
+def print_summary(report: RunReport, path: Path | None) -> None:
+    """One line per language and a total, as a scheduler's log wants it."""
+    verb = "would translate" if report.dry_run else "translated"
+    for r in report.languages:
+        if r.status in ("ok", "planned"):
+            extra = f", {r.flagged} flagged for review" if r.flagged else ""
+            typer.echo(
+                f"{r.language:<6} {r.engine:<9} {r.segments} segments: {r.reused} reused, "
+                f"{verb} {r.translated} ({r.stale} stale){extra}; {len(r.files_written)} files written"
+            )
+        else:
+            typer.echo(f"{r.language:<6} {r.status}: {r.message}", err=r.status == "failed")
+    totals = report.to_dict()["totals"]
+    typer.echo(
+        f"{len(report.texts)} texts, {len(report.languages)} languages: {totals['translated']} segments "
+        f"{verb}, {totals['reused']} reused" + (f"; report: {path}" if path else "")
+    )
+
+
 @handle_errors
 def text(
     file: Annotated[str, typer.Argument(help="A .md or .txt file, or - for standard input.")],
@@ -118,9 +85,9 @@ def text(
     With one target the translation goes to stdout; with several, each is headed by
     its language code (or use --output DIR / --json).
     """
-    from translate import languages
+    # imported on use, keeps --help fast
     from translate.fileio import atomic_write_text, decode_source, read_source
-    from translate.pipeline import translate_text
+    from translate.run.pipeline import translate_text
 
     cfg = load_config(config)
     src = languages.validate(source) if source else cfg.source_language
@@ -145,7 +112,6 @@ def text(
             sys.stdout.write(f"=== {target} ===\n{translated}\n")
 
 
-@app.command("languages")
 @handle_errors
 def languages_command(
     config: ConfigOption = None,
@@ -153,8 +119,7 @@ def languages_command(
     json_out: JsonOption = False,
 ) -> None:
     """Show, per target language, which engines can serve it here and by which route."""
-    from translate.languages import language_name
-    from translate.routing import Engines
+    from translate.engines.registry import Engines  # imported on use, keeps --help fast
 
     cfg = load_config(config)
     engines = Engines(cfg)
@@ -163,19 +128,18 @@ def languages_command(
         targets += sorted(engines.reachable(cfg.source_language) - set(targets))
     rows = engines.support(cfg.source_language, targets)
     if json_out:
-        print_json([row.__dict__ | {"name": language_name(row.target)} for row in rows])
+        print_json([row.__dict__ | {"name": languages.language_name(row.target)} for row in rows])
         return
-    typer.echo(f"From {cfg.source_language} ({language_name(cfg.source_language)}):")
+    typer.echo(f"From {cfg.source_language} ({languages.language_name(cfg.source_language)}):")
     for row in rows:
         used = row.chosen or "none"
-        typer.echo(f"  {row.target:<7} {language_name(row.target):<22} config={row.choice:<8} uses={used}")
+        typer.echo(f"  {row.target:<7} {languages.language_name(row.target):<22} config={row.choice:<8} uses={used}")
         for engine_name, route in row.routes.items():
             typer.echo(f"          {engine_name:<9} {route}")
         for hint in row.hints:
             typer.echo(f"          to get one: {hint}")
 
 
-@app.command()
 @handle_errors
 def status(
     config: ConfigOption = None,
@@ -184,10 +148,7 @@ def status(
     json_out: JsonOption = False,
 ) -> None:
     """Show, per text and language, how complete, reviewed and fresh the translation is."""
-    from dataclasses import asdict
-
-    from translate import languages
-    from translate.publish import status as text_status
+    from translate.publish.status import status as text_status  # imported on use, keeps --help fast
 
     cfg = load_config(config)
     rows = text_status(cfg, split_list(only), languages.parse_list(lang) if lang else None)
@@ -200,38 +161,3 @@ def status(
             f"{r.text:<36} {r.language:<6} {r.complete:>6.0%} {r.approved:>5}/{r.segments:<3} {r.draft:>6} "
             f"{r.flagged:>8}  {r.engine or '-':<9} {r.updated or 'never'}"
         )
-
-
-@app.command()
-@handle_errors
-def handouts(
-    config: ConfigOption = None,
-    only: Annotated[Optional[str], typer.Option(help="Only these texts (comma-separated).")] = None,
-    lang: Annotated[Optional[str], typer.Option(help="Only these languages, e.g. es,ar.")] = None,
-    paper: Annotated[str, typer.Option(help="Paper size: A4 or Letter.")] = "A4",
-    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print each page to PDF (needs Chromium).")] = True,
-    json_out: JsonOption = False,
-) -> None:
-    """Render print-ready handouts (HTML and PDF) from the best text in the memory.
-
-    Approved human translations take precedence over machine drafts; every handout
-    says whether it was reviewed and credits source, engine, model and glossary.
-    Files: outputs/<lang>/<text>.html and .pdf.
-    """
-    from translate import languages
-    from translate.publish import build_handouts, handout_count
-
-    cfg = load_config(config)
-    targets = languages.parse_list(lang) if lang else None
-    total = handout_count(cfg, split_list(only), targets) * (2 if pdf else 1)
-    with progress_bars(not json_out) as start_task:
-        advance = start_task("handouts", total)
-        written = build_handouts(cfg, split_list(only), targets, paper=paper, pdf=pdf, progress=advance)
-    if json_out:
-        print_json([str(p) for p in written])
-    else:
-        typer.echo(f"{len(written)} handout files written under {cfg.path('outputs')}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app()

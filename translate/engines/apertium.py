@@ -1,7 +1,7 @@
 """Apertium: rule-based translation through the `apertium` command and its installed modes.
 
-Apertium pairs are Debian packages (apertium-eng-spa, apertium-es-pt...) that install
-*modes*, pipelines named like 'eng-spa' or 'es-pt_BR'. This engine discovers them with
+Apertium pairs are Debian packages (apertium-eng-spa, apertium-es-pt...; see
+apertium_packages.py) that install *modes*, pipelines named like 'eng-spa' or 'es-pt_BR'. This engine discovers them with
 `apertium -l`, maps mode names to the project's language codes, and reaches languages
 without a direct pair through one intermediate language (Spanish first, then Catalan).
 
@@ -21,9 +21,10 @@ import shutil
 import signal
 import subprocess
 from collections.abc import Callable, Sequence
-from functools import lru_cache
-from pathlib import Path
 
+from translate.config import Config
+from translate.engines import apertium_packages
+from translate.engines.apertium_packages import PIVOT_PREFERENCE, debian_models
 from translate.engines.base import Engine, Progress, Route
 from translate.errors import EngineError, LanguageError, ModelError
 from translate.languages import normalize, validate
@@ -50,27 +51,6 @@ ISO3_TO_CODE = {
 # cat_iec2017, oc_aran, eng_US...) are spelling choices and are not exposed.
 VARIANTS = {("hbs", "SR"): "sr", ("hbs", "HR"): "hr", ("hbs", "BS"): "bs", ("pt", "BR"): "pt_BR"}
 
-# Debian packages and the pairs they serve (both directions unless listed in ONE_WAY),
-# for hints when a pair is missing. Codes are the project's.
-DEBIAN_PACKAGES = {
-    "apertium-eng-spa": ("en", "es"), "apertium-eng-cat": ("en", "ca"), "apertium-en-gl": ("en", "gl"),
-    "apertium-eo-en": ("en", "eo"), "apertium-hbs-eng": ("en", "hbs"), "apertium-es-pt": ("es", "pt"),
-    "apertium-fr-es": ("es", "fr"), "apertium-spa-ita": ("es", "it"), "apertium-oc-es": ("es", "oc"),
-    "apertium-spa-ast": ("es", "ast"), "apertium-spa-arg": ("es", "an"), "apertium-es-ro": ("es", "ro"),
-    "apertium-spa-cat": ("es", "ca"), "apertium-es-gl": ("es", "gl"), "apertium-eo-es": ("es", "eo"),
-    "apertium-eu-es": ("es", "eu"), "apertium-eu-en": ("en", "eu"), "apertium-isl-eng": ("en", "is"),
-    "apertium-mkd-eng": ("en", "mk"), "apertium-fra-cat": ("ca", "fr"), "apertium-cat-ita": ("ca", "it"),
-    "apertium-por-cat": ("ca", "pt"), "apertium-oc-ca": ("ca", "oc"), "apertium-arg-cat": ("ca", "an"),
-    "apertium-eo-ca": ("ca", "eo"), "apertium-cat-srd": ("ca", "sc"), "apertium-oci-fra": ("fr", "oc"),
-    "apertium-br-fr": ("br", "fr"), "apertium-eo-fr": ("fr", "eo"), "apertium-pt-gl": ("gl", "pt"),
-    "apertium-nno-nob": ("nb", "nn"), "apertium-swe-dan": ("da", "sv"), "apertium-swe-nor": ("no", "sv"),
-    "apertium-dan-nor": ("da", "no"), "apertium-isl-swe": ("is", "sv"), "apertium-afr-nld": ("af", "nl"),
-    "apertium-rus-ukr": ("ru", "uk"), "apertium-bel-rus": ("be", "ru"), "apertium-mkd-bul": ("bg", "mk"),
-    "apertium-hbs-mkd": ("hbs", "mk"), "apertium-hbs-slv": ("hbs", "sl"), "apertium-ind-zlm": ("id", "ms"),
-    "apertium-urd-hin": ("hi", "ur"), "apertium-srd-ita": ("it", "sc"), "apertium-pol-szl": ("pl", "szl"),
-}
-ONE_WAY = {("es", "ro"), ("es", "eu"), ("en", "eu"), ("fr", "br"), ("es", "eo"), ("ca", "eo"), ("fr", "eo")}
-PIVOT_PREFERENCE = ("es", "ca", "en")
 PIVOT_CACHE_SIZE = 50_000  # sentences
 
 _SEPARATOR = re.compile(r"\n[ \t]*\n")
@@ -129,78 +109,6 @@ def parse_mode(mode: str) -> tuple[str, str] | None:
         return None
     source, target = _code(parts[0]), _code(parts[1])
     return (source, target) if source and target and source != target else None
-
-
-def _package_pair(code: str) -> str:
-    """The code Debian package names are keyed by: 'sr' -> 'hbs', 'pt_BR' -> 'pt'."""
-    base = normalize(code).split("_")[0]
-    return "hbs" if base in {"sr", "hr", "bs"} else base
-
-
-def package_for(source: str, target: str) -> str | None:
-    """The Debian package known to provide source -> target, if any."""
-    pair = (_package_pair(source), _package_pair(target))
-    for package, (a, b) in DEBIAN_PACKAGES.items():
-        if pair in {(a, b), (b, a)} and pair not in ONE_WAY:
-            return package
-    return None
-
-
-def install_hint(source: str, target: str) -> str | None:
-    """The apt-get command that would give source -> target, directly or via Spanish/Catalan."""
-    direct = package_for(source, target)
-    if direct:
-        return f"apt-get install {direct}"
-    for pivot in PIVOT_PREFERENCE[:2]:
-        first, second = package_for(source, pivot), package_for(pivot, target)
-        if first and second:
-            return f"apt-get install {' '.join(dict.fromkeys([first, second]))}"
-    return None
-
-
-@lru_cache(maxsize=32)
-def _debian_models(datadir: str | None, modes: tuple[str, ...]) -> dict[str, str]:
-    """mode -> 'package@version' from dpkg, in two calls; {} where dpkg cannot tell."""
-    if not modes or shutil.which("dpkg") is None or shutil.which("dpkg-query") is None:
-        return {}
-    try:
-        package_of = _mode_owners(set(modes), datadir)
-        packages = sorted(set(package_of.values()))
-        versions: dict[str, str] = {}
-        if packages:
-            query = ["dpkg-query", "-W", "-f", "${Package}\t${Version}\n", *packages]
-            for line in subprocess.run(query, capture_output=True, text=True, timeout=30).stdout.splitlines():
-                name, _, version = line.partition("\t")
-                versions[name] = version
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    return {m: f"{p}@{versions[p]}" for m, p in package_of.items() if versions.get(p)}
-
-
-DPKG_INFO = Path("/var/lib/dpkg/info")
-
-
-def _mode_owners(modes: set[str], datadir: str | None) -> dict[str, str]:
-    """mode -> owning Debian package, from dpkg's file lists (what `dpkg -S` reads, 10x faster)."""
-    package_of: dict[str, str] = {}
-    listings = sorted(DPKG_INFO.glob("apertium*.list")) if DPKG_INFO.is_dir() else []
-    for listing in listings:
-        package = listing.name.removesuffix(".list").split(":")[0]
-        for line in listing.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.endswith(".mode") and "/modes/" in line and (not datadir or line.startswith(datadir.rstrip("/"))):
-                mode = line.rsplit("/", 1)[-1].removesuffix(".mode")
-                if mode in modes:
-                    package_of.setdefault(mode, package)
-    if package_of or not shutil.which("dpkg"):
-        return package_of
-    pattern = f"{datadir.rstrip('/')}/modes/*.mode" if datadir else "*/modes/*.mode"
-    owners = subprocess.run(["dpkg", "-S", pattern], capture_output=True, text=True, timeout=30).stdout
-    for line in owners.splitlines():
-        packages, sep, path = line.partition(": ")
-        mode = path.rsplit("/", 1)[-1].removesuffix(".mode")
-        if sep and mode in modes and not line.startswith("diversion"):
-            package_of.setdefault(mode, packages.split(",")[0].strip())
-    return package_of
 
 
 def tidy(source: str, output: str) -> str:
@@ -279,6 +187,18 @@ class ApertiumEngine(Engine):
         # Pivot hops shared by several targets (en→es for pt, fr, it...) run once per text.
         self._pivot_cache: dict[tuple[str, str], str] = {}
 
+    @classmethod
+    def from_config(cls, config: Config) -> ApertiumEngine:
+        return cls(timeout=config.engine.timeout)
+
+    @classmethod
+    def unavailable(cls) -> str | None:
+        return None if available() else "apertium is not installed (Debian/Ubuntu: apt-get install apertium)"
+
+    @classmethod
+    def install_hint(cls, source: str, target: str) -> str | None:
+        return apertium_packages.install_hint(source, target)
+
     # discovery -----------------------------------------------------------------
     def _argv(self, *args: str) -> list[str]:
         return [self.binary, *(["-d", self.datadir] if self.datadir else []), *args]
@@ -311,7 +231,7 @@ class ApertiumEngine(Engine):
 
     def _model(self, mode: str) -> str:
         datadir = self.datadir or os.environ.get("APERTIUM_DATADIR")  # where `apertium` itself looks
-        models = _debian_models(datadir, tuple(sorted(self.modes().values())))
+        models = debian_models(datadir, tuple(sorted(self.modes().values())))
         return models.get(mode, mode)
 
     def version(self) -> str:
@@ -347,7 +267,7 @@ class ApertiumEngine(Engine):
         for source, target in zip(route.steps, route.steps[1:], strict=False):
             mode = pairs.get((source, target))
             if mode is None:
-                hint = install_hint(source, target)
+                hint = apertium_packages.install_hint(source, target)
                 to_add = f"; to add it: {hint}" if hint else ""
                 raise ModelError(f"no Apertium pair {source}→{target} installed here{to_add}")
             modes.append(mode)

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from translate.config import Config
+from translate.engines.argos_store import ArgosStore, InstalledModel, install_command
 from translate.engines.base import Engine, Progress, Route
 from translate.errors import EngineError, ModelError
-from translate.models import ArgosStore, InstalledModel
 
 _CHUNK = 128  # sentences per progress update (each chunk is one CTranslate2 call)
 
@@ -45,8 +46,17 @@ class ArgosEngine(Engine):
         self._packages: dict[Path, Any] = {}
         self._installed: list[InstalledModel] | None = None
 
+    @classmethod
+    def from_config(cls, config: Config) -> ArgosEngine:
+        store = ArgosStore(config.argos_packages_dir(), config.argos.index_url)
+        return cls(store, config.engine.beam_size, config.engine.threads, config.engine.batch_tokens)
+
+    @classmethod
+    def install_hint(cls, source: str, target: str) -> str | None:
+        return install_command(source, target)
+
     def version(self) -> str:
-        import ctranslate2
+        import ctranslate2  # CTranslate2 loads its native library: only when an Argos model is used
 
         return f"ctranslate2-{ctranslate2.__version__}"
 
@@ -79,7 +89,7 @@ class ArgosEngine(Engine):
         for number, (source, target) in enumerate(hops):
             model = self.store.find(source, target)
             if model is None:
-                raise ModelError(f"no Argos package {source}→{target} installed; run: translate models install {source} {target}")
+                raise ModelError(f"no Argos package {source}→{target} installed; run: {install_command(source, target)}")
             last = number == len(hops) - 1
             texts = self._translate_hop(texts, model, progress if last else None)
         return texts
@@ -129,7 +139,7 @@ class ArgosEngine(Engine):
     def _load(self, model: InstalledModel) -> tuple[Any, Any]:
         """Load a package's tokenizer and CTranslate2 model once per engine."""
         if model.path not in self._translators:
-            import ctranslate2
+            import ctranslate2  # CTranslate2 loads its native library: only when an Argos model is used
 
             pkg = self.store.load(model.path)
             try:

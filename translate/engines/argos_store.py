@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from translate.errors import ModelError, UsageError
+from translate.fileio import atomic_write_bytes
 
 if TYPE_CHECKING:
     from argostranslate.package import AvailablePackage, Package
@@ -70,7 +71,7 @@ class ArgosStore:
 
     def load(self, folder: Path) -> Package:
         """Read an installed package's metadata through argostranslate."""
-        from argostranslate.package import Package
+        from argostranslate.package import Package  # argostranslate reads its settings on import: only on use
 
         try:
             return Package(folder)
@@ -143,14 +144,12 @@ class ArgosStore:
             assert isinstance(entries, list)
         except (ValueError, AssertionError):
             raise ModelError(f"the package index at {self.index_url} is not a JSON list of packages") from None
-        from translate.fileio import atomic_write_bytes
-
         atomic_write_bytes(self.local_index, data)
         return len(entries)
 
     def available(self, refresh: bool = False) -> list[AvailablePackage]:
         """Packages the index offers (fetching the index on first use)."""
-        from argostranslate.package import AvailablePackage
+        from argostranslate.package import AvailablePackage  # argostranslate reads its settings on import: only on use
 
         if refresh or not self.local_index.is_file():
             self.update_index()
@@ -194,7 +193,7 @@ def _check_members(archive: Path, names: list[str]) -> str:
 
 
 def _version_key(version: str) -> tuple:
-    from packaging.version import InvalidVersion, Version
+    from packaging.version import InvalidVersion, Version  # only needed to compare package versions
 
     try:
         return (1, Version(version))
@@ -204,7 +203,7 @@ def _version_key(version: str) -> tuple:
 
 def _argos_settings():
     try:
-        from argostranslate import settings
+        from argostranslate import settings  # optional dependency, and it creates folders on import
     except ImportError:
         raise ModelError(
             "argostranslate is not installed; install it without its heavy dependencies: "

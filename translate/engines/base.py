@@ -3,17 +3,18 @@
 An engine translates lists of plain sentences for one language pair at a time,
 in as few calls as it can (batching is the engine's job), and says which pairs
 it can serve here and by which route. Everything about files, memory and
-glossaries happens outside engines.
+glossaries happens outside engines. Engines are listed by name in
+`registry.ENGINES`; a new one is a subclass of `Engine` added there.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-Progress = Callable[[int], None]
-"""Called with the number of sentences just finished, for progress bars."""
+from translate.config import Config
+from translate.progress import Progress
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,21 @@ class Engine(ABC):
     """A translation engine: a small object the pipeline asks for routes and text."""
 
     name: str = "engine"
+
+    @classmethod
+    def from_config(cls, config: Config) -> Engine:
+        """The engine set up as the project's configuration says ([engine], [argos]...)."""
+        return cls()
+
+    @classmethod
+    def unavailable(cls) -> str | None:
+        """Why this engine cannot run on this machine at all, or None when it can."""
+        return None
+
+    @classmethod
+    def install_hint(cls, source: str, target: str) -> str | None:
+        """The command that would let this engine serve a pair, when one is known."""
+        return None
 
     @abstractmethod
     def version(self) -> str:

@@ -1,19 +1,26 @@
-"""Route choice: which engine serves which target language here.
+"""Engines by name, and the choice of engine and route for each target language.
 
-Per language the configuration says `argos`, `apertium` or `auto`. Auto takes
-an installed Argos package (direct or pivot) when there is one, because neural
-drafts are usually better between distant languages, else an Apertium route,
-else it fails with both ways to get one.
+`ENGINES` lists every engine under the name the configuration uses, in the
+order "auto" tries them: an installed Argos package (direct or pivot) first,
+because neural drafts are usually better between distant languages, else an
+Apertium route. Per language the configuration says `auto` or one of these
+names; when no engine can serve a pair, the error names every way to get one.
+A new engine is a subclass of `base.Engine` added to `ENGINES` (and to
+`config.ENGINE_CHOICES`, which a test keeps in step).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from translate.config import Config
+from translate.engines.apertium import ApertiumEngine
+from translate.engines.argos import ArgosEngine
 from translate.engines.base import Engine, Route
 from translate.errors import LanguageError, ModelError, TranslateError
-from translate.models import ArgosStore, install_command
+
+ENGINES: dict[str, type[Engine]] = {"argos": ArgosEngine, "apertium": ApertiumEngine}
 
 
 @dataclass
@@ -36,80 +43,59 @@ class Engines:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self._argos = None
-        self._apertium = None
-        self._apertium_error: str | None = None
+        self._engines: dict[str, Engine] = {}
+        self._unavailable: dict[str, str] = {}  # engine name -> why it cannot run here
 
-    @property
-    def argos(self):
-        if self._argos is None:
-            from translate.engines.argos import ArgosEngine
-
-            options = self.config.engine
-            store = ArgosStore(self.config.argos_packages_dir(), self.config.argos.index_url)
-            self._argos = ArgosEngine(store, options.beam_size, options.threads, options.batch_tokens)
-        return self._argos
-
-    @property
-    def apertium(self):
-        """The Apertium engine, or None (with the reason kept) when it is not installed."""
-        if self._apertium is None and self._apertium_error is None:
-            from translate.engines import apertium
-
-            if apertium.available():
-                self._apertium = apertium.ApertiumEngine(timeout=self.config.engine.timeout)
+    def get(self, name: str) -> Engine | None:
+        """The named engine, created on first use; None when it cannot run on this machine."""
+        if name not in self._engines and name not in self._unavailable:
+            cls = ENGINES[name]
+            reason = cls.unavailable()
+            if reason:
+                self._unavailable[name] = reason
             else:
-                self._apertium_error = "apertium is not installed (Debian/Ubuntu: apt-get install apertium)"
-        return self._apertium
+                self._engines[name] = cls.from_config(self.config)
+        return self._engines.get(name)
 
-    def _argos_route(self, source: str, target: str) -> Route | None:
+    def names_for(self, target: str) -> list[str]:
+        """The engines the configuration allows for a target, in the order they are tried."""
+        choice = self.config.engine_for(target)
+        return list(ENGINES) if choice == "auto" else [choice]
+
+    def _route(self, name: str, source: str, target: str) -> Route | None:
         try:
-            return self.argos.route(source, target)
-        except ModelError:
+            engine = self.get(name)
+            return engine.route(source, target) if engine else None
+        except ModelError:  # e.g. no Argos package folder, or argostranslate missing
             return None
-
-    def _apertium_route(self, source: str, target: str) -> Route | None:
-        engine = self.apertium
-        return engine.route(source, target) if engine else None
 
     def choose(self, source: str, target: str) -> tuple[Engine, Route]:
         """The engine and route for a pair, following the configured choice."""
+        for name in self.names_for(target):
+            route = self._route(name, source, target)
+            if route:
+                return self._engines[name], route
         choice = self.config.engine_for(target)
-        if choice in ("argos", "auto"):
-            route = self._argos_route(source, target)
-            if route:
-                return self.argos, route
-        if choice in ("apertium", "auto"):
-            route = self._apertium_route(source, target)
-            if route:
-                return self.apertium, route
         raise NoRouteError(f"no route {source}→{target} here ({choice}); " + "; or ".join(self.hints(source, target)))
 
     def hints(self, source: str, target: str) -> list[str]:
         """Commands that would make a pair translatable."""
-        from translate.engines.apertium import install_hint
-
-        choice = self.config.engine_for(target)
-        hints = []
-        if choice in ("argos", "auto"):
-            hints.append(install_command(source, target))
-        if choice in ("apertium", "auto"):
-            hint = install_hint(source, target)
-            if hint:
-                hints.append(hint)
+        hints = [hint for name in self.names_for(target) if (hint := ENGINES[name].install_hint(source, target))]
         return hints or [f"no engine known here for {source}→{target}"]
+
+    def routes(self, name: str, source: str) -> dict[str, Route]:
+        """Every route one engine offers from `source` here ({} when it cannot run)."""
+        return _safe_routes(lambda: engine.routes(source) if (engine := self.get(name)) else {})
 
     def support(self, source: str, targets: list[str]) -> list[LanguageSupport]:
         """Every route each engine offers for each target, and which one a run uses."""
         rows = []
-        argos_routes = self._safe_routes(lambda: self.argos.routes(source))
-        apertium_routes = self._safe_routes(lambda: self.apertium.routes(source) if self.apertium else {})
+        offered = {name: self.routes(name, source) for name in ENGINES}
         for target in targets:
             row = LanguageSupport(target=target, choice=self.config.engine_for(target))
-            if target in argos_routes:
-                row.routes["argos"] = argos_routes[target].describe()
-            if target in apertium_routes:
-                row.routes["apertium"] = apertium_routes[target].describe()
+            for name, routes in offered.items():
+                if target in routes:
+                    row.routes[name] = routes[target].describe()
             try:
                 row.chosen = self.choose(source, target)[0].name
             except TranslateError:
@@ -119,17 +105,15 @@ class Engines:
 
     def reachable(self, source: str) -> set[str]:
         """Every target language some engine here reaches from `source`."""
-        apertium = self._safe_routes(lambda: self.apertium.routes(source) if self.apertium else {})
-        return set(self._safe_routes(lambda: self.argos.routes(source))) | set(apertium)
-
-    @staticmethod
-    def _safe_routes(get) -> dict[str, Route]:
-        try:
-            return get()
-        except TranslateError:
-            return {}
+        return {target for name in ENGINES for target in self.routes(name, source)}
 
     def close(self) -> None:
-        for engine in (self._argos, self._apertium):
-            if engine is not None:
-                engine.close()
+        for engine in self._engines.values():
+            engine.close()
+
+
+def _safe_routes(get: Callable[[], dict[str, Route]]) -> dict[str, Route]:
+    try:
+        return get()
+    except TranslateError:
+        return {}

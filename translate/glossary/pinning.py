@@ -20,7 +20,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from translate.errors import EngineError
-from translate.glossary import Concept, Glossary, matcher
+from translate.glossary.compliance import check_compliance, target_regex
+from translate.glossary.matching import matcher
+from translate.glossary.model import Concept, Glossary
+from translate.languages import ARTICLES
+from translate.memory.notes import GlossaryViolation
 
 # Order measured with bench/placeholders.py on the essays (sentences with every
 # placeholder back): XT1 survives every Apertium route but en-gl (which splits
@@ -36,8 +40,6 @@ KNOWN_SHAPES_TEXT: tuple[str, ...] = DEFAULT_SHAPES + ("__1__", "%1")
 Strategy = Literal["check-first", "mask-first"]
 TranslateBatch = Callable[[list[str]], list[str]]
 
-# Languages where a term is declined or changes its last vowel (plusvalore/plusvalori).
-_INFLECTING = {"ru", "uk", "be", "bg", "sr", "hr", "bs", "sl", "cs", "sk", "pl", "ro", "de", "it", "eo", "la", "an"}
 _AN = re.compile(r"(?<![\w])([Aa])n? $")
 _OPENING = "\"'“‘«‹„¿¡([{*_—–- \u00a0\t\n"
 
@@ -86,16 +88,6 @@ class MaskedSentence:
     text: str  # what the engine gets
     shape: Shape | None  # None when nothing was masked
     pins: tuple[Pin, ...] = ()
-
-
-@dataclass(frozen=True)
-class GlossaryViolation:
-    concept: str
-    expected: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.concept}: {self.message}"
 
 
 @dataclass
@@ -182,59 +174,6 @@ def unmask(
     return text
 
 
-def _target_regex(term: str, target: str) -> re.Pattern[str]:
-    """Find a target term in a translation, tolerating the endings the language adds."""
-    words = re.split(r"[\s\u00a0\u2010\u2011-]+", term.strip())
-    cjk = all(ord(c) > 0x2E80 for c in term.replace(" ", ""))
-    parts = []
-    for word in words:
-        escaped = re.escape(word).replace("'", "['’]").replace("’", "['’]")
-        if not cjk and word[-1:].isalpha():
-            cut = 2 if len(word) > 5 else 1 if len(word) > 3 else 0
-            if target in _INFLECTING and cut:  # рабочая сила -> рабочую силу
-                escaped = re.escape(word[:-cut]).replace("'", "['’]") + r"\w{0,5}"
-            elif word[-1] == "y" and len(word) > 3 and word[-2] not in "aeiou":  # factory -> factories
-                escaped = re.escape(word[:-1]) + r"(?:y|ies)"
-            else:
-                escaped += r"(?:s|es|x)?"
-        parts.append(escaped)
-    body = r"[\s\u00a0\u2010\u2011-]+".join(parts)
-    if cjk:
-        return re.compile(body)
-    left = "" if target == "ar" else r"(?<!\w)"
-    return re.compile(left + body + r"(?!\w)", re.IGNORECASE)
-
-
-def check_compliance(
-    source_text: str, translation: str, glossary: Glossary, source: str, target: str
-) -> list[GlossaryViolation]:
-    """Each glossary term of the source must show up in the translation as its pinned
-    term or an accepted variant (names without a spelling: as written)."""
-    violations: list[GlossaryViolation] = []
-    seen: set[str] = set()
-    for match in matcher(glossary, source).find(source_text):
-        concept = match.concept
-        if concept.id in seen:
-            continue
-        seen.add(concept.id)
-        expected = concept.terms(target) or ((match.text,) if not concept.translate else ())
-        if not expected:
-            continue
-        if not any(_target_regex(term, target).search(translation) for term in expected):
-            violations.append(GlossaryViolation(
-                concept.id, expected[0], f"'{match.text}' should be rendered '{expected[0]}'"
-            ))
-    return violations
-
-
-_ARTICLES = {
-    "en": ("the", "a", "an"), "es": ("el", "la", "los", "las", "un", "una"), "pt": ("o", "a", "os", "as", "um", "uma"),
-    "fr": ("le", "la", "les", "l'", "un", "une"), "it": ("il", "lo", "la", "i", "gli", "le", "l'", "un", "una"),
-    "ca": ("el", "la", "els", "les", "l'", "un", "una"), "gl": ("o", "a", "os", "as", "un", "unha"),
-    "de": ("der", "die", "das", "den", "dem", "des", "ein", "eine"),
-}
-
-
 def _usable(shapes: Sequence[Shape], sentence: str) -> list[Shape]:
     """Shapes that do not already occur in the sentence (a '#1' in the text itself)."""
     return [shape for shape in shapes if not shape.pattern().search(sentence)]
@@ -243,7 +182,7 @@ def _usable(shapes: Sequence[Shape], sentence: str) -> list[Shape]:
 def _rendering(text: str, target: str) -> str:
     """What an engine made of a term on its own, without final stop or article."""
     text = text.strip().strip(".。!?;:,\"'“”«»()[] ")
-    for article in _ARTICLES.get(target, ()):
+    for article in ARTICLES.get(target, ()):
         if text.lower().startswith(article + ("" if article.endswith("'") else " ")):
             return text[len(article):].strip()
     return text
@@ -257,7 +196,7 @@ def _substitute(plain: str, pins: Sequence[Pin], renderings: dict[str, str], tar
         rendering = renderings.get(pin.concept, "")
         if len(rendering) < 2:
             continue
-        found = _target_regex(rendering, target).search(plain) or re.search(re.escape(rendering), plain, re.I)
+        found = target_regex(rendering, target).search(plain) or re.search(re.escape(rendering), plain, re.I)
         if not found:
             continue
         term = pin.target
@@ -291,98 +230,133 @@ def translate_pinned(
     parsed = [Shape.parse(s) for s in shapes]
     if not parsed:
         raise ValueError("no placeholder shapes given")
+    if strategy not in ("check-first", "mask-first"):
+        raise ValueError(f"unknown strategy {strategy!r}")
+    job = _Pinning(list(sentences), translate_batch, glossary, source, target, parsed)
+    if strategy == "mask-first":
+        todo = job.first_masked()
+    else:
+        todo = job.first_plain()
+    if todo:
+        job.retry(todo)
+    return [r for r in job.results if r is not None]
 
-    def call(batch: list[str]) -> list[str]:
-        out = list(translate_batch(batch))
+
+@dataclass
+class _Pinning:
+    """One `translate_pinned` call: its sentences, engine, glossary and pair, and what is known so far."""
+
+    sentences: list[str]
+    translate_batch: TranslateBatch
+    glossary: Glossary
+    source: str
+    target: str
+    shapes: list[Shape]
+    results: list[PinnedResult | None] = field(default_factory=list)
+    plains: dict[int, str] = field(default_factory=dict)  # plain translations, by sentence number
+    first_shape: dict[int, Shape] = field(default_factory=dict)  # the shape a first masked attempt used
+
+    def __post_init__(self) -> None:
+        self.results = [None] * len(self.sentences)
+
+    def call(self, batch: list[str]) -> list[str]:
+        out = list(self.translate_batch(batch))
         if len(out) != len(batch):
             raise EngineError(f"engine returned {len(out)} translations for {len(batch)} sentences")
         return out
 
-    results: list[PinnedResult | None] = [None] * len(sentences)
-    first_shape: dict[int, Shape] = {}
-    if strategy == "mask-first":
-        first = []
-        for i, sentence in enumerate(sentences):
-            usable = _usable(parsed, sentence)
-            masked = mask(sentence, glossary, source, target, usable[0]) if usable else None
-            first.append(masked or MaskedSentence(sentence, sentence, None))
-            if masked and masked.shape:
-                first_shape[i] = masked.shape
-        outputs = call([m.text for m in first])
-        plains: dict[int, str] = {}
-        todo = {}
-        for i, (masked, out) in enumerate(zip(first, outputs, strict=True)):
-            text = unmask(out, masked, parsed, target)
-            if text is not None:
-                results[i] = _result(sentences[i], text, masked.pins, glossary, source, target,
-                                     "masked" if masked.pins else "plain")
-            else:
-                todo[i] = None
-    elif strategy == "check-first":
-        plains = dict(enumerate(call(list(sentences))))
-        todo = {}
-        for i, sentence in enumerate(sentences):
-            violations = check_compliance(sentence, plains[i], glossary, source, target)
+    def mask(self, sentence: str, shape: str | Shape, only: set[str] | None = None) -> MaskedSentence:
+        return mask(sentence, self.glossary, self.source, self.target, shape, only)
+
+    def result(
+        self, i: int, text: str, pins: Sequence[Pin], method: str, violations: list[GlossaryViolation] | None = None
+    ) -> PinnedResult:
+        if violations is None:
+            violations = check_compliance(self.sentences[i], text, self.glossary, self.source, self.target)
+        terms = tuple(dict.fromkeys(pin.concept for pin in pins))
+        return PinnedResult(text=text, terms=terms, violations=violations, flagged=bool(violations), method=method)
+
+    def first_plain(self) -> dict[int, set[str] | None]:
+        """First call, check-first: every sentence as is; returns the ones missing a term, with those terms."""
+        self.plains = dict(enumerate(self.call(list(self.sentences))))
+        todo: dict[int, set[str] | None] = {}
+        for i, sentence in enumerate(self.sentences):
+            violations = check_compliance(sentence, self.plains[i], self.glossary, self.source, self.target)
             if violations:
                 todo[i] = {v.concept for v in violations}
             else:
-                results[i] = _result(sentence, plains[i], (), glossary, source, target, "plain", violations)
-    else:
-        raise ValueError(f"unknown strategy {strategy!r}")
+                self.results[i] = self.result(i, self.plains[i], (), "plain", violations)
+        return todo
 
-    if todo:
-        _retry(todo, sentences, plains, first_shape, parsed, call, glossary, source, target, results)
-    return [r for r in results if r is not None]
-
-
-def _retry(todo, sentences, plains, first_shape, shapes, call, glossary, source, target, results) -> None:
-    """The second engine call. Per sentence: a masked attempt with another shape (only
-    the missing terms, if known), one more masking every term with a third shape, its
-    plain form if not translated yet, and each term on its own (to repair by swapping).
-    Measured: the second attempt saves 3 of 27 flagged segments on the Apertium
-    languages and costs about 15 % on the zh→en benchmark."""
-    batch: list[str] = []
-    plans = {}
-    for i, only in todo.items():
-        sentence = sentences[i]
-        candidates = [s for s in _usable(shapes, sentence) if s != first_shape.get(i)][:2]
-        scopes = [only, None] if only is not None else [None, None]
-        attempts = [
-            mask(sentence, glossary, source, target, shape, scope)
-            for shape, scope in zip(candidates, scopes[: len(candidates)], strict=True)
-        ]
-        attempts = [m for m in attempts if m.pins]
-        pins = attempts[0].pins if attempts else mask(sentence, glossary, source, target, "XT1", only).pins
-        plan = {"attempts": [(m, _push(batch, m.text)) for m in attempts], "pins": pins}
-        if i not in plains:
-            plan["plain"] = _push(batch, sentence)
-        plan["terms"] = {pin.concept: _push(batch, pin.source_text) for pin in pins}
-        plans[i] = plan
-    outputs = call(batch) if batch else []
-    for i, plan in plans.items():
-        best = None
-        for masked, at in plan["attempts"]:
-            text = unmask(outputs[at], masked, shapes, target)
+    def first_masked(self) -> dict[int, set[str] | None]:
+        """First call, mask-first: every term masked; returns the sentences whose placeholders were lost."""
+        first = []
+        for i, sentence in enumerate(self.sentences):
+            usable = _usable(self.shapes, sentence)
+            masked = self.mask(sentence, usable[0]) if usable else None
+            first.append(masked or MaskedSentence(sentence, sentence, None))
+            if masked and masked.shape:
+                self.first_shape[i] = masked.shape
+        todo: dict[int, set[str] | None] = {}
+        for i, (masked, out) in enumerate(zip(first, self.call([m.text for m in first]), strict=True)):
+            text = unmask(out, masked, self.shapes, self.target)
             if text is not None:
-                result = _result(sentences[i], text, masked.pins, glossary, source, target, "retry")
-                if best is None or len(result.violations) < len(best.violations):
-                    best = result
-        if best is None:
-            plain = plains[i] if i in plains else outputs[plan["plain"]]
-            renderings = {c: _rendering(outputs[at], target) for c, at in plan["terms"].items()}
-            text, fixed = _substitute(plain, plan["pins"], renderings, target)
-            pins = tuple(p for p in plan["pins"] if p.concept in fixed)
-            best = _result(sentences[i], text, pins, glossary, source, target, "substituted" if fixed else "unmasked")
-        results[i] = best
+                self.results[i] = self.result(i, text, masked.pins, "masked" if masked.pins else "plain")
+            else:
+                todo[i] = None
+        return todo
+
+    def retry(self, todo: dict[int, set[str] | None]) -> None:
+        """The second engine call. Per sentence: a masked attempt with another shape (only
+        the missing terms, if known), one more masking every term with a third shape, its
+        plain form if not translated yet, and each term on its own (to repair by swapping).
+        Measured: the second attempt saves 3 of 27 flagged segments on the Apertium
+        languages and costs about 15 % on the zh→en benchmark."""
+        batch: list[str] = []
+        plans: dict[int, _RetryPlan] = {}
+        for i, only in todo.items():
+            sentence = self.sentences[i]
+            candidates = [s for s in _usable(self.shapes, sentence) if s != self.first_shape.get(i)][:2]
+            scopes = [only, None] if only is not None else [None, None]
+            attempts = [
+                self.mask(sentence, shape, scope) for shape, scope in zip(candidates, scopes[: len(candidates)], strict=True)
+            ]
+            attempts = [m for m in attempts if m.pins]
+            pins = attempts[0].pins if attempts else self.mask(sentence, "XT1", only).pins
+            plans[i] = _RetryPlan(
+                attempts=[(m, _push(batch, m.text)) for m in attempts],
+                pins=pins,
+                plain=None if i in self.plains else _push(batch, sentence),
+                terms={pin.concept: _push(batch, pin.source_text) for pin in pins},
+            )
+        outputs = self.call(batch) if batch else []
+        for i, plan in plans.items():
+            best = None
+            for masked, at in plan.attempts:
+                text = unmask(outputs[at], masked, self.shapes, self.target)
+                if text is not None:
+                    result = self.result(i, text, masked.pins, "retry")
+                    if best is None or len(result.violations) < len(best.violations):
+                        best = result
+            if best is None:
+                plain = self.plains[i] if plan.plain is None else outputs[plan.plain]
+                renderings = {c: _rendering(outputs[at], self.target) for c, at in plan.terms.items()}
+                text, fixed = _substitute(plain, plan.pins, renderings, self.target)
+                pins = tuple(p for p in plan.pins if p.concept in fixed)
+                best = self.result(i, text, pins, "substituted" if fixed else "unmasked")
+            self.results[i] = best
+
+
+@dataclass
+class _RetryPlan:
+    """Where one sentence's second-call texts sit in the batch."""
+
+    attempts: list[tuple[MaskedSentence, int]]  # masked attempts and their batch positions
+    pins: tuple[Pin, ...]  # the terms to pin (from the first attempt)
+    plain: int | None  # batch position of the plain sentence, if it was not translated yet
+    terms: dict[str, int]  # concept id -> batch position of its term alone
 
 
 def _push(batch: list[str], text: str) -> int:
     batch.append(text)
     return len(batch) - 1
-
-
-def _result(source_text, text, pins, glossary, source, target, method, violations=None) -> PinnedResult:
-    if violations is None:
-        violations = check_compliance(source_text, text, glossary, source, target)
-    terms = tuple(dict.fromkeys(pin.concept for pin in pins))
-    return PinnedResult(text=text, terms=terms, violations=violations, flagged=bool(violations), method=method)

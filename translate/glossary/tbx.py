@@ -9,9 +9,10 @@ paragraphs, so a glossary survives the round trip unchanged (same version hash).
 from __future__ import annotations
 
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 from translate.errors import ConfigError
-from translate.glossary import STATUSES, Glossary, from_data
+from translate.glossary.model import STATUSES, Glossary, from_data
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _PROCESS = {"approved": "finalized", "proposed": "provisionallyProcessed"}
@@ -22,8 +23,6 @@ def to_tbx(glossary: Glossary) -> bytes:
     """TBX-Basic (martif) XML: termEntry per concept, langSet per language, tig per
     term with administrativeStatus (preferred/admitted) and processStatus
     (finalized = approved, provisionallyProcessed = proposed)."""
-    from xml.etree import ElementTree as ET
-
     root = ET.Element("martif", {"type": "TBX-Basic", _XML_LANG: glossary.source_language})
     file_desc = ET.SubElement(ET.SubElement(root, "martifHeader"), "fileDesc")
     ET.SubElement(ET.SubElement(file_desc, "titleStmt"), "title").text = glossary.name
@@ -63,8 +62,6 @@ def to_tbx(glossary: Glossary) -> bytes:
 
 
 def _notes(parent, note: str, source: str) -> None:
-    from xml.etree import ElementTree as ET
-
     if note:
         ET.SubElement(parent, "note").text = note
     if source:
@@ -74,8 +71,6 @@ def _notes(parent, note: str, source: str) -> None:
 def from_tbx(data: bytes, where: str = "<tbx>") -> Glossary:
     """Read TBX-Basic/martif (termEntry, langSet, tig) or TBX v3 (conceptEntry,
     langSec, termSec) as written by Weblate, OmegaT or to_tbx()."""
-    from xml.etree import ElementTree as ET
-
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:

@@ -11,23 +11,36 @@ The file is safe for scheduled runs: WAL mode lets readers and one writer work
 at once, `busy_timeout` makes a second writer wait instead of failing, and every
 multi-row write is one transaction, so a process killed at any instant leaves
 either all of a batch or none of it.
+
+This module is longer than the project's usual 400 lines on purpose: it is one
+class whose every method shares one connection and one transaction rule
+(`_write`); split over files, that rule would be harder to see and to keep.
+The records it hands out are in `records.py`, the schema in `schema.py`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Self
 
+from translate.clock import utc_now
 from translate.errors import TranslateError, UsageError
-from translate.memory_schema import MIGRATIONS, SCHEMA_VERSION  # _migrate reads them through this module
+from translate.memory.notes import Notes
+from translate.memory.records import (
+    DECISION_STATUSES,
+    ENTRY_STATUSES,
+    LayoutRow,
+    MemoryEntry,
+    Plan,
+    ReviewDecision,
+)
+from translate.memory.schema import MIGRATIONS, SCHEMA_VERSION  # _migrate reads them through this module
+from translate.segment import sentence_hash
 
 BUSY_TIMEOUT_MS = 30_000
 """How long a connection waits for another process's write before giving up."""
@@ -41,100 +54,6 @@ EARLIER_MACHINE_KEPT = 5
 LAYOUT_RUNS_KEPT = 10
 """Layout runs kept per document; only the current and previous one are read."""
 
-ENTRY_STATUSES = ("machine", "draft", "approved")
-DECISION_STATUSES = ("approved", "edited", "draft", "rejected")
-
-
-def source_hash(text: str) -> str:
-    """The memory key of a sentence; equal to `Segment.source_hash`."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def utc_now() -> str:
-    """Current time as UTC ISO 8601 to the second, e.g. '2024-05-01T09:30:00Z'."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@dataclass
-class MemoryEntry:
-    """One sentence in one language pair: its machine translation and its review state."""
-
-    source_hash: str
-    source_lang: str
-    target_lang: str
-    source_text: str
-    machine_text: str | None
-    signature: str
-    status: str  # 'machine' | 'draft' | 'approved'
-    final_text: str | None
-    reviewer: str
-    notes: dict[str, Any]
-    created: str
-    updated: str
-
-    @property
-    def best_text(self) -> str:
-        """What a run should print: the approved text, else the machine text (drafts are suggestions)."""
-        if self.status == "approved" and self.final_text is not None:
-            return self.final_text
-        if self.machine_text is not None:
-            return self.machine_text
-        return self.final_text or ""  # a draft imported without machine text
-
-    @property
-    def is_reviewed(self) -> bool:
-        return self.status == "approved"
-
-
-@dataclass
-class ReviewDecision:
-    """One human decision about one entry, as stored in the append-only review log.
-
-    'approved' keeps the text shown, 'edited' approves a changed text, 'draft'
-    saves an unapproved edit, 'rejected' withdraws the machine text so the next
-    run retranslates it. `source_text` is only needed when the entry is not in
-    the memory yet (e.g. a PO file from elsewhere).
-    """
-
-    source_hash: str
-    source_lang: str
-    target_lang: str
-    reviewer: str
-    time: str
-    machine_text: str | None
-    final_text: str | None
-    status: str
-    document: str = ""
-    segment_id: str = ""
-    note: str = ""
-    source_text: str = ""
-
-
-@dataclass
-class Plan:
-    """What a run must do for a list of sentences in one language pair."""
-
-    reuse: dict[str, MemoryEntry] = field(default_factory=dict)  # text -> entry served from memory
-    translate: list[str] = field(default_factory=list)  # never translated into this language
-    stale: list[str] = field(default_factory=list)  # machine output from another signature
-
-    @property
-    def pending(self) -> list[str]:
-        """Every text the engine must translate (new first, then stale)."""
-        return self.translate + self.stale
-
-
-@dataclass(frozen=True)
-class LayoutRow:
-    """Where a sentence sat in a document at one run."""
-
-    index: int
-    block: int
-    position: int
-    source_hash: str
-    source_text: str
-
-
 _ENTRY_COLUMNS = (
     "source_hash, source_lang, target_lang, source_text, machine_text, signature, "
     "status, final_text, reviewer, notes, created, updated"
@@ -143,12 +62,8 @@ _ENTRY_COLUMNS = (
 
 def _entry(row: Sequence[Any]) -> MemoryEntry:
     values = list(row)
-    values[9] = json.loads(values[9]) if values[9] else {}
+    values[9] = Notes.from_json(values[9])
     return MemoryEntry(*values)
-
-
-def _notes_json(notes: dict[str, Any] | None) -> str:
-    return json.dumps(notes or {}, ensure_ascii=False, sort_keys=True)
 
 
 def _log_review(db: sqlite3.Connection, d: ReviewDecision, time: str) -> None:
@@ -279,7 +194,7 @@ class TranslationMemory:
 
     def lookup(self, texts: Iterable[str], source_lang: str, target_lang: str) -> dict[str, MemoryEntry]:
         """Entries for the texts the memory knows, keyed by source text (one query per chunk)."""
-        by_hash = {source_hash(text): text for text in texts}
+        by_hash = {sentence_hash(text): text for text in texts}
         hashes = list(by_hash)
         found: dict[str, MemoryEntry] = {}
         for start in range(0, len(hashes), LOOKUP_CHUNK):
@@ -320,7 +235,7 @@ class TranslationMemory:
 
     def store_machine(
         self,
-        rows: Iterable[tuple[str, str, dict[str, Any]]],
+        rows: Iterable[tuple[str, str, Notes | None]],
         source_lang: str,
         target_lang: str,
         signature: str,
@@ -335,21 +250,21 @@ class TranslationMemory:
         if not rows:
             return 0
         with self._write() as db:
-            # A replaced machine text is remembered in notes["earlier_machine"], so that a
+            # A replaced machine text is remembered in notes.earlier_machine, so that a
             # PO file exported before the change and returned untouched is not read as an edit.
             before = self.lookup([src for src, _, _ in rows], source_lang, target_lang)
             params = []
-            for src, mt, notes in rows:
-                notes = dict(notes or {})
+            for src, mt, given in rows:
+                notes = replace(given) if given is not None else Notes()
                 old = before.get(src)
                 if old is not None:
-                    earlier = list(old.notes.get("earlier_machine", []))
+                    earlier = list(old.notes.earlier_machine or [])
                     if old.machine_text and old.machine_text != mt and old.machine_text not in earlier:
                         earlier = [*earlier, old.machine_text][-EARLIER_MACHINE_KEPT:]
                     if earlier:
-                        notes["earlier_machine"] = earlier
+                        notes.earlier_machine = earlier
                 params.append(
-                    (source_hash(src), source_lang, target_lang, src, mt, signature, _notes_json(notes), now, now)
+                    (sentence_hash(src), source_lang, target_lang, src, mt, signature, notes.to_json(), now, now)
                 )
             cursor = db.executemany(
                 """INSERT INTO entries (source_hash, source_lang, target_lang, source_text, machine_text,
@@ -425,7 +340,7 @@ class TranslationMemory:
             "SELECT 1 FROM entries WHERE source_hash = ? AND source_lang = ? AND target_lang = ?", key
         ).fetchone()
         if not exists:
-            if not d.source_text or source_hash(d.source_text) != d.source_hash:
+            if not d.source_text or sentence_hash(d.source_text) != d.source_hash:
                 raise UsageError(
                     f"no memory entry {d.source_hash} ({d.source_lang}>{d.target_lang}) to review; "
                     "give the decision's source_text to create it"
@@ -540,7 +455,7 @@ class TranslationMemory:
                 changed[row.source_hash] = old.source_text
         return changed
 
-    # -- used by translate.tmx ----------------------------------------------
+    # -- used by translate.memory.tmx ------------------------------------------
 
     def _put_entries(self, entries: Iterable[MemoryEntry], reviews: Iterable[ReviewDecision]) -> None:
         """Write whole entries (insert or replace) and review decisions in one transaction."""
@@ -549,7 +464,7 @@ class TranslationMemory:
                 f"INSERT OR REPLACE INTO entries ({_ENTRY_COLUMNS}) VALUES ({','.join('?' * 12)})",
                 [
                     (e.source_hash, e.source_lang, e.target_lang, e.source_text, e.machine_text, e.signature,
-                     e.status, e.final_text, e.reviewer, _notes_json(e.notes), e.created, e.updated)
+                     e.status, e.final_text, e.reviewer, e.notes.to_json(), e.created, e.updated)
                     for e in entries
                 ],
             )

@@ -22,17 +22,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from translate import __version__
+from translate.clock import utc_now
 from translate.errors import InputFileError, TranslateError, UsageError
 from translate.fileio import atomic_write_bytes
-from translate.languages import normalize
-from translate.memory import (
-    ENTRY_STATUSES,
-    MemoryEntry,
-    ReviewDecision,
-    TranslationMemory,
-    source_hash,
-    utc_now,
-)
+from translate.languages import bcp47, normalize
+from translate.memory.notes import Notes
+from translate.memory.records import ENTRY_STATUSES, MemoryEntry, ReviewDecision
+from translate.memory.store import TranslationMemory
+from translate.segment import sentence_hash
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 PROP_STATUS = "x-translate-status"
@@ -75,11 +72,6 @@ class ImportSummary:
         )
 
 
-def to_bcp47(code: str) -> str:
-    """'pt_BR' -> 'pt-BR' (TMX wants RFC 4646 / BCP-47 tags)."""
-    return code.replace("_", "-")
-
-
 def to_tmx_date(iso: str) -> str:
     """'2024-05-01T09:30:00Z' -> '20240501T093000Z'."""
     match = _ISO_DATE.match(iso)
@@ -112,7 +104,7 @@ def export_tmx(
         "segtype": "sentence",
         "o-tmf": "translate-sqlite",
         "adminlang": "en",
-        "srclang": to_bcp47(source_lang),
+        "srclang": bcp47(source_lang),
         "datatype": "plaintext",
     })
     if newest:
@@ -127,7 +119,7 @@ def export_tmx(
 
 
 def _tu(entry: MemoryEntry) -> ET.Element:
-    tu = ET.Element("tu", tuid=f"{entry.source_hash}-{to_bcp47(entry.target_lang)}")
+    tu = ET.Element("tu", tuid=f"{entry.source_hash}-{bcp47(entry.target_lang)}")
     tu.set("creationdate", to_tmx_date(entry.created))
     tu.set("changedate", to_tmx_date(entry.updated))
     if entry.reviewer:
@@ -135,8 +127,8 @@ def _tu(entry: MemoryEntry) -> ET.Element:
     props = [(PROP_STATUS, entry.status), (PROP_SIGNATURE, entry.signature)]
     if entry.reviewer:
         props.append((PROP_REVIEWER, entry.reviewer))
-    if entry.notes:
-        props.append((PROP_NOTES, json.dumps(entry.notes, ensure_ascii=False, sort_keys=True)))
+    if entry.notes.to_dict():
+        props.append((PROP_NOTES, entry.notes.to_json()))
     if entry.status != "machine" and entry.machine_text is not None:
         props.append((PROP_MACHINE, entry.machine_text))
     if entry.status == "draft" and entry.final_text is not None:
@@ -144,7 +136,7 @@ def _tu(entry: MemoryEntry) -> ET.Element:
     for kind, text in props:
         ET.SubElement(tu, "prop", type=kind).text = _xml_text(text, entry)
     for lang, text in ((entry.source_lang, entry.source_text), (entry.target_lang, entry.best_text)):
-        tuv = ET.SubElement(tu, "tuv", {XML_LANG: to_bcp47(lang)})
+        tuv = ET.SubElement(tu, "tuv", {XML_LANG: bcp47(lang)})
         ET.SubElement(tuv, "seg").text = _xml_text(text, entry)
     return tu
 
@@ -177,7 +169,7 @@ def import_tmx(
     for (src_lang, tgt_lang), texts in _group_by_pair(units).items():
         known = memory.lookup(texts, src_lang, tgt_lang)
         for text in texts:
-            current[(source_hash(text), src_lang, tgt_lang)] = known.get(text)
+            current[(sentence_hash(text), src_lang, tgt_lang)] = known.get(text)
     writes: dict[tuple[str, str, str], MemoryEntry] = {}
     reviews: list[ReviewDecision] = []
     for incoming in units:
@@ -299,8 +291,8 @@ def _unit(
     created = from_tmx_date(tu.get("creationdate")) or utc_now()
     updated = from_tmx_date(tu.get("changedate")) or created
     base = MemoryEntry(
-        source_hash(source[1]), source[0], target_lang, source[1], None, "", "approved", text,
-        tu.get("changeid") or tu.get("creationid") or FOREIGN_REVIEWER, {}, created, updated,
+        sentence_hash(source[1]), source[0], target_lang, source[1], None, "", "approved", text,
+        tu.get("changeid") or tu.get("creationid") or FOREIGN_REVIEWER, Notes(), created, updated,
     )
     status = props.get(PROP_STATUS)
     if status is None:
@@ -315,6 +307,6 @@ def _unit(
     final = {"machine": None, "approved": text, "draft": props.get(PROP_DRAFT, text)}
     return replace(
         base, status=status, signature=props.get(PROP_SIGNATURE, ""), reviewer=props.get(PROP_REVIEWER, ""),
-        notes=notes if isinstance(notes, dict) else {"value": notes},
+        notes=Notes.from_dict(notes) if isinstance(notes, dict) else Notes(other={"value": notes}),
         machine_text=machine[status], final_text=final[status],
     )

@@ -11,6 +11,7 @@ import base64
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import tempfile
@@ -190,8 +191,6 @@ class ChromiumSession:
             self._events.append(reply)
 
     def _receive(self) -> dict:
-        import select
-
         while b"\0" not in self._buffer:
             ready, _, _ = select.select([self._read], [], [], self.timeout)
             chunk = os.read(self._read, 1 << 20) if ready else b""

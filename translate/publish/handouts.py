@@ -7,9 +7,11 @@ person has reviewed the translation, and the credits box names the original,
 the engine and model (with the model's licence attribution), the glossary and
 the people involved, so that readers can verify what they quote.
 
-HTML comes from a Jinja2 template; PDF and PNG come from headless Chromium
-(translate.chromium), the same engine a reader's browser uses, so what is
-tested is what is printed.
+HTML comes from a Jinja2 template (the body's items from handout_body.py); PDF
+and PNG come from headless Chromium (chromium.py), the same engine a reader's
+browser uses, so what is tested is what is printed. `build_handouts` makes one
+for every text and language from the memory's best text (approved over machine
+draft), never running an engine.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ import datetime as _dt
 import html
 import re
 import tomllib
-from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -29,10 +31,19 @@ import jinja2
 from markupsafe import Markup, escape
 
 from translate import __version__
-from translate.chromium import ChromiumSession, html_to_pdf, paper_size
+from translate.config import Config
 from translate.fileio import atomic_write_text
-from translate.languages import base_language, is_rtl, language_name, normalize
-from translate.segment import Block, Document, Segment
+from translate.languages import base_language, html_lang, is_rtl, language_name, normalize
+from translate.memory.records import MemoryEntry
+from translate.memory.store import TranslationMemory
+from translate.progress import Progress
+from translate.publish.chromium import ChromiumSession, html_to_pdf, paper_size
+from translate.publish.handout_body import body_items
+from translate.publish.status import text_entries
+from translate.review.status import review_state
+from translate.run.signature import Signature
+from translate.segment import Document
+from translate.texts import SourceText, load_texts, output_path
 
 # Credits owed to the makers of a model or engine (their licences ask for it).
 KNOWN_ATTRIBUTIONS = {
@@ -40,17 +51,7 @@ KNOWN_ATTRIBUTIONS = {
     "apertium": "Apertium, Forcada et al. 2011, GNU GPL",
 }
 
-_NOTE_MARK = re.compile(r"[ \t\u00a0]*\[(\d{1,3})\]")
-_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_EMPHASIS = re.compile(r"(?<!\*)\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)")
-_QUOTE_MARK = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
-_LIST_NUMBER = re.compile(r"\d+")
-_WORD = re.compile(r"\w{7,}")
-# Margin boxes (footer) do not see the page's CSS variables in Chromium: name the fonts.
 _PAGE_FONTS = '"Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans CJK SC", "DejaVu Sans", sans-serif'
-_UNSPACED_LANGUAGES = {"zh", "zt", "ja"}
-_CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
-_CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t\n]+(?=[{_CJK}])")
 
 
 @dataclass(frozen=True)
@@ -91,119 +92,12 @@ def model_attribution(engine: str, model: str = "") -> str | None:
     return None
 
 
-# --- document structure -----------------------------------------------------
-
-
-def translated_blocks(doc: Document, translations: Mapping[int, str]) -> Iterator[tuple[Block, str]]:
-    """Each block with its translated text (prefix removed, surrounding blank lines dropped).
-
-    Fixed pieces may straddle blocks ('[3]\\n\\n' ends one, '\\n  2. ' starts the
-    next), so pieces are placed by their offset in the source, and a fixed piece
-    is cut where the next block's first line starts.
-    """
-    source = doc.source()
-    line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
-    starts = [line_starts[block.line - 1] for block in doc.blocks]
-    parts: list[list[str]] = [[] for _ in doc.blocks]
-    pos = 0
-    for piece in doc.pieces:
-        if isinstance(piece, Segment):
-            parts[piece.block].append(translations.get(piece.index, piece.text))
-            pos += len(piece.text)
-            continue
-        end = pos + len(piece)
-        cut, k = pos, bisect_right(starts, pos) - 1
-        while cut < end:
-            stop = min(end, starts[k + 1]) if k + 1 < len(starts) else end
-            if k >= 0:
-                parts[k].append(source[cut:stop])
-            cut, k = stop, k + 1
-        pos = end
-    for block, pieces in zip(doc.blocks, parts, strict=True):
-        text = "".join(pieces)
-        if block.prefix and text.startswith(block.prefix):
-            text = text[len(block.prefix) :]
-        if block.kind == "quote" and doc.format == "md":
-            text = _QUOTE_MARK.sub("", text)
-        yield block, text.strip()
-
-
-def inline_html(text: str, language: str = "en") -> Markup:
-    """Escaped text with *emphasis*, **strong**, note markers [4] as superscripts, soft hyphens."""
-    text = re.sub(r"\s*\n\s*", " ", text)
-    out = str(escape(hyphenate(text, language)))
-    out = _STRONG.sub(r"<strong>\1</strong>", out)
-    out = _EMPHASIS.sub(r"<em>\1</em>", out)
-    out = _NOTE_MARK.sub(r'<sup class="note">\1</sup>', out)
-    return Markup(out.replace("\u00ad", "&shy;"))
-
-
-def hyphenate(text: str, language: str) -> str:
-    """Insert soft hyphens into long words.
-
-    Chromium only hyphenates with dictionaries it downloads at run time, which an
-    offline machine never has, so hyphenation points come from Pyphen (the
-    LibreOffice patterns); the browser breaks at them where a line needs it.
-    """
-    dictionary = _hyphenator(normalize(language))
-    if dictionary is None:
-        return text
-    return _WORD.sub(lambda m: dictionary.inserted(m.group(0), hyphen="\u00ad"), text)
-
-
-@cache
-def _hyphenator(language: str):
-    import pyphen
-
-    code = pyphen.language_fallback(language) or pyphen.language_fallback(base_language(language))
-    return pyphen.Pyphen(lang=code, left=2, right=3) if code else None
-
-
-def body_items(
-    doc: Document, translations: Mapping[int, str], language: str, *, hyphenate: bool = True
-) -> tuple[Markup | None, list]:
-    """The translated title (first block, if a heading) and the template's items.
-
-    Consecutive list items become one list, keeping the source's numbers. In
-    Chinese and Japanese the spaces the source had between sentences are dropped.
-    """
-    title: Markup | None = None
-    items: list[dict] = []
-    unspaced = base_language(language) in _UNSPACED_LANGUAGES
-    for n, (block, text) in enumerate(translated_blocks(doc, translations)):
-        if not text and block.kind != "list_item":
-            continue
-        if unspaced:
-            text = _CJK_GAP.sub("", text)
-        content = inline_html(text, language if hyphenate else "zxx")
-        if block.kind == "heading":
-            level = block.prefix.count("#") or 1
-            if n == 0 and title is None:
-                title = inline_html(text, "zxx")
-                continue
-            items.append({"kind": "heading", "level": min(max(level, 2), 6), "html": inline_html(text, "zxx")})
-        elif block.kind == "list_item":
-            number = _LIST_NUMBER.search(block.prefix)
-            tag = "ol" if number else "ul"
-            entry = {"number": int(number.group()) if number else None, "html": content}
-            if items and items[-1]["kind"] == "list" and items[-1]["tag"] == tag:
-                items[-1]["entries"].append(entry)
-            else:
-                items.append({"kind": "list", "tag": tag, "entries": [entry]})
-        elif block.kind == "dialogue":
-            speaker = block.prefix.strip().rstrip(":").strip()
-            items.append({"kind": "dialogue", "speaker": speaker, "html": content})
-        else:
-            items.append({"kind": block.kind, "html": content})
-    return title, items
-
-
 # --- labels and credits -----------------------------------------------------
 
 
 @lru_cache(maxsize=1)
 def _all_labels() -> dict[str, dict[str, str]]:
-    data = resources.files("translate").joinpath("templates/handout-labels.toml").read_bytes()
+    data = resources.files("translate.publish").joinpath("templates/handout-labels.toml").read_bytes()
     return tomllib.loads(data.decode("utf-8"))
 
 
@@ -217,7 +111,7 @@ def labels(language: str) -> dict[str, str]:
 
 
 def _locale(language: str):
-    from babel import Locale, UnknownLocaleError
+    from babel import Locale, UnknownLocaleError  # Babel loads CLDR data: only when a handout is rendered
 
     for code in (normalize(language), base_language(language), "en"):
         try:
@@ -229,7 +123,7 @@ def _locale(language: str):
 
 def _language_in(code: str, language: str) -> str:
     """The name of language `code` in `language` (Babel/CLDR), English if unknown."""
-    from babel import Locale, UnknownLocaleError
+    from babel import Locale, UnknownLocaleError  # Babel loads CLDR data: only when a handout is rendered
 
     try:
         name = Locale.parse(normalize(code)).get_display_name(_locale(language))
@@ -240,7 +134,7 @@ def _language_in(code: str, language: str) -> str:
 
 def status_line(meta: HandoutMeta) -> str:
     """'Machine translation, not reviewed' or 'Reviewed by N people, X% of segments approved'."""
-    from babel.numbers import format_decimal, format_percent
+    from babel.numbers import format_decimal, format_percent  # Babel loads CLDR data: only when a handout is rendered
 
     text = labels(meta.language)
     if not meta.reviewed:
@@ -254,7 +148,7 @@ def status_line(meta: HandoutMeta) -> str:
 
 
 def _credits(doc: Document, meta: HandoutMeta, text: dict[str, str]) -> list[tuple[str, str]]:
-    from babel.dates import format_date
+    from babel.dates import format_date  # Babel loads CLDR data: only when a handout is rendered
 
     date = _dt.date.fromisoformat(meta.date) if meta.date else _dt.date.today()
     licence = meta.model_licence or model_attribution(meta.engine, meta.model)
@@ -282,15 +176,10 @@ def _css_string(value: str) -> str:
     return '"' + "".join(c if c.isalnum() or c in " ,.%:;()-'" else f"\\{ord(c):x} " for c in value) + '"'
 
 
-def _html_lang(language: str) -> str:
-    code = normalize(language)
-    return {"zt": "zh-Hant", "hbs": "sh"}.get(code, code.replace("_", "-"))
-
-
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("translate", "templates"),
+        loader=jinja2.PackageLoader("translate.publish", "templates"),
         autoescape=True,
         trim_blocks=False,
         undefined=jinja2.StrictUndefined,
@@ -324,12 +213,12 @@ def render_html(
     missing = sum(1 for s in doc.segments if s.index not in translations)
     untranslated = text["untranslated"].format(count=missing, total=len(doc.segments)) if missing else ""
     status = status_line(meta)
-    css = resources.files("translate").joinpath("templates/handout.css").read_text(encoding="utf-8")
+    css = resources.files("translate.publish").joinpath("templates/handout.css").read_text(encoding="utf-8")
     return (
         _environment()
         .get_template("handout.html.j2")
         .render(
-            lang=_html_lang(meta.language),
+            lang=html_lang(meta.language),
             dir="rtl" if is_rtl(meta.language) else "ltr",
             version=__version__,
             css=Markup(css),
@@ -373,19 +262,80 @@ def write_handout(
     return HandoutFiles(html=html_path, pdf=pdf_path)
 
 
-def write_handouts(
-    jobs: Sequence[tuple[Document, Mapping[int, str], HandoutMeta, str]],
-    out_dir: Path,
-    *,
-    pdf: bool = True,
+def handout_meta(
+    memory: TranslationMemory, text: SourceText, language: str, config: Config, entries: Mapping[str, MemoryEntry]
+) -> HandoutMeta:
+    """What the handout says about its text: engine, route, model, review, glossary, date."""
+    found = [entries[s.text] for s in text.document.segments if s.text in entries]
+    signatures = Counter(e.signature for e in found if e.signature)
+    signature = Signature.parse(signatures.most_common(1)[0][0]) if signatures else None
+    state = review_state(memory, text, language, config.review.publish_threshold)
+    return HandoutMeta(
+        language=language,
+        engine=signature.engine if signature else "",
+        route=signature.route.replace(">", "→") if signature else "",
+        model=signature.models if signature else "",
+        glossary_version=signature.glossary if signature else None,
+        reviewed=state.reviewed,
+        reviewers=state.reviewers,
+        approved_share=state.approved_share,
+        translators=state.reviewers,
+        date=max((e.updated for e in found), default="")[:10] or None,
+        source_file=text.path.name,
+    )
+
+
+def build_handouts(
+    config: Config,
+    only: list[str] | None = None,
+    targets: list[str] | None = None,
     paper: str = "A4",
-    hyphenate: bool = True,
-) -> list[HandoutFiles]:
-    """Many handouts (document, translations, meta, stem) with one Chromium start."""
-    written = [
-        write_handout(d, t, m, out_dir, stem, pdf=False, paper=paper, hyphenate=hyphenate) for d, t, m, stem in jobs
-    ]
-    if not pdf:
-        return written
-    with ChromiumSession() as browser:
-        return [HandoutFiles(f.html, browser.pdf(f.html, f.html.with_suffix(".pdf"))) for f in written]
+    pdf: bool = True,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """HTML (and PDF) handouts for every text and language the memory has text for.
+
+    Every PDF is printed by one Chromium, started once for the whole batch.
+    """
+    texts = load_texts(config, only)
+    jobs = []
+    with TranslationMemory(config.path("memory")) as memory:
+        for language in targets or config.targets:
+            for text in texts:
+                entries = text_entries(memory, text, config.source_language, language)
+                if not entries:
+                    continue
+                translations = {s.index: entries[s.text].best_text for s in text.document.segments if s.text in entries}
+                meta = handout_meta(memory, text, language, config, entries)
+                jobs.append((text, language, translations, meta))
+    written: list[Path] = []
+    htmls = []
+    for text, language, translations, meta in jobs:
+        folder = output_path(config, language, text).parent
+        files = write_handout(text.document, translations, meta, folder, text.stem, pdf=False, paper=paper)
+        htmls.append(files.html)
+        written.append(files.html)
+        if progress:
+            progress(1)
+    if pdf and htmls:
+        with ChromiumSession() as browser:
+            for html_path in htmls:
+                written.append(browser.pdf(html_path, html_path.with_suffix(".pdf")))
+                if progress:
+                    progress(1)
+    return written
+
+
+def handout_count(config: Config, only: list[str] | None = None, targets: list[str] | None = None) -> int:
+    """How many handouts build_handouts would write (for a progress bar)."""
+    path = config.path("memory")
+    if not Path(path).exists():
+        return 0
+    texts = load_texts(config, only)
+    with TranslationMemory(path) as memory:
+        return sum(
+            1
+            for language in targets or config.targets
+            for text in texts
+            if text_entries(memory, text, config.source_language, language)
+        )

@@ -17,67 +17,34 @@ alone. Dates in the header only move when the content does, so a re-export with
 nothing new rewrites no file.
 """
 
+
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import polib
 
 from translate import __version__, languages
+from translate.clock import po_date
+from translate.config import Config
 from translate.fileio import atomic_write_text
-from translate.memory import MemoryEntry, TranslationMemory
-from translate.segment import Block, Document, Segment
+from translate.glossary.matching import matcher
+from translate.glossary.model import Glossary
+from translate.glossary.pinning import pinned_target
+from translate.memory.notes import Notes
+from translate.memory.records import MemoryEntry
+from translate.memory.store import TranslationMemory
+from translate.review.decisions import suggestion_for, unimported_changes
+from translate.review.po_file import FUZZY, read_po, render_po, segment_id, source_digest
+from translate.run.signature import Signature
+from translate.segment import Block, Document, Segment, sentence_hash
+from translate.texts import SourceText
 
-if TYPE_CHECKING:
-    from translate.config import Config
-    from translate.pipeline import SourceText
-
-FUZZY = "fuzzy"
-DEFAULT_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
 SHORT_SENTENCE_WORDS = 8
 """Sentences shorter than this get their neighbour as context ('Yes.', 'He goes on:')."""
 CONTEXT_CHARS = 160
-
-
-# ---------------------------------------------------------------- identities
-
-
-def segment_id(stem: str, source_hash: str) -> str:
-    """The msgctxt of a sentence: stable as long as the text's name and the sentence are."""
-    return f"{stem}:{source_hash}"
-
-
-def source_digest(document: Document) -> str:
-    """sha256 of the whole source text, so an import can tell which version a PO was made for."""
-    return hashlib.sha256(document.source().encode("utf-8")).hexdigest()
-
-
-def plural_forms(language: str) -> str:
-    """The Plural-Forms header from CLDR (through Babel), e.g. 'nplurals=2; plural=(n != 1);'."""
-    from babel.messages.plurals import get_plural
-
-    try:
-        return str(get_plural(languages.normalize(language)))
-    except Exception:  # a code CLDR does not know (hbs, zt): the common two-form rule
-        return DEFAULT_PLURAL_FORMS
-
-
-def _language_team(language: str) -> str:
-    try:
-        return languages.language_name(language)
-    except Exception:
-        return language
-
-
-def po_date(moment: datetime | None = None) -> str:
-    """Gettext's date format: '2024-05-01 09:30+0000'."""
-    return (moment or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M+0000")
 
 
 # ---------------------------------------------------------------- context comments
@@ -126,16 +93,13 @@ def context_comments(document: Document, segment: Segment) -> list[str]:
     return lines
 
 
-def glossary_comments(sentence: str, glossary: Any, source: str, target: str) -> list[str]:
+def glossary_comments(sentence: str, glossary: Glossary | None, source: str, target: str) -> list[str]:
     """'glossary: surplus value → plusvalía' for each glossary term in the sentence.
 
     Without a glossary there is simply nothing to say.
     """
     if glossary is None:
         return []
-    from translate.glossary import matcher
-    from translate.mask import pinned_target
-
     lines = []
     seen = set()
     for match in matcher(glossary, source).find(sentence):
@@ -153,105 +117,23 @@ def glossary_comments(sentence: str, glossary: Any, source: str, target: str) ->
     return lines
 
 
-def notes_comments(notes: dict[str, Any]) -> list[str]:
-    """Glossary violations and the 'flagged' mark the pipeline stored with the machine draft."""
+def notes_comments(notes: Notes) -> list[str]:
+    """Glossary violations and the 'flagged' mark the run stage stored with the machine draft."""
     lines = []
-    for violation in notes.get("violations") or []:
-        if isinstance(violation, dict):
-            text = violation.get("message") or str(violation)
-            concept, expected = violation.get("concept"), violation.get("expected")
-            if concept:
-                text = f"{concept}: {text}"
-            if expected:
-                text += f" (expected “{expected}”)"
-        else:
-            text = str(violation)
+    for violation in notes.violations or []:
+        text = f"{violation.concept}: {violation.message}" if violation.concept else violation.message
+        if violation.expected:
+            text += f" (expected “{violation.expected}”)"
         lines.append(f"glossary violation: {_one_line(text)}")
-    if notes.get("flagged"):
+    if notes.flagged:
         lines.append("flagged: please check the glossary terms in this sentence")
     return lines
 
 
 def engine_comments(signature: str) -> list[str]:
     """Which engine drafted the sentence; the full signatures are in the header (X-Engine-Signatures)."""
-    from translate.signature import Signature
-
     sig = Signature.parse(signature)
     return [f"engine: {sig.engine} {sig.engine_version}, {sig.route}, {sig.models}"]
-
-
-# ---------------------------------------------------------------- reading what a reviewer did
-
-
-@dataclass(frozen=True)
-class Action:
-    """What a reviewer did to one PO entry: a decision status, or none ('' = pending / known)."""
-
-    status: str  # 'approved' | 'edited' | 'draft' | ''
-    text: str
-    warning: str = ""
-
-
-def reviewer_action(po_entry: polib.POEntry, entry: MemoryEntry, suggestion: str | None = None) -> Action:
-    """Compare a PO entry with the memory entry's current state.
-
-    Not fuzzy: approved ('approved' if the machine text was kept, else
-    'edited'). Fuzzy with a changed text: a 'draft'. Anything the memory already
-    holds (the machine text, the suggestion we offered, the recorded draft or
-    approval) is no new decision, which makes re-importing a file a no-op.
-    """
-    text = po_entry.msgstr
-    if not text.strip():
-        return Action("", text)
-    if FUZZY not in po_entry.flags:
-        if entry.status == "approved" and entry.final_text == text:
-            return Action("", text)
-        return Action("approved" if text == entry.machine_text else "edited", text)
-    earlier = entry.notes.get("earlier_machine", [])  # a PO exported before the engine changed
-    if text in (entry.machine_text, suggestion, *earlier) or (entry.status != "machine" and text == entry.final_text):
-        return Action("", text)
-    if entry.status == "approved":
-        return Action("", text, "a fuzzy edit of an approved translation is not applied; "
-                                "remove the fuzzy flag to replace the approved text")
-    return Action("draft", text)
-
-
-def read_po(path: Path | str) -> polib.POFile:
-    """Parse a PO file (polib raises OSError/ValueError with the line on bad syntax)."""
-    return polib.pofile(str(path), wrapwidth=78)
-
-
-def suggestion_for(
-    memory: TranslationMemory, previous_msgid: str | None, source: str, target: str
-) -> str | None:
-    """The reviewed translation of a sentence's old wording, offered for the new one."""
-    if not previous_msgid:
-        return None
-    old = memory.get(previous_msgid, source, target)
-    if old is not None and old.status in ("approved", "draft") and old.final_text:
-        return old.final_text
-    return None
-
-
-def unimported_changes(path: Path | polib.POFile, memory: TranslationMemory, source: str, target: str) -> int:
-    """How many entries of an existing PO file hold a human decision the memory has not recorded."""
-    if isinstance(path, polib.POFile):
-        po = path
-    else:
-        try:
-            po = read_po(path)
-        except (OSError, ValueError):
-            return 0
-    known = memory.lookup([e.msgid for e in po if e.msgid], source, target)
-    count = 0
-    for po_entry in po:
-        entry = known.get(po_entry.msgid)
-        if entry is None:
-            continue
-        suggestion = suggestion_for(memory, po_entry.previous_msgid, source, target)
-        if reviewer_action(po_entry, entry, suggestion).status:
-            count += 1
-    return count
 
 
 # ---------------------------------------------------------------- building and writing
@@ -262,7 +144,7 @@ def build_po(
     language: str,
     memory: TranslationMemory,
     config: Config,
-    glossary: Any = None,
+    glossary: Glossary | None = None,
     existing: polib.POFile | None = None,
 ) -> polib.POFile:
     """The PO file of one text in one language, from the memory's current state."""
@@ -277,7 +159,7 @@ def build_po(
 
     po = polib.POFile(wrapwidth=78)
     po.header = (
-        f"{_language_team(language)} translation of “{document.title}” ({text.path.name}).\n"
+        f"{languages.name_or_code(language)} translation of “{document.title}” ({text.path.name}).\n"
         "Machine drafts are marked fuzzy: correct a draft if needed, then remove the fuzzy\n"
         "flag to approve it. Comments starting with '#.' are context for you."
     )
@@ -310,7 +192,7 @@ def build_po(
                 po_entry.msgstr = suggestion
                 po_entry.flags = [FUZZY]
                 po_entry.previous_msgid = old_wording
-                old_ctxt = segment_id(stem, _hash(old_wording))
+                old_ctxt = segment_id(stem, sentence_hash(old_wording))
                 po_entry.previous_msgctxt = old_ctxt
                 comments.append("the source sentence changed: this is the reviewed translation of its old "
                                 "wording")
@@ -365,10 +247,6 @@ def _keep_obsolete(po: polib.POFile, existing: polib.POFile | None) -> None:
             )
 
 
-def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
 def _fill(po_entry: polib.POEntry, entry: MemoryEntry) -> None:
     if entry.status == "approved" and entry.final_text is not None:
         po_entry.msgstr = entry.final_text
@@ -391,22 +269,17 @@ def header_metadata(text: SourceText, language: str, existing: polib.POFile | No
         "POT-Creation-Date": old.get("POT-Creation-Date", now),
         "PO-Revision-Date": old.get("PO-Revision-Date", now),
         "Last-Translator": "",
-        "Language-Team": _language_team(language),
+        "Language-Team": languages.name_or_code(language),
         "Language": language,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": plural_forms(language),
+        "Plural-Forms": languages.plural_forms(language),
         "X-Generator": f"translate {__version__}",
         "X-Source-Language": text.document.language,
         "X-Source-File": text.path.name,
         "X-Source-Hash": source_digest(text.document),
     }
-
-
-def render_po(po: polib.POFile) -> str:
-    rendered = str(po)
-    return rendered if rendered.endswith("\n") else rendered + "\n"
 
 
 def _msgids(po: polib.POFile) -> list[tuple[str, str]]:
@@ -419,7 +292,7 @@ def export_po(
     language: str,
     memory: TranslationMemory,
     config: Config,
-    glossary: Any = None,
+    glossary: Glossary | None = None,
     warnings: list[str] | None = None,
 ) -> bool:
     """Write outputs/<lang>/<text>.po for review; return whether the file changed.

@@ -1,11 +1,9 @@
-"""Human review: importing reviewers' PO files, and the figures that say how much they changed.
+"""Importing reviewers' PO files: their decisions go to the memory's review log.
 
-`import_po` turns what a reviewer did in a PO file into decisions in the
-memory's append-only review log: an entry whose fuzzy flag was removed is
-approved ('approved' if the machine text was kept, 'edited' if not), a changed
-text still marked fuzzy is a 'draft', anything else is pending. Decisions the
-memory already holds are not recorded again, so importing a file twice is
-harmless. Nothing doubtful is applied silently:
+`import_po` turns what a reviewer did in a PO file (see decisions.py) into
+decisions in the memory's append-only review log. Decisions the memory already
+holds are not recorded again, so importing a file twice is harmless. Nothing
+doubtful is applied silently:
 
 - a file whose Language header or folder is not a language of this project, or
   whose source text is unknown, is skipped as a whole;
@@ -13,11 +11,6 @@ harmless. Nothing doubtful is applied silently:
   applied only for sentences still in the current source; the others are
   listed as skipped, as are obsolete (`#~`) entries and sentences the memory
   does not know.
-
-`review_status` gives per text and language the counts and the post-edit
-effort (TER and chrF between machine draft and final text, computed with
-sacrebleu); `review_state` decides whether a translation may be called
-"reviewed". Scoring any hypothesis against a reference is translate.evaluate.
 """
 
 from __future__ import annotations
@@ -25,22 +18,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import polib
 
 from translate import languages
+from translate.clock import utc_now
+from translate.config import Config
 from translate.errors import LanguageError, UsageError
-from translate.memory import ReviewDecision, TranslationMemory, utc_now
-from translate.po import read_po, reviewer_action, segment_id, source_digest, suggestion_for
-from translate.segment import Document
-
-if TYPE_CHECKING:
-    import polib
-
-    from translate.config import Config
-    from translate.pipeline import SourceText
-
-
-# ---------------------------------------------------------------- import
+from translate.memory.records import ReviewDecision
+from translate.memory.store import TranslationMemory
+from translate.review.decisions import reviewer_action, suggestion_for
+from translate.review.po_file import read_po, segment_id, source_digest
+from translate.texts import SourceText, load_texts
 
 
 @dataclass
@@ -140,8 +130,6 @@ def import_po(
         return reject(f"{language} is not a target language of this project")
 
     if texts is None:
-        from translate.pipeline import load_texts
-
         texts = load_texts(config)
     source_file = header.get("X-Source-File", "")
     text = next((t for t in texts if t.path.name == source_file), None)
@@ -232,141 +220,8 @@ def import_paths(
     for path in files:  # usage errors first, so a bad file leaves the memory untouched
         _read_reviewed_po(path, reviewer)
     if texts is None:
-        from translate.pipeline import load_texts
-
         texts = load_texts(config)
     total = ImportResult()
     for path in files:
         total.extend(import_po(memory, path, config, reviewer, texts))
     return total
-
-
-# ---------------------------------------------------------------- figures
-
-
-@dataclass
-class StatusRow:
-    """Review state and post-edit effort of one text in one language."""
-
-    text: str
-    language: str
-    segments: int  # distinct sentences
-    approved: int  # approved as the machine wrote it
-    edited: int  # approved after a change
-    draft: int  # changed, not approved yet
-    pending: int  # no human decision
-    ter: float | None  # TER of machine drafts against the approved texts (0 = no edits)
-    chrf: float | None  # chrF of machine drafts against the approved texts (100 = identical)
-    share_unchanged: float | None  # approved as-is / all approved
-    approved_share: float  # (approved + edited) / segments
-    reviewers: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _sentences(document: Document) -> list[str]:
-    return list(dict.fromkeys(s.text for s in document.segments))
-
-
-def status_row(
-    memory: TranslationMemory, text_name: str, sentences: list[str], source: str, target: str
-) -> StatusRow:
-    """Counts and post-edit figures for a list of distinct sentences."""
-    from sacrebleu.metrics import CHRF, TER
-
-    entries = memory.lookup(sentences, source, target)
-    approved = edited = draft = 0
-    machine, final, reviewers = [], [], set()
-    for sentence in sentences:
-        entry = entries.get(sentence)
-        if entry is None:
-            continue
-        if entry.status == "approved":
-            if entry.final_text == entry.machine_text:
-                approved += 1
-            else:
-                edited += 1
-            reviewers.add(entry.reviewer)
-            if entry.machine_text is not None and entry.final_text is not None:
-                machine.append(entry.machine_text)
-                final.append(entry.final_text)
-        elif entry.status == "draft":
-            draft += 1
-    total = len(sentences)
-    done = approved + edited
-    ter = chrf = None
-    if machine:
-        ter = round(TER().corpus_score(machine, [final]).score, 2)
-        chrf = round(CHRF().corpus_score(machine, [final]).score, 2)
-    return StatusRow(
-        text=text_name,
-        language=target,
-        segments=total,
-        approved=approved,
-        edited=edited,
-        draft=draft,
-        pending=total - done - draft,
-        ter=ter,
-        chrf=chrf,
-        share_unchanged=round(approved / done, 4) if done else None,
-        approved_share=round(done / total, 4) if total else 0.0,
-        reviewers=sorted(r for r in reviewers if r),
-    )
-
-
-def review_status(
-    memory: TranslationMemory, texts: list[SourceText], languages_: list[str]
-) -> list[StatusRow]:
-    """One StatusRow per text and language."""
-    rows = []
-    for text in texts:
-        sentences = _sentences(text.document)
-        for language in languages_:
-            rows.append(status_row(memory, text.path.name, sentences, text.document.language, language))
-    return rows
-
-
-@dataclass
-class ReviewState:
-    """Whether a translation may be published as "reviewed"."""
-
-    reviewed: bool
-    approved_share: float
-    reviewers: list[str]
-    approved: int
-    edited: int
-    pending: int
-    draft: int = 0
-    segments: int = 0
-
-
-def review_state(
-    memory: TranslationMemory,
-    document: Document | SourceText | str,
-    language: str,
-    threshold: float = 0.9,
-    source_language: str = "en",
-) -> ReviewState:
-    """Reviewed when the approved share of the document's sentences reaches the threshold.
-
-    `document` is a parsed Document, a SourceText, or a document name as recorded
-    in the memory's layout (then `source_language` names its language).
-    """
-    if isinstance(document, str):
-        name = document
-        sentences = list(dict.fromkeys(row.source_text for row in memory.layout(document)))
-    else:
-        doc = document if isinstance(document, Document) else document.document
-        name, sentences, source_language = doc.name, _sentences(doc), doc.language
-    row = status_row(memory, name, sentences, source_language, language)
-    return ReviewState(
-        reviewed=bool(row.segments) and row.approved_share >= threshold,
-        approved_share=row.approved_share,
-        reviewers=row.reviewers,
-        approved=row.approved,
-        edited=row.edited,
-        pending=row.pending,
-        draft=row.draft,
-        segments=row.segments,
-    )

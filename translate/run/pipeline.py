@@ -1,10 +1,13 @@
-"""The pipeline: texts → segments → memory → glossary mask → engine → memory → outputs.
+"""The run stage: texts → segments → memory plan → glossary mask → engine → memory.
 
-`run()` is what `translate run` and scheduled jobs call: for every target
+`run()` is the heart of `translate run` and of scheduled jobs: for every target
 language it collects the sentences of all texts, reuses what the translation
 memory already holds (human-approved text first), sends only new or stale
-sentences to the engine in one batched call, stores the results, and writes
-each output file only if its content changed. `translate_text()` is the
+sentences to the engine in one batched call, and stores the results. It
+writes no file itself: once a language's sentences are stored it hands its
+`LanguageRun` to `deliver`, the function the caller passes in.
+`translate.workflow` passes the one that writes the PO files and the .md
+outputs, stages this one never imports. `translate_text()` is the
 memory-less path for one file or stdin.
 """
 
@@ -13,114 +16,90 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from translate import languages
+from translate.clock import utc_now
 from translate.config import Config
-from translate.errors import InputFileError, TranslateError, UsageError
-from translate.fileio import atomic_write_text, read_source
-from translate.routing import Engines, NoRouteError
-from translate.segment import Document, parse
-from translate.signature import Signature
-
-if TYPE_CHECKING:
-    from translate.engines.base import Engine, Progress, Route
-    from translate.glossary import Glossary
-    from translate.mask import GlossaryViolation, PinnedResult
-    from translate.memory import MemoryEntry, TranslationMemory
-
-TEXT_SUFFIXES = (".md", ".markdown", ".txt")
-
-StartTask = Callable[[str, int], Callable[[int], None]]
-"""Progress reporting: start_task(description, total) returns advance(n)."""
-
-
-def _no_progress(description: str, total: int) -> Callable[[int], None]:
-    return lambda n: None
+from translate.engines.base import Engine, Route
+from translate.engines.registry import Engines, NoRouteError
+from translate.errors import TranslateError
+from translate.glossary.files import load_glossary
+from translate.glossary.model import Glossary
+from translate.glossary.pinning import PinnedResult, translate_pinned
+from translate.memory.notes import Notes
+from translate.memory.store import TranslationMemory
+from translate.progress import Progress, StartTask, no_progress
+from translate.run.report import LanguageResult, RunReport
+from translate.run.signature import Signature
+from translate.segment import parse
+from translate.texts import SourceText, load_texts
 
 
 @dataclass
-class SourceText:
-    """A source file of the texts folder, parsed."""
+class LanguageRun:
+    """One target language of one run: what the run stage needs, and what it hands on.
 
-    path: Path
-    document: Document
+    The run stage fills `engine`, `route` and `signature`, translates what the
+    memory lacks and stores it, and counts what it did in `result`; `deliver`
+    then finds every sentence of `texts` in `memory`.
+    """
 
-    @property
-    def stem(self) -> str:
-        return self.path.stem
-
-
-@dataclass
-class LanguageResult:
-    """What a run did for one target language."""
-
-    language: str
-    status: str = "ok"  # ok | failed | skipped | planned
-    engine: str = ""
-    route: str = ""
-    signature: str = ""
-    segments: int = 0
-    reused: int = 0
-    translated: int = 0
-    stale: int = 0
-    engine_calls: int = 0
-    engine_seconds: float = 0.0
-    flagged: int = 0
-    glossary_violations: int = 0
-    files_written: list[str] = field(default_factory=list)
-    message: str = ""
-
-
-@dataclass
-class RunReport:
-    """The record of one run, written as JSON and summarized on the terminal."""
-
-    started: str
-    finished: str = ""
+    config: Config
+    memory: TranslationMemory
+    engines: Engines
+    glossary: Glossary
+    texts: list[SourceText]
+    target: str
+    result: LanguageResult
     dry_run: bool = False
-    source_language: str = "en"
-    texts: list[str] = field(default_factory=list)
-    languages: list[LanguageResult] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    start_task: StartTask = no_progress
+    engine: Engine | None = None
+    route: Route | None = None
+    signature: Signature | None = None
 
     @property
-    def exit_code(self) -> int:
-        return 1 if any(r.status == "failed" for r in self.languages) else 0
+    def source(self) -> str:
+        return self.config.source_language
 
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["exit_code"] = self.exit_code
-        data["totals"] = {
-            key: sum(getattr(r, key) for r in self.languages)
-            for key in ("segments", "reused", "translated", "stale", "engine_calls", "flagged")
-        }
-        return data
+    def sentences(self) -> list[str]:
+        """The distinct sentences of all texts, in reading order."""
+        return list(dict.fromkeys(s.text for t in self.texts for s in t.document.segments))
+
+    def translate(self) -> None:
+        """Plan against the memory, translate what is new or stale, store it (nothing when a dry run)."""
+        source, target, result = self.source, self.target, self.result
+        engine, route = self.engines.choose(source, target)
+        signature = Signature.for_route(route, engine.version(), engine.options(), self.glossary.version)
+        self.engine, self.route, self.signature = engine, route, signature
+        result.engine, result.route, result.signature = engine.name, route.describe(), str(signature)
+        sentences = self.sentences()
+        result.segments = len(sentences)
+        plan = self.memory.plan(sentences, source, target, str(signature))
+        todo = list(plan.translate) + list(plan.stale)
+        result.reused, result.stale, result.translated = len(plan.reuse), len(plan.stale), len(todo)
+        if self.dry_run:
+            result.status = "planned"
+            return
+        if not todo:
+            return
+        advance = self.start_task(f"{source}→{target} ({engine.name})", len(todo))
+        began = time.perf_counter()
+        calls: list[int] = []
+        pinned = translate_sentences(engine, route, todo, self.glossary, advance, calls)
+        result.engine_seconds = round(time.perf_counter() - began, 3)
+        result.engine_calls = len(calls)
+        rows = []
+        for sentence, outcome in zip(todo, pinned):
+            rows.append((sentence, outcome.text, Notes(violations=list(outcome.violations), flagged=outcome.flagged)))
+            result.flagged += int(outcome.flagged)
+            result.glossary_violations += len(outcome.violations)
+        self.memory.store_machine(rows, source, target, str(signature))
 
 
-def load_texts(config: Config, only: list[str] | None = None) -> list[SourceText]:
-    """Parse every source text (or those named in `only`, by file or stem name)."""
-    folder = config.path("texts")
-    if not folder.is_dir():
-        raise InputFileError(f"{folder}: texts folder not found")
-    paths = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
-    if only:
-        wanted = set(only)
-        paths = [p for p in paths if p.name in wanted or p.stem in wanted]
-        missing = wanted - {p.name for p in paths} - {p.stem for p in paths}
-        if missing:
-            raise UsageError(f"no text named {', '.join(sorted(missing))} in {folder}")
-    if not paths:
-        raise InputFileError(f"{folder}: no .md or .txt texts to translate")
-    return [SourceText(p, parse(read_source(p), p.name, config.source_language)) for p in paths]
-
-
-def output_path(config: Config, language: str, text: SourceText, suffix: str = ".md") -> Path:
-    """outputs/<lang>/<text>.md (and .po, .html, .pdf beside it)."""
-    return config.path("outputs") / language / f"{text.stem}{suffix}"
+Deliver = Callable[[LanguageRun], None]
+"""What becomes of a language once its sentences are stored (the workflow writes its files)."""
 
 
 def translate_sentences(
@@ -137,8 +116,6 @@ def translate_sentences(
     if any, only re-asks the sentences whose pinned terms did not come back.
     Each call's size is appended to `calls` when given. Returns PinnedResults.
     """
-    from translate.mask import translate_pinned
-
     made: list[int] = [] if calls is None else calls
 
     def batch(texts: list[str]) -> list[str]:
@@ -148,25 +125,18 @@ def translate_sentences(
     return translate_pinned(sentences, batch, glossary, route.source, route.target)
 
 
-def load_glossary(config: Config) -> Glossary:
-    """The project glossary (an empty one if the folder holds none)."""
-    from translate.glossary import load_glossary as load
-
-    return load(config.path("glossary"))
-
-
 def translate_text(
     text: str,
     name: str,
     source: str,
     targets: list[str],
     config: Config,
-    start_task: StartTask = _no_progress,
+    start_task: StartTask = no_progress,
 ) -> dict[str, str]:
     """Translate one document into each target, without the memory."""
     document = parse(text, name, source)
     sentences = [s.text for s in document.segments]
-    glossary = load_glossary(config)
+    glossary = load_glossary(config.path("glossary"))
     engines = Engines(config)
     results = {}
     try:
@@ -186,16 +156,15 @@ def run(
     only: list[str] | None = None,
     targets: list[str] | None = None,
     dry_run: bool = False,
-    start_task: StartTask = _no_progress,
+    start_task: StartTask = no_progress,
+    deliver: Deliver | None = None,
 ) -> RunReport:
-    """Translate all texts into all target languages, reusing the memory."""
-    from translate.memory import TranslationMemory
-
-    report = RunReport(started=_now(), dry_run=dry_run, source_language=config.source_language)
+    """Translate all texts into all target languages, reusing the memory; `deliver` each stored language."""
+    report = RunReport(started=utc_now(), dry_run=dry_run, source_language=config.source_language)
     texts = load_texts(config, only)
     report.texts = [t.path.name for t in texts]
     targets = [languages.validate(t) for t in targets] if targets else config.targets
-    glossary = load_glossary(config)
+    glossary = load_glossary(config.path("glossary"))
     engines = Engines(config)
     memory_path = config.path("memory")
     scratch = None
@@ -210,8 +179,11 @@ def run(
             for target in targets:
                 result = LanguageResult(language=target)
                 report.languages.append(result)
+                language = LanguageRun(config, memory, engines, glossary, texts, target, result, dry_run, start_task)
                 try:
-                    _run_language(config, memory, engines, glossary, texts, target, result, dry_run, start_task)
+                    language.translate()
+                    if deliver is not None and not dry_run:
+                        deliver(language)
                 except NoRouteError as err:
                     result.status, result.message = "skipped", str(err)
                     report.warnings.append(f"{target}: {err}")
@@ -223,119 +195,10 @@ def run(
         engines.close()
         if scratch:
             scratch.cleanup()
-    report.finished = _now()
+    report.finished = utc_now()
     return report
-
-
-def _run_language(
-    config: Config,
-    memory: TranslationMemory,
-    engines: Engines,
-    glossary: Glossary,
-    texts: list[SourceText],
-    target: str,
-    result: LanguageResult,
-    dry_run: bool,
-    start_task: StartTask,
-) -> None:
-    from translate.po import export_po
-
-    source = config.source_language
-    engine, route = engines.choose(source, target)
-    signature = Signature.for_route(route, engine.version(), engine.options(), glossary.version)
-    result.engine, result.route, result.signature = engine.name, route.describe(), str(signature)
-    sentences = list(dict.fromkeys(s.text for t in texts for s in t.document.segments))
-    result.segments = len(sentences)
-    plan = memory.plan(sentences, source, target, str(signature))
-    todo = list(plan.translate) + list(plan.stale)
-    result.reused, result.stale, result.translated = len(plan.reuse), len(plan.stale), len(todo)
-    if dry_run:
-        result.status = "planned"
-        return
-    if todo:
-        advance = start_task(f"{source}→{target} ({engine.name})", len(todo))
-        began = time.perf_counter()
-        calls: list[int] = []
-        pinned = translate_sentences(engine, route, todo, glossary, advance, calls)
-        result.engine_seconds = round(time.perf_counter() - began, 3)
-        result.engine_calls = len(calls)
-        rows = []
-        for sentence, outcome in zip(todo, pinned):
-            notes = {"violations": [_violation_dict(v) for v in outcome.violations], "flagged": outcome.flagged}
-            result.flagged += int(outcome.flagged)
-            result.glossary_violations += len(outcome.violations)
-            rows.append((sentence, outcome.text, notes))
-        memory.store_machine(rows, source, target, str(signature))
-    entries = memory.lookup(sentences, source, target)
-    for text in texts:
-        translations = {s.index: entries[s.text].best_text for s in text.document.segments if s.text in entries}
-        body = text.document.render(translations, target)
-        header = _front_matter(text, target, route.describe(), signature, entries, memory, config)
-        path = output_path(config, target, text)
-        if atomic_write_text(path, header + body):
-            result.files_written.append(str(path.relative_to(config.root)))
-        po_path = output_path(config, target, text, ".po")
-        warnings: list[str] = []
-        if export_po(po_path, text, target, memory, config, glossary, warnings):
-            result.files_written.append(str(po_path.relative_to(config.root)))
-        result.message = "; ".join(filter(None, [result.message, *warnings]))
-
-
-def _front_matter(
-    text: SourceText,
-    target: str,
-    route: str,
-    signature: Signature,
-    entries: dict[str, MemoryEntry],
-    memory: TranslationMemory,
-    config: Config,
-) -> str:
-    """A YAML header naming the source, engine, route and review state."""
-    from translate.review import review_state
-
-    state = review_state(memory, text, target, config.review.publish_threshold)
-    if state.reviewed:
-        status = f"reviewed ({state.approved + state.edited} of {state.segments} sentences approved)"
-    elif state.approved or state.edited:
-        status = f"partly reviewed ({state.approved + state.edited} of {state.segments} sentences approved)"
-    else:
-        status = "machine translation, not reviewed"
-    segments = text.document.segments
-    title = entries[segments[0].text].best_text if segments and segments[0].text in entries else text.document.title
-    lines = [
-        "---",
-        f"title: {_yaml_str(title)}",
-        f"source: {_yaml_str(text.path.name)}",
-        f"source_language: {text.document.language}",
-        f"language: {target}",
-        f"engine: {signature.engine}",
-        f"route: {_yaml_str(route)}",
-        f"signature: {_yaml_str(str(signature))}",
-        f"glossary: {_yaml_str(signature.glossary)}",
-        f"status: {_yaml_str(status)}",
-    ]
-    if state.reviewers:
-        lines.append(f"reviewers: [{', '.join(_yaml_str(name) for name in state.reviewers)}]")
-    return "\n".join([*lines, "---", ""]) + "\n"
-
-
-def _yaml_str(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _violation_dict(violation: GlossaryViolation) -> dict:
-    return asdict(violation) if hasattr(violation, "__dataclass_fields__") else {"message": str(violation)}
 
 
 def record_layout(memory: TranslationMemory, text: SourceText, source: str) -> None:
     """Remember where each sentence sits, so a changed sentence's old version can be found."""
-    rows, position, block = [], 0, -1
-    for segment in text.document.segments:
-        position = position + 1 if segment.block == block else 0
-        block = segment.block
-        rows.append((segment.index, segment.block, position, segment.source_hash, segment.text))
-    memory.record_layout(text.path.name, source, rows)
-
-
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    memory.record_layout(text.path.name, source, text.document.layout())

@@ -1,15 +1,65 @@
-"""Run reports: a JSON file per run for machines, a few lines for people."""
+"""Run reports: what a run did per language, as JSON for schedulers and logs.
+
+`translate run` writes reports/run-<time>.json and reports/latest.json; the
+command line prints a few lines from the same record.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-import typer
 
 from translate.config import Config
 from translate.fileio import atomic_write_text
-from translate.pipeline import RunReport
+
+
+@dataclass
+class LanguageResult:
+    """What a run did for one target language."""
+
+    language: str
+    status: str = "ok"  # ok | failed | skipped | planned
+    engine: str = ""
+    route: str = ""
+    signature: str = ""
+    segments: int = 0
+    reused: int = 0
+    translated: int = 0
+    stale: int = 0
+    engine_calls: int = 0
+    engine_seconds: float = 0.0
+    flagged: int = 0
+    glossary_violations: int = 0
+    files_written: list[str] = field(default_factory=list)
+    message: str = ""
+
+
+@dataclass
+class RunReport:
+    """The record of one run, written as JSON and summarized on the terminal."""
+
+    started: str
+    finished: str = ""
+    dry_run: bool = False
+    source_language: str = "en"
+    texts: list[str] = field(default_factory=list)
+    languages: list[LanguageResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(r.status == "failed" for r in self.languages) else 0
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["exit_code"] = self.exit_code
+        data["totals"] = {
+            key: sum(getattr(r, key) for r in self.languages)
+            for key in ("segments", "reused", "translated", "stale", "engine_calls", "flagged")
+        }
+        return data
 
 
 def write_report(config: Config, report: RunReport) -> Path:
@@ -21,22 +71,3 @@ def write_report(config: Config, report: RunReport) -> Path:
     atomic_write_text(path, body)
     atomic_write_text(folder / "latest.json", body)
     return path
-
-
-def print_summary(report: RunReport, path: Path | None) -> None:
-    """One line per language and a total, as a scheduler's log wants it."""
-    verb = "would translate" if report.dry_run else "translated"
-    for r in report.languages:
-        if r.status in ("ok", "planned"):
-            extra = f", {r.flagged} flagged for review" if r.flagged else ""
-            typer.echo(
-                f"{r.language:<6} {r.engine:<9} {r.segments} segments: {r.reused} reused, "
-                f"{verb} {r.translated} ({r.stale} stale){extra}; {len(r.files_written)} files written"
-            )
-        else:
-            typer.echo(f"{r.language:<6} {r.status}: {r.message}", err=r.status == "failed")
-    totals = report.to_dict()["totals"]
-    typer.echo(
-        f"{len(report.texts)} texts, {len(report.languages)} languages: {totals['translated']} segments "
-        f"{verb}, {totals['reused']} reused" + (f"; report: {path}" if path else "")
-    )

@@ -1,0 +1,40 @@
+"""`translate handouts`: print-ready HTML and PDF from the best text in the memory."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from translate import languages
+from translate.cli.common import ConfigOption, JsonOption, handle_errors, print_json, progress_bars, split_list
+from translate.config import load_config
+
+
+@handle_errors
+def handouts(
+    config: ConfigOption = None,
+    only: Annotated[Optional[str], typer.Option(help="Only these texts (comma-separated).")] = None,
+    lang: Annotated[Optional[str], typer.Option(help="Only these languages, e.g. es,ar.")] = None,
+    paper: Annotated[str, typer.Option(help="Paper size: A4 or Letter.")] = "A4",
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print each page to PDF (needs Chromium).")] = True,
+    json_out: JsonOption = False,
+) -> None:
+    """Render print-ready handouts (HTML and PDF) from the best text in the memory.
+
+    Approved human translations take precedence over machine drafts; every handout
+    says whether it was reviewed and credits source, engine, model and glossary.
+    Files: outputs/<lang>/<text>.html and .pdf.
+    """
+    from translate.publish.handouts import build_handouts, handout_count  # Jinja2 and Babel: on use, keeps --help fast
+
+    cfg = load_config(config)
+    targets = languages.parse_list(lang) if lang else None
+    total = handout_count(cfg, split_list(only), targets) * (2 if pdf else 1)
+    with progress_bars(not json_out) as start_task:
+        advance = start_task("handouts", total)
+        written = build_handouts(cfg, split_list(only), targets, paper=paper, pdf=pdf, progress=advance)
+    if json_out:
+        print_json([str(p) for p in written])
+    else:
+        typer.echo(f"{len(written)} handout files written under {cfg.path('outputs')}")

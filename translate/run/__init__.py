@@ -1,0 +1,5 @@
+"""The run stage: plan against the memory, translate what changed, store it.
+
+pipeline.py (run, LanguageRun, translate_text), signature.py (what produced a
+translation), lock.py (one run at a time), report.py (what a run did).
+"""

@@ -1,0 +1,72 @@
+"""The source texts of a project: which files, parsed, and where their translations go.
+
+Every command that reads the texts folder (`translate run`, `status`,
+`review`, `handouts`, `glossary check`) finds its files here, so they all
+accept the same suffixes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from translate.config import Config
+from translate.errors import InputFileError, UsageError
+from translate.fileio import read_source
+from translate.segment import MARKDOWN_SUFFIXES, Document, parse
+
+TEXT_SUFFIXES = (*MARKDOWN_SUFFIXES, ".txt")
+"""The files a texts folder is read for."""
+
+
+@dataclass
+class SourceText:
+    """A source file of the texts folder, parsed."""
+
+    path: Path
+    document: Document
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+
+def text_files(folder: Path) -> list[Path]:
+    """The text files of a folder (by suffix, any case), sorted by name."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+
+
+def load_texts(config: Config, only: list[str] | None = None) -> list[SourceText]:
+    """Parse every source text (or those named in `only`, by file or stem name)."""
+    folder = config.path("texts")
+    if not folder.is_dir():
+        raise InputFileError(f"{folder}: texts folder not found")
+    paths = text_files(folder)
+    if only:
+        wanted = set(only)
+        paths = [p for p in paths if p.name in wanted or p.stem in wanted]
+        missing = wanted - {p.name for p in paths} - {p.stem for p in paths}
+        if missing:
+            raise UsageError(f"no text named {', '.join(sorted(missing))} in {folder}")
+    if not paths:
+        raise InputFileError(f"{folder}: no .md or .txt texts to translate")
+    return [SourceText(p, parse(read_source(p), p.name, config.source_language)) for p in paths]
+
+
+def read_texts(paths: Iterable[Path]) -> dict[str, str]:
+    """File name -> content for text files and folders of them (what `glossary check` reads)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += text_files(path)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"{path}: no such text file or folder")
+    return {f.name: read_source(f) for f in files}
+
+
+def output_path(config: Config, language: str, text: SourceText, suffix: str = ".md") -> Path:
+    """outputs/<lang>/<text>.md (and .po, .html, .pdf beside it)."""
+    return config.path("outputs") / language / f"{text.stem}{suffix}"
