@@ -1,0 +1,344 @@
+"""The package's shape: stage subpackages, imports flowing one way, no cycles.
+
+Every module of translate/ is read with `ast` (nothing is imported), and every
+import between the package's own modules becomes an edge of a graph: imports
+inside functions and under `if TYPE_CHECKING:` too, since they tie the modules
+together just the same. A module may import its own layer or lower ones, never
+a higher one, and the graph may have no cycle. The layers are the data flow
+(README, "Layout"); two are reserved for packages still to come.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "translate"
+
+LAYERS: list[tuple[str, tuple[str, ...]]] = [
+    ("foundation", ("translate", "translate.errors", "translate.config", "translate.fileio", "translate.languages",
+                    "translate.progress", "translate.clock")),
+    ("texts", ("translate.texts", "translate.segment")),
+    ("memory", ("translate.memory",)),
+    ("glossary", ("translate.glossary",)),
+    ("engines", ("translate.engines",)),
+    ("checks", ("translate.checks",)),  # reserved: the quality checks, one small class per check
+    ("run", ("translate.run",)),
+    ("review", ("translate.review",)),
+    ("publish", ("translate.publish",)),
+    ("workflow", ("translate.workflow",)),
+    ("serve", ("translate.serve",)),  # reserved: the browser review server
+    ("cli", ("translate.cli",)),
+]
+"""Lowest first. A name is a module, or a subpackage standing for every module in it."""
+
+LONG_MODULE_LINES = 400
+
+
+@dataclass(frozen=True)
+class Import:
+    source: str  # the importing module
+    target: str  # the imported module (of this package), or the top-level name of another package
+    line: int
+    local: bool  # inside a function or class body
+    type_only: bool  # under `if TYPE_CHECKING:`
+
+
+# ---------------------------------------------------------------- reading the package
+
+
+def module_name(path: Path, root: Path = REPO) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def package_modules(package: Path = PACKAGE) -> dict[str, Path]:
+    return {module_name(path, package.parent): path for path in sorted(package.rglob("*.py"))}
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def read_imports(name: str, path: Path, known: Iterable[str]) -> list[Import]:
+    """Every import statement of one module, resolved to this package's modules where it names one."""
+    known = set(known)
+    is_package = path.name == "__init__.py"
+    found: list[Import] = []
+
+    def resolve(module: str, names: list[str]) -> list[str]:
+        targets = []
+        for alias in names:
+            candidate = f"{module}.{alias}"
+            targets.append(candidate if candidate in known else module)
+        return targets or [module]
+
+    def visit(node: ast.AST, local: bool, type_only: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import):
+                for alias in child.names:
+                    found.append(Import(name, alias.name, child.lineno, local, type_only))
+            elif isinstance(child, ast.ImportFrom):
+                if child.level:
+                    base = name.split(".") if is_package else name.split(".")[:-1]
+                    base = base[: len(base) - (child.level - 1)]
+                    module = ".".join(base + ([child.module] if child.module else []))
+                else:
+                    module = child.module or ""
+                for target in resolve(module, [a.name for a in child.names]):
+                    found.append(Import(name, target, child.lineno, local, type_only))
+            elif isinstance(child, ast.If) and _is_type_checking(child):
+                visit(child, local, True)
+            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                visit(child, True, type_only)
+            else:
+                visit(child, local, type_only)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), False, False)
+    return found
+
+
+def import_graph(modules: Mapping[str, Path]) -> dict[str, list[Import]]:
+    """module -> its imports of other modules of this package."""
+    graph = {}
+    for name, path in modules.items():
+        graph[name] = [
+            i for i in read_imports(name, path, modules) if i.target.split(".")[0] == "translate" and i.target != name
+        ]
+    return graph
+
+
+# ---------------------------------------------------------------- the rules
+
+
+def layer_of(module: str, layers: list[tuple[str, tuple[str, ...]]], packages: set[str]) -> int | None:
+    """The layer index of a module; subpackage names cover their modules, other names only themselves."""
+    best: tuple[int, int] | None = None  # (length of the matching name, layer)
+    for number, (_, names) in enumerate(layers):
+        for layer_name in names:
+            if module == layer_name or (layer_name in packages and module.startswith(layer_name + ".")):
+                if best is None or len(layer_name) > best[0]:
+                    best = (len(layer_name), number)
+    return None if best is None else best[1]
+
+
+def cycles(edges: Mapping[str, Iterable[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = [0]
+
+    def connect(node: str) -> None:
+        index[node] = low[node] = counter[0]
+        counter[0] += 1
+        stack.append(node)
+        on_stack.add(node)
+        for target in edges.get(node, ()):
+            if target not in index:
+                connect(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(edges):
+        if node not in index:
+            connect(node)
+    return found
+
+
+def layering_problems(
+    graph: Mapping[str, list[Import]], layers: list[tuple[str, tuple[str, ...]]], packages: set[str]
+) -> list[str]:
+    """Every module outside the layer table, every import of a higher layer, every cycle."""
+    problems = []
+    names = [name for name, _ in layers]
+    for module in sorted(graph):
+        own = layer_of(module, layers, packages)
+        if own is None:
+            problems.append(f"{module} is in no layer: add it to LAYERS in tests/test_layout.py")
+            continue
+        for imp in graph[module]:
+            theirs = layer_of(imp.target, layers, packages)
+            if theirs is not None and theirs > own:
+                problems.append(
+                    f"{module} ({names[own]}) imports {imp.target} ({names[theirs]}) at line {imp.line}: "
+                    "a lower stage may not import a higher one"
+                )
+    edges = {module: sorted({imp.target for imp in imports}) for module, imports in graph.items()}
+    for component in cycles(edges):
+        problems.append(f"import cycle between {', '.join(component)}")
+    return problems
+
+
+# ---------------------------------------------------------------- the package as it is
+
+MODULES = package_modules()
+GRAPH = import_graph(MODULES)
+SUBPACKAGES = {module_name(init.parent / "__init__.py") for init in PACKAGE.rglob("__init__.py")}
+
+
+def test_imports_flow_one_way_through_the_stages():
+    assert layering_problems(GRAPH, LAYERS, SUBPACKAGES) == []
+
+
+def test_the_stages_are_subpackages():
+    for _, names in LAYERS[2:5] + LAYERS[6:9] + LAYERS[-1:]:  # memory, glossary, engines, run, review, publish, cli
+        for name in names:
+            assert name in SUBPACKAGES, f"{name} should be a folder of modules"
+
+
+def test_a_lower_stage_importing_a_higher_one_fails_the_check():
+    """The check itself can fail: a made-up graph with a wrong-way import, a cycle and a stray module."""
+    graph = {
+        "translate.memory.store": [Import("translate.memory.store", "translate.run.pipeline", 12, True, False)],
+        "translate.run.pipeline": [Import("translate.run.pipeline", "translate.memory.store", 3, False, False)],
+        "translate.glossary.model": [Import("translate.glossary.model", "translate.glossary.files", 5, False, False)],
+        "translate.glossary.files": [Import("translate.glossary.files", "translate.glossary.model", 7, False, False)],
+        "translate.stray": [],
+    }
+    packages = {"translate.memory", "translate.run", "translate.glossary"}
+    problems = layering_problems(graph, LAYERS, packages)
+    assert problems == [
+        "translate.memory.store (memory) imports translate.run.pipeline (run) at line 12: "
+        "a lower stage may not import a higher one",
+        "translate.stray is in no layer: add it to LAYERS in tests/test_layout.py",
+        "import cycle between translate.glossary.files, translate.glossary.model",
+        "import cycle between translate.memory.store, translate.run.pipeline",
+    ]
+
+
+def test_the_check_reads_imports_inside_functions_and_for_type_checking(tmp_path):
+    package = tmp_path / "translate"
+    (package / "memory").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "memory" / "__init__.py").write_text("")
+    (package / "memory" / "store.py").write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from translate.review import po_export\n"
+        "def f():\n    from ..workflow import run  # a reason\n"
+    )
+    (package / "review").mkdir()
+    (package / "review" / "__init__.py").write_text("")
+    (package / "review" / "po_export.py").write_text("")
+    (package / "workflow.py").write_text("")
+    modules = package_modules(package)
+    graph = {name: read_imports(name, path, modules) for name, path in modules.items()}
+    store = {(i.target, i.local, i.type_only) for i in graph["translate.memory.store"] if i.target.startswith("translate")}
+    assert store == {("translate.review.po_export", False, True), ("translate.workflow", True, False)}
+
+
+def test_typer_is_imported_only_by_the_command_line():
+    for module, path in MODULES.items():
+        if module == "translate.cli" or module.startswith("translate.cli."):
+            continue
+        users = [i for i in read_imports(module, path, MODULES) if i.target.split(".")[0] in ("typer", "click", "rich")]
+        assert not users, f"{module} imports {users[0].target} (line {users[0].line}); only translate.cli may"
+
+
+def unexplained_local_imports(module: str, path: Path, known: Iterable[str]) -> list[str]:
+    """Imports inside functions with no comment on their line or just above their block of imports."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    missing = []
+    for imp in read_imports(module, path, known):
+        if not imp.local or imp.type_only:
+            continue
+        here = lines[imp.line - 1]
+        above = imp.line - 2
+        while above >= 0 and re.match(r"\s*(from\s+\S+\s+)?import\s", lines[above]) and "#" not in lines[above]:
+            above -= 1  # a block of imports shares the comment above it
+        if "#" not in here and not (above >= 0 and lines[above].strip().startswith("#")):
+            missing.append(f"{path.name}:{imp.line}: {here.strip()}")
+    return missing
+
+
+def test_every_function_local_import_says_why():
+    """Imports inside functions are only for a fast start (or an optional package), and each says so."""
+    missing = [line for module, path in MODULES.items() for line in unexplained_local_imports(module, path, MODULES)]
+    assert missing == [], "function-local imports without a one-line reason:\n" + "\n".join(missing)
+
+
+def test_a_function_local_import_without_a_reason_fails_the_check(tmp_path):
+    path = tmp_path / "commands.py"
+    path.write_text(
+        "def explained():\n    import json  # only here: keeps start-up fast\n"
+        "def block():\n    # imported on use\n    import json\n    import csv\n"
+        "def silent():\n    x = 1\n    import sqlite3\n"
+    )
+    assert unexplained_local_imports("commands", path, []) == ["commands.py:9: import sqlite3"]
+
+
+def test_long_modules_say_why():
+    for module, path in MODULES.items():
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > LONG_MODULE_LINES:
+            docstring = ast.get_docstring(ast.parse(text)) or ""
+            assert f"{LONG_MODULE_LINES} lines" in docstring, (
+                f"{module} has {text.count(chr(10))} lines: split it, or say in its docstring why it is longer "
+                f"than {LONG_MODULE_LINES} lines"
+            )
+
+
+def readme_tree() -> set[str]:
+    """The files the README's layout tree names, as paths relative to the repository."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```\ntranslate/\n(.*?)```", readme, re.S)
+    assert block, "the README has no layout tree (a code block starting with 'translate/')"
+    paths, folders = set(), ["translate"]
+    for line in block.group(1).splitlines():
+        match = re.match(r"( *)(\S+)", line)
+        if not match:
+            continue
+        depth = len(match.group(1)) // 2
+        entry = match.group(2)
+        folders = folders[:depth]
+        if entry.endswith("/"):
+            folders.append(entry.rstrip("/"))
+        else:
+            paths.add("/".join([*folders, entry]))
+    return paths
+
+
+def test_the_readme_tree_names_every_module():
+    actual = {str(path.relative_to(REPO)) for path in MODULES.values()}
+    actual |= {str(p.relative_to(REPO)) for p in (PACKAGE / "publish" / "templates").iterdir()}
+    assert readme_tree() == actual
+
+
+@pytest.mark.parametrize("reserved", ["translate.checks", "translate.serve"])
+def test_reserved_layers_sit_where_their_issues_need_them(reserved):
+    names = [name for name, _ in LAYERS]
+    position = next(n for n, (_, modules) in enumerate(LAYERS) if reserved in modules)
+    if reserved == "translate.checks":  # the run stage calls the checks; the review shows their results
+        assert names.index("engines") < position < names.index("run")
+    else:  # the server offers review and publishing, and is started from the command line
+        assert names.index("workflow") < position < names.index("cli")
+
+
+if __name__ == "__main__":  # pragma: no cover - print the graph for a reader
+    for source, imports in sorted(GRAPH.items()):
+        print(source, "->", ", ".join(sorted({i.target for i in imports})), file=sys.stdout)
