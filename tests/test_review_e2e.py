@@ -47,8 +47,8 @@ def msgfmt_check(path: Path) -> None:
 
 
 def translate_and_export(config) -> dict[str, Path]:
-    """Run the pipeline, then export (a no-op where the pipeline already wrote the same PO)."""
-    report = run(config)
+    """Run the workflow, then export (a no-op where the workflow already wrote the same PO)."""
+    report, _ = run(config)
     [result] = report.languages
     if result.status == "skipped":
         pytest.skip(f"no English→Spanish Apertium pair here: {result.message}")

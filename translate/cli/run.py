@@ -34,13 +34,12 @@ def run(
     command that installs one); 1: some language failed, others still written;
     2: usage or configuration error.
     """
-    from translate.workflow import run_project  # the whole library: imported on use, keeps --help fast
+    from translate import workflow  # the whole library: imported on use, keeps --help fast
 
     cfg = load_config(config)
-    targets = split_list(lang)
     with progress_bars(not (json_out or quiet)) as start_task:
-        report, path = run_project(
-            cfg, only=split_list(only), targets=targets, dry_run=dry_run, wait=wait, start_task=start_task
+        report, path = workflow.run(
+            cfg, only=split_list(only), targets=split_list(lang), wait=wait, dry_run=dry_run, start_task=start_task
         )
     if json_out:
         print_json(report.to_dict() | {"report": str(path) if path else None})

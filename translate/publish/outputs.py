@@ -10,58 +10,27 @@ change.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
-from translate.config import Config
-from translate.engines.base import Route
-from translate.fileio import atomic_write_text
 from translate.memory.records import MemoryEntry
-from translate.memory.store import TranslationMemory
 from translate.review.status import review_state
-from translate.run.signature import Signature
+from translate.run.pipeline import LanguageRun
 from translate.texts import SourceText
 
 
-def render_output(
-    text: SourceText,
-    target: str,
-    route: Route,
-    signature: Signature,
-    entries: Mapping[str, MemoryEntry],
-    memory: TranslationMemory,
-    config: Config,
-) -> str:
-    """The whole output file: front matter, then the translated document."""
+def render_output(language: LanguageRun, text: SourceText, entries: Mapping[str, MemoryEntry]) -> str:
+    """The whole output file of one text in a run's language: front matter, then the translated document.
+
+    `entries` are the memory's entries for the text's sentences, keyed by sentence.
+    """
     translations = {s.index: entries[s.text].best_text for s in text.document.segments if s.text in entries}
-    body = text.document.render(translations, target)
-    return front_matter(text, target, route.describe(), signature, entries, memory, config) + body
+    return front_matter(language, text, entries) + text.document.render(translations, language.target)
 
 
-def write_output(
-    path: Path,
-    text: SourceText,
-    target: str,
-    route: Route,
-    signature: Signature,
-    entries: Mapping[str, MemoryEntry],
-    memory: TranslationMemory,
-    config: Config,
-) -> bool:
-    """Write one output file atomically; return whether it changed."""
-    return atomic_write_text(path, render_output(text, target, route, signature, entries, memory, config))
-
-
-def front_matter(
-    text: SourceText,
-    target: str,
-    route: str,
-    signature: Signature,
-    entries: Mapping[str, MemoryEntry],
-    memory: TranslationMemory,
-    config: Config,
-) -> str:
+def front_matter(language: LanguageRun, text: SourceText, entries: Mapping[str, MemoryEntry]) -> str:
     """A YAML header naming the source, engine, route and review state."""
-    state = review_state(memory, text, target, config.review.publish_threshold)
+    assert language.route is not None and language.signature is not None, "the run stage sets them"
+    target, signature = language.target, language.signature
+    state = review_state(language.memory, text, target, language.config.review.publish_threshold)
     if state.reviewed:
         status = f"reviewed ({state.approved + state.edited} of {state.segments} sentences approved)"
     elif state.approved or state.edited:
@@ -77,7 +46,7 @@ def front_matter(
         f"source_language: {text.document.language}",
         f"language: {target}",
         f"engine: {signature.engine}",
-        f"route: {_yaml_str(route)}",
+        f"route: {_yaml_str(language.route.describe())}",
         f"signature: {_yaml_str(str(signature))}",
         f"glossary: {_yaml_str(signature.glossary)}",
         f"status: {_yaml_str(status)}",
