@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -60,8 +60,16 @@ def split_list(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
 
-def print_json(data) -> None:
+def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def answer(json_out: bool, data: Any, line: str, err: bool = False) -> None:
+    """A command's result: `data` as JSON with --json, else one line for a person (on stderr with err)."""
+    if json_out:
+        print_json(data)
+    else:
+        typer.echo(line, err=err)
 
 
 @contextmanager

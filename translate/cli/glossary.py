@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from translate.cli.common import ConfigOption, JsonOption, handle_errors, print_json
+from translate.cli.common import ConfigOption, JsonOption, answer, handle_errors, print_json
 from translate.config import load_config
 from translate.errors import ConfigError, UsageError
 
@@ -147,7 +147,5 @@ def import_tbx(
         raise UsageError(f"{output} exists; pass --force to overwrite it")
     loaded = load_tbx(tbx)
     save(loaded, output)
-    if json_out:
-        print_json({"file": str(output), "concepts": len(loaded.concepts), "glossary": loaded.version})
-    else:
-        typer.echo(f"{output}: {len(loaded.concepts)} concepts ({loaded.version})", err=True)
+    data = {"file": str(output), "concepts": len(loaded.concepts), "glossary": loaded.version}
+    answer(json_out, data, f"{output}: {len(loaded.concepts)} concepts ({loaded.version})", err=True)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from translate import languages
-from translate.cli.common import ConfigOption, JsonOption, handle_errors, print_json, progress_bars, split_list
+from translate.cli.common import ConfigOption, JsonOption, answer, handle_errors, progress_bars, split_list
 from translate.config import load_config
 
 
@@ -34,7 +34,4 @@ def handouts(
     with progress_bars(not json_out) as start_task:
         advance = start_task("handouts", total)
         written = build_handouts(cfg, split_list(only), targets, paper=paper, pdf=pdf, progress=advance)
-    if json_out:
-        print_json([str(p) for p in written])
-    else:
-        typer.echo(f"{len(written)} handout files written under {cfg.path('outputs')}")
+    answer(json_out, [str(p) for p in written], f"{len(written)} handout files written under {cfg.path('outputs')}")

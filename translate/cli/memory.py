@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from translate import languages
-from translate.cli.common import ConfigOption, JsonOption, fail, handle_errors, print_json
+from translate.cli.common import ConfigOption, JsonOption, answer, fail, handle_errors
 from translate.config import load_config
 
 app = typer.Typer(help="The translation memory: export to and import from TMX 1.4 (OmegaT, Weblate...).")
@@ -34,10 +34,7 @@ def memory_export(
     cfg = load_config(config)
     with TranslationMemory(cfg.path("memory")) as memory:
         count = export_tmx(memory, output, cfg.source_language, languages.validate(lang) if lang else None)
-    if json_out:
-        print_json({"file": str(output), "units": count})
-    else:
-        typer.echo(f"{count} translation units written to {output}")
+    answer(json_out, {"file": str(output), "units": count}, f"{count} translation units written to {output}")
 
 
 @app.command("import")
@@ -59,7 +56,4 @@ def memory_import(
     cfg = load_config(config)
     with run_lock(cfg.path("memory"), wait=True), TranslationMemory(cfg.path("memory")) as memory:
         summary = import_tmx(memory, file)
-    if json_out:
-        print_json(asdict(summary))
-    else:
-        typer.echo(summary.describe())
+    answer(json_out, asdict(summary), summary.describe())

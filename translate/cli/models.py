@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from translate import languages
-from translate.cli.common import ConfigOption, JsonOption, fail, handle_errors, print_json
+from translate.cli.common import ConfigOption, JsonOption, answer, fail, handle_errors, print_json
 from translate.config import load_config
 
 app = typer.Typer(help="Argos models: list, install (from the index or a .argosmodel file), remove.")
@@ -72,10 +72,8 @@ def models_install(
         model = store.install_pair(languages.validate(what[0]), languages.validate(what[1]))
     else:
         fail("give one .argosmodel file, or two language codes: translate models install en es", 2)
-    if json_out:
-        print_json({"installed": model.name, "from": model.source, "to": model.target, "version": model.version})
-    else:
-        typer.echo(f"installed {model.source}→{model.target} {model.version} ({model.name})")
+    data = {"installed": model.name, "from": model.source, "to": model.target, "version": model.version}
+    answer(json_out, data, f"installed {model.source}→{model.target} {model.version} ({model.name})")
 
 
 @app.command("remove")
@@ -89,7 +87,5 @@ def models_remove(
     """Remove an installed Argos package."""
     store = _store(config)
     model = store.remove(languages.validate(source), languages.validate(target))
-    if json_out:
-        print_json({"removed": model.name, "from": model.source, "to": model.target, "version": model.version})
-    else:
-        typer.echo(f"removed {model.source}→{model.target} {model.version}")
+    data = {"removed": model.name, "from": model.source, "to": model.target, "version": model.version}
+    answer(json_out, data, f"removed {model.source}→{model.target} {model.version}")
