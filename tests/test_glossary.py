@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -228,3 +229,20 @@ def test_cli_coverage_lists_counts():
     result = CliRunner().invoke(app, ["coverage", str(GLOSSARY), "--texts", str(ROOT / "texts")])
     assert result.exit_code == 0
     assert "virtual-factory\tthe-virtual-factory-spectacle.md\t13" in result.output
+
+
+def test_cli_check_and_coverage_answer_in_json_for_the_configured_project():
+    runner = CliRunner()
+    config = str(ROOT / "translate.toml")
+    check = runner.invoke(app, ["check", "--config", config, "--json"])
+    assert check.exit_code == 0, check.output
+    report = json.loads(check.stdout)
+    explicit = json.loads(runner.invoke(app, ["check", str(ROOT / "glossaries"), "--texts", str(ROOT / "texts"),
+                                              "--json"]).stdout)
+    assert report == explicit  # the project's glossary and texts are the defaults
+    assert report["glossary"] == load_glossary(ROOT / "glossaries").version
+    assert report["concepts"] == len(load(GLOSSARY).concepts) and report["errors"] == 0
+    assert all(issue["severity"] == "warning" for issue in report["issues"])
+    rows = json.loads(runner.invoke(app, ["coverage", "--config", config, "--json"]).stdout)
+    assert {"concept": "virtual-factory", "text": "the-virtual-factory-spectacle.md", "count": 13} in rows
+    assert all(row["count"] > 0 for row in rows)

@@ -1,0 +1,56 @@
+"""Notes: the typed record beside each machine translation, and its JSON in the memory file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from translate.memory.notes import GlossaryViolation, Notes
+from translate.memory.store import TranslationMemory
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_every_note_in_the_committed_memory_reads_and_writes_back_unchanged():
+    db = sqlite3.connect(f"file:{REPO / 'memory' / 'translate.sqlite'}?mode=ro", uri=True)
+    stored = [row[0] for row in db.execute("SELECT notes FROM entries")]
+    db.close()
+    assert len(stored) > 1000
+    notes = [Notes.from_json(text) for text in stored]
+    assert [n.to_json() for n in notes] == stored
+    assert all(not n.other for n in notes)  # every key is a known field, typed
+    flagged = [n for n in notes if n.violations]
+    assert flagged and all(isinstance(v, GlossaryViolation) and v.concept and v.expected for n in flagged for v in n.violations)
+
+
+def test_unknown_keys_and_unexpected_shapes_are_kept_as_they_were():
+    text = json.dumps(
+        {"flagged": "yes", "quality": {"score": 0.5}, "violations": [{"term": "factory"}], "earlier_machine": ["Uno."]},
+        sort_keys=True,
+    )
+    notes = Notes.from_json(text)
+    assert notes.to_json() == text
+    assert notes.flagged is None and notes.violations is None  # not typed: kept raw in `other`
+    assert notes.earlier_machine == ["Uno."]
+    assert set(notes.other) == {"flagged", "quality", "violations"}
+
+
+def test_absent_fields_stay_absent_and_empty_ones_stay_empty():
+    assert Notes().to_json() == "{}"
+    assert Notes(violations=[], flagged=False).to_json() == '{"flagged": false, "violations": []}'
+    assert Notes.from_json("") == Notes() == Notes.from_json("{}")
+
+
+def test_needs_review_follows_flag_and_violations():
+    violation = GlossaryViolation("surplus-value", "plusvalía", "'surplus value' should be rendered 'plusvalía'")
+    assert not Notes().needs_review and not Notes(violations=[], flagged=False).needs_review
+    assert Notes(flagged=True).needs_review and Notes(violations=[violation]).needs_review
+
+
+def test_notes_survive_the_memory(tmp_path):
+    violation = GlossaryViolation("labour-power", "fuerza de trabajo", "missing")
+    notes = Notes(violations=[violation], flagged=True, other={"reviewer_hint": "check the term"})
+    with TranslationMemory(tmp_path / "tm.sqlite") as memory:
+        memory.store_machine([("Workers sell labour power.", "Los obreros venden trabajo.", notes)], "en", "es", "sig")
+        assert memory.get("Workers sell labour power.", "en", "es").notes == notes
