@@ -323,6 +323,7 @@ def machine() -> dict[str, object]:
 sys.modules.setdefault("bench", sys.modules[__name__])
 import sections_pipeline  # noqa: E402,F401,I001  (registers memory, handouts, glossary: run in this order)
 import sections_apertium  # noqa: E402,F401,I001  (registers apertium)
+import sections_segment  # noqa: E402,F401,I001  (registers segment)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
