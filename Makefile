@@ -19,13 +19,15 @@ setup: system-packages python-packages zh-model
 system-packages:
 	@sh scripts/install-system-packages.sh
 
-# A lean virtualenv: argostranslate without its declared dependencies (stanza,
-# spacy, torch: over 1.5 GB this project never imports), then the project.
+# A lean virtualenv: the project, then argostranslate without its declared
+# dependencies (stanza, spacy, torch: over 1.5 GB this project never imports).
+# In this order pip has nothing to complain about: installed first, argostranslate
+# would make the project's install print a dependency-resolver ERROR.
 python-packages: $(BIN)/translate
 $(BIN)/translate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check --no-deps argostranslate==$(ARGOS_VERSION)
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps argostranslate==$(ARGOS_VERSION)
 	@touch $@
 
 # The real Chinese→English Argos model used by tests and the benchmark: linked
