@@ -40,6 +40,7 @@ GROUPS = {path: command for path, command in EVERYTHING if is_group(command)}
 
 WITHOUT_JSON = {
     ("glossary", "export-tbx"): "its output is the TBX file itself (on stdout with -)",
+    ("serve",): "runs a server until stopped; it reports nothing",
 }
 WITHOUT_CONFIG = {
     ("evaluate",): "scores the two files it is given; reads no project",

@@ -48,6 +48,17 @@ class ReviewOptions:
 
 
 @dataclass
+class ServeOptions:
+    """[serve]: `translate serve`, the review pages in a browser."""
+
+    host: str = "127.0.0.1"  # address to listen on; put a TLS reverse proxy in front for a group
+    port: int = 8000
+    public_url: str = ""  # the address people open (e.g. https://review.example.org); "" = http://host:port
+    access: str = "access/invitations.sqlite"  # invitations and sessions (never committed)
+    session_days: int = 30  # how long a browser stays signed in after opening an invitation
+
+
+@dataclass
 class Config:
     """The whole configuration; paths are resolved against `root`."""
 
@@ -62,6 +73,7 @@ class Config:
     engine: EngineOptions = field(default_factory=EngineOptions)
     argos: ArgosOptions = field(default_factory=ArgosOptions)
     review: ReviewOptions = field(default_factory=ReviewOptions)
+    serve: ServeOptions = field(default_factory=ServeOptions)
     languages: dict[str, str] = field(default_factory=dict)  # per-language engine choice
 
     def path(self, name: str) -> Path:
@@ -80,7 +92,7 @@ class Config:
         return (self.root / os.path.expanduser(value)).resolve()
 
 
-_SECTIONS = {"engine": EngineOptions, "argos": ArgosOptions, "review": ReviewOptions}
+_SECTIONS = {"engine": EngineOptions, "argos": ArgosOptions, "review": ReviewOptions, "serve": ServeOptions}
 _TOP_KEYS = {"source_language", "targets", "texts", "outputs", "memory", "glossary", "reports"}
 
 
@@ -116,7 +128,7 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
     project = dict(data.get("project", {}))
     for key in data:
         if key not in {"project", "languages", *_SECTIONS}:
-            raise ConfigError(f"{name}: unknown section [{key}] (known: project, engine, argos, review, languages)")
+            raise ConfigError(f"{name}: unknown section [{key}] (known: project, {', '.join(_SECTIONS)}, languages)")
     for key, value in project.items():
         if key not in _TOP_KEYS:
             raise ConfigError(f"{name}: unknown key 'project.{key}' (known: {', '.join(sorted(_TOP_KEYS))})")
@@ -140,6 +152,10 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
         raise ConfigError(f"{name}: engine.threads must be 0 (all cores) or more")
     if not 0.0 <= config.review.publish_threshold <= 1.0:
         raise ConfigError(f"{name}: review.publish_threshold must be between 0 and 1")
+    if not 0 < config.serve.port < 65536:
+        raise ConfigError(f"{name}: serve.port must be between 1 and 65535")
+    if config.serve.session_days < 1:
+        raise ConfigError(f"{name}: serve.session_days must be at least 1")
     config.languages = {}
     for code, choice in data.get("languages", {}).items():
         try:

@@ -1,4 +1,4 @@
-"""`translate review import|status` and `translate evaluate`: the review commands.
+"""`translate review import|status|invite|invitations|revoke` and `translate evaluate`: the review commands.
 
 `app` is mounted as `translate review`; `evaluate` is a plain command function
 mounted at the top level (`translate evaluate HYP REF`).
@@ -6,6 +6,7 @@ mounted at the top level (`translate evaluate HYP REF`).
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -19,7 +20,8 @@ app = typer.Typer(
     help=(
         "Human review in PO files: `translate run` writes outputs/<lang>/<text>.po; reviewers "
         "correct drafts and remove the fuzzy flag to approve them; `translate review import` records "
-        "their decisions in the translation memory; `translate review status` shows the figures."
+        "their decisions in the translation memory; `translate review status` shows the figures. "
+        "Or in a browser: `translate review invite NAME --lang es` prints a link, `translate serve` serves it."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -110,6 +112,82 @@ def status_command(
         typer.echo(f"{r.text[:32]:32} {r.language:6} {r.segments:5} {r.approved:5} {r.edited:5} {r.draft:5} "
                    f"{r.pending:5} {fmt(r.ter):>6} {fmt(r.chrf):>6} {fmt(r.share_unchanged, True):>6}"
                    f"  {state}")
+
+
+@app.command("invite")
+@handle_errors
+def invite_command(
+    name: Annotated[str, typer.Argument(help="The person's name, as the review log and the credits will show it.")],
+    lang: Annotated[str, typer.Option("--lang", help="Languages they may review, e.g. es or es,fr.")],
+    role: Annotated[
+        str, typer.Option(help="translator (saves drafts) or reviewer (also approves what gets printed).")
+    ] = "reviewer",
+    expires: Annotated[str, typer.Option(help="How long the link can be opened: e.g. 14d, 12h, 2w.")] = "14d",
+    config: ConfigOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Invite someone to review in a browser: prints a link that works once, until it expires.
+
+    Send the link to the person; opening it signs their browser in for the
+    languages given (see `translate serve`). Only a hash of the link's token is
+    kept, so the link is shown this once. `translate review invitations` lists
+    invitations, `translate review revoke` withdraws one and signs its browser out.
+    """
+    # imported on use, keeps --help fast
+    from translate.serve.access import AccessStore, access_path, invitation_link
+
+    cfg = load_config(config)
+    store = AccessStore(access_path(cfg))
+    invitation, token = store.invite(name, languages.parse_list(lang), role, expires)
+    link = invitation_link(cfg, token)
+    if json_out:
+        print_json({"invitation": asdict(invitation), "link": link})
+        return
+    typer.echo(f"Invitation {invitation.id} for {invitation.name} ({invitation.role}, "
+               f"{', '.join(invitation.languages)}), valid until {invitation.expires}:", err=True)
+    typer.echo(link)
+
+
+@app.command("invitations")
+@handle_errors
+def invitations_command(config: ConfigOption = None, json_out: JsonOption = False) -> None:
+    """List invitations: who, which languages and role, open / used / expired / revoked, browsers signed in."""
+    # imported on use, keeps --help fast
+    from translate.clock import utc_now
+    from translate.serve.access import AccessStore, access_path
+
+    cfg = load_config(config)
+    rows = AccessStore(access_path(cfg)).invitations()
+    now = utc_now()
+    if json_out:
+        print_json([asdict(r) | {"state": r.state(now)} for r in rows])
+        return
+    if not rows:
+        typer.echo("no invitations yet: translate review invite NAME --lang es")
+        return
+    typer.echo(f"{'no':>4}  {'name':24} {'role':10} {'languages':12} {'state':8} {'signed in':>9}  expires")
+    for r in rows:
+        typer.echo(f"{r.id:>4}  {r.name[:24]:24} {r.role:10} {','.join(r.languages)[:12]:12} {r.state(now):8} "
+                   f"{r.sessions:>9}  {r.expires}")
+
+
+@app.command("revoke")
+@handle_errors
+def revoke_command(
+    who: Annotated[str, typer.Argument(help="An invitation number, or a name (every invitation of that name).")],
+    config: ConfigOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Withdraw invitations and sign their browsers out at once (their recorded decisions stay)."""
+    from translate.serve.access import AccessStore, access_path  # imported on use, keeps --help fast
+
+    cfg = load_config(config)
+    revoked = AccessStore(access_path(cfg)).revoke(who)
+    if json_out:
+        print_json([asdict(r) for r in revoked])
+        return
+    for r in revoked:
+        typer.echo(f"revoked invitation {r.id} ({r.name}); its browsers are signed out")
 
 
 @handle_errors

@@ -1,0 +1,223 @@
+"""Simulated reviewers saving at once against a running `translate serve` (127.0.0.1 only).
+
+Each reviewer is a thread with its own invitation, session cookie and keep-alive
+connection. In a loop it opens a sentence page (reading the page's CSRF token
+and revision), waits a moment as a person would, and saves an edit the way the
+page's htmx does (Approve or Save draft). Half of the picks go to a few "hot"
+sentences, so that two reviewers regularly save the same sentence: the second
+one must get 409 ("changed meanwhile"), which is a deliberate conflict, not an
+error. Everything else that is not 200 is an error. The run is bounded twice:
+in time and in saves per reviewer, and stops by itself.
+
+`check_recorded` then reads the memory: every accepted save must be in the
+review log under its reviewer's name, and each sentence must hold the text of
+the last save accepted for it.
+
+Used by `make bench` (section "serve") and by tests/test_serve_load.py.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_BASE = re.compile(r'name="base" value="([^"]*)"')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(command: Sequence[str], log_path: Path, timeout: float = 30.0) -> Iterator[str]:
+    """`translate serve ...` (with --port PORT appended) in a child process on 127.0.0.1; yields its base URL.
+
+    Waits until the server answers, and stops it afterwards (terminate, then kill).
+    """
+    port = free_port()
+    log = open(log_path, "w")  # noqa: SIM115 - closed below, after the process
+    process = subprocess.Popen([*command, "--host", "127.0.0.1", "--port", str(port)], stdout=log,
+                               stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/static/review.css", timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"translate serve did not start: {log_path.read_text()}") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@dataclass
+class Save:
+    reviewer: str
+    url: str
+    text: str
+    status: int
+    seconds: float
+    finished: float
+
+
+@dataclass
+class LoadResult:
+    saves: list[Save] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def accepted(self) -> list[Save]:
+        return [s for s in self.saves if s.status == 200]
+
+    @property
+    def conflicts(self) -> list[Save]:
+        return [s for s in self.saves if s.status == 409]
+
+    def latency(self, share: float) -> float:
+        """A percentile of save latency in seconds (share 0.5 = median, 0.99 = p99)."""
+        times = sorted(s.seconds for s in self.saves)
+        if not times:
+            return 0.0
+        if share == 0.5:
+            return statistics.median(times)
+        return times[min(len(times) - 1, int(round(share * (len(times) - 1))))]
+
+
+class Browser:
+    """One reviewer's connection: cookies kept, redirects not followed."""
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        assert parts.hostname in ("127.0.0.1", "localhost"), "load tests run against this machine only"
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, str]:
+        sent = dict(headers or {})
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=body, headers=sent)
+        response = self.connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for header in response.headers.get_all("set-cookie") or []:
+            cookie = SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                if morsel["max-age"] == "0" or morsel.value in ('""', ""):
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return response.status, text
+
+    def sign_in(self, token: str) -> None:
+        status, page = self.request("GET", f"/invite/{token}")
+        assert status == 200, page
+        status, page = self.request("POST", f"/invite/{token}", {"csrf_token": _CSRF.search(page).group(1)})
+        assert status == 303, page
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def simulate(base: str, tokens: dict[str, str], urls: list[str], seconds: float, saves_each: int,
+             hot: int = 3, seed: int = 12) -> LoadResult:
+    """Reviewers (name -> invitation token) saving sentences (page paths) until time or count runs out."""
+    result = LoadResult()
+    lock = threading.Lock()
+    hot_urls = urls[:hot]
+    start = time.perf_counter()
+    stop_at = start + seconds
+
+    def reviewer(name: str, token: str, rng: random.Random) -> None:
+        browser = Browser(base)
+        try:
+            browser.sign_in(token)
+            for number in range(saves_each):
+                if time.perf_counter() >= stop_at:
+                    break
+                url = rng.choice(hot_urls) if rng.random() < 0.5 else rng.choice(urls)
+                status, page = browser.request("GET", url)
+                if status != 200:
+                    with lock:
+                        result.errors.append(f"{name}: GET {url}: {status}")
+                    continue
+                time.sleep(rng.uniform(0.0, 0.05))  # reading the sentence
+                text = f"{name} {number}: " + rng.choice(("revisado", "corregido", "comprobado"))
+                form = {"action": rng.choice(("approve", "save")), "text": text,
+                        "csrf_token": _CSRF.search(page).group(1), "base": _BASE.search(page).group(1)}
+                began = time.perf_counter()
+                status, answer = browser.request("POST", url, form, {"HX-Request": "true"})
+                took = time.perf_counter() - began
+                with lock:
+                    result.saves.append(Save(name, url, text, status, took, time.perf_counter()))
+                    if status not in (200, 409):
+                        result.errors.append(f"{name}: POST {url}: {status} {answer[:200]}")
+        except Exception as error:  # a reviewer that crashes is an error of the run, not of the harness
+            with lock:
+                result.errors.append(f"{name}: {type(error).__name__}: {error}")
+        finally:
+            browser.close()
+
+    threads = [threading.Thread(target=reviewer, args=(name, token, random.Random(f"{seed}-{name}")))
+               for name, token in tokens.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 120)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def check_recorded(memory_path: Path, result: LoadResult, sentence_of: dict[str, str], source: str = "en",
+                   target: str = "es") -> list[str]:
+    """Problems found: accepted saves missing from the log, sentences not holding their last accepted text."""
+    from translate.memory.store import TranslationMemory  # the project's own memory API
+
+    problems = []
+    with TranslationMemory(memory_path) as memory:
+        logged = {(d.reviewer, d.final_text) for d in memory.review_log(source, target)}
+        for save in result.accepted:
+            if (save.reviewer, save.text) not in logged:
+                problems.append(f"accepted save missing from the log: {save.reviewer} {save.text!r}")
+        for url in sorted({s.url for s in result.accepted}):
+            entry = memory.get(sentence_of[url], source, target)
+            history = [d for d in memory.review_log(source, target, entry.source_hash) if d.final_text]
+            if entry.final_text != history[-1].final_text:
+                problems.append(f"{url}: the memory holds {entry.final_text!r}, the log's last is "
+                                f"{history[-1].final_text!r}")
+            if entry.final_text not in {s.text for s in result.accepted if s.url == url}:
+                problems.append(f"{url}: the memory holds {entry.final_text!r}, which no accepted save sent")
+    return problems

@@ -1,0 +1,263 @@
+"""The review pages in a real browser: Debian's Chromium driven by Playwright against `translate serve`.
+
+The project is translated by real Apertium (`translate run`), the server is
+the real command on 127.0.0.1, and a person's path is followed with the
+keyboard: open the invitation, approve sentences of both essays, meet a
+"changed meanwhile" panel, and see the decisions in outputs/ after the next
+run. Screenshots at 1280 and 390 px are checked for ink and for the layout
+(two columns, then one); set TRANSLATE_SCREENSHOTS to a folder to keep them.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from serve_helpers import invite, running_server
+
+pytest.importorskip("playwright", reason="pip install playwright (the Python package; it uses Debian's chromium)")
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+from translate.serve.access import access_path  # noqa: E402
+from translate.texts import load_texts  # noqa: E402
+
+CHROMIUM = os.environ.get("TRANSLATE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="install the Debian package chromium"),
+    pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed"),
+]
+
+
+def translate(project, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "translate.cli", *args, "--config", str(project / "translate.toml")],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The essays in Spanish by Apertium, and `translate serve` running on them."""
+    from project_factory import Project
+
+    project = Project(tmp_path_factory.mktemp("browser") / "project")
+    project.configure(["es"], engine={"default": "apertium"}).add_essays()
+    done = translate(project, "run")
+    if "no route" in done.stdout + done.stderr:
+        pytest.skip("no English→Spanish Apertium pair here (apt-get install apertium-eng-spa)")
+    assert done.returncode == 0, done.stderr
+    with running_server(project) as base:
+        yield project, base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def open_invitation(browser: Browser, site, name: str, width: int = 1280, height: int = 900) -> Page:
+    """A new browser profile that opened its invitation link and pressed Start reviewing (with the keyboard)."""
+    project, base = site
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(f"{base}/invite/{invite(project, name)}")
+    page.get_by_role("button", name="Start reviewing").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def sentences(project, stem: str) -> list:
+    text = next(t for t in load_texts(project.config) if t.stem == stem)
+    return list(dict.fromkeys(text.document.segments))
+
+
+def memory_entry(project, sentence: str):
+    with project.memory() as memory:
+        return memory.get(sentence, "en", "es")
+
+
+def approve_with_keyboard(page: Page, addition: str) -> str:
+    """Type at the end of the focused editor and press Ctrl+Shift+Enter; return the text approved."""
+    assert page.evaluate("document.activeElement.id") == "editor"
+    before = page.input_value("#editor")
+    page.keyboard.press("End")
+    page.keyboard.type(addition)
+    page.keyboard.press("Control+Shift+Enter")
+    expect(page.locator("#status")).to_have_text(re.compile("^Approved"))
+    return before + addition
+
+
+def test_a_volunteer_reviews_both_essays_with_the_keyboard_and_the_next_run_prints_it(browser, site):
+    project, base = site
+    page = open_invitation(browser, site, "Ana")
+    page.get_by_role("link", name="(the-virtual-factory.txt)").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#editor:focus")
+    essay = sentences(project, "the-virtual-factory")
+    assert page.url == f"{base}/review/es/the-virtual-factory/{essay[0].source_hash}"
+    first = approve_with_keyboard(page, " (revisado)")
+    assert "Now sentence 2 of 109" in page.inner_text("#status")
+    page.wait_for_url(f"{base}/review/es/the-virtual-factory/{essay[1].source_hash}")
+    page.wait_for_selector("#editor:focus")
+    second = approve_with_keyboard(page, " (revisado también)")
+    page.wait_for_url(f"{base}/review/es/the-virtual-factory/{essay[2].source_hash}")
+
+    page.goto(f"{base}/review/es/the-virtual-factory-spectacle")
+    page.wait_for_selector("#editor:focus")
+    # its title is the same sentence as the long essay's, approved already: the page opens at the next one
+    short = sentences(project, "the-virtual-factory-spectacle")
+    assert short[0].text == essay[0].text and page.url.endswith(short[1].source_hash)
+    third = approve_with_keyboard(page, " (revisado)")
+
+    for sentence, text in ((essay[0], first), (essay[1], second), (short[1], third)):
+        entry = memory_entry(project, sentence.text)
+        assert (entry.status, entry.final_text, entry.reviewer) == ("approved", text, "Ana")
+
+    done = translate(project, "run")
+    assert done.returncode == 0, done.stderr
+    essay_md = (project / "outputs" / "es" / "the-virtual-factory.md").read_text(encoding="utf-8")
+    short_md = (project / "outputs" / "es" / "the-virtual-factory-spectacle.md").read_text(encoding="utf-8")
+    assert first in essay_md and second in essay_md and third in short_md
+    po = (project / "outputs" / "es" / "the-virtual-factory.po").read_text(encoding="utf-8")
+    assert f'msgstr "{first}"' in po
+
+
+def test_when_someone_saved_first_the_page_shows_changed_meanwhile_and_keeps_my_text(browser, site):
+    project, base = site
+    sentence = sentences(project, "the-virtual-factory")[5]
+    url = f"{base}/review/es/the-virtual-factory/{sentence.source_hash}"
+    ana, bo = open_invitation(browser, site, "Ana"), open_invitation(browser, site, "Bo")
+    ana.goto(url)
+    bo.goto(url)
+    bos_text = approve_with_keyboard(bo, " (Bo)")
+    ana.wait_for_selector("#editor:focus")
+    ana.keyboard.press("End")
+    ana.keyboard.type(" (Ana)")
+    anas_text = ana.input_value("#editor")
+    ana.keyboard.press("Control+Enter")
+    panel = ana.wait_for_selector(".conflict")
+    assert "Changed meanwhile" in panel.text_content()
+    assert bos_text in ana.inner_text(".conflict .theirs") and anas_text in ana.inner_text(".conflict .mine")
+    assert ana.input_value("#editor") == anas_text
+    assert "changed meanwhile" in ana.inner_text("#status")
+    assert memory_entry(project, sentence.text).final_text == bos_text  # nothing overwritten
+    ana.click("#keep-mine")
+    expect(ana.locator("#status")).to_have_text(re.compile("^Draft saved"))
+    entry = memory_entry(project, sentence.text)
+    assert (entry.final_text, entry.reviewer) == (anas_text, "Ana")
+
+
+def test_leaving_a_sentence_with_unsaved_changes_asks_first(browser, site):
+    project, base = site
+    sentence = sentences(project, "the-virtual-factory")[8]
+    page = open_invitation(browser, site, "Cai")
+    page.goto(f"{base}/review/es/the-virtual-factory/{sentence.source_hash}")
+    page.wait_for_selector("#editor:focus")
+    page.keyboard.type(" sin guardar")
+    assert page.is_visible("#unsaved")
+    asked: list[str] = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.keyboard.press("Alt+ArrowDown")
+    page.wait_for_timeout(300)
+    assert asked and "unsaved changes" in asked[0]
+    assert page.url.endswith(sentence.source_hash) and page.input_value("#editor").endswith(" sin guardar")
+
+
+def ink(browser: Browser, png: bytes) -> float:
+    """Share of pixels darker than mid-grey, counted by the browser itself on a blank page."""
+    page = browser.new_page()
+    try:
+        return page.evaluate(
+            """async (data) => {
+                const img = new Image();
+                img.src = 'data:image/png;base64,' + data;
+                await img.decode();
+                const canvas = document.createElement('canvas');
+                canvas.width = img.width; canvas.height = img.height;
+                const g = canvas.getContext('2d');
+                g.drawImage(img, 0, 0);
+                const d = g.getImageData(0, 0, canvas.width, canvas.height).data;
+                let dark = 0;
+                for (let i = 0; i < d.length; i += 4) { if (d[i] + d[i + 1] + d[i + 2] < 384) dark++; }
+                return dark / (d.length / 4);
+            }""",
+            base64.b64encode(png).decode(),
+        )
+    finally:
+        page.close()
+
+
+def box(page: Page, selector: str) -> dict:
+    found = page.locator(selector).first.bounding_box()
+    assert found, f"{selector} is not shown"
+    return found
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshots_show_two_columns_wide_and_one_column_on_a_phone(browser, site, width, tmp_path):
+    project, base = site
+    sentence = sentences(project, "the-virtual-factory")[16]  # Marxism, dialectics, capitalism: glossary terms
+    page = open_invitation(browser, site, f"Dee {width}", width=width, height=900 if width > 600 else 844)
+    page.goto(f"{base}/review/es/the-virtual-factory/{sentence.source_hash}")
+    page.wait_for_selector("#editor:focus")
+    page.keyboard.press("End")
+    page.keyboard.type(" cambiado")
+    page.wait_for_selector("#changes ins")
+    folder = Path(os.environ.get("TRANSLATE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    shot = folder / f"review-{width}.png"
+    png = page.screenshot(path=str(shot), full_page=True)
+    assert 0.01 < ink(browser, png) < 0.5, "the screenshot is blank (or all dark)"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing wider than the screen
+    work, side, editor = box(page, ".work"), box(page, ".side"), box(page, "#editor")
+    assert box(page, "mark.term")["width"] > 0 and editor["width"] > 0.5 * work["width"]
+    if width >= 900:
+        assert side["x"] >= work["x"] + work["width"] and abs(side["y"] - work["y"]) < 5  # side by side
+    else:
+        assert abs(side["x"] - work["x"]) < 1 and side["y"] >= work["y"] + work["height"]  # one column
+        assert editor["width"] > width * 0.8
+    home = open_invitation(browser, site, f"Eli {width}", width=width, height=900 if width > 600 else 844)
+    png = home.screenshot(path=str(folder / f"texts-{width}.png"), full_page=True)
+    assert 0.005 < ink(browser, png) < 0.5
+
+
+def test_hostile_text_runs_nothing_in_the_browser(browser, site):
+    """A draft holding <script>, <img onerror> and a javascript: link: no dialog, no image, no such link."""
+    project, base = site
+    sentence = sentences(project, "the-virtual-factory")[20]
+    hostile = ("<script>alert('script')</script><img src=x onerror=\"alert('img')\">"
+               "<a href=\"javascript:alert('link')\">enlace</a> \u202egnp.exe")
+    with project.memory() as memory:
+        from translate.memory.records import ReviewDecision
+
+        memory.record_review(ReviewDecision(sentence.source_hash, "en", "es", "<b>Mallory</b>", "", None, hostile,
+                                            "draft", source_text=sentence.text))
+    page = open_invitation(browser, site, "Fay <img src=x onerror=alert('name')>")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{base}/review/es/the-virtual-factory/{sentence.source_hash}")
+    page.wait_for_selector("#editor:focus")
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert page.evaluate("document.querySelectorAll('main img, main b, main a[href^=\"javascript\"]').length") == 0
+    assert "<script>alert('script')</script>" in page.inner_text(".history")
+    assert "[RLO]gnp.exe" in page.inner_text(".history")
+    assert page.input_value("#editor") == hostile  # the editor holds the text exactly
+    assert access_path(project.config).exists()

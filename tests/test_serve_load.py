@@ -1,0 +1,29 @@
+"""Twenty reviewers saving at once against a real `translate serve` on 127.0.0.1, for a few seconds.
+
+No answer other than 200 (saved) or 409 (a deliberate conflict: two people on
+the same sentence) is allowed, and every accepted save must be in the memory's
+review log, each sentence holding the last text accepted for it. The same
+harness gives `make bench` its latency figures (bench/serve_load.py).
+"""
+
+from __future__ import annotations
+
+from serve_helpers import drafted, invite, running_server, serve_load
+
+from translate.texts import load_texts
+
+REVIEWERS = 20
+
+
+def test_twenty_reviewers_saving_at_once_lose_nothing(project):
+    drafted(project, ("es",))
+    text = next(t for t in load_texts(project.config) if t.stem == "the-virtual-factory")
+    sentences = list(dict.fromkeys(text.document.segments))[:30]
+    sentence_of = {f"/review/es/{text.stem}/{s.source_hash}": s.text for s in sentences}
+    tokens = {f"Reviewer {n:02d}": invite(project, f"Reviewer {n:02d}") for n in range(REVIEWERS)}
+    with running_server(project) as base:
+        result = serve_load.simulate(base, tokens, list(sentence_of), seconds=4.0, saves_each=25)
+    assert result.errors == []
+    assert len(result.accepted) >= REVIEWERS and result.conflicts, (len(result.accepted), len(result.conflicts))
+    assert {s.status for s in result.saves} <= {200, 409}
+    assert serve_load.check_recorded(project.config.path("memory"), result, sentence_of) == []

@@ -1,0 +1,184 @@
+"""The review page as a volunteer uses it: what it shows, what a decision records, what a conflict keeps.
+
+Real application (Starlette's TestClient), real project, real SQLite memory.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from serve_helpers import csrf_of, drafted, invite, sign_in
+from starlette.testclient import TestClient
+
+from translate.serve.app import build_app
+from translate.serve.review.diff import summarize, unmodified_share, word_diff
+from translate.texts import load_texts
+
+TEXT = "the-virtual-factory"
+MARXISM = "5af908fcb93e5030"  # "A central idea of Marxism, born out of dialectics, is that capitalism sows the seeds..."
+
+
+@pytest.fixture
+def reviewed(project):
+    return drafted(project)
+
+
+@pytest.fixture
+def client(reviewed):
+    client = TestClient(build_app(reviewed.config))
+    sign_in(client, invite(reviewed, "Ana", ("es",)))
+    return client
+
+
+def essay(project, stem: str = TEXT):
+    return next(t for t in load_texts(project.config) if t.stem == stem)
+
+
+def segment(project, source_hash: str, stem: str = TEXT):
+    return next(s for s in essay(project, stem).document.segments if s.source_hash == source_hash)
+
+
+def base_of(html: str) -> str:
+    return re.search(r'name="base" value="([^"]*)"', html).group(1)
+
+
+def post(client: TestClient, url: str, page_html: str, action: str, text: str, htmx: bool = False):
+    headers = {"HX-Request": "true"} if htmx else {}
+    form = {"action": action, "text": text, "csrf_token": csrf_of(page_html), "base": base_of(page_html)}
+    return client.post(url, data=form, headers=headers, follow_redirects=False)
+
+
+def entry(project, source_hash: str, lang: str = "es"):
+    with project.memory() as memory:
+        return memory.get(segment(project, source_hash).text, "en", lang)
+
+
+# ---------------------------------------------------------------- what the page shows
+
+
+def test_the_page_shows_the_source_with_glossary_terms_and_their_spanish_rendering(client, reviewed):
+    html = client.get(f"/review/es/{TEXT}/{MARXISM}").text
+    assert re.search(r'<mark class="term"[^>]*>Marxism<span class="pin" lang="es" dir="auto"> \[marxismo\]</span></mark>',
+                     html)
+    assert '<span class="term-source">capitalism</span> →' in html
+    assert '<span class="term-target" lang="es" dir="auto">capitalismo</span>' in html
+
+
+def test_the_page_shows_the_draft_in_the_editor_the_paragraph_and_the_shortcuts(client, reviewed):
+    sentence = segment(reviewed, MARXISM)
+    html = client.get(f"/review/es/{TEXT}/{MARXISM}").text
+    editor = re.search(r'<textarea id="editor"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    assert editor == f"es: {sentence.text}"
+    assert '<label for="editor">Spanish translation of sentence' in html
+    assert 'class="current" aria-current="true"' in html  # its place in the paragraph
+    assert 'role="status" aria-live="polite"' in html
+    for keys in ("Ctrl+Enter", "Ctrl+Shift+Enter", "Alt+↓", "Alt+↑"):
+        assert f"<kbd>{keys}</kbd>" in html
+
+
+def test_the_start_page_lists_both_essays_with_their_progress(client, reviewed):
+    html = client.get("/").text
+    assert "the-virtual-factory.txt" in html and "the-virtual-factory-spectacle.md" in html
+    assert "0 of 109 sentences approved" in html and "0 of 6 sentences approved" in html
+
+
+def test_a_text_opens_at_the_first_sentence_nobody_approved(client, reviewed):
+    first = essay(reviewed).document.segments[0]
+    page = client.get(f"/review/es/{TEXT}/{first.source_hash}")
+    post(client, f"/review/es/{TEXT}/{first.source_hash}", page.text, "approve", "La Fábrica Virtual")
+    opened = client.get(f"/review/es/{TEXT}", follow_redirects=False)
+    second = essay(reviewed).document.segments[1]
+    assert opened.headers["location"] == f"/review/es/{TEXT}/{second.source_hash}"
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def test_approving_with_htmx_answers_with_the_next_sentence_and_says_so(client, reviewed):
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    page = client.get(url)
+    done = post(client, url, page.text, "approve", "Una idea central del marxismo.", htmx=True)
+    assert done.status_code == 200
+    assert '<p id="status" hx-swap-oob="innerHTML">Approved with your changes. Now sentence' in done.text
+    following = segment(reviewed, MARXISM).index + 1
+    nxt = essay(reviewed).document.segments[following]
+    assert done.headers["HX-Push-Url"] == f"/review/es/{TEXT}/{nxt.source_hash}"
+    assert "<html" not in done.text  # only the workspace is swapped
+    saved = entry(reviewed, MARXISM)
+    assert (saved.status, saved.final_text, saved.reviewer) == ("approved", "Una idea central del marxismo.", "Ana")
+
+
+def test_the_history_shows_each_decision_with_who_and_how(client, reviewed):
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    post(client, url, client.get(url).text, "save", "Primer borrador.")
+    post(client, url, client.get(url).text, "approve", "Versión final.")
+    history = client.get(url).text.split('id="history-title"')[1]
+    assert history.index("Versión final.") < history.index("Primer borrador.")  # newest first
+    assert history.count('<span class="by" dir="auto">Ana</span>') == 2 and "via browser" in history
+
+
+def test_an_empty_translation_is_refused_and_the_draft_kept(client, reviewed):
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    done = post(client, url, client.get(url).text, "approve", "   \n ")
+    assert done.status_code == 400 and "Skip" in done.text
+    assert entry(reviewed, MARXISM).status == "machine"
+
+
+def test_line_breaks_typed_into_a_one_line_sentence_become_spaces(client, reviewed):
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    post(client, url, client.get(url).text, "save", "  Una idea\r\ncentral.\n")
+    assert entry(reviewed, MARXISM).final_text == "Una idea central."
+
+
+# ---------------------------------------------------------------- two people, one sentence
+
+
+def test_a_save_against_an_older_revision_shows_both_texts_and_changes_nothing(reviewed, client):
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    rosa = TestClient(client.app)
+    sign_in(rosa, invite(reviewed, "Rosa", ("es",)))
+    anas_page = client.get(url)  # Ana opens the sentence...
+    rosas_page = rosa.get(url)
+    assert post(rosa, url, rosas_page.text, "approve", "El texto de Rosa.").status_code == 303  # ...Rosa saves first
+    refused = post(client, url, anas_page.text, "save", "El texto de Ana.", htmx=True)
+    assert refused.status_code == 409
+    assert "Changed meanwhile" in refused.text and "El texto de Rosa." in refused.text
+    assert re.search(r'<textarea id="editor"[^>]*>El texto de Ana.</textarea>', refused.text)  # her text is kept
+    assert entry(reviewed, MARXISM).final_text == "El texto de Rosa."
+    kept = post(client, url, refused.text, "save", "El texto de Ana.")  # "Keep mine": the panel's base is Rosa's
+    assert kept.status_code == 303 and entry(reviewed, MARXISM).final_text == "El texto de Ana."
+
+
+def test_without_javascript_a_conflict_is_a_full_page(reviewed, client):
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    stale = client.get(url)
+    post(client, url, client.get(url).text, "save", "Otro texto.")
+    refused = post(client, url, stale.text, "save", "Mi texto.")
+    assert refused.status_code == 409 and "<html" in refused.text and "Changed meanwhile" in refused.text
+
+
+# ---------------------------------------------------------------- the changes under the editor
+
+
+def test_the_changes_panel_shows_the_diff_and_the_share_left_unmodified(client, reviewed):
+    url = f"/review/es/{TEXT}/{MARXISM}/changes"
+    machine = entry(reviewed, MARXISM).machine_text
+    edited = machine.replace("capitalism", "el capitalismo", 1)
+    html = client.get(url, params={"text": edited}).text
+    assert "<ins>el capitalismo</ins>" in html and "<del>capitalism</del>" in html
+    assert "% left as the machine wrote it" in html and "More than 85 %" in html  # one word of ~25 changed
+    rewritten = client.get(url, params={"text": "Una idea central del marxismo, nacida de la dialéctica."}).text
+    assert "More than 85 %" not in rewritten
+
+
+def test_unmodified_share_follows_content_translation():
+    assert unmodified_share("a b c d", "a b c d", "es") == 1.0
+    assert unmodified_share("a b c d", "a x c d", "es") == 0.75
+    assert unmodified_share("a b c d", "a b c d e f g h", "es") == 0.5
+    assert unmodified_share(None, "texto", "es") == 0.0
+    assert unmodified_share("资本主义社会", "资本主义国家", "zh") == pytest.approx(4 / 6)
+    assert [(p.kind, p.text) for p in word_diff("la casa roja", "la casa azul", "es")] == [
+        ("same", "la casa "), ("del", "roja"), ("ins", "azul")]
+    short = summarize("Sí.", "Sí.", "es")
+    assert short.unmodified == 1.0 and not short.warn  # under ten words: no warning, as Content Translation

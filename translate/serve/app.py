@@ -1,0 +1,106 @@
+"""The server: one Starlette application assembled from parts, and how `translate serve` runs it.
+
+A part is a function from the shared `ServerState` to a list of routes, listed
+by name in `PARTS`; `build_app` mounts the parts it is asked for side by side,
+so an HTTP API for other tools can sit beside the review pages, or run alone.
+Every response gets the same security headers: a Content-Security-Policy that
+allows only this site's own scripts and styles (htmx is served from here, with
+no inline script, no eval), no framing, no referrer (an invitation token sits
+in a URL), and no caching of anything but static files.
+
+The server listens on 127.0.0.1 unless told otherwise; a group puts a TLS
+reverse proxy in front (README, "Review in a browser"). uvicorn's access log
+would print invitation links; its requests are logged with the token cut out.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from translate.config import Config
+from translate.errors import UsageError
+from translate.serve.review.routes import review_routes
+from translate.serve.state import ServerState
+
+PARTS: dict[str, Callable[[ServerState], list[BaseRoute]]] = {
+    "review": review_routes,
+}
+"""The parts a server can offer, by name; `translate serve` mounts all of them by default."""
+
+SECURITY_HEADERS = [
+    (b"content-security-policy",
+     b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+     b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every response, and `Cache-Control: no-store` outside /static."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += SECURITY_HEADERS
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def build_app(config: Config, parts: Sequence[str] = tuple(PARTS)) -> Starlette:
+    """The ASGI application serving `parts` of this project."""
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown or not parts:
+        raise UsageError(f"server parts must be some of {', '.join(PARTS)}, not {', '.join(unknown) or 'none'}")
+    state = ServerState.for_config(config)
+    routes: list[BaseRoute] = []
+    for name in parts:
+        routes += PARTS[name](state)
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+    app.state.serve = state
+    return app
+
+
+_INVITE_TOKEN = re.compile(r"(/invite/)[^/?\s\"]+")
+
+
+class _HideInvitationTokens(logging.Filter):
+    """uvicorn's access log line, with /invite/<token> written as /invite/…"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_INVITE_TOKEN.sub(r"\1…", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def serve(config: Config, host: str | None = None, port: int | None = None,
+          parts: Sequence[str] = tuple(PARTS)) -> None:
+    """Run the server in the foreground until Ctrl-C (what `translate serve` does)."""
+    import uvicorn  # imported on use: only `translate serve` needs the server
+
+    app = build_app(config, parts)
+    logging.getLogger("uvicorn.access").addFilter(_HideInvitationTokens())
+    uvicorn.run(app, host=host or config.serve.host, port=port or config.serve.port, proxy_headers=True,
+                server_header=False, log_level="info")
