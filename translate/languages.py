@@ -29,9 +29,6 @@ UNSPACED_LANGUAGES = {"zh", "zt", "ja", "th", "lo", "km", "my"}
 CJK_LANGUAGES = {"zh", "ja", "ko"}
 """Languages sacrebleu's TER tokenizes with its Asian support."""
 
-INFLECTING_LANGUAGES = {"ru", "uk", "be", "bg", "sr", "hr", "bs", "sl", "cs", "sk", "pl", "ro", "de", "it", "eo", "la", "an"}
-"""Languages where a term is declined or changes its last vowel (plusvalore/plusvalori)."""
-
 ARTICLES = {
     "en": ("the", "a", "an"), "es": ("el", "la", "los", "las", "un", "una"), "pt": ("o", "a", "os", "as", "um", "uma"),
     "fr": ("le", "la", "les", "l'", "un", "une"), "it": ("il", "lo", "la", "i", "gli", "le", "l'", "un", "una"),
