@@ -3,10 +3,14 @@
 # Apertium engine: apertium and its language pairs (English → es, ca, gl, eo,
 # hbs; through Spanish → pt, fr, it, oc, ast, an). Review: gettext (msgfmt,
 # msgcat). Handouts: chromium, Noto fonts, poppler-utils (pdftoppm, pdftotext).
+# Quality checks: hunspell dictionaries of the target languages (and English,
+# for `translate check texts`); a language without one gets no spelling signal.
 set -u
 PACKAGES="apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en apertium-hbs-eng
 apertium-es-pt apertium-fr-es apertium-spa-ita apertium-oc-es apertium-spa-ast apertium-spa-arg
-gettext poppler-utils chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core"
+gettext poppler-utils chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core
+hunspell-en-us hunspell-es hunspell-fr hunspell-pt-pt hunspell-ca hunspell-it hunspell-gl hunspell-hr
+hunspell-sr hunspell-bs hunspell-oc hunspell-an myspell-eo"
 
 missing=""
 for p in $PACKAGES; do

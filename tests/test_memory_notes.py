@@ -6,7 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from translate.memory.notes import GlossaryViolation, Notes
+from translate.memory.notes import GlossaryViolation, Notes, Signal
 from translate.memory.store import TranslationMemory
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,3 +54,24 @@ def test_notes_survive_the_memory(tmp_path):
     with TranslationMemory(tmp_path / "tm.sqlite") as memory:
         memory.store_machine([("Workers sell labour power.", "Los obreros venden trabajo.", notes)], "en", "es", "sig")
         assert memory.get("Workers sell labour power.", "en", "es").notes == notes
+
+
+def test_quality_signals_round_trip_and_give_a_score_and_reasons():
+    signals = [
+        Signal("unknown-words", "unknown words", ("exploitative", "panopticon"), 2.0, "en>es"),
+        Signal("glossary", "glossary term not as pinned", ("plusvalía",), 3.0),
+    ]
+    notes = Notes(signals=signals, flagged=True)
+    again = Notes.from_json(notes.to_json())
+    assert again == notes and again.to_json() == notes.to_json()
+    assert notes.score == 5.0
+    assert notes.reasons == ["glossary term not as pinned: plusvalía", "unknown words (en>es): exploitative, panopticon"]
+
+
+def test_notes_written_before_signals_existed_still_read_and_have_no_score():
+    old = '{"flagged": false, "violations": []}'
+    notes = Notes.from_json(old)
+    assert notes.signals is None and notes.score == 0 and notes.reasons == []
+    assert notes.to_json() == old
+    odd = '{"signals": [{"check": "x", "weight": 2}]}'
+    assert Notes.from_json(odd).to_json() == odd and Notes.from_json(odd).signals is None

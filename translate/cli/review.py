@@ -188,6 +188,52 @@ def revoke_command(
         return
     for r in revoked:
         typer.echo(f"revoked invitation {r.id} ({r.name}); its browsers are signed out")
+@app.command("next")
+@handle_errors
+def next_command(
+    lang: Annotated[str, typer.Option("--lang", "-l", help="The language to review, e.g. es.")],
+    count: Annotated[int, typer.Option("-n", "--count", min=1, help="How many sentences to show.")] = 10,
+    only: Annotated[
+        Optional[str], typer.Option(help="Only these texts (file or stem names, comma-separated).")
+    ] = None,
+    config: ConfigOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """The N sentences of a language most in need of a person, worst first, with the reasons.
+
+    Sentences whose machine drafts carry the heaviest quality signals come first
+    (a glossary term not as pinned, engine errors, unknown or pivot-language words);
+    'flagged' ones are the front of the queue. Approved sentences are left out. Find
+    a sentence in the PO file by its msgctxt, or by file and line.
+    """
+    # imported on use, keeps --help fast
+    from translate.errors import UsageError
+    from translate.memory.store import TranslationMemory
+    from translate.review.queue import front_count, review_queue
+    from translate.texts import load_texts
+
+    cfg = load_config(config)
+    target = languages.validate(lang)
+    texts = load_texts(cfg, split_list(only))
+    path = cfg.path("memory")
+    if not path.exists():
+        raise UsageError(f"no translation memory at {path}; run `translate run` first")
+    with TranslationMemory(path) as memory:
+        queue = review_queue(memory, texts, target, cfg.source_language)
+    shown = queue[:count]
+    if json_out:
+        print_json({"language": target, "waiting": len(queue), "flagged": front_count(queue),
+                    "items": [item.to_dict() for item in shown]})
+        return
+    typer.echo(f"{languages.language_name(target)} ({target}): {len(queue)} sentences wait for review, "
+               f"{front_count(queue)} flagged; the {len(shown)} most in need of a person:")
+    for item in shown:
+        mark = "flagged" if item.flagged else item.status
+        typer.echo(f"\n{item.position}. {item.text}:{item.line}  score {item.score:g}  {mark}  [{item.msgctxt}]")
+        typer.echo(f"   source: {item.source}")
+        typer.echo(f"   draft:  {item.translation}")
+        for reason in item.reasons:
+            typer.echo(f"   check:  {reason}")
 
 
 @handle_errors

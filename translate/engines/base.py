@@ -18,6 +18,17 @@ from translate.progress import Progress
 
 
 @dataclass(frozen=True)
+class EngineMark:
+    """A doubt an engine marked in its own output: a word it did not know ('unknown'),
+    could not generate ('generation') or could not transfer ('transfer'), at one hop
+    of the route ('en>es'). Apertium writes these as `*word`, `#word` and `@word`."""
+
+    kind: str
+    word: str
+    hop: str
+
+
+@dataclass(frozen=True)
 class Route:
     """How an engine gets from one language to another here.
 
@@ -91,6 +102,11 @@ class Engine(ABC):
     def options(self) -> str:
         """Options that change the output (beam size...), for the signature."""
         return ""
+
+    def marks(self, route: Route, output: str) -> tuple[EngineMark, ...]:
+        """The doubts this engine marked in an output it returned during this run, by hop
+        (engines without such marks: none). Looked up by the output text, once translated."""
+        return ()
 
     def close(self) -> None:
         """Release models or processes; engines load each model once per run."""

@@ -97,6 +97,7 @@ class PinnedResult:
     violations: list[GlossaryViolation] = field(default_factory=list)
     flagged: bool = False  # a reviewer must look: a glossary term is still missing
     method: str = "plain"  # plain | masked | retry | substituted | unmasked
+    engine_text: str = ""  # what the engine returned for the attempt kept (placeholders and all), for its marks
 
 
 KNOWN_SHAPES: tuple[Shape, ...] = tuple(Shape.parse(s) for s in KNOWN_SHAPES_TEXT)
@@ -269,12 +270,14 @@ class _Pinning:
         return mask(sentence, self.glossary, self.source, self.target, shape, only)
 
     def result(
-        self, i: int, text: str, pins: Sequence[Pin], method: str, violations: list[GlossaryViolation] | None = None
+        self, i: int, text: str, pins: Sequence[Pin], method: str, engine_text: str,
+        violations: list[GlossaryViolation] | None = None,
     ) -> PinnedResult:
         if violations is None:
             violations = check_compliance(self.sentences[i], text, self.glossary, self.source, self.target)
         terms = tuple(dict.fromkeys(pin.concept for pin in pins))
-        return PinnedResult(text=text, terms=terms, violations=violations, flagged=bool(violations), method=method)
+        return PinnedResult(text=text, terms=terms, violations=violations, flagged=bool(violations), method=method,
+                            engine_text=engine_text)
 
     def first_plain(self) -> dict[int, set[str] | None]:
         """First call, check-first: every sentence as is; returns the ones missing a term, with those terms."""
@@ -285,7 +288,7 @@ class _Pinning:
             if violations:
                 todo[i] = {v.concept for v in violations}
             else:
-                self.results[i] = self.result(i, self.plains[i], (), "plain", violations)
+                self.results[i] = self.result(i, self.plains[i], (), "plain", self.plains[i], violations)
         return todo
 
     def first_masked(self) -> dict[int, set[str] | None]:
@@ -301,7 +304,7 @@ class _Pinning:
         for i, (masked, out) in enumerate(zip(first, self.call([m.text for m in first]), strict=True)):
             text = unmask(out, masked, self.shapes, self.target)
             if text is not None:
-                self.results[i] = self.result(i, text, masked.pins, "masked" if masked.pins else "plain")
+                self.results[i] = self.result(i, text, masked.pins, "masked" if masked.pins else "plain", out)
             else:
                 todo[i] = None
         return todo
@@ -335,7 +338,7 @@ class _Pinning:
             for masked, at in plan.attempts:
                 text = unmask(outputs[at], masked, self.shapes, self.target)
                 if text is not None:
-                    result = self.result(i, text, masked.pins, "retry")
+                    result = self.result(i, text, masked.pins, "retry", outputs[at])
                     if best is None or len(result.violations) < len(best.violations):
                         best = result
             if best is None:
@@ -343,7 +346,7 @@ class _Pinning:
                 renderings = {c: _rendering(outputs[at], self.target) for c, at in plan.terms.items()}
                 text, fixed = _substitute(plain, plan.pins, renderings, self.target)
                 pins = tuple(p for p in plan.pins if p.concept in fixed)
-                best = self.result(i, text, pins, "substituted" if fixed else "unmasked")
+                best = self.result(i, text, pins, "substituted" if fixed else "unmasked", plain)
             self.results[i] = best
 
 

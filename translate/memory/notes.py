@@ -1,6 +1,7 @@
 """Notes: what the memory keeps beside a machine translation, as one typed record.
 
-The run stage writes them (glossary violations, whether a reviewer must look),
+The run stage writes them (glossary violations, the quality checks' signals,
+whether a reviewer must look),
 the memory adds the machine texts a new engine replaced, and the review and
 publish stages read them (PO comments, `translate status`). In the file they
 are one JSON object per entry (`entries.notes`), and that JSON round-trips
@@ -36,6 +37,26 @@ class GlossaryViolation:
         return f"{self.concept}: {self.message}"
 
 
+@dataclass(frozen=True)
+class Signal:
+    """One quality check's finding on a machine translation (see translate/checks/).
+
+    `check` is the check's id, `reason` a few words a reviewer reads ("unknown
+    words"), `words` the words involved, `weight` how much it adds to the
+    sentence's score, `hop` the step of a pivot route it comes from ('es>fr').
+    """
+
+    check: str
+    reason: str
+    words: tuple[str, ...] = ()
+    weight: float = 1.0
+    hop: str = ""
+
+    def __str__(self) -> str:
+        where = f" ({self.hop})" if self.hop else ""
+        return f"{self.reason}{where}: {', '.join(self.words)}" if self.words else f"{self.reason}{where}"
+
+
 @dataclass
 class Notes:
     """The notes of one memory entry; see the module docstring for the JSON rules."""
@@ -43,12 +64,23 @@ class Notes:
     violations: list[GlossaryViolation] | None = None  # glossary problems the run stage found
     flagged: bool | None = None  # a reviewer must look: a glossary term is still missing
     earlier_machine: list[str] | None = None  # machine texts a newer engine output replaced, oldest first
+    signals: list[Signal] | None = None  # what the quality checks found in the machine text
     other: dict[str, Any] = field(default_factory=dict)  # keys (or shapes) this version does not know
 
     @property
     def needs_review(self) -> bool:
         """Whether the run stage asked a person to look at this sentence."""
         return bool(self.flagged or self.violations)
+
+    @property
+    def score(self) -> float:
+        """How much the machine text needs a person: the weights of its signals added up."""
+        return round(sum(s.weight for s in self.signals or ()), 2)
+
+    @property
+    def reasons(self) -> list[str]:
+        """The signals as short lines, heaviest first: 'unknown words: exploitative, panopticon'."""
+        return [str(s) for s in sorted(self.signals or (), key=lambda s: -s.weight)]
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Notes:
@@ -96,9 +128,44 @@ def _read_violations(raw: Any) -> list[GlossaryViolation] | None:
     return [GlossaryViolation(**item) for item in raw]
 
 
+def _read_signals(raw: Any) -> list[Signal] | None:
+    """Signals exactly as `_write_signals` writes them (else None: kept raw, so they round-trip)."""
+    if not isinstance(raw, list):
+        return None
+    signals = []
+    for item in raw:
+        if not (
+            isinstance(item, dict)
+            and set(item) - {"hop"} == {"check", "reason", "words", "weight"}
+            and isinstance(item["check"], str)
+            and isinstance(item["reason"], str)
+            and isinstance(item["words"], list)
+            and all(isinstance(w, str) for w in item["words"])
+            and isinstance(item["weight"], float)
+            and (isinstance(item.get("hop"), str) and item["hop"] if "hop" in item else True)
+        ):
+            return None
+        signals.append(Signal(item["check"], item["reason"], tuple(item["words"]), item["weight"], item.get("hop", "")))
+    return signals
+
+
+def _write_signals(signals: list[Signal]) -> list[dict[str, Any]]:
+    out = []
+    for s in signals:
+        item: dict[str, Any] = {"check": s.check, "reason": s.reason, "words": list(s.words), "weight": float(s.weight)}
+        if s.hop:
+            item["hop"] = s.hop
+        out.append(item)
+    return out
+
+
 _READERS: dict[str, Callable[[Any], Any]] = {
     "violations": _read_violations,
+    "signals": _read_signals,
     "flagged": _read_bool,
     "earlier_machine": _read_strings,
 }
-_WRITERS: dict[str, Callable[[Any], Any]] = {"violations": lambda vs: [asdict(v) for v in vs]}
+_WRITERS: dict[str, Callable[[Any], Any]] = {
+    "violations": lambda vs: [asdict(v) for v in vs],
+    "signals": _write_signals,
+}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translate import languages
+from translate.checks import CHECKS_VERSION, Unit, check_sentence, is_flagged
 from translate.clock import utc_now
 from translate.config import Config
 from translate.engines.base import Engine, Route
@@ -71,7 +72,9 @@ class LanguageRun:
         """Plan against the memory, translate what is new or stale, store it (nothing when a dry run)."""
         source, target, result = self.source, self.target, self.result
         engine, route = self.engines.choose(source, target)
-        signature = Signature.for_route(route, engine.version(), engine.options(), self.glossary.version)
+        signature = Signature.for_route(
+            route, engine.version(), engine.options(), self.glossary.version, checks=CHECKS_VERSION
+        )
         self.engine, self.route, self.signature = engine, route, signature
         result.engine, result.route, result.signature = engine.name, route.describe(), str(signature)
         sentences = self.sentences()
@@ -92,10 +95,30 @@ class LanguageRun:
         result.engine_calls = len(calls)
         rows = []
         for sentence, outcome in zip(todo, pinned):
-            rows.append((sentence, outcome.text, Notes(violations=list(outcome.violations), flagged=outcome.flagged)))
-            result.flagged += int(outcome.flagged)
+            notes = checked_notes(sentence, outcome, engine, route, self.glossary)
+            rows.append((sentence, outcome.text, notes))
+            result.flagged += int(bool(notes.flagged))
             result.glossary_violations += len(outcome.violations)
+            for signal in notes.signals or ():
+                result.signals[signal.check] = result.signals.get(signal.check, 0) + 1
         self.memory.store_machine(rows, source, target, str(signature))
+
+
+def checked_notes(sentence: str, outcome: PinnedResult, engine: Engine, route: Route, glossary: Glossary) -> Notes:
+    """The notes stored with a machine translation: glossary violations, the quality
+    checks' signals (with the engine's own marks), and the flag when they add up."""
+    unit = Unit(
+        source=sentence,
+        target=outcome.text,
+        source_lang=route.source,
+        target_lang=route.target,
+        route=route.steps,
+        marks=engine.marks(route, outcome.engine_text),
+        violations=tuple(outcome.violations),
+        glossary=glossary,
+    )
+    signals = check_sentence(unit)
+    return Notes(violations=list(outcome.violations), flagged=is_flagged(signals), signals=signals)
 
 
 Deliver = Callable[[LanguageRun], None]

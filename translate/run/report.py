@@ -29,8 +29,9 @@ class LanguageResult:
     stale: int = 0
     engine_calls: int = 0
     engine_seconds: float = 0.0
-    flagged: int = 0
+    flagged: int = 0  # sentences whose quality signals send them to the front of the review queue
     glossary_violations: int = 0
+    signals: dict[str, int] = field(default_factory=dict)  # sentences translated in this run, per check that found something
     files_written: list[str] = field(default_factory=list)
     message: str = ""
 

@@ -2,7 +2,8 @@
 
 Like sacrebleu's signature on every score, every machine translation carries
 one string naming the engine, route, models with versions, engine options,
-glossary version and segmenter version. If any part differs from what a run
+glossary version, segmenter version and the version of the quality checks whose
+signals are stored with it. If any part differs from what a run
 would use now, the stored translation is stale.
 """
 
@@ -25,9 +26,12 @@ class Signature:
     options: str = ""
     glossary: str = "none"
     segmenter: str = SEGMENTER_VERSION
+    checks: str = ""  # translate.checks.CHECKS_VERSION, when the run stored signals
 
     @classmethod
-    def for_route(cls, route: Route, engine_version: str, options: str = "", glossary: str = "none") -> Signature:
+    def for_route(
+        cls, route: Route, engine_version: str, options: str = "", glossary: str = "none", checks: str = ""
+    ) -> Signature:
         return cls(
             engine=route.engine,
             engine_version=engine_version,
@@ -35,6 +39,7 @@ class Signature:
             models="+".join(route.models),
             options=options,
             glossary=glossary,
+            checks=checks,
         )
 
     def __str__(self) -> str:
@@ -47,6 +52,8 @@ class Signature:
         if self.options:
             parts.append(f"opts:{self.options}")
         parts += [f"glossary:{self.glossary}", f"seg:{self.segmenter}"]
+        if self.checks:
+            parts.append(f"checks:{self.checks}")
         return "|".join(parts)
 
     @classmethod
@@ -61,4 +68,5 @@ class Signature:
             options=fields.get("opts", ""),
             glossary=fields.get("glossary", "none"),
             segmenter=fields.get("seg", "?"),
+            checks=fields.get("checks", ""),
         )
