@@ -10,7 +10,7 @@ PACKAGES="apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-
 apertium-es-pt apertium-fr-es apertium-spa-ita apertium-oc-es apertium-spa-ast apertium-spa-arg
 gettext poppler-utils chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core
 hunspell-en-us hunspell-es hunspell-fr hunspell-pt-pt hunspell-ca hunspell-it hunspell-gl hunspell-hr
-hunspell-sr hunspell-bs hunspell-oc hunspell-an myspell-eo"
+hunspell-sr hunspell-bs hunspell-oc hunspell-an myspell-eo hunspell-en-gb"
 
 missing=""
 for p in $PACKAGES; do

@@ -169,7 +169,7 @@ def test_an_essay_batch_comes_back_whole_and_unmarked(all_segments):
     runner = CountingRunner()
     engine = ApertiumEngine(runner=runner)
     spanish = engine.translate(all_segments, engine.route("en", "es"))
-    assert runner.translations == 1
+    assert runner.translations == 2  # one with the engine's marks, one with -u for the sentences holding an unknown word
     assert len(spanish) == len(all_segments)
     for source, target in zip(all_segments, spanish, strict=True):
         assert target.strip() and target != source
@@ -203,16 +203,16 @@ def test_pivot_english_to_portuguese(engine):
 
 
 @needs_apertium
-def test_both_essays_go_through_one_process_per_hop(all_segments):
+def test_both_essays_go_through_two_processes_per_hop_one_reading_the_marks(all_segments):
     runner = CountingRunner()
     engine = ApertiumEngine(runner=runner)
     done: list[int] = []
     portuguese = engine.translate(all_segments, engine.route("en", "pt"), progress=done.append)
-    assert runner.translations == 2  # en→es, es→pt
+    assert runner.translations == 4  # en→es, es→pt; each with its marks, then -u for the sentences with unknown words
     assert sum(done) == len(all_segments) == len(portuguese)
     assert all(p.strip() for p in portuguese)
     french = engine.translate(all_segments, engine.route("en", "fr"))
-    assert runner.translations == 3  # the en→es hop is remembered: only es→fr runs
+    assert runner.translations == 6  # the en→es hop is remembered: only es→fr runs
     assert len(french) == len(all_segments) and french != portuguese
 
 

@@ -5,7 +5,7 @@ import between the package's own modules becomes an edge of a graph: imports
 inside functions and under `if TYPE_CHECKING:` too, since they tie the modules
 together just the same. A module may import its own layer or lower ones, never
 a higher one, and the graph may have no cycle. The layers are the data flow
-(README, "Layout"); two are reserved for packages still to come.
+(README, "Layout").
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("memory", ("translate.memory",)),
     ("glossary", ("translate.glossary",)),
     ("engines", ("translate.engines",)),
-    ("checks", ("translate.checks",)),  # reserved: the quality checks, one small class per check
+    ("checks", ("translate.checks",)),  # the quality checks, one small class per check
     ("run", ("translate.run",)),
     ("review", ("translate.review",)),
     ("publish", ("translate.publish",)),
     ("workflow", ("translate.workflow",)),
-    ("serve", ("translate.serve",)),  # reserved: the browser review server
+    ("serve", ("translate.serve",)),  # the browser review server
     ("cli", ("translate.cli",)),
 ]
 """Lowest first. A name is a module, or a subpackage standing for every module in it."""

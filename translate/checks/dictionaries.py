@@ -22,7 +22,7 @@ SEARCH_PATH = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/
 """Where Debian installs hunspell dictionaries; $TRANSLATE_HUNSPELL_PATH (colon-separated) comes first."""
 
 DICTIONARY_NAMES: dict[str, tuple[str, ...]] = {
-    "en": ("en_US", "en_GB"), "es": ("es_ES", "es"), "fr": ("fr_FR", "fr"), "pt": ("pt_PT", "pt"),
+    "en": ("en_US", "en_GB"), "en_GB": ("en_GB",), "es": ("es_ES", "es"), "fr": ("fr_FR", "fr"), "pt": ("pt_PT", "pt"),
     "pt_BR": ("pt_BR",), "ca": ("ca_ES", "ca"), "it": ("it_IT", "it"), "gl": ("gl_ES", "gl"),
     "hr": ("hr_HR", "hr"), "sr": ("sr_Latn_RS", "sr-Latn"), "bs": ("bs_BA", "bs"), "eo": ("eo", "eo_EO"),
     "oc": ("oc_FR", "oc"), "an": ("an_ES", "an"), "de": ("de_DE", "de_DE_frami", "de"), "ru": ("ru_RU", "ru"),
@@ -31,7 +31,8 @@ DICTIONARY_NAMES: dict[str, tuple[str, ...]] = {
 """Dictionary file names per language, first found wins (Serbian: the Latin-script one Apertium writes)."""
 
 DEBIAN_PACKAGES: dict[str, str] = {
-    "en": "hunspell-en-us", "es": "hunspell-es", "fr": "hunspell-fr", "pt": "hunspell-pt-pt", "pt_BR": "hunspell-pt-br",
+    "en": "hunspell-en-us", "en_GB": "hunspell-en-gb", "es": "hunspell-es", "fr": "hunspell-fr",
+    "pt": "hunspell-pt-pt", "pt_BR": "hunspell-pt-br",
     "ca": "hunspell-ca", "it": "hunspell-it", "gl": "hunspell-gl", "hr": "hunspell-hr", "sr": "hunspell-sr",
     "bs": "hunspell-bs", "eo": "myspell-eo", "oc": "hunspell-oc", "an": "hunspell-an", "de": "hunspell-de-de",
     "ru": "hunspell-ru", "ro": "hunspell-ro", "nl": "hunspell-nl", "pl": "hunspell-pl", "uk": "hunspell-uk",
@@ -75,6 +76,18 @@ class Dictionary:
         if word not in self._known:
             self._known[word] = self._lookup(word)
         return self._known[word]
+
+    def entries(self) -> set[str]:
+        """The dictionary's stems as its .dic file lists them, lower-cased (without affix flags)."""
+        raw = self.path.read_bytes().decode("utf-8", errors="replace").splitlines()[1:]
+        return {line.split("/", 1)[0].split("\t", 1)[0].strip().lower() for line in raw if line.strip()}
+
+    def suggest(self, word: str) -> list[str]:
+        """The dictionary's likely corrections, best first."""
+        try:
+            return list(self._speller.suggest(word.replace("’", "'")))
+        except UnicodeError:
+            return []
 
     def _lookup(self, word: str) -> bool:
         word = word.replace("’", "'")

@@ -7,8 +7,8 @@ configuration) or 1 (a run-time failure); never a traceback.
 
 Every command is listed here, in one place; each lives in the module of its
 group: run.py (run, text, languages, status), handouts.py, models.py,
-memory.py, review.py (review import|status|invite|invitations|revoke, evaluate),
-glossary.py, serve.py. What they
+memory.py, review.py (review import|status|next|invite|invitations|revoke, evaluate),
+glossary.py, serve.py, check.py (check texts). What they
 share is in common.py. Library modules are imported inside the commands, so
 that `translate --help` imports none of them.
 """
@@ -20,7 +20,7 @@ from typing import Annotated
 import typer
 
 from translate import __version__
-from translate.cli import glossary, handouts, memory, models, review, run, serve
+from translate.cli import check, glossary, handouts, memory, models, review, run, serve
 
 app = typer.Typer(
     name="translate",
@@ -45,6 +45,7 @@ app.add_typer(glossary.app, name="glossary")
 app.command("evaluate")(review.evaluate)
 app.add_typer(memory.app, name="memory")
 app.command("serve")(serve.serve)
+app.add_typer(check.app, name="check")
 
 
 def version_callback(value: bool) -> None:

@@ -117,8 +117,11 @@ def languages_command(
     all_targets: Annotated[bool, typer.Option("--all", help="Every language some engine reaches, not only targets.")] = False,
     json_out: JsonOption = False,
 ) -> None:
-    """Show, per target language, which engines can serve it here and by which route."""
-    from translate.engines.registry import Engines  # imported on use, keeps --help fast
+    """Show, per target language, which engines can serve it here and by which route, and which
+    spelling dictionary the quality checks use (none: no spelling signal for that language)."""
+    # imported on use, keeps --help fast
+    from translate.checks.dictionaries import spelling_support
+    from translate.engines.registry import Engines
 
     cfg = load_config(config)
     engines = Engines(cfg)
@@ -127,7 +130,8 @@ def languages_command(
         targets += sorted(engines.reachable(cfg.source_language) - set(targets))
     rows = engines.support(cfg.source_language, targets)
     if json_out:
-        print_json([row.__dict__ | {"name": languages.language_name(row.target)} for row in rows])
+        print_json([row.__dict__ | {"name": languages.language_name(row.target), "spelling": spelling_support(row.target)}
+                    for row in rows])
         return
     typer.echo(f"From {cfg.source_language} ({languages.language_name(cfg.source_language)}):")
     for row in rows:
@@ -137,6 +141,7 @@ def languages_command(
             typer.echo(f"          {engine_name:<9} {route}")
         for hint in row.hints:
             typer.echo(f"          to get one: {hint}")
+        typer.echo(f"          spelling  {spelling_support(row.target)}")
 
 
 @handle_errors

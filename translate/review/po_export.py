@@ -125,8 +125,20 @@ def notes_comments(notes: Notes) -> list[str]:
         if violation.expected:
             text += f" (expected “{violation.expected}”)"
         lines.append(f"glossary violation: {_one_line(text)}")
-    if notes.flagged:
+    return lines
+
+
+# ---------------------------------------------------------------- quality checks (issue 13)
+
+
+def check_comments(notes: Notes) -> list[str]:
+    """What the quality checks found in the machine draft, one `check:` line each, heaviest
+    first ('check: unknown words: exploitative, panopticon'), and the flag when they add up."""
+    lines = [f"check: {_one_line(reason)}" for reason in notes.reasons]
+    if notes.signals is None and notes.needs_review:  # stored before the checks existed
         lines.append("flagged: please check the glossary terms in this sentence")
+    elif notes.flagged:
+        lines.append(f"flagged: among the first sentences to review (score {notes.score:g})")
     return lines
 
 
@@ -182,6 +194,8 @@ def build_po(
         old_po = old_entries.get(ctxt)
         if entry is not None:
             comments += notes_comments(entry.notes)
+            if entry.status == "machine":
+                comments += check_comments(entry.notes)
             _fill(po_entry, entry)
         if entry is None or entry.status == "machine":
             old_wording = previous.get(segment.source_hash) or (old_po.previous_msgid if old_po else None)
