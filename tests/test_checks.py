@@ -64,10 +64,14 @@ def test_a_spanish_draft_names_the_english_words_apertium_did_not_know(engine, g
 
 
 @needs_apertium
-def test_three_unknown_words_send_a_sentence_to_the_front_and_one_does_not(engine, glossary):
-    (_, many), (_, one) = notes_for(engine, glossary, "es", [JUGGERNAUTS + " " + PANOPTICON, "The gullible voter."])
+def test_three_unknown_words_or_one_in_a_short_sentence_flag_it_and_one_in_a_long_sentence_does_not(engine, glossary):
+    long_one = ("However, it would be a terrible mistake to presume that, just because capitalists designed "
+                "something, we cannot use it against them.")
+    (_, many), (_, short), (_, long_) = notes_for(
+        engine, glossary, "es", [JUGGERNAUTS + " " + PANOPTICON, "The gullible voter.", long_one])
     assert is_flagged(many.signals) and many.flagged
-    assert one.signals and not one.flagged
+    assert short.flagged  # one unknown word in three
+    assert [s.words for s in long_.signals if s.check == "unknown-words"] == [("presume",)] and not long_.flagged
 
 
 @needs_apertium

@@ -23,7 +23,15 @@ def spanish(tmp_path_factory) -> Project:
     done = subprocess.run([sys.executable, "-m", "translate.cli", "run", "--json"], cwd=project,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
+    (project / "run-report.json").write_text(done.stdout, encoding="utf-8")
     return project
+
+
+def test_the_run_report_counts_flagged_sentences_and_signals_per_check(spanish):
+    spanish_run = json.loads((spanish / "run-report.json").read_text(encoding="utf-8"))["languages"][0]
+    assert spanish_run["flagged"] >= 10
+    assert spanish_run["signals"]["unknown-words"] >= 50  # 62 of 114 Spanish sentences hold an unknown word
+    assert spanish_run["glossary_violations"] == 0
 
 
 def cli(project: Project, *args: str) -> subprocess.CompletedProcess:

@@ -10,6 +10,8 @@ one module per family, in the manner of Weblate's `weblate/checks/`.
 """
 
 from translate.checks.base import Check, Signal, Unit
-from translate.checks.registry import CHECKS, CHECKS_VERSION, FLAG_SCORE, check_sentence, is_flagged
+from translate.checks.registry import CHECKS, CHECKS_VERSION, FLAG_SCORE, check_sentence, is_flagged, sentence_words
 
-__all__ = ["CHECKS", "CHECKS_VERSION", "FLAG_SCORE", "Check", "Signal", "Unit", "check_sentence", "is_flagged"]
+__all__ = [
+    "CHECKS", "CHECKS_VERSION", "FLAG_SCORE", "Check", "Signal", "Unit", "check_sentence", "is_flagged", "sentence_words",
+]

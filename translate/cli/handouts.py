@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from translate import languages
-from translate.cli.common import ConfigOption, JsonOption, answer, handle_errors, progress_bars, split_list
+from translate.cli.common import ConfigOption, JsonOption, handle_errors, print_json, progress_bars, split_list
 from translate.config import load_config
 
 
@@ -18,20 +18,35 @@ def handouts(
     lang: Annotated[Optional[str], typer.Option(help="Only these languages, e.g. es,ar.")] = None,
     paper: Annotated[str, typer.Option(help="Paper size: A4 or Letter.")] = "A4",
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print each page to PDF (needs Chromium).")] = True,
+    force: Annotated[
+        bool, typer.Option("--force", help="Also print translations the language gate withholds (every page says so).")
+    ] = False,
     json_out: JsonOption = False,
 ) -> None:
     """Render print-ready handouts (HTML and PDF) from the best text in the memory.
 
     Approved human translations take precedence over machine drafts; every handout
-    says whether it was reviewed and credits source, engine, model and glossary.
-    Files: outputs/<lang>/<text>.html and .pdf.
+    says whether it was reviewed and how much ("reviewed: 10 of 109 sentences"), marks
+    unreviewed passages the quality checks doubt in the margin, and credits source,
+    engine, model and glossary. A text the language gate withholds (see `translate
+    status`) is not built unless --force. Files: outputs/<lang>/<text>.html and .pdf.
     """
     from translate.publish.handouts import build_handouts, handout_count  # Jinja2 and Babel: on use, keeps --help fast
 
     cfg = load_config(config)
     targets = languages.parse_list(lang) if lang else None
-    total = handout_count(cfg, split_list(only), targets) * (2 if pdf else 1)
+    total = handout_count(cfg, split_list(only), targets, force) * (2 if pdf else 1)
+    withheld: list = []
     with progress_bars(not json_out) as start_task:
         advance = start_task("handouts", total)
-        written = build_handouts(cfg, split_list(only), targets, paper=paper, pdf=pdf, progress=advance)
-    answer(json_out, [str(p) for p in written], f"{len(written)} handout files written under {cfg.path('outputs')}")
+        written = build_handouts(cfg, split_list(only), targets, paper=paper, pdf=pdf, progress=advance,
+                                 force=force, withheld=withheld)
+    if json_out:
+        print_json({"written": [str(p) for p in written],
+                    "withheld": [{"text": v.text, "language": v.language, "reasons": v.reasons, "printed": force}
+                                 for v in withheld]})
+        return
+    typer.echo(f"{len(written)} handout files written under {cfg.path('outputs')}")
+    for v in withheld:
+        what = "printed anyway (--force), every page says so" if force else "not printed (use --force to print it)"
+        typer.echo(f"withheld: {v.language} {v.text}: {'; '.join(v.reasons)}; {what}", err=True)

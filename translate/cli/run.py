@@ -151,7 +151,10 @@ def status(
     lang: Annotated[Optional[str], typer.Option(help="Only these languages, e.g. es,fr.")] = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Show, per text and language, how complete, reviewed and fresh the translation is."""
+    """Show, per text and language, how complete, reviewed and fresh the translation is, and
+    whether it is fit to print: "publishable": false (WITHHELD) with the reasons when most
+    unreviewed sentences carry engine errors or quality flags; `translate handouts` then
+    builds no handout of it unless --force."""
     from translate.publish.status import status as text_status  # imported on use, keeps --help fast
 
     cfg = load_config(config)
@@ -159,9 +162,14 @@ def status(
     if json_out:
         print_json([asdict(r) | {"complete": round(r.complete, 4)} for r in rows])
         return
-    typer.echo(f"{'text':<36} {'lang':<6} {'done':>6} {'approved':>9} {'draft':>6} {'flagged':>8}  engine    updated")
+    typer.echo(f"{'text':<36} {'lang':<6} {'done':>6} {'approved':>9} {'draft':>6} {'flagged':>8}  "
+               f"{'print':<8}  engine    updated")
     for r in rows:
+        printable = "yes" if r.publishable else "WITHHELD" if r.translated else "-"
         typer.echo(
             f"{r.text:<36} {r.language:<6} {r.complete:>6.0%} {r.approved:>5}/{r.segments:<3} {r.draft:>6} "
-            f"{r.flagged:>8}  {r.engine or '-':<9} {r.updated or 'never'}"
+            f"{r.flagged:>8}  {printable:<8}  {r.engine or '-':<9} {r.updated or 'never'}"
         )
+        if not r.publishable and r.translated:
+            for reason in r.reasons:
+                typer.echo(f"{'':<44}- {reason}")

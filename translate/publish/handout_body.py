@@ -27,6 +27,9 @@ _WORD = re.compile(r"\w{7,}")
 _CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t\n]+(?=[{_CJK}])")
 
+DOUBT_START, DOUBT_END = "\ue000", "\ue001"
+"""Private-use characters around a sentence to mark in the margin; `inline_html` makes them a span."""
+
 
 def translated_blocks(doc: Document, translations: Mapping[int, str]) -> Iterator[tuple[Block, str]]:
     """Each block with its translated text (prefix removed, surrounding blank lines dropped).
@@ -69,6 +72,7 @@ def inline_html(text: str, language: str = "en") -> Markup:
     out = _STRONG.sub(r"<strong>\1</strong>", out)
     out = _EMPHASIS.sub(r"<em>\1</em>", out)
     out = _NOTE_MARK.sub(r'<sup class="note">\1</sup>', out)
+    out = out.replace(DOUBT_START, '<span class="doubt">').replace(DOUBT_END, "</span>")
     return Markup(out.replace("\u00ad", "&shy;"))
 
 

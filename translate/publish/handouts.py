@@ -3,7 +3,10 @@
 Organizers print and pass these around, so a handout has to read like a careful
 publication in its language (its script's fonts, direction, quotation marks,
 hyphenation) and be honest about where it comes from: every page says whether a
-person has reviewed the translation, and the credits box names the original,
+person has reviewed the translation and how much of it ("reviewed: 10 of 109
+sentences"), a discreet mark in the margin shows the unreviewed passages the
+quality checks doubt, a language the gate withholds (publish/gate.py) is not
+printed unless asked with `force`, and then every page says so; the credits box names the original,
 the engine and model (with the model's licence attribution), the glossary and
 the people involved, so that readers can verify what they quote.
 
@@ -21,7 +24,7 @@ import html
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -38,7 +41,8 @@ from translate.memory.records import MemoryEntry
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress
 from translate.publish.chromium import ChromiumSession, html_to_pdf, paper_size
-from translate.publish.handout_body import body_items
+from translate.publish.gate import Verdict, doubtful_segments, verdict
+from translate.publish.handout_body import DOUBT_END, DOUBT_START, body_items
 from translate.publish.status import text_entries
 from translate.review.status import review_state
 from translate.run.signature import Signature
@@ -67,6 +71,9 @@ class HandoutMeta:
     reviewed: bool = False
     reviewers: Sequence[str] = ()
     approved_share: float = 0.0  # 0..1, share of segments a reviewer approved
+    reviewed_count: int | None = None  # sentences a person approved; None: not known (no review share line)
+    sentences: int = 0  # distinct sentences of the text
+    withheld: str = ""  # why the gate withholds this translation, when printed anyway (force)
     translators: Sequence[str] = ()
     date: str | None = None  # ISO date; None: today
     title: str | None = None  # translated title, when the document has no heading to translate
@@ -133,15 +140,19 @@ def _language_in(code: str, language: str) -> str:
 
 
 def status_line(meta: HandoutMeta) -> str:
-    """'Machine translation, not reviewed' or 'Reviewed by N people, X% of segments approved'."""
+    """'Machine translation, not reviewed', 'Machine translation, partly reviewed (9% of sentences
+    approved)' when someone reviewed less than the threshold, or 'Reviewed by N people, X% of
+    segments approved'. Never "not reviewed" on a handout that credits a reviewer."""
     from babel.numbers import format_decimal, format_percent  # Babel loads CLDR data: only when a handout is rendered
 
     text = labels(meta.language)
-    if not meta.reviewed:
-        return text["status_unreviewed"]
     locale = _locale(meta.language)
     share = min(max(meta.approved_share, 0.0), 1.0)
     percent = format_percent(share, locale=locale, format="#,##0%" if share in (0.0, 1.0) else "#,##0.#%")
+    if not meta.reviewed:
+        if share > 0 or meta.reviewers:
+            return text["status_partly"].format(percent=percent)
+        return text["status_unreviewed"]
     count = len(meta.reviewers)
     key = "status_reviewed_one" if count == 1 else "status_reviewed"
     return text[key].format(count=format_decimal(count, locale=locale), percent=percent)
@@ -186,6 +197,13 @@ def _environment() -> jinja2.Environment:
     )
 
 
+def review_share(meta: HandoutMeta) -> str:
+    """'Reviewed: 10 of 109 sentences', in the handout's language ('' when not known)."""
+    if meta.reviewed_count is None or not meta.sentences:
+        return ""
+    return labels(meta.language)["review_share"].format(count=meta.reviewed_count, total=meta.sentences)
+
+
 def render_html(
     doc: Document,
     translations: Mapping[int, str],
@@ -193,15 +211,19 @@ def render_html(
     *,
     paper: str = "A4",
     hyphenate: bool = True,
+    doubtful: Collection[int] = (),
 ) -> str:
     """A standalone handout page (CSS embedded) for one text in one language.
 
     hyphenate=False leaves out soft hyphens: justified lines get looser, but text
     copied or extracted from the PDF has no invisible U+00AD inside words.
+    `doubtful` names the segments (by index) that get a mark in the margin:
+    unreviewed sentences that carry quality signals.
     """
     size = paper_size(paper)
     text = labels(meta.language)
-    title, items = body_items(doc, translations, meta.language, hyphenate=hyphenate)
+    marked = {i: f"{DOUBT_START}{t}{DOUBT_END}" if i in doubtful else t for i, t in translations.items()}
+    title, items = body_items(doc, marked, meta.language, hyphenate=hyphenate)
     if title is None:
         title = escape(meta.title or doc.title)
     title_text = html.unescape(re.sub(r"<[^>]+>", "", str(title))).replace("\u00ad", "")
@@ -213,6 +235,10 @@ def render_html(
     missing = sum(1 for s in doc.segments if s.index not in translations)
     untranslated = text["untranslated"].format(count=missing, total=len(doc.segments)) if missing else ""
     status = status_line(meta)
+    share = review_share(meta)
+    withheld = text["withheld"].format(reason=meta.withheld) if meta.withheld else ""
+    footer = " · ".join(filter(None, [title_text, status, share]))
+    legend = text["doubt_legend"] if any(i in doubtful for i in translations) else ""
     css = resources.files("translate.publish").joinpath("templates/handout.css").read_text(encoding="utf-8")
     return (
         _environment()
@@ -225,7 +251,11 @@ def render_html(
             page_size=size,
             page_fonts=Markup(_PAGE_FONTS),
             footer_side=("right", "left") if is_rtl(meta.language) else ("left", "right"),
-            footer_start=Markup(_css_string(f"{title_text} · {status}")),
+            footer_start=Markup(_css_string(footer)),
+            withheld=withheld,
+            withheld_css=Markup(_css_string(withheld)) if withheld else "",
+            review_share=share,
+            doubt_legend=legend,
             language_name=_language_in(meta.language, meta.language),
             title_html=title,
             title_text=title_text,
@@ -250,11 +280,13 @@ def write_handout(
     pdf: bool = True,
     paper: str = "A4",
     hyphenate: bool = True,
+    doubtful: Collection[int] = (),
 ) -> HandoutFiles:
     """Write STEM.html (and STEM.pdf) atomically into out_dir."""
     out_dir = Path(out_dir)
     html_path = out_dir / f"{stem}.html"
-    atomic_write_text(html_path, render_html(doc, translations, meta, paper=paper, hyphenate=hyphenate))
+    page = render_html(doc, translations, meta, paper=paper, hyphenate=hyphenate, doubtful=doubtful)
+    atomic_write_text(html_path, page)
     pdf_path = None
     if pdf:
         pdf_path = out_dir / f"{stem}.pdf"
@@ -263,9 +295,15 @@ def write_handout(
 
 
 def handout_meta(
-    memory: TranslationMemory, text: SourceText, language: str, config: Config, entries: Mapping[str, MemoryEntry]
+    memory: TranslationMemory,
+    text: SourceText,
+    language: str,
+    config: Config,
+    entries: Mapping[str, MemoryEntry],
+    gate: Verdict | None = None,
 ) -> HandoutMeta:
-    """What the handout says about its text: engine, route, model, review, glossary, date."""
+    """What the handout says about its text: engine, route, model, review, glossary, date,
+    and, when the gate withholds it, why."""
     found = [entries[s.text] for s in text.document.segments if s.text in entries]
     signatures = Counter(e.signature for e in found if e.signature)
     signature = Signature.parse(signatures.most_common(1)[0][0]) if signatures else None
@@ -279,10 +317,43 @@ def handout_meta(
         reviewed=state.reviewed,
         reviewers=state.reviewers,
         approved_share=state.approved_share,
+        reviewed_count=state.approved + state.edited,
+        sentences=state.segments,
+        withheld="; ".join(r for r in gate.reasons if not r.startswith("reviewed:")) if gate and not gate.publishable
+        else "",
         translators=state.reviewers,
         date=max((e.updated for e in found), default="")[:10] or None,
         source_file=text.path.name,
     )
+
+
+_Job = tuple[SourceText, str, dict[int, str], HandoutMeta, set[int]]  # text, language, translations, meta, doubtful
+
+
+def _plan(
+    config: Config, only: list[str] | None, targets: list[str] | None, force: bool, withheld: list[Verdict] | None
+) -> list[_Job]:
+    """The handouts to build: every text and language with text in the memory that the gate lets
+    through (all of them with `force`); the withheld ones are appended to `withheld`."""
+    texts, jobs, path = load_texts(config, only), [], config.path("memory")
+    if not Path(path).exists():
+        return []
+    with TranslationMemory(path) as memory:
+        for language in targets or config.targets:
+            for text in texts:
+                entries = text_entries(memory, text, config.source_language, language)
+                if not entries:
+                    continue
+                gate = verdict(text, language, entries, config.review.publish_threshold)
+                if not gate.publishable:
+                    if withheld is not None:
+                        withheld.append(gate)
+                    if not force:
+                        continue
+                translations = {s.index: entries[s.text].best_text for s in text.document.segments if s.text in entries}
+                meta = handout_meta(memory, text, language, config, entries, gate)
+                jobs.append((text, language, translations, meta, doubtful_segments(text, entries)))
+    return jobs
 
 
 def build_handouts(
@@ -292,27 +363,22 @@ def build_handouts(
     paper: str = "A4",
     pdf: bool = True,
     progress: Progress | None = None,
+    force: bool = False,
+    withheld: list[Verdict] | None = None,
 ) -> list[Path]:
     """HTML (and PDF) handouts for every text and language the memory has text for.
 
+    A text the language gate withholds is skipped (and its verdict appended to
+    `withheld`) unless `force`; then every page of it says it was withheld.
     Every PDF is printed by one Chromium, started once for the whole batch.
     """
-    texts = load_texts(config, only)
-    jobs = []
-    with TranslationMemory(config.path("memory")) as memory:
-        for language in targets or config.targets:
-            for text in texts:
-                entries = text_entries(memory, text, config.source_language, language)
-                if not entries:
-                    continue
-                translations = {s.index: entries[s.text].best_text for s in text.document.segments if s.text in entries}
-                meta = handout_meta(memory, text, language, config, entries)
-                jobs.append((text, language, translations, meta))
+    jobs = _plan(config, only, targets, force, withheld)
     written: list[Path] = []
     htmls = []
-    for text, language, translations, meta in jobs:
+    for text, language, translations, meta, doubtful in jobs:
         folder = output_path(config, language, text).parent
-        files = write_handout(text.document, translations, meta, folder, text.stem, pdf=False, paper=paper)
+        files = write_handout(text.document, translations, meta, folder, text.stem, pdf=False, paper=paper,
+                              doubtful=doubtful)
         htmls.append(files.html)
         written.append(files.html)
         if progress:
@@ -326,16 +392,8 @@ def build_handouts(
     return written
 
 
-def handout_count(config: Config, only: list[str] | None = None, targets: list[str] | None = None) -> int:
+def handout_count(
+    config: Config, only: list[str] | None = None, targets: list[str] | None = None, force: bool = False
+) -> int:
     """How many handouts build_handouts would write (for a progress bar)."""
-    path = config.path("memory")
-    if not Path(path).exists():
-        return 0
-    texts = load_texts(config, only)
-    with TranslationMemory(path) as memory:
-        return sum(
-            1
-            for language in targets or config.targets
-            for text in texts
-            if text_entries(memory, text, config.source_language, language)
-        )
+    return len(_plan(config, only, targets, force, None))

@@ -1,4 +1,4 @@
-"""Per text and language: how complete, reviewed and fresh a translation is (`translate status`).
+"""Per text and language: how complete, reviewed, fresh and printable a translation is (`translate status`).
 
 Like handouts, status never runs an engine: it reads what the translation
 memory holds for each sentence and the signatures stored with it, so it is
@@ -8,11 +8,12 @@ cheap and says exactly what produced the text a reader would get.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from translate.config import Config
 from translate.memory.records import MemoryEntry
 from translate.memory.store import TranslationMemory
+from translate.publish.gate import verdict
 from translate.run.signature import Signature
 from translate.texts import SourceText, load_texts
 
@@ -31,6 +32,8 @@ class TextStatus:
     signatures: int  # distinct machine signatures among the sentences
     engine: str
     updated: str  # newest change among the sentences
+    publishable: bool = False  # the language gate: fit to print (translate/publish/gate.py)
+    reasons: list[str] = field(default_factory=list)  # why, starting with what withholds it
 
     @property
     def complete(self) -> float:
@@ -42,8 +45,11 @@ def text_entries(memory: TranslationMemory, text: SourceText, source: str, langu
     return memory.lookup([s.text for s in text.document.segments], source, language)
 
 
-def text_status(memory: TranslationMemory, text: SourceText, source: str, language: str) -> TextStatus:
+def text_status(
+    memory: TranslationMemory, text: SourceText, source: str, language: str, threshold: float = 0.9
+) -> TextStatus:
     entries = text_entries(memory, text, source, language)
+    gate = verdict(text, language, entries, threshold)
     segments = text.document.segments
     found = [entries[s.text] for s in segments if s.text in entries]
     engines = Counter(Signature.parse(e.signature).engine for e in found if e.signature)
@@ -58,6 +64,8 @@ def text_status(memory: TranslationMemory, text: SourceText, source: str, langua
         signatures=len({e.signature for e in found if e.status == "machine"}),
         engine=engines.most_common(1)[0][0] if engines else "",
         updated=max((e.updated for e in found), default=""),
+        publishable=gate.publishable,
+        reasons=gate.reasons,
     )
 
 
@@ -68,12 +76,13 @@ def status(config: Config, only: list[str] | None = None, targets: list[str] | N
     path = config.path("memory")
     if not path.exists():
         return [
-            TextStatus(t.path.name, lang, len(t.document.segments), 0, 0, 0, 0, 0, "", "")
+            TextStatus(t.path.name, lang, len(t.document.segments), 0, 0, 0, 0, 0, "", "", False, ["not translated yet"])
             for t in texts
             for lang in targets or config.targets
         ]
     with TranslationMemory(path) as memory:
         for text in texts:
             for language in targets or config.targets:
-                rows.append(text_status(memory, text, config.source_language, language))
+                rows.append(text_status(memory, text, config.source_language, language,
+                                        config.review.publish_threshold))
     return rows

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translate import languages
-from translate.checks import CHECKS_VERSION, Unit, check_sentence, is_flagged
+from translate.checks import CHECKS_VERSION, Unit, check_sentence, is_flagged, sentence_words
 from translate.clock import utc_now
 from translate.config import Config
 from translate.engines.base import Engine, Route
@@ -118,7 +118,7 @@ def checked_notes(sentence: str, outcome: PinnedResult, engine: Engine, route: R
         glossary=glossary,
     )
     signals = check_sentence(unit)
-    return Notes(violations=list(outcome.violations), flagged=is_flagged(signals), signals=signals)
+    return Notes(violations=list(outcome.violations), flagged=is_flagged(signals, sentence_words(unit)), signals=signals)
 
 
 Deliver = Callable[[LanguageRun], None]

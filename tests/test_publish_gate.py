@@ -1,0 +1,124 @@
+"""The language gate and what a handout says about review: what an organizer may print."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from project_factory import Project
+
+from translate.memory.records import ReviewDecision
+from translate.publish.handouts import HandoutMeta, status_line
+
+pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+LONG = "the-virtual-factory.txt"
+
+
+def cli(project: Project, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "translate.cli", *args], cwd=project, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def translated(tmp_path_factory) -> Project:
+    """Both essays in Spanish and Croatian through the real Apertium, 10 Spanish sentences approved by Ana."""
+    project = Project(tmp_path_factory.mktemp("gate") / "project")
+    project.add_essays().configure(["es", "hr"], engine={"default": "apertium"})
+    done = cli(project, "run", "--quiet")
+    assert done.returncode == 0, done.stderr
+    from translate.texts import load_texts
+
+    long_text = next(t for t in load_texts(project.config) if t.path.name == LONG)
+    with project.memory() as memory:
+        entries = memory.lookup([s.text for s in long_text.document.segments], "en", "es")
+        sentences = list(dict.fromkeys(s.text for s in long_text.document.segments))[:10]
+        memory.record_reviews(
+            ReviewDecision(entries[s].source_hash, "en", "es", "Ana", "", entries[s].machine_text,
+                           entries[s].machine_text, "approved")
+            for s in sentences
+        )
+    return project
+
+
+def status(project: Project) -> dict[tuple[str, str], dict]:
+    done = cli(project, "status", "--json")
+    assert done.returncode == 0, done.stderr
+    return {(row["text"], row["language"]): row for row in json.loads(done.stdout)}
+
+
+def test_status_json_withholds_croatian_with_reasons_and_lets_spanish_through(translated):
+    rows = status(translated)
+    croatian, spanish = rows[(LONG, "hr")], rows[(LONG, "es")]
+    assert croatian["publishable"] is False
+    assert any("engine marked errors in 109 of 109" in reason for reason in croatian["reasons"])
+    assert spanish["publishable"] is True
+    assert "reviewed: 10 of 109 sentences" in spanish["reasons"]
+
+
+def test_status_table_says_withheld_and_why(translated):
+    done = cli(translated, "status", "--lang", "hr")
+    assert "WITHHELD" in done.stdout and "- the engine marked errors" in done.stdout
+
+
+def pdf_pages(path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return [page for page in text.split("\f") if page.strip()]
+
+
+@pytest.fixture(scope="module")
+def handouts(translated) -> Project:
+    for tool, package in (("chromium", "chromium"), ("pdftotext", "poppler-utils")):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (apt-get install {package})")
+    done = cli(translated, "handouts", "--only", LONG, "--json")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert {(w["language"], w["printed"]) for w in answer["withheld"]} == {("hr", False)}
+    return translated
+
+
+def test_a_withheld_language_gets_no_handout_unless_forced(handouts):
+    assert not (handouts / "outputs" / "hr" / "the-virtual-factory.pdf").exists()
+    assert (handouts / "outputs" / "es" / "the-virtual-factory.pdf").exists()
+
+
+def test_a_forced_handout_of_a_withheld_language_says_so_on_every_page(handouts):
+    done = cli(handouts, "handouts", "--only", LONG, "--lang", "hr", "--force")
+    assert done.returncode == 0 and "printed anyway" in done.stderr
+    pages = pdf_pages(handouts / "outputs" / "hr" / "the-virtual-factory.pdf")
+    assert len(pages) > 2 and all("WITHHELD" in page for page in pages)
+
+
+def test_a_partly_reviewed_handout_states_its_share_and_never_says_not_reviewed(handouts):
+    pages = pdf_pages(handouts / "outputs" / "es" / "the-virtual-factory.pdf")
+    text = " ".join(" ".join(pages).split())
+    assert "sin revisar" not in text
+    assert re.search(r"Traducción automática, revisada en parte \(9,2\s?% de las frases aprobadas\)", text)
+    assert "Ana" in text  # credited as reviewer, and the status says partly reviewed
+    assert all("Revisadas: 10 de 109 frases" in " ".join(page.split()) for page in pages)  # the footer of every page
+
+
+def test_unreviewed_sentences_with_signals_carry_a_margin_mark_with_a_legend(handouts):
+    page = (handouts / "outputs" / "es" / "the-virtual-factory.html").read_text(encoding="utf-8")
+    marks = page.count('<span class="doubt">')
+    with handouts.memory() as memory:
+        from translate.texts import load_texts
+
+        text = next(t for t in load_texts(handouts.config) if t.path.name == LONG)
+        entries = memory.lookup([s.text for s in text.document.segments], "en", "es")
+    expected = sum(1 for s in text.document.segments
+                   if entries[s.text].status != "approved" and entries[s.text].notes.signals)
+    approved_with_signals = sum(1 for s in text.document.segments
+                                if entries[s.text].status == "approved" and entries[s.text].notes.signals)
+    assert marks == expected > 20 and approved_with_signals > 0  # approved sentences are not marked
+    assert 'class="doubt-legend"' in page and "En el margen" in page
+
+
+def test_the_status_line_of_a_handout_with_a_reviewer_is_never_not_reviewed():
+    partly = HandoutMeta(language="es", reviewed=False, reviewers=["Ana"], approved_share=0.09)
+    assert "sin revisar" not in status_line(partly) and "revisada en parte" in status_line(partly)
+    assert status_line(HandoutMeta(language="es")) == "Traducción automática, sin revisar"
