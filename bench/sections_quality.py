@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 
-from sections_apertium import REFERENCES, apertium_config, essay_segments, read_references
+import sections_apertium  # the module, not its names: it may still be loading (it imports bench, which imports this)
 
 from bench import Context, Row, figure, section
 
@@ -41,13 +41,13 @@ def quality(ctx: Context) -> list[Row]:
 
     if not apertium_engine.available():
         return [figure("quality", "skipped", "", "apertium is not installed (apt-get install apertium)")]
-    config = apertium_config(ctx)
+    config = sections_apertium.apertium_config(ctx)
     glossary = load_glossary(config.path("glossary"))
-    segments = essay_segments(ctx)
+    segments = sections_apertium.essay_segments(ctx)
     metric = CHRF()
     rows: list[Row] = []
     for language in QUALITY_LANGUAGES:
-        sources, references, _ = read_references(REFERENCES / f"{language}.tsv")
+        sources, references, _ = sections_apertium.read_references(sections_apertium.REFERENCES / f"{language}.tsv")
         engines = Engines(config)
         try:
             engine, route = engines.choose("en", language)
