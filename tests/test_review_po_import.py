@@ -123,7 +123,7 @@ def test_reviewer_defaults_to_last_translator_else_usage_error(exported):
         import_po(memory, path, config, texts=[text])
     edit(path, {}, **{"Last-Translator": "Ana Pérez <ana@example.org>"})
     result = import_po(memory, path, config, texts=[text])
-    assert [d.reviewer for d in result.decisions] == ["Ana Pérez <ana@example.org>"]
+    assert [d.reviewer for d in result.decisions] == ["Ana Pérez"]
 
 
 def test_wrong_language_is_rejected_as_a_whole(exported):

@@ -12,7 +12,9 @@ from translate import languages
 from translate.cli.common import ConfigOption, JsonOption, answer, fail, handle_errors
 from translate.config import load_config
 
-app = typer.Typer(help="The translation memory: export to and import from TMX 1.4 (OmegaT, Weblate...).")
+app = typer.Typer(
+    help="The translation memory: export to and import from TMX 1.4 (OmegaT, Weblate...); rebuild from its text record."
+)
 
 
 @app.command("export")
@@ -57,3 +59,34 @@ def memory_import(
     with run_lock(cfg.path("memory"), wait=True), TranslationMemory(cfg.path("memory")) as memory:
         summary = import_tmx(memory, file)
     answer(json_out, asdict(summary), summary.describe())
+
+
+@app.command("rebuild")
+@handle_errors
+def memory_rebuild(
+    config: ConfigOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Rebuild the SQLite memory from its committed text record (<name>.reviews.jsonl, <name>.drafts/).
+
+    The text record is what git keeps and merges; the SQLite file is a working
+    copy of it. Run this when the SQLite file is damaged or missing pieces: every
+    human decision and machine draft comes back, no engine runs.
+    """
+    # imported on use, keeps --help fast
+    from translate.memory.store import TranslationMemory
+    from translate.memory.sync import rebuild
+    from translate.run.lock import run_lock
+
+    cfg = load_config(config)
+    with run_lock(cfg.path("memory"), wait=True), TranslationMemory(cfg.path("memory")) as memory:
+        if memory.journal is None or not memory.journal.exists():
+            fail(f"{cfg.path('memory')}: no text record beside it to rebuild from", 2)
+        result = rebuild(memory)
+    conflicts = [f"{d.target_lang} {d.source_text[:60]!r}: {d.reviewer}'s text not applied" for d in result.conflicts]
+    answer(
+        json_out,
+        {"decisions": len(result.decisions), "drafts": result.drafts, "conflicts": conflicts},
+        f"rebuilt {cfg.path('memory').name}: {len(result.decisions)} decisions, {result.drafts} machine drafts"
+        + "".join(f"\nconflict: {c}" for c in conflicts),
+    )

@@ -65,6 +65,7 @@ class Notes:
     flagged: bool | None = None  # a reviewer must look: a glossary term is still missing
     earlier_machine: list[str] | None = None  # machine texts a newer engine output replaced, oldest first
     signals: list[Signal] | None = None  # what the quality checks found in the machine text
+    origin: str | None = None  # where a machine text came from when no run of ours made it ("imported from x.tmx")
     other: dict[str, Any] = field(default_factory=dict)  # keys (or shapes) this version does not know
 
     @property
@@ -164,6 +165,7 @@ _READERS: dict[str, Callable[[Any], Any]] = {
     "signals": _read_signals,
     "flagged": _read_bool,
     "earlier_machine": _read_strings,
+    "origin": lambda raw: raw if isinstance(raw, str) else None,
 }
 _WRITERS: dict[str, Callable[[Any], Any]] = {
     "violations": lambda vs: [asdict(v) for v in vs],

@@ -1,13 +1,37 @@
-"""The records the translation memory hands out and takes in: entries, decisions, plans, layouts."""
+"""The records the translation memory hands out and takes in: entries, decisions, plans, layouts.
+
+Every entry has a `revision`: a short token of what a reviewer sees of it (its
+text, whether it is approved, its translator comment). A person's decision
+carries the revision they saw as its `base`; the memory refuses a decision
+whose base is older than another person's later decision (see history.py), so
+a stale file or a browser tab left open never undoes newer work. The token is
+computed from the content, so it is the same in every clone and after a
+rebuild from the committed text record.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from translate.memory.notes import Notes
 
 ENTRY_STATUSES = ("machine", "draft", "approved")
-DECISION_STATUSES = ("approved", "edited", "draft", "rejected")
+TEXT_DECISIONS = ("approved", "edited", "draft", "rejected")
+"""Decisions about an entry's text: approve it as shown, approve an edit, save an edit unapproved, withdraw it."""
+DECISION_STATUSES = (*TEXT_DECISIONS, "comment", "suggested")
+"""Plus 'comment' (the translator comment changed) and 'suggested' (a text offered, never applied)."""
+VIA = ("po", "browser", "tmx", "api")
+"""How a decision reached the memory."""
+OUTCOMES = ("applied", "conflict", "kept")
+"""applied: it changed the entry; conflict: refused, a newer decision by someone else holds the entry (the
+text stays in the log as a suggestion); kept: a suggestion, logged and never applied."""
+
+
+def revision_token(approved: bool, text: str, comment: str = "") -> str:
+    """The revision of what a reviewer sees: 8 hex digits of sha256(approved?, text, comment)."""
+    data = f"{'approved' if approved else 'pending'}\x00{text}\x00{comment}"
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass
@@ -26,6 +50,22 @@ class MemoryEntry:
     notes: Notes
     created: str
     updated: str
+    comment: str = ""  # the translator comment ('# ' lines in a PO file), kept with the sentence
+    comment_by: str = ""  # who wrote the comment in force
+    via: str = ""  # how the decision in force arrived: po | browser | tmx | api ('' = none)
+    decision_id: str = ""  # the review log record whose text the entry holds ('' = machine text)
+
+    @property
+    def review_text(self) -> str:
+        """The text a reviewer is shown: the human text (approved or draft), else the machine draft."""
+        if self.status in ("approved", "draft") and self.final_text is not None:
+            return self.final_text
+        return self.machine_text or ""
+
+    @property
+    def revision(self) -> str:
+        """What a reviewer sees of this entry, as a token; give it back as a decision's `base`."""
+        return revision_token(self.status == "approved", self.review_text, self.comment)
 
     @property
     def best_text(self) -> str:
@@ -47,8 +87,13 @@ class ReviewDecision:
 
     'approved' keeps the text shown, 'edited' approves a changed text, 'draft'
     saves an unapproved edit, 'rejected' withdraws the machine text so the next
-    run retranslates it. `source_text` is only needed when the entry is not in
-    the memory yet (e.g. a PO file from elsewhere).
+    run retranslates it, 'comment' sets the translator comment, 'suggested'
+    offers a text without applying it. `source_text` is only needed when the
+    entry is not in the memory yet (e.g. a PO file from elsewhere).
+
+    `base` is the entry's `revision` the person saw (None: unknown, e.g. a PO
+    file from an older version). The memory fills `id`, `outcome` and
+    `against` (the id of the decision a conflict lost against) when it records it.
     """
 
     source_hash: str
@@ -63,6 +108,12 @@ class ReviewDecision:
     segment_id: str = ""
     note: str = ""
     source_text: str = ""
+    via: str = "po"
+    base: str | None = None
+    comment: str | None = None  # the new translator comment of a 'comment' decision
+    id: str = ""
+    outcome: str = ""
+    against: str = ""
 
 
 @dataclass

@@ -66,5 +66,63 @@ MIGRATIONS: list[tuple[str, ...]] = [
             FOREIGN KEY (document, run) REFERENCES layout_runs (document, run) ON DELETE CASCADE
         )""",
     ),
+    # 2: revisions, translator comments, how a decision arrived, conflicts; the log
+    # takes the committed text record's ids, and cannot be overwritten by REPLACE.
+    (
+        "ALTER TABLE entries ADD COLUMN comment TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE entries ADD COLUMN comment_by TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE entries ADD COLUMN via TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE entries ADD COLUMN decision_id TEXT NOT NULL DEFAULT ''",
+        """CREATE TABLE review_log_v2 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            record_id TEXT NOT NULL UNIQUE,
+            source_hash TEXT NOT NULL,
+            source_lang TEXT NOT NULL,
+            target_lang TEXT NOT NULL,
+            source_text TEXT NOT NULL DEFAULT '',
+            reviewer TEXT NOT NULL,
+            time TEXT NOT NULL,
+            machine_text TEXT,
+            final_text TEXT,
+            status TEXT NOT NULL
+                CHECK (status IN ('approved', 'edited', 'draft', 'rejected', 'comment', 'suggested')),
+            via TEXT NOT NULL DEFAULT 'po' CHECK (via IN ('po', 'browser', 'tmx', 'api')),
+            base TEXT,
+            comment TEXT,
+            outcome TEXT NOT NULL DEFAULT 'applied' CHECK (outcome IN ('applied', 'conflict', 'kept')),
+            against TEXT NOT NULL DEFAULT '',
+            document TEXT NOT NULL DEFAULT '',
+            segment_id TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT ''
+        )""",
+        """INSERT INTO review_log_v2 (id, record_id, source_hash, source_lang, target_lang, source_text, reviewer,
+                time, machine_text, final_text, status, document, segment_id, note)
+           SELECT r.id, substr(r.time, 1, 19) || printf('.%06dZ-legacy', r.id), r.source_hash, r.source_lang, r.target_lang,
+                  COALESCE(e.source_text, ''), r.reviewer, r.time, r.machine_text, r.final_text, r.status,
+                  r.document, r.segment_id, r.note
+           FROM review_log r LEFT JOIN entries e ON e.source_hash = r.source_hash
+                AND e.source_lang = r.source_lang AND e.target_lang = r.target_lang""",
+        "DROP TABLE review_log",
+        "ALTER TABLE review_log_v2 RENAME TO review_log",
+        "CREATE INDEX review_log_entry ON review_log (source_hash, source_lang, target_lang)",
+        """UPDATE entries SET decision_id = COALESCE((SELECT MAX(r.record_id) FROM review_log r
+               WHERE r.source_hash = entries.source_hash AND r.source_lang = entries.source_lang
+               AND r.target_lang = entries.target_lang AND r.status IN ('approved', 'edited', 'draft')), 'legacy')
+           WHERE status != 'machine'""",
+        """CREATE TRIGGER review_log_no_update BEFORE UPDATE ON review_log
+            BEGIN SELECT RAISE(ABORT, 'review_log is append-only'); END""",
+        """CREATE TRIGGER review_log_no_delete BEFORE DELETE ON review_log
+            BEGIN SELECT RAISE(ABORT, 'review_log is append-only'); END""",
+        # REPLACE deletes the old row without firing DELETE triggers: refuse the insert first.
+        """CREATE TRIGGER review_log_no_replace BEFORE INSERT ON review_log
+            WHEN EXISTS (SELECT 1 FROM review_log WHERE id = NEW.id OR record_id = NEW.record_id)
+            BEGIN SELECT RAISE(ABORT, 'review_log is append-only: that record is already logged'); END""",
+        """CREATE TABLE text_record (
+            file TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            sha256 TEXT NOT NULL
+        )""",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

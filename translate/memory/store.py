@@ -20,26 +20,33 @@ The records it hands out are in `records.py`, the schema in `schema.py`.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
 
 from translate.clock import utc_now
 from translate.errors import TranslateError, UsageError
+from translate.memory.history import HumanState, apply, judge, person_name
+from translate.memory.journal import Journal
 from translate.memory.notes import Notes
 from translate.memory.records import (
     DECISION_STATUSES,
     ENTRY_STATUSES,
+    VIA,
     LayoutRow,
     MemoryEntry,
     Plan,
     ReviewDecision,
 )
 from translate.memory.schema import MIGRATIONS, SCHEMA_VERSION  # _migrate reads them through this module
+from translate.memory.sync import SyncResult, sync
 from translate.segment import sentence_hash
 
 BUSY_TIMEOUT_MS = 30_000
@@ -56,7 +63,11 @@ LAYOUT_RUNS_KEPT = 10
 
 _ENTRY_COLUMNS = (
     "source_hash, source_lang, target_lang, source_text, machine_text, signature, "
-    "status, final_text, reviewer, notes, created, updated"
+    "status, final_text, reviewer, notes, created, updated, comment, comment_by, via, decision_id"
+)
+_LOG_COLUMNS = (
+    "source_hash, source_lang, target_lang, reviewer, time, machine_text, final_text, status, document, "
+    "segment_id, note, source_text, via, base, comment, record_id, outcome, against"
 )
 
 
@@ -66,13 +77,26 @@ def _entry(row: Sequence[Any]) -> MemoryEntry:
     return MemoryEntry(*values)
 
 
-def _log_review(db: sqlite3.Connection, d: ReviewDecision, time: str) -> None:
+def _log_review(db: sqlite3.Connection, d: ReviewDecision) -> None:
     db.execute(
-        "INSERT INTO review_log (source_hash, source_lang, target_lang, reviewer, time, machine_text, "
-        "final_text, status, document, segment_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (d.source_hash, d.source_lang, d.target_lang, d.reviewer, time, d.machine_text, d.final_text,
-         d.status, d.document, d.segment_id, d.note),
+        f"INSERT INTO review_log ({_LOG_COLUMNS}) VALUES ({','.join('?' * 18)})",
+        (d.source_hash, d.source_lang, d.target_lang, d.reviewer, d.time, d.machine_text, d.final_text,
+         d.status, d.document, d.segment_id, d.note, d.source_text, d.via, d.base, d.comment, d.id, d.outcome,
+         d.against),
     )
+
+
+def _record_id(after: str) -> str:
+    """A new review record id: UTC time to the microsecond and 8 random hex digits, later than `after`."""
+    now = datetime.now(UTC)
+    if after:
+        try:
+            last = datetime.strptime(after[:27], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        except ValueError:
+            last = None
+        if last is not None and now <= last:
+            now = last + timedelta(microseconds=1)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.%fZ") + "-" + secrets.token_hex(4)
 
 
 def _is_busy(err: sqlite3.OperationalError) -> bool:
@@ -86,8 +110,12 @@ def _unique(texts: Iterable[str]) -> list[str]:
 class TranslationMemory:
     """A translation memory file; open it, use it, close it (or use `with`)."""
 
-    def __init__(self, path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    def __init__(self, path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS, text_record: bool = True) -> None:
+        """Open (or create) the memory; with `text_record`, bring it up to date from the committed text
+        record beside it (<name>.reviews.jsonl, <name>.drafts/), writing that record first if it does not exist yet."""
         self.path = Path(path)
+        self.journal: Journal | None = Journal(self.path) if text_record else None
+        self.synced: SyncResult = SyncResult()
         if self.path.is_dir():
             raise UsageError(f"{self.path}: is a folder, not a translation memory file")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,6 +124,8 @@ class TranslationMemory:
         while True:
             try:
                 self._open()
+                if self.journal is not None:
+                    self.synced = sync(self)
                 return
             except sqlite3.OperationalError as err:
                 self._close_quietly()
@@ -279,6 +309,8 @@ class TranslationMemory:
                           OR entries.notes IS NOT excluded.notes)""",
                 params,
             )
+            if cursor.rowcount:
+                self._write_drafts(source_lang, target_lang)
             return cursor.rowcount
 
     def entries(self, source_lang: str, target_lang: str) -> Iterator[MemoryEntry]:
@@ -314,32 +346,63 @@ class TranslationMemory:
 
     # -- review --------------------------------------------------------------
 
-    def record_review(self, decision: ReviewDecision) -> None:
-        """Append a decision to the review log and apply it to its entry, in one transaction."""
-        self.record_reviews([decision])
+    def record_review(self, decision: ReviewDecision) -> ReviewDecision:
+        """Judge and record one decision (see `decide`); the recorded decision, with its outcome."""
+        return self.decide([decision])[0]
 
     def record_reviews(self, decisions: Iterable[ReviewDecision]) -> int:
         """Record many decisions in one transaction (all or none); return how many."""
-        decisions = list(decisions)
-        for decision in decisions:
-            if decision.status not in DECISION_STATUSES:
-                raise UsageError(
-                    f"review status '{decision.status}' is not one of {', '.join(DECISION_STATUSES)}"
-                )
-            if decision.status != "rejected" and decision.final_text is None:
-                raise UsageError(f"a '{decision.status}' review of {decision.source_hash} needs a final_text")
-        with self._write() as db:
-            for decision in decisions:
-                self._apply_review(db, decision)
-        return len(decisions)
+        return len(self.decide(decisions))
 
-    def _apply_review(self, db: sqlite3.Connection, d: ReviewDecision) -> None:
-        time = d.time or utc_now()
+    def decide(self, decisions: Iterable[ReviewDecision]) -> list[ReviewDecision]:
+        """Judge and record people's decisions in one transaction; return them with id, outcome and against.
+
+        Each decision is appended to the review log (and to the committed text
+        record) whatever its outcome; only an 'applied' one changes its entry.
+        A 'conflict' leaves the entry as it is: the decision's text stays in the
+        log as a suggestion, and `against` names the decision that holds the
+        entry. See translate.memory.history for the rule.
+        """
+        decisions = [self._checked(d) for d in decisions]
+        if not decisions:
+            return []
+        with self._write() as db:
+            return self._decide_in(db, decisions)
+
+    def _decide_in(self, db: sqlite3.Connection, decisions: list[ReviewDecision]) -> list[ReviewDecision]:
+        """`decide` inside a write transaction the caller holds (decisions already `_checked`)."""
+        last = db.execute("SELECT MAX(record_id) FROM review_log").fetchone()[0] or ""
+        recorded = []
+        for decision in decisions:
+            last = _record_id(last)
+            recorded.append(self._apply_decision(db, replace(decision, id=last)))
+        if self.journal is not None and recorded:
+            self.journal.append_reviews(recorded)
+            self._remember_file(self.journal.reviews)
+        return recorded
+
+    def _checked(self, d: ReviewDecision) -> ReviewDecision:
+        if d.status not in DECISION_STATUSES:
+            raise UsageError(f"review status '{d.status}' is not one of {', '.join(DECISION_STATUSES)}")
+        if d.via not in VIA:
+            raise UsageError(f"a decision arrives via {', '.join(VIA)}, not '{d.via}'")
+        if d.status not in ("rejected", "comment") and d.final_text is None:
+            raise UsageError(f"a '{d.status}' review of {d.source_hash} needs a final_text")
+        if d.status == "comment" and d.comment is None:
+            raise UsageError(f"a 'comment' decision on {d.source_hash} needs a comment ('' removes it)")
+        name = person_name(d.reviewer)
+        if not name:
+            raise UsageError(f"a decision on {d.source_hash} needs the reviewer's name (an e-mail address is not shown)")
+        return replace(d, reviewer=name, time=d.time or utc_now())
+
+    def _apply_decision(self, db: sqlite3.Connection, d: ReviewDecision, replaying: bool = False) -> ReviewDecision:
+        """Judge one decision against its entry, log it, apply it if it holds (the entry is created if new)."""
         key = (d.source_hash, d.source_lang, d.target_lang)
-        exists = db.execute(
-            "SELECT 1 FROM entries WHERE source_hash = ? AND source_lang = ? AND target_lang = ?", key
+        row = db.execute(
+            f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE source_hash = ? AND source_lang = ? AND target_lang = ?",
+            key,
         ).fetchone()
-        if not exists:
+        if row is None:
             if not d.source_text or sentence_hash(d.source_text) != d.source_hash:
                 raise UsageError(
                     f"no memory entry {d.source_hash} ({d.source_lang}>{d.target_lang}) to review; "
@@ -348,23 +411,30 @@ class TranslationMemory:
             db.execute(
                 "INSERT INTO entries (source_hash, source_lang, target_lang, source_text, machine_text, "
                 "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (*key, d.source_text, d.machine_text, time, time),
+                (*key, d.source_text, None if d.status in ("comment", "suggested") else d.machine_text,
+                 d.time, d.time),
             )
-        _log_review(db, d, time)
-        if d.status == "rejected":
-            # Back to unreviewed with no signature: the next plan() lists it as stale.
+            row = db.execute(
+                f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE source_hash = ? AND source_lang = ? AND target_lang = ?",
+                key,
+            ).fetchone()
+        entry = _entry(row)
+        state = HumanState.of(entry)
+        outcome, against = judge(state, entry.machine_text, d)
+        machine = d.machine_text if d.machine_text is not None or replaying else entry.machine_text
+        d = replace(d, outcome=outcome, against=against, machine_text=machine, source_text=entry.source_text)
+        _log_review(db, d)
+        if outcome == "applied":
+            new = apply(state, d)
+            signature = "" if d.status == "rejected" and not replaying else entry.signature
             db.execute(
-                "UPDATE entries SET status = 'machine', final_text = NULL, signature = '', reviewer = ?, "
-                "updated = ? WHERE source_hash = ? AND source_lang = ? AND target_lang = ?",
-                (d.reviewer, time, *key),
+                "UPDATE entries SET status = ?, final_text = ?, reviewer = ?, via = ?, decision_id = ?, comment = ?, "
+                "comment_by = ?, signature = ?, updated = ? WHERE source_hash = ? AND source_lang = ? "
+                "AND target_lang = ?",
+                (new.status, new.final_text, new.reviewer, new.via, new.decision_id, new.comment, new.comment_by,
+                 signature, d.time, *key),
             )
-        else:
-            status = "draft" if d.status == "draft" else "approved"
-            db.execute(
-                "UPDATE entries SET status = ?, final_text = ?, reviewer = ?, updated = ? "
-                "WHERE source_hash = ? AND source_lang = ? AND target_lang = ?",
-                (status, d.final_text, d.reviewer, time, *key),
-            )
+        return d
 
     def review_log(
         self, source_lang: str | None = None, target_lang: str | None = None, source_hash: str | None = None
@@ -374,17 +444,16 @@ class TranslationMemory:
         for column, value in (("source_lang", source_lang), ("target_lang", target_lang),
                               ("source_hash", source_hash)):
             if value is not None:
-                where.append(f"r.{column} = ?")
+                where.append(f"{column} = ?")
                 params.append(value)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        rows = self._db.execute(
-            "SELECT r.source_hash, r.source_lang, r.target_lang, r.reviewer, r.time, r.machine_text, "
-            "r.final_text, r.status, r.document, r.segment_id, r.note, COALESCE(e.source_text, '') "
-            "FROM review_log r LEFT JOIN entries e ON e.source_hash = r.source_hash "
-            f"AND e.source_lang = r.source_lang AND e.target_lang = r.target_lang {clause} ORDER BY r.id",
-            params,
-        )
-        return [ReviewDecision(*row) for row in rows]
+        rows = self._db.execute(f"SELECT {_LOG_COLUMNS} FROM review_log {clause} ORDER BY record_id", params)
+        return [ReviewDecision(*row[:12], via=row[12], base=row[13], comment=row[14], id=row[15], outcome=row[16],
+                               against=row[17]) for row in rows]
+
+    def history(self, source_text: str, source_lang: str, target_lang: str) -> list[ReviewDecision]:
+        """Every decision about one sentence, oldest first (what a reviewer's history panel shows)."""
+        return self.review_log(source_lang, target_lang, sentence_hash(source_text))
 
     # -- document layout -----------------------------------------------------
 
@@ -455,18 +524,57 @@ class TranslationMemory:
                 changed[row.source_hash] = old.source_text
         return changed
 
-    # -- used by translate.memory.tmx ------------------------------------------
+    # -- used by translate.memory.tmx and translate.memory.sync ---------------
 
-    def _put_entries(self, entries: Iterable[MemoryEntry], reviews: Iterable[ReviewDecision]) -> None:
-        """Write whole entries (insert or replace) and review decisions in one transaction."""
-        with self._write() as db:
-            db.executemany(
-                f"INSERT OR REPLACE INTO entries ({_ENTRY_COLUMNS}) VALUES ({','.join('?' * 12)})",
-                [
-                    (e.source_hash, e.source_lang, e.target_lang, e.source_text, e.machine_text, e.signature,
-                     e.status, e.final_text, e.reviewer, e.notes.to_json(), e.created, e.updated)
-                    for e in entries
-                ],
-            )
-            for decision in reviews:
-                _log_review(db, decision, decision.time or utc_now())
+    def _put_machine(self, db: sqlite3.Connection, rows: Iterable[dict[str, Any]], source_lang: str,
+                     target_lang: str) -> int:
+        """Upsert machine drafts as the text record holds them (hash, source, machine, signature, notes,
+        created, updated); people's decisions are left as they are. Return how many rows changed."""
+        cursor = db.executemany(
+            """INSERT INTO entries (source_hash, source_lang, target_lang, source_text, machine_text, signature,
+                                   notes, created, updated)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (source_hash, source_lang, target_lang) DO UPDATE SET
+                   machine_text = excluded.machine_text, signature = excluded.signature, notes = excluded.notes,
+                   created = MIN(entries.created, excluded.created), updated = MAX(entries.updated, excluded.updated)
+               WHERE entries.machine_text IS NOT excluded.machine_text OR entries.signature IS NOT excluded.signature
+                     OR entries.notes IS NOT excluded.notes""",
+            [
+                (row["hash"], source_lang, target_lang, row["source"], row.get("machine"), row.get("signature", ""),
+                 Notes.from_dict(row.get("notes") or {}).to_json(), row.get("created") or utc_now(),
+                 row.get("updated") or row.get("created") or utc_now())
+                for row in rows
+            ],
+        )
+        return cursor.rowcount
+
+    def _draft_rows(self, source_lang: str, target_lang: str) -> list[dict[str, Any]]:
+        """The machine part of every entry of a pair, as the text record writes it."""
+        rows = self._db.execute(
+            "SELECT source_hash, source_text, machine_text, signature, notes, created, updated FROM entries "
+            "WHERE source_lang = ? AND target_lang = ? AND machine_text IS NOT NULL",
+            (source_lang, target_lang),
+        )
+        return [
+            {"hash": h, "source": src, "machine": mt, "signature": sig, "notes": Notes.from_json(notes).to_dict(),
+             "created": created, "updated": updated}
+            for h, src, mt, sig, notes, created, updated in rows
+        ]
+
+    def _write_drafts(self, source_lang: str, target_lang: str) -> None:
+        """Rewrite one pair's drafts file from the entries (call inside the write transaction)."""
+        if self.journal is None:
+            return
+        path = self.journal.draft_file(source_lang, target_lang)
+        self.journal.write_drafts(source_lang, target_lang, self._draft_rows(source_lang, target_lang))
+        self._remember_file(path)
+
+    def _remember_file(self, path: Path) -> None:
+        """Note a text record file's size, time and digest, so opening the memory can skip an unchanged one."""
+        data = path.read_bytes()
+        stat = path.stat()
+        self._db.execute(
+            "INSERT OR REPLACE INTO text_record (file, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)",
+            (path.name if path.parent == self.journal.folder else f"{path.parent.name}/{path.name}",
+             len(data), stat.st_mtime_ns, hashlib.sha256(data).hexdigest()),
+        )

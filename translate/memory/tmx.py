@@ -38,6 +38,8 @@ PROP_REVIEWER = "x-translate-reviewer"
 PROP_NOTES = "x-translate-notes"
 PROP_MACHINE = "x-translate-machine-text"  # machine text behind an approved or draft entry
 PROP_DRAFT = "x-translate-draft-text"  # a draft's unapproved text
+PROP_COMMENT = "x-translate-comment"  # the translator comment
+PROP_COMMENT_BY = "x-translate-comment-by"
 FOREIGN_REVIEWER = "tmx-import"
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -133,6 +135,8 @@ def _tu(entry: MemoryEntry) -> ET.Element:
         props.append((PROP_MACHINE, entry.machine_text))
     if entry.status == "draft" and entry.final_text is not None:
         props.append((PROP_DRAFT, entry.final_text))
+    if entry.comment:
+        props += [(PROP_COMMENT, entry.comment), (PROP_COMMENT_BY, entry.comment_by)]
     for kind, text in props:
         ET.SubElement(tu, "prop", type=kind).text = _xml_text(text, entry)
     for lang, text in ((entry.source_lang, entry.source_text), (entry.target_lang, entry.best_text)):
@@ -171,7 +175,7 @@ def import_tmx(
         for text in texts:
             current[(sentence_hash(text), src_lang, tgt_lang)] = known.get(text)
     writes: dict[tuple[str, str, str], MemoryEntry] = {}
-    reviews: list[ReviewDecision] = []
+    before = dict(current)
     for incoming in units:
         if incoming is None:
             summary.skipped += 1
@@ -185,13 +189,56 @@ def import_tmx(
         else:
             summary.updated += 1
         current[key] = writes[key] = merged
-        if merged.status != "machine":
-            reviews.append(ReviewDecision(
-                merged.source_hash, merged.source_lang, merged.target_lang, merged.reviewer, merged.updated,
-                merged.machine_text, merged.final_text, merged.status, note=f"imported from {path.name}",
-            ))
-    memory._put_entries(writes.values(), reviews)
+    _record(memory, path, writes, before, summary)
     return summary
+
+
+def _record(
+    memory: TranslationMemory, path: Path, writes: dict[tuple[str, str, str], MemoryEntry],
+    before: Mapping[tuple[str, str, str], MemoryEntry | None], summary: ImportSummary,
+) -> None:
+    """Machine texts to the drafts (saying where they came from), people's texts as decisions via TMX; one
+    transaction. A decision the memory refuses (another person's newer decision holds the entry) is a conflict."""
+    drafts: dict[tuple[str, str], list[dict]] = {}
+    decisions = []
+    for key, merged in writes.items():
+        old = before.get(key)
+        if merged.machine_text is not None and (old is None or old.machine_text != merged.machine_text):
+            notes = replace(merged.notes, origin=f"imported from {path.name}")
+            drafts.setdefault(key[1:], []).append({
+                "hash": merged.source_hash, "source": merged.source_text, "machine": merged.machine_text,
+                "signature": merged.signature, "notes": notes.to_dict(), "created": merged.created,
+                "updated": merged.updated,
+            })
+        if merged.status != "machine" and (old is None or (old.status, old.final_text, old.comment) != (
+                merged.status, merged.final_text, merged.comment)):
+            status = "draft" if merged.status == "draft" else (
+                "approved" if merged.final_text == merged.machine_text else "edited")
+            decisions.append(ReviewDecision(
+                merged.source_hash, merged.source_lang, merged.target_lang, merged.reviewer or FOREIGN_REVIEWER,
+                merged.updated, merged.machine_text, merged.final_text, status, note=f"imported from {path.name}",
+                source_text=merged.source_text, via="tmx",
+            ))
+        if merged.comment and (old is None or old.comment != merged.comment):
+            decisions.append(ReviewDecision(
+                merged.source_hash, merged.source_lang, merged.target_lang,
+                merged.comment_by or merged.reviewer or FOREIGN_REVIEWER, merged.updated, merged.machine_text,
+                None, "comment", note=f"imported from {path.name}", source_text=merged.source_text, via="tmx",
+                comment=merged.comment,
+            ))
+    with memory._write() as db:
+        for (source, target), rows in drafts.items():
+            memory._put_machine(db, rows, source, target)
+            memory._write_drafts(source, target)
+        recorded = memory._decide_in(db, [memory._checked(d) for d in decisions])
+    for decision in recorded:
+        if decision.outcome == "conflict":
+            held = memory.get(decision.source_text, decision.source_lang, decision.target_lang)
+            summary.updated -= 1
+            summary.conflicts.append(ImportConflict(
+                decision.source_text, decision.source_lang, decision.target_lang,
+                held.review_text if held else "", decision.final_text or decision.comment or "",
+            ))
 
 
 def _group_by_pair(units: list[MemoryEntry | None]) -> dict[tuple[str, str], list[str]]:
@@ -208,7 +255,7 @@ def _merge(
     """Decide what one incoming entry does to the memory: ('added'|'updated', entry) or (_, None)."""
     if existing is None:
         return "added", incoming
-    if existing == incoming:
+    if _carried(existing) == _carried(incoming):
         summary.unchanged += 1
         return "", None
     if existing.status == "approved":
@@ -240,6 +287,11 @@ def _merge(
             merged, machine_text=incoming.machine_text, signature=incoming.signature, notes=incoming.notes
         )
     return "updated", merged
+
+
+def _carried(entry: MemoryEntry) -> MemoryEntry:
+    """What a TMX unit carries of an entry (not how a decision arrived, nor where a machine text came from)."""
+    return replace(entry, via="", decision_id="", notes=replace(entry.notes, origin=None))
 
 
 def _read_units(path: Path, language_map: Mapping[str, str]) -> tuple[int, list[MemoryEntry | None]]:
@@ -309,4 +361,5 @@ def _unit(
         base, status=status, signature=props.get(PROP_SIGNATURE, ""), reviewer=props.get(PROP_REVIEWER, ""),
         notes=Notes.from_dict(notes) if isinstance(notes, dict) else Notes(other={"value": notes}),
         machine_text=machine[status], final_text=final[status],
+        comment=props.get(PROP_COMMENT, ""), comment_by=props.get(PROP_COMMENT_BY, ""),
     )

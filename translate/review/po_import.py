@@ -189,7 +189,7 @@ def import_po(
                 source_text=entry.source_text,
             )
         )
-    memory.record_reviews(result.decisions)
+    result.decisions = memory.decide(result.decisions)
     return result
 
 
