@@ -94,6 +94,8 @@ def _decide(memory: TranslationMemory, source: str, language: str, sentence: str
             segment_id=segment_id,
             note="via browser" + ("; needs work" if action == "needs-work" else ""),
             source_text=sentence,
+            via="browser",
+            base=entry.revision if entry is not None else None,  # checked above: what the person saw is current
         )
     )
     after = memory.get(sentence, source, language)
