@@ -98,8 +98,10 @@ def test_review_round_trip_keeps_human_work(project):
         result = import_po(memory, po_path, config)
         assert not result.skipped and not result.warnings
         statuses = sorted(d.status for d in result.decisions)
-        assert statuses == ["approved"] * 3 + ["draft"] + ["edited"] * 2
-        log = memory.review_log("en", "es")
+        assert statuses == ["approved"] * 3 + ["comment", "draft"] + ["edited"] * 2
+        log = [d for d in memory.review_log("en", "es") if d.status != "comment"]
+        assert [d.comment for d in memory.review_log("en", "es") if d.status == "comment"] == [
+            "panopticon: Bentham's prison design"]
         assert {(d.source_text, d.final_text, d.status) for d in log} == (
             {(m, t, "approved") for m, t in approved.items() if m not in FIXES}
             | {(m, t, "edited") for m, t in FIXES.items()}
@@ -145,7 +147,7 @@ def test_review_round_trip_keeps_human_work(project):
         distinct = len({s.text for t in texts if t.path.name == ESSAY for s in t.document.segments})
         assert (row.segments, row.approved, row.edited, row.draft) == (distinct, 3, 1, 1)
         assert row.pending == distinct - 5
-        assert row.ter == pytest.approx(TER().corpus_score(hyps, [refs]).score, abs=0.01)
+        assert row.ter == pytest.approx(TER(case_sensitive=True).corpus_score(hyps, [refs]).score, abs=0.01)
         assert row.chrf == pytest.approx(CHRF().corpus_score(hyps, [refs]).score, abs=0.01)
         assert row.share_unchanged == 0.75
         state = review_state(memory, next(t for t in texts if t.path.name == ESSAY), "es", 0.9)
@@ -155,9 +157,10 @@ def test_review_round_trip_keeps_human_work(project):
         po = polib.pofile(str(pos[ESSAY]))
         po.find(CHANGED_NEW, by="msgid").flags = []
         po.save(str(pos[ESSAY]))
-        [decision] = import_po(memory, pos[ESSAY], config, reviewer="bo").decisions
+        decision, carried = import_po(memory, pos[ESSAY], config, reviewer="bo").decisions
         assert (decision.status, decision.final_text) == ("edited", FIXES[CHANGED_OLD])
-        assert len(memory.review_log()) == 7
+        assert (carried.status, carried.comment) == ("comment", "panopticon: Bentham's prison design")
+        assert len(memory.review_log()) == 9
     translate_and_export(config)
     essay = next(t for t in texts if t.path.name == ESSAY)
     assert FIXES[CHANGED_OLD] in output_path(config, "es", essay).read_text(encoding="utf-8")

@@ -18,6 +18,7 @@ from translate.memory.store import TranslationMemory
 from translate.review.decisions import unimported_changes
 from translate.review.po_export import export_po
 from translate.review.po_file import source_digest
+from translate.review.po_import import import_po
 from translate.run.pipeline import record_layout as record_text_layout
 from translate.segment import sentence_hash
 from translate.texts import SourceText
@@ -108,7 +109,8 @@ def test_export_writes_a_valid_po_with_fuzzy_machine_drafts(drafts):
     for entry in po:
         assert entry.msgstr == machine(entry.msgid)
         assert entry.fuzzy
-        assert entry.msgctxt == f"essay:{sentence_hash(entry.msgid)}"
+        assert entry.msgctxt is None  # the sentence names its entry; Poedit's source column shows only it
+        assert entry.comment.splitlines()[-1].startswith("revision: ")
         assert "engine: apertium 3.8.3, en>es, apertium-eng-spa@0.8.1" in entry.comment
 
 
@@ -221,6 +223,8 @@ def test_translator_comments_survive_a_reexport(drafts):
     po = polib.pofile(str(path))
     po.find("Capitalists own the means of production.", by="msgid").tcomment = "ask Ana about 'item'"
     po.save(str(path))
+    assert export_po(path, text, "es", memory, config) is False  # a comment not imported yet is human work
+    import_po(memory, path, config, reviewer="Ana", texts=[text])
     decide(memory, "Yes.", "Sí.", "edited")  # something new, so the file is rewritten
     assert export_po(path, text, "es", memory, config) is True
     entries = by_sentence(path)
@@ -249,6 +253,7 @@ def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(drafts,
     po = polib.pofile(str(path))
     po.find("Workers sell their labour power.", by="msgid").tcomment = "Marx's term"
     po.save(str(path))
+    import_po(memory, path, config, reviewer="Ana", texts=[text])
 
     rewritten = ESSAY.replace("Workers sell their labour power.", "Workers sell labour power.")
     changed = project.add_text("essay.md", rewritten)
@@ -260,7 +265,7 @@ def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(drafts,
     assert entry.fuzzy
     assert entry.msgstr == "Los obreros venden su fuerza de trabajo."
     assert entry.previous_msgid == "Workers sell their labour power."
-    assert entry.previous_msgctxt == f"essay:{sentence_hash('Workers sell their labour power.')}"
+    assert entry.previous_msgctxt is None
     assert entry.tcomment == "Marx's term"
     assert "#| msgid \"Workers sell their labour power.\"" in path.read_text(encoding="utf-8")
     assert "Workers sell their labour power." not in by_sentence(path)
@@ -279,6 +284,7 @@ def test_approved_translation_of_a_deleted_sentence_stays_as_obsolete_entry(draf
             entry.msgstr, entry.flags = "Las fábricas socializaron a los obreros.", []
             entry.tcomment = "checked against the 1999 edition"
     po.save(str(path))
+    import_po(memory, path, config, reviewer="Ana", texts=[text])
     shorter = project.add_text("essay.md", ESSAY.replace("Factories socialized workers. ", ""))
     record_layout(memory, shorter)
     assert export_po(path, shorter, "es", memory, config) is True

@@ -36,8 +36,11 @@ def deliver(language: LanguageRun) -> None:
             result.files_written.append(str(path.relative_to(config.root)))
         po_path = output_path(config, target, text, ".po")
         warnings: list[str] = []
-        if export_po(po_path, text, target, memory, config, language.glossary, warnings):
+        kept: list[Path] = []
+        if export_po(po_path, text, target, memory, config, language.glossary, warnings, kept):
             result.files_written.append(str(po_path.relative_to(config.root)))
+        result.po_kept += [str(path.relative_to(config.root)) for path in kept]
+        result.warnings += warnings
         result.message = "; ".join(filter(None, [result.message, *warnings]))
 
 
@@ -48,10 +51,13 @@ def run(
     wait: bool = False,
     dry_run: bool = False,
     start_task: StartTask = no_progress,
+    strict: bool = False,
 ) -> tuple[RunReport, Path | None]:
     """`translate run`: under the run lock, translate what changed and write every output and PO file,
-    then reports/run-<time>.json. A dry run writes nothing, not even the report (its path is then None)."""
+    then reports/run-<time>.json. A dry run writes nothing, not even the report (its path is then None).
+    With `strict`, a PO file left alone because it holds edits not imported yet makes the exit code 1."""
     with run_lock(config.path("memory"), wait=wait):
         report = pipeline.run(config, only, targets, dry_run, start_task, deliver=deliver)
+        report.strict = strict
         path = None if dry_run else write_report(config, report)
     return report, path

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from translate import languages
-from translate.cli.common import ConfigOption, JsonOption, handle_errors, print_json, split_list
+from translate.cli.common import ConfigOption, JsonOption, fail, handle_errors, print_json, split_list
 from translate.config import load_config
 
 app = typer.Typer(
@@ -34,8 +34,10 @@ app = typer.Typer(
 def import_command(
     paths: Annotated[list[Path], typer.Argument(help="PO files, or folders searched for *.po.")],
     reviewer: Annotated[
-        Optional[str],
-        typer.Option("--reviewer", "-r", help="Who reviewed (default: the PO's Last-Translator)."),
+        Optional[list[str]],
+        typer.Option("--reviewer", "-r", help=(
+            "Who reviewed: NAME for every file, or FILE=NAME for one file of a folder (repeat it). "
+            "Default: the name in each file's Last-Translator (its e-mail address is never kept).")),
     ] = None,
     config: ConfigOption = None,
     json_out: JsonOption = False,
@@ -43,31 +45,46 @@ def import_command(
     """Record reviewers' decisions from PO files in the translation memory.
 
     An entry without the fuzzy flag is approved; a changed text still fuzzy is a
-    draft; the rest is pending. Importing the same file again records nothing.
-    Exit 1 if a whole file was skipped (wrong language, unknown text).
+    draft; a changed '# ' comment is kept with the sentence. Importing the same
+    file again records nothing, and a file nobody touched is skipped. A decision
+    made on an older copy of a sentence someone else has decided since is a
+    conflict: the newer text stays, the other is kept as a suggestion, and both
+    are listed. One line per file. Exit 1 if a conflict was found or a whole file
+    was refused (not valid PO, wrong language, unknown text, no reviewer name).
+    Waits while a `translate run` is writing.
     """
     # imported on use, keeps --help fast
     from translate.memory.store import TranslationMemory
     from translate.review.po_import import import_paths
+    from translate.run.lock import run_lock
 
     cfg = load_config(config)
-    with TranslationMemory(cfg.path("memory")) as memory:
-        result = import_paths(memory, paths, cfg, reviewer)
+    default, per_file = None, {}
+    for value in reviewer or []:
+        file, sep, name = value.rpartition("=")
+        if sep and file:
+            per_file[file] = name
+        elif default is None:
+            default = value
+        else:
+            fail("give --reviewer NAME once; for one file of several use --reviewer FILE=NAME", 2)
+    with run_lock(cfg.path("memory"), wait=True), TranslationMemory(cfg.path("memory")) as memory:
+        result = import_paths(memory, paths, cfg, default, reviewers=per_file)
     if json_out:
         print_json(result.to_dict())
     else:
-        counts = result.counts()
-        typer.echo(
-            f"{len(result.files)} file(s): {counts['approved']} approved as is, {counts['edited']} approved "
-            f"after edits, {counts['draft']} drafts recorded; {result.pending} pending"
-        )
+        for summary in result.per_file:
+            typer.echo(summary.describe())
+        for c in result.conflicts:
+            typer.echo(f"conflict in {c.file}: {c.sentence[:70]!r} ({c.language}): {c.current_reviewer}'s newer "
+                       f"{c.current_text!r} stays; {c.incoming_reviewer}'s {c.incoming_text!r} is kept as a "
+                       "suggestion", err=True)
         for skipped in result.skipped:
-            where = f" {skipped.msgctxt}" if skipped.msgctxt else ""
+            where = f" {skipped.msgid[:60]!r}" if skipped.msgid else ""
             typer.echo(f"skipped {skipped.file}{where}: {skipped.reason}", err=True)
         for warning in result.warnings:
             typer.echo(f"warning: {warning}", err=True)
-    if result.rejected_files:
-        raise typer.Exit(1)
+    raise typer.Exit(result.exit_code)
 
 
 @app.command("status")
@@ -83,8 +100,9 @@ def status_command(
     """Per text and language: approved, edited, draft and pending sentences, and post-edit effort.
 
     TER (edits per reference word, 0 = none) and chrF (100 = identical) compare
-    the machine drafts with the approved texts; 'unchanged' is the share of
-    approved sentences the reviewer kept as the machine wrote them.
+    the machine drafts with the approved texts, both case-sensitive (--json gives
+    their sacrebleu signatures); 'unchanged' is the share of approved sentences
+    the reviewer kept as the machine wrote them.
     """
     # imported on use, keeps --help fast
     from translate.memory.store import TranslationMemory
@@ -98,7 +116,8 @@ def status_command(
         rows = review_status(memory, texts, targets)
     threshold = cfg.review.publish_threshold
     if json_out:
-        print_json({"publish_threshold": threshold,
+        signatures = {"ter": rows[0].ter_signature, "chrf": rows[0].chrf_signature} if rows else {}
+        print_json({"publish_threshold": threshold, "signatures": signatures,
                      "rows": [dict(r.to_dict(), reviewed=r.approved_share >= threshold) for r in rows]})
         return
     typer.echo(f"{'text':32} {'lang':6} {'sent':>5} {'appr':>5} {'edit':>5} {'draft':>5} {'pend':>5} "

@@ -26,25 +26,34 @@ def run(
     wait: Annotated[bool, typer.Option("--wait/--no-wait", help="If another run holds the lock: wait, or exit 1.")] = False,
     json_out: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary, only errors.")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit 1 when a PO file was left alone because it holds edits not imported yet.")] = False,
 ) -> None:
     """Translate every text into every configured language, reusing the memory.
 
     Writes outputs/<lang>/<text>.md, a JSON run report in reports/, and a summary.
-    Exit code 0: all languages done (languages without a model are skipped with the
-    command that installs one); 1: some language failed, others still written;
-    2: usage or configuration error.
+    A PO file holding reviewer edits not imported yet is never overwritten: it is
+    named on the terminal (and exits 1 with --strict) until `translate review
+    import` has recorded it. Exit code 0: all languages done (languages without a
+    model are skipped with the command that installs one); 1: some language
+    failed, others still written; 2: usage or configuration error.
     """
     from translate import workflow  # the whole library: imported on use, keeps --help fast
 
     cfg = load_config(config)
     with progress_bars(not (json_out or quiet)) as start_task:
         report, path = workflow.run(
-            cfg, only=split_list(only), targets=split_list(lang), wait=wait, dry_run=dry_run, start_task=start_task
+            cfg, only=split_list(only), targets=split_list(lang), wait=wait, dry_run=dry_run, start_task=start_task,
+            strict=strict,
         )
     if json_out:
         print_json(report.to_dict() | {"report": str(path) if path else None})
     elif not quiet:
         print_summary(report, path)
+    if quiet and not json_out:  # a scheduler's log must show a file left alone
+        for kept in report.po_kept:
+            typer.echo(f"warning: {kept} holds reviewer edits not imported yet, left as it is; "
+                       f"run `translate review import {kept}`", err=True)
     raise typer.Exit(report.exit_code)
 
 
@@ -58,6 +67,8 @@ def print_summary(report: RunReport, path: Path | None) -> None:
                 f"{r.language:<6} {r.engine:<9} {r.segments} segments: {r.reused} reused, "
                 f"{verb} {r.translated} ({r.stale} stale){extra}; {len(r.files_written)} files written"
             )
+            for warning in r.warnings:
+                typer.echo(f"warning: {r.language}: {warning}", err=True)
         else:
             typer.echo(f"{r.language:<6} {r.status}: {r.message}", err=r.status == "failed")
     totals = report.to_dict()["totals"]
@@ -173,3 +184,9 @@ def status(
         if not r.publishable and r.translated:
             for reason in r.reasons:
                 typer.echo(f"{'':<44}- {reason}")
+    for r in rows:  # a PO file the runs leave alone must not go unnoticed
+        if r.po_unimported:
+            what = "cannot be read" if r.po_unimported < 0 else (
+                f"holds {r.po_unimported} edits not imported yet; runs leave it alone until "
+                "`translate review import` records them")
+            typer.echo(f"warning: {r.language}/{r.text}: its PO file {what}", err=True)

@@ -37,6 +37,7 @@ from translate import __version__
 from translate.config import Config
 from translate.fileio import atomic_write_text
 from translate.languages import base_language, html_lang, is_rtl, language_name, normalize
+from translate.memory.history import person_name
 from translate.memory.records import MemoryEntry
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress
@@ -70,6 +71,7 @@ class HandoutMeta:
     glossary_version: str | None = None
     reviewed: bool = False
     reviewers: Sequence[str] = ()
+    reviewer_counts: Sequence[tuple[str, int]] = ()  # (name, sentences that person approved), most first
     approved_share: float = 0.0  # 0..1, share of segments a reviewer approved
     reviewed_count: int | None = None  # sentences a person approved; None: not known (no review share line)
     sentences: int = 0  # distinct sentences of the text
@@ -174,12 +176,20 @@ def _credits(doc: Document, meta: HandoutMeta, text: dict[str, str]) -> list[tup
         (text["model"], meta.model),
         (text["licence"], licence or ""),
         (text["glossary"], meta.glossary_version or ""),
-        (text["translators"], ", ".join(meta.translators)),
-        (text["reviewers"], ", ".join(meta.reviewers)),
+        (text["translators"], ", ".join(person_name(n) for n in meta.translators)),
+        (text["reviewers"], _reviewer_credits(meta, text)),
         (text["date"], format_date(date, format="long", locale=_locale(meta.language))),
     ]
     rows += list(meta.extra.items())
     return [(label, value) for label, value in rows if value]
+
+
+def _reviewer_credits(meta: HandoutMeta, text: dict[str, str]) -> str:
+    """'Ana: 10 of 109 sentences, Rosa: 3 of 109 sentences' (names only, never an e-mail address)."""
+    if not meta.reviewer_counts or not meta.sentences:
+        return ", ".join(person_name(n) for n in meta.reviewers)
+    return ", ".join(text["reviewer_share"].format(name=person_name(name), count=count, total=meta.sentences)
+                     for name, count in meta.reviewer_counts)
 
 
 def _css_string(value: str) -> str:
@@ -308,6 +318,10 @@ def handout_meta(
     signatures = Counter(e.signature for e in found if e.signature)
     signature = Signature.parse(signatures.most_common(1)[0][0]) if signatures else None
     state = review_state(memory, text, language, config.review.publish_threshold)
+    distinct = {s.text: entries[s.text] for s in text.document.segments if s.text in entries}
+    counts = Counter(person_name(e.reviewer) for e in distinct.values() if e.status == "approved" and e.reviewer)
+    editors = sorted({person_name(e.reviewer) for e in distinct.values()
+                      if e.status == "approved" and e.reviewer and e.final_text != e.machine_text})
     return HandoutMeta(
         language=language,
         engine=signature.engine if signature else "",
@@ -315,13 +329,14 @@ def handout_meta(
         model=signature.models if signature else "",
         glossary_version=signature.glossary if signature else None,
         reviewed=state.reviewed,
-        reviewers=state.reviewers,
+        reviewers=[person_name(n) for n in state.reviewers],
+        reviewer_counts=sorted(counts.items(), key=lambda item: (-item[1], item[0])),
         approved_share=state.approved_share,
         reviewed_count=state.approved + state.edited,
         sentences=state.segments,
         withheld="; ".join(r for r in gate.reasons if not r.startswith("reviewed:")) if gate and not gate.publishable
         else "",
-        translators=state.reviewers,
+        translators=editors,
         date=max((e.updated for e in found), default="")[:10] or None,
         source_file=text.path.name,
     )

@@ -14,8 +14,9 @@ from translate.config import Config
 from translate.memory.records import MemoryEntry
 from translate.memory.store import TranslationMemory
 from translate.publish.gate import verdict
+from translate.review.decisions import unimported_changes
 from translate.run.signature import Signature
-from translate.texts import SourceText, load_texts
+from translate.texts import SourceText, load_texts, output_path
 
 
 @dataclass
@@ -34,6 +35,7 @@ class TextStatus:
     updated: str  # newest change among the sentences
     publishable: bool = False  # the language gate: fit to print (translate/publish/gate.py)
     reasons: list[str] = field(default_factory=list)  # why, starting with what withholds it
+    po_unimported: int = 0  # entries of its PO file holding edits not imported yet (-1: the file is unreadable)
 
     @property
     def complete(self) -> float:
@@ -83,6 +85,18 @@ def status(config: Config, only: list[str] | None = None, targets: list[str] | N
     with TranslationMemory(path) as memory:
         for text in texts:
             for language in targets or config.targets:
-                rows.append(text_status(memory, text, config.source_language, language,
-                                        config.review.publish_threshold))
+                row = text_status(memory, text, config.source_language, language, config.review.publish_threshold)
+                row.po_unimported = po_unimported(memory, config, text, language)
+                rows.append(row)
     return rows
+
+
+def po_unimported(memory: TranslationMemory, config: Config, text: SourceText, language: str) -> int:
+    """How many entries of the text's PO file hold edits not imported yet; -1 if it cannot be read."""
+    path = output_path(config, language, text, ".po")
+    if not path.exists():
+        return 0
+    try:
+        return unimported_changes(path, memory, config.source_language, language)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return -1

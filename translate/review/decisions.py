@@ -1,12 +1,20 @@
 """What a reviewer decided in a PO file, read against the memory.
 
-A PO entry without the fuzzy flag is an approval ('approved' if the machine
-text was kept, 'edited' if not); a changed text still marked fuzzy is a
-'draft'. Anything the memory already holds (its machine text, a replaced
-machine text of an earlier engine, the suggestion the export offered, the
-recorded draft or approval) is no new decision, which makes importing a file
-twice harmless, and lets the export see whether a file on disk holds work
-that was not imported yet (`unimported_changes`).
+Each entry of an exported PO file says which revision of its sentence it shows
+(`#. revision: 3f2a9c1b`, the token of the text, the fuzzy flag and the
+translator comment it was written with). An entry whose text, flag and comment
+still give that token is untouched, whatever the memory holds now: that is how
+an import tells "the person did nothing here" from "the person approved the
+old text", and how a run knows a file holds work not imported yet. Files from
+before revisions were written (no `revision:` line) are read against every
+state the memory knows, as before.
+
+A touched entry without the fuzzy flag is an approval ('approved' if the
+machine text was kept, 'edited' if not); a changed text still marked fuzzy is
+a 'draft', or, on an approved entry, a 'suggested' text that is logged and
+shown but never replaces the approval. A changed translator comment is a
+'comment' decision of its own. Anything the memory already holds is no new
+decision, which makes importing a file twice harmless.
 """
 
 from __future__ import annotations
@@ -16,30 +24,46 @@ from pathlib import Path
 
 import polib
 
-from translate.memory.records import MemoryEntry
+from translate.memory.records import MemoryEntry, revision_token
 from translate.memory.store import TranslationMemory
 from translate.review.po_file import FUZZY, read_po
+
+REVISION_LABEL = "revision: "
 
 
 @dataclass(frozen=True)
 class Action:
     """What a reviewer did to one PO entry: a decision status, or none ('' = pending / known)."""
 
-    status: str  # 'approved' | 'edited' | 'draft' | ''
+    status: str  # 'approved' | 'edited' | 'draft' | 'suggested' | ''
     text: str
     warning: str = ""
 
 
-def reviewer_action(po_entry: polib.POEntry, entry: MemoryEntry, suggestion: str | None = None) -> Action:
-    """Compare a PO entry with the memory entry's current state.
+def po_revision(po_entry: polib.POEntry) -> str | None:
+    """The revision an exported entry showed (its `#. revision:` line), None for an older file."""
+    for line in (po_entry.comment or "").split("\n"):
+        if line.startswith(REVISION_LABEL):
+            return line[len(REVISION_LABEL):].strip()
+    return None
 
-    Not fuzzy: approved ('approved' if the machine text was kept, else
-    'edited'). Fuzzy with a changed text: a 'draft'. Anything the memory already
-    holds (the machine text, the suggestion we offered, the recorded draft or
-    approval) is no new decision, which makes re-importing a file a no-op.
-    """
+
+def shown_revision(po_entry: polib.POEntry) -> str:
+    """The revision token of what the entry holds now (text, fuzzy flag, translator comment)."""
+    approved = bool(po_entry.msgstr) and FUZZY not in po_entry.flags
+    return revision_token(approved, po_entry.msgstr, po_entry.tcomment or "")
+
+
+def untouched(po_entry: polib.POEntry) -> bool:
+    """Whether the entry is exactly as exported (False for an older file without revisions)."""
+    base = po_revision(po_entry)
+    return base is not None and base == shown_revision(po_entry)
+
+
+def reviewer_action(po_entry: polib.POEntry, entry: MemoryEntry, suggestion: str | None = None) -> Action:
+    """Compare a PO entry with what it showed and with the memory entry's current state (module docstring)."""
     text = po_entry.msgstr
-    if not text.strip():
+    if not text.strip() or untouched(po_entry):
         return Action("", text)
     if FUZZY not in po_entry.flags:
         if entry.status == "approved" and entry.final_text == text:
@@ -49,9 +73,37 @@ def reviewer_action(po_entry: polib.POEntry, entry: MemoryEntry, suggestion: str
     if text in (entry.machine_text, suggestion, *earlier) or (entry.status != "machine" and text == entry.final_text):
         return Action("", text)
     if entry.status == "approved":
-        return Action("", text, "a fuzzy edit of an approved translation is not applied; "
-                                "remove the fuzzy flag to replace the approved text")
+        return Action("suggested", text, "a fuzzy edit of an approved translation is kept as a suggestion, "
+                                         "not applied; remove the fuzzy flag to replace the approved text")
     return Action("draft", text)
+
+
+def new_action(memory: TranslationMemory, po_entry: polib.POEntry, entry: MemoryEntry,
+               suggestion: str | None = None) -> Action:
+    """`reviewer_action`, less what the log already holds as a suggestion: a text kept as a suggestion or
+    refused as a conflict before is not a new decision each time its file is read again."""
+    action = reviewer_action(po_entry, entry, suggestion)
+    if not action.status:
+        return action
+    history = memory.history(entry.source_text, entry.source_lang, entry.target_lang)
+    if any(d.final_text == action.text and d.outcome in ("conflict", "kept") for d in history):
+        return Action("", action.text)
+    return action
+
+
+def comment_action(po_entry: polib.POEntry, entry: MemoryEntry, earlier: set[str]) -> str | None:
+    """The new translator comment of an entry, or None when it brings nothing new.
+
+    A comment the entry had before (in `earlier`) is an old copy, not a change;
+    an emptied comment removes the stored one only when the file showed the
+    current revision (an older file may simply predate the comment).
+    """
+    comment = po_entry.tcomment or ""
+    if comment == entry.comment or untouched(po_entry):
+        return None
+    if not comment:
+        return "" if po_revision(po_entry) == entry.revision else None
+    return None if comment in earlier else comment
 
 
 def suggestion_for(
@@ -68,20 +120,22 @@ def suggestion_for(
 
 def unimported_changes(path: Path | polib.POFile, memory: TranslationMemory, source: str, target: str) -> int:
     """How many entries of an existing PO file hold a human decision the memory has not recorded."""
-    if isinstance(path, polib.POFile):
-        po = path
-    else:
-        try:
-            po = read_po(path)
-        except (OSError, ValueError):
-            return 0
-    known = memory.lookup([e.msgid for e in po if e.msgid], source, target)
+    po = path if isinstance(path, polib.POFile) else read_po(path)
+    live = [e for e in po if e.msgid and not e.obsolete and not untouched(e)]
+    known = memory.lookup([e.msgid for e in live], source, target)
     count = 0
-    for po_entry in po:
+    for po_entry in live:
         entry = known.get(po_entry.msgid)
         if entry is None:
+            count += bool(po_entry.msgstr.strip() or po_entry.tcomment)
             continue
         suggestion = suggestion_for(memory, po_entry.previous_msgid, source, target)
-        if reviewer_action(po_entry, entry, suggestion).status:
+        earlier = earlier_comments(memory, entry) if (po_entry.tcomment or "") != entry.comment else set()
+        if new_action(memory, po_entry, entry, suggestion).status or comment_action(po_entry, entry, earlier) is not None:
             count += 1
     return count
+
+
+def earlier_comments(memory: TranslationMemory, entry: MemoryEntry) -> set[str]:
+    """Every translator comment the sentence has had."""
+    return {d.comment for d in memory.history(entry.source_text, entry.source_lang, entry.target_lang) if d.comment}

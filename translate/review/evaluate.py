@@ -52,7 +52,7 @@ def evaluate_texts(
     metrics = [
         ("BLEU", BLEU(trg_lang=languages.base_language(language) if language else "")),
         ("chrF", CHRF()),
-        ("TER", TER(asian_support=asian)),
+        ("TER", TER(asian_support=asian, case_sensitive=True)),  # chrF sees case: so must TER
     ]
     scores = []
     for label, metric in metrics:

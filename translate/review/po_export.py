@@ -34,17 +34,18 @@ from translate.glossary.matching import matcher
 from translate.glossary.model import Glossary
 from translate.glossary.pinning import pinned_target
 from translate.memory.notes import Notes
-from translate.memory.records import MemoryEntry
+from translate.memory.records import MemoryEntry, ReviewDecision
 from translate.memory.store import TranslationMemory
-from translate.review.decisions import suggestion_for, unimported_changes
-from translate.review.po_file import FUZZY, read_po, render_po, segment_id, source_digest
+from translate.review.decisions import REVISION_LABEL, shown_revision, suggestion_for, unimported_changes
+from translate.review.po_file import FUZZY, msgfmt_errors, read_po, render_po, source_digest
 from translate.run.signature import Signature
-from translate.segment import Block, Document, Segment, sentence_hash
+from translate.segment import Block, Document, Segment
 from translate.texts import SourceText
 
 SHORT_SENTENCE_WORDS = 8
 """Sentences shorter than this get their neighbour as context ('Yes.', 'He goes on:')."""
-CONTEXT_CHARS = 160
+SUGGESTIONS_SHOWN = 3
+"""Texts offered but not applied (conflicts, fuzzy edits of approvals) shown per entry, newest last."""
 
 
 # ---------------------------------------------------------------- context comments
@@ -72,9 +73,9 @@ def block_label(document: Document, block_index: int) -> str:
     return f"{block.kind} {ordinal}"
 
 
-def _one_line(text: str, limit: int = CONTEXT_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _one_line(text: str) -> str:
+    """A text as one comment line, whole: PO editors wrap long lines themselves."""
+    return " ".join(text.split())
 
 
 def context_comments(document: Document, segment: Segment) -> list[str]:
@@ -142,10 +143,11 @@ def check_comments(notes: Notes) -> list[str]:
     return lines
 
 
-def engine_comments(signature: str) -> list[str]:
+def engine_comments(signature: str, notes: Notes | None = None) -> list[str]:
     """Which engine drafted the sentence; the full signatures are in the header (X-Engine-Signatures)."""
     sig = Signature.parse(signature)
-    return [f"engine: {sig.engine} {sig.engine_version}, {sig.route}, {sig.models}"]
+    origin = f" ({notes.origin})" if notes is not None and notes.origin else ""
+    return [f"engine: {sig.engine} {sig.engine_version}, {sig.route}, {sig.models}{origin}"]
 
 
 # ---------------------------------------------------------------- building and writing
@@ -162,12 +164,14 @@ def build_po(
     """The PO file of one text in one language, from the memory's current state."""
     document = text.document
     source = config.source_language
-    stem = text.stem
     segments = document.segments
     entries = memory.lookup([s.text for s in segments], source, language)
     previous = memory.previous_sources(text.path.name)
     previous_texts = {row.source_text for row in memory.previous_layout(text.path.name)}
-    old_entries = {e.msgctxt: e for e in existing} if existing is not None else {}
+    old_entries = {e.msgid: e for e in existing if not e.obsolete} if existing is not None else {}
+    if not previous_texts and existing is not None:  # a fresh clone: the file on disk has the last layout
+        previous_texts = set(old_entries)
+    open_suggestions = _open_suggestions(memory, source, language)
 
     po = polib.POFile(wrapwidth=78)
     po.header = (
@@ -186,12 +190,12 @@ def build_po(
         if segment.text in by_sentence:
             by_sentence[segment.text].occurrences.append(reference)
             continue
-        ctxt = segment_id(stem, segment.source_hash)
         entry = entries.get(segment.text)
-        po_entry = polib.POEntry(msgctxt=ctxt, msgid=segment.text, msgstr="", occurrences=[reference])
+        po_entry = polib.POEntry(msgid=segment.text, msgstr="", occurrences=[reference])
         comments = context_comments(document, segment)
         comments += glossary_comments(segment.text, glossary, source, language)
-        old_po = old_entries.get(ctxt)
+        old_po = old_entries.get(segment.text)
+        comment = entry.comment if entry is not None else ""
         if entry is not None:
             comments += notes_comments(entry.notes)
             if entry.status == "machine":
@@ -199,28 +203,59 @@ def build_po(
             _fill(po_entry, entry)
         if entry is None or entry.status == "machine":
             old_wording = previous.get(segment.source_hash) or (old_po.previous_msgid if old_po else None)
+            if not old_wording and not previous:
+                old_wording = _reworded_from(segment.text, old_entries, {s.text for s in segments})
             if not _rewording(segment.text, old_wording, previous_texts):
                 old_wording = None
+            if old_wording and not comment:  # translator comments follow a reworded sentence, as in msgmerge
+                old = memory.get(old_wording, source, language)
+                old_file = old_entries.get(old_wording)
+                comment = (old.comment if old is not None else "") or (old_file.tcomment if old_file else "")
             suggestion = suggestion_for(memory, old_wording, source, language)
             if suggestion is not None:
                 po_entry.msgstr = suggestion
                 po_entry.flags = [FUZZY]
                 po_entry.previous_msgid = old_wording
-                old_ctxt = segment_id(stem, sentence_hash(old_wording))
-                po_entry.previous_msgctxt = old_ctxt
                 comments.append("the source sentence changed: this is the reviewed translation of its old "
                                 "wording")
-                if old_po is None and old_ctxt in old_entries:
-                    old_po = old_entries[old_ctxt]
         if entry is not None and entry.signature:
-            comments += engine_comments(entry.signature)
+            comments += engine_comments(entry.signature, entry.notes)
+        comments += suggestion_comments(open_suggestions.get(segment.source_hash, []), entry)
+        po_entry.tcomment = comment or (old_po.tcomment if old_po is not None else "")
+        comments.append(REVISION_LABEL + shown_revision(po_entry))
         po_entry.comment = "\n".join(comments)
-        if old_po is not None and old_po.tcomment:
-            po_entry.tcomment = old_po.tcomment
         by_sentence[segment.text] = po_entry
         po.append(po_entry)
     _keep_obsolete(po, existing)
     return po
+
+
+def _open_suggestions(memory: TranslationMemory, source: str, target: str) -> dict[str, list[ReviewDecision]]:
+    """Texts people offered that do not hold their entry (conflicts, fuzzy edits of approvals), per sentence."""
+    found: dict[str, list[ReviewDecision]] = {}
+    for decision in memory.review_log(source, target):
+        if decision.outcome in ("conflict", "kept") and decision.final_text:
+            found.setdefault(decision.source_hash, []).append(decision)
+    return found
+
+
+def suggestion_comments(suggestions: list[ReviewDecision], entry: MemoryEntry | None) -> list[str]:
+    """'not applied, from Ana: ...' for each text offered since the decision in force (the last three)."""
+    held = entry.decision_id if entry is not None else ""
+    current = entry.review_text if entry is not None else ""
+    lines = [
+        f"not applied, from {d.reviewer} ({d.time[:10]}): {d.final_text}"
+        for d in suggestions
+        if d.id > held and d.final_text != current
+    ]
+    return lines[-SUGGESTIONS_SHOWN:]
+
+
+def _reworded_from(sentence: str, old_entries: dict[str, polib.POEntry], current: set[str]) -> str | None:
+    """Without a layout history, the old sentence of the file on disk this one most resembles (as msgmerge)."""
+    gone = [msgid for msgid in old_entries if msgid and msgid not in current]
+    best = max(gone, key=lambda old: difflib.SequenceMatcher(None, sentence, old).ratio(), default=None)
+    return best
 
 
 def _rewording(sentence: str, old_wording: str | None, previous_texts: set[str]) -> bool:
@@ -242,23 +277,15 @@ def _keep_obsolete(po: polib.POFile, existing: polib.POFile | None) -> None:
     """
     if existing is None:
         return
-    current = {e.msgctxt for e in po}
-    carried = {e.previous_msgctxt for e in po if e.previous_msgctxt}
+    current = {e.msgid for e in po}
+    carried = {e.previous_msgid for e in po if e.previous_msgid}
     for old in existing:
-        if old.msgctxt in current or old.msgctxt in carried or not old.msgid:
+        if old.msgid in current or old.msgid in carried or not old.msgid or old.msgid_plural:
             continue
         human = old.obsolete or (old.msgstr and not old.fuzzy) or old.tcomment
         if human:
-            po.append(
-                polib.POEntry(
-                    msgctxt=old.msgctxt,
-                    msgid=old.msgid,
-                    msgstr=old.msgstr,
-                    tcomment=old.tcomment,
-                    flags=list(old.flags),
-                    obsolete=True,
-                )
-            )
+            po.append(polib.POEntry(msgid=old.msgid, msgstr=old.msgstr, tcomment=old.tcomment,
+                                    flags=list(old.flags), obsolete=True))
 
 
 def _fill(po_entry: polib.POEntry, entry: MemoryEntry) -> None:
@@ -296,8 +323,19 @@ def header_metadata(text: SourceText, language: str, existing: polib.POFile | No
     }
 
 
-def _msgids(po: polib.POFile) -> list[tuple[str, str]]:
-    return [(e.msgctxt or "", e.msgid) for e in po]
+def _msgids(po: polib.POFile) -> list[str]:
+    return [e.msgid for e in po]
+
+
+def move_aside(path: Path) -> Path:
+    """Rename an unreadable PO file to <name>.broken (or .broken-2...), never to be overwritten."""
+    target = path.with_name(path.name + ".broken")
+    number = 1
+    while target.exists():
+        number += 1
+        target = path.with_name(f"{path.name}.broken-{number}")
+    path.rename(target)
+    return target
 
 
 def export_po(
@@ -308,23 +346,40 @@ def export_po(
     config: Config,
     glossary: Glossary | None = None,
     warnings: list[str] | None = None,
+    kept: list[Path] | None = None,
 ) -> bool:
     """Write outputs/<lang>/<text>.po for review; return whether the file changed.
 
     An existing file with human changes not imported yet is left as it is
     (import it with `translate review import` first; a warning saying so is
-    appended to `warnings`); its translator comments are carried over otherwise.
+    appended to `warnings`, and the path to `kept`). A file that cannot be read is never overwritten:
+    it is moved aside to <name>.po.broken, with a warning naming it, and a
+    fresh file is written.
     """
     path = Path(path)
+    warnings = warnings if warnings is not None else []
     existing = None
     if path.exists():
+        on_disk, error = None, None
         try:
+            on_disk = path.read_text(encoding="utf-8")
             existing = read_po(path)
-        except (OSError, ValueError):
-            existing = None  # not a PO file we can read: replaced by a good one
-        if existing is not None and unimported_changes(existing, memory, config.source_language, language):
-            if warnings is not None:
-                warnings.append(f"{path.name}: has reviewer edits not imported yet; run `translate review import` first")
+        except (OSError, ValueError, UnicodeDecodeError) as err:
+            error = " ".join(str(err).split())[:200]
+        if existing is not None and render_po(build_po(text, language, memory, config, glossary, existing)) == on_disk:
+            return False  # the file is what we would write: nothing to check, nothing to do
+        # The file is about to change: believe it only if gettext can read it (polib reads some broken files).
+        error = error or msgfmt_errors(path)
+        if error is not None:
+            kept_as = move_aside(path)
+            warnings.append(f"{path.name} could not be read ({error}); it was kept as {kept_as.name} and a new "
+                            f"file written: fix it, rename it back and `translate review import` it")
+            existing = None
+        elif unimported_changes(existing, memory, config.source_language, language):
+            warnings.append(f"{path.name}: has reviewer edits not imported yet, left as it is; "
+                            "run `translate review import` first")
+            if kept is not None:
+                kept.append(path)
             return False
     po = build_po(text, language, memory, config, glossary, existing)
     rendered = render_po(po)

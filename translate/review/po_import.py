@@ -1,21 +1,30 @@
-"""Importing reviewers' PO files: their decisions go to the memory's review log.
+"""Importing reviewers' PO files: their decisions go to the memory, judged against newer work.
 
 `import_po` turns what a reviewer did in a PO file (see decisions.py) into
-decisions in the memory's append-only review log. Decisions the memory already
-holds are not recorded again, so importing a file twice is harmless. Nothing
-doubtful is applied silently:
+decisions the memory judges (translate.memory.history): a decision made on
+an older revision of a sentence that another person has decided since is a
+*conflict*, listed with both texts and both names; the newer text stays and
+the incoming one is kept in the log as a suggestion. Nothing is applied or
+refused in silence:
 
-- a file whose Language header or folder is not a language of this project, or
-  whose source text is unknown, is skipped as a whole;
-- a file made for another version of the source (X-Source-Hash differs) is
-  applied only for sentences still in the current source; the others are
-  listed as skipped, as are obsolete (`#~`) entries and sentences the memory
-  does not know.
+- a file msgfmt rejects is rejected whole (a truncated string is not an edit);
+- a file whose language disagrees with its own evidence (its folder, its
+  Language and Language-Team headers, and the translations it holds compared
+  with the memory's drafts in each language) is rejected whole;
+- a file nobody touched (every entry as exported) is skipped, and needs no
+  reviewer name; a touched file needs one (`--reviewer`, per file when a
+  folder is imported, else the name in Last-Translator, never its e-mail);
+- an edit of a sentence the source no longer has is recorded for that
+  sentence, so it comes back as a fuzzy suggestion for its new wording, and
+  the file is free again for the next run;
+- obsolete (`#~`) and plural entries are listed as skipped.
+
+Each file gets one line of figures (`FileResult.describe`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,11 +35,26 @@ from translate import languages
 from translate.clock import utc_now
 from translate.config import Config
 from translate.errors import LanguageError, UsageError
-from translate.memory.records import ReviewDecision
+from translate.memory.history import person_name
+from translate.memory.notes import Notes
+from translate.memory.records import MemoryEntry, ReviewDecision
 from translate.memory.store import TranslationMemory
-from translate.review.decisions import reviewer_action, suggestion_for
-from translate.review.po_file import read_po, segment_id, source_digest
+from translate.review.decisions import (
+    comment_action,
+    earlier_comments,
+    new_action,
+    po_revision,
+    reviewer_action,
+    suggestion_for,
+    untouched,
+)
+from translate.review.po_file import msgfmt_errors, read_po, segment_id, source_digest
+from translate.segment import sentence_hash
 from translate.texts import SourceText, load_texts
+
+COUNTED = ("approved", "edited", "draft", "comment", "suggested")
+LANGUAGE_EVIDENCE_MIN = 3
+"""Translations that must match another language's drafts before a file's Language header is doubted."""
 
 
 @dataclass
@@ -44,36 +68,81 @@ class Skipped:
 
 
 @dataclass
+class Conflict:
+    """A decision refused because another person decided the sentence after the file was written."""
+
+    file: str
+    sentence: str
+    language: str
+    incoming_text: str
+    incoming_reviewer: str
+    current_text: str
+    current_reviewer: str
+
+
+@dataclass
+class FileResult:
+    """What the import of one file did."""
+
+    file: str
+    language: str = ""
+    reviewer: str = ""
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTED, 0))
+    conflicts: int = 0
+    pending: int = 0
+    skipped: int = 0  # entries listed in ImportResult.skipped
+    status: str = "imported"  # imported | untouched | rejected
+
+    def describe(self) -> str:
+        if self.status != "imported":
+            return f"{self.file}: {self.status}"
+        c = self.counts
+        return (f"{self.file}: {c['approved']} approved, {c['edited']} edited, {c['draft']} drafts, "
+                f"{c['comment']} comments, {c['suggested']} suggestions, {self.conflicts} conflicts, "
+                f"{self.skipped} skipped, {self.pending} pending"
+                + (f" (reviewer {self.reviewer})" if self.reviewer else ""))
+
+
+@dataclass
 class ImportResult:
     """What one or more imports recorded, skipped and warned about."""
 
     decisions: list[ReviewDecision] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     pending: int = 0  # entries with no human decision yet
     files: list[str] = field(default_factory=list)
     rejected_files: list[str] = field(default_factory=list)  # skipped as a whole
+    per_file: list[FileResult] = field(default_factory=list)
 
     def extend(self, other: ImportResult) -> None:
-        for name in ("decisions", "skipped", "warnings", "files", "rejected_files"):
+        for name in ("decisions", "skipped", "conflicts", "warnings", "files", "rejected_files", "per_file"):
             getattr(self, name).extend(getattr(other, name))
         self.pending += other.pending
 
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(("approved", "edited", "draft"), 0)
+        counts = dict.fromkeys(COUNTED, 0)
         for decision in self.decisions:
-            counts[decision.status] = counts.get(decision.status, 0) + 1
+            if decision.outcome != "conflict":
+                counts[decision.status] = counts.get(decision.status, 0) + 1
         return counts
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rejected_files or self.conflicts else 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "files": self.files,
+            "files": [asdict(f) | {"summary": f.describe()} for f in self.per_file],
             "rejected_files": self.rejected_files,
             "recorded": self.counts(),
             "pending": self.pending,
+            "conflicts": [asdict(c) for c in self.conflicts],
             "decisions": [asdict(d) for d in self.decisions],
             "skipped": [asdict(s) for s in self.skipped],
             "warnings": self.warnings,
+            "exit_code": self.exit_code,
         }
 
 
@@ -84,16 +153,81 @@ def _language_of(code: str) -> str | None:
         return None
 
 
-def _read_reviewed_po(path: Path, reviewer: str | None) -> tuple[polib.POFile, str]:
-    """The parsed PO file and who reviewed it (given, or its Last-Translator); a UsageError if either fails."""
-    try:
-        po = read_po(path)
-    except (OSError, ValueError) as err:
-        raise UsageError(f"{path}: not a readable PO file ({err})") from None
-    name = (reviewer or po.metadata.get("Last-Translator", "")).strip()
-    if not name:
-        raise UsageError(f"{path}: no reviewer: give --reviewer NAME (the PO header has no Last-Translator)")
-    return po, name
+def _evidence_language(po: polib.POFile, memory: TranslationMemory, config: Config) -> tuple[str, int] | None:
+    """The target language whose drafts or reviewed texts the file's translations are, with how many match."""
+    texts = {e.msgid: e.msgstr for e in po if e.msgid and e.msgstr and not e.obsolete}
+    best: tuple[str, int] | None = None
+    for target in config.targets:
+        known = memory.lookup(list(texts), config.source_language, target)
+        matches = sum(1 for msgid, entry in known.items()
+                      if texts[msgid] in (entry.machine_text, entry.final_text))
+        if matches and (best is None or matches > best[1]):
+            best = (target, matches)
+    return best
+
+
+def _file_language(po: polib.POFile, po_path: Path, memory: TranslationMemory, config: Config,
+                   result: ImportResult) -> str | None:
+    """The language the file is in, or None after rejecting it (the reason is in result.skipped)."""
+    name = str(po_path)
+    header = po.metadata
+    declared = header.get("Language", "")
+    language = _language_of(declared)
+    if language is None:
+        return _reject(result, name, f"the header's Language '{declared}' is not a language code")
+    if language not in config.targets and languages.base_language(language) in config.targets:
+        # Poedit may write es_ES for a file made for es: the same language here.
+        result.warnings.append(f"{name}: Language {language} read as {languages.base_language(language)}")
+        language = languages.base_language(language)
+    folder = _language_of(po_path.parent.name)
+    if folder is not None and folder != language and folder in config.targets:
+        return _reject(result, name, f"the header says Language {language} but the file is in the {folder} folder")
+    team = header.get("Language-Team", "")
+    team_language = _language_by_name(team, config.targets)
+    if team_language is not None and team_language != language and team_language in config.targets:
+        return _reject(result, name, f"the header says Language {language} but Language-Team '{team}'; "
+                                     "correct the one that is wrong")
+    evidence = _evidence_language(po, memory, config)
+    if evidence is not None and evidence[0] != language and evidence[1] >= LANGUAGE_EVIDENCE_MIN:
+        own = _evidence_language_for(po, memory, config, language)
+        if own < evidence[1]:
+            return _reject(result, name, f"the header says Language {language}, but {evidence[1]} of its "
+                                         f"translations are the {evidence[0]} texts of this project; correct "
+                                         "the Language header")
+    if language not in config.targets and (config.source_language, language) not in memory.pairs():
+        return _reject(result, name, f"{language} is not a target language of this project")
+    return language
+
+
+def _evidence_language_for(po: polib.POFile, memory: TranslationMemory, config: Config, language: str) -> int:
+    texts = {e.msgid: e.msgstr for e in po if e.msgid and e.msgstr and not e.obsolete}
+    known = memory.lookup(list(texts), config.source_language, language)
+    return sum(1 for msgid, entry in known.items() if texts[msgid] in (entry.machine_text, entry.final_text))
+
+
+def _language_by_name(team: str, candidates: Iterable[str]) -> str | None:
+    """The language a Language-Team header names ('Spanish', 'Spanish <es@li.org>', 'es'), among candidates."""
+    name = person_name(team).strip().casefold()
+    for code in candidates:
+        if name in (code.casefold(), languages.language_name(code).casefold()):
+            return code
+    return None
+
+
+def _reject(result: ImportResult, name: str, reason: str) -> None:
+    result.rejected_files.append(name)
+    result.skipped.append(Skipped(name, "", "", reason))
+    return None
+
+
+def reviewer_for(path: Path, reviewer: str | None, reviewers: Mapping[str, str] | None, po: polib.POFile) -> str:
+    """Who reviewed a file: `--reviewer PATH=NAME` for it, else `--reviewer NAME`, else Last-Translator's name."""
+    for pattern, name in (reviewers or {}).items():
+        if str(path) == pattern or str(path).endswith("/" + pattern.lstrip("/")) or path.name == pattern:
+            return person_name(name)
+    if reviewer:
+        return person_name(reviewer)
+    return person_name(po.metadata.get("Last-Translator", ""))
 
 
 def import_po(
@@ -102,95 +236,114 @@ def import_po(
     config: Config,
     reviewer: str | None = None,
     texts: list[SourceText] | None = None,
+    reviewers: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Record the decisions a reviewer made in one PO file (see the module docstring)."""
     po_path = Path(po_path)
     name = str(po_path)
     result = ImportResult(files=[name])
-
-    def reject(reason: str) -> ImportResult:
-        result.rejected_files.append(name)
-        result.skipped.append(Skipped(name, "", "", reason))
+    summary = FileResult(name)
+    result.per_file.append(summary)
+    error = msgfmt_errors(po_path)
+    if error is None:
+        try:
+            po = read_po(po_path)
+        except (OSError, ValueError, UnicodeDecodeError) as err:
+            error = " ".join(str(err).split())
+    if error is not None:
+        summary.status = "rejected: not a valid PO file"
+        _reject(result, name, f"not a valid PO file, nothing imported from it: {error}")
         return result
-
-    po, reviewer = _read_reviewed_po(po_path, reviewer)
-    header = po.metadata
-
-    language = _language_of(header.get("Language", ""))
-    folder = _language_of(po_path.parent.name)
+    language = _file_language(po, po_path, memory, config, result)
     if language is None:
-        return reject(f"the header's Language '{header.get('Language', '')}' is not a language code")
-    if language not in config.targets and languages.base_language(language) in config.targets:
-        # Poedit may write es_ES for a file made for es: the same language here.
-        result.warnings.append(f"{name}: Language {language} read as {languages.base_language(language)}")
-        language = languages.base_language(language)
-    if folder is not None and folder != language and folder in config.targets:
-        return reject(f"the header says Language {language} but the file is in the {folder} folder")
-    if language not in config.targets and (config.source_language, language) not in memory.pairs():
-        return reject(f"{language} is not a target language of this project")
+        summary.status = "rejected: " + result.skipped[-1].reason
+        return result
+    summary.language = language
 
     if texts is None:
         texts = load_texts(config)
-    source_file = header.get("X-Source-File", "")
+    source_file = po.metadata.get("X-Source-File", "")
     text = next((t for t in texts if t.path.name == source_file), None)
     if text is None:
         known_names = ", ".join(t.path.name for t in texts)
-        return reject(f"X-Source-File '{source_file}' is not one of the texts ({known_names})")
+        summary.status = f"rejected: X-Source-File '{source_file}' is not one of the texts"
+        _reject(result, name, f"X-Source-File '{source_file}' is not one of the texts ({known_names})")
+        return result
+    live = [e for e in po if not e.obsolete and e.msgid]
+    if all(untouched(e) for e in live) and not po.obsolete_entries():
+        summary.status = "untouched (every entry as exported): skipped"
+        return result
+    reviewer_name = reviewer_for(po_path, reviewer, reviewers, po)
+    if not reviewer_name:
+        summary.status = "rejected: no reviewer name"
+        _reject(result, name, "no reviewer name: give --reviewer NAME (or --reviewer FILE=NAME); the header's "
+                              "Last-Translator has none")
+        return result
+    summary.reviewer = reviewer_name
     current = {s.text for s in text.document.segments}
-    if header.get("X-Source-Hash") != source_digest(text.document):
-        result.warnings.append(
-            f"{name}: made for another version of {source_file}; only sentences still in the "
-            "current source are applied"
-        )
+    if po.metadata.get("X-Source-Hash") != source_digest(text.document):
+        result.warnings.append(f"{name}: made for another version of {source_file}; edits of sentences the "
+                               "source no longer has are kept for their new wording")
 
     source = config.source_language
     for obsolete in po.obsolete_entries():
         result.skipped.append(Skipped(name, obsolete.msgctxt or "", obsolete.msgid, "obsolete entry (#~)"))
-    live = [e for e in po if not e.obsolete and e.msgid]
+    for plural in (e for e in live if e.msgid_plural):
+        result.skipped.append(Skipped(name, plural.msgctxt or "", plural.msgid,
+                                      "plural entry: this project's texts have none, so it was not imported"))
+    live = [e for e in live if not e.msgid_plural]
     known = memory.lookup([e.msgid for e in live], source, language)
     now = utc_now()
+    decisions = []
     for po_entry in live:
-        ctxt = po_entry.msgctxt or ""
-        if po_entry.msgid not in current:
-            reason = f"sentence not in the current {source_file}"
-            result.skipped.append(Skipped(name, ctxt, po_entry.msgid, reason))
-            continue
         entry = known.get(po_entry.msgid)
         if entry is None:
-            reason = f"sentence unknown to the memory ({language})"
-            result.skipped.append(Skipped(name, ctxt, po_entry.msgid, reason))
-            continue
-        expected_ctxt = segment_id(text.stem, entry.source_hash)
-        if ctxt and ctxt != expected_ctxt:
-            result.warnings.append(
-                f"{name}: msgctxt '{ctxt}' does not match its sentence; read as {expected_ctxt}"
-            )
+            entry = _new_entry(po_entry, source, language, now)
         suggestion = suggestion_for(memory, po_entry.previous_msgid, source, language)
-        action = reviewer_action(po_entry, entry, suggestion)
+        action = new_action(memory, po_entry, entry, suggestion) if entry.created else reviewer_action(
+            po_entry, entry, suggestion)
+        where = segment_id(text.stem, entry.source_hash)
+        note = f"imported from {po_path.name}"
+        if po_entry.msgid not in current:
+            note += f"; the sentence is no longer in {source_file}"
+            if action.status or po_entry.tcomment:
+                result.warnings.append(f"{name}: an edit of a sentence {source_file} no longer has was recorded "
+                                       f"for it, and is offered for its new wording: {po_entry.msgid[:60]!r}")
         if action.warning:
-            result.warnings.append(f"{name}: {expected_ctxt}: {action.warning}")
-        if not action.status:
-            if entry.status != "approved" and not action.warning:
-                result.pending += 1
-            continue
-        result.decisions.append(
-            ReviewDecision(
-                source_hash=entry.source_hash,
-                source_lang=source,
-                target_lang=language,
-                reviewer=reviewer,
-                time=now,
-                machine_text=entry.machine_text,
-                final_text=action.text,
-                status=action.status,
-                document=text.path.name,
-                segment_id=expected_ctxt,
-                note=f"imported from {po_path.name}",
-                source_text=entry.source_text,
-            )
-        )
-    result.decisions = memory.decide(result.decisions)
+            result.warnings.append(f"{name}: {po_entry.msgid[:60]!r}: {action.warning}")
+        base = po_revision(po_entry)
+        common = dict(source_hash=entry.source_hash, source_lang=source, target_lang=language,
+                      reviewer=reviewer_name, time=now, machine_text=entry.machine_text, document=text.path.name,
+                      segment_id=where, note=note, source_text=entry.source_text, via="po", base=base)
+        if action.status:
+            decisions.append(ReviewDecision(final_text=action.text, status=action.status, **common))
+        elif entry.status != "approved" and po_entry.msgid in current:
+            summary.pending += 1
+        comment = comment_action(po_entry, entry, earlier_comments(memory, entry) if entry.created else set())
+        if comment is not None:
+            decisions.append(ReviewDecision(final_text=None, status="comment", comment=comment, **common))
+    recorded = memory.decide(decisions)
+    result.decisions = recorded
+    for decision in recorded:
+        if decision.outcome == "conflict":
+            summary.conflicts += 1
+            held = memory.get(decision.source_text, source, language)
+            result.conflicts.append(Conflict(
+                name, decision.source_text, language, decision.final_text or decision.comment or "",
+                decision.reviewer, held.review_text if held else "",
+                (held.comment_by if decision.status == "comment" else held.reviewer) if held else "",
+            ))
+        else:
+            summary.counts[decision.status] += 1
+    summary.skipped = sum(1 for s in result.skipped if s.file == name and s.msgid)
+    result.pending = summary.pending
     return result
+
+
+def _new_entry(po_entry: polib.POEntry, source: str, target: str, now: str) -> MemoryEntry:
+    """A sentence the memory has never seen (a PO file from elsewhere): what a decision on it starts from."""
+    return MemoryEntry(sentence_hash(po_entry.msgid), source, target, po_entry.msgid, None, "", "machine", None,
+                       "", Notes(), "", now)
 
 
 def po_files(paths: Iterable[Path | str]) -> list[Path]:
@@ -214,14 +367,14 @@ def import_paths(
     config: Config,
     reviewer: str | None = None,
     texts: list[SourceText] | None = None,
+    reviewers: Mapping[str, str] | None = None,
 ) -> ImportResult:
-    """Import PO files and folders of them (what `translate review import` does)."""
+    """Import PO files and folders of them (what `translate review import` does); one result per file."""
     files = po_files(paths)
-    for path in files:  # usage errors first, so a bad file leaves the memory untouched
-        _read_reviewed_po(path, reviewer)
     if texts is None:
         texts = load_texts(config)
     total = ImportResult()
     for path in files:
-        total.extend(import_po(memory, path, config, reviewer, texts))
+        total.extend(import_po(memory, path, config, reviewer, texts, reviewers))
+    total.pending = sum(f.pending for f in total.per_file)
     return total

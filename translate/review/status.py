@@ -4,13 +4,21 @@
 effort (TER and chrF between machine draft and final text, computed with
 sacrebleu); `review_state` decides whether a translation may be called
 "reviewed" (the share of approved sentences reaches `review.publish_threshold`).
+
+Both effort figures see case: sacrebleu's TER ignores it by default while chrF
+does not, so a reviewer who only fixed capitals got "TER 0.0, chrF 52.6", two
+figures that contradict each other. TER is asked to be case-sensitive here, and
+each row carries both metrics' sacrebleu signatures, so a figure can be
+reproduced exactly.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from typing import Any
 
+from translate.memory.history import person_name
 from translate.memory.store import TranslationMemory
 from translate.segment import Document
 from translate.texts import SourceText
@@ -32,6 +40,8 @@ class StatusRow:
     share_unchanged: float | None  # approved as-is / all approved
     approved_share: float  # (approved + edited) / segments
     reviewers: list[str] = field(default_factory=list)
+    ter_signature: str = ""
+    chrf_signature: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -45,8 +55,6 @@ def status_row(
     memory: TranslationMemory, text_name: str, sentences: list[str], source: str, target: str
 ) -> StatusRow:
     """Counts and post-edit figures for a list of distinct sentences."""
-    from sacrebleu.metrics import CHRF, TER  # sacrebleu takes ~0.1 s to import: only when figures are asked for
-
     entries = memory.lookup(sentences, source, target)
     approved = edited = draft = 0
     machine, final, reviewers = [], [], set()
@@ -68,9 +76,10 @@ def status_row(
     total = len(sentences)
     done = approved + edited
     ter = chrf = None
+    ter_metric, chrf_metric = effort_metrics()
     if machine:
-        ter = round(TER().corpus_score(machine, [final]).score, 2)
-        chrf = round(CHRF().corpus_score(machine, [final]).score, 2)
+        ter = round(ter_metric.corpus_score(machine, [final]).score, 2)
+        chrf = round(chrf_metric.corpus_score(machine, [final]).score, 2)
     return StatusRow(
         text=text_name,
         language=target,
@@ -83,8 +92,27 @@ def status_row(
         chrf=chrf,
         share_unchanged=round(approved / done, 4) if done else None,
         approved_share=round(done / total, 4) if total else 0.0,
-        reviewers=sorted(r for r in reviewers if r),
+        reviewers=sorted({person_name(r) for r in reviewers if person_name(r)}),
+        ter_signature=effort_signatures()[0],
+        chrf_signature=effort_signatures()[1],
     )
+
+
+def effort_metrics():
+    """TER and chrF, both case-sensitive (see the module docstring)."""
+    from sacrebleu.metrics import CHRF, TER  # sacrebleu takes ~0.1 s to import: only when figures are asked for
+
+    return TER(case_sensitive=True), CHRF()
+
+
+@cache
+def effort_signatures() -> tuple[str, str]:
+    """sacrebleu's signatures of the two metrics (it gives one only after a score: one reference per text)."""
+    signatures = []
+    for metric in effort_metrics():
+        metric.corpus_score(["a"], [["a"]])
+        signatures.append(str(metric.get_signature()))
+    return signatures[0], signatures[1]
 
 
 def review_status(

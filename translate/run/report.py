@@ -33,6 +33,8 @@ class LanguageResult:
     glossary_violations: int = 0
     signals: dict[str, int] = field(default_factory=dict)  # sentences translated in this run, per check that found something
     files_written: list[str] = field(default_factory=list)
+    po_kept: list[str] = field(default_factory=list)  # PO files left alone: they hold edits not imported yet
+    warnings: list[str] = field(default_factory=list)  # shown on the terminal, also joined into `message`
     message: str = ""
 
 
@@ -49,13 +51,22 @@ class RunReport:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
+    strict: bool = False  # a PO file left alone (edits not imported yet) makes the run exit 1
+
+    @property
+    def po_kept(self) -> list[str]:
+        return [path for r in self.languages for path in r.po_kept]
+
     @property
     def exit_code(self) -> int:
-        return 1 if any(r.status == "failed" for r in self.languages) else 0
+        if any(r.status == "failed" for r in self.languages):
+            return 1
+        return 1 if self.strict and self.po_kept else 0
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["exit_code"] = self.exit_code
+        data["po_kept"] = self.po_kept
         data["totals"] = {
             key: sum(getattr(r, key) for r in self.languages)
             for key in ("segments", "reused", "translated", "stale", "engine_calls", "flagged")
