@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 from translate.memory.notes import GlossaryViolation, Notes, Signal
@@ -13,9 +12,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_every_note_in_the_committed_memory_reads_and_writes_back_unchanged():
-    db = sqlite3.connect(f"file:{REPO / 'memory' / 'translate.sqlite'}?mode=ro", uri=True)
-    stored = [row[0] for row in db.execute("SELECT notes FROM entries")]
-    db.close()
+    drafts = sorted((REPO / "memory" / "translate.drafts").glob("*.jsonl"))
+    lines = [json.loads(line) for path in drafts for line in path.read_text(encoding="utf-8").splitlines()]
+    stored = [json.dumps(line.get("notes", {}), ensure_ascii=False, sort_keys=True) for line in lines]
     assert len(stored) > 1000
     notes = [Notes.from_json(text) for text in stored]
     assert [n.to_json() for n in notes] == stored
