@@ -102,7 +102,7 @@ def title_everywhere(project: Project) -> tuple[str, str, str, bool]:
     markdown = output_path(project.config, "es", text).read_text(encoding="utf-8")
     heading = next(line[2:] for line in markdown.splitlines() if line.startswith("# "))
     entry = polib.pofile(str(po_path(project))).find(TITLE)
-    build_handouts(project.config, only=[SHORT], targets=["es"], pdf=False)
+    build_handouts(project.config, only=[SHORT], targets=["es"], pdf=False, force=True)
     handout = output_path(project.config, "es", text).with_suffix(".html").read_text(encoding="utf-8")
     return heading, entry.msgstr, handout, not entry.fuzzy
 
@@ -328,7 +328,7 @@ def test_handout_credits_reviewers_by_name_with_how_much_they_reviewed(project):
     assert invoke(project, "review", "import", str(copy))[0] == 0
     essay = next(t for t in load_texts(project.config) if t.path.name == "the-virtual-factory.txt")
     total = len({s.text for s in essay.document.segments})
-    build_handouts(project.config, only=[essay.path.name], targets=["es"], pdf=False)
+    build_handouts(project.config, only=[essay.path.name], targets=["es"], pdf=False, force=True)
     handout = (project / "outputs" / "es" / "the-virtual-factory.html").read_text(encoding="utf-8")
     assert f"Ana García: 10 de {total} frases" in handout
     assert "example.org" not in handout

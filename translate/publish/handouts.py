@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from markupsafe import Markup, escape
 from translate import __version__
 from translate.config import Config
 from translate.fileio import atomic_write_text
-from translate.languages import base_language, html_lang, is_rtl, language_name, normalize
+from translate.languages import html_lang, is_rtl
 from translate.memory.history import person_name
 from translate.memory.records import MemoryEntry
 from translate.memory.store import TranslationMemory
@@ -44,6 +43,7 @@ from translate.progress import Progress
 from translate.publish.chromium import ChromiumSession, html_to_pdf, paper_size
 from translate.publish.gate import Verdict, doubtful_segments, verdict
 from translate.publish.handout_body import DOUBT_END, DOUBT_START, body_items
+from translate.publish.labels import labels, language_in, locale_for
 from translate.publish.status import text_entries
 from translate.review.status import review_state
 from translate.run.signature import Signature
@@ -101,44 +101,7 @@ def model_attribution(engine: str, model: str = "") -> str | None:
     return None
 
 
-# --- labels and credits -----------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _all_labels() -> dict[str, dict[str, str]]:
-    data = resources.files("translate.publish").joinpath("templates/handout-labels.toml").read_bytes()
-    return tomllib.loads(data.decode("utf-8"))
-
-
-def labels(language: str) -> dict[str, str]:
-    """UI strings for a language (the project's own translations), English where missing."""
-    table = _all_labels()
-    merged = dict(table["en"])
-    for code in (base_language(language), normalize(language)):
-        merged.update(table.get(code, {}))
-    return merged
-
-
-def _locale(language: str):
-    from babel import Locale, UnknownLocaleError  # Babel loads CLDR data: only when a handout is rendered
-
-    for code in (normalize(language), base_language(language), "en"):
-        try:
-            return Locale.parse(code)
-        except (UnknownLocaleError, ValueError):
-            continue
-    return Locale.parse("en")
-
-
-def _language_in(code: str, language: str) -> str:
-    """The name of language `code` in `language` (Babel/CLDR), English if unknown."""
-    from babel import Locale, UnknownLocaleError  # Babel loads CLDR data: only when a handout is rendered
-
-    try:
-        name = Locale.parse(normalize(code)).get_display_name(_locale(language))
-    except (UnknownLocaleError, ValueError):
-        name = None
-    return name or language_name(code)
+# --- status and credits -----------------------------------------------------
 
 
 def status_line(meta: HandoutMeta) -> str:
@@ -148,7 +111,7 @@ def status_line(meta: HandoutMeta) -> str:
     from babel.numbers import format_decimal, format_percent  # Babel loads CLDR data: only when a handout is rendered
 
     text = labels(meta.language)
-    locale = _locale(meta.language)
+    locale = locale_for(meta.language)
     share = min(max(meta.approved_share, 0.0), 1.0)
     percent = format_percent(share, locale=locale, format="#,##0%" if share in (0.0, 1.0) else "#,##0.#%")
     if not meta.reviewed:
@@ -168,7 +131,7 @@ def _credits(doc: Document, meta: HandoutMeta, text: dict[str, str]) -> list[tup
     rows = [
         (text["original"], meta.source_title or doc.title),
         (text["source_credit"], meta.source_credit or ""),
-        (text["original_language"], _language_in(meta.source_language or doc.language, meta.language)),
+        (text["original_language"], language_in(meta.source_language or doc.language, meta.language)),
         (text["source_file"], meta.source_file or doc.name),
         (text["status"], status_line(meta)),
         (text["engine"], meta.engine),
@@ -178,7 +141,7 @@ def _credits(doc: Document, meta: HandoutMeta, text: dict[str, str]) -> list[tup
         (text["glossary"], meta.glossary_version or ""),
         (text["translators"], ", ".join(person_name(n) for n in meta.translators)),
         (text["reviewers"], _reviewer_credits(meta, text)),
-        (text["date"], format_date(date, format="long", locale=_locale(meta.language))),
+        (text["date"], format_date(date, format="long", locale=locale_for(meta.language))),
     ]
     rows += list(meta.extra.items())
     return [(label, value) for label, value in rows if value]
@@ -238,7 +201,7 @@ def render_html(
         title = escape(meta.title or doc.title)
     title_text = html.unescape(re.sub(r"<[^>]+>", "", str(title))).replace("\u00ad", "")
     source_title = meta.source_title or doc.title
-    source_language = _language_in(meta.source_language or doc.language, meta.language)
+    source_language = language_in(meta.source_language or doc.language, meta.language)
     translation_of = Markup(escape(text["translation_of"])).format(
         title=Markup("<q>{}</q>").format(source_title), language=source_language
     )
@@ -266,7 +229,7 @@ def render_html(
             withheld_css=Markup(_css_string(withheld)) if withheld else "",
             review_share=share,
             doubt_legend=legend,
-            language_name=_language_in(meta.language, meta.language),
+            language_name=language_in(meta.language, meta.language),
             title_html=title,
             title_text=title_text,
             translation_of=translation_of,
