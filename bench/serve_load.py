@@ -46,21 +46,25 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(command: Sequence[str], log_path: Path, timeout: float = 30.0) -> Iterator[str]:
+def serving(command: Sequence[str], log_path: Path, timeout: float = 30.0,
+            ready: str = "/static/review.css", pid: list[int] | None = None) -> Iterator[str]:
     """`translate serve ...` (with --port PORT appended) in a child process on 127.0.0.1; yields its base URL.
 
-    Waits until the server answers, and stops it afterwards (terminate, then kill).
+    Waits until the server answers `ready` (a path), and stops it afterwards (terminate, then kill).
+    The process id is appended to `pid` when given (to read its memory).
     """
     port = free_port()
     log = open(log_path, "w")  # noqa: SIM115 - closed below, after the process
     process = subprocess.Popen([*command, "--host", "127.0.0.1", "--port", str(port)], stdout=log,
                                stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     base = f"http://127.0.0.1:{port}"
+    if pid is not None:
+        pid.append(process.pid)
     try:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/static/review.css", timeout=1):
+                with urllib.request.urlopen(f"{base}{ready}", timeout=1):
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:

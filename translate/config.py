@@ -58,6 +58,23 @@ class ServeOptions:
     session_days: int = 30  # how long a browser stays signed in after opening an invitation
 
 
+API_KEY_MODES = ("optional", "required")
+
+
+@dataclass
+class ApiOptions:
+    """[api]: the LibreTranslate-compatible HTTP API of `translate serve`."""
+
+    keys: str = "optional"  # "required": every request needs a key from `translate api-key create`
+    requests_per_minute: int = 120  # per address without a key (a list q counts each text); 0 = no limit
+    char_limit: int = 20_000  # characters per text in q; 0 = no limit
+    batch_limit: int = 128  # texts per request (a list q); Weblate sends up to 20
+    max_body_bytes: int = 1_048_576  # a larger request body is refused (413) before it is read
+    queue_limit: int = 2_000  # sentences waiting for an engine; beyond, requests get 503 at once
+    batch_wait_ms: int = 5  # how long a sentence arriving at an idle engine waits for others to join
+    max_batch: int = 512  # sentences per engine call
+
+
 @dataclass
 class Config:
     """The whole configuration; paths are resolved against `root`."""
@@ -74,6 +91,7 @@ class Config:
     argos: ArgosOptions = field(default_factory=ArgosOptions)
     review: ReviewOptions = field(default_factory=ReviewOptions)
     serve: ServeOptions = field(default_factory=ServeOptions)
+    api: ApiOptions = field(default_factory=ApiOptions)
     languages: dict[str, str] = field(default_factory=dict)  # per-language engine choice
 
     def path(self, name: str) -> Path:
@@ -92,7 +110,8 @@ class Config:
         return (self.root / os.path.expanduser(value)).resolve()
 
 
-_SECTIONS = {"engine": EngineOptions, "argos": ArgosOptions, "review": ReviewOptions, "serve": ServeOptions}
+_SECTIONS = {"engine": EngineOptions, "argos": ArgosOptions, "review": ReviewOptions, "serve": ServeOptions,
+             "api": ApiOptions}
 _TOP_KEYS = {"source_language", "targets", "texts", "outputs", "memory", "glossary", "reports"}
 
 
@@ -156,6 +175,7 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
         raise ConfigError(f"{name}: serve.port must be between 1 and 65535")
     if config.serve.session_days < 1:
         raise ConfigError(f"{name}: serve.session_days must be at least 1")
+    _check_api(name, config.api)
     config.languages = {}
     for code, choice in data.get("languages", {}).items():
         try:
@@ -166,6 +186,17 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
             raise ConfigError(f"{name}: languages.{code} must be one of {', '.join(ENGINE_CHOICES)}, not {choice!r}")
         config.languages[code] = choice
     return config
+
+
+def _check_api(name: str, api: ApiOptions) -> None:
+    if api.keys not in API_KEY_MODES:
+        raise ConfigError(f"{name}: api.keys must be one of {', '.join(API_KEY_MODES)}, not {api.keys!r}")
+    for key in ("requests_per_minute", "char_limit", "batch_wait_ms"):
+        if getattr(api, key) < 0:
+            raise ConfigError(f"{name}: api.{key} must be 0 or more")
+    for key in ("batch_limit", "max_body_bytes", "queue_limit", "max_batch"):
+        if getattr(api, key) < 1:
+            raise ConfigError(f"{name}: api.{key} must be at least 1")
 
 
 def _load_section(name: str, section: str, cls: type, values: Any) -> Any:

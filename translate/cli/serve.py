@@ -1,4 +1,4 @@
-"""`translate serve`: the review pages (and later other parts) on 127.0.0.1, until Ctrl-C."""
+"""`translate serve`: the review pages and the LibreTranslate-compatible API on 127.0.0.1, until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from translate.cli.common import ConfigOption, handle_errors
-from translate.config import load_config
+from translate.cli.common import ConfigOption, fail, handle_errors
+from translate.config import API_KEY_MODES, load_config
 
 
 @handle_errors
@@ -17,13 +17,22 @@ def serve(
                                          "reverse proxy in front for a group; see the README.")
     ] = None,
     port: Annotated[Optional[int], typer.Option(help="Port (default: serve.port, 8000).")] = None,
+    api_only: Annotated[
+        bool, typer.Option("--api-only", help="Serve only the LibreTranslate-compatible API, no review pages.")
+    ] = False,
+    api_keys: Annotated[
+        Optional[str], typer.Option("--api-keys", help="required: the API answers only requests with a key from "
+                                                       "`translate api-key create`; optional (default: api.keys).")
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Serve the review pages: people open their invitation link and review sentences in a browser.
+    """Serve the review pages and a LibreTranslate-compatible API for Weblate, Mastodon and other tools.
 
-    Invite someone first with `translate review invite NAME --lang es`. Every
-    decision goes to the same memory and review log as a PO import, and shows in
-    outputs/ after the next `translate run`. Stop the server with Ctrl-C.
+    Review: invite someone with `translate review invite NAME --lang es`; every
+    decision goes to the same memory and review log as a PO import. API: POST
+    /translate, /detect and GET /languages as LibreTranslate has them, with the
+    glossary pinned and approved sentences from the memory (see the README for
+    Weblate's and Mastodon's settings). Stop the server with Ctrl-C.
     """
     # imported on use, keeps --help fast
     from translate.serve.access import public_url
@@ -34,5 +43,12 @@ def serve(
         cfg.serve.host = host
     if port:
         cfg.serve.port = port
-    typer.echo(f"Review pages at {public_url(cfg)}/ (Ctrl-C stops the server)", err=True)
-    run_server(cfg)
+    if api_keys is not None:
+        if api_keys not in API_KEY_MODES:
+            fail(f"--api-keys must be one of {', '.join(API_KEY_MODES)}, not '{api_keys}'", 2)
+        cfg.api.keys = api_keys
+    url = public_url(cfg)
+    if not api_only:
+        typer.echo(f"Review pages at {url}/ (Ctrl-C stops the server)", err=True)
+    typer.echo(f"LibreTranslate-compatible API at {url}/translate (keys {cfg.api.keys})", err=True)
+    run_server(cfg, parts=("api",) if api_only else ("review", "api"))

@@ -282,6 +282,9 @@ class ApertiumEngine(Engine):
                     routes[t] = Route(self.name, (source, pivot, t), models)
         return dict(sorted(routes.items()))
 
+    def sources(self) -> set[str]:
+        return {source for source, _ in self.modes()}
+
     def options(self) -> str:
         return f"-f txt -u tidy={TIDY_VERSION} marks=1"
 

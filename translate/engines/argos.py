@@ -68,6 +68,9 @@ class ArgosEngine(Engine):
             self._installed = self.store.installed()
         return self._installed
 
+    def sources(self) -> set[str]:
+        return {m.source for m in self.installed()}
+
     def routes(self, source: str) -> dict[str, Route]:
         """Direct packages first; else one pivot, as Argos composes translations."""
         models = self.installed()

@@ -86,6 +86,10 @@ class Engine(ABC):
     def routes(self, source: str) -> dict[str, Route]:
         """Every target language reachable from `source` here, with its route."""
 
+    def sources(self) -> set[str]:
+        """Every language this engine translates from here (none known by default)."""
+        return set()
+
     def route(self, source: str, target: str) -> Route | None:
         """The route for one pair, or None when this engine cannot serve it."""
         return self.routes(source).get(target)

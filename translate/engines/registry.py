@@ -103,6 +103,17 @@ class Engines:
             rows.append(row)
         return rows
 
+    def sources(self) -> set[str]:
+        """Every language some engine here translates from."""
+        found: set[str] = set()
+        for name in ENGINES:
+            try:
+                engine = self.get(name)
+                found |= engine.sources() if engine else set()
+            except TranslateError:
+                continue
+        return found
+
     def reachable(self, source: str) -> set[str]:
         """Every target language some engine here reaches from `source`."""
         return {target for name in ENGINES for target in self.routes(name, source)}

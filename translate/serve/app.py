@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -26,11 +27,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from translate.config import Config
 from translate.errors import UsageError
+from translate.serve.api.routes import api_routes
 from translate.serve.review.routes import review_routes
 from translate.serve.state import ServerState
 
 PARTS: dict[str, Callable[[ServerState], list[BaseRoute]]] = {
     "review": review_routes,
+    "api": api_routes,
 }
 """The parts a server can offer, by name; `translate serve` mounts all of them by default."""
 
@@ -78,9 +81,23 @@ def build_app(config: Config, parts: Sequence[str] = tuple(PARTS)) -> Starlette:
     routes: list[BaseRoute] = []
     for name in parts:
         routes += PARTS[name](state)
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], lifespan=_closing(state))
     app.state.serve = state
     return app
+
+
+def _closing(state: ServerState) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: at shutdown, what the parts hold (engines, threads) is released."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            for close in state.closers:
+                close()
+
+    return lifespan
 
 
 _INVITE_TOKEN = re.compile(r"(/invite/)[^/?\s\"]+")

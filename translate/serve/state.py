@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from translate.config import Config
 from translate.serve.access import AccessStore, access_path
@@ -14,6 +15,7 @@ class ServerState:
     config: Config
     files: ProjectFiles
     access: AccessStore
+    closers: list[Callable[[], None]] = field(default_factory=list)  # what the parts release at shutdown
 
     @classmethod
     def for_config(cls, config: Config) -> ServerState:

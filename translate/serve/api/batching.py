@@ -1,0 +1,122 @@
+"""Dynamic batching: sentences of concurrent requests for one language pair go to the engine together.
+
+An engine call has a fixed cost (an Apertium pipeline of processes, a
+CTranslate2 batch), so fifty requests of one sentence each are far cheaper
+as one call of fifty sentences. Each language pair has one `Batcher`: a
+request adds its sentences and waits for their results. When the pair's
+engine is idle, the first sentence to arrive waits at most `wait` seconds
+for others to join; while a batch runs, arrivals queue up and go together as
+soon as it ends. So batches stay small (and latency low) when traffic is
+light, and grow with load, which is what lets throughput grow with it
+(`make bench`, section "api"). A sentence asked for by several requests in
+the same batch is translated once.
+
+`WorkQueue` bounds the work accepted: the sentences waiting or being
+translated, over all pairs. A request that would take it past the limit is
+refused at once (503 with Retry-After) instead of piling up behind the
+others, unless the queue is empty: a large request can always run alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from translate.serve.api.errors import ApiError
+
+Result = TypeVar("Result")
+
+
+@dataclass
+class BatchStats:
+    """What the batchers did: engine calls, sentences sent, requests merged, sizes formed."""
+
+    calls: int = 0
+    sentences: int = 0
+    sizes: Counter[int] = field(default_factory=Counter)
+
+    def record(self, size: int) -> None:
+        self.calls += 1
+        self.sentences += size
+        self.sizes[size] += 1
+
+    def to_dict(self) -> dict[str, object]:
+        return {"calls": self.calls, "sentences": self.sentences, "largest": max(self.sizes, default=0),
+                "sizes": {str(size): count for size, count in sorted(self.sizes.items())}}
+
+
+class WorkQueue:
+    """Sentences accepted and not yet answered, over every pair; refuses past `limit` (event loop only)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.pending = 0
+
+    def reserve(self, count: int) -> None:
+        if count and self.pending and self.pending + count > self.limit:
+            raise ApiError(503, f"Server busy: {self.pending} sentences are waiting for translation "
+                                f"(at most {self.limit}); try again in a moment", retry_after=1)
+        self.pending += count
+
+    def release(self, count: int) -> None:
+        self.pending = max(0, self.pending - count)
+
+
+class Batcher(Generic[Result]):
+    """One language pair's queue and the task that sends it to the engine in batches."""
+
+    def __init__(self, run: Callable[[list[str]], Awaitable[list[Result]]], wait: float, max_size: int,
+                 stats: BatchStats) -> None:
+        self.run = run
+        self.wait = wait
+        self.max_size = max_size
+        self.stats = stats
+        self.pending: list[tuple[str, asyncio.Future[Result]]] = []
+        self.task: asyncio.Task[None] | None = None
+        self.wake = asyncio.Event()
+
+    async def translate(self, sentences: list[str]) -> list[Result]:
+        """Results for the sentences, in order, from whichever batches they join."""
+        loop = asyncio.get_running_loop()
+        futures: list[asyncio.Future[Result]] = [loop.create_future() for _ in sentences]
+        self.pending.extend(zip(sentences, futures))
+        self.wake.set()
+        if self.task is None or self.task.done():
+            self.task = loop.create_task(self._work())
+        return list(await asyncio.gather(*futures))
+
+    async def _work(self) -> None:
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            idle = True
+            while self.pending:
+                if idle and self.wait and len(self.pending) < self.max_size:
+                    await asyncio.sleep(self.wait)  # arrived at an idle engine: let others join
+                idle = False
+                batch, self.pending = self.pending[: self.max_size], self.pending[self.max_size :]
+                batch = [(s, f) for s, f in batch if not f.done()]  # requests gone meanwhile
+                if batch:
+                    await self._send(batch)
+
+    async def _send(self, batch: list[tuple[str, asyncio.Future[Result]]]) -> None:
+        unique = list(dict.fromkeys(s for s, _ in batch))
+        self.stats.record(len(unique))
+        try:
+            results = await self.run(unique)
+        except Exception as err:  # the engine failed: every request of the batch hears why
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(err)
+            return
+        by_sentence = dict(zip(unique, results, strict=True))
+        for sentence, future in batch:
+            if not future.done():
+                future.set_result(by_sentence[sentence])
+
+    def close(self) -> None:
+        if self.task is not None:
+            self.task.cancel()

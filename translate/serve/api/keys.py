@@ -1,0 +1,136 @@
+"""API keys: who may use the API, and how fast.
+
+`translate api-key create NAME` prints a key once: 256 random bits from
+`secrets`. Only its SHA-256 is stored, beside the invitations (the same local
+file, never committed), with the first characters kept to tell keys apart in
+`translate api-key list`. A fast hash is enough for a random token (nothing to
+guess, unlike a password) and lets a request be matched by one lookup.
+LibreTranslate stores its keys in plain text; a copy of this file lets no one in.
+
+The server reads the table again at most every `REFRESH_SECONDS`, so a request
+costs no file access, and a revoked key stops working within that time.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from translate.clock import utc_now
+from translate.errors import UsageError
+from translate.serve.access import TOKEN_BYTES, token_hash
+
+DEFAULT_REQUESTS_PER_MINUTE = 600
+REFRESH_SECONDS = 2.0
+PREFIX_CHARS = 6
+
+_SCHEMA = """CREATE TABLE IF NOT EXISTS api_keys (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    requests_per_minute INTEGER NOT NULL CHECK (requests_per_minute >= 0),
+    created TEXT NOT NULL,
+    revoked TEXT
+)"""
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A key as `translate api-key list` shows it (never the key itself)."""
+
+    id: int
+    name: str
+    prefix: str  # the key's first characters
+    requests_per_minute: int  # 0 = no limit
+    created: str
+    revoked: str | None
+
+    @property
+    def state(self) -> str:
+        return "revoked" if self.revoked else "active"
+
+
+class ApiKeyStore:
+    """The api_keys table of the access file; each call opens its own short connection."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._db() as db:
+            db.execute(_SCHEMA)
+        self._lock = threading.Lock()
+        self._active: dict[str, ApiKey] = {}
+        self._read_at = float("-inf")
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        try:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except sqlite3.Error as err:
+            raise UsageError(f"{self.path}: cannot open the access file ({err})") from None
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA busy_timeout = 30000")
+            yield db
+        except sqlite3.DatabaseError as err:
+            raise UsageError(f"{self.path}: not a usable access file ({err})") from None
+        finally:
+            db.close()
+
+    def create(self, name: str, requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE) -> tuple[ApiKey, str]:
+        """A new key and its text (shown once, never stored)."""
+        name = " ".join(name.split())
+        if not name:
+            raise UsageError("give the key a name saying who uses it, e.g. translate api-key create weblate")
+        if requests_per_minute < 0:
+            raise UsageError("--requests-per-minute must be 0 (no limit) or more")
+        key = secrets.token_urlsafe(TOKEN_BYTES)
+        with self._db() as db:
+            number = db.execute(
+                "INSERT INTO api_keys (name, key_hash, prefix, requests_per_minute, created) VALUES (?, ?, ?, ?, ?)",
+                (name, token_hash(key), key[:PREFIX_CHARS], requests_per_minute, utc_now()),
+            ).lastrowid
+        [made] = [k for k in self.keys() if k.id == number]
+        self._read_at = float("-inf")
+        return made, key
+
+    def keys(self) -> list[ApiKey]:
+        """Every key, oldest first."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT id, name, prefix, requests_per_minute, created, revoked FROM api_keys ORDER BY id"
+            ).fetchall()
+        return [ApiKey(*row) for row in rows]
+
+    def revoke(self, who: str) -> list[ApiKey]:
+        """Revoke keys by number, by name (every key of that name) or by the key's first characters."""
+        chosen = [k for k in self.keys()
+                  if (who.isdigit() and k.id == int(who)) or k.name == who or (len(who) >= PREFIX_CHARS
+                                                                               and k.prefix == who[:PREFIX_CHARS])]
+        if not chosen:
+            raise UsageError(f"no API key numbered or named '{who}' (see translate api-key list)")
+        with self._db() as db:
+            for key in chosen:
+                db.execute("UPDATE api_keys SET revoked = COALESCE(revoked, ?) WHERE id = ?", (utc_now(), key.id))
+        self._read_at = float("-inf")
+        return [k for k in self.keys() if k.id in {c.id for c in chosen}]
+
+    def find(self, key: str) -> ApiKey | None:
+        """The active key with this text, or None (unknown or revoked); reads the file at most every 2 s."""
+        with self._lock:
+            if time.monotonic() - self._read_at > REFRESH_SECONDS:
+                with self._db() as db:
+                    rows = db.execute(
+                        "SELECT key_hash, id, name, prefix, requests_per_minute, created, revoked FROM api_keys "
+                        "WHERE revoked IS NULL"
+                    ).fetchall()
+                self._active = {row[0]: ApiKey(*row[1:]) for row in rows}
+                self._read_at = time.monotonic()
+            return self._active.get(token_hash(key))

@@ -1,0 +1,136 @@
+"""format=html: the text between tags is translated, every byte of markup is kept.
+
+The standard library's HTMLParser reads the text (it is the tokenizer of the
+HTML standard's shape, tolerant of broken markup); each event is located by
+its position in the source, so tags, attributes, comments and entities in
+attributes come back exactly as sent, and only text nodes are handed on,
+unescaped ('AT&amp;T' becomes 'AT&T'), to be split into sentences. A
+translated text node is escaped again (&, <, >). Text stays untranslated
+inside script, style, pre, code, kbd, samp and var, inside an element marked
+translate="no" or class="notranslate", and inside Mastodon's mention and
+hashtag links (a person's handle is not a word to translate).
+
+A sentence cut by inline markup ('the <b>surplus</b> value') is translated in
+pieces, one per text node: tags are never moved or dropped, at some cost to
+those sentences.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+KEEP_TEXT_ELEMENTS = {"script", "style", "pre", "code", "kbd", "samp", "var", "textarea", "template"}
+KEEP_TEXT_CLASSES = {"notranslate", "mention", "hashtag"}
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                 "track", "wbr"}
+
+
+@dataclass(frozen=True)
+class TextNode:
+    raw: str  # as in the source, entities and all
+    text: str  # what a reader sees: entities resolved
+
+
+Piece = str | TextNode
+
+
+def _keeps_text(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    if tag in KEEP_TEXT_ELEMENTS:
+        return True
+    for name, value in attrs:
+        if name == "translate" and (value or "").strip().lower() == "no":
+            return True
+        if name == "class" and KEEP_TEXT_CLASSES & set((value or "").split()):
+            return True
+    return False
+
+
+class _Splitter(HTMLParser):
+    """Records where each token starts and whether it is translatable text."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.source = source
+        self.line_starts = [0]
+        self.line_starts += [i + 1 for i, c in enumerate(source) if c == "\n"]
+        self.events: list[tuple[int, bool]] = []
+        self.kept: list[str] = []  # open elements inside one whose text stays as is
+
+    def _mark(self, translatable: bool) -> None:
+        line, column = self.getpos()
+        self.events.append((self.line_starts[line - 1] + column, translatable))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._mark(False)
+        if tag not in VOID_ELEMENTS and (self.kept or _keeps_text(tag, attrs)):
+            self.kept.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._mark(False)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._mark(False)
+        if tag in self.kept:
+            while self.kept.pop() != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        self._mark(not self.kept and self.cdata_elem is None)
+
+    def handle_comment(self, data: str) -> None:
+        self._mark(False)
+
+    def handle_decl(self, decl: str) -> None:
+        self._mark(False)
+
+    def handle_pi(self, data: str) -> None:
+        self._mark(False)
+
+    def unknown_decl(self, data: str) -> None:
+        self._mark(False)
+
+
+def split(source: str) -> list[Piece]:
+    """Markup (kept as is) and text nodes (to translate), in order; joined raw they are the source."""
+    parser = _Splitter(source)
+    parser.feed(source)
+    parser.close()
+    events = sorted(set(parser.events))
+    pieces: list[Piece] = []
+    for n, (start, translatable) in enumerate(events):
+        end = events[n + 1][0] if n + 1 < len(events) else len(source)
+        raw = source[start:end]
+        if not raw:
+            continue
+        previous = pieces[-1] if pieces else None
+        if translatable and isinstance(previous, TextNode):
+            pieces[-1] = TextNode(previous.raw + raw, "")
+        elif not translatable and isinstance(previous, str):
+            pieces[-1] = previous + raw
+        else:
+            pieces.append(TextNode(raw, "") if translatable else raw)
+    pieces = [TextNode(p.raw, html.unescape(p.raw)) if isinstance(p, TextNode) else p for p in pieces]
+    if "".join(p.raw if isinstance(p, TextNode) else p for p in pieces) != source:
+        return [source]  # never expected; rather send markup back untouched than break it
+    return pieces
+
+
+def join(pieces: list[Piece], translate: Callable[[int], str | None]) -> str:
+    """The markup with each text node (by its index in `pieces`) replaced by its translation
+    (None: keep the node as sent)."""
+    out = []
+    for n, piece in enumerate(pieces):
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        translated = translate(n)
+        out.append(piece.raw if translated is None else html.escape(translated, quote=False))
+    return "".join(out)
+
+
+def visible_text(pieces: list[Piece]) -> str:
+    """The text a reader sees (for language detection)."""
+    return " ".join(p.text for p in pieces if isinstance(p, TextNode))

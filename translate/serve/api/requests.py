@@ -1,0 +1,158 @@
+"""Reading an API request the way LibreTranslate does, with limits it lacks.
+
+LibreTranslate (Flask) takes a JSON body when the Content-Type says JSON, and
+otherwise the form fields (urlencoded or multipart) merged with the query
+string, the query string winning; a form carries one string `q`, only JSON a
+list. The checks and their messages follow its `/translate` in order (missing
+q, source, target; too many texts; a text too long), with two differences: a
+non-numeric `alternatives` is a 400 here (a 500 there), and a body larger
+than `api.max_body_bytes` is refused with 413 as soon as that is known, from
+Content-Length or while reading, before it is parsed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+
+from translate.config import ApiOptions
+from translate.serve.api.errors import ApiError
+
+FORMATS = ("text", "html")
+
+
+@dataclass
+class Fields:
+    """A request's parameters, and whether they came as JSON (only JSON can carry a list q)."""
+
+    values: dict[str, Any]
+    is_json: bool
+
+    def text(self, key: str) -> str | None:
+        value = self.values.get(key)
+        if value is None or value == "":
+            return None
+        return value if isinstance(value, str) else str(value)
+
+    @property
+    def api_key(self) -> str | None:
+        return self.text("api_key")
+
+
+@dataclass
+class TranslateRequest:
+    texts: list[str]
+    is_list: bool  # q was a list: translatedText is one too
+    source: str  # as the client wrote it ('auto' or a code)
+    target: str
+    format: str  # text | html
+    alternatives: int
+    api_key: str | None
+
+
+def _too_big(limit: int) -> ApiError:
+    return ApiError(413, f"Request body too large: this server accepts at most {limit} bytes")
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 past `limit` bytes (Content-Length first, then while streaming)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_big(limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_big(limit)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body  # noqa: SLF001 - lets request.form() parse a multipart body already read
+    return body
+
+
+async def read_fields(request: Request, options: ApiOptions) -> Fields:
+    """The parameters of a request, as LibreTranslate reads them (JSON, or form plus query string)."""
+    body = await read_body(request, options.max_body_bytes)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/json" or content_type.endswith("+json"):
+        try:
+            data = json.loads(body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError(400, "Invalid JSON format") from None
+        if not isinstance(data, dict):
+            raise ApiError(400, "Invalid JSON format")
+        return Fields(data, is_json=True)
+    values: dict[str, Any] = {}
+    if content_type == "multipart/form-data":
+        try:
+            form = await request.form()
+        except Exception:  # python-multipart's errors: a malformed body is the client's
+            raise ApiError(400, "Invalid request: the multipart body cannot be read") from None
+        for key, value in form.multi_items():
+            if isinstance(value, str):
+                values.setdefault(key, value)
+    elif body:
+        try:
+            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+        except UnicodeDecodeError:
+            raise ApiError(400, "Invalid request: the form body is not UTF-8") from None
+        for key, value in pairs:
+            values.setdefault(key, value)
+    query: dict[str, Any] = {}
+    for key, value in request.query_params.multi_items():
+        query.setdefault(key, value)
+    values.update(query)  # the query string wins, as Flask's request.values has it
+    return Fields(values, is_json=False)
+
+
+def translate_request(fields: Fields, options: ApiOptions) -> TranslateRequest:
+    """A /translate request checked in LibreTranslate's order; ApiError(400) naming the first problem."""
+    q = fields.values.get("q")
+    if not q:
+        raise ApiError(400, "Invalid request: missing q parameter")
+    if isinstance(q, list):
+        if not all(isinstance(item, str) for item in q):
+            raise ApiError(400, "Invalid request: q must be a string or a list of strings")
+        texts, is_list = list(q), True
+    elif isinstance(q, str):
+        texts, is_list = [q if fields.is_json else "\n".join(q.splitlines())], False
+    else:
+        raise ApiError(400, "Invalid request: q must be a string or a list of strings")
+    source, target = fields.text("source"), fields.text("target")
+    if not source:
+        raise ApiError(400, "Invalid request: missing source parameter")
+    if not target:
+        raise ApiError(400, "Invalid request: missing target parameter")
+    try:
+        alternatives = max(0, int(fields.values.get("alternatives") or 0))
+    except (TypeError, ValueError):
+        raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
+    if len(texts) > options.batch_limit:
+        raise ApiError(400, f"Invalid request: request ({len(texts)} texts) exceeds text limit "
+                            f"({options.batch_limit} texts per request)")
+    if options.char_limit:
+        for text in texts:
+            if len(text) > options.char_limit:
+                raise ApiError(400, f"Invalid request: request ({len(text)} characters) exceeds text limit "
+                                    f"({options.char_limit} characters per text)")
+    text_format = fields.text("format") or "text"
+    if text_format not in FORMATS:
+        raise ApiError(400, f"{text_format} format is not supported")
+    return TranslateRequest(texts, is_list, source, target, text_format, alternatives, fields.api_key)
+
+
+def detect_text(fields: Fields, options: ApiOptions) -> str:
+    """The text of a /detect request."""
+    q = fields.values.get("q")
+    if not q:
+        raise ApiError(400, "Invalid request: missing q parameter")
+    if not isinstance(q, str):
+        raise ApiError(400, "Invalid request: q must be a string")
+    if options.char_limit and len(q) > options.char_limit:
+        raise ApiError(400, f"Invalid request: request ({len(q)} characters) exceeds text limit "
+                            f"({options.char_limit} characters per text)")
+    return q
