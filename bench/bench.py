@@ -326,6 +326,7 @@ import sections_apertium  # noqa: E402,F401,I001  (registers apertium)
 import sections_segment  # noqa: E402,F401,I001  (registers segment)
 import sections_serve  # noqa: E402,F401,I001  (registers serve)
 import sections_quality  # noqa: E402,F401,I001  (registers quality)
+import sections_api  # noqa: E402,F401,I001  (registers api)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

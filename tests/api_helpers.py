@@ -20,12 +20,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from project_factory import Project
+from project_factory import REPO_ROOT, Project
 from serve_helpers import serve_load
 
 from translate.engines.argos_store import ArgosStore
 from translate.memory.records import ReviewDecision
 from translate.segment import sentence_hash
+
+sys.path.insert(0, str(REPO_ROOT / "bench"))
+import api_load  # noqa: E402,F401  (the load harness lives with the benchmarks)
 
 APPROVED_SOURCE = "Factories were designed by capitalists as exploitative panopticon enclosures."
 APPROVED_TEXT = "Los capitalistas diseñaron las fábricas como recintos panópticos de explotación."

@@ -7,8 +7,9 @@ file, never committed), with the first characters kept to tell keys apart in
 guess, unlike a password) and lets a request be matched by one lookup.
 LibreTranslate stores its keys in plain text; a copy of this file lets no one in.
 
-The server reads the table again at most every `REFRESH_SECONDS`, so a request
-costs no file access, and a revoked key stops working within that time.
+The server keeps the active keys in memory and reads the table again every
+`REFRESH_SECONDS` (so a revoked key stops working within that time), or
+sooner when it meets a key it does not know (a key just created works at once).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from translate.serve.access import TOKEN_BYTES, token_hash
 
 DEFAULT_REQUESTS_PER_MINUTE = 600
 REFRESH_SECONDS = 2.0
+MISS_REFRESH_SECONDS = 0.2
 PREFIX_CHARS = 6
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS api_keys (
@@ -123,14 +125,24 @@ class ApiKeyStore:
         return [k for k in self.keys() if k.id in {c.id for c in chosen}]
 
     def find(self, key: str) -> ApiKey | None:
-        """The active key with this text, or None (unknown or revoked); reads the file at most every 2 s."""
+        """The active key with this text, or None (unknown or revoked).
+
+        The table is read again every REFRESH_SECONDS, and on a miss at most every
+        MISS_REFRESH_SECONDS: a key created a moment ago works at once, and a stream
+        of wrong keys costs a few reads a second, not one each.
+        """
+        digest = token_hash(key)
         with self._lock:
-            if time.monotonic() - self._read_at > REFRESH_SECONDS:
-                with self._db() as db:
-                    rows = db.execute(
-                        "SELECT key_hash, id, name, prefix, requests_per_minute, created, revoked FROM api_keys "
-                        "WHERE revoked IS NULL"
-                    ).fetchall()
-                self._active = {row[0]: ApiKey(*row[1:]) for row in rows}
-                self._read_at = time.monotonic()
-            return self._active.get(token_hash(key))
+            age = time.monotonic() - self._read_at
+            if age > REFRESH_SECONDS or (digest not in self._active and age > MISS_REFRESH_SECONDS):
+                self._reload()
+            return self._active.get(digest)
+
+    def _reload(self) -> None:
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT key_hash, id, name, prefix, requests_per_minute, created, revoked FROM api_keys "
+                "WHERE revoked IS NULL"
+            ).fetchall()
+        self._active = {row[0]: ApiKey(*row[1:]) for row in rows}
+        self._read_at = time.monotonic()

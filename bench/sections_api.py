@@ -1,0 +1,81 @@
+"""Benchmark section "api": fifty clients at once against the LibreTranslate-compatible API, on 127.0.0.1.
+
+A scratch project holds both essays and the glossary, no memory (so every
+sentence goes to an engine), and no rate limit. `translate serve --api-only`
+runs as a user starts it; after one warm-up request, one client sends the
+essays' sentences one by one (English to Spanish, Apertium) for 30 s, then
+fifty clients send the same sentences at once for 30 s, each waiting for its
+answer before the next (bench/api_load.py). Printed for both: requests
+answered per second, median and 99th-percentile latency, the engine calls
+(batches) formed and their sizes, errors (must be 0; a 429 would be counted
+apart, as deliberate), and the server's peak memory. The ratio of the two
+throughputs is what dynamic batching buys.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import api_load
+import serve_load
+
+from bench import Context, Row, section
+
+CLIENTS = 50
+SECONDS = 30.0
+REQUESTS_EACH = 5_000  # a bound that time reaches first
+
+
+def _project(ctx: Context) -> Path:
+    root = ctx.scratch / "api-project"
+    root.mkdir()
+    for folder in ("texts", "glossaries"):
+        subprocess.run(["cp", "-r", str(ctx.repo / folder), str(root / folder)], check=True)
+    (root / "translate.toml").write_text('[project]\ntargets = ["es"]\n[engine]\ndefault = "apertium"\n'
+                                         '[api]\nrequests_per_minute = 0\n')
+    return root
+
+
+def _row(label: str, result: api_load.ApiLoad, memory_mb: float) -> Row:
+    return {
+        "clients": label,
+        "answered": result.answered,
+        "req/s": round(result.per_second, 1),
+        "median ms": round(result.latency(0.5) * 1000, 1),
+        "p99 ms": round(result.latency(0.99) * 1000, 1),
+        "engine calls": sum(result.batches.values()),
+        "mean batch": round(result.mean_batch, 1),
+        "batch sizes (sentences: calls)": result.batch_summary(),
+        "429": result.refused,
+        "errors": len(result.errors),
+        "server peak MB": round(memory_mb),
+    }
+
+
+@section("api")
+def api_section(ctx: Context) -> list[Row]:
+    from translate.config import load_config
+    from translate.texts import load_texts
+
+    root = _project(ctx)
+    config = load_config(root / "translate.toml")
+    sentences = list(dict.fromkeys(s.text for t in load_texts(config) for s in t.document.segments))
+    command = [ctx.translate_command, "serve", "--api-only", "--config", str(root / "translate.toml")]
+    pid: list[int] = []
+    rows = []
+    with serve_load.serving(command, root / "server.log", ready="/health", pid=pid) as base:
+        api_load.run(base, sentences[:1], clients=1, seconds=30, requests_each=1)  # routes and engine found
+        results = {}
+        for clients in (1, CLIENTS):
+            result = api_load.run(base, sentences, clients, SECONDS, REQUESTS_EACH)
+            results[clients] = result
+            rows.append(_row(f"{clients} at once", result, api_load.peak_memory_mb(pid[0])))
+            for line in result.errors[:5]:
+                print(f"  {line}", flush=True)
+    one, many = results[1], results[CLIENTS]
+    if one.per_second:
+        ctx.notes[f"api: requests per second, {CLIENTS} clients / 1 client"] = round(
+            many.per_second / one.per_second, 2)
+    ctx.notes["api: sentences"] = len(sentences)
+    return rows
