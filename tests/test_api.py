@@ -168,3 +168,14 @@ def test_broken_json_wrong_methods_and_disabled_features_answer_json(base):
     assert settings["keyRequired"] is False and settings["language"]["source"]["code"] == "auto"
     assert post_form(base, "/translate", {"q": "The factory.", "source": "en", "target": "es"}).data[
         "translatedText"] == "La fábrica."
+
+
+def test_the_quality_checks_of_a_run_come_with_each_text(base):
+    reply = post_json(base, "/translate", {"q": "The exploitative panopticon enclosures.", "source": "en",
+                                           "target": "fr"})
+    provenance = reply.data["provenance"]
+    assert provenance["flagged"] is True and provenance["route"] == "en→es→fr"
+    unknown = next(c for c in provenance["checks"] if c["check"] == "unknown-words")
+    assert set(unknown["words"]) == {"exploitative", "panopticon"}
+    assert post_json(base, "/translate", {"q": "The factory.", "source": "en", "target": "es"}).data[
+        "provenance"]["checks"] == []

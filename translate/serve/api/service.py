@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 
 from starlette.concurrency import run_in_threadpool
 
+from translate.checks import CHECKS_VERSION
 from translate.engines.base import Engine, Route
 from translate.engines.registry import Engines
 from translate.errors import TranslateError
 from translate.glossary.matching import matcher
 from translate.glossary.model import Glossary
-from translate.glossary.pinning import PinnedResult
-from translate.run.pipeline import translate_sentences
+from translate.memory.notes import Notes, Signal
+from translate.run.pipeline import checked_notes, translate_sentences
 from translate.run.signature import Signature
 from translate.segment import Document, parse
 from translate.serve.api import codes, markup
@@ -47,15 +48,21 @@ ENGINE_THREADS = 2  # batches of different engines (Apertium, Argos) side by sid
 
 @dataclass(frozen=True)
 class Sentence:
-    """One translated sentence and where its text came from."""
+    """One translated sentence, where its text came from, and what the checks found in it."""
 
     text: str
     origin: str  # approved | memory | engine
-    missing: tuple[str, ...] = ()  # glossary concepts not rendered as pinned
+    notes: Notes = field(default_factory=Notes)
 
     @classmethod
-    def from_engine(cls, source: str, result: PinnedResult) -> Sentence:
-        return cls(_initial_case(source, result.text), "engine", tuple(v.concept for v in result.violations))
+    def from_engine(cls, source: str, translated: tuple[str, Notes]) -> Sentence:
+        text, notes = translated
+        return cls(_initial_case(source, text), "engine", notes)
+
+    @property
+    def missing(self) -> list[str]:
+        """Glossary concepts not rendered as pinned."""
+        return [v.concept for v in self.notes.violations or ()]
 
 
 def _initial_case(source: str, text: str) -> str:
@@ -108,7 +115,7 @@ class ApiService:
         self.executor = ThreadPoolExecutor(max_workers=ENGINE_THREADS, thread_name_prefix="translate-api")
         self.queue = WorkQueue(options.queue_limit)
         self.stats = BatchStats()
-        self.batchers: dict[tuple[str, str], Batcher[PinnedResult]] = {}
+        self.batchers: dict[tuple[str, str], Batcher[tuple[str, Notes]]] = {}
         self.detector = LazyDetector(self.sources, state.config.source_language)
 
     # -- languages -------------------------------------------------------------
@@ -180,7 +187,7 @@ class ApiService:
         target = self._check_target(request, source)
         engine, route, version = self.pair(source, target)
         glossary = self.state.files.glossary()
-        signature = str(Signature.for_route(route, version, engine.options(), glossary.version))
+        signature = str(Signature.for_route(route, version, engine.options(), glossary.version, checks=CHECKS_VERSION))
         sentences: list[str] = []
         for item in items:
             for n, piece in enumerate(item.pieces):
@@ -204,26 +211,27 @@ class ApiService:
             if entry.status == "approved" and entry.final_text is not None:
                 known[text] = Sentence(entry.final_text, "approved")
             elif entry.machine_text is not None and entry.signature == signature:
-                missing = tuple(v.concept for v in entry.notes.violations or ())
-                known[text] = Sentence(entry.machine_text, "memory", missing)
+                known[text] = Sentence(entry.machine_text, "memory", entry.notes)
         return known
 
     def _run_batch(self, source: str, target: str) -> Callable[[list[str]], object]:
-        async def run(sentences: list[str]) -> list[PinnedResult]:
+        async def run(sentences: list[str]) -> list[tuple[str, Notes]]:
             return await _in_executor(self.executor, self._translate_now, source, target, sentences)
 
         return run
 
-    def _translate_now(self, source: str, target: str, sentences: list[str]) -> list[PinnedResult]:
-        """One engine call (with its glossary retry), holding the engine (in an engine thread)."""
+    def _translate_now(self, source: str, target: str, sentences: list[str]) -> list[tuple[str, Notes]]:
+        """One engine call (with its glossary retry) holding the engine, then the quality checks
+        `translate run` stores with each machine text (in an engine thread)."""
         engine, route, _ = self.pair(source, target)
         glossary = self.state.files.glossary()
         with self._registry:
             lock = self._engine_locks.setdefault(engine.name, threading.Lock())
         with lock:
-            return translate_sentences(engine, route, sentences, glossary)
+            results = translate_sentences(engine, route, sentences, glossary)
+        return [(r.text, checked_notes(s, r, engine, route, glossary)) for s, r in zip(sentences, results)]
 
-    def batcher(self, source: str, target: str) -> Batcher[PinnedResult]:
+    def batcher(self, source: str, target: str) -> Batcher[tuple[str, Notes]]:
         key = (source, target)
         if key not in self.batchers:
             options = self.config.api
@@ -275,6 +283,12 @@ def _provenance(prepared: Prepared, item: Item, done: dict[str, Sentence]) -> di
     found = matcher(prepared.glossary, prepared.source)
     terms = sorted({m.concept.id for s in sentences for m in found.find(s)})
     missing = sorted({c for s in sentences for c in done[s].missing})
+    quality: dict[str, Signal] = {}
+    for sentence in sentences:
+        for signal in done[sentence].notes.signals or ():
+            seen = quality.get(signal.check)
+            words = tuple(dict.fromkeys((*seen.words, *signal.words))) if seen else signal.words
+            quality[signal.check] = Signal(signal.check, signal.reason, words, signal.weight, signal.hop)
     return {
         "engine": prepared.engine.name,
         "route": "→".join(prepared.route.steps),
@@ -284,7 +298,8 @@ def _provenance(prepared: Prepared, item: Item, done: dict[str, Sentence]) -> di
         "approved": bool(sentences) and all(o == "approved" for o in origins),
         "fromMemory": origins.count("approved") + origins.count("memory"),
         "glossary": {"version": prepared.glossary.version, "terms": terms, "missing": missing},
-        "flagged": bool(missing),
+        "flagged": any(done[s].notes.flagged for s in sentences) or bool(missing),
+        "checks": [{"check": q.check, "reason": q.reason, "words": list(q.words)} for q in quality.values()],
     }
 
 
