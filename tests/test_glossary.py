@@ -136,8 +136,21 @@ def test_matcher_longest_first_variants_case_and_cjk(glossary):
     assert [m.concept.id for m in matcher(glossary, "en").find("the left- and ultra-communists")] == ["ultra-communists"]
     # acronyms and brand spellings are case-sensitive; no match inside a word
     assert matcher(glossary, "en").find("the bbc and Leninism") == []
-    zh = matcher(glossary, "zh").find("资本主义的生产和资本家们的剩余价值")
-    assert [m.text for m in zh] == ["资本主义的", "资本家们", "剩余价值"]
+    zh = matcher(glossary, "zh").find("资本主义的生产和资本家的剩余价值")
+    assert [m.text for m in zh] == ["资本主义的", "资本家", "剩余价值"]
+
+
+def test_the_glossary_corrections_checked_against_established_translations(glossary):
+    """it: the Manifesto's 'seppellitori'; zh: 资本家 (no plural suffix); es plusvalía cites Roces;
+    pt: European Portuguese of the 1990 Agreement; ru: общественно-экономическая формация."""
+    preferred = {c.id: c for c in glossary.concepts}
+    assert preferred["gravediggers"].preferred("it") == "seppellitori"
+    assert preferred["capitalists"].preferred("zh") == "资本家"
+    assert "Roces" in preferred["surplus-value"].source and "plusvalor" in preferred["surplus-value"].terms("es")
+    assert preferred["social-formation"].preferred("ru") == "общественно-экономическая формация"
+    pt = {t for c in glossary.concepts for t in c.terms("pt")}
+    assert {"espetáculo", "espetador", "pessimismo da inteligência, otimismo da vontade"} <= pt
+    assert not {t for t in pt if "espectá" in t or "optimismo" in t or "acção" in t}
 
 
 def test_lint_finds_duplicates_conflicts_missing_and_unused(tmp_path):
