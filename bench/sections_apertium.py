@@ -9,6 +9,14 @@ sentence and as a corpus.
 
 Speed: every segment of both essays through `translate_sentences`, with a fresh
 engine per language so that a pivot (en→es→pt) pays for both hops.
+
+Drafts before and after finishing (translate/finish: typography, Portuguese
+spelling): "chrF before" scores the glossary layer's text as the pipeline
+stored it before finishing existed, "chrF" the finished text `translate run`
+stores now; the pipeline-made errors (`translate.finish.defects`: missing ¿,
+French no-break spaces, foreign or empty quotes, stops inside quotes, stray
+spaces, title case, lost quotes) are counted over every sentence of both
+essays, before and after, by kind in a second table.
 """
 
 from __future__ import annotations
@@ -70,22 +78,30 @@ def apertium_config(ctx: Context):
 @section("apertium")
 def apertium(ctx: Context) -> list[Row]:
     """chrF against the hand-written references, and seconds for both essays, per language."""
+    from collections import Counter
+
     from sacrebleu.metrics import CHRF
 
     from translate.engines import apertium as apertium_engine
     from translate.engines.registry import Engines
+    from translate.finish.defects import DEFECTS, defects
     from translate.glossary.files import load_glossary
+    from translate.run.finishing import finished_text, heading_sentences
     from translate.run.pipeline import translate_sentences
+    from translate.texts import load_texts
 
     if not apertium_engine.available():
         return [figure("apertium", "skipped", "", "apertium is not installed (apt-get install apertium)")]
     config = apertium_config(ctx)
     glossary = load_glossary(config.path("glossary"))
     segments = essay_segments(ctx)
+    headings = heading_sentences(t.document for t in load_texts(config))
     metric = CHRF()
+    defect_rows: list[Row] = []
     summary: list[Row] = []
     detail: list[Row] = []
     hypotheses_all: list[str] = []
+    drafts_all: list[str] = []
     references_all: list[str] = []
     for language in APERTIUM_LANGUAGES:
         path = REFERENCES / f"{language}.tsv"
@@ -95,15 +111,26 @@ def apertium(ctx: Context) -> list[Row]:
         try:
             engine, route = engines.choose("en", language)
             began = time.perf_counter()
-            translate_sentences(engine, route, segments, glossary)
+            essay = translate_sentences(engine, route, segments, glossary)
             seconds = time.perf_counter() - began
-            outputs = [r.text for r in translate_sentences(engine, route, sources, glossary)]
+            drafts = [r.text for r in translate_sentences(engine, route, sources, glossary)]
         finally:
             engines.close()
+        outputs = [finished_text(d, language, s, headings) for d, s in zip(drafts, sources, strict=True)]
+        counted = {"before": Counter(), "after": Counter()}
+        for sentence, result in zip(segments, essay, strict=True):
+            heading = sentence in headings
+            counted["before"] += defects(sentence, result.text, language, heading=heading)
+            after = finished_text(result.text, language, sentence, headings)
+            counted["after"] += defects(sentence, after, language, heading=heading)
+        defect_rows.append({"lang": language, **{kind: f"{counted['before'][kind]}→{counted['after'][kind]}"
+                                                 for kind in DEFECTS}})
 
         scores = [metric.sentence_score(h, [r]).score for h, r in zip(outputs, references, strict=True)]
         corpus = metric.corpus_score(outputs, [references]).score
+        corpus_before = metric.corpus_score(drafts, [references]).score
         hypotheses_all += outputs
+        drafts_all += drafts
         references_all += references
         for number, (output, reference, score) in enumerate(zip(outputs, references, scores, strict=True), 1):
             detail.append({"lang": language, "#": number, "chrF": round(score, 1), "engine output": output,
@@ -111,7 +138,9 @@ def apertium(ctx: Context) -> list[Row]:
         summary.append({
             "lang": language,
             "route": "→".join(route.steps),
+            "chrF before": round(corpus_before, 1),
             "chrF corpus": round(corpus, 1),
+            "defects before→after": f"{sum(counted['before'].values())}→{sum(counted['after'].values())}",
             "chrF per sentence": " ".join(f"{s:.0f}" for s in scores),
             "reference": confidence,
             "segments": len(segments),
@@ -119,11 +148,13 @@ def apertium(ctx: Context) -> list[Row]:
             "ms/segment": round(1000 * seconds / len(segments), 1),
         })
     print(format_table("[apertium] engine output beside the reference, sentence chrF", detail), flush=True)
+    print(format_table("[apertium] pipeline-made errors in both essays, before→after finishing", defect_rows), flush=True)
     ctx.save("apertium-references.tsv", "\n".join(
         "\t".join(str(row[key]) for key in ("lang", "#", "chrF", "engine output", "reference")) for row in detail
     ) + "\n")
     overall = metric.corpus_score(hypotheses_all, [references_all]).score
-    summary.append({"lang": "all", "route": "", "chrF corpus": round(overall, 1),
+    summary.append({"lang": "all", "route": "", "chrF before": round(metric.corpus_score(drafts_all, [references_all]).score, 1),
+                    "chrF corpus": round(overall, 1),
                     "seconds": round(sum(float(r["seconds"]) for r in summary), 2)})  # type: ignore[arg-type]
     ctx.notes["apertium_chrf_signature"] = str(metric.get_signature())
     return summary

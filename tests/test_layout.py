@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("glossary", ("translate.glossary",)),
     ("engines", ("translate.engines",)),
     ("checks", ("translate.checks",)),  # the quality checks, one small class per check
+    ("finish", ("translate.finish",)),  # typography and spelling per language, after the engine, before storing
     ("run", ("translate.run",)),
     ("review", ("translate.review",)),
     ("publish", ("translate.publish",)),

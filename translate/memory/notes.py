@@ -66,6 +66,8 @@ class Notes:
     earlier_machine: list[str] | None = None  # machine texts a newer engine output replaced, oldest first
     signals: list[Signal] | None = None  # what the quality checks found in the machine text
     origin: str | None = None  # where a machine text came from when no run of ours made it ("imported from x.tmx")
+    draft: str | None = None  # the engine's text before finishing (typography, spelling), when they differ
+    finished: str | None = None  # the finishing rules the machine text was made with (translate.finish)
     other: dict[str, Any] = field(default_factory=dict)  # keys (or shapes) this version does not know
 
     @property
@@ -166,6 +168,8 @@ _READERS: dict[str, Callable[[Any], Any]] = {
     "flagged": _read_bool,
     "earlier_machine": _read_strings,
     "origin": lambda raw: raw if isinstance(raw, str) else None,
+    "draft": lambda raw: raw if isinstance(raw, str) else None,
+    "finished": lambda raw: raw if isinstance(raw, str) else None,
 }
 _WRITERS: dict[str, Callable[[Any], Any]] = {
     "violations": lambda vs: [asdict(v) for v in vs],

@@ -16,7 +16,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from translate import languages
@@ -32,6 +32,7 @@ from translate.glossary.pinning import PinnedResult, translate_pinned
 from translate.memory.notes import Notes
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress, StartTask, no_progress
+from translate.run.finishing import finish_notes, finished_text, heading_sentences, refinished
 from translate.run.report import LanguageResult, RunReport
 from translate.run.signature import Signature
 from translate.segment import parse
@@ -82,9 +83,14 @@ class LanguageRun:
         plan = self.memory.plan(sentences, source, target, str(signature))
         todo = list(plan.translate) + list(plan.stale)
         result.reused, result.stale, result.translated = len(plan.reuse), len(plan.stale), len(todo)
+        headings = heading_sentences(t.document for t in self.texts)
+        refresh = refinished(plan.reuse, target, headings)
+        result.refinished = len(refresh)
         if self.dry_run:
             result.status = "planned"
             return
+        if refresh:
+            self.memory.store_machine(refresh, source, target, str(signature))
         if not todo:
             return
         advance = self.start_task(f"{source}→{target} ({engine.name})", len(todo))
@@ -95,7 +101,9 @@ class LanguageRun:
         result.engine_calls = len(calls)
         rows = []
         for sentence, outcome in zip(todo, pinned):
-            notes = checked_notes(sentence, outcome, engine, route, self.glossary)
+            draft = outcome.text
+            outcome = replace(outcome, text=finished_text(draft, target, sentence, headings))
+            notes = finish_notes(checked_notes(sentence, outcome, engine, route, self.glossary), draft, outcome.text, target)
             rows.append((sentence, outcome.text, notes))
             result.flagged += int(bool(notes.flagged))
             result.glossary_violations += len(outcome.violations)
@@ -167,7 +175,9 @@ def translate_text(
             engine, route = engines.choose(source, target)
             advance = start_task(f"{source}→{target}", len(sentences))
             pinned = translate_sentences(engine, route, sentences, glossary, advance)
-            translations = {s.index: r.text for s, r in zip(document.segments, pinned)}
+            headings = heading_sentences([document])
+            translations = {s.index: finished_text(r.text, target, s.text, headings)
+                            for s, r in zip(document.segments, pinned)}
             results[target] = document.render(translations, target)
     finally:
         engines.close()

@@ -27,6 +27,7 @@ class LanguageResult:
     reused: int = 0
     translated: int = 0
     stale: int = 0
+    refinished: int = 0  # stored machine drafts finished again by new typography/spelling rules (no engine call)
     engine_calls: int = 0
     engine_seconds: float = 0.0
     flagged: int = 0  # sentences whose quality signals send them to the front of the review queue

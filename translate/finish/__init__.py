@@ -1,0 +1,41 @@
+"""Finishing: what the pipeline owes a machine translation once the engine is done.
+
+Between the quality checks and the run stage: the run stage hands every
+unmasked translation to `finish`, which puts it in its language's typography
+(typography.py) and, for Portuguese, the spelling of the 1990 Agreement
+(spelling.py). Nothing here calls an engine, so when these rules change a run
+finishes the stored drafts again from the text the engine gave (kept in the
+entry's notes as `draft`) without translating anything: `finish_version` is
+stored beside each draft, not in the signature.
+"""
+
+from __future__ import annotations
+
+from translate.finish.cldr_delimiters import CLDR_VERSION
+from translate.finish.spelling import agreement_dictionary, respell
+from translate.finish.typography import TYPOGRAPHY_VERSION, rules_for, typeset
+
+__all__ = ["finish", "finish_version"]
+
+
+def finish_version(language: str) -> str:
+    """What finishing a draft in this language depends on: 'typo1+cldr41', '+ao90' with the dictionary."""
+    version = f"typo{TYPOGRAPHY_VERSION}+cldr{CLDR_VERSION}" if rules_for(language) else "none"
+    if agreement_dictionary(language) is not None:
+        version += "+ao90"
+    return version
+
+
+def finish(text: str, language: str, *, heading: bool = False) -> str:
+    """A machine translation as the pipeline should deliver it (idempotent)."""
+    text = respell(text, language)
+    return typeset(text, language, heading=heading, lowercase_ok=_lowercase_checker(language))
+
+
+def _lowercase_checker(language: str):
+    from translate.checks.dictionaries import dictionary  # loads a hunspell dictionary: only for headings
+
+    words = dictionary(language)
+    if words is None:
+        return None
+    return lambda word: words.knows(word.lower())
