@@ -136,3 +136,12 @@ def test_the_install_is_lean(heavy):
 
     assert importlib.util.find_spec("argostranslate.package") is not None
     assert importlib.util.find_spec(heavy) is None, f"{heavy} is installed; the project never needs it"
+
+
+def test_handouts_for_a_language_with_nothing_to_render_say_so_and_exit_1(project):
+    (project / "texts" / "a.md").write_text("# A title\n\nOne sentence.\n", encoding="utf-8")
+    done = cli("handouts", "--lang", "de", "--no-pdf", cwd=project.root)
+    assert done.returncode == 1, done.stderr
+    message = done.stderr.decode()
+    assert "nothing to render for de" in message and "translate run --lang de" in message
+    assert message.count("\n") == 1  # one line

@@ -154,17 +154,28 @@ def test_translations_are_escaped(small):
 def test_missing_segments_are_said_and_shown_in_the_source(small):
     partial = dict(translations(small, ARABIC))
     del partial[9]
-    page = render_html(small, partial, HandoutMeta(language="en"), hyphenate=False)
+    page = render_html(small, partial, HandoutMeta(language="en"))
     assert "The proletariat must abolish labour." in page
     assert "1 of 10 sentences are still in the original language" in page
 
 
-def test_long_words_get_soft_hyphens_in_the_body_only(small):
-    spanish = {0: "La fábrica virtual", 9: "El proletariado debe abolir el trabajo."}
+def test_no_soft_hyphen_hides_a_word_from_search(small):
+    spanish = {0: "La fábrica virtual", 9: "El proletariado debe abolir cualquier trabajo."}
     page = render_html(small, spanish, HandoutMeta(language="es"))
     assert "<h1>La fábrica virtual</h1>" in page
-    assert "pro&shy;le&shy;ta&shy;riado" in page
-    assert "&shy;" not in render_html(small, spanish, HandoutMeta(language="es"), hyphenate=False)
+    assert "El proletariado debe abolir cualquier trabajo." in page
+    assert "&shy;" not in page and "\u00ad" not in page
+
+
+def test_a_markdown_link_reaches_the_handout_as_a_link_and_inline_code_as_code():
+    doc = parse("# T\n\nRead [the Manifesto](https://www.marxists.org/x.htm) and run `make test` *now*.\n", "t.md")
+    spanish = {1: "Lee [el Manifiesto](https://www.marxists.org/x.htm) y ejecuta `make test` *ahora*."}
+    page = render_html(doc, spanish, HandoutMeta(language="es"))
+    assert '<a href="https://www.marxists.org/x.htm">el Manifiesto</a>' in page
+    assert "<code>make test</code>" in page and "<em>ahora</em>" in page
+    assert "[el Manifiesto]" not in page
+    hostile = render_html(doc, {1: "[x](javascript:alert(1)) <b>y</b>"}, HandoutMeta(language="es"))
+    assert 'href="javascript' not in hostile and "<b>y</b>" not in hostile
 
 
 def test_status_line_counts_reviewers_and_approved_share():
@@ -355,6 +366,14 @@ def test_pdf_text_holds_title_status_and_glossary_terms(rendered):
     assert arabic.strip(), "no text layer in the Arabic PDF"
     for word in ("البروليتاريا", "الافتراضي"):  # poppler may give Arabic in visual order
         assert word in arabic or word[::-1] in arabic
+
+
+def test_the_spanish_pdf_text_is_searchable_word_for_word(rendered):
+    """`pdftotext | grep cualquier` finds the word: no soft hyphen inside words (Chromium keeps them in the text)."""
+    _, files = rendered
+    raw = subprocess.run(["pdftotext", str(files["es"].pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "\u00ad" not in raw
+    assert "cualquier" in raw and "capitalismo" in raw
 
 
 def test_pdfs_use_the_scripts_fonts(rendered):

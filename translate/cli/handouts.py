@@ -9,6 +9,7 @@ import typer
 from translate import languages
 from translate.cli.common import ConfigOption, JsonOption, handle_errors, print_json, progress_bars, split_list
 from translate.config import load_config
+from translate.errors import TranslateError
 
 
 @handle_errors
@@ -31,12 +32,17 @@ def handouts(
     engine, model and glossary. A text the language gate withholds (see `translate
     status`) is not built unless --force. Files: outputs/<lang>/<text>.html and .pdf.
     """
-    from translate.publish.handouts import build_handouts, handout_count  # Jinja2 and Babel: on use, keeps --help fast
+    from translate.publish.handouts import (  # Jinja2 and Babel: on use, keeps --help fast
+        build_handouts,
+        handout_count,
+        languages_without_text,
+    )
 
     cfg = load_config(config)
     targets = languages.parse_list(lang) if lang else None
     total = handout_count(cfg, split_list(only), targets, force) * (2 if pdf else 1)
     withheld: list = []
+    empty = languages_without_text(cfg, split_list(only), targets) if targets else []
     with progress_bars(not json_out) as start_task:
         advance = start_task("handouts", total)
         written = build_handouts(cfg, split_list(only), targets, paper=paper, pdf=pdf, progress=advance,
@@ -44,9 +50,15 @@ def handouts(
     if json_out:
         print_json({"written": [str(p) for p in written],
                     "withheld": [{"text": v.text, "language": v.language, "reasons": v.reasons, "printed": force}
-                                 for v in withheld]})
-        return
-    typer.echo(f"{len(written)} handout files written under {cfg.path('outputs')}")
-    for v in withheld:
-        what = "printed anyway (--force), every page says so" if force else "not printed (use --force to print it)"
-        typer.echo(f"withheld: {v.language} {v.text}: {'; '.join(v.reasons)}; {what}", err=True)
+                                 for v in withheld],
+                    "nothing_to_render": empty})
+    else:
+        typer.echo(f"{len(written)} handout files written under {cfg.path('outputs')}")
+        for v in withheld:
+            what = "printed anyway (--force), every page says so" if force else "not printed (use --force to print it)"
+            typer.echo(f"withheld: {v.language} {v.text}: {'; '.join(v.reasons)}; {what}", err=True)
+    if empty:
+        codes = ",".join(empty)
+        raise TranslateError(f"nothing to render for {codes}: the memory holds no translation of any text in "
+                             f"{'that language' if len(empty) == 1 else 'those languages'}; "
+                             f"run `translate run --lang {codes}` first (or check --only)")

@@ -1,8 +1,8 @@
 """Handouts: a translated essay as a print-ready HTML page and PDF.
 
 Organizers print and pass these around, so a handout has to read like a careful
-publication in its language (its script's fonts, direction, quotation marks,
-hyphenation) and be honest about where it comes from: every page says whether a
+publication in its language (its script's fonts, direction, quotation marks)
+and be honest about where it comes from: every page says whether a
 person has reviewed the translation and how much of it ("reviewed: 10 of 109
 sentences"), a discreet mark in the margin shows the unreviewed passages the
 quality checks doubt, a language the gate withholds (publish/gate.py) is not
@@ -183,20 +183,17 @@ def render_html(
     meta: HandoutMeta,
     *,
     paper: str = "A4",
-    hyphenate: bool = True,
     doubtful: Collection[int] = (),
 ) -> str:
     """A standalone handout page (CSS embedded) for one text in one language.
 
-    hyphenate=False leaves out soft hyphens: justified lines get looser, but text
-    copied or extracted from the PDF has no invisible U+00AD inside words.
     `doubtful` names the segments (by index) that get a mark in the margin:
     unreviewed sentences that carry quality signals.
     """
     size = paper_size(paper)
     text = labels(meta.language)
     marked = {i: f"{DOUBT_START}{t}{DOUBT_END}" if i in doubtful else t for i, t in translations.items()}
-    title, items = body_items(doc, marked, meta.language, hyphenate=hyphenate)
+    title, items = body_items(doc, marked, meta.language)
     if title is None:
         title = escape(meta.title or doc.title)
     title_text = html.unescape(re.sub(r"<[^>]+>", "", str(title))).replace("\u00ad", "")
@@ -252,13 +249,12 @@ def write_handout(
     *,
     pdf: bool = True,
     paper: str = "A4",
-    hyphenate: bool = True,
     doubtful: Collection[int] = (),
 ) -> HandoutFiles:
     """Write STEM.html (and STEM.pdf) atomically into out_dir."""
     out_dir = Path(out_dir)
     html_path = out_dir / f"{stem}.html"
-    page = render_html(doc, translations, meta, paper=paper, hyphenate=hyphenate, doubtful=doubtful)
+    page = render_html(doc, translations, meta, paper=paper, doubtful=doubtful)
     atomic_write_text(html_path, page)
     pdf_path = None
     if pdf:
@@ -368,6 +364,16 @@ def build_handouts(
                 if progress:
                     progress(1)
     return written
+
+
+def languages_without_text(config: Config, only: list[str] | None, targets: list[str]) -> list[str]:
+    """The languages asked for of which the memory holds no sentence of any text: nothing to render."""
+    texts, path = load_texts(config, only), config.path("memory")
+    if not Path(path).exists():
+        return list(targets)
+    with TranslationMemory(path) as memory:
+        return [language for language in targets
+                if not any(text_entries(memory, text, config.source_language, language) for text in texts)]
 
 
 def handout_count(
