@@ -22,7 +22,7 @@ import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from starlette.concurrency import run_in_threadpool
 
@@ -33,6 +33,7 @@ from translate.errors import TranslateError
 from translate.glossary.matching import matcher
 from translate.glossary.model import Glossary
 from translate.memory.notes import Notes, Signal
+from translate.run.finishing import finish_notes, finished_text
 from translate.run.pipeline import checked_notes, translate_sentences
 from translate.run.signature import Signature
 from translate.segment import Document, parse
@@ -229,7 +230,12 @@ class ApiService:
             lock = self._engine_locks.setdefault(engine.name, threading.Lock())
         with lock:
             results = translate_sentences(engine, route, sentences, glossary)
-        return [(r.text, checked_notes(s, r, engine, route, glossary)) for s, r in zip(sentences, results)]
+        rows = []
+        for sentence, result in zip(sentences, results):  # finished in the target's typography, as `translate run` stores
+            text = finished_text(result.text, target, sentence, set())
+            notes = checked_notes(sentence, replace(result, text=text), engine, route, glossary)
+            rows.append((text, finish_notes(notes, result.text, text, target)))
+        return rows
 
     def batcher(self, source: str, target: str) -> Batcher[tuple[str, Notes]]:
         key = (source, target)
