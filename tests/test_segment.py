@@ -128,3 +128,14 @@ def test_english_into_chinese_loses_the_spaces():
     doc = parse("First. Second!\n\nThird.\n", "en.txt", "en")
     assert doc.render({0: "第一句。", 1: "第二句！", 2: "第三句。"}, language="zh") == "第一句。第二句！\n\n第三句。\n"
     assert doc.render({0: "Primero.", 1: "¡Segundo!"}, language="es").startswith("Primero. ¡Segundo!")
+
+
+def test_markdown_structure_is_never_text_to_translate():
+    text = ("# Title\n\nRead [the Manifesto](https://x.org/m) and `make test`.\n\n```\nrun this; do not translate.\n```\n\n"
+            "    indented code here.\n\n---\n\n<div>raw html.</div>\n\n> 1. A listed quote.\n\nSetext title\n===\n")
+    doc = parse(text, "t.md")
+    assert doc.source() == text
+    assert [s.text for s in doc.segments] == [
+        "Title", "Read [the Manifesto](https://x.org/m) and `make test`.", "A listed quote.", "Setext title"]
+    assert [b.kind for b in doc.blocks] == ["heading", "paragraph", "code", "code", "rule", "code", "list_item", "heading"]
+    assert doc.render({s.index: s.text.upper() for s in doc.segments}).count("run this; do not translate.") == 1

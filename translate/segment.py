@@ -6,8 +6,14 @@ heading marks, speaker names, note markers, spaces between sentences) and
 source file byte for byte; joining them with translated segments gives the
 translation with every bit of structure where the source had it.
 
-Sentences are split with sentencex (Wikimedia's rule-based splitter for many
-languages, no downloads at run time), inside blocks found by line rules.
+Blocks of a Markdown text are found by markdown-it-py (translate/markdown.py:
+CommonMark's own rules, so code blocks, raw HTML and rules are never sent to an
+engine), those of a plain text by line rules (headings, quotations, lists and
+dialogue as the essays write them). Sentences are split with sentencex
+(Wikimedia's rule-based splitter for many languages, no downloads at run time).
+The segmenter's version stays "translate-seg-1": on the essays the parser cuts
+exactly the sentences the line rules cut (tests/test_segment.py), so no stored
+translation goes stale; a text whose sentences change gets new sentence hashes.
 """
 
 from __future__ import annotations
@@ -21,10 +27,11 @@ from typing import Literal
 from sentencex import segment as split_sentences
 
 from translate.languages import is_unspaced
+from translate.markdown import markdown_blocks, split_lines
 
 SEGMENTER_VERSION = "translate-seg-1"
 
-BlockKind = Literal["heading", "paragraph", "list_item", "quote", "dialogue"]
+BlockKind = Literal["heading", "paragraph", "list_item", "quote", "dialogue", "code", "rule"]
 TextFormat = Literal["md", "txt"]
 
 _HEADING = re.compile(r"^(#{1,6}[ \t]+)")
@@ -163,6 +170,10 @@ def parse(text: str, name: str = "-", language: str = "en", fmt: TextFormat | No
     a bounded number of times (`make bench` prints the time for 0.25, 1 and 4 MB).
     """
     fmt = fmt or detect_format(name)
+    if fmt == "md":
+        doc = _parse_markdown(text, name, language)
+        if doc is not None:
+            return doc
     doc = Document(name=name, format=fmt, language=language)
     builder = _Builder(doc)
     lines = text.splitlines(keepends=True)
@@ -179,6 +190,59 @@ def parse(text: str, name: str = "-", language: str = "en", fmt: TextFormat | No
         blank_run_before = 0
     builder.finish()
     return doc
+
+
+def _parse_markdown(text: str, name: str, language: str) -> Document | None:
+    """A Markdown text cut along markdown-it-py's blocks; None when they cannot be laid on its lines."""
+    lines = split_lines(text)
+    blocks = markdown_blocks(text, lines)
+    if blocks is None:
+        return None
+    doc = Document(name=name, format="md", language=language)
+    builder = _Builder(doc)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    text_blocks = [b for b in blocks if b.text]
+    speaker = {id(b): b.kind == "paragraph" and bool(_SPEAKER.match(_at(text, starts, b.text[0]))) for b in text_blocks}
+    neighbours = {id(b): [speaker[id(o)] for o in text_blocks[max(i - 1, 0): i + 2] if o is not b]
+                  for i, b in enumerate(text_blocks)}
+    cursor = 0
+    for block in blocks:
+        begin = starts[block.first]
+        builder.fixed(text[cursor:begin])
+        if not block.text:  # code, raw HTML, a rule: structure, shown as it is
+            end = starts[min(block.last, len(lines))]
+            doc.blocks.append(Block(kind=block.kind, line=block.first + 1, prefix="", text=text[begin:end]))
+            builder.fixed(text[begin:end])
+            cursor = end
+            continue
+        a = starts[block.text[0].line] + block.text[0].start
+        z = starts[block.text[-1].line] + block.text[-1].end
+        kind: BlockKind = block.kind
+        if speaker[id(block)] and any(neighbours[id(block)]):
+            kind = "dialogue"
+            a += len(_SPEAKER.match(text[a:z]).group(1))  # type: ignore[union-attr]
+        end = starts[min(block.last, len(lines))]
+        doc.blocks.append(Block(kind=kind, line=block.first + 1, prefix=text[begin:a], text=text[a:end]))
+        builder.fixed(text[begin:a])
+        if kind == "quote":  # each quoted line keeps its own '>' mark: sentences stay within a line
+            previous = a
+            for part in block.text:
+                start, stop = starts[part.line] + part.start, starts[part.line] + part.end
+                builder.fixed(text[previous:start])
+                builder.sentences(text[max(start, a):stop], kind, part.line + 1)
+                previous = stop
+        else:
+            builder.sentences(text[a:z], kind, block.text[0].line + 1)
+        cursor = z
+    builder.fixed(text[cursor:])
+    builder.finish()
+    return doc
+
+
+def _at(text: str, starts: list[int], part) -> str:
+    return text[starts[part.line] + part.start: starts[part.line] + part.end]
 
 
 Group = tuple[tuple[int, int], list[str] | None]

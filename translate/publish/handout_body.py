@@ -98,6 +98,9 @@ def body_items(doc: Document, translations: Mapping[int, str], language: str) ->
     unspaced = is_unspaced(language)
     markdown = doc.format == "md"
     for n, (block, text) in enumerate(translated_blocks(doc, translations)):
+        if block.kind in ("code", "rule"):  # structure, never translated: shown as the source has it
+            items.append({"kind": block.kind, "text": _code_text(block.text)})
+            continue
         if not text and block.kind != "list_item":
             continue
         if unspaced:
@@ -123,3 +126,14 @@ def body_items(doc: Document, translations: Mapping[int, str], language: str) ->
         else:
             items.append({"kind": block.kind, "html": content})
     return title, items
+
+
+_FENCE = re.compile(r"^[ \t]*(```+|~~~+)[^\n]*\n?|\n?[ \t]*(```+|~~~+)[ \t]*\n*$")
+
+
+def _code_text(source: str) -> str:
+    """A code block's text without its fences (indented code keeps its indentation, less four spaces)."""
+    text = source.rstrip("\n")
+    if text.lstrip().startswith(("```", "~~~")):
+        return _FENCE.sub("", text)
+    return "\n".join(line[4:] if line.startswith("    ") else line.lstrip("\t") for line in text.split("\n"))
