@@ -25,7 +25,7 @@ PACKAGE = REPO / "translate"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("translate", "translate.errors", "translate.config", "translate.fileio", "translate.languages",
                     "translate.progress", "translate.clock")),
-    ("texts", ("translate.texts", "translate.segment", "translate.markdown")),
+    ("texts", ("translate.texts", "translate.segment", "translate.markdown", "translate.plaintext")),
     ("memory", ("translate.memory",)),
     ("glossary", ("translate.glossary",)),
     ("engines", ("translate.engines",)),

@@ -28,16 +28,13 @@ from sentencex import segment as split_sentences
 
 from translate.languages import is_unspaced
 from translate.markdown import markdown_blocks, split_lines
+from translate.plaintext import QUOTE, SPEAKER, BlockContext, classify, group_lines
 
 SEGMENTER_VERSION = "translate-seg-1"
 
 BlockKind = Literal["heading", "paragraph", "list_item", "quote", "dialogue", "code", "rule"]
 TextFormat = Literal["md", "txt"]
 
-_HEADING = re.compile(r"^(#{1,6}[ \t]+)")
-_LIST_ITEM = re.compile(r"^([ \t]*(?:\d{1,3}[.)]|[-*+])[ \t]+)")
-_QUOTE = re.compile(r"^([ \t]*>[ \t]?)")
-_SPEAKER = re.compile(r"^((?:[A-Z][\w’'.-]*)(?: [A-Z][\w’'.-]*){0,2}:[ \t]+)(?=\S)")
 _NOTE_TAIL = re.compile(r"\s*(?:\[\d{1,3}\])+$")
 # A note marker after a sentence's end and before a new sentence: "it.” [2] He goes on"
 _AFTER_NOTE = re.compile(r"[.!?…][\"”’»)]?\s?\[\d{1,3}\](?=\s+[A-ZÀ-ÖØ-Þ«“\"‘])")
@@ -177,15 +174,15 @@ def parse(text: str, name: str = "-", language: str = "en", fmt: TextFormat | No
     doc = Document(name=name, format=fmt, language=language)
     builder = _Builder(doc)
     lines = text.splitlines(keepends=True)
-    groups = _group_lines(lines)
-    context = _BlockContext(groups)
+    groups = group_lines(lines)
+    context = BlockContext(groups)
     blank_run_before = 0
     for n, (start, group) in enumerate(groups):
         if group is None:
             builder.fixed("".join(lines[start[0] : start[1]]))
             blank_run_before = start[1] - start[0]
             continue
-        kind, prefix = _classify(group, fmt, n, context, blank_run_before)
+        kind, prefix = classify(group, fmt, n, context, blank_run_before)
         builder.block(kind, start[0] + 1, prefix, "".join(group), fmt)
         blank_run_before = 0
     builder.finish()
@@ -204,7 +201,7 @@ def _parse_markdown(text: str, name: str, language: str) -> Document | None:
     for line in lines:
         starts.append(starts[-1] + len(line))
     text_blocks = [b for b in blocks if b.text]
-    speaker = {id(b): b.kind == "paragraph" and bool(_SPEAKER.match(_at(text, starts, b.text[0]))) for b in text_blocks}
+    speaker = {id(b): b.kind == "paragraph" and bool(SPEAKER.match(_at(text, starts, b.text[0]))) for b in text_blocks}
     neighbours = {id(b): [speaker[id(o)] for o in text_blocks[max(i - 1, 0): i + 2] if o is not b]
                   for i, b in enumerate(text_blocks)}
     cursor = 0
@@ -222,7 +219,7 @@ def _parse_markdown(text: str, name: str, language: str) -> Document | None:
         kind: BlockKind = block.kind
         if speaker[id(block)] and any(neighbours[id(block)]):
             kind = "dialogue"
-            a += len(_SPEAKER.match(text[a:z]).group(1))  # type: ignore[union-attr]
+            a += len(SPEAKER.match(text[a:z]).group(1))  # type: ignore[union-attr]
         end = starts[min(block.last, len(lines))]
         doc.blocks.append(Block(kind=kind, line=block.first + 1, prefix=text[begin:a], text=text[a:end]))
         builder.fixed(text[begin:a])
@@ -243,91 +240,6 @@ def _parse_markdown(text: str, name: str, language: str) -> Document | None:
 
 def _at(text: str, starts: list[int], part) -> str:
     return text[starts[part.line] + part.start: starts[part.line] + part.end]
-
-
-Group = tuple[tuple[int, int], list[str] | None]
-
-
-def _group_lines(lines: list[str]) -> list[Group]:
-    """Runs of blank lines (None) and of block lines; list items start new blocks."""
-    groups: list[Group] = []
-    i = 0
-    while i < len(lines):
-        if not lines[i].strip():
-            j = i
-            while j < len(lines) and not lines[j].strip():
-                j += 1
-            groups.append(((i, j), None))
-            i = j
-            continue
-        j = i + 1
-        starts_item = bool(_LIST_ITEM.match(lines[i])) and not _is_rule(lines[i])
-        first_is_heading = bool(_HEADING.match(lines[i]))
-        first_is_quote = bool(_QUOTE.match(lines[i]))
-        first_is_speaker = bool(_SPEAKER.match(lines[i]))
-        while j < len(lines) and lines[j].strip():
-            line = lines[j]
-            if first_is_heading or _HEADING.match(line):
-                break
-            if _LIST_ITEM.match(line) and not _is_rule(line):
-                break
-            if _QUOTE.match(line) and not first_is_quote:
-                break
-            if not starts_item and first_is_speaker and _SPEAKER.match(line):
-                break
-            j += 1
-        groups.append(((i, j), lines[i:j]))
-        i = j
-    return groups
-
-
-def _is_rule(line: str) -> bool:
-    stripped = line.strip()
-    return len(stripped) >= 3 and set(stripped) <= {"-", "*", "_", " "}
-
-
-class _BlockContext:
-    """What classifying a block needs from its neighbours, computed once for all groups.
-
-    For each content group: the content group before it, and whether a content
-    neighbour (before or after) starts with a speaker name. Looking these up per
-    block instead of scanning all groups keeps parsing linear.
-    """
-
-    def __init__(self, groups: list[Group]) -> None:
-        content = [n for n, (_, group) in enumerate(groups) if group is not None]
-        speaker = {n: bool(_SPEAKER.match(groups[n][1][0])) for n in content}  # type: ignore[index]
-        self.previous: dict[int, list[str] | None] = {}
-        self.speaker_nearby: dict[int, bool] = {}
-        for order, n in enumerate(content):
-            before = content[order - 1] if order else None
-            after = content[order + 1] if order + 1 < len(content) else None
-            self.previous[n] = groups[before][1] if before is not None else None
-            self.speaker_nearby[n] = any(speaker[k] for k in (before, after) if k is not None)
-
-
-def _classify(
-    group: list[str], fmt: TextFormat, n: int, context: _BlockContext, blank_run_before: int
-) -> tuple[BlockKind, str]:
-    first = group[0]
-    if fmt == "md":
-        if m := _HEADING.match(first):
-            return "heading", m.group(1)
-        if m := _QUOTE.match(first):
-            return "quote", m.group(1)
-    if (m := _LIST_ITEM.match(first)) and not _is_rule(first):
-        return "list_item", m.group(1)
-    if (m := _SPEAKER.match(first)) and context.speaker_nearby[n]:
-        return "dialogue", m.group(1)
-    if fmt == "txt":
-        previous = context.previous[n]
-        if previous is None and len(group) == 1 and not first.rstrip().endswith((".", "!", "?", ":")):
-            return "heading", ""
-        if previous and previous[-1].rstrip().endswith(":") and previous[0][:1] != " ":
-            return "quote", ""
-        if blank_run_before >= 2:
-            return "quote", ""
-    return "paragraph", ""
 
 
 class _Builder:
@@ -367,7 +279,7 @@ class _Builder:
             # Each quoted line keeps its own '>' mark; sentences stay within a line.
             for k, part in enumerate(body.splitlines(keepends=True)):
                 if k:
-                    mark = _QUOTE.match(part)
+                    mark = QUOTE.match(part)
                     if mark:
                         self.fixed(mark.group(1))
                         part = part[mark.end() :]

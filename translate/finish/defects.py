@@ -2,7 +2,8 @@
 
 `make bench` (section "drafts") counts these in the drafts before and after
 finishing, per language; tests use them on the regenerated outputs. They are
-the errors the pipeline makes, not the engine: a question without ¿ in
+the errors the pipeline makes, not the engine: a determiner that does not agree with a
+pinned noun ("vuestro clase obrera"), a question without ¿ in
 Spanish, a French colon without its no-break space, English quotation marks
 in a language that has its own, a stop inside a closing quote where the
 language puts it outside, quotes around nothing, the source's stray space
@@ -14,17 +15,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from translate.finish.cldr_delimiters import QUOTES
 from translate.finish.typography import _SENTENCE_PART, NBSP, NNBSP, quote_pairs, rules_for
+from translate.glossary.agreement import disagreements
 
-DEFECTS = ("missing-inverted", "missing-no-break-space", "foreign-quotes", "stop-inside-quotes", "empty-quotes",
+DEFECTS = ("agreement", "missing-inverted", "missing-no-break-space", "foreign-quotes", "stop-inside-quotes", "empty-quotes",
            "stray-space", "title-case", "quotes-lost")
 
 
-def defects(source: str, text: str, language: str, *, heading: bool = False) -> Counter[str]:
-    """The pipeline-made typography errors in one translated sentence, counted by kind."""
+def defects(
+    source: str, text: str, language: str, *, heading: bool = False, terms: Sequence[tuple[str, str]] = ()
+) -> Counter[str]:
+    """The pipeline-made errors in one translated sentence, counted by kind. `terms`: the glossary's
+    renderings in the language with their gender and number, for the agreement count."""
     found: Counter[str] = Counter()
+    found["agreement"] += len(disagreements(text, list(terms), language))
     rules = rules_for(language)
     if rules is None:
         return found

@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from translate.errors import ConfigError
@@ -25,7 +25,10 @@ from translate.errors import ConfigError
 STATUSES = ("approved", "proposed")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _HEADER_KEYS = {"name", "version", "source_language", "source_languages", "languages", "note"}
-_CONCEPT_KEYS = {"id", "note", "source", "status", "translate", "case_sensitive", "terms"}
+_CONCEPT_KEYS = {"id", "note", "source", "status", "translate", "case_sensitive", "terms", "pos", "grammar"}
+PARTS_OF_SPEECH = ("noun", "adjective", "phrase")
+_GRAMMAR = re.compile(r"^(?:[mfn]p?|p)$")
+"""Gender and number of a rendering: m, f, n (neuter), followed by p when plural; p alone: plural of no gender."""
 _TERMSET_KEYS = {"terms", "status", "note", "source", "match"}
 
 
@@ -38,10 +41,19 @@ class TermSet:
     note: str = ""
     source: str = ""
     match: bool = True  # False: a target-only rendering, never looked for in a source text
+    grammar: tuple[str, ...] = ()  # gender and number of each term ('f', 'mp'; '' not known), in the terms' order
 
     @property
     def preferred(self) -> str:
         return self.terms[0]
+
+    def grammar_of(self, term: str) -> str:
+        """'f', 'mp'...: the gender and number of one of these terms, '' when the glossary does not say."""
+        try:
+            index = self.terms.index(term)
+        except ValueError:
+            return ""
+        return self.grammar[index] if index < len(self.grammar) else ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,7 @@ class Concept:
     status: str = "approved"
     translate: bool = True
     case_sensitive: bool = False
+    pos: str = "noun"  # noun | adjective (pinned only through its noun phrases, never masked alone) | phrase
 
     def terms(self, language: str) -> tuple[str, ...]:
         termset = self.languages.get(language)
@@ -127,6 +140,11 @@ def _concept_data(concept: Concept) -> dict:
         data["translate"] = False
     if concept.case_sensitive:
         data["case_sensitive"] = True
+    if concept.pos != "noun":
+        data["pos"] = concept.pos
+    grammar = {language: list(t.grammar) for language, t in concept.languages.items() if any(t.grammar)}
+    if grammar:
+        data["grammar"] = grammar
     terms: dict = {}
     for language, termset in concept.languages.items():
         if termset.status == "approved" and not termset.note and not termset.source and termset.match:
@@ -195,6 +213,24 @@ def _concept(entry: object, where: str, number: int) -> Concept:
     languages: dict[str, TermSet] = {}
     for language, value in terms.items():
         languages[language] = _termset(value, where, f"{label} language '{language}'")
+    pos = entry.get("pos", "noun")
+    if pos not in PARTS_OF_SPEECH:
+        raise ConfigError(f"{where}: {label}: bad pos {pos!r} (use {', '.join(PARTS_OF_SPEECH)})")
+    grammar = entry.get("grammar", {})
+    if not isinstance(grammar, Mapping):
+        raise ConfigError(f"{where}: {label}: 'grammar' must be a table, e.g. grammar.es = [\"f\"]")
+    for language, value in grammar.items():
+        if language not in languages:
+            raise ConfigError(f"{where}: {label}: grammar for '{language}', which has no terms")
+        codes = [value] if isinstance(value, str) else value
+        if not isinstance(codes, list) or not all(isinstance(c, str) and (c == "" or _GRAMMAR.match(c)) for c in codes):
+            raise ConfigError(f"{where}: {label}: grammar.{language}: use m, f, n, mp, fp, np or p per term")
+        if len(codes) > len(languages[language].terms):
+            raise ConfigError(f"{where}: {label}: grammar.{language}: more entries than terms")
+        codes = codes * len(languages[language].terms) if isinstance(value, str) else list(codes)
+        while codes and not codes[-1]:
+            codes.pop()  # no trailing unknowns: the same glossary reads the same from TOML and TBX
+        languages[language] = replace(languages[language], grammar=tuple(codes))
     return Concept(
         id=cid,
         languages=languages,
@@ -203,6 +239,7 @@ def _concept(entry: object, where: str, number: int) -> Concept:
         status=status,
         translate=entry.get("translate", True),
         case_sensitive=entry.get("case_sensitive", False),
+        pos=pos,
     )
 
 

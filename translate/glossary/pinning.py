@@ -9,7 +9,14 @@ repaired or flagged for review: a placeholder never reaches a reader.
 
 Masking also costs grammar (the engine cannot inflect or agree with what it
 cannot see), so by default a sentence is first translated as is and pinned only
-when the check finds a glossary term missing ("check-first").
+when the check finds a glossary term missing ("check-first"); any rendering the
+glossary accepts (a variant, an inflection) counts, so the engine's own agreeing
+form stays. When a noun is masked, the determiners before it are made to agree
+with its gender and number (agreement.py). Adjectives are never masked alone
+(the engine would put them in the wrong place and gender: "capitaliste pays"):
+their noun phrases are concepts of their own, and a bare adjective the engine
+rendered wrongly is swapped in its plain translation for the variant of the
+same gender and number.
 """
 
 from __future__ import annotations
@@ -20,10 +27,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from translate.errors import EngineError
-from translate.glossary.compliance import check_compliance, target_regex
+from translate.glossary.agreement import repair
+from translate.glossary.compliance import check_compliance
 from translate.glossary.matching import matcher
 from translate.glossary.model import Concept, Glossary
-from translate.languages import ARTICLES
+from translate.glossary.swapping import OPENING, swap_renderings, term_rendering
 from translate.memory.notes import GlossaryViolation
 
 # Order measured with bench/placeholders.py on the essays (sentences with every
@@ -41,7 +49,6 @@ Strategy = Literal["check-first", "mask-first"]
 TranslateBatch = Callable[[list[str]], list[str]]
 
 _AN = re.compile(r"(?<![\w])([Aa])n? $")
-_OPENING = "\"'“‘«‹„¿¡([{*_—–- \u00a0\t\n"
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,8 @@ class Pin:
     index: int
     source_text: str  # the term as matched in the source
     target: str  # the pinned target term
+    grammar: str = ""  # its gender and number ('f', 'mp'), for the determiners before it
+    variants: tuple[str, ...] = ()  # every rendering the glossary accepts (an adjective's genders and numbers)
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,7 @@ class PinnedResult:
     flagged: bool = False  # a reviewer must look: a glossary term is still missing
     method: str = "plain"  # plain | masked | retry | substituted | unmasked
     engine_text: str = ""  # what the engine returned for the attempt kept (placeholders and all), for its marks
+    unplaced_quotes: tuple[str, ...] = ()  # quoted source words whose quotation marks could not follow them
 
 
 KNOWN_SHAPES: tuple[Shape, ...] = tuple(Shape.parse(s) for s in KNOWN_SHAPES_TEXT)
@@ -118,10 +128,13 @@ def mask(
     target: str,
     shape: str | Shape = "XT1",
     only: set[str] | None = None,
+    adjectives: bool = False,
 ) -> MaskedSentence:
     """Replace each glossary term (longest first) by a numbered placeholder.
 
     `only` limits masking to some concept ids (the ones a check found missing).
+    Adjectives are left to the engine unless `adjectives` (their pins are then
+    listed for swapping, see `swap_renderings`).
     """
     shape = Shape.parse(shape) if isinstance(shape, str) else shape
     pins: list[Pin] = []
@@ -130,10 +143,15 @@ def mask(
     for match in matcher(glossary, source).find(sentence):
         if only is not None and match.concept.id not in only:
             continue
+        if (match.concept.pos == "adjective") != adjectives:
+            continue
         target_term = pinned_target(match.concept, match.text, target)
         if target_term is None:
             continue
-        pin = Pin(match.concept.id, len(pins) + 1, match.text, target_term)
+        termset = match.concept.languages.get(target)
+        grammar = termset.grammar_of(target_term) if termset else ""
+        pin = Pin(match.concept.id, len(pins) + 1, match.text, target_term, grammar,
+                  termset.terms if termset else (target_term,))
         pins.append(pin)
         pieces += [sentence[last:match.start], shape.render(pin.index)]
         last = match.end
@@ -162,9 +180,9 @@ def unmask(
         if glued and not masked.shape.suffix:  # the engine inflected the placeholder (XT1s): the term is pinned as is
             end = glued.end()
         term = pin.target
-        if not text[:start].strip(_OPENING):  # sentence start: capitalise
+        if not text[:start].strip(OPENING):  # sentence start: capitalise
             term = term[:1].upper() + term[1:]
-        before = text[:start]
+        before = repair(text[:start], term, pin.grammar, target)
         if target == "en":  # the engine chose a/an for a placeholder, not for the term
             article = "n " if term[:1].lower() in "aeiou" else " "
             before = _AN.sub(lambda m, article=article: m.group(1) + article, before)
@@ -178,34 +196,6 @@ def unmask(
 def _usable(shapes: Sequence[Shape], sentence: str) -> list[Shape]:
     """Shapes that do not already occur in the sentence (a '#1' in the text itself)."""
     return [shape for shape in shapes if not shape.pattern().search(sentence)]
-
-
-def _rendering(text: str, target: str) -> str:
-    """What an engine made of a term on its own, without final stop or article."""
-    text = text.strip().strip(".。!?;:,\"'“”«»()[] ")
-    for article in ARTICLES.get(target, ()):
-        if text.lower().startswith(article + ("" if article.endswith("'") else " ")):
-            return text[len(article):].strip()
-    return text
-
-
-def _substitute(plain: str, pins: Sequence[Pin], renderings: dict[str, str], target: str) -> tuple[str, list[str]]:
-    """Replace the engine's own rendering of each term in a plain translation by the
-    pinned term, where that rendering can be found; returns text and concepts fixed."""
-    fixed: list[str] = []
-    for pin in pins:
-        rendering = renderings.get(pin.concept, "")
-        if len(rendering) < 2:
-            continue
-        found = target_regex(rendering, target).search(plain) or re.search(re.escape(rendering), plain, re.I)
-        if not found:
-            continue
-        term = pin.target
-        if not plain[:found.start()].strip(_OPENING):
-            term = term[:1].upper() + term[1:]
-        plain = plain[:found.start()] + term + plain[found.end():]
-        fixed.append(pin.concept)
-    return plain, fixed
 
 
 def translate_pinned(
@@ -266,8 +256,10 @@ class _Pinning:
             raise EngineError(f"engine returned {len(out)} translations for {len(batch)} sentences")
         return out
 
-    def mask(self, sentence: str, shape: str | Shape, only: set[str] | None = None) -> MaskedSentence:
-        return mask(sentence, self.glossary, self.source, self.target, shape, only)
+    def mask(
+        self, sentence: str, shape: str | Shape, only: set[str] | None = None, adjectives: bool = False
+    ) -> MaskedSentence:
+        return mask(sentence, self.glossary, self.source, self.target, shape, only, adjectives)
 
     def result(
         self, i: int, text: str, pins: Sequence[Pin], method: str, engine_text: str,
@@ -326,11 +318,13 @@ class _Pinning:
             ]
             attempts = [m for m in attempts if m.pins]
             pins = attempts[0].pins if attempts else self.mask(sentence, "XT1", only).pins
+            adjectives = self.mask(sentence, "XT1", only, adjectives=True).pins
             plans[i] = _RetryPlan(
                 attempts=[(m, _push(batch, m.text)) for m in attempts],
                 pins=pins,
                 plain=None if i in self.plains else _push(batch, sentence),
-                terms={pin.concept: _push(batch, pin.source_text) for pin in pins},
+                terms={pin.concept: _push(batch, pin.source_text) for pin in (*pins, *adjectives)},
+                adjectives=adjectives,
             )
         outputs = self.call(batch) if batch else []
         for i, plan in plans.items():
@@ -341,12 +335,19 @@ class _Pinning:
                     result = self.result(i, text, masked.pins, "retry", outputs[at])
                     if best is None or len(result.violations) < len(best.violations):
                         best = result
+            renderings = {c: term_rendering(outputs[at], self.target) for c, at in plan.terms.items()}
             if best is None:
                 plain = self.plains[i] if plan.plain is None else outputs[plan.plain]
-                renderings = {c: _rendering(outputs[at], self.target) for c, at in plan.terms.items()}
-                text, fixed = _substitute(plain, plan.pins, renderings, self.target)
-                pins = tuple(p for p in plan.pins if p.concept in fixed)
+                text, fixed = swap_renderings(plain, (*plan.pins, *plan.adjectives), renderings, self.target)
+                pins = tuple(p for p in (*plan.pins, *plan.adjectives) if p.concept in fixed)
                 best = self.result(i, text, pins, "substituted" if fixed else "unmasked", plain)
+            elif best.violations and plan.adjectives:  # nouns pinned; a bare adjective swapped in place
+                missing = {v.concept for v in best.violations}
+                text, fixed = swap_renderings(best.text, [p for p in plan.adjectives if p.concept in missing], renderings,
+                                          self.target)
+                if fixed:
+                    best = self.result(i, text, (*plan.pins, *(p for p in plan.adjectives if p.concept in fixed)),
+                                       "retry", best.engine_text)
             self.results[i] = best
 
 
@@ -358,6 +359,7 @@ class _RetryPlan:
     pins: tuple[Pin, ...]  # the terms to pin (from the first attempt)
     plain: int | None  # batch position of the plain sentence, if it was not translated yet
     terms: dict[str, int]  # concept id -> batch position of its term alone
+    adjectives: tuple[Pin, ...] = ()  # bare adjectives to swap in place (never masked)
 
 
 def _push(batch: list[str], text: str) -> int:

@@ -17,6 +17,8 @@ from translate.glossary.model import STATUSES, Glossary, from_data
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _PROCESS = {"approved": "finalized", "proposed": "provisionallyProcessed"}
 _PROCESS_BACK = {v: k for k, v in _PROCESS.items()} | {s: s for s in STATUSES}
+_GENDER = {"m": "masculine", "f": "feminine", "n": "neuter"}
+_GENDER_BACK = {v: k for k, v in _GENDER.items()}
 
 
 def to_tbx(glossary: Glossary) -> bytes:
@@ -57,6 +59,14 @@ def to_tbx(glossary: Glossary) -> bytes:
                 status = "preferredTerm-admn-sts" if n == 0 else "admittedTerm-admn-sts"
                 ET.SubElement(tig, "termNote", {"type": "administrativeStatus"}).text = status
                 ET.SubElement(tig, "termNote", {"type": "processStatus"}).text = _PROCESS[termset.status]
+                if concept.pos != "noun":
+                    ET.SubElement(tig, "termNote", {"type": "partOfSpeech"}).text = concept.pos
+                grammar = termset.grammar_of(term)
+                if grammar.rstrip("p"):
+                    ET.SubElement(tig, "termNote", {"type": "grammaticalGender"}).text = _GENDER[grammar[0]]
+                if grammar:
+                    number = "plural" if grammar.endswith("p") else "singular"
+                    ET.SubElement(tig, "termNote", {"type": "grammaticalNumber"}).text = number
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -97,6 +107,7 @@ def from_tbx(data: bytes, where: str = "<tbx>") -> Glossary:
             if not language:
                 raise ConfigError(f"{where}: concept '{concept['id']}': langSet without xml:lang")
             preferred, admitted, statuses = [], [], set()
+            grammar: dict[str, str] = {}
             for tig in (e for e in lang_set if e.tag in ("tig", "termSec", "ntig")):
                 term = tig.find(".//term")
                 if term is None or not (term.text or "").strip():
@@ -104,6 +115,12 @@ def from_tbx(data: bytes, where: str = "<tbx>") -> Glossary:
                 notes = {n.get("type"): (n.text or "").strip() for n in tig.iter("termNote")}
                 first = notes.get("administrativeStatus", "").startswith("preferredTerm")
                 (preferred if first else admitted).append(term.text.strip())
+                if notes.get("partOfSpeech") in ("adjective", "phrase"):
+                    concept["pos"] = notes["partOfSpeech"]
+                gender = _GENDER_BACK.get(notes.get("grammaticalGender", ""), "")
+                plural = "p" if notes.get("grammaticalNumber") == "plural" else ""
+                if gender or plural or notes.get("grammaticalNumber") == "singular":
+                    grammar[term.text.strip()] = (gender + plural) or ""
                 statuses.add(_PROCESS_BACK.get(notes.get("processStatus", "finalized"), "approved"))
             if not preferred + admitted:
                 continue
@@ -113,6 +130,8 @@ def from_tbx(data: bytes, where: str = "<tbx>") -> Glossary:
             if "proposed" in statuses:
                 termset["status"] = "proposed"
             concept["terms"][language] = termset
+            if any(grammar.values()):
+                concept.setdefault("grammar", {})[language] = [grammar.get(t, "") for t in preferred + admitted]
         concepts.append(concept)
     first_language = next(iter(concepts[0]["terms"]), "en") if concepts else "en"
     glossary_header = {

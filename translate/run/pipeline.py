@@ -29,10 +29,16 @@ from translate.errors import TranslateError
 from translate.glossary.files import load_glossary
 from translate.glossary.model import Glossary
 from translate.glossary.pinning import PinnedResult, translate_pinned
-from translate.memory.notes import Notes
+from translate.memory.notes import Notes, Signal
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress, StartTask, no_progress
-from translate.run.finishing import finish_notes, finished_text, heading_sentences, refinished
+from translate.run.finishing import (
+    finish_notes,
+    finished_text,
+    heading_sentences,
+    quotes_follow_their_words,
+    refinished,
+)
 from translate.run.report import LanguageResult, RunReport
 from translate.run.signature import Signature
 from translate.segment import parse
@@ -126,6 +132,8 @@ def checked_notes(sentence: str, outcome: PinnedResult, engine: Engine, route: R
         glossary=glossary,
     )
     signals = check_sentence(unit)
+    if outcome.unplaced_quotes:
+        signals.append(Signal("quotes", "quotation marks not around the quoted words", outcome.unplaced_quotes, 2.0))
     return Notes(violations=list(outcome.violations), flagged=is_flagged(signals, sentence_words(unit)), signals=signals)
 
 
@@ -153,7 +161,9 @@ def translate_sentences(
         made.append(len(texts))
         return engine.translate(texts, route, progress if len(made) == 1 else None)
 
-    return translate_pinned(sentences, batch, glossary, route.source, route.target)
+    results = translate_pinned(sentences, batch, glossary, route.source, route.target)
+    return quotes_follow_their_words(sentences, results, lambda spans: translate_pinned(
+        spans, batch, glossary, route.source, route.target))
 
 
 def translate_text(
