@@ -415,3 +415,10 @@ def test_html_to_pdf_refuses_a_missing_page(tmp_path):
     with pytest.raises(UsageError, match="no such HTML file"):
         html_to_pdf(tmp_path / "absent.html", tmp_path / "absent.pdf")
     assert not (tmp_path / "absent.pdf").exists()
+
+
+def test_a_serbian_handout_is_in_one_script_labels_name_and_date_included(small):
+    page = render_html(small, {0: "Virtuelna fabrika"}, HandoutMeta(language="sr", date="2026-11-22"))
+    assert 'lang="sr-Latn"' in page
+    assert "O ovom prevodu" in page and "srpski" in page and "22. novembar 2026." in page
+    assert not re.search("[\u0400-\u04ff]", page), "Cyrillic on a Latin-script Serbian handout"

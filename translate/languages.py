@@ -37,7 +37,12 @@ ARTICLES = {
 }
 """Articles an engine may put before a term translated on its own."""
 
-HTML_LANG = {"zt": "zh-Hant", "hbs": "sh"}
+WRITTEN_IN = {"sr": "sr_Latn"}
+"""The script a language variant is written in here, decided once: Serbian in Latin script, as the
+Apertium eng-hbs_SR output and the glossary write it; handout labels, language names and dates follow
+(CLDR's plain "sr" is Cyrillic)."""
+
+HTML_LANG = {"zt": "zh-Hant", "hbs": "sh", "sr": "sr-Latn"}
 """HTML lang tags for the engine codes that are not BCP 47 as they stand."""
 
 DEFAULT_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"

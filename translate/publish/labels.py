@@ -11,7 +11,7 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
-from translate.languages import base_language, language_name, normalize
+from translate.languages import WRITTEN_IN, base_language, language_name, normalize
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +32,7 @@ def labels(language: str) -> dict[str, str]:
 def locale_for(language: str):
     from babel import Locale, UnknownLocaleError  # Babel loads CLDR data: only when a handout is rendered
 
-    for code in (normalize(language), base_language(language), "en"):
+    for code in (WRITTEN_IN.get(normalize(language), normalize(language)), base_language(language), "en"):
         try:
             return Locale.parse(code)
         except (UnknownLocaleError, ValueError):
@@ -45,7 +45,7 @@ def language_in(code: str, language: str) -> str:
     from babel import Locale, UnknownLocaleError  # Babel loads CLDR data: only when a handout is rendered
 
     try:
-        name = Locale.parse(normalize(code)).get_display_name(locale_for(language))
+        name = Locale.parse(WRITTEN_IN.get(normalize(code), normalize(code))).get_display_name(locale_for(language))
     except (UnknownLocaleError, ValueError):
         name = None
     return name or language_name(code)
