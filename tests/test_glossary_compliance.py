@@ -21,13 +21,21 @@ def glossary():
     return load(ROOT / "glossaries" / "marxism.toml")
 
 
+NOUN_PHRASES = {"capitalist-production", "techno-capitalist-society", "capitalist-society", "capitalist-country",
+                "capitalist-countries", "proletarian-revolution", "bourgeois-society", "bourgeois-intellectuals",
+                "socialist-countries", "united-fronts"}
+
+
 def concepts(violations) -> set[str]:
     return {v.concept for v in violations}
 
 
 @pytest.mark.parametrize("case", FALSE_ALARMS, ids=lambda c: f"{c['language']}:{c['source'][:30]}")
 def test_the_ten_flagged_segments_holding_their_pinned_terms_are_no_longer_flagged(glossary, case):
-    assert check_compliance(case["source"], case["machine"], glossary, "en", case["language"]) == []
+    violations = check_compliance(case["source"], case["machine"], glossary, "en", case["language"])
+    # The noun phrases added since (issue 14) rightly find "le parfait capitaliste production" in these
+    # old drafts; the terms these ten segments were flagged for are all there.
+    assert [v for v in violations if v.concept not in NOUN_PHRASES] == []
 
 
 def test_false_alarm_data_is_the_ten_segments_the_issue_counts():

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from sentencex import segment as split_sentences
@@ -200,6 +200,7 @@ def _parse_markdown(text: str, name: str, language: str) -> Document | None:
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
+    blocks = _dialogue_turns(blocks, text, starts)
     text_blocks = [b for b in blocks if b.text]
     speaker = {id(b): b.kind == "paragraph" and bool(SPEAKER.match(_at(text, starts, b.text[0]))) for b in text_blocks}
     neighbours = {id(b): [speaker[id(o)] for o in text_blocks[max(i - 1, 0): i + 2] if o is not b]
@@ -236,6 +237,23 @@ def _parse_markdown(text: str, name: str, language: str) -> Document | None:
     builder.fixed(text[cursor:])
     builder.finish()
     return doc
+
+
+def _dialogue_turns(blocks: list, text: str, starts: list[int]) -> list:
+    """A paragraph whose lines open with speakers' names ("Stalin: ...", "Ludwig: ...") is a dialogue:
+    one block per turn, as the line rules read a plain text (CommonMark joins the lines)."""
+    out = []
+    for block in blocks:
+        turns = [k for k, part in enumerate(block.text) if SPEAKER.match(_at(text, starts, part))]
+        if block.kind != "paragraph" or len(turns) < 2 or turns[0] != 0:
+            out.append(block)
+            continue
+        for n, k in enumerate(turns):
+            end = turns[n + 1] if n + 1 < len(turns) else len(block.text)
+            parts = block.text[k:end]
+            last = parts[-1].line + 1 if n + 1 < len(turns) else block.last
+            out.append(replace(block, first=parts[0].line, last=last, text=parts))
+    return out
 
 
 def _at(text: str, starts: list[int], part) -> str:

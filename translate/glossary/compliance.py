@@ -193,16 +193,19 @@ def check_compliance(
 
 
 def _count_renderings(translation: str, expected: dict[str, tuple[str, ...]], target: str) -> Counter[str]:
-    """How many times each concept is rendered, longest renderings first, no span counted twice."""
+    """How many times each concept is rendered, longest renderings first, no span counted twice;
+    of two concepts matching the same span, the one listing it as written wins over an inflection
+    of the other's term ('países capitalistas': capitalist countries, not capitalist country)."""
     candidates = []
     for concept_id, terms in expected.items():
         for term in terms:
             for m in target_regex(term, target).finditer(translation):
-                candidates.append((m.end() - m.start(), m.start(), m.end(), concept_id))
-    candidates.sort(key=lambda c: (-c[0], c[1]))
+                inflected = m.group().lower() != term.lower()
+                candidates.append((m.end() - m.start(), inflected, m.start(), m.end(), concept_id))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     taken: list[tuple[int, int]] = []
     found: Counter[str] = Counter()
-    for _, start, end, concept_id in candidates:
+    for _, _, start, end, concept_id in candidates:
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
