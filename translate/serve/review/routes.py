@@ -61,8 +61,15 @@ def shown(text: object) -> Markup:
                                       f'{BIDI_CONTROLS[m.group()]}">[{BIDI_CONTROLS[m.group()]}]</span>', escaped))
 
 
+def when(stamp: str | None) -> str:
+    """'2026-11-22T03:31:16Z' -> '2026-11-22 03:31 UTC' (the memory's times are UTC)."""
+    match = re.match(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)", stamp or "")
+    return f"{match.group(1)} {match.group(2)} UTC" if match else (stamp or "")
+
+
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters["shown"] = shown
+templates.env.filters["when"] = when
 templates.env.globals["language_name"] = languages.name_or_code
 templates.env.globals["html_lang"] = languages.html_lang
 templates.env.globals["is_rtl"] = languages.is_rtl
