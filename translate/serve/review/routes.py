@@ -173,8 +173,8 @@ class ReviewPages:
             raise self.refuse(request, 403, "This form is out of date or did not come from this site: "
                                             "reload the page and try again.", session)
 
-    def _text(self, request: Request, stem: str) -> SourceText:
-        text = self.files.text(stem)
+    async def _text(self, request: Request, stem: str) -> SourceText:
+        text = await run_in_threadpool(self.files.text, stem)  # parses the texts again when a file changed
         if text is None:
             raise self.refuse(request, 404, "There is no such text here.")
         return text
@@ -243,7 +243,7 @@ class ReviewPages:
     async def start_text(self, request: Request) -> Response:
         lang, stem = request.path_params["lang"], request.path_params["stem"]
         await self._session_for(request, lang)
-        text = self._text(request, stem)
+        text = await self._text(request, stem)
 
         def first() -> str | None:
             with self.files.memory() as memory:
@@ -291,7 +291,7 @@ class ReviewPages:
     async def sentence(self, request: Request) -> Response:
         lang, stem, source_hash = (request.path_params[k] for k in ("lang", "stem", "sentence"))
         session = await self._session_for(request, lang)
-        text = self._text(request, stem)
+        text = await self._text(request, stem)
         view = await self._load(request, lang, text, source_hash)
         message = AFTER_MESSAGES.get(request.query_params.get("after", "-"), "")
         return self.workspace_page(request, session, view, message)
@@ -299,7 +299,7 @@ class ReviewPages:
     async def changes(self, request: Request) -> Response:
         lang, stem, source_hash = (request.path_params[k] for k in ("lang", "stem", "sentence"))
         await self._session_for(request, lang)
-        text = self._text(request, stem)
+        text = await self._text(request, stem)
         view = await self._load(request, lang, text, source_hash)
         edited = request.query_params.get("text", "")[:MAX_TEXT_CHARS]
         return self.page(request, "_changes.html", {"changes": summarize(view.machine_text, edited, lang)})
@@ -314,7 +314,7 @@ class ReviewPages:
             raise self.refuse(request, 400, f"Unknown action '{action[:20]}'.", session)
         if action == "approve" and not session.can_approve:
             raise self.refuse(request, 403, "As a translator you can save drafts; a reviewer approves them.", session)
-        text = self._text(request, stem)
+        text = await self._text(request, stem)
         view = await self._load(request, lang, text, source_hash)
         edited = _clean(str(form.get("text", "")), view.segment.text)
         if not edited:
