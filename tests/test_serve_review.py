@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from serve_helpers import csrf_of, drafted, invite, sign_in
+from serve_helpers import STAND_IN_SIGNATURE, csrf_of, drafted, invite, sign_in
 from starlette.testclient import TestClient
 
+from translate.memory.notes import GlossaryViolation, Notes
 from translate.serve.app import build_app
 from translate.serve.review.diff import summarize, unmodified_share, word_diff
 from translate.texts import load_texts
@@ -90,6 +91,21 @@ def test_a_text_opens_at_the_first_sentence_nobody_approved(client, reviewed):
     opened = client.get(f"/review/es/{TEXT}", follow_redirects=False)
     second = essay(reviewed).document.segments[1]
     assert opened.headers["location"] == f"/review/es/{TEXT}/{second.source_hash}"
+
+
+def test_flagged_sentences_come_first_and_say_why(reviewed, client):
+    """The pages follow the review queue: a draft with a glossary problem is offered before the others."""
+    sentence = segment(reviewed, MARXISM)
+    problem = GlossaryViolation("dialectics", "dialéctica", "the glossary term is missing")
+    with reviewed.memory() as memory:
+        memory.store_machine([(sentence.text, "es: otra versión", Notes(violations=[problem]))], "en", "es",
+                             STAND_IN_SIGNATURE)
+    opened = client.get(f"/review/es/{TEXT}", follow_redirects=False)
+    assert opened.headers["location"] == f"/review/es/{TEXT}/{MARXISM}"
+    html = client.get(opened.headers["location"]).text
+    assert f"Sentence {sentence.index + 1} of 109" in html and "flagged: needs a person first" in html
+    assert "the glossary term is missing" in html
+    assert "1 flagged</span>, offered first" in client.get("/").text
 
 
 # ---------------------------------------------------------------- decisions

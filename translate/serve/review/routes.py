@@ -326,6 +326,7 @@ class ReviewPages:
 
         def record() -> tuple[Any, str | None]:
             with self.files.memory() as memory:
+                seen = workspace.text_queue(memory, text, lang, config.source_language).order
                 outcome = decide(
                     memory, source=config.source_language, language=lang, sentence=view.segment.text,
                     document=text.path.name, segment_id=f"{stem}:{source_hash}", reviewer=session.name,
@@ -333,7 +334,8 @@ class ReviewPages:
                 )
                 if isinstance(outcome, Conflict):
                     return outcome, None
-                return outcome, workspace.next_to_review(self.files, memory, lang, text, after=source_hash)
+                return outcome, workspace.next_to_review(self.files, memory, lang, text, after=source_hash,
+                                                         order=seen)
 
         outcome, following = await run_in_threadpool(record)
         if isinstance(outcome, Conflict):
@@ -346,8 +348,8 @@ class ReviewPages:
             target = self._sentence_url(request, lang, stem, following or source_hash)
             return RedirectResponse(f"{target}?after={said}", status_code=303)
         view = await self._load(request, lang, text, following or source_hash)
-        where = f" Now sentence {view.position} of {view.total}." if following else (
-            " Every sentence of this text is approved.")
+        where = (f" Now sentence {view.position} of {view.total}; {view.waiting} still wait for a person."
+                 if following else " Nothing else in this text waits for a person.")
         return self.workspace_page(request, session, view, f"{AFTER_MESSAGES[said]}{where}")
 
 
