@@ -67,7 +67,22 @@ def when(stamp: str | None) -> str:
     return f"{match.group(1)} {match.group(2)} UTC" if match else (stamp or "")
 
 
+DECISION_LABELS = {
+    "approved": "approved as drafted", "edited": "approved with changes", "draft": "saved a draft",
+    "rejected": "sent back to the machine", "comment": "commented", "suggested": "suggested",
+}
+
+
+def decision_label(d: Any) -> str:
+    """How the history names a decision; a refused one says its text was kept as a suggestion."""
+    label = DECISION_LABELS.get(d.status, d.status)
+    if getattr(d, "outcome", "") == "conflict":
+        return f"{label}: refused, someone had changed it meanwhile (kept as a suggestion)"
+    return label
+
+
 templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals["decision_label"] = decision_label
 templates.env.filters["shown"] = shown
 templates.env.filters["when"] = when
 templates.env.globals["language_name"] = languages.name_or_code
@@ -86,6 +101,8 @@ AFTER_MESSAGES = {
     "approved": "Approved.",
     "edited": "Approved with your changes.",
     "needs-work": "Saved as needing work.",
+    "suggested": "This sentence is approved: your text is kept as a suggestion for a reviewer.",
+    "comment": "Comment saved.",
     "": "Nothing changed.",
 }
 
@@ -330,7 +347,8 @@ class ReviewPages:
                 outcome = decide(
                     memory, source=config.source_language, language=lang, sentence=view.segment.text,
                     document=text.path.name, segment_id=f"{stem}:{source_hash}", reviewer=session.name,
-                    action=action, text=edited, base=str(form.get("base", "")),
+                    may_approve=session.can_approve, action=action, text=edited, base=str(form.get("base", "")),
+                    comment=_comment(form.get("comment")),
                 )
                 if isinstance(outcome, Conflict):
                     return outcome, None
@@ -351,6 +369,13 @@ class ReviewPages:
         where = (f" Now sentence {view.position} of {view.total}; {view.waiting} still wait for a person."
                  if following else " Nothing else in this text waits for a person.")
         return self.workspace_page(request, session, view, f"{AFTER_MESSAGES[said]}{where}")
+
+
+def _comment(value: object) -> str | None:
+    """The comment field as sent (None when the form had none), at most MAX_TEXT_CHARS."""
+    if not isinstance(value, str):
+        return None
+    return value.replace("\r\n", "\n").strip()[:MAX_TEXT_CHARS]
 
 
 def _clean(text: str, source: str) -> str:

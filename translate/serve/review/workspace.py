@@ -255,7 +255,7 @@ def sentence_view(
         paragraph=paragraph,
         notes=notes,
         queued=queue.waiting.get(source_hash),
-        history=list(reversed(memory.review_log(source, language, source_hash))),
+        history=list(reversed(memory.history(segment.text, source, language))),
         previous=queue.order[index - 1] if index > 0 else None,
         next=queue.order[index + 1] if index + 1 < len(queue.order) else None,
     )
