@@ -163,6 +163,8 @@ def test_when_someone_saved_first_the_page_shows_changed_meanwhile_and_keeps_my_
     assert ana.input_value("#editor") == anas_text
     assert "changed meanwhile" in ana.inner_text("#status")
     assert memory_entry(project, sentence.text).final_text == bos_text  # nothing overwritten
+    if os.environ.get("TRANSLATE_SCREENSHOTS"):
+        ana.locator(".conflict").screenshot(path=str(Path(os.environ["TRANSLATE_SCREENSHOTS"]) / "conflict-1280.png"))
     ana.click("#keep-mine")
     expect(ana.locator("#status")).to_have_text(re.compile("^Draft saved"))
     entry = memory_entry(project, sentence.text)
