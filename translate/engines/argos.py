@@ -20,7 +20,7 @@ from translate.engines.argos_store import ArgosStore, InstalledModel, install_co
 from translate.engines.base import Engine, Progress, Route
 from translate.errors import EngineError, ModelError
 
-_CHUNK = 128  # sentences per progress update (each chunk is one CTranslate2 call)
+_PROGRESS_EVERY = 16  # sentences per progress update
 
 
 class ArgosEngine(Engine):
@@ -61,7 +61,8 @@ class ArgosEngine(Engine):
         return f"ctranslate2-{ctranslate2.__version__}"
 
     def options(self) -> str:
-        return f"beam{self.beam_size}"
+        # n-best: the glossary layer may keep a lower-ranked hypothesis that carries every pinned term
+        return f"beam{self.beam_size} nbest"
 
     def installed(self) -> list[InstalledModel]:
         if self._installed is None:
@@ -86,44 +87,65 @@ class ArgosEngine(Engine):
                     routes[target] = Route(self.name, (source, first.target, target), (first.label, second.label))
         return routes
 
+    def max_hypotheses(self) -> int:
+        """CTranslate2 returns up to the beam size of hypotheses per sentence at no extra cost."""
+        return self.beam_size
+
     def translate(self, sentences: Sequence[str], route: Route, progress: Progress | None = None) -> list[str]:
+        return [hypotheses[0] for hypotheses in self.translate_nbest(sentences, route, 1, progress)]
+
+    def translate_nbest(
+        self, sentences: Sequence[str], route: Route, n: int, progress: Progress | None = None
+    ) -> list[list[str]]:
+        """Up to n distinct translations per sentence, best first; a pivot's first hop keeps only its best."""
         texts = list(sentences)
         hops = list(zip(route.steps, route.steps[1:]))
+        results: list[list[str]] = [[text] for text in texts]
         for number, (source, target) in enumerate(hops):
             model = self.store.find(source, target)
             if model is None:
                 raise ModelError(f"no Argos package {source}→{target} installed; run: {install_command(source, target)}")
             last = number == len(hops) - 1
-            texts = self._translate_hop(texts, model, progress if last else None)
-        return texts
+            results = self._translate_hop(texts, model, progress if last else None, n if last else 1)
+            texts = [hypotheses[0] for hypotheses in results]
+        return results
 
-    def _translate_hop(self, texts: list[str], model: InstalledModel, progress: Progress | None) -> list[str]:
-        """All sentences through one package: tokenize, batch by tokens, decode."""
+    def _translate_hop(
+        self, texts: list[str], model: InstalledModel, progress: Progress | None, n: int = 1
+    ) -> list[list[str]]:
+        """All sentences through one package in one stream: tokenize, sort by length, decode.
+
+        `translate_iterable` batches by tokens and keeps both CTranslate2 workers
+        busy while handing results back in order, so progress needs no chunking
+        (128-sentence chunks, one call each, cost about 10 % on the zh→en benchmark).
+        """
         pkg, translator = self._load(model)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        results: list[str] = [""] * len(texts)
+        tokens = [pkg.tokenizer.encode(texts[i]) for i in order]
         prefix = [pkg.target_prefix] if getattr(pkg, "target_prefix", "") else None
-        for start in range(0, len(order), _CHUNK if progress else len(order) or 1):
-            chunk = order[start : start + (_CHUNK if progress else len(order))]
-            tokens = [pkg.tokenizer.encode(texts[i]) for i in chunk]
-            try:
-                outputs = translator.translate_batch(
-                    tokens,
-                    target_prefix=[prefix] * len(tokens) if prefix else None,
-                    replace_unknowns=True,
-                    max_batch_size=self.batch_tokens,
-                    batch_type="tokens",
-                    beam_size=self.beam_size,
-                    num_hypotheses=1,
-                    length_penalty=0.2,
-                    max_decoding_length=max(256, 2 * max(map(len, tokens))),
-                )
-            except RuntimeError as err:
-                raise EngineError(f"CTranslate2 failed on {model.name}: {err}") from None
-            for i, output in zip(chunk, outputs):
-                results[i] = self._decode(pkg, output.hypotheses[0])
-            if progress:
-                progress(len(chunk))
+        results: list[list[str]] = [[] for _ in texts]
+        if not tokens:
+            return results
+        try:
+            outputs = translator.translate_iterable(
+                tokens,
+                target_prefix=[prefix] * len(tokens) if prefix else None,
+                replace_unknowns=True,
+                max_batch_size=self.batch_tokens,
+                batch_type="tokens",
+                beam_size=self.beam_size,
+                num_hypotheses=max(1, min(n, self.beam_size)),
+                length_penalty=0.2,
+                max_decoding_length=max(256, 2 * max(map(len, tokens))),
+            )
+            done = 0
+            for i, output in zip(order, outputs):
+                results[i] = list(dict.fromkeys(self._decode(pkg, hypothesis) for hypothesis in output.hypotheses))
+                done += 1
+                if progress and (done % _PROGRESS_EVERY == 0 or done == len(order)):
+                    progress(done % _PROGRESS_EVERY or _PROGRESS_EVERY)
+        except RuntimeError as err:
+            raise EngineError(f"CTranslate2 failed on {model.name}: {err}") from None
         return results
 
     @staticmethod

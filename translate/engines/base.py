@@ -103,6 +103,21 @@ class Engine(ABC):
     ) -> list[str]:
         """Translate sentences along a route; one output per input, same order."""
 
+    def max_hypotheses(self) -> int:
+        """How many translations per sentence `translate_nbest` can offer (1: no n-best list)."""
+        return 1
+
+    def translate_nbest(
+        self, sentences: Sequence[str], route: Route, n: int, progress: Progress | None = None
+    ) -> list[list[str]]:
+        """Up to n distinct translations per sentence, best first.
+
+        Neural engines get them from the beam at no extra cost (the glossary layer
+        keeps the best one that carries every pinned term); a rule-based engine
+        such as Apertium has one translation, which is all this default gives.
+        """
+        return [[text] for text in self.translate(sentences, route, progress)]
+
     def options(self) -> str:
         """Options that change the output (beam size...), for the signature."""
         return ""

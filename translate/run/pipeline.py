@@ -135,9 +135,10 @@ def translate_sentences(
 ) -> list[PinnedResult]:
     """Sentences through the glossary mask and batched engine calls.
 
-    The first call carries every sentence (and the progress bar); a second one,
-    if any, only re-asks the sentences whose pinned terms did not come back.
-    Each call's size is appended to `calls` when given. Returns PinnedResults.
+    The first call carries every sentence (and the progress bar), as an n-best
+    list where the engine offers one; a second one, if any, only re-asks the
+    sentences no hypothesis of which carried their pinned terms. Each call's
+    size is appended to `calls` when given. Returns PinnedResults.
     """
     made: list[int] = [] if calls is None else calls
 
@@ -145,7 +146,12 @@ def translate_sentences(
         made.append(len(texts))
         return engine.translate(texts, route, progress if len(made) == 1 else None)
 
-    return translate_pinned(sentences, batch, glossary, route.source, route.target)
+    def nbest(texts: list[str]) -> list[list[str]]:
+        made.append(len(texts))
+        return engine.translate_nbest(texts, route, engine.max_hypotheses(), progress if len(made) == 1 else None)
+
+    offered = nbest if engine.max_hypotheses() > 1 else None
+    return translate_pinned(sentences, batch, glossary, route.source, route.target, translate_nbest=offered)
 
 
 def translate_text(
