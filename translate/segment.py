@@ -18,8 +18,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sentencex import segment as split_sentences
-
 from translate.languages import is_unspaced
 
 SEGMENTER_VERSION = "translate-seg-1"
@@ -352,6 +350,8 @@ class _Builder:
 
 def _split(text: str, language: str) -> list[str]:
     """Sentences of one block, also cut after a note marker that ends a sentence."""
+    from sentencex import segment as split_sentences  # only when a text is parsed: a run with nothing to do parses none
+
     try:
         sentences = list(split_sentences(language.split("_")[0], text))
     except Exception:  # an unknown language code falls back to English rules

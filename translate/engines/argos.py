@@ -17,7 +17,7 @@ from typing import Any
 
 from translate.config import Config
 from translate.engines.argos_store import ArgosStore, InstalledModel, install_command
-from translate.engines.base import Engine, Progress, Route
+from translate.engines.base import Engine, Progress, Route, file_stamp
 from translate.errors import EngineError, ModelError
 
 _PROGRESS_EVERY = 16  # sentences per progress update
@@ -54,6 +54,22 @@ class ArgosEngine(Engine):
     @classmethod
     def install_hint(cls, source: str, target: str) -> str | None:
         return install_command(source, target)
+
+    @classmethod
+    def environment(cls, config: Config) -> str | None:
+        """The packages folder (each package's metadata and model file) and CTranslate2's version."""
+        from importlib.metadata import PackageNotFoundError, version  # reads one dist-info file, no import
+
+        try:
+            folder = ArgosStore(config.argos_packages_dir(), config.argos.index_url).packages_dir
+            engine_version = version("ctranslate2")
+        except (ModelError, PackageNotFoundError):
+            return "absent"
+        stamps = [str(folder), engine_version]
+        if folder.is_dir():
+            for package in sorted(folder.iterdir()):
+                stamps += [package.name, file_stamp(package / "metadata.json"), file_stamp(package / "model" / "model.bin")]
+        return " ".join(stamps)
 
     def version(self) -> str:
         import ctranslate2  # CTranslate2 loads its native library: only when an Argos model is used

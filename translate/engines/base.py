@@ -9,12 +9,22 @@ glossaries happens outside engines. Engines are listed by name in
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from translate.config import Config
 from translate.progress import Progress
+
+
+def file_stamp(path: str | os.PathLike[str]) -> str:
+    """'size:mtime_ns' of a file or folder, '-' when it does not exist: a cheap change detector."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return "-"
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,17 @@ class Engine(ABC):
     @classmethod
     def unavailable(cls) -> str | None:
         """Why this engine cannot run on this machine at all, or None when it can."""
+        return None
+
+    @classmethod
+    def environment(cls, config: Config) -> str | None:
+        """What this engine's routes, versions and models depend on here, found cheaply.
+
+        File sizes and times, never a subprocess or a model load: a run with nothing
+        to do compares it with the last run's instead of asking the engine again.
+        None (the default) when an engine cannot tell; a run then never trusts an
+        earlier answer for the languages it could serve.
+        """
         return None
 
     @classmethod
