@@ -1,6 +1,6 @@
 """`translate run` from start to end: the run stage, then review files and outputs, then the report.
 
-The run stage (translate.run.pipeline) plans, translates and stores; it writes
+The run stage (translate.run.runner) plans, translates and stores; it writes
 no file and knows nothing of the stages after it. For each language whose
 sentences are stored it calls `deliver` below with its `LanguageRun`, and
 `deliver` writes, per text, the .md output (translate.publish.outputs) and
@@ -17,7 +17,7 @@ from pathlib import Path
 from translate.config import Config
 from translate.fileio import atomic_write_text
 from translate.progress import StartTask, no_progress
-from translate.run import pipeline
+from translate.run import runner
 from translate.run.lock import run_lock
 from translate.run.pipeline import LanguageRun
 from translate.run.report import RunReport, write_report
@@ -27,7 +27,7 @@ SUFFIXES = (".md", ".po")
 """The files `deliver` writes for each text and language."""
 
 
-def outputs(config: Config) -> pipeline.Outputs:
+def outputs(config: Config) -> runner.Outputs:
     """The files of a text in a language, for the run's index of delivered files."""
     return lambda target, name: [output_path(config, target, Path(name), suffix) for suffix in SUFFIXES]
 
@@ -73,7 +73,7 @@ def run(
     then reports/run-<time>.json. A dry run writes nothing, not even the report (its path is then None).
     With `strict`, a PO file left alone because it holds edits not imported yet makes the exit code 1."""
     with run_lock(config.path("memory"), wait=wait):
-        report = pipeline.run(config, only, targets, dry_run, start_task, deliver=deliver, outputs=outputs(config))
+        report = runner.run(config, only, targets, dry_run, start_task, deliver=deliver, outputs=outputs(config))
         report.strict = strict
         path = None if dry_run else write_report(config, report)
     return report, path

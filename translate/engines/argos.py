@@ -11,6 +11,7 @@ output is the same translation, produced faster.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ class ArgosEngine(Engine):
         self._translators: dict[Path, Any] = {}
         self._packages: dict[Path, Any] = {}
         self._installed: list[InstalledModel] | None = None
+        self._loading = threading.Lock()  # languages translate in parallel threads: each model loads once
 
     @classmethod
     def from_config(cls, config: Config) -> ArgosEngine:
@@ -179,6 +181,10 @@ class ArgosEngine(Engine):
 
     def _load(self, model: InstalledModel) -> tuple[Any, Any]:
         """Load a package's tokenizer and CTranslate2 model once per engine."""
+        with self._loading:
+            return self._load_once(model)
+
+    def _load_once(self, model: InstalledModel) -> tuple[Any, Any]:
         if model.path not in self._translators:
             import ctranslate2  # CTranslate2 loads its native library: only when an Argos model is used
 
