@@ -174,8 +174,14 @@ def translate_text(
     targets: list[str],
     config: Config,
     start_task: StartTask = no_progress,
+    glossary_use: dict[str, dict[str, object]] | None = None,
 ) -> dict[str, str]:
-    """Translate one document into each target, without the memory."""
+    """Translate one document into each target, without the memory.
+
+    `glossary_use`, when given, receives per target what the glossary layer did:
+    sentences, how many an n-best hypothesis served, how many went to the masked
+    retry, how many are still flagged, and the size of each engine call.
+    """
     document = parse(text, name, source)
     sentences = [s.text for s in document.segments]
     glossary = load_project_glossary(config)
@@ -185,7 +191,16 @@ def translate_text(
         for target in targets:
             engine, route = engines.choose(source, target)
             advance = start_task(f"{source}→{target}", len(sentences))
-            pinned = translate_sentences(engine, route, sentences, glossary, advance)
+            calls: list[int] = []
+            pinned = translate_sentences(engine, route, sentences, glossary, advance, calls)
+            if glossary_use is not None:
+                glossary_use[target] = {
+                    "sentences": len(sentences),
+                    "n-best": sum(r.method == "n-best" for r in pinned),
+                    "retried": sum(r.method not in ("plain", "n-best") for r in pinned),
+                    "flagged": sum(r.flagged for r in pinned),
+                    "engine_calls": calls,
+                }
             translations = {s.index: r.text for s, r in zip(document.segments, pinned)}
             results[target] = document.render(translations, target)
     finally:
