@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from translate.config import Config
 from translate.engines import apertium_packages
 from translate.engines.apertium_packages import PIVOT_PREFERENCE, debian_models
-from translate.engines.base import Engine, EngineMark, Progress, Route, file_stamp
+from translate.engines.base import Engine, EngineMark, Progress, Route
 from translate.errors import EngineError, LanguageError, ModelError
 from translate.languages import normalize, validate
 
@@ -234,15 +234,7 @@ class ApertiumEngine(Engine):
 
     @classmethod
     def environment(cls, config: Config) -> str | None:
-        """The apertium command, its modes folder and dpkg's status file (every package install or
-        upgrade rewrites it, and renaming a mode file in or out changes the folder)."""
-        binary = shutil.which("apertium")
-        if binary is None:
-            return "absent"
-        datadir = os.environ.get("APERTIUM_DATADIR") or "/usr/share/apertium"
-        stamps = [binary, file_stamp(binary), datadir, file_stamp(os.path.join(datadir, "modes")),
-                  file_stamp("/var/lib/dpkg/status"), f"tidy={TIDY_VERSION}"]
-        return " ".join(stamps)
+        return f"{apertium_packages.installed_stamp()} tidy={TIDY_VERSION}"
 
     # discovery -----------------------------------------------------------------
     def _argv(self, *args: str) -> list[str]:

@@ -9,11 +9,9 @@ repaired or flagged for review: a placeholder never reaches a reader.
 
 Masking also costs grammar (the engine cannot inflect or agree with what it
 cannot see), so by default a sentence is first translated as is and pinned only
-when the check finds a glossary term missing ("check-first"). A neural engine
-offers its n-best list from the same beam at no extra cost: the best hypothesis
-that carries every pinned term is kept, and only a sentence with no such
-hypothesis goes to the masked retry (on the zh→en benchmark the retry shrank
-from 126 of 204 sentences re-translated to the few listed by `make bench`).
+when the check finds a glossary term missing ("check-first"). A neural engine's
+n-best list costs nothing more: the best hypothesis carrying every pinned term is
+kept, and only sentences with none go to the masked retry (`make bench`, "zhen").
 """
 
 from __future__ import annotations
@@ -335,12 +333,11 @@ class _Pinning:
         return todo
 
     def retry(self, todo: dict[int, set[str] | None]) -> None:
-        """The second engine call. Per sentence: a masked attempt with another shape (only
-        the missing terms, if known), its plain form if not translated yet, and each term
-        on its own (to repair by swapping). Without an n-best list, one more attempt
-        masking every term with a third shape: measured, it saves 3 of 27 flagged
-        segments on the Apertium languages. With one, the masked attempt's hypotheses
-        are the further chances instead, at no extra cost."""
+        """The second engine call. Per sentence: a masked attempt with another shape (only the
+        missing terms, if known), its plain form if not translated yet, each term on its own (to
+        repair by swapping), and without an n-best list one more attempt masking every term with
+        a third shape (it saves 3 of 27 flagged segments on Apertium); with one, the masked
+        attempt's hypotheses are the further chances, at no extra cost."""
         batch: list[str] = []
         plans: dict[int, _RetryPlan] = {}
         attempts_each = 1 if self.translate_nbest is not None else 2
@@ -359,13 +356,12 @@ class _Pinning:
                 plain=None if i in self.plains else _push(batch, sentence),
                 terms={pin.concept: _push(batch, pin.source_text) for pin in pins},
             )
-        if not batch:
-            lists: list[list[str]] = []
-        elif self.translate_nbest is not None:
+        lists: list[list[str]] = []
+        if batch and self.translate_nbest is not None:
             lists = list(self.translate_nbest(batch))
             if len(lists) != len(batch) or any(not hypotheses for hypotheses in lists):
                 raise EngineError(f"engine returned {len(lists)} n-best lists for {len(batch)} sentences")
-        else:
+        elif batch:
             lists = [[text] for text in self.call(batch)]
         for i, plan in plans.items():
             best = None

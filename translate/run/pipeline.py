@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from translate.checks import CHECKS_VERSION, Unit, check_sentence, is_flagged, sentence_words
 from translate.config import Config
 from translate.engines.base import Engine, Route
 from translate.engines.registry import Engines
@@ -74,6 +73,8 @@ class LanguageRun:
 
         Reads the memory: runs in the thread that owns it.
         """
+        from translate.checks import CHECKS_VERSION  # the checks load dictionaries: only for a language with work
+
         source, target, result = self.source, self.target, self.result
         engine, route = self.engines.choose(source, target)
         signature = Signature.for_route(
@@ -118,6 +119,8 @@ class LanguageRun:
 def checked_notes(sentence: str, outcome: PinnedResult, engine: Engine, route: Route, glossary: Glossary) -> Notes:
     """The notes stored with a machine translation: glossary violations, the quality
     checks' signals (with the engine's own marks), and the flag when they add up."""
+    from translate.checks import Unit, check_sentence, is_flagged, sentence_words  # (as in LanguageRun.plan)
+
     unit = Unit(
         source=sentence,
         target=outcome.text,
