@@ -100,7 +100,6 @@ class _Work:
 
     language: LanguageRun
     state: LanguageState | None
-    todo: list[str]
 
 
 @dataclass
@@ -146,29 +145,37 @@ class _Run:
             self.segments = memory.distinct_sentences(data)
 
     def languages(self, targets: list[str]) -> None:
-        """Each language: from the index, or planned here, translated by a worker, stored and delivered here."""
+        """Each language: from the index, or planned here, translated by a worker, stored and delivered here.
+
+        Every language is planned before the first worker starts: planning reads the
+        memory row by row, and each row handed over waits for the GIL while a
+        worker holds it.
+        """
+        planned: list[tuple[LanguageRun, LanguageState | None, list[str]]] = []
+        for target in targets:
+            result = LanguageResult(language=target)
+            self.report.languages.append(result)
+            state = self.states.get(target)
+            if state is not None and self._from_index(state, result):
+                continue
+            if self.glossary is None:
+                self.glossary = load_project_glossary(self.config)
+            chosen = [self.texts[name] for name in state.dirty] if state is not None else list(self.texts.values())
+            language = LanguageRun(self.config, self.memory, self.engines, self.glossary, chosen, target, result,
+                                   self.dry_run, self.start_task)
+            todo = self._attempt(language, state, language.plan)
+            if todo is not None:
+                planned.append((language, state, todo))
         running: dict[Future, _Work] = {}
         pool = ThreadPoolExecutor(max_workers=jobs(self.config), thread_name_prefix="translate")
         try:
-            for target in targets:
-                result = LanguageResult(language=target)
-                self.report.languages.append(result)
-                state = self.states.get(target)
-                if state is not None and self._from_index(state, result):
-                    continue
-                if self.glossary is None:
-                    self.glossary = load_project_glossary(self.config)
-                chosen = [self.texts[name] for name in state.dirty] if state is not None else list(self.texts.values())
-                language = LanguageRun(self.config, self.memory, self.engines, self.glossary, chosen, target, result,
-                                       self.dry_run, self.start_task)
-                todo = self._attempt(language, state, language.plan)
-                if todo is None:
-                    continue
+            for language, state, todo in planned:
                 if todo and not self.dry_run:
-                    running[pool.submit(language.work, todo)] = _Work(language, state, todo)
-                else:
+                    running[pool.submit(language.work, todo)] = _Work(language, state)
+            for language, state, todo in planned:
+                if not todo or self.dry_run:
                     self._attempt(language, state, lambda language=language, state=state: self._finish(language, state))
-                self._collect(running, block=False)
+                    self._collect(running, block=False)
             while running:
                 self._collect(running, block=True)
         finally:
@@ -181,7 +188,7 @@ class _Run:
             work = running.pop(future)
 
             def complete(work: _Work = work, future: Future = future) -> None:
-                work.language.store(work.todo, future.result())
+                work.language.store(future.result())
                 self._finish(work.language, work.state)
 
             self._attempt(work.language, work.state, complete)
