@@ -26,14 +26,13 @@ build files, grow with the size of the library all the same.
 from __future__ import annotations
 
 import json
-import os
 import random
 import statistics
 from pathlib import Path
 
-from sections_pipeline import copy_project
+from sections_pipeline import cli_run, copy_project
 
-from bench import ChildRun, Context, Row, figure, run_child, section, tail
+from bench import ChildRun, Context, Row, figure, section
 
 NOOP_TARGET = 0.3
 CORPUS_RATIO_TARGET = 2.0
@@ -46,22 +45,10 @@ CITIES = ("Lisbon", "Turin", "Lyon", "Barcelona", "Vigo", "Zagreb", "Belgrade", 
 TOPICS = ("platform labour", "the attention economy", "machine translation", "study circles", "the free software movement")
 
 
-def env() -> dict[str, str]:
-    """The user's environment, writing bytecode as an installed program does."""
-    environment = dict(os.environ)
-    environment.pop("PYTHONDONTWRITEBYTECODE", None)
-    return environment
-
-
 def run(ctx: Context, project: Path) -> tuple[ChildRun, dict]:
-    child = run_child([ctx.translate_command, "run", "--json"], env=env(), cwd=project)
-    try:
-        report = json.loads(child.stdout)
-    except json.JSONDecodeError:
-        raise RuntimeError(f"translate run (exit {child.returncode}) printed no report: {tail(child.stderr)}") from None
-    if child.returncode != 0:
-        raise RuntimeError(f"translate run exit {child.returncode}: {'; '.join(report.get('errors', []))}")
-    return child, report
+    """`translate run --json` in a project copy (bench.py lets children write their bytecode)."""
+    done = cli_run(ctx, project)
+    return done.child, done.report
 
 
 def noop(ctx: Context, project: Path, times: int = 5) -> tuple[float, ChildRun, dict]:
