@@ -80,7 +80,7 @@ class ArgosEngine(Engine):
 
     def options(self) -> str:
         # n-best: the glossary layer may keep a lower-ranked hypothesis that carries every pinned term
-        return f"beam{self.beam_size} nbest"
+        return f"beam{self.beam_size} nbest retry-beam{self.retry_beam}"
 
     def installed(self) -> list[InstalledModel]:
         if self._installed is None:
@@ -105,6 +105,10 @@ class ArgosEngine(Engine):
                     routes[target] = Route(self.name, (source, first.target, target), (first.label, second.label))
         return routes
 
+    @property
+    def retry_beam(self) -> int:
+        return max(1, (self.beam_size + 1) // 2)
+
     def max_hypotheses(self) -> int:
         """CTranslate2 returns up to the beam size of hypotheses per sentence at no extra cost."""
         return self.beam_size
@@ -113,9 +117,15 @@ class ArgosEngine(Engine):
         return [hypotheses[0] for hypotheses in self.translate_nbest(sentences, route, 1, progress)]
 
     def translate_nbest(
-        self, sentences: Sequence[str], route: Route, n: int, progress: Progress | None = None
+        self, sentences: Sequence[str], route: Route, n: int, progress: Progress | None = None, retry: bool = False
     ) -> list[list[str]]:
-        """Up to n distinct translations per sentence, best first; a pivot's first hop keeps only its best."""
+        """Up to n distinct translations per sentence, best first; a pivot's first hop keeps only its best.
+
+        A retry (the glossary's masked second chance) decodes with half the beam: on the
+        zh→en benchmark, beam 2 instead of 4 halves its time with the same chrF, one
+        sentence more left flagged for a reviewer (2 of 204 instead of 1).
+        """
+        beam = self.retry_beam if retry else self.beam_size
         texts = list(sentences)
         hops = list(zip(route.steps, route.steps[1:]))
         results: list[list[str]] = [[text] for text in texts]
@@ -124,12 +134,12 @@ class ArgosEngine(Engine):
             if model is None:
                 raise ModelError(f"no Argos package {source}→{target} installed; run: {install_command(source, target)}")
             last = number == len(hops) - 1
-            results = self._translate_hop(texts, model, progress if last else None, n if last else 1)
+            results = self._translate_hop(texts, model, progress if last else None, n if last else 1, beam)
             texts = [hypotheses[0] for hypotheses in results]
         return results
 
     def _translate_hop(
-        self, texts: list[str], model: InstalledModel, progress: Progress | None, n: int = 1
+        self, texts: list[str], model: InstalledModel, progress: Progress | None, n: int = 1, beam: int | None = None
     ) -> list[list[str]]:
         """All sentences through one package in one stream: tokenize, sort by length, decode.
 
@@ -151,8 +161,8 @@ class ArgosEngine(Engine):
                 replace_unknowns=True,
                 max_batch_size=self.batch_tokens,
                 batch_type="tokens",
-                beam_size=self.beam_size,
-                num_hypotheses=max(1, min(n, self.beam_size)),
+                beam_size=beam or self.beam_size,
+                num_hypotheses=max(1, min(n, beam or self.beam_size)),
                 length_penalty=0.2,
                 max_decoding_length=max(256, 2 * max(map(len, tokens))),
             )

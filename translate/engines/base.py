@@ -129,13 +129,15 @@ class Engine(ABC):
         return 1
 
     def translate_nbest(
-        self, sentences: Sequence[str], route: Route, n: int, progress: Progress | None = None
+        self, sentences: Sequence[str], route: Route, n: int, progress: Progress | None = None, retry: bool = False
     ) -> list[list[str]]:
         """Up to n distinct translations per sentence, best first.
 
         Neural engines get them from the beam at no extra cost (the glossary layer
         keeps the best one that carries every pinned term); a rule-based engine
         such as Apertium has one translation, which is all this default gives.
+        `retry`: a second chance for a few sentences, where an engine may spend less
+        (Argos: half the beam).
         """
         return [[text] for text in self.translate(sentences, route, progress)]
 

@@ -188,7 +188,8 @@ def translate_sentences(
 
     def nbest(texts: list[str]) -> list[list[str]]:
         made.append(len(texts))
-        return engine.translate_nbest(texts, route, engine.max_hypotheses(), progress if len(made) == 1 else None)
+        first = len(made) == 1
+        return engine.translate_nbest(texts, route, engine.max_hypotheses(), progress if first else None, retry=not first)
 
     offered = nbest if engine.max_hypotheses() > 1 else None
     return translate_pinned(sentences, batch, glossary, route.source, route.target, translate_nbest=offered)
