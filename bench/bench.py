@@ -310,8 +310,27 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def cpu_model() -> str:
+    """The CPU's name as lscpu gives it (figures differ by CPU: every ratio is measured in one run)."""
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    for line in out.splitlines():
+        if line.startswith("Model name:"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def load() -> str:
+    """The load averages (1, 5, 15 min): timings taken on a busy machine say so."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def machine() -> dict[str, object]:
     return {
+        "cpu": cpu_model(),
+        "load_at_end": load(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
@@ -327,6 +346,8 @@ import sections_segment  # noqa: E402,F401,I001  (registers segment)
 import sections_serve  # noqa: E402,F401,I001  (registers serve)
 import sections_quality  # noqa: E402,F401,I001  (registers quality)
 import sections_api  # noqa: E402,F401,I001  (registers api)
+import sections_zhen  # noqa: E402,F401,I001  (registers zhen)
+import sections_scale  # noqa: E402,F401,I001  (registers scale)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -352,6 +373,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     names = args.section or list(SECTIONS)
+    # Children write their bytecode as an installed program does; a shell that forbids it would
+    # time Python compiling the package on every start instead of the program.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     results: dict[str, object] = {}
     failed = False
     scratch = Path(tempfile.mkdtemp(prefix="translate-bench-"))
@@ -363,8 +387,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         model=args.model,
         save_dir=args.save_outputs,
     )
+    print(f"CPU: {cpu_model()}, {os.cpu_count()} cores; load average {load()}", flush=True)
     try:
         for name in names:
+            load_before = load()
             started = time.perf_counter()
             try:
                 rows = SECTIONS[name](ctx)
@@ -372,7 +398,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 failed = True
                 rows = [{"error": f"{type(error).__name__}: {error}"}]
             took = time.perf_counter() - started
-            print(format_table(f"[{name}]  ({took:.1f} s)", rows), flush=True)
+            print(format_table(f"[{name}]  ({took:.1f} s; load average before {load_before}, after {load()})", rows),
+                  flush=True)
             results[name] = rows
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

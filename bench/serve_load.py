@@ -207,21 +207,32 @@ def simulate(base: str, tokens: dict[str, str], urls: list[str], seconds: float,
 
 def check_recorded(memory_path: Path, result: LoadResult, sentence_of: dict[str, str], source: str = "en",
                    target: str = "es") -> list[str]:
-    """Problems found: accepted saves missing from the log, sentences not holding their last accepted text."""
-    from translate.memory.store import TranslationMemory  # the project's own memory API
+    """Problems found in the memory after a run; [] when nothing was lost or overwritten unseen.
+
+    Every accepted save is in the review log as applied, every refused one as a
+    conflict (its text kept); each sentence holds its last applied text; and each
+    applied save was made on the revision the one before it left (no save
+    overwrote another it had not seen).
+    """
+    from translate.memory.records import revision_token  # the project's own memory API
+    from translate.memory.store import TranslationMemory
 
     problems = []
     with TranslationMemory(memory_path) as memory:
-        logged = {(d.reviewer, d.final_text) for d in memory.review_log(source, target)}
-        for save in result.accepted:
-            if (save.reviewer, save.text) not in logged:
-                problems.append(f"accepted save missing from the log: {save.reviewer} {save.text!r}")
-        for url in sorted({s.url for s in result.accepted}):
+        outcome = {(d.reviewer, d.final_text): d.outcome for d in memory.review_log(source, target)}
+        for save in result.saves:
+            expected = {200: "applied", 409: "conflict"}.get(save.status)
+            if expected and outcome.get((save.reviewer, save.text)) != expected:
+                problems.append(f"{save.reviewer} {save.text!r} answered {save.status}, "
+                                f"logged as {outcome.get((save.reviewer, save.text))}")
+        for url in sorted({s.url for s in result.saves}):
             entry = memory.get(sentence_of[url], source, target)
-            history = [d for d in memory.review_log(source, target, entry.source_hash) if d.final_text]
-            if entry.final_text != history[-1].final_text:
-                problems.append(f"{url}: the memory holds {entry.final_text!r}, the log's last is "
-                                f"{history[-1].final_text!r}")
-            if entry.final_text not in {s.text for s in result.accepted if s.url == url}:
-                problems.append(f"{url}: the memory holds {entry.final_text!r}, which no accepted save sent")
+            applied = [d for d in memory.history(entry.source_text, source, target) if d.outcome == "applied"]
+            if applied and entry.final_text != applied[-1].final_text:
+                problems.append(f"{url}: holds {entry.final_text!r}, its last applied decision {applied[-1].final_text!r}")
+            seen = revision_token(False, entry.machine_text or "", "")
+            for number, d in enumerate(applied):
+                if number and d.base != seen:
+                    problems.append(f"{url}: {d.reviewer}'s save was made on {d.base}, not on {seen}")
+                seen = revision_token(d.status != "draft", d.final_text or "", "")
     return problems

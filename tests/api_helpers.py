@@ -1,9 +1,10 @@
 """What the API tests share: a project the API serves, a real `translate serve --api-only`, exact HTTP requests.
 
 `api_project(root)` holds both essays and their glossary, the real Chinese ->
-English Argos model (when present) and, in the memory, one sentence a person
-approved. `api_server(project, *flags)` starts the server as a user does, on
-127.0.0.1 and a free port. `call` sends exactly the bytes given (so a test
+English Argos model (when present) and, in the memory's text record (as a
+fresh clone has it, without the SQLite file), one sentence a person
+approved. `api_server(project, *flags)` starts the server as a user does,
+on 127.0.0.1 and a free port. `call` sends exactly the bytes given (so a test
 can send a request shaped as Weblate or Mastodon sends it) and returns the
 status, headers and decoded JSON.
 """
@@ -88,6 +89,8 @@ def api_project(root: Path, zh_model: Path | None = None, **api: object) -> Proj
         sections["argos"] = {"packages_dir": str(packages)}
     project.configure(["es", "fr"], **sections).add_essays()
     approve(project, APPROVED_SOURCE, APPROVED_TEXT)
+    for working_file in project.config.path("memory").parent.glob("*.sqlite*"):
+        working_file.unlink()  # as on a fresh clone: the memory is its committed text record only
     return project
 
 

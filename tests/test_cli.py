@@ -91,7 +91,11 @@ def test_text_with_an_installed_test_model(project, argos_test_package):
     assert "[1]\n\n" in out
     assert out != source  # the model did change the words
     piped = cli("text", "-", "--to", "de", "--format", "md", "--json", stdin=source.encode(), cwd=project)
-    assert json.loads(piped.stdout)["translations"]["de"] == out
+    answer = json.loads(piped.stdout)
+    assert answer["translations"]["de"] == out
+    use = answer["glossary"]["de"]  # what the glossary layer did, for the curious and for make bench
+    assert use["sentences"] == 4 and use["engine_calls"][0] == 4
+    assert use["n-best"] + use["retried"] <= use["sentences"] and use["flagged"] <= use["retried"]
 
 
 def test_models_remove_and_bad_archive(project, tmp_path, argos_test_package):

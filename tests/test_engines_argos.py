@@ -93,3 +93,12 @@ def test_missing_package_for_route_is_model_error(argos_home, argos_test_package
 
 def test_no_packages_no_routes(argos_home):
     assert ArgosEngine(ArgosStore(Path(argos_home))).routes("en") == {}
+
+
+def test_nbest_lists_start_with_the_plain_translation_and_hold_distinct_alternatives(zh_engine):
+    route = zh_engine.route("zh", "en")
+    assert zh_engine.max_hypotheses() == 4
+    lists = zh_engine.translate_nbest(CHINESE, route, 4)
+    assert [hypotheses[0] for hypotheses in lists] == zh_engine.translate(CHINESE, route)
+    assert all(1 <= len(hypotheses) <= 4 and len(set(hypotheses)) == len(hypotheses) for hypotheses in lists)
+    assert any(len(hypotheses) > 1 for hypotheses in lists)

@@ -222,3 +222,21 @@ def test_an_inflected_placeholder_does_not_double_the_ending():
 def test_english_plural_in_y_is_accepted(glossary):
     english = "Virtual factories are part of the social factory."
     assert check_compliance("虚拟工厂是社会工厂的一部分。", english, glossary, "zh", "en") == []
+
+
+def test_zh_en_a_lower_ranked_hypothesis_with_the_term_is_kept_without_a_retry(glossary, zh_en_package, tmp_path):
+    """统一战线: the model's best is "a new unified front"; one of its n-best says "united front"."""
+    from translate.engines.argos import ArgosEngine
+    from translate.engines.argos_store import ArgosStore
+    from translate.run.pipeline import translate_sentences
+
+    store = ArgosStore(tmp_path / "packages")
+    store.install_file(zh_en_package)
+    engine = ArgosEngine(store, beam_size=4, threads=2)
+    route = engine.route("zh", "en")
+    sentence = "我们的目标不是逃离网络，而是建立新的统一战线。"
+    assert check_compliance(sentence, engine.translate([sentence], route)[0], glossary, "zh", "en")
+    calls: list[int] = []
+    [result] = translate_sentences(engine, route, [sentence], glossary, None, calls)
+    assert result.method == "n-best" and "united front" in result.text and not result.flagged
+    assert calls == [1]  # one engine call: no masked retry

@@ -170,7 +170,10 @@ def test_waiting_run_goes_after_the_first(project):
     first = subprocess.Popen(
         [sys.executable, "-m", "translate.cli", "run", "--json"], cwd=project, stdout=subprocess.PIPE, text=True
     )
-    time.sleep(0.3)
+    lock = project.root / "memory" / "translate.sqlite.lock"
+    deadline = time.monotonic() + 60  # the first run holds the lock before the second starts, however busy the machine
+    while time.monotonic() < deadline and not (lock.is_file() and lock.read_text().strip() == str(first.pid)):
+        time.sleep(0.05)
     second = run(project, "--wait")
     first_report = json.loads(first.communicate(timeout=600)[0])
     total = first_report["totals"]["translated"] + report(second)["totals"]["translated"]

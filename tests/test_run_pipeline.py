@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from translate import workflow
-from translate.run import pipeline
+from translate.run import runner
 
 pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="aperti
 def test_the_run_stage_stores_translations_and_writes_no_file(project):
     project.add_essays().configure(["es"], engine={"default": "apertium"})
     config = project.config
-    stored = pipeline.run(config)
+    stored = runner.run(config)
     [spanish] = stored.languages
     assert spanish.status == "ok" and spanish.translated == spanish.segments > 100
     assert spanish.files_written == [] and not (project / "outputs").exists()
@@ -23,7 +23,7 @@ def test_the_run_stage_stores_translations_and_writes_no_file(project):
         assert memory.stats("en", "es")["machine"] == spanish.segments
 
     delivered = []
-    written = pipeline.run(config, deliver=delivered.append)
+    written = runner.run(config, deliver=delivered.append)
     assert [language.target for language in delivered] == ["es"]
     assert delivered[0].route.steps == ("en", "es") and str(delivered[0].signature) == spanish.signature
     assert written.languages[0].engine_calls == 0  # all from the memory

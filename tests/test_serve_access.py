@@ -111,6 +111,7 @@ def test_a_translator_saves_drafts_but_cannot_approve(server, reviewed):
 def test_a_reviewer_approves_and_the_log_says_who_and_via_the_browser(server, reviewed):
     client = TestClient(server)
     sign_in(client, invite(reviewed, "Ana", ("es",)))
+    before = memory_entry(reviewed)
     done = decide(client, reviewed, "approve", "La Fábrica Virtual, revisada")
     assert done.status_code == 303
     entry = memory_entry(reviewed)
@@ -118,7 +119,7 @@ def test_a_reviewer_approves_and_the_log_says_who_and_via_the_browser(server, re
     with reviewed.memory() as memory:
         [logged] = memory.review_log("en", "es", entry.source_hash)
     assert (logged.reviewer, logged.status, logged.machine_text) == ("Ana", "edited", entry.machine_text)
-    assert "browser" in logged.note
+    assert (logged.via, logged.base, logged.outcome) == ("browser", before.revision, "applied")
 
 
 # ---------------------------------------------------------------- CSRF

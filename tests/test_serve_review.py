@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from serve_helpers import csrf_of, drafted, invite, sign_in
+from serve_helpers import STAND_IN_SIGNATURE, csrf_of, drafted, invite, sign_in
 from starlette.testclient import TestClient
 
+from translate.memory.notes import GlossaryViolation, Notes
 from translate.serve.app import build_app
 from translate.serve.review.diff import summarize, unmodified_share, word_diff
 from translate.texts import load_texts
@@ -92,6 +93,21 @@ def test_a_text_opens_at_the_first_sentence_nobody_approved(client, reviewed):
     assert opened.headers["location"] == f"/review/es/{TEXT}/{second.source_hash}"
 
 
+def test_flagged_sentences_come_first_and_say_why(reviewed, client):
+    """The pages follow the review queue: a draft with a glossary problem is offered before the others."""
+    sentence = segment(reviewed, MARXISM)
+    problem = GlossaryViolation("dialectics", "dialéctica", "the glossary term is missing")
+    with reviewed.memory() as memory:
+        memory.store_machine([(sentence.text, "es: otra versión", Notes(violations=[problem]))], "en", "es",
+                             STAND_IN_SIGNATURE)
+    opened = client.get(f"/review/es/{TEXT}", follow_redirects=False)
+    assert opened.headers["location"] == f"/review/es/{TEXT}/{MARXISM}"
+    html = client.get(opened.headers["location"]).text
+    assert f"Sentence {sentence.index + 1} of 109" in html and "flagged: needs a person first" in html
+    assert "the glossary term is missing" in html
+    assert "1 flagged</span>, offered first" in client.get("/").text
+
+
 # ---------------------------------------------------------------- decisions
 
 
@@ -146,6 +162,10 @@ def test_a_save_against_an_older_revision_shows_both_texts_and_changes_nothing(r
     assert "Changed meanwhile" in refused.text and "El texto de Rosa." in refused.text
     assert re.search(r'<textarea id="editor"[^>]*>El texto de Ana.</textarea>', refused.text)  # her text is kept
     assert entry(reviewed, MARXISM).final_text == "El texto de Rosa."
+    with reviewed.memory() as memory:
+        refused_log = memory.history(segment(reviewed, MARXISM).text, "en", "es")[-1]
+    assert (refused_log.reviewer, refused_log.final_text, refused_log.outcome) == ("Ana", "El texto de Ana.", "conflict")
+    assert "refused, someone had changed it meanwhile (kept as a suggestion)" in client.get(url).text
     kept = post(client, url, refused.text, "save", "El texto de Ana.")  # "Keep mine": the panel's base is Rosa's
     assert kept.status_code == 303 and entry(reviewed, MARXISM).final_text == "El texto de Ana."
 
@@ -156,6 +176,35 @@ def test_without_javascript_a_conflict_is_a_full_page(reviewed, client):
     post(client, url, client.get(url).text, "save", "Otro texto.")
     refused = post(client, url, stale.text, "save", "Mi texto.")
     assert refused.status_code == 409 and "<html" in refused.text and "Changed meanwhile" in refused.text
+
+
+def test_a_translators_edit_of_an_approved_sentence_is_kept_as_a_suggestion(reviewed, client):
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    post(client, url, client.get(url).text, "approve", "Aprobado por Ana.")
+    teo = TestClient(client.app)
+    sign_in(teo, invite(reviewed, "Teo", ("es",), role="translator"))
+    done = post(teo, url, teo.get(url).text, "save", "Propuesta de Teo.", htmx=True)
+    assert done.status_code == 200 and "kept as a suggestion for a reviewer" in done.text
+    approved = entry(reviewed, MARXISM)
+    assert (approved.status, approved.final_text) == ("approved", "Aprobado por Ana.")  # still what gets printed
+    history = client.get(url).text.split('id="history-title"')[1]
+    assert "Propuesta de Teo." in history and "suggested" in history
+
+
+def test_a_comment_for_the_other_translators_is_saved_and_shown(reviewed, client):
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    page = client.get(url)
+    form = {"action": "save", "text": "Una idea central.", "comment": "«dialectics» as in the glossary",
+            "csrf_token": csrf_of(page.text), "base": base_of(page.text)}
+    assert client.post(url, data=form, follow_redirects=False).status_code == 303
+    saved = entry(reviewed, MARXISM)
+    assert (saved.final_text, saved.comment, saved.comment_by) == ("Una idea central.", "«dialectics» as in the glossary",
+                                                                    "Ana")
+    rosa = TestClient(client.app)
+    sign_in(rosa, invite(reviewed, "Rosa", ("es",)))
+    html = rosa.get(url).text
+    assert re.search(r'<textarea id="comment"[^>]*>«dialectics» as in the glossary</textarea>', html)
+    assert 'by <span dir="auto">Ana</span>' in html
 
 
 # ---------------------------------------------------------------- the changes under the editor

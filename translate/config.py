@@ -30,6 +30,7 @@ class EngineOptions:
     threads: int = 0  # CPU threads for CTranslate2; 0 = all cores
     batch_tokens: int = 512  # tokens per CTranslate2 batch (all sentences of a run are batched)
     timeout: int = 600  # seconds an Apertium process may take per batch
+    jobs: int = 0  # languages translated at once; 0 = the number of cores
 
 
 @dataclass
@@ -169,6 +170,8 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
             raise ConfigError(f"{name}: {label} must be at least {low}")
     if config.engine.threads < 0:
         raise ConfigError(f"{name}: engine.threads must be 0 (all cores) or more")
+    if config.engine.jobs < 0:
+        raise ConfigError(f"{name}: engine.jobs must be 0 (one per core) or more")
     if not 0.0 <= config.review.publish_threshold <= 1.0:
         raise ConfigError(f"{name}: review.publish_threshold must be between 0 and 1")
     if not 0 < config.serve.port < 65536:

@@ -24,8 +24,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from sentencex import segment as split_sentences
-
 from translate.languages import is_unspaced
 from translate.markdown import markdown_blocks, split_lines
 from translate.plaintext import QUOTE, SPEAKER, BlockContext, classify, group_lines
@@ -346,6 +344,8 @@ class _Builder:
 
 def _split(text: str, language: str) -> list[str]:
     """Sentences of one block, also cut after a note marker that ends a sentence."""
+    from sentencex import segment as split_sentences  # only when a text is parsed: a run with nothing to do parses none
+
     try:
         sentences = list(split_sentences(language.split("_")[0], text))
     except Exception:  # an unknown language code falls back to English rules

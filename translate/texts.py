@@ -39,6 +39,16 @@ def text_files(folder: Path) -> list[Path]:
 
 def load_texts(config: Config, only: list[str] | None = None) -> list[SourceText]:
     """Parse every source text (or those named in `only`, by file or stem name)."""
+    return [load_text(path, read_source(path), config.source_language) for path in text_paths(config, only)]
+
+
+def load_text(path: Path, text: str, language: str) -> SourceText:
+    """One source text, parsed from its content."""
+    return SourceText(path, parse(text, path.name, language))
+
+
+def text_paths(config: Config, only: list[str] | None = None) -> list[Path]:
+    """The source files of a project (or those named in `only`, by file or stem name), unread."""
     folder = config.path("texts")
     if not folder.is_dir():
         raise InputFileError(f"{folder}: texts folder not found")
@@ -51,7 +61,7 @@ def load_texts(config: Config, only: list[str] | None = None) -> list[SourceText
             raise UsageError(f"no text named {', '.join(sorted(missing))} in {folder}")
     if not paths:
         raise InputFileError(f"{folder}: no .md or .txt texts to translate")
-    return [SourceText(p, parse(read_source(p), p.name, config.source_language)) for p in paths]
+    return paths
 
 
 def read_texts(paths: Iterable[Path]) -> dict[str, str]:
@@ -67,6 +77,6 @@ def read_texts(paths: Iterable[Path]) -> dict[str, str]:
     return {f.name: read_source(f) for f in files}
 
 
-def output_path(config: Config, language: str, text: SourceText, suffix: str = ".md") -> Path:
-    """outputs/<lang>/<text>.md (and .po, .html, .pdf beside it)."""
+def output_path(config: Config, language: str, text: SourceText | Path, suffix: str = ".md") -> Path:
+    """outputs/<lang>/<text>.md (and .po, .html, .pdf beside it); `text` may be the source file's path."""
     return config.path("outputs") / language / f"{text.stem}{suffix}"

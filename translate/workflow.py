@@ -1,6 +1,6 @@
 """`translate run` from start to end: the run stage, then review files and outputs, then the report.
 
-The run stage (translate.run.pipeline) plans, translates and stores; it writes
+The run stage (translate.run.runner) plans, translates and stores; it writes
 no file and knows nothing of the stages after it. For each language whose
 sentences are stored it calls `deliver` below with its `LanguageRun`, and
 `deliver` writes, per text, the .md output (translate.publish.outputs) and
@@ -17,17 +17,31 @@ from pathlib import Path
 from translate.config import Config
 from translate.fileio import atomic_write_text
 from translate.progress import StartTask, no_progress
-from translate.publish.outputs import render_output
-from translate.review.po_export import export_po
-from translate.run import pipeline
+from translate.run import runner
 from translate.run.lock import run_lock
 from translate.run.pipeline import LanguageRun
 from translate.run.report import RunReport, write_report
 from translate.texts import output_path
 
+SUFFIXES = (".md", ".po")
+"""The files `deliver` writes for each text and language."""
+
+
+def outputs(config: Config) -> runner.Outputs:
+    """The files of a text in a language, for the run's index of delivered files."""
+    return lambda target, name: [output_path(config, target, Path(name), suffix) for suffix in SUFFIXES]
+
 
 def deliver(language: LanguageRun) -> None:
-    """Write each text's .md output and PO file for one language; note the files written and any warning."""
+    """Write each text's .md output and PO file for one language; note the files written and any warning.
+
+    A text counts as delivered when both files now hold what was built; a PO file
+    left alone for its unimported edits does not, so the next run looks again.
+    """
+    # the writers (polib, the review figures) load on the first delivery: a run with nothing to deliver needs none
+    from translate.publish.outputs import render_output
+    from translate.review.po_export import export_po
+
     config, memory, target, result = language.config, language.memory, language.target, language.result
     entries = memory.lookup(language.sentences(), language.source, target)
     for text in language.texts:
@@ -41,6 +55,8 @@ def deliver(language: LanguageRun) -> None:
             result.files_written.append(str(po_path.relative_to(config.root)))
         result.po_kept += [str(path.relative_to(config.root)) for path in kept]
         result.warnings += warnings
+        if not warnings and not kept:
+            language.delivered.append(text.path.name)
         result.message = "; ".join(filter(None, [result.message, *warnings]))
 
 
@@ -57,7 +73,7 @@ def run(
     then reports/run-<time>.json. A dry run writes nothing, not even the report (its path is then None).
     With `strict`, a PO file left alone because it holds edits not imported yet makes the exit code 1."""
     with run_lock(config.path("memory"), wait=wait):
-        report = pipeline.run(config, only, targets, dry_run, start_task, deliver=deliver)
+        report = runner.run(config, only, targets, dry_run, start_task, deliver=deliver, outputs=outputs(config))
         report.strict = strict
         path = None if dry_run else write_report(config, report)
     return report, path

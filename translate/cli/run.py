@@ -108,10 +108,11 @@ def text(
         body, name = decode_source(sys.stdin.buffer.read(), "<stdin>"), "stdin" + (f".{fmt}" if fmt else ".txt")
     else:
         body, name = read_source(file), Path(file).name
+    glossary_use: dict[str, dict[str, object]] = {}
     with progress_bars(not json_out) as start_task:
-        results = translate_text(body, name, src, targets, cfg, start_task=start_task)
+        results = translate_text(body, name, src, targets, cfg, start_task=start_task, glossary_use=glossary_use)
     if json_out:
-        print_json({"source": name, "source_language": src, "translations": results})
+        print_json({"source": name, "source_language": src, "translations": results, "glossary": glossary_use})
     elif output:
         for target, translated in results.items():
             atomic_write_text(output / f"{Path(name).stem}.{target}.md", translated)

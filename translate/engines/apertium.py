@@ -32,6 +32,7 @@ import re
 import shutil
 import signal
 import subprocess
+import threading
 from collections.abc import Callable, Sequence
 
 from translate.config import Config
@@ -210,8 +211,12 @@ class ApertiumEngine(Engine):
         self.runner = runner or run_subprocess
         self._pairs: dict[tuple[str, str], str] | None = None
         self._version: str | None = None
-        # Pivot hops shared by several targets (en→es for pt, fr, it...) run once per text.
+        # Hops shared by several targets (en→es for es, pt, fr, it...) run once per sentence. Languages
+        # run in parallel threads: one lock per mode makes a second language wait for the first's
+        # hop and take it from the cache instead of running the same hop again.
         self._pivot_cache: dict[tuple[str, str], tuple[str, tuple[EngineMark, ...]]] = {}
+        self._mode_locks: dict[str, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
         # Marks of this run's outputs, by route and output text (see `marks`).
         self._marks: dict[tuple[tuple[str, ...], str], tuple[EngineMark, ...]] = {}
 
@@ -226,6 +231,10 @@ class ApertiumEngine(Engine):
     @classmethod
     def install_hint(cls, source: str, target: str) -> str | None:
         return apertium_packages.install_hint(source, target)
+
+    @classmethod
+    def environment(cls, config: Config) -> str | None:
+        return f"{apertium_packages.installed_stamp()} tidy={TIDY_VERSION}"
 
     # discovery -----------------------------------------------------------------
     def _argv(self, *args: str) -> list[str]:
@@ -321,7 +330,7 @@ class ApertiumEngine(Engine):
             texts = [_BLANK_LINES.sub("\n", sentences[i].strip()) for i in chunk]
             marks: list[tuple[EngineMark, ...]] = [()] * len(chunk)
             for hop, mode in enumerate(modes):
-                done = self._hop(mode, texts, f"{route.steps[hop]}>{route.steps[hop + 1]}", keep=hop < len(modes) - 1)
+                done = self._hop(mode, texts, f"{route.steps[hop]}>{route.steps[hop + 1]}")
                 texts = [text for text, _ in done]
                 marks = [before + hop_marks for before, (_, hop_marks) in zip(marks, done, strict=True)]
             for i, text, found in zip(chunk, texts, marks, strict=True):
@@ -332,17 +341,21 @@ class ApertiumEngine(Engine):
                 progress(len(chunk))
         return results
 
-    def _hop(self, mode: str, texts: list[str], hop: str, keep: bool) -> list[tuple[str, tuple[EngineMark, ...]]]:
-        """One hop for a list of texts: tidied texts and their marks; pivot hops are remembered for the next target."""
-        missing = list(dict.fromkeys(t for t in texts if (mode, t) not in self._pivot_cache))
-        marked = dict(zip(missing, self._batch(mode, missing, marks=True), strict=True)) if missing else {}
-        found = {t: _real_marks(t, read_marks(out, hop)) for t, out in marked.items()}
-        unsure = [t for t in missing if "*" in marked[t]]  # `-u` may print these differently, not only unmarked
-        plain = dict(zip(unsure, self._batch(mode, unsure, marks=False), strict=True)) if unsure else {}
-        done = {t: (tidy(t, plain.get(t, out)), found[t]) for t, out in marked.items()}
-        if keep and len(self._pivot_cache) < PIVOT_CACHE_SIZE:
-            self._pivot_cache.update(((mode, t), out) for t, out in done.items())
-        return [done[t] if t in done else self._pivot_cache[(mode, t)] for t in texts]
+    def _hop(self, mode: str, texts: list[str], hop: str) -> list[tuple[str, tuple[EngineMark, ...]]]:
+        """One hop for a list of texts: tidied texts and their marks, remembered for the next target
+        that passes this way (a pivot, or the direct pair's own language)."""
+        with self._locks_lock:
+            lock = self._mode_locks.setdefault(mode, threading.Lock())
+        with lock:
+            missing = list(dict.fromkeys(t for t in texts if (mode, t) not in self._pivot_cache))
+            marked = dict(zip(missing, self._batch(mode, missing, marks=True), strict=True)) if missing else {}
+            found = {t: _real_marks(t, read_marks(out, hop)) for t, out in marked.items()}
+            unsure = [t for t in missing if "*" in marked[t]]  # `-u` may print these differently, not only unmarked
+            plain = dict(zip(unsure, self._batch(mode, unsure, marks=False), strict=True)) if unsure else {}
+            done = {t: (tidy(t, plain.get(t, out)), found[t]) for t, out in marked.items()}
+            if len(self._pivot_cache) < PIVOT_CACHE_SIZE:
+                self._pivot_cache.update(((mode, t), out) for t, out in done.items())
+            return [done[t] if t in done else self._pivot_cache[(mode, t)] for t in texts]
 
     def _chunks(self, todo: list[int], sentences: Sequence[str]) -> list[list[int]]:
         chunks: list[list[int]] = [[]]

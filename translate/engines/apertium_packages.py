@@ -8,11 +8,13 @@ go into every signature, read from dpkg's own file lists.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+from translate.engines.base import file_stamp
 from translate.languages import normalize
 
 # Debian packages and the pairs they serve (both directions unless listed in ONE_WAY),
@@ -83,6 +85,18 @@ def debian_models(datadir: str | None, modes: tuple[str, ...]) -> dict[str, str]
     except (OSError, subprocess.SubprocessError):
         return {}
     return {m: f"{p}@{versions[p]}" for m, p in package_of.items() if versions.get(p)}
+
+
+def installed_stamp() -> str:
+    """What the installed modes and their versions depend on, by file stats: the apertium command,
+    its modes folder (a mode file renamed in or out changes it) and dpkg's status file (every
+    package install or upgrade rewrites it)."""
+    binary = shutil.which("apertium")
+    if binary is None:
+        return "absent"
+    datadir = os.environ.get("APERTIUM_DATADIR") or "/usr/share/apertium"
+    stamps = [binary, file_stamp(binary), datadir, file_stamp(os.path.join(datadir, "modes"))]
+    return " ".join([*stamps, file_stamp("/var/lib/dpkg/status")])
 
 
 DPKG_INFO = Path("/var/lib/dpkg/info")

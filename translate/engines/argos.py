@@ -11,16 +11,17 @@ output is the same translation, produced faster.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from translate.config import Config
 from translate.engines.argos_store import ArgosStore, InstalledModel, install_command
-from translate.engines.base import Engine, Progress, Route
+from translate.engines.base import Engine, Progress, Route, file_stamp
 from translate.errors import EngineError, ModelError
 
-_CHUNK = 128  # sentences per progress update (each chunk is one CTranslate2 call)
+_PROGRESS_EVERY = 16  # sentences per progress update
 
 
 class ArgosEngine(Engine):
@@ -45,6 +46,7 @@ class ArgosEngine(Engine):
         self._translators: dict[Path, Any] = {}
         self._packages: dict[Path, Any] = {}
         self._installed: list[InstalledModel] | None = None
+        self._loading = threading.Lock()  # languages translate in parallel threads: each model loads once
 
     @classmethod
     def from_config(cls, config: Config) -> ArgosEngine:
@@ -55,13 +57,30 @@ class ArgosEngine(Engine):
     def install_hint(cls, source: str, target: str) -> str | None:
         return install_command(source, target)
 
+    @classmethod
+    def environment(cls, config: Config) -> str | None:
+        """The packages folder (each package's metadata and model file) and CTranslate2's version."""
+        from importlib.metadata import PackageNotFoundError, version  # reads one dist-info file, no import
+
+        try:
+            folder = ArgosStore(config.argos_packages_dir(), config.argos.index_url).packages_dir
+            engine_version = version("ctranslate2")
+        except (ModelError, PackageNotFoundError):
+            return "absent"
+        stamps = [str(folder), engine_version]
+        if folder.is_dir():
+            for package in sorted(folder.iterdir()):
+                stamps += [package.name, file_stamp(package / "metadata.json"), file_stamp(package / "model" / "model.bin")]
+        return " ".join(stamps)
+
     def version(self) -> str:
         import ctranslate2  # CTranslate2 loads its native library: only when an Argos model is used
 
         return f"ctranslate2-{ctranslate2.__version__}"
 
     def options(self) -> str:
-        return f"beam{self.beam_size}"
+        # n-best: the glossary layer may keep a lower-ranked hypothesis that carries every pinned term
+        return f"beam{self.beam_size} nbest retry-beam{self.retry_beam}"
 
     def installed(self) -> list[InstalledModel]:
         if self._installed is None:
@@ -86,44 +105,75 @@ class ArgosEngine(Engine):
                     routes[target] = Route(self.name, (source, first.target, target), (first.label, second.label))
         return routes
 
+    @property
+    def retry_beam(self) -> int:
+        return max(1, (self.beam_size + 1) // 2)
+
+    def max_hypotheses(self) -> int:
+        """CTranslate2 returns up to the beam size of hypotheses per sentence at no extra cost."""
+        return self.beam_size
+
     def translate(self, sentences: Sequence[str], route: Route, progress: Progress | None = None) -> list[str]:
+        return [hypotheses[0] for hypotheses in self.translate_nbest(sentences, route, 1, progress)]
+
+    def translate_nbest(
+        self, sentences: Sequence[str], route: Route, n: int, progress: Progress | None = None, retry: bool = False
+    ) -> list[list[str]]:
+        """Up to n distinct translations per sentence, best first; a pivot's first hop keeps only its best.
+
+        A retry (the glossary's masked second chance) decodes with half the beam: on the
+        zh→en benchmark, beam 2 instead of 4 halves its time with the same chrF, one
+        sentence more left flagged for a reviewer (2 of 204 instead of 1).
+        """
+        beam = self.retry_beam if retry else self.beam_size
         texts = list(sentences)
         hops = list(zip(route.steps, route.steps[1:]))
+        results: list[list[str]] = [[text] for text in texts]
         for number, (source, target) in enumerate(hops):
             model = self.store.find(source, target)
             if model is None:
                 raise ModelError(f"no Argos package {source}→{target} installed; run: {install_command(source, target)}")
             last = number == len(hops) - 1
-            texts = self._translate_hop(texts, model, progress if last else None)
-        return texts
+            results = self._translate_hop(texts, model, progress if last else None, n if last else 1, beam)
+            texts = [hypotheses[0] for hypotheses in results]
+        return results
 
-    def _translate_hop(self, texts: list[str], model: InstalledModel, progress: Progress | None) -> list[str]:
-        """All sentences through one package: tokenize, batch by tokens, decode."""
+    def _translate_hop(
+        self, texts: list[str], model: InstalledModel, progress: Progress | None, n: int = 1, beam: int | None = None
+    ) -> list[list[str]]:
+        """All sentences through one package in one stream: tokenize, sort by length, decode.
+
+        `translate_iterable` batches by tokens and keeps both CTranslate2 workers
+        busy while handing results back in order, so progress needs no chunking
+        (128-sentence chunks, one call each, cost about 10 % on the zh→en benchmark).
+        """
         pkg, translator = self._load(model)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        results: list[str] = [""] * len(texts)
+        tokens = [pkg.tokenizer.encode(texts[i]) for i in order]
         prefix = [pkg.target_prefix] if getattr(pkg, "target_prefix", "") else None
-        for start in range(0, len(order), _CHUNK if progress else len(order) or 1):
-            chunk = order[start : start + (_CHUNK if progress else len(order))]
-            tokens = [pkg.tokenizer.encode(texts[i]) for i in chunk]
-            try:
-                outputs = translator.translate_batch(
-                    tokens,
-                    target_prefix=[prefix] * len(tokens) if prefix else None,
-                    replace_unknowns=True,
-                    max_batch_size=self.batch_tokens,
-                    batch_type="tokens",
-                    beam_size=self.beam_size,
-                    num_hypotheses=1,
-                    length_penalty=0.2,
-                    max_decoding_length=max(256, 2 * max(map(len, tokens))),
-                )
-            except RuntimeError as err:
-                raise EngineError(f"CTranslate2 failed on {model.name}: {err}") from None
-            for i, output in zip(chunk, outputs):
-                results[i] = self._decode(pkg, output.hypotheses[0])
-            if progress:
-                progress(len(chunk))
+        results: list[list[str]] = [[] for _ in texts]
+        if not tokens:
+            return results
+        try:
+            outputs = translator.translate_iterable(
+                tokens,
+                target_prefix=[prefix] * len(tokens) if prefix else None,
+                replace_unknowns=True,
+                max_batch_size=self.batch_tokens,
+                batch_type="tokens",
+                beam_size=beam or self.beam_size,
+                num_hypotheses=max(1, min(n, beam or self.beam_size)),
+                length_penalty=0.2,
+                max_decoding_length=max(256, 2 * max(map(len, tokens))),
+            )
+            done = 0
+            for i, output in zip(order, outputs):
+                results[i] = list(dict.fromkeys(self._decode(pkg, hypothesis) for hypothesis in output.hypotheses))
+                done += 1
+                if progress and (done % _PROGRESS_EVERY == 0 or done == len(order)):
+                    progress(done % _PROGRESS_EVERY or _PROGRESS_EVERY)
+        except RuntimeError as err:
+            raise EngineError(f"CTranslate2 failed on {model.name}: {err}") from None
         return results
 
     @staticmethod
@@ -141,6 +191,10 @@ class ArgosEngine(Engine):
 
     def _load(self, model: InstalledModel) -> tuple[Any, Any]:
         """Load a package's tokenizer and CTranslate2 model once per engine."""
+        with self._loading:
+            return self._load_once(model)
+
+    def _load_once(self, model: InstalledModel) -> tuple[Any, Any]:
         if model.path not in self._translators:
             import ctranslate2  # CTranslate2 loads its native library: only when an Argos model is used
 

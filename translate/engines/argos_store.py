@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import urllib.error
-import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +128,9 @@ class ArgosStore:
     # -- the package index ---------------------------------------------------
     def update_index(self) -> int:
         """Fetch the package index and store it atomically; return its size."""
+        import urllib.error  # urllib takes ~20 ms to import: only when the index is fetched
+        import urllib.request  # (the same reason)
+
         try:
             with urllib.request.urlopen(self.index_url, timeout=30) as response:
                 data = response.read()

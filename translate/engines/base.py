@@ -9,12 +9,22 @@ glossaries happens outside engines. Engines are listed by name in
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from translate.config import Config
 from translate.progress import Progress
+
+
+def file_stamp(path: str | os.PathLike[str]) -> str:
+    """'size:mtime_ns' of a file or folder, '-' when it does not exist: a cheap change detector."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return "-"
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,17 @@ class Engine(ABC):
         return None
 
     @classmethod
+    def environment(cls, config: Config) -> str | None:
+        """What this engine's routes, versions and models depend on here, found cheaply.
+
+        File sizes and times, never a subprocess or a model load: a run with nothing
+        to do compares it with the last run's instead of asking the engine again.
+        None (the default) when an engine cannot tell; a run then never trusts an
+        earlier answer for the languages it could serve.
+        """
+        return None
+
+    @classmethod
     def install_hint(cls, source: str, target: str) -> str | None:
         """The command that would let this engine serve a pair, when one is known."""
         return None
@@ -102,6 +123,23 @@ class Engine(ABC):
         progress: Progress | None = None,
     ) -> list[str]:
         """Translate sentences along a route; one output per input, same order."""
+
+    def max_hypotheses(self) -> int:
+        """How many translations per sentence `translate_nbest` can offer (1: no n-best list)."""
+        return 1
+
+    def translate_nbest(
+        self, sentences: Sequence[str], route: Route, n: int, progress: Progress | None = None, retry: bool = False
+    ) -> list[list[str]]:
+        """Up to n distinct translations per sentence, best first.
+
+        Neural engines get them from the beam at no extra cost (the glossary layer
+        keeps the best one that carries every pinned term); a rule-based engine
+        such as Apertium has one translation, which is all this default gives.
+        `retry`: a second chance for a few sentences, where an engine may spend less
+        (Argos: half the beam).
+        """
+        return [[text] for text in self.translate(sentences, route, progress)]
 
     def options(self) -> str:
         """Options that change the output (beam size...), for the signature."""

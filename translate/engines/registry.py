@@ -123,6 +123,17 @@ class Engines:
             engine.close()
 
 
+def environment(config: Config) -> str | None:
+    """Every engine's `environment` in one string; None when any engine cannot tell."""
+    parts = []
+    for name, cls in ENGINES.items():
+        stamp = cls.environment(config)
+        if stamp is None:
+            return None
+        parts.append(f"{name}={stamp}")
+    return "\n".join(parts)
+
+
 def _safe_routes(get: Callable[[], dict[str, Route]]) -> dict[str, Route]:
     try:
         return get()

@@ -16,7 +16,9 @@ with its gender and number (agreement.py). Adjectives are never masked alone
 (the engine would put them in the wrong place and gender: "capitaliste pays"):
 their noun phrases are concepts of their own, and a bare adjective the engine
 rendered wrongly is swapped in its plain translation for the variant of the
-same gender and number.
+same gender and number. A neural engine's
+n-best list costs nothing more: the best hypothesis carrying every pinned term is
+kept, and only sentences with none go to the masked retry (`make bench`, "zhen").
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ KNOWN_SHAPES_TEXT: tuple[str, ...] = DEFAULT_SHAPES + ("__1__", "%1")
 
 Strategy = Literal["check-first", "mask-first"]
 TranslateBatch = Callable[[list[str]], list[str]]
+TranslateNBest = Callable[[list[str]], list[list[str]]]
+"""Up to n translations per sentence, best first (an engine's n-best list)."""
 
 _AN = re.compile(r"(?<![\w])([Aa])n? $")
 
@@ -105,7 +109,7 @@ class PinnedResult:
     terms: tuple[str, ...] = ()  # concept ids pinned through placeholders
     violations: list[GlossaryViolation] = field(default_factory=list)
     flagged: bool = False  # a reviewer must look: a glossary term is still missing
-    method: str = "plain"  # plain | masked | retry | substituted | unmasked
+    method: str = "plain"  # plain | n-best | masked | retry | substituted | unmasked
     engine_text: str = ""  # what the engine returned for the attempt kept (placeholders and all), for its marks
     unplaced_quotes: tuple[str, ...] = ()  # quoted source words whose quotation marks could not follow them
 
@@ -206,13 +210,15 @@ def translate_pinned(
     target: str,
     shapes: Sequence[str] = DEFAULT_SHAPES,
     strategy: Strategy = "check-first",
+    translate_nbest: TranslateNBest | None = None,
 ) -> list[PinnedResult]:
     """Translate sentences so every glossary term comes out as its pinned rendering.
 
-    At most two calls to `translate_batch`: one with every sentence, one with only
-    the sentences that need another attempt. "check-first" translates plainly,
-    then masks the terms a sentence got wrong; "mask-first" masks every term up
-    front. A lost placeholder is retried with the next shapes in the same second
+    At most two engine calls: one with every sentence, one with only the
+    sentences that need another attempt. "check-first" translates plainly (with
+    `translate_nbest`, when given, keeping the best hypothesis that carries every
+    term), then masks the terms a sentence still got wrong; "mask-first" masks
+    every term up front. A lost placeholder is retried with the next shapes in the same second
     call; failing that the plain translation is repaired by swapping the engine's
     rendering of the term, and failing that the segment is flagged.
     """
@@ -223,7 +229,7 @@ def translate_pinned(
         raise ValueError("no placeholder shapes given")
     if strategy not in ("check-first", "mask-first"):
         raise ValueError(f"unknown strategy {strategy!r}")
-    job = _Pinning(list(sentences), translate_batch, glossary, source, target, parsed)
+    job = _Pinning(list(sentences), translate_batch, glossary, source, target, parsed, translate_nbest)
     if strategy == "mask-first":
         todo = job.first_masked()
     else:
@@ -243,6 +249,7 @@ class _Pinning:
     source: str
     target: str
     shapes: list[Shape]
+    translate_nbest: TranslateNBest | None = None
     results: list[PinnedResult | None] = field(default_factory=list)
     plains: dict[int, str] = field(default_factory=dict)  # plain translations, by sentence number
     first_shape: dict[int, Shape] = field(default_factory=dict)  # the shape a first masked attempt used
@@ -272,15 +279,31 @@ class _Pinning:
                             engine_text=engine_text)
 
     def first_plain(self) -> dict[int, set[str] | None]:
-        """First call, check-first: every sentence as is; returns the ones missing a term, with those terms."""
-        self.plains = dict(enumerate(self.call(list(self.sentences))))
+        """First call, check-first: every sentence as is; returns the ones missing a term, with those terms.
+
+        With an n-best list, a lower-ranked hypothesis that carries every term is
+        kept before any masking (grammar intact, no second call).
+        """
+        if self.translate_nbest is not None:
+            lists = list(self.translate_nbest(list(self.sentences)))
+            if len(lists) != len(self.sentences) or any(not hypotheses for hypotheses in lists):
+                raise EngineError(f"engine returned {len(lists)} n-best lists for {len(self.sentences)} sentences")
+        else:
+            lists = [[text] for text in self.call(list(self.sentences))]
         todo: dict[int, set[str] | None] = {}
         for i, sentence in enumerate(self.sentences):
-            violations = check_compliance(sentence, self.plains[i], self.glossary, self.source, self.target)
-            if violations:
-                todo[i] = {v.concept for v in violations}
+            self.plains[i] = lists[i][0]
+            missing: set[str] | None = None
+            for rank, hypothesis in enumerate(lists[i]):
+                violations = check_compliance(sentence, hypothesis, self.glossary, self.source, self.target)
+                if not violations:
+                    method = "plain" if rank == 0 else "n-best"
+                    self.results[i] = self.result(i, hypothesis, (), method, hypothesis, violations)
+                    break
+                if missing is None:
+                    missing = {v.concept for v in violations}
             else:
-                self.results[i] = self.result(i, self.plains[i], (), "plain", self.plains[i], violations)
+                todo[i] = missing
         return todo
 
     def first_masked(self) -> dict[int, set[str] | None]:
@@ -302,16 +325,17 @@ class _Pinning:
         return todo
 
     def retry(self, todo: dict[int, set[str] | None]) -> None:
-        """The second engine call. Per sentence: a masked attempt with another shape (only
-        the missing terms, if known), one more masking every term with a third shape, its
-        plain form if not translated yet, and each term on its own (to repair by swapping).
-        Measured: the second attempt saves 3 of 27 flagged segments on the Apertium
-        languages and costs about 15 % on the zh→en benchmark."""
+        """The second engine call. Per sentence: a masked attempt with another shape (only the
+        missing terms, if known), its plain form if not translated yet, each term on its own (to
+        repair by swapping), and without an n-best list one more attempt masking every term with
+        a third shape (it saves 3 of 27 flagged segments on Apertium); with one, the masked
+        attempt's hypotheses are the further chances, at no extra cost."""
         batch: list[str] = []
         plans: dict[int, _RetryPlan] = {}
+        attempts_each = 1 if self.translate_nbest is not None else 2
         for i, only in todo.items():
             sentence = self.sentences[i]
-            candidates = [s for s in _usable(self.shapes, sentence) if s != self.first_shape.get(i)][:2]
+            candidates = [s for s in _usable(self.shapes, sentence) if s != self.first_shape.get(i)][:attempts_each]
             scopes = [only, None] if only is not None else [None, None]
             attempts = [
                 self.mask(sentence, shape, scope) for shape, scope in zip(candidates, scopes[: len(candidates)], strict=True)
@@ -326,18 +350,28 @@ class _Pinning:
                 terms={pin.concept: _push(batch, pin.source_text) for pin in (*pins, *adjectives)},
                 adjectives=adjectives,
             )
-        outputs = self.call(batch) if batch else []
+        lists: list[list[str]] = []
+        if batch and self.translate_nbest is not None:
+            lists = list(self.translate_nbest(batch))
+            if len(lists) != len(batch) or any(not hypotheses for hypotheses in lists):
+                raise EngineError(f"engine returned {len(lists)} n-best lists for {len(batch)} sentences")
+        elif batch:
+            lists = [[text] for text in self.call(batch)]
         for i, plan in plans.items():
             best = None
             for masked, at in plan.attempts:
-                text = unmask(outputs[at], masked, self.shapes, self.target)
-                if text is not None:
-                    result = self.result(i, text, masked.pins, "retry", outputs[at])
+                for hypothesis in lists[at]:
+                    text = unmask(hypothesis, masked, self.shapes, self.target)
+                    if text is None:
+                        continue
+                    result = self.result(i, text, masked.pins, "retry", hypothesis)
                     if best is None or len(result.violations) < len(best.violations):
                         best = result
-            renderings = {c: term_rendering(outputs[at], self.target) for c, at in plan.terms.items()}
+                    if not result.violations:
+                        break
+            renderings = {c: term_rendering(lists[at][0], self.target) for c, at in plan.terms.items()}
             if best is None:
-                plain = self.plains[i] if plan.plain is None else outputs[plan.plain]
+                plain = self.plains[i] if plan.plain is None else lists[plan.plain][0]
                 text, fixed = swap_renderings(plain, (*plan.pins, *plan.adjectives), renderings, self.target)
                 pins = tuple(p for p in (*plan.pins, *plan.adjectives) if p.concept in fixed)
                 best = self.result(i, text, pins, "substituted" if fixed else "unmasked", plain)

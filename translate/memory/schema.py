@@ -125,4 +125,42 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )""",
     ),
 ]
+
+_BUMP = """UPDATE change_counter SET n = n + 1;
+        UPDATE entries SET rev = (SELECT n FROM change_counter)
+        WHERE source_hash = NEW.source_hash AND source_lang = NEW.source_lang AND target_lang = NEW.target_lang;"""
+
+# 3: change tracking, so a run costs what changed (translate.run.freshness). Every
+# entry carries `rev`, the value of one memory-wide counter at its last change: set
+# by triggers, so every writer (runs, review import, TMX import, a future one) bumps
+# it without knowing. A review decision logged about an entry bumps it too. A table
+# whose content the PO or .md outputs show must bump the entry's rev the same way.
+# `delivered` records what each output was made from (translate.memory.delivered).
+MIGRATIONS.append(
+    (
+        "ALTER TABLE entries ADD COLUMN rev INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX entries_rev ON entries (source_lang, target_lang, rev)",
+        "CREATE TABLE change_counter (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)",
+        "INSERT INTO change_counter (id, n) VALUES (1, 0)",
+        f"""CREATE TRIGGER entries_rev_insert AFTER INSERT ON entries BEGIN {_BUMP} END""",
+        f"""CREATE TRIGGER entries_rev_update AFTER UPDATE OF source_text, machine_text, signature, status,
+            final_text, reviewer, notes, created, updated, comment, comment_by, via, decision_id
+            ON entries BEGIN {_BUMP} END""",
+        f"""CREATE TRIGGER review_log_rev AFTER INSERT ON review_log BEGIN {_BUMP} END""",
+        "CREATE INDEX layout_hash ON layout (source_hash)",
+        """CREATE TABLE delivered (
+            document TEXT NOT NULL,
+            target_lang TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            generation INTEGER NOT NULL,
+            files TEXT NOT NULL,
+            PRIMARY KEY (document, target_lang)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE delivered_languages (
+            target_lang TEXT PRIMARY KEY,
+            fingerprint TEXT NOT NULL,
+            result TEXT NOT NULL
+        ) WITHOUT ROWID""",
+    )
+)
 SCHEMA_VERSION = len(MIGRATIONS)

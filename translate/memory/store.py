@@ -344,6 +344,48 @@ class TranslationMemory:
             ).fetchone()[0]
         return counts
 
+    # -- change tracking (schema 2: `rev`, set by triggers on every change) -----
+
+    def generation(self, source_lang: str, target_lang: str) -> int:
+        """The newest change to any entry of a language pair (0 when it has none): a cheap "anything new?"."""
+        row = self._db.execute(
+            "SELECT MAX(rev) FROM entries WHERE source_lang = ? AND target_lang = ?", (source_lang, target_lang)
+        ).fetchone()
+        return row[0] or 0
+
+    def changed_since(self, source_lang: str, target_lang: str, generation: int) -> set[str]:
+        """Source hashes of the pair's entries changed after `generation`."""
+        rows = self._db.execute(
+            "SELECT source_hash FROM entries WHERE source_lang = ? AND target_lang = ? AND rev > ?",
+            (source_lang, target_lang, generation),
+        )
+        return {row[0] for row in rows}
+
+    def documents_with(self, hashes: Iterable[str]) -> set[str]:
+        """Documents whose recorded layouts (current or kept earlier ones) hold any of these sentences."""
+        hashes = list(hashes)
+        found: set[str] = set()
+        for start in range(0, len(hashes), LOOKUP_CHUNK):
+            chunk = hashes[start : start + LOOKUP_CHUNK]
+            rows = self._db.execute(
+                f"SELECT DISTINCT document FROM layout WHERE source_hash IN ({','.join('?' * len(chunk))})", chunk
+            )
+            found.update(row[0] for row in rows)
+        return found
+
+    def distinct_sentences(self, documents: Iterable[str]) -> int:
+        """How many distinct sentences the current layouts of these documents hold."""
+        documents = list(documents)
+        if not documents:
+            return 0
+        marks = ",".join("?" * len(documents))
+        return self._db.execute(
+            f"""SELECT COUNT(DISTINCT l.source_hash) FROM layout l
+                JOIN (SELECT document, MAX(run) AS run FROM layout_runs WHERE document IN ({marks})
+                      GROUP BY document) c ON l.document = c.document AND l.run = c.run""",
+            documents,
+        ).fetchone()[0]
+
     # -- review --------------------------------------------------------------
 
     def record_review(self, decision: ReviewDecision) -> ReviewDecision:

@@ -52,9 +52,9 @@ def _sentences(document: Document) -> list[str]:
 
 
 def status_row(
-    memory: TranslationMemory, text_name: str, sentences: list[str], source: str, target: str
+    memory: TranslationMemory, text_name: str, sentences: list[str], source: str, target: str, effort: bool = True
 ) -> StatusRow:
-    """Counts and post-edit figures for a list of distinct sentences."""
+    """Counts and post-edit figures for a list of distinct sentences (`effort=False`: counts only)."""
     entries = memory.lookup(sentences, source, target)
     approved = edited = draft = 0
     machine, final, reviewers = [], [], set()
@@ -76,8 +76,8 @@ def status_row(
     total = len(sentences)
     done = approved + edited
     ter = chrf = None
-    ter_metric, chrf_metric = effort_metrics()
-    if machine:
+    if machine and effort:
+        ter_metric, chrf_metric = effort_metrics()
         ter = round(ter_metric.corpus_score(machine, [final]).score, 2)
         chrf = round(chrf_metric.corpus_score(machine, [final]).score, 2)
     return StatusRow(
@@ -159,7 +159,7 @@ def review_state(
     else:
         doc = document if isinstance(document, Document) else document.document
         name, sentences, source_language = doc.name, _sentences(doc), doc.language
-    row = status_row(memory, name, sentences, source_language, language)
+    row = status_row(memory, name, sentences, source_language, language, effort=False)  # a share, not figures
     return ReviewState(
         reviewed=bool(row.segments) and row.approved_share >= threshold,
         approved_share=row.approved_share,

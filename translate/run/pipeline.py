@@ -1,48 +1,35 @@
 """The run stage: texts → segments → memory plan → glossary mask → engine → memory.
 
-`run()` is the heart of `translate run` and of scheduled jobs: for every target
-language it collects the sentences of all texts, reuses what the translation
-memory already holds (human-approved text first), sends only new or stale
-sentences to the engine in one batched call, and stores the results. It
-writes no file itself: once a language's sentences are stored it hands its
-`LanguageRun` to `deliver`, the function the caller passes in.
-`translate.workflow` passes the one that writes the PO files and the .md
-outputs, stages this one never imports. `translate_text()` is the
-memory-less path for one file or stdin.
+A `LanguageRun` is one target language of `translate run`: it collects the
+sentences of its texts, reuses what the translation memory already holds
+(human-approved text first), sends only new or stale sentences to the engine in
+one batched call, and stores the results. `translate.run.runner` drives the
+languages of a run (several at once) and hands each stored one to `deliver`.
+`translate_text()` is the memory-less path for one file or stdin.
 """
 
 from __future__ import annotations
 
-import tempfile
+import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from translate import languages
-from translate.checks import CHECKS_VERSION, Unit, check_sentence, is_flagged, sentence_words
-from translate.clock import utc_now
 from translate.config import Config
 from translate.engines.base import Engine, Route
-from translate.engines.registry import Engines, NoRouteError
-from translate.errors import TranslateError
-from translate.glossary.files import load_glossary
+from translate.engines.registry import Engines
 from translate.glossary.model import Glossary
-from translate.glossary.pinning import PinnedResult, translate_pinned
 from translate.memory.notes import Notes, Signal
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress, StartTask, no_progress
-from translate.run.finishing import (
-    finish_notes,
-    finished_text,
-    heading_sentences,
-    quotes_follow_their_words,
-    refinished,
-)
-from translate.run.report import LanguageResult, RunReport
+from translate.run.report import LanguageResult
 from translate.run.signature import Signature
 from translate.segment import parse
-from translate.texts import SourceText, load_texts
+from translate.texts import SourceText
+
+if TYPE_CHECKING:
+    from translate.glossary.pinning import PinnedResult
 
 
 @dataclass
@@ -66,6 +53,8 @@ class LanguageRun:
     engine: Engine | None = None
     route: Route | None = None
     signature: Signature | None = None
+    delivered: list[str] = field(default_factory=list)  # texts whose every file `deliver` wrote as built
+    headings: set[str] = field(default_factory=set)  # sentences that are headings (sentence case where written so)
 
     @property
     def source(self) -> str:
@@ -77,6 +66,17 @@ class LanguageRun:
 
     def translate(self) -> None:
         """Plan against the memory, translate what is new or stale, store it (nothing when a dry run)."""
+        todo = self.plan()
+        if todo and not self.dry_run:
+            self.store(self.work(todo))
+
+    def plan(self) -> list[str]:
+        """Choose engine and route, sign, and ask the memory what is new or stale: the sentences to translate.
+
+        Reads the memory: runs in the thread that owns it.
+        """
+        from translate.checks import CHECKS_VERSION  # the checks load dictionaries: only for a language with work
+
         source, target, result = self.source, self.target, self.result
         engine, route = self.engines.choose(source, target)
         signature = Signature.for_route(
@@ -89,38 +89,75 @@ class LanguageRun:
         plan = self.memory.plan(sentences, source, target, str(signature))
         todo = list(plan.translate) + list(plan.stale)
         result.reused, result.stale, result.translated = len(plan.reuse), len(plan.stale), len(todo)
-        headings = heading_sentences(t.document for t in self.texts)
-        refresh = refinished(plan.reuse, target, headings)
+        from translate.run.finishing import heading_sentences, refinished  # typography tables: only with work
+
+        self.headings = heading_sentences(t.document for t in self.texts)
+        refresh = refinished(plan.reuse, target, self.headings)
         result.refinished = len(refresh)
         if self.dry_run:
             result.status = "planned"
-            return
-        if refresh:
+            return todo
+        if refresh:  # finished again by new rules, no engine call (in the thread that owns the memory)
             self.memory.store_machine(refresh, source, target, str(signature))
-        if not todo:
-            return
-        advance = self.start_task(f"{source}→{target} ({engine.name})", len(todo))
+
+    def work(self, todo: list[str]) -> list[tuple[str, str, Notes]]:
+        """Sentences through the engine and the glossary layer, then the quality checks: the rows to store.
+
+        Touches no memory: may run in any thread. The checks' dictionaries load in
+        a thread of their own meanwhile (hunspell releases the GIL while it reads
+        them: about 0.15 s a language, hidden behind the engine's time).
+        """
+        assert self.engine is not None and self.route is not None, "plan() first"
+        dictionaries = threading.Thread(target=_load_dictionaries, args=(self.route.steps[1:],), daemon=True)
+        dictionaries.start()
+        advance = self.start_task(f"{self.source}→{self.target} ({self.engine.name})", len(todo))
         began = time.perf_counter()
         calls: list[int] = []
-        pinned = translate_sentences(engine, route, todo, self.glossary, advance, calls)
-        result.engine_seconds = round(time.perf_counter() - began, 3)
-        result.engine_calls = len(calls)
+        pinned = translate_sentences(self.engine, self.route, todo, self.glossary, advance, calls)
+        self.result.engine_seconds = round(time.perf_counter() - began, 3)
+        self.result.engine_calls = len(calls)
+        dictionaries.join()
         rows = []
-        for sentence, outcome in zip(todo, pinned):
+        from translate.run.finishing import finish_notes, finished_text  # (the same reason as in plan)
+
+        for sentence, outcome in zip(todo, pinned, strict=True):
             draft = outcome.text
-            outcome = replace(outcome, text=finished_text(draft, target, sentence, headings))
-            notes = finish_notes(checked_notes(sentence, outcome, engine, route, self.glossary), draft, outcome.text, target)
+            outcome = replace(outcome, text=finished_text(draft, self.target, sentence, self.headings))
+            notes = checked_notes(sentence, outcome, self.engine, self.route, self.glossary)
+            notes = finish_notes(notes, draft, outcome.text, self.target)
             rows.append((sentence, outcome.text, notes))
-            result.flagged += int(bool(notes.flagged))
-            result.glossary_violations += len(outcome.violations)
+            self.result.flagged += int(bool(notes.flagged))
+            self.result.glossary_violations += len(outcome.violations)
             for signal in notes.signals or ():
-                result.signals[signal.check] = result.signals.get(signal.check, 0) + 1
-        self.memory.store_machine(rows, source, target, str(signature))
+                self.result.signals[signal.check] = self.result.signals.get(signal.check, 0) + 1
+        return rows
+
+    def store(self, rows: list[tuple[str, str, Notes]]) -> None:
+        """The rows `work` made into the memory, in one transaction (in the thread that owns the memory)."""
+        assert self.signature is not None
+        self.memory.store_machine(rows, self.source, self.target, str(self.signature))
+
+
+_DICTIONARY_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_LOCK = threading.Lock()
+
+
+def _load_dictionaries(languages: Sequence[str]) -> None:
+    """Load the spelling dictionaries a language's checks will ask (its own and its pivots')."""
+    from translate.checks.dictionaries import dictionary  # the checks' module: only for a language with work
+
+    for language in languages:
+        with _LOCKS_LOCK:
+            lock = _DICTIONARY_LOCKS.setdefault(language, threading.Lock())
+        with lock:  # two languages through the same pivot load its dictionary once
+            dictionary(language)
 
 
 def checked_notes(sentence: str, outcome: PinnedResult, engine: Engine, route: Route, glossary: Glossary) -> Notes:
     """The notes stored with a machine translation: glossary violations, the quality
     checks' signals (with the engine's own marks), and the flag when they add up."""
+    from translate.checks import Unit, check_sentence, is_flagged, sentence_words  # (as in LanguageRun.plan)
+
     unit = Unit(
         source=sentence,
         target=outcome.text,
@@ -151,17 +188,27 @@ def translate_sentences(
 ) -> list[PinnedResult]:
     """Sentences through the glossary mask and batched engine calls.
 
-    The first call carries every sentence (and the progress bar); a second one,
-    if any, only re-asks the sentences whose pinned terms did not come back.
-    Each call's size is appended to `calls` when given. Returns PinnedResults.
+    The first call carries every sentence (and the progress bar), as an n-best
+    list where the engine offers one; a second one, if any, only re-asks the
+    sentences no hypothesis of which carried their pinned terms. Each call's
+    size is appended to `calls` when given. Returns PinnedResults.
     """
+    from translate.glossary.pinning import translate_pinned  # with the engine's first sentence, not for a no-op run
+    from translate.run.finishing import quotes_follow_their_words  # (the same reason)
+
     made: list[int] = [] if calls is None else calls
 
     def batch(texts: list[str]) -> list[str]:
         made.append(len(texts))
         return engine.translate(texts, route, progress if len(made) == 1 else None)
 
-    results = translate_pinned(sentences, batch, glossary, route.source, route.target)
+    def nbest(texts: list[str]) -> list[list[str]]:
+        made.append(len(texts))
+        first = len(made) == 1
+        return engine.translate_nbest(texts, route, engine.max_hypotheses(), progress if first else None, retry=not first)
+
+    offered = nbest if engine.max_hypotheses() > 1 else None
+    results = translate_pinned(sentences, batch, glossary, route.source, route.target, translate_nbest=offered)
     return quotes_follow_their_words(sentences, results, lambda spans: translate_pinned(
         spans, batch, glossary, route.source, route.target))
 
@@ -173,18 +220,35 @@ def translate_text(
     targets: list[str],
     config: Config,
     start_task: StartTask = no_progress,
+    glossary_use: dict[str, dict[str, object]] | None = None,
 ) -> dict[str, str]:
-    """Translate one document into each target, without the memory."""
+    """Translate one document into each target, without the memory.
+
+    `glossary_use`, when given, receives per target what the glossary layer did:
+    sentences, how many an n-best hypothesis served, how many went to the masked
+    retry, how many are still flagged, and the size of each engine call.
+    """
     document = parse(text, name, source)
     sentences = [s.text for s in document.segments]
-    glossary = load_glossary(config.path("glossary"))
+    glossary = load_project_glossary(config)
     engines = Engines(config)
     results = {}
     try:
         for target in targets:
             engine, route = engines.choose(source, target)
             advance = start_task(f"{source}→{target}", len(sentences))
-            pinned = translate_sentences(engine, route, sentences, glossary, advance)
+            calls: list[int] = []
+            pinned = translate_sentences(engine, route, sentences, glossary, advance, calls)
+            if glossary_use is not None:
+                glossary_use[target] = {
+                    "sentences": len(sentences),
+                    "n-best": sum(r.method == "n-best" for r in pinned),
+                    "retried": sum(r.method not in ("plain", "n-best") for r in pinned),
+                    "flagged": sum(r.flagged for r in pinned),
+                    "engine_calls": calls,
+                }
+            from translate.run.finishing import finished_text, heading_sentences  # (as in LanguageRun.plan)
+
             headings = heading_sentences([document])
             translations = {s.index: finished_text(r.text, target, s.text, headings)
                             for s, r in zip(document.segments, pinned)}
@@ -194,52 +258,11 @@ def translate_text(
     return results
 
 
-def run(
-    config: Config,
-    only: list[str] | None = None,
-    targets: list[str] | None = None,
-    dry_run: bool = False,
-    start_task: StartTask = no_progress,
-    deliver: Deliver | None = None,
-) -> RunReport:
-    """Translate all texts into all target languages, reusing the memory; `deliver` each stored language."""
-    report = RunReport(started=utc_now(), dry_run=dry_run, source_language=config.source_language)
-    texts = load_texts(config, only)
-    report.texts = [t.path.name for t in texts]
-    targets = [languages.validate(t) for t in targets] if targets else config.targets
-    glossary = load_glossary(config.path("glossary"))
-    engines = Engines(config)
-    memory_path = config.path("memory")
-    scratch = None
-    if dry_run and not memory_path.exists():  # a dry run creates no memory: plan against an empty one
-        scratch = tempfile.TemporaryDirectory(prefix="translate-dry-run-")
-        memory_path = Path(scratch.name) / "memory.sqlite"
-    try:
-        with TranslationMemory(memory_path) as memory:
-            if not dry_run:
-                for text in texts:
-                    record_layout(memory, text, config.source_language)
-            for target in targets:
-                result = LanguageResult(language=target)
-                report.languages.append(result)
-                language = LanguageRun(config, memory, engines, glossary, texts, target, result, dry_run, start_task)
-                try:
-                    language.translate()
-                    if deliver is not None and not dry_run:
-                        deliver(language)
-                except NoRouteError as err:
-                    result.status, result.message = "skipped", str(err)
-                    report.warnings.append(f"{target}: {err}")
-                except TranslateError as err:
-                    result.status, result.message = "failed", str(err)
-                    report.errors.append(f"{target}: {err}")
-            memory.checkpoint()
-    finally:
-        engines.close()
-        if scratch:
-            scratch.cleanup()
-    report.finished = utc_now()
-    return report
+def load_project_glossary(config: Config) -> Glossary:
+    """The project's glossary."""
+    from translate.glossary.files import load_glossary  # TOML parsing and validation: only when a language has work
+
+    return load_glossary(config.path("glossary"))
 
 
 def record_layout(memory: TranslationMemory, text: SourceText, source: str) -> None:

@@ -32,6 +32,7 @@ from translate.engines.registry import Engines
 from translate.errors import TranslateError
 from translate.glossary.matching import matcher
 from translate.glossary.model import Glossary
+from translate.memory.journal import Journal
 from translate.memory.notes import Notes, Signal
 from translate.run.finishing import finish_notes, finished_text
 from translate.run.pipeline import checked_notes, translate_sentences
@@ -202,8 +203,9 @@ class ApiService:
         return Prepared(request, source, target, detected, engine, route, signature, glossary, items, known, todo)
 
     def _from_memory(self, sentences: list[str], source: str, target: str, signature: str) -> dict[str, Sentence]:
-        """Approved text, or stored machine text of this very signature; the memory file is never created."""
-        if not sentences or not self.config.path("memory").is_file():
+        """Approved text, or stored machine text of this very signature; no memory is created where none is."""
+        path = self.config.path("memory")
+        if not sentences or not (path.is_file() or Journal(path).exists()):
             return {}
         with self.state.files.memory() as memory:
             entries = memory.lookup(sentences, source, target)

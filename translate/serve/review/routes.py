@@ -61,8 +61,30 @@ def shown(text: object) -> Markup:
                                       f'{BIDI_CONTROLS[m.group()]}">[{BIDI_CONTROLS[m.group()]}]</span>', escaped))
 
 
+def when(stamp: str | None) -> str:
+    """'2026-11-22T03:31:16Z' -> '2026-11-22 03:31 UTC' (the memory's times are UTC)."""
+    match = re.match(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)", stamp or "")
+    return f"{match.group(1)} {match.group(2)} UTC" if match else (stamp or "")
+
+
+DECISION_LABELS = {
+    "approved": "approved as drafted", "edited": "approved with changes", "draft": "saved a draft",
+    "rejected": "sent back to the machine", "comment": "commented", "suggested": "suggested",
+}
+
+
+def decision_label(d: Any) -> str:
+    """How the history names a decision; a refused one says its text was kept as a suggestion."""
+    label = DECISION_LABELS.get(d.status, d.status)
+    if getattr(d, "outcome", "") == "conflict":
+        return f"{label}: refused, someone had changed it meanwhile (kept as a suggestion)"
+    return label
+
+
 templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals["decision_label"] = decision_label
 templates.env.filters["shown"] = shown
+templates.env.filters["when"] = when
 templates.env.globals["language_name"] = languages.name_or_code
 templates.env.globals["html_lang"] = languages.html_lang
 templates.env.globals["is_rtl"] = languages.is_rtl
@@ -79,6 +101,8 @@ AFTER_MESSAGES = {
     "approved": "Approved.",
     "edited": "Approved with your changes.",
     "needs-work": "Saved as needing work.",
+    "suggested": "This sentence is approved: your text is kept as a suggestion for a reviewer.",
+    "comment": "Comment saved.",
     "": "Nothing changed.",
 }
 
@@ -166,8 +190,8 @@ class ReviewPages:
             raise self.refuse(request, 403, "This form is out of date or did not come from this site: "
                                             "reload the page and try again.", session)
 
-    def _text(self, request: Request, stem: str) -> SourceText:
-        text = self.files.text(stem)
+    async def _text(self, request: Request, stem: str) -> SourceText:
+        text = await run_in_threadpool(self.files.text, stem)  # parses the texts again when a file changed
         if text is None:
             raise self.refuse(request, 404, "There is no such text here.")
         return text
@@ -236,7 +260,7 @@ class ReviewPages:
     async def start_text(self, request: Request) -> Response:
         lang, stem = request.path_params["lang"], request.path_params["stem"]
         await self._session_for(request, lang)
-        text = self._text(request, stem)
+        text = await self._text(request, stem)
 
         def first() -> str | None:
             with self.files.memory() as memory:
@@ -284,7 +308,7 @@ class ReviewPages:
     async def sentence(self, request: Request) -> Response:
         lang, stem, source_hash = (request.path_params[k] for k in ("lang", "stem", "sentence"))
         session = await self._session_for(request, lang)
-        text = self._text(request, stem)
+        text = await self._text(request, stem)
         view = await self._load(request, lang, text, source_hash)
         message = AFTER_MESSAGES.get(request.query_params.get("after", "-"), "")
         return self.workspace_page(request, session, view, message)
@@ -292,7 +316,7 @@ class ReviewPages:
     async def changes(self, request: Request) -> Response:
         lang, stem, source_hash = (request.path_params[k] for k in ("lang", "stem", "sentence"))
         await self._session_for(request, lang)
-        text = self._text(request, stem)
+        text = await self._text(request, stem)
         view = await self._load(request, lang, text, source_hash)
         edited = request.query_params.get("text", "")[:MAX_TEXT_CHARS]
         return self.page(request, "_changes.html", {"changes": summarize(view.machine_text, edited, lang)})
@@ -307,7 +331,7 @@ class ReviewPages:
             raise self.refuse(request, 400, f"Unknown action '{action[:20]}'.", session)
         if action == "approve" and not session.can_approve:
             raise self.refuse(request, 403, "As a translator you can save drafts; a reviewer approves them.", session)
-        text = self._text(request, stem)
+        text = await self._text(request, stem)
         view = await self._load(request, lang, text, source_hash)
         edited = _clean(str(form.get("text", "")), view.segment.text)
         if not edited:
@@ -319,14 +343,17 @@ class ReviewPages:
 
         def record() -> tuple[Any, str | None]:
             with self.files.memory() as memory:
+                seen = workspace.text_queue(memory, text, lang, config.source_language).order
                 outcome = decide(
                     memory, source=config.source_language, language=lang, sentence=view.segment.text,
                     document=text.path.name, segment_id=f"{stem}:{source_hash}", reviewer=session.name,
-                    action=action, text=edited, base=str(form.get("base", "")),
+                    may_approve=session.can_approve, action=action, text=edited, base=str(form.get("base", "")),
+                    comment=_comment(form.get("comment")),
                 )
                 if isinstance(outcome, Conflict):
                     return outcome, None
-                return outcome, workspace.next_to_review(self.files, memory, lang, text, after=source_hash)
+                return outcome, workspace.next_to_review(self.files, memory, lang, text, after=source_hash,
+                                                         order=seen)
 
         outcome, following = await run_in_threadpool(record)
         if isinstance(outcome, Conflict):
@@ -339,9 +366,16 @@ class ReviewPages:
             target = self._sentence_url(request, lang, stem, following or source_hash)
             return RedirectResponse(f"{target}?after={said}", status_code=303)
         view = await self._load(request, lang, text, following or source_hash)
-        where = f" Now sentence {view.position} of {view.total}." if following else (
-            " Every sentence of this text is approved.")
+        where = (f" Now sentence {view.position} of {view.total}; {view.waiting} still wait for a person."
+                 if following else " Nothing else in this text waits for a person.")
         return self.workspace_page(request, session, view, f"{AFTER_MESSAGES[said]}{where}")
+
+
+def _comment(value: object) -> str | None:
+    """The comment field as sent (None when the form had none), at most MAX_TEXT_CHARS."""
+    if not isinstance(value, str):
+        return None
+    return value.replace("\r\n", "\n").strip()[:MAX_TEXT_CHARS]
 
 
 def _clean(text: str, source: str) -> str:

@@ -16,10 +16,10 @@ from translate.glossary.model import Glossary
 from translate.glossary.pinning import pinned_target
 from translate.memory.records import MemoryEntry, ReviewDecision
 from translate.memory.store import TranslationMemory
-from translate.review.po_export import block_label, notes_comments
+from translate.review.po_export import block_label, check_comments, notes_comments
+from translate.review.queue import QueueItem, front_count, review_queue
 from translate.segment import Segment
 from translate.serve.project import ProjectFiles
-from translate.serve.review import queue
 from translate.texts import SourceText
 
 
@@ -29,6 +29,28 @@ def distinct_segments(text: SourceText) -> list[Segment]:
     for segment in text.document.segments:
         seen.setdefault(segment.text, segment)
     return list(seen.values())
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A text's sentences in the order the pages offer them: the review queue, then the rest."""
+
+    order: list[str]  # source hashes: unapproved sentences most in need of a person first, then the others
+    waiting: dict[str, QueueItem]  # the review queue's items by source hash (not approved, translated)
+
+    @property
+    def flagged(self) -> int:
+        return front_count(list(self.waiting.values()))
+
+
+def text_queue(memory: TranslationMemory, text: SourceText, language: str, source: str) -> Queue:
+    """The project's review queue for one text (translate.review.queue: flagged first, then drafts, then
+    the others by score and reading order), followed by the approved and untranslated sentences in
+    reading order, so that every sentence can be reached."""
+    items = review_queue(memory, [text], language, source)
+    waiting = {item.source_hash: item for item in items}
+    rest = [s.source_hash for s in distinct_segments(text) if s.source_hash not in waiting]
+    return Queue([item.source_hash for item in items] + rest, waiting)
 
 
 # ---------------------------------------------------------------- progress
@@ -43,6 +65,7 @@ class TextProgress:
     approved: int = 0
     drafts: int = 0
     untranslated: int = 0
+    flagged: int = 0  # at the front of the review queue
 
     @property
     def to_review(self) -> int:
@@ -79,6 +102,7 @@ def progress(files: ProjectFiles, memory: TranslationMemory, langs: tuple[str, .
                     item.approved += 1
                 elif entry.status == "draft":
                     item.drafts += 1
+            item.flagged = text_queue(memory, text, lang, source).flagged
             row.texts.append(item)
         out.append(row)
     return out
@@ -121,13 +145,15 @@ class SentenceView:
     language: str
     segment: Segment
     entry: MemoryEntry | None
-    position: int  # 1-based place in the queue
+    position: int  # 1-based place in the text (distinct sentences in reading order): stable while reviewing
     total: int
+    waiting: int  # sentences of the text in the review queue (not approved yet)
     place: str  # 'paragraph 3, sentence 2 of 4'
     pieces: list[SourcePiece]
     terms: list[TermNote]
     paragraph: list[ContextSentence]
     notes: list[str]
+    queued: QueueItem | None  # its place in the review queue and why (None: approved or untranslated)
     history: list[ReviewDecision]
     previous: str | None  # source hash of the previous sentence in the queue
     next: str | None
@@ -204,49 +230,47 @@ def sentence_view(
         return None
     source = files.config.source_language
     in_block = [s for s in text.document.segments if s.block == segment.block]
-    entries = memory.lookup({s.text for s in segments}, source, language)
-    order = queue.order(text, segments, entries)
-    index = order.index(source_hash)
-    glossary = files.glossary()
-    pieces, terms = _pieces(segment.text, glossary, source, language)
+    entries = memory.lookup([s.text for s in in_block], source, language)
+    queue = text_queue(memory, text, language, source)
+    index = queue.order.index(source_hash)
+    pieces, terms = _pieces(segment.text, files.glossary(), source, language)
     entry = entries.get(segment.text)
     paragraph = [
         ContextSentence(s.text, entries[s.text].best_text if s.text in entries else "", s.index == segment.index,
                         s.source_hash)
         for s in in_block
     ]
-    history = memory.review_log(source, language, source_hash)
+    notes = list(dict.fromkeys(notes_comments(entry.notes) + check_comments(entry.notes))) if entry else []
     return SentenceView(
         text=text,
         language=language,
         segment=segment,
         entry=entry,
-        position=index + 1,
-        total=len(order),
+        position=segments.index(segment) + 1,
+        total=len(segments),
+        waiting=len(queue.waiting),
         place=_place(text, segment),
         pieces=pieces,
         terms=terms,
         paragraph=paragraph,
-        notes=notes_comments(entry.notes) if entry else [],
-        history=list(reversed(history)),
-        previous=order[index - 1] if index > 0 else None,
-        next=order[index + 1] if index + 1 < len(order) else None,
+        notes=notes,
+        queued=queue.waiting.get(source_hash),
+        history=list(reversed(memory.history(segment.text, source, language))),
+        previous=queue.order[index - 1] if index > 0 else None,
+        next=queue.order[index + 1] if index + 1 < len(queue.order) else None,
     )
 
 
 def next_to_review(
-    files: ProjectFiles, memory: TranslationMemory, language: str, text: SourceText, after: str | None = None
+    files: ProjectFiles, memory: TranslationMemory, language: str, text: SourceText, after: str | None = None,
+    order: list[str] | None = None,
 ) -> str | None:
-    """The next sentence in the queue (after `after`, wrapping round) that no one has approved; None when done."""
-    segments = distinct_segments(text)
-    entries = memory.lookup([s.text for s in segments], files.config.source_language, language)
-    order = queue.order(text, segments, entries)
-    by_hash = {s.source_hash: s.text for s in segments}
+    """The sentence to offer next: the first after `after` in `order` (the queue as the person saw it before
+    deciding; default: the queue now) that still waits for a person, wrapping round; None when none waits."""
+    queue = text_queue(memory, text, language, files.config.source_language)
+    order = order or queue.order
     start = order.index(after) + 1 if after in order else 0
     for source_hash in order[start:] + order[:start]:
-        if source_hash == after:
-            continue
-        entry = entries.get(by_hash[source_hash])
-        if entry is None or entry.status != "approved":
+        if source_hash != after and source_hash in queue.waiting:
             return source_hash
     return None

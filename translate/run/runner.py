@@ -1,0 +1,240 @@
+"""`translate run`'s driver: every language of a run, only what changed, several at once.
+
+For each target language the runner asks the delivered index what is out of
+date (translate.run.freshness), plans the texts that are against the memory,
+has the engine translate what the memory lacks, stores it, and hands the
+language to `deliver` (the workflow's writer of .md and PO files).
+
+Languages are independent, so their engine work runs in parallel, up to
+`engine.jobs` at a time (default: the number of cores): an Apertium language is
+a chain of processes, an Argos one a CTranslate2 model that releases the GIL.
+Everything that touches the memory (planning, storing, delivering) stays in the
+thread that opened it, so memory writes are serialized and each is one
+transaction, as in a sequential run; the output is byte for byte the same
+whatever the number of jobs (tests/test_run_parallel.py). Measured on 2 cores,
+the cold 13-language run of both essays uses the second core (CPU time / wall
+time in `make bench`, section "scale").
+
+The per-language steps are separate calls (`_attempt` wraps each), so a failure
+stays within its language, and a failing text could be isolated the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from translate import languages
+from translate.clock import utc_now
+from translate.config import Config
+from translate.engines import registry
+from translate.engines.registry import Engines, NoRouteError
+from translate.errors import TranslateError
+from translate.fileio import decode_source
+from translate.glossary.model import Glossary
+from translate.memory.store import TranslationMemory
+from translate.progress import StartTask, no_progress
+from translate.run.freshness import Freshness, LanguageState, language_fingerprint, run_fingerprint
+from translate.run.pipeline import Deliver, LanguageRun, load_project_glossary, record_layout
+from translate.run.report import LanguageResult, RunReport
+from translate.texts import SourceText, load_text, text_paths
+
+Outputs = Callable[[str, str], list[Path]]
+"""outputs(target, text name): the files `deliver` writes for a text in a language."""
+
+
+def run(
+    config: Config,
+    only: list[str] | None = None,
+    targets: list[str] | None = None,
+    dry_run: bool = False,
+    start_task: StartTask = no_progress,
+    deliver: Deliver | None = None,
+    outputs: Outputs | None = None,
+) -> RunReport:
+    """Translate all texts into all target languages, reusing the memory; `deliver` each stored language.
+
+    With `outputs`, the run keeps the memory's index of delivered files
+    (translate.run.freshness) and does only what changed: a text whose files are
+    up to date in a language is neither planned nor delivered there, and a
+    language with nothing to do is not even handed to its engine.
+    """
+    report = RunReport(started=utc_now(), dry_run=dry_run, source_language=config.source_language)
+    paths = text_paths(config, only)
+    report.texts = [p.name for p in paths]
+    targets = [languages.validate(t) for t in targets] if targets else config.targets
+    engines = Engines(config)
+    memory_path = config.path("memory")
+    scratch = None
+    if dry_run and not memory_path.exists():  # a dry run creates no memory: plan against an empty one
+        scratch = tempfile.TemporaryDirectory(prefix="translate-dry-run-")
+        memory_path = Path(scratch.name) / "memory.sqlite"
+    try:
+        with TranslationMemory(memory_path) as memory:
+            job = _Run(config, memory, engines, report, dry_run, start_task, deliver,
+                       outputs if deliver is not None and not dry_run else None)
+            job.prepare(paths, targets, only)
+            job.languages(targets)
+            memory.checkpoint()
+    finally:
+        engines.close()
+        if scratch:
+            scratch.cleanup()
+    report.finished = utc_now()
+    return report
+
+
+def jobs(config: Config) -> int:
+    """How many languages translate at once: `engine.jobs`, else the number of cores."""
+    return max(1, config.engine.jobs or os.cpu_count() or 1)
+
+
+@dataclass
+class _Work:
+    """A language whose engine work was handed to a worker thread."""
+
+    language: LanguageRun
+    state: LanguageState | None
+
+
+@dataclass
+class _Run:
+    """One run's shared state: the memory (this thread's), engines, report and delivered index."""
+
+    config: Config
+    memory: TranslationMemory
+    engines: Engines
+    report: RunReport
+    dry_run: bool
+    start_task: StartTask
+    deliver: Deliver | None
+    outputs: Outputs | None  # None: no index (a dry run, or a caller that delivers nothing)
+    states: dict[str, LanguageState] = field(default_factory=dict)
+    texts: dict[str, SourceText] = field(default_factory=dict)
+    freshness: Freshness | None = None
+    glossary: Glossary | None = None
+    segments: int = 0
+
+    def prepare(self, paths: list[Path], targets: list[str], only: list[str] | None) -> None:
+        """Read the texts, ask the index what is out of date, parse and record only what must be."""
+        config, memory = self.config, self.memory
+        data = {path.name: path.read_bytes() for path in paths}
+        if self.outputs is not None:
+            outputs = self.outputs
+            digests = {name: hashlib.sha256(content).hexdigest() for name, content in data.items()}
+            self.freshness = Freshness(config, memory, digests)
+            common = run_fingerprint(config, registry.environment(config))
+            for target in targets:
+                files = {name: outputs(target, name) for name in digests}
+                self.states[target] = self.freshness.check(target, language_fingerprint(common, target), files)
+            if only is None:
+                self.freshness.index.forget_documents_except(digests)
+        wanted = {name for state in self.states.values() if not state.skipped for name in state.dirty}
+        for path in paths:
+            if self.freshness is None or path.name in wanted:
+                text = load_text(path, decode_source(data[path.name], str(path)), config.source_language)
+                self.texts[path.name] = text
+                if not self.dry_run:
+                    record_layout(memory, text, config.source_language)
+        if self.freshness is not None:
+            self.segments = memory.distinct_sentences(data)
+
+    def languages(self, targets: list[str]) -> None:
+        """Each language: from the index, or planned here, translated by a worker, stored and delivered here.
+
+        Every language is planned before the first worker starts: planning reads the
+        memory row by row, and each row handed over waits for the GIL while a
+        worker holds it.
+        """
+        planned: list[tuple[LanguageRun, LanguageState | None, list[str]]] = []
+        for target in targets:
+            result = LanguageResult(language=target)
+            self.report.languages.append(result)
+            state = self.states.get(target)
+            if state is not None and self._from_index(state, result):
+                continue
+            if self.glossary is None:
+                self.glossary = load_project_glossary(self.config)
+            chosen = [self.texts[name] for name in state.dirty] if state is not None else list(self.texts.values())
+            language = LanguageRun(self.config, self.memory, self.engines, self.glossary, chosen, target, result,
+                                   self.dry_run, self.start_task)
+            todo = self._attempt(language, state, language.plan)
+            if todo is not None:
+                planned.append((language, state, todo))
+        running: dict[Future, _Work] = {}
+        pool = ThreadPoolExecutor(max_workers=jobs(self.config), thread_name_prefix="translate")
+        try:
+            for language, state, todo in planned:
+                if todo and not self.dry_run:
+                    running[pool.submit(language.work, todo)] = _Work(language, state)
+            for language, state, todo in planned:
+                if not todo or self.dry_run:
+                    self._attempt(language, state, lambda language=language, state=state: self._finish(language, state))
+                    self._collect(running, block=False)
+            while running:
+                self._collect(running, block=True)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _collect(self, running: dict[Future, _Work], block: bool) -> None:
+        """Store and deliver the languages whose engine work is done (in this thread: it owns the memory)."""
+        done = wait(running, return_when=FIRST_COMPLETED).done if block else [f for f in running if f.done()]
+        for future in done:
+            work = running.pop(future)
+
+            def complete(work: _Work = work, future: Future = future) -> None:
+                work.language.store(future.result())
+                self._finish(work.language, work.state)
+
+            self._attempt(work.language, work.state, complete)
+
+    def _finish(self, language: LanguageRun, state: LanguageState | None) -> None:
+        if self.deliver is not None and not self.dry_run:
+            self.deliver(language)
+        if self.freshness is not None and state is not None and self.outputs is not None:
+            result = language.result
+            result.segments, result.reused = self.segments, self.segments - result.translated
+            files = {name: self.outputs(language.target, name) for name in state.dirty}
+            self.freshness.settle(state, language.delivered, files, _stored(result))
+
+    def _attempt(self, language: LanguageRun, state: LanguageState | None, step: Callable[[], object]) -> object | None:
+        """Run one step of a language; a failure marks the language (skipped or failed), never the run."""
+        result = language.result
+        try:
+            return step()
+        except NoRouteError as err:
+            result.status, result.message = "skipped", str(err)
+            self.report.warnings.append(f"{language.target}: {err}")
+            if self.freshness is not None and state is not None:
+                self.freshness.skip(state, _stored(result))
+        except TranslateError as err:
+            result.status, result.message = "failed", str(err)
+            self.report.errors.append(f"{language.target}: {err}")
+            if self.freshness is not None:
+                self.freshness.fail(language.target)
+        return None
+
+    def _from_index(self, state: LanguageState, result: LanguageResult) -> bool:
+        """Fill a language's result from the index when nothing about it changed; False when it has work."""
+        stored = state.stored
+        if stored is None or not (state.skipped or state.up_to_date):
+            return False
+        if state.skipped:
+            result.status, result.message = "skipped", stored.get("message", "")
+            self.report.warnings.append(f"{state.target}: {result.message}")
+            return True
+        result.engine, result.route, result.signature = stored["engine"], stored["route"], stored["signature"]
+        result.segments = result.reused = self.segments
+        return True
+
+
+def _stored(result: LanguageResult) -> dict:
+    """What the index keeps of a language's result, to report it when nothing changes."""
+    if result.status == "skipped":
+        return {"status": "skipped", "message": result.message}
+    return {"status": result.status, "engine": result.engine, "route": result.route, "signature": result.signature}
