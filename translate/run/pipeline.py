@@ -99,6 +99,7 @@ class LanguageRun:
             return todo
         if refresh:  # finished again by new rules, no engine call (in the thread that owns the memory)
             self.memory.store_machine(refresh, source, target, str(signature))
+        return todo
 
     def work(self, todo: list[str]) -> list[tuple[str, str, Notes]]:
         """Sentences through the engine and the glossary layer, then the quality checks: the rows to store.
