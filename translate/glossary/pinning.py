@@ -11,12 +11,9 @@ Masking also costs grammar (the engine cannot inflect or agree with what it
 cannot see), so by default a sentence is first translated as is and pinned only
 when the check finds a glossary term missing ("check-first"); any rendering the
 glossary accepts (a variant, an inflection) counts, so the engine's own agreeing
-form stays. When a noun is masked, the determiners before it are made to agree
-with its gender and number (agreement.py). Adjectives are never masked alone
-(the engine would put them in the wrong place and gender: "capitaliste pays"):
-their noun phrases are concepts of their own, and a bare adjective the engine
-rendered wrongly is swapped in its plain translation for the variant of the
-same gender and number. A neural engine's
+form stays. A masked noun's determiners agree with its gender and number
+(agreement.py). Adjectives are never masked alone ("capitaliste pays"): their
+noun phrases are concepts, and a bare one is swapped in place (swapping.py). A neural engine's
 n-best list costs nothing more: the best hypothesis carrying every pinned term is
 kept, and only sentences with none go to the masked retry (`make bench`, "zhen").
 """
