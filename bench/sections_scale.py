@@ -11,7 +11,8 @@ read back), with the default engine settings (`engine.jobs` = one per core):
   languages: the cold run that makes it, the no-op (median of 5, against the
   two-essay no-op at the same languages), and one sentence added to one text
   (median of 3 edits): wall time against 1 s plus the engine's time for that
-  sentence (the report's engine seconds, summed over languages).
+  sentence (the report's `engine_wall_seconds`: from the first engine call to the
+  last, languages working in parallel).
 
 Peak resident memory is each run's own (`ru_maxrss`, largest process of its tree).
 
@@ -116,6 +117,14 @@ def scale(ctx: Context) -> list[Row]:
         figure("(a) peak RSS", round(cold.peak_rss_mb), "MB", f"<= {MEMORY_TARGET_MB}",
                cold.peak_rss_mb <= MEMORY_TARGET_MB),
     ]
+    sequential = copy_project(ctx, "scale-essays-1-job")
+    config = sequential / "translate.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("jobs = 0", "jobs = 1"), encoding="utf-8")
+    one, _ = run(ctx, sequential)
+    rows += [
+        figure("(a) the same with engine.jobs = 1, wall / CPU", f"{one.seconds:.2f} / {one.cpu_seconds:.2f}", "s"),
+        figure("(a) speed-up of one job per core over one job (wall)", round(one.seconds / cold.seconds, 2), "x"),
+    ]
     ctx.notes["scale_languages"] = languages
     essay_noop: dict[int, float] = {}
     for count in (len(languages), 3):
@@ -148,14 +157,14 @@ def scale(ctx: Context) -> list[Row]:
             with text.open("a", encoding="utf-8") as handle:
                 handle.write(f"\nA sentence added on day {number + 1} asks who owns the virtual factory.\n")
             child, report = run(ctx, corpus)
-            engine = sum(lang["engine_seconds"] for lang in report["languages"])
+            engine = report["engine_wall_seconds"]  # first engine call to last: languages run in parallel
             written = sum(len(lang["files_written"]) for lang in report["languages"])
             edits.append((child.seconds, engine, report["totals"]["translated"], written, child.peak_rss_mb))
         wall, engine, translated, written, peak = sorted(edits)[len(edits) // 2]
         overhead = wall - engine
         rows += [
             figure(f"(c) one sentence added to one text, {count} languages, median of 3", round(wall, 3), "s"),
-            figure("(c)   of which engine (sum over languages)", round(engine, 3), "s"),
+            figure("(c)   of which engines at work (first call to last, in parallel)", round(engine, 3), "s"),
             figure("(c)   the rest", round(overhead, 3), "s", f"<= {EDIT_OVERHEAD_TARGET}",
                    overhead <= EDIT_OVERHEAD_TARGET),
             figure("(c)   sentences translated / files written", f"{translated} / {written}", "",

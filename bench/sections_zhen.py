@@ -84,6 +84,7 @@ def zhen(ctx: Context) -> list[Row]:
             figure(f"beam {beam}: translate text, glossary on", round(cli.seconds, 2), "s"),
             figure(f"beam {beam}: ratio text / raw (wall)", round(ratio, 3), "x", f"<= {RATIO_TARGET}",
                    ratio <= RATIO_TARGET),
+            figure(f"beam {beam}: CPU time raw / text", f"{raw.cpu_seconds:.2f} / {cli.cpu_seconds:.2f}", "s"),
             figure(f"beam {beam}: ratio text / raw (CPU)", round(cli.cpu_seconds / raw.cpu_seconds, 3), "x"),
             figure(f"beam {beam}: chrF raw / text vs the English original",
                    f"{raw_chrf:.1f} / {text_chrf:.1f}"),

@@ -19,8 +19,13 @@ def test_every_note_in_the_committed_memory_reads_and_writes_back_unchanged():
     notes = [Notes.from_json(text) for text in stored]
     assert [n.to_json() for n in notes] == stored
     assert all(not n.other for n in notes)  # every key is a known field, typed
-    flagged = [n for n in notes if n.violations]
-    assert flagged and all(isinstance(v, GlossaryViolation) and v.concept and v.expected for n in flagged for v in n.violations)
+    # Glossary violations are rare once pinning works (none in some runs): each one there is typed.
+    violations = [v for n in notes for v in n.violations or ()]
+    assert all(isinstance(v, GlossaryViolation) and v.concept and v.expected for v in violations)
+    # What the quality checks found is typed too.
+    signals = [s for n in notes for s in n.signals or ()]
+    assert all(isinstance(s, Signal) and s.check and s.reason for s in signals)
+    assert violations or signals  # the record keeps what the run found, not only the texts
 
 
 def test_unknown_keys_and_unexpected_shapes_are_kept_as_they_were():

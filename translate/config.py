@@ -72,7 +72,7 @@ class ApiOptions:
     batch_limit: int = 128  # texts per request (a list q); Weblate sends up to 20
     max_body_bytes: int = 1_048_576  # a larger request body is refused (413) before it is read
     queue_limit: int = 2_000  # sentences waiting for an engine; beyond, requests get 503 at once
-    batch_wait_ms: int = 5  # how long a sentence arriving at an idle engine waits for others to join
+    batch_wait_ms: int = 50  # how long a batch may wait for requests still being read to join
     max_batch: int = 512  # sentences per engine call
 
 

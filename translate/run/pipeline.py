@@ -55,6 +55,7 @@ class LanguageRun:
     signature: Signature | None = None
     delivered: list[str] = field(default_factory=list)  # texts whose every file `deliver` wrote as built
     headings: set[str] = field(default_factory=set)  # sentences that are headings (sentence case where written so)
+    engine_span: tuple[float, float] | None = None  # perf_counter at the engine's start and end
 
     @property
     def source(self) -> str:
@@ -115,7 +116,8 @@ class LanguageRun:
         began = time.perf_counter()
         calls: list[int] = []
         pinned = translate_sentences(self.engine, self.route, todo, self.glossary, advance, calls)
-        self.result.engine_seconds = round(time.perf_counter() - began, 3)
+        self.engine_span = (began, time.perf_counter())
+        self.result.engine_seconds = round(self.engine_span[1] - began, 3)
         self.result.engine_calls = len(calls)
         dictionaries.join()
         rows = []

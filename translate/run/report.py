@@ -53,6 +53,7 @@ class RunReport:
     errors: list[str] = field(default_factory=list)
 
     strict: bool = False  # a PO file left alone (edits not imported yet) makes the run exit 1
+    engine_wall_seconds: float = 0.0  # from the first engine call to the last, languages in parallel
 
     @property
     def po_kept(self) -> list[str]:

@@ -180,6 +180,9 @@ class _Run:
                 self._collect(running, block=True)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+        spans = [language.engine_span for language, _, _ in planned if language.engine_span]
+        if spans:
+            self.report.engine_wall_seconds = round(max(e for _, e in spans) - min(b for b, _ in spans), 3)
 
     def _collect(self, running: dict[Future, _Work], block: bool) -> None:
         """Store and deliver the languages whose engine work is done (in this thread: it owns the memory)."""

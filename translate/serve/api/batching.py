@@ -3,13 +3,17 @@
 An engine call has a fixed cost (an Apertium pipeline of processes, a
 CTranslate2 batch), so fifty requests of one sentence each are far cheaper
 as one call of fifty sentences. Each language pair has one `Batcher`: a
-request adds its sentences and waits for their results. When the pair's
-engine is idle, the first sentence to arrive waits at most `wait` seconds
-for others to join; while a batch runs, arrivals queue up and go together as
-soon as it ends. So batches stay small (and latency low) when traffic is
-light, and grow with load, which is what lets throughput grow with it
-(`make bench`, section "api"). A sentence asked for by several requests in
-the same batch is translated once.
+request adds its sentences and waits for their results. While a batch runs,
+arrivals queue up; before the next one goes, the batcher waits as long as
+requests are still being read and cut into sentences (at most `wait`, 50 ms
+by default), so that the clients answered by the last batch, whose next
+requests are already on their way, join this one. Without that wait fifty
+clients split into two groups that take turns, each batch half as large
+(measured: 23 sentences a call instead of 50). Alone, a request waits 2 ms.
+So batches stay small (and latency low) when traffic is light, and grow with
+load, which is what lets throughput grow with it (`make bench`, section
+"api"). A sentence asked for by several requests in the same batch is
+translated once.
 
 `WorkQueue` bounds the work accepted: the sentences waiting or being
 translated, over all pairs. A request that would take it past the limit is
@@ -28,6 +32,8 @@ from typing import Generic, TypeVar
 from translate.serve.api.errors import ApiError
 
 Result = TypeVar("Result")
+
+GLANCE = 0.002  # seconds: how often a waiting batch looks whether requests are still arriving
 
 
 @dataclass
@@ -69,9 +75,10 @@ class Batcher(Generic[Result]):
     """One language pair's queue and the task that sends it to the engine in batches."""
 
     def __init__(self, run: Callable[[list[str]], Awaitable[list[Result]]], wait: float, max_size: int,
-                 stats: BatchStats) -> None:
+                 stats: BatchStats, arriving: Callable[[], int] = lambda: 0) -> None:
         self.run = run
         self.wait = wait
+        self.arriving = arriving
         self.max_size = max_size
         self.stats = stats
         self.pending: list[tuple[str, asyncio.Future[Result]]] = []
@@ -92,15 +99,20 @@ class Batcher(Generic[Result]):
         while True:
             await self.wake.wait()
             self.wake.clear()
-            idle = True
             while self.pending:
-                if idle and self.wait and len(self.pending) < self.max_size:
-                    await asyncio.sleep(self.wait)  # arrived at an idle engine: let others join
-                idle = False
+                await self._gather()
                 batch, self.pending = self.pending[: self.max_size], self.pending[self.max_size :]
                 batch = [(s, f) for s, f in batch if not f.done()]  # requests gone meanwhile
                 if batch:
                     await self._send(batch)
+
+    async def _gather(self) -> None:
+        """Wait a moment, and while requests are still being read, for them to join (at most `wait`)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.wait
+        await asyncio.sleep(min(GLANCE, self.wait))
+        while self.arriving() and len(self.pending) < self.max_size and loop.time() < deadline:
+            await asyncio.sleep(GLANCE)
 
     async def _send(self, batch: list[tuple[str, asyncio.Future[Result]]]) -> None:
         unique = list(dict.fromkeys(s for s, _ in batch))

@@ -117,6 +117,7 @@ class ApiService:
         self.executor = ThreadPoolExecutor(max_workers=ENGINE_THREADS, thread_name_prefix="translate-api")
         self.queue = WorkQueue(options.queue_limit)
         self.stats = BatchStats()
+        self.preparing = 0  # requests being read and cut into sentences (a batch waits for them)
         self.batchers: dict[tuple[str, str], Batcher[tuple[str, Notes]]] = {}
         self.detector = LazyDetector(self.sources, state.config.source_language)
 
@@ -244,12 +245,16 @@ class ApiService:
         if key not in self.batchers:
             options = self.config.api
             self.batchers[key] = Batcher(self._run_batch(source, target), options.batch_wait_ms / 1000,
-                                         options.max_batch, self.stats)  # type: ignore[arg-type]
+                                         options.max_batch, self.stats, lambda: self.preparing)  # type: ignore[arg-type]
         return self.batchers[key]
 
     async def translate(self, request: TranslateRequest) -> dict[str, object]:
         """POST /translate: LibreTranslate's reply, plus each text's provenance."""
-        prepared = await run_in_threadpool(self.prepare, request)
+        self.preparing += 1
+        try:
+            prepared = await run_in_threadpool(self.prepare, request)
+        finally:
+            self.preparing -= 1
         todo = prepared.todo
         self.queue.reserve(len(todo))
         try:
