@@ -332,40 +332,46 @@ class ReviewPages:
         if action == "approve" and not session.can_approve:
             raise self.refuse(request, 403, "As a translator you can save drafts; a reviewer approves them.", session)
         text = await self._text(request, stem)
-        view = await self._load(request, lang, text, source_hash)
-        edited = _clean(str(form.get("text", "")), view.segment.text)
+        segment = workspace.find_segment(text, source_hash)
+        if segment is None:
+            raise self.refuse(request, 404, "This sentence is not in the text (any more): go back to the texts.")
+        edited = _clean(str(form.get("text", "")), segment.text)
         if not edited:
             raise self.refuse(request, 400, "An empty translation cannot be saved: write one, or Skip.", session)
         if len(edited) > MAX_TEXT_CHARS:
             raise self.refuse(request, 400, f"A translation of one sentence may have at most {MAX_TEXT_CHARS} "
                                             "characters.", session)
-        config = self.state.config
+        source = self.state.config.source_language
+        htmx = _is_htmx(request)
 
-        def record() -> tuple[Any, str | None]:
+        def record() -> tuple[Any, str | None, workspace.SentenceView | None]:
+            """Decide, then find what to show next, on one connection: the queue is read before and after."""
             with self.files.memory() as memory:
-                seen = workspace.text_queue(memory, text, lang, config.source_language).order
+                seen = workspace.text_queue(memory, text, lang, source).order
                 outcome = decide(
-                    memory, source=config.source_language, language=lang, sentence=view.segment.text,
-                    document=text.path.name, segment_id=f"{stem}:{source_hash}", reviewer=session.name,
-                    may_approve=session.can_approve, action=action, text=edited, base=str(form.get("base", "")),
-                    comment=_comment(form.get("comment")),
+                    memory, source=source, language=lang, sentence=segment.text, document=text.path.name,
+                    segment_id=f"{stem}:{source_hash}", reviewer=session.name, may_approve=session.can_approve,
+                    action=action, text=edited, base=str(form.get("base", "")), comment=_comment(form.get("comment")),
                 )
-                if isinstance(outcome, Conflict):
-                    return outcome, None
-                return outcome, workspace.next_to_review(self.files, memory, lang, text, after=source_hash,
-                                                         order=seen)
+                now = workspace.text_queue(memory, text, lang, source)
+                following = None if isinstance(outcome, Conflict) else workspace.next_to_review(
+                    self.files, memory, lang, text, after=source_hash, order=seen, queue=now)
+                shown = following or source_hash
+                view = workspace.sentence_view(self.files, memory, lang, text, shown, now) if htmx or isinstance(
+                    outcome, Conflict) else None
+                return outcome, following, view
 
-        outcome, following = await run_in_threadpool(record)
+        outcome, following, view = await run_in_threadpool(record)
         if isinstance(outcome, Conflict):
-            fresh = await self._load(request, lang, text, source_hash)
-            return self.workspace_page(request, session, fresh, "This sentence was changed meanwhile: "
+            assert view is not None
+            return self.workspace_page(request, session, view, "This sentence was changed meanwhile: "
                                        "compare the texts below.", 409, conflict=outcome, mine=edited,
                                        action=action)
         said = "needs-work" if action == "needs-work" and outcome.decision else outcome.decision
-        if not _is_htmx(request):
+        if not htmx:
             target = self._sentence_url(request, lang, stem, following or source_hash)
             return RedirectResponse(f"{target}?after={said}", status_code=303)
-        view = await self._load(request, lang, text, following or source_hash)
+        assert view is not None
         where = (f" Now sentence {view.position} of {view.total}; {view.waiting} still wait for a person."
                  if following else " Nothing else in this text waits for a person.")
         return self.workspace_page(request, session, view, f"{AFTER_MESSAGES[said]}{where}")

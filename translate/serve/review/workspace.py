@@ -220,10 +220,16 @@ def _place(text: SourceText, segment: Segment) -> str:
     return label
 
 
+def find_segment(text: SourceText, source_hash: str) -> Segment | None:
+    """A sentence of the text by its hash (its first occurrence), or None."""
+    return next((s for s in distinct_segments(text) if s.source_hash == source_hash), None)
+
+
 def sentence_view(
-    files: ProjectFiles, memory: TranslationMemory, language: str, text: SourceText, source_hash: str
+    files: ProjectFiles, memory: TranslationMemory, language: str, text: SourceText, source_hash: str,
+    queue: Queue | None = None,
 ) -> SentenceView | None:
-    """The page data of one sentence, or None if the text has no such sentence."""
+    """The page data of one sentence, or None if the text has no such sentence (`queue`: the text's, if known)."""
     segments = distinct_segments(text)
     segment = next((s for s in segments if s.source_hash == source_hash), None)
     if segment is None:
@@ -231,7 +237,7 @@ def sentence_view(
     source = files.config.source_language
     in_block = [s for s in text.document.segments if s.block == segment.block]
     entries = memory.lookup([s.text for s in in_block], source, language)
-    queue = text_queue(memory, text, language, source)
+    queue = queue or text_queue(memory, text, language, source)
     index = queue.order.index(source_hash)
     pieces, terms = _pieces(segment.text, files.glossary(), source, language)
     entry = entries.get(segment.text)
@@ -263,11 +269,12 @@ def sentence_view(
 
 def next_to_review(
     files: ProjectFiles, memory: TranslationMemory, language: str, text: SourceText, after: str | None = None,
-    order: list[str] | None = None,
+    order: list[str] | None = None, queue: Queue | None = None,
 ) -> str | None:
     """The sentence to offer next: the first after `after` in `order` (the queue as the person saw it before
-    deciding; default: the queue now) that still waits for a person, wrapping round; None when none waits."""
-    queue = text_queue(memory, text, language, files.config.source_language)
+    deciding; default: the queue now) that still waits for a person, wrapping round; None when none waits.
+    `queue` is the text's queue now, if the caller has it."""
+    queue = queue or text_queue(memory, text, language, files.config.source_language)
     order = order or queue.order
     start = order.index(after) + 1 if after in order else 0
     for source_hash in order[start:] + order[:start]:
