@@ -88,7 +88,7 @@ def apertium(ctx: Context) -> list[Row]:
 
     from translate.engines import apertium as apertium_engine
     from translate.engines.registry import Engines
-    from translate.finish.defects import DEFECTS, defects
+    from translate.finish.defects import DEFECTS, agreement_terms, defects
     from translate.glossary.files import load_glossary
     from translate.run.finishing import finished_text, heading_sentences, without_repairs
     from translate.run.pipeline import translate_sentences
@@ -124,8 +124,7 @@ def apertium(ctx: Context) -> list[Row]:
         finally:
             engines.close()
         outputs = [finished_text(d, language, s, headings) for d, s in zip(finished, sources, strict=True)]
-        terms = [(t, c.languages[language].grammar_of(t)) for c in glossary.concepts if c.languages.get(language)
-                 for t in c.terms(language)]
+        terms = agreement_terms(glossary, language)
         counted = {"before": Counter(), "after": Counter()}
         for sentence, before, result in zip(segments, essay_before, essay, strict=True):
             heading = sentence in headings

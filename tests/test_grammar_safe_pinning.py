@@ -10,6 +10,7 @@ import pytest
 from translate.config import load_config
 from translate.engines.registry import Engines
 from translate.finish import finish
+from translate.finish.defects import agreement_terms, defects
 from translate.finish.spans import place_quotes
 from translate.glossary.agreement import agree, disagreements
 from translate.glossary.files import load_glossary
@@ -57,6 +58,36 @@ def test_determiners_agree_with_a_pinned_feminine_noun(drafts):
     assert "a contradição viva" in drafts["pt"][2] and "o contradição" not in drafts["pt"][2]
     assert "nella vostra classe operaia" in drafts["it"][1]
     assert "d'une révolution prolétarienne" in drafts["fr"][0]
+
+
+@needs_apertium
+def test_an_article_agrees_with_a_term_the_engine_rendered_itself(glossary):
+    """Apertium writes "the Communists" as "las Comunistas": the glossary accepts the word and says it is
+    masculine plural, so the article follows it though nothing was masked."""
+    sentence = "The theoretical conclusions of the Communists are in no way based on ideas or principles."
+    engines = Engines(load_config(REPO / "translate.toml"))
+    try:
+        drafts = {}
+        for language in ("es", "pt", "ca", "gl"):
+            engine, route = engines.choose("en", language)
+            drafts[language] = translate_sentences(engine, route, [sentence], glossary)[0].text.lower()
+    finally:
+        engines.close()
+    assert "de los comunistas" in drafts["es"] and "las comunistas" not in drafts["es"]
+    assert "dos comunistas" in drafts["pt"] and "dels comunistes" in drafts["ca"] and "dos comunistas" in drafts["gl"]
+
+
+def test_only_a_possessive_pulls_the_article_before_it_into_agreement():
+    assert agree("esiste nel vostro ", "classe operaia", "f", "it") == "esiste nella vostra "
+    assert agree("Per quello la ", "fabbrica virtuale", "f", "it") == "Per quello la "  # 'for that', not 'that the'
+
+
+def test_the_agreement_count_leaves_out_a_word_that_also_renders_an_adjective(glossary):
+    french = dict(agreement_terms(glossary, "fr"))
+    assert "dialectique" not in french  # 'le dialectique potentiel': the adjective, not 'la dialectique'
+    assert french["communistes"] == "mp" and dict(agreement_terms(glossary, "es"))["clase obrera"] == "f"
+    assert not defects("Ils ont apprécié le dialectique potentiel.", "They appreciated the dialectical potential.",
+                       "fr", terms=agreement_terms(glossary, "fr"))["agreement"]
 
 
 @needs_apertium

@@ -20,9 +20,19 @@ from collections.abc import Sequence
 from translate.finish.cldr_delimiters import QUOTES
 from translate.finish.typography import _SENTENCE_PART, NBSP, NNBSP, quote_pairs, rules_for
 from translate.glossary.agreement import disagreements
+from translate.glossary.model import Glossary
 
 DEFECTS = ("agreement", "missing-inverted", "missing-no-break-space", "foreign-quotes", "stop-inside-quotes", "empty-quotes",
            "stray-space", "title-case", "quotes-lost")
+
+
+def agreement_terms(glossary: Glossary, language: str) -> list[tuple[str, str]]:
+    """The glossary's noun renderings in `language` with their gender and number, for the agreement count;
+    a word that also renders an adjective is left out (fr "le dialectique potentiel" is not "la dialectique")."""
+    adjectives = {t for c in glossary.concepts if c.pos == "adjective" and c.languages.get(language)
+                  for t in c.terms(language)}
+    return [(t, c.languages[language].grammar_of(t)) for c in glossary.concepts
+            if c.pos != "adjective" and c.languages.get(language) for t in c.terms(language) if t not in adjectives]
 
 
 def defects(

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from translate.glossary.matching import matcher
+from translate.glossary.model import Glossary
 from translate.languages import base_language
 
 Paradigm = dict[str, str]
@@ -86,6 +88,12 @@ _ALL = {  # quantifiers before the determiner: "todo el" → "toda la"
     "fr": _p("tout", "toute", "tous", "toutes"), "it": _p("tutto", "tutta", "tutti", "tutte"),
     "ca": _p("tot", "tota", "tots", "totes"), "oc": _p("tot", "tota", "totes", "totas"),
 }
+_POSSESSIVES = {form for table in (_ES, _PT, _GL, _FR, _IT, _CA) for paradigm in table
+                if paradigm["m"] in ("nuestro", "vuestro", "su", "mi", "tu", "seu", "nosso", "vosso", "noso", "voso",
+                                     "mon", "ton", "son", "notre", "votre", "leur", "suo", "nostro", "vostro", "nostre",
+                                     "vostre")
+                for form in paradigm.values()}
+"""Possessives, which an article may precede (la seva, nella vostra): only they pull the article before them along."""
 _AMBIGUOUS = {"pt": {"a", "as"}, "gl": {"a", "as"}}
 """Forms that are also prepositions: changed only towards a feminine term (never 'a' → 'o')."""
 
@@ -133,8 +141,10 @@ def agree(before: str, term: str, grammar: str, language: str) -> str:
     before, changed = _agree_last(before, term, grammar, language, _forms(language))
     if changed is None:
         return before
-    # an article before a possessive (nella vostra, la seva, a sua): it agrees too
-    before, article = _agree_last(before, changed, grammar, language, _forms(language), gap=changed)
+    article = None
+    if changed.strip() in _POSSESSIVES:  # an article before a possessive (nella vostra, la seva, a sua) agrees too,
+        # not any determiner before a determiner ("per quello la fabbrica" stays)
+        before, article = _agree_last(before, changed, grammar, language, _forms(language), gap=changed)
     gap = (article or "") + changed
     if language in _ALL:  # todo el → toda la
         quantifier = _ALL[language]
@@ -171,6 +181,23 @@ REPAIR = True
 def repair(before: str, term: str, grammar: str, language: str) -> str:
     """`agree`, unless the benchmark switched the repair off."""
     return agree(before, term, grammar, language) if REPAIR else before
+
+
+def agree_with_renderings(text: str, sentence: str, glossary: Glossary, source: str, target: str) -> str:
+    """`text` with the determiners before the engine's own rendering of each noun `sentence` names
+    made to agree: the glossary accepts the rendering, but the engine may not know its gender either
+    ("las Comunistas" for "the Communists", in es, pt, ca and gl)."""
+    if not REPAIR or base_language(target) not in _TABLES:
+        return text
+    renderings = [(term, termset.grammar_of(term)) for match in matcher(glossary, source).find(sentence)
+                  if match.concept.pos != "adjective" and (termset := match.concept.languages.get(target))
+                  for term in termset.terms]
+    for term, grammar in renderings:
+        if not grammar:
+            continue
+        for m in reversed(list(re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text, re.IGNORECASE))):
+            text = agree(text[: m.start()], m.group(), grammar, target) + text[m.start():]
+    return text
 
 
 def disagreements(text: str, terms: list[tuple[str, str]], language: str) -> list[str]:

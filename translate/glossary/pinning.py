@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from translate.errors import EngineError
-from translate.glossary.agreement import repair
+from translate.glossary.agreement import agree_with_renderings, repair
 from translate.glossary.compliance import check_compliance
 from translate.glossary.matching import matcher
 from translate.glossary.model import Concept, Glossary
@@ -295,7 +295,8 @@ class _Pinning:
                 violations = check_compliance(sentence, hypothesis, self.glossary, self.source, self.target)
                 if not violations:
                     method = "plain" if rank == 0 else "n-best"
-                    self.results[i] = self.result(i, hypothesis, (), method, hypothesis, violations)
+                    text = agree_with_renderings(hypothesis, sentence, self.glossary, self.source, self.target)
+                    self.results[i] = self.result(i, text, (), method, hypothesis, violations)
                     break
                 if missing is None:
                     missing = {v.concept for v in violations}
