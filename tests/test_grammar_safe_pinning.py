@@ -141,3 +141,21 @@ def test_glossary_check_lists_the_terms_an_engine_does_not_know(glossary):
     capitalist = [u for u in found if u.concept == "capitalist"]
     assert capitalist and capitalist[0].hop == "es>fr" and capitalist[0].words[0].lower() == "capitalista"
     assert "unknown to en→es→fr at es→fr: capitalista" in str(capitalist[0]).lower()
+
+
+def test_drafts_stored_before_the_glossary_layer_changed_are_translated_again(tmp_path):
+    """A repair like the one above changes drafts without a new glossary or engine: the signature names the
+    glossary layer's version, so a memory filled by an older one hands its drafts back as stale."""
+    from translate.engines.base import Route
+    from translate.glossary import PINNING_VERSION
+    from translate.memory.store import TranslationMemory
+    from translate.run.signature import Signature
+
+    route = Route("apertium", ("en", "es"), ("apertium-eng-spa@0.8.1-2",))
+    now = str(Signature.for_route(route, "3.8.3", "-f txt", "marxism@1+fc79712c", checks="1"))
+    assert now.endswith(f"|pin:{PINNING_VERSION}")
+    older = now.removesuffix(f"|pin:{PINNING_VERSION}")
+    with TranslationMemory(tmp_path / "memory.sqlite", text_record=False) as memory:
+        memory.store_machine([("The Communists.", "Las Comunistas.", None)], "en", "es", older)
+        assert memory.plan(["The Communists."], "en", "es", now).stale == ["The Communists."]
+        assert Signature.parse(now).pinning == PINNING_VERSION

@@ -4,3 +4,8 @@ model.py (concepts, terms, validation), files.py (TOML), tbx.py (TBX),
 matching.py (finding terms), lint.py (check and coverage), pinning.py
 (placeholders through an engine), compliance.py (is every term rendered?).
 """
+
+PINNING_VERSION = "2"
+"""Raised when the glossary layer changes what it writes for the same engine output and glossary
+(2: determiners agree with the engine's own rendering of a noun); part of every signature, so a run
+translates the stored drafts again."""

@@ -2,8 +2,9 @@
 
 Like sacrebleu's signature on every score, every machine translation carries
 one string naming the engine, route, models with versions, engine options,
-glossary version, segmenter version and the version of the quality checks whose
-signals are stored with it. If any part differs from what a run
+glossary version, segmenter version, the version of the glossary layer's
+pinning (agreement repairs change a draft as much as a new glossary does) and
+the version of the quality checks whose signals are stored with it. If any part differs from what a run
 would use now, the stored translation is stale.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from translate.engines.base import Route
+from translate.glossary import PINNING_VERSION
 from translate.segment import SEGMENTER_VERSION
 
 
@@ -27,6 +29,7 @@ class Signature:
     glossary: str = "none"
     segmenter: str = SEGMENTER_VERSION
     checks: str = ""  # translate.checks.CHECKS_VERSION, when the run stored signals
+    pinning: str = ""  # translate.glossary.PINNING_VERSION, for a translation that went through the glossary layer
 
     @classmethod
     def for_route(
@@ -40,6 +43,7 @@ class Signature:
             options=options,
             glossary=glossary,
             checks=checks,
+            pinning=PINNING_VERSION,
         )
 
     def __str__(self) -> str:
@@ -54,6 +58,8 @@ class Signature:
         parts += [f"glossary:{self.glossary}", f"seg:{self.segmenter}"]
         if self.checks:
             parts.append(f"checks:{self.checks}")
+        if self.pinning:
+            parts.append(f"pin:{self.pinning}")
         return "|".join(parts)
 
     @classmethod
@@ -69,4 +75,5 @@ class Signature:
             glossary=fields.get("glossary", "none"),
             segmenter=fields.get("seg", "?"),
             checks=fields.get("checks", ""),
+            pinning=fields.get("pin", ""),
         )
