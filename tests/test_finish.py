@@ -22,6 +22,8 @@ def test_spanish_questions_open_with_an_inverted_mark_where_the_question_starts(
     assert finish("la modernidad — qué puede decimos sobre su cinismo? Amor.", "es") == (
         "la modernidad — ¿qué puede decimos sobre su cinismo? Amor.")
     assert finish("Qué bien!", "gl") == "¡Qué bien!"
+    assert finish("En canto aos críticos — o que pode dicimos sobre o seu cinismo? Amor.", "gl") == (
+        "En canto aos críticos — ¿o que pode dicimos sobre o seu cinismo? Amor.")  # 'o que': what
     assert finish("¿Ya está?", "es") == "¿Ya está?"
 
 

@@ -26,7 +26,7 @@ from translate.finish.cldr_delimiters import QUOTES
 from translate.languages import base_language, normalize
 
 NBSP, NNBSP = "\u00a0", "\u202f"
-TYPOGRAPHY_VERSION = "1"
+TYPOGRAPHY_VERSION = "2"
 """Bump with any change to the rules below: stored drafts are finished again (no engine call)."""
 
 
@@ -44,7 +44,7 @@ class Rules:
 
 _ES_QUESTION = ("qué", "quién", "quiénes", "cómo", "cuándo", "dónde", "adónde", "cuál", "cuáles", "cuánto", "cuánta",
                 "cuántos", "cuántas", "por qué", "acaso")
-_GL_QUESTION = ("que", "quen", "como", "cando", "onde", "cal", "cales", "canto", "canta", "cantos", "cantas", "por que")
+_GL_QUESTION = ("o que", "que", "quen", "como", "cando", "onde", "cal", "cales", "canto", "canta", "cantos", "cantas", "por que")
 _AST_QUESTION = ("qué", "quién", "cómo", "cuándo", "ónde", "cuál", "cuálos", "cuánto", "cuánta", "por qué")
 
 RULES: dict[str, Rules] = {
