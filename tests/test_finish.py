@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from translate.finish import finish, finish_version
 from translate.finish.typography import NBSP, NNBSP, quote_pairs
-from translate.memory.notes import Notes
+from translate.memory.notes import Notes, Signal
 from translate.run import runner
 
 needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
@@ -94,3 +94,24 @@ def test_new_typography_rules_refinish_stored_drafts_without_an_engine_call(proj
     with project.memory() as memory:
         [entry] = list(memory.entries("en", "es"))
     assert "¿" in entry.machine_text and entry.notes.finished == finish_version("es")
+
+
+@needs_apertium
+def test_finishing_again_keeps_the_signals_that_name_words_outside_the_text(project):
+    """Quoted source words whose marks could not follow them, or a missing glossary term, are not in the
+    draft: a reviewer must still see them after new typography rules finish the draft again."""
+    project.configure(["es"], engine={"default": "apertium"})
+    project.add_text("q.txt", "Perhaps I do, who knows?\n")
+    runner.run(project.config)
+    kept = [Signal("quotes", "quotation marks not around the quoted words", ("socialist",), 2.0),
+            Signal("glossary", "glossary term missing", ("plusvalía",), 2.0)]
+    gone = Signal("spelling", "not in the dictionary", ("tracção",), 1.0)  # as if respelled "tração"
+    with project.memory() as memory:
+        [entry] = list(memory.entries("en", "es"))
+        old = Notes(**{**entry.notes.__dict__, "finished": "typo0", "draft": "Quizás yo, quién sabe?",
+                       "signals": [*kept, gone], "flagged": True})
+        memory.store_machine([(entry.source_text, old.draft, old)], "en", "es", entry.signature)
+    assert runner.run(project.config).languages[0].refinished == 1
+    with project.memory() as memory:
+        [entry] = list(memory.entries("en", "es"))
+    assert [s.check for s in entry.notes.signals] == ["quotes", "glossary"] and entry.notes.flagged

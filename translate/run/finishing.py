@@ -98,8 +98,10 @@ def refinished(
 
 
 def _still_there(signals: Sequence | None, text: str) -> list | None:
-    """Signals naming words: only those whose words the finished text still has (a respelled word is gone)."""
+    """The signals, less a spelling signal whose words the finished text no longer has (a respelled word
+    is gone). The other checks' words need not be in the text: quoted source words whose marks could
+    not follow them, missing glossary terms, a pivot step's unknown words; they stay."""
     if signals is None:
         return None
     lowered = text.lower()
-    return [s for s in signals if not s.words or any(w.lower() in lowered for w in s.words)]
+    return [s for s in signals if s.check != "spelling" or any(w.lower() in lowered for w in s.words)]
