@@ -58,6 +58,7 @@ def test_determiners_agree_with_a_pinned_feminine_noun(drafts):
     assert "a contradição viva" in drafts["pt"][2] and "o contradição" not in drafts["pt"][2]
     assert "nella vostra classe operaia" in drafts["it"][1]
     assert "d'une révolution prolétarienne" in drafts["fr"][0]
+    assert "nella mano dello «Stato operaio»" in drafts["it"][5]  # the quotation between them changes nothing
 
 
 @needs_apertium
@@ -123,6 +124,7 @@ def test_agreement_covers_contractions_possessives_and_elision():
     assert agree("con il ", "sciopero", "m", "it") == "con lo "
     assert agree("Es todo el ", "clase obrera", "f", "es") == "Es toda la "
     assert agree("resistir a ", "capitalismo", "m", "pt") == "resistir a "  # 'a' may be the preposition
+    assert agree("nella mano del « ", "Stato operaio", "m", "it") == "nella mano dello « "  # across a quotation mark
     assert disagreements("existe en vuestro clase obrera", [("clase obrera", "f")], "es") == ["vuestro clase obrera"]
 
 

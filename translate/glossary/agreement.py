@@ -97,6 +97,7 @@ _POSSESSIVES = {form for table in (_ES, _PT, _GL, _FR, _IT, _CA) for paradigm in
 _AMBIGUOUS = {"pt": {"a", "as"}, "gl": {"a", "as"}}
 """Forms that are also prepositions: changed only towards a feminine term (never 'a' → 'o')."""
 
+_OPENING_QUOTE = re.compile(r"(?<=\s)[«“„‘‹\"][\s\u00a0\u202f]*$")
 _VOWEL = "aeiouàáâãäèéêëìíîïòóôõöùúûühAEIOUÀÁÂÃÄÈÉÊËÌÍÎÏÒÓÔÕÖÙÚÛÜH"
 _IT_Z = re.compile(r"^(?:s[^aeiouàèéìòù]|z|gn|ps|x|y)", re.IGNORECASE)
 
@@ -138,6 +139,9 @@ def agree(before: str, term: str, grammar: str, language: str) -> str:
     language = base_language(language)
     if not grammar or language not in _TABLES:
         return before
+    quote = _OPENING_QUOTE.search(before)
+    if quote:  # "nella mano del « Stato operaio »": the determiner before the quotation agrees
+        return agree(before[: quote.start()], term, grammar, language) + before[quote.start():]
     before, changed = _agree_last(before, term, grammar, language, _forms(language))
     if changed is None:
         return before
