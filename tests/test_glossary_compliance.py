@@ -23,7 +23,7 @@ def glossary():
 
 NOUN_PHRASES = {"capitalist-production", "techno-capitalist-society", "capitalist-society", "capitalist-country",
                 "capitalist-countries", "proletarian-revolution", "bourgeois-society", "bourgeois-intellectuals",
-                "socialist-countries", "united-fronts"}
+                "socialist-countries", "united-fronts", "anti-capitalist-struggle"}
 
 
 def concepts(violations) -> set[str]:
