@@ -34,7 +34,7 @@ from translate.serve import csrf
 from translate.serve.access import AccessStore, InvitationRefused, Session
 from translate.serve.review import workspace
 from translate.serve.review.decide import ACTIONS, Conflict, decide, revision_of
-from translate.serve.review.diff import summarize
+from translate.serve.review.diff import summarize, word_diff
 from translate.serve.state import ServerState
 from translate.texts import SourceText
 
@@ -291,6 +291,7 @@ class ReviewPages:
             "changes": summarize(view.machine_text, editor_text, view.language),
             "message": message,
             "conflict": conflict,
+            "conflict_pieces": word_diff(_their_text(conflict), conflict.mine, view.language) if conflict else [],
             "conflict_action": action,
             "csrf_token": session.csrf_token,
             "url": self._sentence_url(request, view.language, view.text.stem, view.source_hash),
@@ -375,6 +376,11 @@ class ReviewPages:
         where = (f" Now sentence {view.position} of {view.total}; {view.waiting} still wait for a person."
                  if following else " Nothing else in this text waits for a person.")
         return self.workspace_page(request, session, view, f"{AFTER_MESSAGES[said]}{where}")
+
+
+def _their_text(conflict: Conflict) -> str:
+    """What the memory holds now, as the conflict panel shows it."""
+    return conflict.current.final_text or conflict.current.machine_text or ""
 
 
 def _comment(value: object) -> str | None:
