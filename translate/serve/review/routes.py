@@ -291,7 +291,7 @@ class ReviewPages:
             "changes": summarize(view.machine_text, editor_text, view.language),
             "message": message,
             "conflict": conflict,
-            "conflict_pieces": word_diff(_their_text(conflict), conflict.mine, view.language) if conflict else [],
+            "conflict_pieces": word_diff(conflict.theirs, conflict.mine, view.language) if conflict else [],
             "conflict_action": action,
             "csrf_token": session.csrf_token,
             "url": self._sentence_url(request, view.language, view.text.stem, view.source_hash),
@@ -376,11 +376,6 @@ class ReviewPages:
         where = (f" Now sentence {view.position} of {view.total}; {view.waiting} still wait for a person."
                  if following else " Nothing else in this text waits for a person.")
         return self.workspace_page(request, session, view, f"{AFTER_MESSAGES[said]}{where}")
-
-
-def _their_text(conflict: Conflict) -> str:
-    """What the memory holds now, as the conflict panel shows it."""
-    return conflict.current.final_text or conflict.current.machine_text or ""
 
 
 def _comment(value: object) -> str | None:
