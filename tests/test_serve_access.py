@@ -265,6 +265,19 @@ def test_invite_and_invitations_on_the_command_line(reviewed):
     assert bad.exit_code == 2 and "14d" in bad.output
 
 
+def test_an_invitation_for_a_server_on_another_port_links_to_that_port(reviewed):
+    runner = CliRunner()
+    config = ["--config", str(reviewed / "translate.toml")]
+    made = runner.invoke(cli, ["review", "invite", "Ana", "--lang", "es", "--url", "http://127.0.0.1:8100/", *config])
+    assert made.exit_code == 0, made.output
+    assert made.stdout.strip().splitlines()[-1].startswith("http://127.0.0.1:8100/invite/")
+    for bad in ("ftp://example.org", "127.0.0.1:8100", "http://127.0.0.1:8100/?next=evil"):
+        refused = runner.invoke(cli, ["review", "invite", "Bo", "--lang", "es", "--url", bad, *config])
+        assert refused.exit_code == 2 and "--url must be an http(s) address" in refused.output
+    listed = runner.invoke(cli, ["review", "invitations", "--json", *config])
+    assert [row["name"] for row in __import__("json").loads(listed.stdout)] == ["Ana"]  # a refused one is not made
+
+
 def test_durations():
     assert parse_duration("14d") == timedelta(days=14) and parse_duration("2w") == timedelta(weeks=2)
     assert parse_duration("30m") == timedelta(minutes=30)

@@ -145,10 +145,11 @@ def test_a_volunteer_reviews_both_essays_with_the_keyboard_and_the_next_run_prin
 
 
 def test_when_someone_saved_first_the_page_shows_changed_meanwhile_and_keeps_my_text(browser, site):
+    """Ana is on a phone: the panel comes into view above the status bar, the two texts' differences marked."""
     project, base = site
     sentence = sentences(project, "the-virtual-factory")[5]
     url = f"{base}/review/es/the-virtual-factory/{sentence.source_hash}"
-    ana, bo = open_invitation(browser, site, "Ana"), open_invitation(browser, site, "Bo")
+    ana, bo = open_invitation(browser, site, "Ana", width=390, height=844), open_invitation(browser, site, "Bo")
     ana.goto(url)
     bo.goto(url)
     bos_text = approve_with_keyboard(bo, " (Bo)")
@@ -163,12 +164,19 @@ def test_when_someone_saved_first_the_page_shows_changed_meanwhile_and_keeps_my_
     assert ana.input_value("#editor") == anas_text
     assert "changed meanwhile" in ana.inner_text("#status")
     assert memory_entry(project, sentence.text).final_text == bos_text  # nothing overwritten
+    assert ana.inner_text(".conflict .theirs mark.differs").strip() == "(Bo)"
+    assert ana.inner_text(".conflict .mine mark.differs").strip() == "(Ana)"
+    heading, status = box(ana, "#conflict-title"), box(ana, "#status")
+    assert 0 <= heading["y"] and heading["y"] + heading["height"] <= status["y"], "the panel is out of sight"
+    assert ana.evaluate("document.activeElement.id") == "editor"  # typing still edits the text
     if os.environ.get("TRANSLATE_SCREENSHOTS"):
-        ana.locator(".conflict").screenshot(path=str(Path(os.environ["TRANSLATE_SCREENSHOTS"]) / "conflict-1280.png"))
+        ana.screenshot(path=str(Path(os.environ["TRANSLATE_SCREENSHOTS"]) / "conflict-390.png"))
     ana.click("#keep-mine")
     expect(ana.locator("#status")).to_have_text(re.compile("^Draft saved"))
     entry = memory_entry(project, sentence.text)
     assert (entry.final_text, entry.reviewer) == (anas_text, "Ana")
+    expect(ana.locator("#status")).to_be_visible()
+    expect(ana.locator("#status")).to_be_hidden(timeout=15_000)  # it steps aside, uncovering the page
 
 
 def test_leaving_a_sentence_with_unsaved_changes_asks_first(browser, site):
@@ -247,6 +255,8 @@ def test_screenshots_show_two_columns_wide_and_one_column_on_a_phone(browser, si
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing wider than the screen
     work, side, editor = box(page, ".work"), box(page, ".side"), box(page, "#editor")
     assert box(page, "mark.term")["width"] > 0 and editor["width"] > 0.5 * work["width"]
+    border = "(id) => getComputedStyle(document.getElementById(id)).borderTopColor"
+    assert page.evaluate(border, "editor") != page.evaluate(border, "comment")  # only the edited text is marked
     if width >= 900:
         assert side["x"] >= work["x"] + work["width"] and abs(side["y"] - work["y"]) < 5  # side by side
     else:

@@ -142,6 +142,10 @@ def invite_command(
         str, typer.Option(help="translator (saves drafts) or reviewer (also approves what gets printed).")
     ] = "reviewer",
     expires: Annotated[str, typer.Option(help="How long the link can be opened: e.g. 14d, 12h, 2w.")] = "14d",
+    url: Annotated[
+        Optional[str], typer.Option(help="The address the server is reached at, when it is not serve.public_url "
+                                         "or http://serve.host:serve.port (e.g. `translate serve --port 8100`).")
+    ] = None,
     config: ConfigOption = None,
     json_out: JsonOption = False,
 ) -> None:
@@ -153,12 +157,13 @@ def invite_command(
     invitations, `translate review revoke` withdraws one and signs its browser out.
     """
     # imported on use, keeps --help fast
-    from translate.serve.access import AccessStore, access_path, invitation_link
+    from translate.serve.access import AccessStore, access_path, invitation_link, link_base
 
     cfg = load_config(config)
+    base = link_base(cfg, url)  # checked before an invitation is made
     store = AccessStore(access_path(cfg))
     invitation, token = store.invite(name, languages.parse_list(lang), role, expires)
-    link = invitation_link(cfg, token)
+    link = invitation_link(base, token)
     if json_out:
         print_json({"invitation": asdict(invitation), "link": link})
         return

@@ -50,5 +50,9 @@ def serve(
     url = public_url(cfg)
     if not api_only:
         typer.echo(f"Review pages at {url}/ (Ctrl-C stops the server)", err=True)
+        if (host or port) and not cfg.serve.public_url and url != public_url(load_config(config)):
+            typer.echo(f"Invitation links point at {public_url(load_config(config))} unless made with "
+                       f"`translate review invite NAME --lang xx --url {url}` (or set serve.port in translate.toml)",
+                       err=True)
     typer.echo(f"LibreTranslate-compatible API at {url}/translate (keys {cfg.api.keys})", err=True)
     run_server(cfg, parts=("api",) if api_only else ("review", "api"))

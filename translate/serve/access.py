@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from translate import languages
 from translate.config import Config
@@ -100,8 +101,19 @@ def public_url(config: Config) -> str:
     return f"http://{host}:{config.serve.port}"
 
 
-def invitation_link(config: Config, token: str) -> str:
-    return f"{public_url(config)}/invite/{token}"
+def link_base(config: Config, url: str | None = None) -> str:
+    """Where invitation links point: `url` (the address the server is reached at, checked),
+    else public_url(config)."""
+    if not url:
+        return public_url(config)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise UsageError(f"--url must be an http(s) address such as http://127.0.0.1:8000, not '{url}'")
+    return url.rstrip("/")
+
+
+def invitation_link(base: str, token: str) -> str:
+    return f"{base}/invite/{token}"
 
 
 @dataclass(frozen=True)

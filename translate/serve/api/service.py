@@ -39,6 +39,7 @@ from translate.run.pipeline import checked_notes, translate_sentences
 from translate.run.signature import Signature
 from translate.segment import Document, parse
 from translate.serve.api import codes, markup
+from translate.serve.api.alternatives import other_hypotheses, text_alternatives
 from translate.serve.api.batching import Batcher, BatchStats, WorkQueue
 from translate.serve.api.detect import Guess, LazyDetector
 from translate.serve.api.errors import ApiError
@@ -263,7 +264,20 @@ class ApiService:
             self.queue.release(len(todo))
         done = dict(prepared.known)
         done.update((s, Sentence.from_engine(s, r)) for s, r in zip(todo, results))
-        return reply(prepared, done)
+        others: dict[str, list[str]] = {}
+        if request.alternatives > 0 and request.format == "text":
+            machine = list(dict.fromkeys(s for s, sentence in done.items() if sentence.origin != "approved"))
+            others = await _in_executor(self.executor, self._alternatives, prepared, machine, done)  # type: ignore[assignment]
+        return reply(prepared, done, others)
+
+    def _alternatives(self, prepared: Prepared, sentences: list[str], done: dict[str, Sentence]) -> dict[str, list[str]]:
+        """Other pinned hypotheses of the machine sentences (in an engine thread, holding the engine)."""
+        with self._registry:
+            lock = self._engine_locks.setdefault(prepared.engine.name, threading.Lock())
+        main = {s: done[s].text for s in sentences}
+        with lock:
+            return other_hypotheses(prepared.engine, prepared.route, prepared.glossary, sentences, main,
+                                    prepared.request.alternatives)
 
     def close(self) -> None:
         for batcher in self.batchers.values():
@@ -316,7 +330,7 @@ def _provenance(prepared: Prepared, item: Item, done: dict[str, Sentence]) -> di
     }
 
 
-def reply(prepared: Prepared, done: dict[str, Sentence]) -> dict[str, object]:
+def reply(prepared: Prepared, done: dict[str, Sentence], others: dict[str, list[str]] | None = None) -> dict[str, object]:
     """The JSON reply: translatedText mirrors q (string or list), LibreTranslate's optional keys, provenance."""
     request = prepared.request
     texts = [_render(prepared, item, done) for item in prepared.items]
@@ -326,6 +340,11 @@ def reply(prepared: Prepared, done: dict[str, Sentence]) -> dict[str, object]:
         detected = prepared.detected.to_dict(codes.to_client(prepared.detected.language))
         out["detectedLanguage"] = [detected] * len(texts) if request.is_list else detected
     if request.alternatives > 0:
-        out["alternatives"] = [[] for _ in texts] if request.is_list else []
+        alternatives = [
+            text_alternatives(item.documents[0], prepared.target, lambda s: done[s].text, others or {}, request.alternatives)
+            if request.format == "text" and item.documents.get(0) is not None else []
+            for item in prepared.items
+        ]
+        out["alternatives"] = alternatives if request.is_list else alternatives[0]
     out["provenance"] = provenance if request.is_list else provenance[0]
     return out

@@ -38,6 +38,11 @@ class Conflict:
     by: str
     time: str
 
+    @property
+    def theirs(self) -> str:
+        """What the memory holds now, as the conflict panel shows it."""
+        return self.current.final_text or self.current.machine_text or ""
+
 
 def revision_of(entry: MemoryEntry | None) -> str:
     """The revision a page shows and a decision gives back ('' for a sentence the memory does not hold)."""

@@ -34,7 +34,7 @@ from translate.serve import csrf
 from translate.serve.access import AccessStore, InvitationRefused, Session
 from translate.serve.review import workspace
 from translate.serve.review.decide import ACTIONS, Conflict, decide, revision_of
-from translate.serve.review.diff import summarize
+from translate.serve.review.diff import summarize, word_diff
 from translate.serve.state import ServerState
 from translate.texts import SourceText
 
@@ -291,6 +291,7 @@ class ReviewPages:
             "changes": summarize(view.machine_text, editor_text, view.language),
             "message": message,
             "conflict": conflict,
+            "conflict_pieces": word_diff(conflict.theirs, conflict.mine, view.language) if conflict else [],
             "conflict_action": action,
             "csrf_token": session.csrf_token,
             "url": self._sentence_url(request, view.language, view.text.stem, view.source_hash),

@@ -10,6 +10,34 @@
     return !!e && (e.value !== e.defaultValue || e.hasAttribute("data-unsaved"));
   }
   function say(text) { var s = document.getElementById("status"); if (s) { s.textContent = text; } }
+
+  /* The status bar sits over the bottom of the page: it shows each new message for a few seconds (screen
+     readers have heard it by then; the conflict panel and the page say what stays true), then steps aside.
+     A click on it hides it at once. */
+  var QUIET_AFTER_MS = 8000;
+  var quietTimer = null;
+  function showStatus() {
+    var s = document.getElementById("status");
+    if (!s) { return; }
+    s.classList.remove("quiet");
+    if (quietTimer) { clearTimeout(quietTimer); }
+    quietTimer = setTimeout(function () { s.classList.add("quiet"); }, QUIET_AFTER_MS);
+  }
+  function watchStatus() {
+    var s = document.getElementById("status");
+    if (!s || !window.MutationObserver) { return; }
+    new MutationObserver(showStatus).observe(s, { childList: true, characterData: true, subtree: true });
+    s.addEventListener("click", function () { s.classList.add("quiet"); });
+    if (s.textContent.trim()) { showStatus(); }
+  }
+  function focusEditor() {
+    var ed = editor();
+    if (!ed) { return; }
+    var panel = document.querySelector(".conflict");
+    ed.focus({ preventScroll: !!panel });
+    ed.setSelectionRange(ed.value.length, ed.value.length);
+    if (panel) { panel.scrollIntoView({ block: "start" }); }  /* both texts first; typing still goes to the editor */
+  }
   function press(id) {
     var el = document.getElementById(id);
     if (el && !el.disabled) { el.click(); return true; }
@@ -81,8 +109,7 @@
     var ws = document.getElementById("workspace");
     if (ws && ws.hasAttribute("data-fresh")) {
       ws.removeAttribute("data-fresh");
-      var ed = editor();
-      if (ed) { ed.focus(); ed.setSelectionRange(ed.value.length, ed.value.length); }
+      focusEditor();
       showDirty();
     }
   });
@@ -101,8 +128,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var ws = document.getElementById("workspace");
     if (ws) { ws.removeAttribute("data-fresh"); }
-    var ed = editor();
-    if (ed) { ed.focus(); ed.setSelectionRange(ed.value.length, ed.value.length); }
+    focusEditor();
     showDirty();
+    watchStatus();
   });
 }());

@@ -1,0 +1,104 @@
+"""A decision made on the review pages prints exactly as the same decision imported from a PO file.
+
+Two copies of one project are translated by real Apertium. In one, Ana approves
+a sentence with her fix and saves a draft of another on the review pages; in
+the other, she makes the same changes in the PO file and an organizer imports
+it. After the next `translate run` and `translate handouts`, the Markdown, the
+PO files and the handouts of both copies are the same, byte for byte, and the
+review log differs only in how the decisions came ("via browser", "via po").
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import polib
+import pytest
+from project_factory import Project
+from serve_helpers import csrf_of, invite, sign_in
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from translate.cli import app as cli
+from translate.serve.app import build_app
+from translate.texts import load_texts
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")]
+
+ESSAY = "the-virtual-factory"
+FIX = "Las fábricas fueron diseñadas por los capitalistas como recintos panópticos de explotación."
+DRAFT = "No obstante, socializaron a los obreros y se convirtieron en lugares de organización y lucha."
+
+
+def translate(project: Project, *args: str) -> str:
+    done = CliRunner().invoke(cli, [*args, "--config", str(project / "translate.toml")])
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def translated(root) -> Project:
+    project = Project(root).configure(["es"], engine={"default": "apertium"}).add_essays()
+    output = translate(project, "run")
+    if "no route" in output:
+        pytest.skip("no English→Spanish Apertium pair here (apt-get install apertium-eng-spa)")
+    return project
+
+
+def two_sentences(project: Project) -> tuple:
+    text = next(t for t in load_texts(project.config) if t.stem == ESSAY)
+    return text.document.segments[1], text.document.segments[2]
+
+
+def decide_in_the_browser(project: Project) -> None:
+    client = TestClient(build_app(project.config))
+    sign_in(client, invite(project, "Ana"))
+    for segment, action, text in zip(two_sentences(project), ("approve", "save"), (FIX, DRAFT), strict=True):
+        url = f"/review/es/{ESSAY}/{segment.source_hash}"
+        page = client.get(url)
+        base = page.text.split('name="base" value="', 1)[1].split('"', 1)[0]
+        done = client.post(url, data={"action": action, "text": text, "base": base, "csrf_token": csrf_of(page.text)},
+                           follow_redirects=False)
+        assert done.status_code == 303, done.text
+
+
+def decide_in_a_po_file(project: Project) -> None:
+    path = project / "outputs" / "es" / f"{ESSAY}.po"
+    po = polib.pofile(str(path))
+    approved, drafted = (po.find(s.text) for s in two_sentences(project))
+    approved.msgstr = FIX
+    approved.flags.remove("fuzzy")
+    drafted.msgstr = DRAFT  # still fuzzy: a draft
+    po.save(str(path))
+    translate(project, "review", "import", str(path), "--reviewer", "Ana")
+
+
+def printed(project: Project) -> dict[str, bytes]:
+    translate(project, "run")
+    translate(project, "handouts", "--lang", "es", "--no-pdf")
+    folder = project / "outputs" / "es"
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix in (".md", ".po", ".html")}
+
+
+def review_log(project: Project) -> list[tuple]:
+    with project.memory() as memory:
+        return [(d.source_hash, d.reviewer, d.status, d.final_text, d.via) for d in memory.review_log("en", "es")]
+
+
+def test_browser_decisions_print_exactly_as_the_same_po_import(tmp_path):
+    browser, po = translated(tmp_path / "browser"), translated(tmp_path / "po")
+    decide_in_the_browser(browser)
+    decide_in_a_po_file(po)
+
+    by_browser, by_po = printed(browser), printed(po)
+    assert set(by_browser) == set(by_po) and {".md", ".po", ".html"} <= {name[name.rfind("."):] for name in by_po}
+    for name in by_po:
+        assert by_browser[name] == by_po[name], f"outputs/es/{name} differs between the browser and the PO import"
+    essay = by_po[f"{ESSAY}.md"].decode("utf-8")
+    assert FIX in essay and DRAFT not in essay  # the approval prints; a draft waits for a reviewer
+
+    first, second = two_sentences(po)
+    expected = [(first.source_hash, "Ana", "edited", FIX), (second.source_hash, "Ana", "draft", DRAFT)]
+    assert sorted(row[:4] for row in review_log(browser)) == sorted(expected)
+    assert sorted(row[:4] for row in review_log(po)) == sorted(expected)
+    assert {row[4] for row in review_log(browser)} == {"browser"} and {row[4] for row in review_log(po)} == {"po"}
