@@ -117,6 +117,15 @@ def test_empty_quotes_are_moved_around_the_quoted_word_or_reported():
     assert unplaced == ["socialist"] and kept == "fari la virtualan fabrikon « », en la mano"
 
 
+def test_a_quotation_around_its_words_translated_a_little_differently_is_not_reported():
+    source = "we can never “take over the factory” by posting"
+    draft = "nunca podemos «tomar sobre la fábrica» por posting"
+    assert place_quotes(source, draft, ["Toma sobre la fábrica"]) == (draft, [])
+    wrong = "hacer el socialista de «fábrica virtual», en la mano"
+    assert place_quotes("make the virtual factory “socialist”, in the hand", wrong, ["Socialista"])[1] == []
+    assert "«socialista»" in place_quotes("make the virtual factory “socialist”, in the hand", wrong, ["Socialista"])[0]
+
+
 def test_agreement_covers_contractions_possessives_and_elision():
     assert agree("a través del ", "lucha de clases", "f", "es") == "a través de la "
     assert agree("con su ", "frentes únicos", "mp", "es") == "con sus "

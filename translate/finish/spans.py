@@ -7,8 +7,10 @@ quotes "« »". The run stage translates each short quoted span of the source on
 its own (one batched engine call for all of them, `quoted_spans` says which)
 and `place_quotes` checks every pair of the draft against it: a pair around
 other words, or around nothing, is moved to the words that translate the
-quoted ones when they occur once in the draft; otherwise the sentence is
-reported (`unplaced`) so that a person looks at it.
+quoted ones when they occur once in the draft; otherwise, unless the pair is
+around words of the quotation all the same (the engine translated them in
+context a little differently: "tomar sobre la fábrica" for "toma sobre la
+fábrica"), the sentence is reported (`unplaced`) so that a person looks at it.
 """
 
 from __future__ import annotations
@@ -60,11 +62,17 @@ def place_quotes(source: str, target: str, renderings: list[str]) -> tuple[str, 
         if not wanted or wanted in inner or (inner and inner in wanted):
             continue
         moved = _move(text, pair, rendering)
-        if moved is None or len(top(moved)) != len(every):
-            unplaced.append(span)
-        else:
+        if moved is not None and len(top(moved)) == len(every):
             text = moved
+        elif not _share_a_word(inner, wanted):  # around words of the quotation, only not as translated alone
+            unplaced.append(span)
     return text, unplaced
+
+
+def _share_a_word(inner: str, wanted: str) -> bool:
+    """Do the quoted words in the draft and the quotation translated alone share a word of four letters or
+    more ("tomar sobre la fábrica", "toma sobre la fábrica")? Then the marks are around the quotation."""
+    return bool({w for w in inner.split() if len(w) >= 4} & {w for w in wanted.split() if len(w) >= 4})
 
 
 def _move(text: str, pair, rendering: str) -> str | None:
