@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from translate import languages
-from translate.cli.common import ConfigOption, JsonOption, fail, handle_errors, print_json, split_list
+from translate.cli.common import ConfigOption, JsonOption, fail, handle_errors, print_json, split_list, target_list
 from translate.config import load_config
 
 app = typer.Typer(
@@ -111,7 +111,7 @@ def status_command(
 
     cfg = load_config(config)
     texts = load_texts(cfg, split_list(only))
-    targets = languages.parse_list(lang) if lang else cfg.targets
+    targets = target_list(lang) or cfg.targets
     with TranslationMemory(cfg.path("memory")) as memory:
         rows = review_status(memory, texts, targets)
     threshold = cfg.review.publish_threshold

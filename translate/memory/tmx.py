@@ -24,8 +24,8 @@ from pathlib import Path
 from translate import __version__
 from translate.clock import utc_now
 from translate.errors import InputFileError, TranslateError, UsageError
-from translate.fileio import atomic_write_bytes
-from translate.languages import bcp47, normalize
+from translate.fileio import atomic_write_bytes, describe_character
+from translate.languages import bcp47, check_code
 from translate.memory.notes import Notes
 from translate.memory.records import ENTRY_STATUSES, MemoryEntry, ReviewDecision
 from translate.memory.store import TranslationMemory
@@ -93,11 +93,26 @@ def from_tmx_date(value: str | None) -> str | None:
 
 
 def export_tmx(
-    memory: TranslationMemory, path: Path | str, source_lang: str, target_lang: str | None = None
+    memory: TranslationMemory,
+    path: Path | str,
+    source_lang: str,
+    target_lang: str | None = None,
+    left_out: list[str] | None = None,
 ) -> int:
-    """Write the entries from source_lang (into one or every target) as TMX 1.4; return the <tu> count."""
+    """Write the entries from source_lang (into one or every target) as TMX 1.4; return the <tu> count.
+
+    An entry holding a character XML cannot carry (an ESC from an old text) is
+    left out, with a line saying which and why added to `left_out`: one entry
+    never stops the export of the whole memory.
+    """
     targets = [target_lang] if target_lang else [t for s, t in memory.pairs() if s == source_lang]
-    entries = [entry for target in targets for entry in memory.entries(source_lang, target)]
+    entries = []
+    for entry in (entry for target in targets for entry in memory.entries(source_lang, target)):
+        problem = _unwritable(entry)
+        if problem is None:
+            entries.append(entry)
+        elif left_out is not None:
+            left_out.append(problem)
     newest = max((e.updated for e in entries), default="")
     root = ET.Element("tmx", version="1.4")
     header = ET.SubElement(root, "header", {
@@ -146,13 +161,28 @@ def _tu(entry: MemoryEntry) -> ET.Element:
 
 
 def _xml_text(text: str, entry: MemoryEntry) -> str:
-    bad = _NOT_XML.search(text)
-    if bad:
-        raise TranslateError(
-            f"entry {entry.source_hash} ({entry.source_lang}>{entry.target_lang}) holds character "
-            f"U+{ord(bad.group()):04X}, which XML cannot carry; fix it in the memory before exporting"
-        )
+    if _NOT_XML.search(text):
+        raise TranslateError(f"entry {entry.source_hash}: {_unwritable(entry)}")
     return text
+
+
+def _unwritable(entry: MemoryEntry) -> str | None:
+    """Why an entry cannot go into XML (which text holds which character), or None."""
+    texts = [entry.source_text, entry.machine_text or "", entry.final_text or "", entry.reviewer, entry.signature,
+             entry.notes.to_json()]
+    for text in texts:
+        bad = _NOT_XML.search(text)
+        if bad:
+            return (
+                f"left out entry {entry.source_hash} ({entry.source_lang}>{entry.target_lang}, "
+                f"“{_one_line(entry.source_text)}”): it holds {describe_character(bad.group())}, which XML cannot carry"
+            )
+    return None
+
+
+def _one_line(text: str, limit: int = 40) -> str:
+    shown = _NOT_XML.sub("\N{REPLACEMENT CHARACTER}", " ".join(text.split()))
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 # -- import -------------------------------------------------------------------
@@ -310,9 +340,9 @@ def _read_units(path: Path, language_map: Mapping[str, str]) -> tuple[int, list[
         if not code or code == "*all*":
             return ""
         try:
-            code = normalize(code)
-        except TranslateError:
-            raise UsageError(f"{path}: empty language code in TMX") from None
+            code = check_code(code)
+        except TranslateError as err:
+            raise UsageError(f"{path}: {err}; nothing was imported") from None
         return language_map.get(code, code)
 
     default_src = lang(header.get("srclang"))
