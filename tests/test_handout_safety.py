@@ -89,17 +89,22 @@ def temp():
     shutil.rmtree(folder, ignore_errors=True)
 
 
-@needs_chromium
-@needs_apertium
-def test_a_killed_handouts_leaves_its_chromium_profile_only_until_the_next_start(translated, temp):
-    env = {**os.environ, "TMPDIR": str(temp)}
+def handouts_started(project, temp: Path) -> subprocess.Popen:
+    """`translate handouts` in its own process group, once its Chromium profile exists (or it ended)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "translate.cli", "handouts"], cwd=translated, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [sys.executable, "-m", "translate.cli", "handouts"], cwd=project, env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
     deadline = time.monotonic() + 120
     while not profiles(temp) and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
+    return process
+
+
+@needs_chromium
+@needs_apertium
+def test_a_killed_handouts_leaves_its_chromium_profile_only_until_the_next_start(translated, temp):
+    process = handouts_started(translated, temp)
     assert profiles(temp), "handouts never started Chromium"
     os.killpg(process.pid, signal.SIGKILL)  # translate and its Chromium, as the OOM killer or kill -9 would
     process.wait()
@@ -116,14 +121,7 @@ def test_a_killed_handouts_leaves_its_chromium_profile_only_until_the_next_start
 @needs_chromium
 @needs_apertium
 def test_a_terminated_handouts_removes_its_chromium_profile(translated, temp):
-    env = {**os.environ, "TMPDIR": str(temp)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "translate.cli", "handouts"], cwd=translated, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    deadline = time.monotonic() + 120
-    while not profiles(temp) and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
+    process = handouts_started(translated, temp)
     process.terminate()
     _, err = process.communicate(timeout=60)
     if process.returncode != 0:  # terminated before it finished: it cleaned up and said so
