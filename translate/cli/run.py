@@ -83,6 +83,10 @@ def print_summary(report: RunReport, path: Path | None) -> None:
                 typer.echo(f"warning: {r.language}: {warning}", err=True)
         else:
             typer.echo(f"{r.language:<6} {r.status}: {r.message}", err=r.status == "failed")
+    shown = {p["error"] for p in report.failed_texts} | {f"{r.language}: {r.message}" for r in report.languages}
+    for error in report.errors:  # the rest: what befell the run as a whole (its memory file vanished)
+        if error not in shown:
+            typer.echo(f"error: {error}", err=True)
     totals = report.to_dict()["totals"]
     typer.echo(
         f"{len(report.texts)} texts, {len(report.languages)} languages: {totals['translated']} segments "

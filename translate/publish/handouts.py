@@ -36,6 +36,7 @@ from translate import __version__
 from translate.config import Config
 from translate.fileio import atomic_write_text
 from translate.languages import html_lang, is_rtl
+from translate.memory import health
 from translate.memory.history import person_name
 from translate.memory.records import MemoryEntry
 from translate.memory.store import TranslationMemory
@@ -310,9 +311,9 @@ def _plan(
     """The handouts to build: every text and language with text in the memory that the gate lets
     through (all of them with `force`); the withheld ones are appended to `withheld`."""
     texts, jobs, path = load_texts(config, only), [], config.path("memory")
-    if not Path(path).exists():
+    if not health.present(Path(path)):
         return []
-    with TranslationMemory(path) as memory:
+    with TranslationMemory(path, readonly=True) as memory:
         for language in targets or config.targets:
             for text in texts:
                 entries = text_entries(memory, text, config.source_language, language)

@@ -66,8 +66,8 @@ class RunReport:
 
     @property
     def exit_code(self) -> int:
-        """1 when a text could not be read or a language failed (the rest is done), or --strict kept a PO file; else 0."""
-        if self.failed_texts or any(r.status == "failed" for r in self.languages):
+        """1 when something failed (a text, a language, the memory file; the rest is done), or --strict kept a PO file."""
+        if self.errors or self.failed_texts or any(r.status == "failed" for r in self.languages):
             return 1
         return 1 if self.strict and self.po_kept else 0
 
