@@ -14,9 +14,12 @@ import os
 import re
 import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from translate.errors import TranslateError, UsageError
@@ -66,12 +69,19 @@ class Profile:
 
     def __init__(self) -> None:
         remove_stale_profiles()
-        self.name = tempfile.mkdtemp(prefix=PROFILE_PREFIX)
-        self._lock = os.open(os.path.join(self.name, _OWNER_LOCK), os.O_CREAT | os.O_RDWR, 0o600)
-        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        self.name, self._lock = "", -1
+        try:
+            with _signals_held():  # a SIGTERM while the folder is made is handled once its name is known
+                self.name = tempfile.mkdtemp(prefix=PROFILE_PREFIX)
+            self._lock = os.open(os.path.join(self.name, _OWNER_LOCK), os.O_CREAT | os.O_RDWR, 0o600)
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
+        except BaseException:
+            self.cleanup()
+            raise
 
     def cleanup(self) -> None:
-        shutil.rmtree(self.name, ignore_errors=True)
+        if self.name:
+            shutil.rmtree(self.name, ignore_errors=True)
         if self._lock >= 0:
             os.close(self._lock)
             self._lock = -1
@@ -81,6 +91,16 @@ class Profile:
 
     def __exit__(self, *exc: object) -> None:
         self.cleanup()
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGTERM and SIGINT for a few statements; one that came meanwhile is handled right after."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def remove_stale_profiles(folder: Path | None = None) -> list[Path]:
@@ -189,7 +209,21 @@ class ChromiumSession:
 
     def __init__(self, timeout: float = CHROMIUM_TIMEOUT) -> None:
         self.timeout = timeout
-        self._profile = Profile()
+        self._profile: Profile | None = None
+        try:
+            with _signals_held():
+                self._profile = Profile()
+            self._start()
+        except BaseException:  # a failed start, or SIGTERM meanwhile: no browser and no profile left behind
+            process = getattr(self, "_process", None)
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+            if self._profile is not None:
+                self._profile.cleanup()
+            raise
+
+    def _start(self) -> None:
         to_child, self._write = os.pipe()
         self._read, from_child = os.pipe()
 
@@ -199,16 +233,18 @@ class ChromiumSession:
             os.dup2(write_end, 4)
 
         command = _chromium_command(self._profile.name) + ["--remote-debugging-pipe", "about:blank"]
-        self._process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            preexec_fn=wire_fds,
-            pass_fds=(3, 4),
-        )
-        os.close(to_child)
-        os.close(from_child)
+        try:
+            self._process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                preexec_fn=wire_fds,
+                pass_fds=(3, 4),
+            )
+        finally:
+            os.close(to_child)
+            os.close(from_child)
         self._buffer = b""
         self._next_id = 0
         self._events: list[dict] = []  # events are not needed; kept until the page closes
