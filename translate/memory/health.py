@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -116,7 +117,9 @@ def create(path: Path, initialise: Callable[[sqlite3.Connection], None]) -> None
 
     If another process created the file meanwhile, theirs is kept and ours dropped.
     """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.new")
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)  # one per thread
+    os.close(handle)
+    temporary = Path(name)
     try:
         db = sqlite3.connect(temporary, isolation_level=None)
         try:
