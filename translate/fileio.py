@@ -112,6 +112,23 @@ _CONTROL_NAMES = {
 }
 
 
+def unfit_translation(text: str, max_chars: int) -> str | None:
+    """Why a translation from outside (a PO msgstr, a TMX segment) is not taken into the memory, or None.
+
+    The memory is append-only and every run reads it: one 20 MB msgstr grew it from
+    1.5 to 81 MB for good and made every later run take 64 s. Over `max_chars`
+    (limits.max_import_chars), or holding a character no export can carry, it is refused.
+    """
+    if len(text) > max_chars:
+        return (f"refused: {len(text):,} characters, more than limits.max_import_chars ({max_chars:,}) allows "
+                "for the translation of one sentence")
+    bad = _NOT_XML.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        return f"refused: line {line} holds {describe_character(bad.group())}, which PO, TMX and handouts cannot carry"
+    return None
+
+
 def describe_character(char: str) -> str:
     """'the control character U+001B (ESCAPE)' for an error message."""
     label = unicodedata.name(char, "") or _CONTROL_NAMES.get(char, "")

@@ -55,6 +55,7 @@ def memory_import(
     """Import a TMX file; units without review status count as human translations.
 
     Approved entries are never overwritten: a different text is reported as a conflict.
+    A unit longer than limits.max_import_chars is refused (listed; exit 1), the rest imported.
     """
     # imported on use, keeps --help fast
     from translate.memory.store import TranslationMemory
@@ -63,8 +64,12 @@ def memory_import(
 
     cfg = load_config(config)
     with run_lock(cfg.path("memory"), wait=True), TranslationMemory(cfg.path("memory")) as memory:
-        summary = import_tmx(memory, file)
+        summary = import_tmx(memory, file, max_chars=cfg.limits.max_import_chars)
     answer(json_out, asdict(summary), summary.describe())
+    for refused in summary.refused:  # the other units are imported; the exit code says some were not
+        typer.echo(f"warning: {refused}", err=True)
+    if summary.refused:
+        raise typer.Exit(1)
 
 
 @app.command("rebuild")

@@ -24,7 +24,7 @@ from pathlib import Path
 from translate import __version__
 from translate.clock import utc_now
 from translate.errors import InputFileError, TranslateError, UsageError
-from translate.fileio import atomic_write_bytes, describe_character
+from translate.fileio import atomic_write_bytes, describe_character, unfit_translation
 from translate.languages import bcp47, check_code
 from translate.memory.notes import Notes
 from translate.memory.records import ENTRY_STATUSES, MemoryEntry, ReviewDecision
@@ -41,6 +41,7 @@ PROP_DRAFT = "x-translate-draft-text"  # a draft's unapproved text
 PROP_COMMENT = "x-translate-comment"  # the translator comment
 PROP_COMMENT_BY = "x-translate-comment-by"
 FOREIGN_REVIEWER = "tmx-import"
+DEFAULT_MAX_IMPORT_CHARS = 20_000  # limits.max_import_chars when the caller gives none
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TMX_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$")
@@ -66,11 +67,13 @@ class ImportSummary:
     unchanged: int = 0
     skipped: int = 0  # kept the memory's reviewed/newer entry, or a <tu> without source and target
     conflicts: list[ImportConflict] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # units over the import limits, one line each
 
     def describe(self) -> str:
         return (
             f"{self.units} units: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.skipped} skipped, {len(self.conflicts)} conflicts"
+            f"{self.skipped} skipped, {len(self.conflicts)} conflicts" + (f", {len(self.refused)} refused"
+                                                                             if self.refused else "")
         )
 
 
@@ -189,12 +192,16 @@ def _one_line(text: str, limit: int = 40) -> str:
 
 
 def import_tmx(
-    memory: TranslationMemory, path: Path | str, language_map: Mapping[str, str] | None = None
+    memory: TranslationMemory,
+    path: Path | str,
+    language_map: Mapping[str, str] | None = None,
+    max_chars: int = DEFAULT_MAX_IMPORT_CHARS,
 ) -> ImportSummary:
     """Merge a TMX file into the memory in one transaction; see the module docstring for the rules.
 
     `language_map` renames codes after normalizing, e.g. {'en_US': 'en'} for a
-    tool that tags every sentence with a region.
+    tool that tags every sentence with a region. A unit whose texts are longer than
+    `max_chars` (limits.max_import_chars) is refused and listed in `refused`.
     """
     path = Path(path)
     tu_count, units = _read_units(path, language_map or {})
@@ -209,6 +216,11 @@ def import_tmx(
     for incoming in units:
         if incoming is None:
             summary.skipped += 1
+            continue
+        problem = next(filter(None, (unfit_translation(text or "", max_chars) for text in (
+            incoming.source_text, incoming.machine_text, incoming.final_text))), None)
+        if problem:
+            summary.refused.append(f"{path.name}: {incoming.target_lang} “{incoming.source_text[:40]}…”: {problem}")
             continue
         key = (incoming.source_hash, incoming.source_lang, incoming.target_lang)
         outcome, merged = _merge(current[key], incoming, summary)
