@@ -170,22 +170,14 @@ def _xml_text(text: str, entry: MemoryEntry) -> str:
 
 
 def _unwritable(entry: MemoryEntry) -> str | None:
-    """Why an entry cannot go into XML (which text holds which character), or None."""
-    texts = [entry.source_text, entry.machine_text or "", entry.final_text or "", entry.reviewer, entry.signature,
-             entry.notes.to_json()]
-    for text in texts:
-        bad = _NOT_XML.search(text)
-        if bad:
-            return (
-                f"left out entry {entry.source_hash} ({entry.source_lang}>{entry.target_lang}, "
-                f"“{_one_line(entry.source_text)}”): it holds {describe_character(bad.group())}, which XML cannot carry"
-            )
-    return None
-
-
-def _one_line(text: str, limit: int = 40) -> str:
-    shown = _NOT_XML.sub("\N{REPLACEMENT CHARACTER}", " ".join(text.split()))
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+    """Why an entry cannot go into XML (a character XML cannot carry, in any of its texts), or None."""
+    bad = _NOT_XML.search("\n".join([entry.source_text, entry.machine_text or "", entry.final_text or "", entry.reviewer,
+                                     entry.signature, entry.comment or "", entry.notes.to_json()]))
+    if bad is None:
+        return None
+    source = _NOT_XML.sub("\N{REPLACEMENT CHARACTER}", " ".join(entry.source_text.split()))[:40]
+    return (f"left out entry {entry.source_hash} ({entry.source_lang}>{entry.target_lang}, “{source}”): it holds "
+            f"{describe_character(bad.group())}, which XML cannot carry")
 
 
 # -- import -------------------------------------------------------------------
