@@ -41,6 +41,18 @@ def cli(
     )
 
 
+SPANISH_NOTE = "# A note\n\nWorkers of the world, unite.\n\nNothing to lose but chains.\n"
+
+
+def run_in_spanish(project, body: str = SPANISH_NOTE, name: str = "note.md"):
+    """The project set to English → Spanish with Apertium, one text added and run once (which must succeed)."""
+    project.configure(["es"], engine={"default": "apertium"})
+    project.add_text(name, body)
+    result = cli("run", cwd=project)
+    assert result.returncode == 0, result.stderr
+    return project
+
+
 def can_drop_privileges() -> bool:
     """Whether permission tests mean anything here: not root, or root with setpriv at hand."""
     return os.geteuid() != 0 or shutil.which("setpriv") is not None

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_process import cli
+from cli_process import cli, run_in_spanish
 
 from translate.config import load_config
 from translate.publish.chromium import PROFILE_PREFIX, html_to_pdf
@@ -71,10 +71,7 @@ def test_a_right_to_left_override_in_the_title_does_not_reverse_the_printed_stat
 @pytest.fixture
 def translated(project):
     """A project with one short text translated into Spanish by Apertium."""
-    project.configure(["es"], engine={"default": "apertium"})
-    project.add_text("note.md", "# A note\n\nWorkers of the world, unite.\n")
-    assert cli("run", cwd=project).returncode == 0
-    return project
+    return run_in_spanish(project, "# A note\n\nWorkers of the world, unite.\n")
 
 
 def profiles(folder: Path) -> list[Path]:

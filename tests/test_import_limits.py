@@ -13,7 +13,7 @@ import shutil
 
 import polib
 import pytest
-from cli_process import cli
+from cli_process import cli, run_in_spanish
 
 pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 
@@ -22,10 +22,7 @@ EDITED = "¡Proletarios de todos los países, uníos!"
 
 @pytest.fixture
 def project(project):
-    project.configure(["es"], engine={"default": "apertium"})
-    project.add_text("note.md", "# A note\n\nWorkers of the world, unite.\n\nNothing to lose but chains.\n")
-    assert cli("run", cwd=project).returncode == 0
-    return project
+    return run_in_spanish(project)
 
 
 def edit_po(project, texts: dict[str, str]) -> str:

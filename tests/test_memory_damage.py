@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from cli_process import can_drop_privileges, cli, one_line_error
+from cli_process import can_drop_privileges, cli, one_line_error, run_in_spanish
 
 pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 needs_setpriv = pytest.mark.skipif(not can_drop_privileges(), reason="needs setpriv to drop root's capabilities")
@@ -30,9 +30,7 @@ APPROVED = "¡Trabajadores del mundo, uníos!"
 @pytest.fixture
 def project(project):
     """A short text in Spanish with Apertium; Ana approved her own wording of one sentence."""
-    project.configure(["es"], engine={"default": "apertium"})
-    project.add_text("note.md", "# A note\n\nWorkers of the world, unite.\n\nNothing to lose but chains.\n")
-    assert cli("run", cwd=project).returncode == 0
+    run_in_spanish(project)
     po_path = project / "outputs" / "es" / "note.po"
     po = polib.pofile(str(po_path))
     entry = next(e for e in po if e.msgid == "Workers of the world, unite.")
