@@ -42,7 +42,7 @@ def test_per_language_engine_choice(tmp_path):
         ("[project]\ntargetz = ['es']\n", "unknown key 'project.targetz'"),
         ("[engine]\nbeam = 2\n", "unknown key 'engine.beam'"),
         ("[engines]\n", "unknown section [engines]"),
-        ("[engine]\nbeam_size = 'four'\n", "engine.beam_size must be a int"),
+        ("[engine]\nbeam_size = 'four'\n", "engine.beam_size must be a whole number, not str ('four')"),
         ("[engine]\nbeam_size = 0\n", "engine.beam_size must be at least 1"),
         ("[engine]\ndefault = 'google'\n", "engine.default must be one of"),
         ("[project]\ntargets = ['es', 'xx']\n", "unknown language code 'xx'"),

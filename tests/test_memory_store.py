@@ -14,6 +14,7 @@ import pytest
 
 import translate.memory.store as memory_module
 from translate.errors import TranslateError, UsageError
+from translate.memory.health import MemoryDamaged
 from translate.memory.notes import GlossaryViolation, Notes
 from translate.memory.records import ReviewDecision
 from translate.memory.schema import SCHEMA_VERSION
@@ -55,18 +56,22 @@ def test_new_file_is_wal_with_current_schema_version(tmp_path):
     assert {"entries", "review_log", "layout", "layout_runs"} <= tables
 
 
-@pytest.mark.parametrize("kind", ["zero-byte file", "sqlite file at version 0"])
-def test_opens_and_migrates_a_version_0_file(tmp_path, kind):
+def test_opens_and_migrates_a_version_0_file(tmp_path):
     path = tmp_path / "memory.sqlite"
-    if kind == "zero-byte file":
-        path.write_bytes(b"")
-    else:
-        sqlite3.connect(path).execute("CREATE TABLE unrelated (x)").connection.close()
+    sqlite3.connect(path).execute("CREATE TABLE unrelated (x)").connection.close()
     with TranslationMemory(path) as tm:
         assert tm.schema_version == SCHEMA_VERSION
         tm.store_machine([("Hello.", "Hola.", Notes())], "en", "es", SIG)
     with TranslationMemory(path) as tm:
         assert tm.get("Hello.", "en", "es").machine_text == "Hola."
+
+
+def test_refuses_a_zero_byte_file_instead_of_taking_it_for_a_new_memory(tmp_path):
+    path = tmp_path / "memory.sqlite"
+    path.write_bytes(b"")
+    with pytest.raises(MemoryDamaged, match="the file is empty, 0 bytes"):
+        TranslationMemory(path)
+    assert path.stat().st_size == 0
 
 
 def test_refuses_a_file_from_a_newer_schema_version(tmp_path):
@@ -96,7 +101,7 @@ def test_a_failing_migration_is_rolled_back_whole(tmp_path, monkeypatch):
 def test_a_file_that_is_not_sqlite_is_a_usage_error(tmp_path):
     path = tmp_path / "memory.sqlite"
     path.write_text("these are notes, not a database\n" * 100)
-    with pytest.raises(UsageError, match="not a usable translation memory"):
+    with pytest.raises(UsageError, match="the translation memory is damaged \\(not an SQLite file\\)"):
         TranslationMemory(path)
 
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from translate import __version__
-from translate.errors import TranslateError, UsageError
+from translate.errors import UsageError
 from translate.memory.notes import Notes
 from translate.memory.records import ReviewDecision
 from translate.memory.store import TranslationMemory
@@ -188,11 +188,12 @@ def test_a_bad_unit_aborts_the_whole_import(tm, tmp_path):
     assert tm.pairs() == [("en", "es"), ("en", "pt_BR")]
 
 
-def test_export_refuses_text_xml_cannot_carry(tm, tmp_path):
-    tm.store_machine([("Bell\x07.", "Campana.", Notes())], "en", "de", SIG)
-    with pytest.raises(TranslateError, match="U\\+0007"):
-        export_tmx(tm, tmp_path / "de.tmx", "en", "de")
-    assert not (tmp_path / "de.tmx").exists()
+def test_export_leaves_out_an_entry_xml_cannot_carry_and_says_which(tm, tmp_path):
+    tm.store_machine([("Bell\x07.", "Campana.", Notes()), ("Hand.", "Hand.", Notes())], "en", "de", SIG)
+    left_out: list[str] = []
+    assert export_tmx(tm, tmp_path / "de.tmx", "en", "de", left_out) == 1
+    assert len(left_out) == 1 and "U+0007 (BELL)" in left_out[0] and "(en>de" in left_out[0]
+    assert "Bell" not in (tmp_path / "de.tmx").read_text(encoding="utf-8")
 
 
 def test_tmx_dates_convert_both_ways():

@@ -119,10 +119,10 @@ def test_untranslated_blocks_give_back_the_source(small):
 def test_arabic_page_is_rtl_and_keeps_the_structure(small):
     page = render_html(small, translations(small, ARABIC), HandoutMeta(language="ar", date="2025-05-01", **OPUS))
     assert '<html lang="ar" dir="rtl">' in page
-    assert "<h1>المصنع الافتراضي</h1>" in page
+    assert "<h1><bdi>المصنع الافتراضي</bdi></h1>" in page
     assert "<h2>العمل والقيمة</h2>" in page
     assert "<blockquote><p>المشهد علاقة اجتماعية" in page
-    assert '<p class="dialogue"><b>Ludwig:</b> هل تُعجب بأمريكا؟</p>' in page
+    assert '<p class="dialogue"><b><bdi>Ludwig</bdi>:</b> هل تُعجب بأمريكا؟</p>' in page
     assert '<li value="3">استخدم أدوات لحجب الإعلانات.</li>' in page
     assert '<li value="4">' in page and page.count("<ol>") == 1
     assert "<em>الرأسمالي</em>" in page
@@ -162,7 +162,7 @@ def test_missing_segments_are_said_and_shown_in_the_source(small):
 def test_no_soft_hyphen_hides_a_word_from_search(small):
     spanish = {0: "La fábrica virtual", 9: "El proletariado debe abolir cualquier trabajo."}
     page = render_html(small, spanish, HandoutMeta(language="es"))
-    assert "<h1>La fábrica virtual</h1>" in page
+    assert "<h1><bdi>La fábrica virtual</bdi></h1>" in page
     assert "El proletariado debe abolir cualquier trabajo." in page
     assert "&shy;" not in page and "\u00ad" not in page
 

@@ -77,6 +77,16 @@ class ApiOptions:
 
 
 @dataclass
+class LimitsOptions:
+    """[limits]: how much of anything one run accepts, so that one huge or broken input cannot take it down."""
+
+    max_text_bytes: int = 10_000_000  # largest text read (texts/, `translate text`, stdin); larger is refused
+    max_sentence_words: int = 200  # longest sentence sent to an engine (a CJK letter is a word); longer: cut at clauses
+    max_import_chars: int = 20_000  # largest translation accepted from a PO or TMX file, per sentence
+    max_output_ratio: float = 3.0  # a neural engine's output longer than this many times its source is degenerate
+
+
+@dataclass
 class Config:
     """The whole configuration; paths are resolved against `root`."""
 
@@ -93,6 +103,7 @@ class Config:
     review: ReviewOptions = field(default_factory=ReviewOptions)
     serve: ServeOptions = field(default_factory=ServeOptions)
     api: ApiOptions = field(default_factory=ApiOptions)
+    limits: LimitsOptions = field(default_factory=LimitsOptions)
     languages: dict[str, str] = field(default_factory=dict)  # per-language engine choice
 
     def path(self, name: str) -> Path:
@@ -111,9 +122,31 @@ class Config:
         return (self.root / os.path.expanduser(value)).resolve()
 
 
-_SECTIONS = {"engine": EngineOptions, "argos": ArgosOptions, "review": ReviewOptions, "serve": ServeOptions,
-             "api": ApiOptions}
+_SECTIONS = {
+    "engine": EngineOptions,
+    "argos": ArgosOptions,
+    "review": ReviewOptions,
+    "serve": ServeOptions,
+    "api": ApiOptions,
+    "limits": LimitsOptions,
+}
 _TOP_KEYS = {"source_language", "targets", "texts", "outputs", "memory", "glossary", "reports"}
+
+# Allowed range of every number, (lowest, highest or None), with what the value means.
+_BOUNDS: dict[str, tuple[float, float | None, str]] = {
+    "engine.beam_size": (1, None, "hypotheses kept while decoding"),
+    "engine.threads": (0, None, "0 = all cores"),
+    "engine.batch_tokens": (16, None, "tokens per batch"),
+    "engine.timeout": (1, None, "seconds one Apertium call may take"),
+    "engine.jobs": (0, None, "0 = one per core"),
+    "review.publish_threshold": (0.0, 1.0, "a share"),
+    "serve.port": (1, 65535, "a TCP port"),
+    "serve.session_days": (1, None, "days"),
+    "limits.max_text_bytes": (1, None, "bytes"),
+    "limits.max_sentence_words": (10, None, "words"),
+    "limits.max_import_chars": (1, None, "characters"),
+    "limits.max_output_ratio": (1.0, None, "output length over source length"),
+}
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -145,10 +178,12 @@ def load_config(path: Path | str | None = None) -> Config:
 def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) -> Config:
     """Build a Config from parsed TOML, rejecting unknown keys and bad values."""
     config = Config(root=root)
-    project = dict(data.get("project", {}))
-    for key in data:
+    for key, value in data.items():
         if key not in {"project", "languages", *_SECTIONS}:
             raise ConfigError(f"{name}: unknown section [{key}] (known: project, {', '.join(_SECTIONS)}, languages)")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{name}: {key} must be a [{key}] table, not {type(value).__name__} ({value!r})")
+    project = dict(data.get("project", {}))
     for key, value in project.items():
         if key not in _TOP_KEYS:
             raise ConfigError(f"{name}: unknown key 'project.{key}' (known: {', '.join(sorted(_TOP_KEYS))})")
@@ -165,19 +200,12 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
         setattr(config, section, _load_section(name, section, cls, data.get(section, {})))
     if config.engine.default not in ENGINE_CHOICES:
         raise ConfigError(f"{name}: engine.default must be one of {', '.join(ENGINE_CHOICES)}")
-    for key, label, low in (("beam_size", "engine.beam_size", 1), ("batch_tokens", "engine.batch_tokens", 16)):
-        if getattr(config.engine, key) < low:
-            raise ConfigError(f"{name}: {label} must be at least {low}")
-    if config.engine.threads < 0:
-        raise ConfigError(f"{name}: engine.threads must be 0 (all cores) or more")
-    if config.engine.jobs < 0:
-        raise ConfigError(f"{name}: engine.jobs must be 0 (one per core) or more")
-    if not 0.0 <= config.review.publish_threshold <= 1.0:
-        raise ConfigError(f"{name}: review.publish_threshold must be between 0 and 1")
-    if not 0 < config.serve.port < 65536:
-        raise ConfigError(f"{name}: serve.port must be between 1 and 65535")
-    if config.serve.session_days < 1:
-        raise ConfigError(f"{name}: serve.session_days must be at least 1")
+    for key, (low, high, meaning) in _BOUNDS.items():
+        section, option = key.split(".")
+        value = getattr(getattr(config, section), option)
+        if value < low or (high is not None and value > high):
+            allowed = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+            raise ConfigError(f"{name}: {key} must be {allowed} ({meaning}), not {value!r}")
     _check_api(name, config.api)
     config.languages = {}
     for code, choice in data.get("languages", {}).items():
@@ -219,6 +247,10 @@ def _load_section(name: str, section: str, cls: type, values: Any) -> Any:
     return instance
 
 
+_TYPE_NAMES = {int: "a whole number", float: "a number", str: "a string", list: "a list", bool: "true or false"}
+
+
 def _check_type(name: str, key: str, value: Any, expected: type) -> None:
     if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
-        raise ConfigError(f"{name}: {key} must be a {expected.__name__}, not {type(value).__name__} ({value!r})")
+        wanted = _TYPE_NAMES.get(expected, expected.__name__)
+        raise ConfigError(f"{name}: {key} must be {wanted}, not {type(value).__name__} ({value!r})")

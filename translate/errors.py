@@ -38,3 +38,7 @@ class ModelError(TranslateError):
 
 class EngineError(TranslateError):
     """An engine failed while translating."""
+
+
+class WriteError(TranslateError):
+    """A file or folder that cannot be written: permissions, a full disk, a read-only mount."""

@@ -11,6 +11,7 @@ Quotation marks are not here: only the handout stylesheet uses them
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from translate.errors import LanguageError
@@ -56,6 +57,23 @@ def normalize(code: str) -> str:
     head, *rest = code.split("_")
     parts = [head.lower()] + [p.title() if len(p) == 4 else p.upper() for p in rest]
     return "_".join(parts)
+
+
+_CODE_SHAPE = re.compile(r"[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?(?:_[A-Za-z0-9]{4,8})*")
+
+
+def check_code(code: str) -> str:
+    """The normalized code if it has the shape of a language tag (es, pt_BR, sr_Latn, es_419), else LanguageError.
+
+    For codes from files made elsewhere (TMX, TBX): a code becomes a folder name
+    under outputs/ and a key in the memory, so '../../etc' must never pass. Unlike
+    `validate` it accepts languages CLDR does not list (a TMX may hold any).
+    """
+    normalized = normalize(code)
+    if len(normalized) > 35 or not _CODE_SHAPE.fullmatch(normalized):
+        shown = code if code.isprintable() else code.encode("unicode_escape").decode("ascii")
+        raise LanguageError(f"'{shown}' is not a language code (expected the shape of es, pt-BR, sr-Latn, es-419)")
+    return normalized
 
 
 @cache

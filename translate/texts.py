@@ -7,13 +7,14 @@ accept the same suffixes.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from translate.config import Config
 from translate.errors import InputFileError, UsageError
-from translate.fileio import read_source
+from translate.fileio import decode_source, describe_character, read_bytes, read_source
 from translate.segment import MARKDOWN_SUFFIXES, Document, parse
 
 TEXT_SUFFIXES = (*MARKDOWN_SUFFIXES, ".txt")
@@ -37,9 +38,52 @@ def text_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
 
 
-def load_texts(config: Config, only: list[str] | None = None) -> list[SourceText]:
-    """Parse every source text (or those named in `only`, by file or stem name)."""
-    return [load_text(path, read_source(path), config.source_language) for path in text_paths(config, only)]
+def load_texts(config: Config, only: list[str] | None = None, problems: list[TextProblem] | None = None) -> list[SourceText]:
+    """Parse every source text (or those named in `only`, by file or stem name).
+
+    A text that cannot be read (not UTF-8, too large, a control character, a
+    bad file name) raises InputFileError; with a `problems` list it is added
+    there instead and the other texts are still returned, as a batch run wants.
+    """
+    texts = []
+    for path in text_paths(config, only):
+        try:
+            texts.append(load_text(path, decode_source(read_text(path, config), str(path)), config.source_language))
+        except InputFileError as err:
+            if problems is None:
+                raise
+            problems.append(TextProblem(path.name, str(err)))
+    return texts
+
+
+@dataclass(frozen=True)
+class TextProblem:
+    """A text a run could not read, and why (one line, with what to do)."""
+
+    text: str
+    error: str
+
+
+def read_text(path: Path, config: Config) -> bytes:
+    """A source file's bytes: its name checked, its size within limits.max_text_bytes (read in bounded chunks)."""
+    check_text_name(path)
+    return read_bytes(path, config.limits.max_text_bytes)
+
+
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Characters that reorder the text around them: in a name, they make a report or a list lie."""
+
+
+def _unsafe_in_name(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in BIDI_CONTROLS
+
+
+def check_text_name(path: Path) -> None:
+    """A text's name becomes file names, PO references and report lines: no control characters in it."""
+    bad = next((c for c in path.name if _unsafe_in_name(c)), None)
+    if bad is not None:
+        shown = "".join(f"\\u{ord(c):04x}" if _unsafe_in_name(c) else c for c in path.name)
+        raise InputFileError(f"{path.parent / shown}: the file name holds {describe_character(bad)}; rename the file")
 
 
 def load_text(path: Path, text: str, language: str) -> SourceText:

@@ -12,6 +12,7 @@ command line and scheduled jobs call.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 from translate.config import Config
@@ -72,7 +73,8 @@ def run(
     """`translate run`: under the run lock, translate what changed and write every output and PO file,
     then reports/run-<time>.json. A dry run writes nothing, not even the report (its path is then None).
     With `strict`, a PO file left alone because it holds edits not imported yet makes the exit code 1."""
-    with run_lock(config.path("memory"), wait=wait):
+    # A dry run reads a snapshot of the memory and writes nothing, not even the lock file.
+    with nullcontext() if dry_run else run_lock(config.path("memory"), wait=wait):
         report = runner.run(config, only, targets, dry_run, start_task, deliver=deliver, outputs=outputs(config))
         report.strict = strict
         path = None if dry_run else write_report(config, report)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +19,8 @@ from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
-from translate.errors import TranslateError
+from translate import languages
+from translate.errors import TranslateError, UsageError
 from translate.progress import Progress, StartTask
 
 ConfigOption = Annotated[
@@ -36,12 +38,13 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def handle_errors(func: Callable) -> Callable:
     """The library's errors as one line on stderr and their exit code, never a traceback.
 
-    Ctrl-C exits 130 (as a shell expects); a closed pipe (`translate ... | head`)
-    ends quietly with 0.
+    Ctrl-C exits 130 and SIGTERM 143 (as a shell expects), both after cleaning up;
+    a closed pipe (`translate ... | head`) ends quietly with 0.
     """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        signal.signal(signal.SIGTERM, _terminated)
         try:
             return func(*args, **kwargs)
         except TranslateError as err:
@@ -55,9 +58,29 @@ def handle_errors(func: Callable) -> Callable:
     return wrapper
 
 
-def split_list(value: str | None) -> list[str] | None:
-    """'a, b,,c' -> ['a', 'b', 'c']; None or '' -> None (no filter)."""
-    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+def _terminated(signum: int, frame: object) -> NoReturn:
+    """SIGTERM (kill, systemctl stop, a CI timeout) unwinds like Ctrl-C: locks released, temporary files removed."""
+    typer.echo("error: terminated", err=True)
+    raise SystemExit(128 + signum)
+
+
+def split_list(value: str | None, option: str = "--only") -> list[str] | None:
+    """'a, b,,c' -> ['a', 'b', 'c'] (duplicates dropped); None -> None (no filter).
+
+    A given value that names nothing (',' or '') is refused: read as "no filter"
+    it would quietly select everything.
+    """
+    if value is None:
+        return None
+    items = list(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    if not items:
+        raise UsageError(f"{option} {value!r} names nothing; give a comma-separated list, or leave the option out")
+    return items
+
+
+def target_list(value: str | None) -> list[str] | None:
+    """--lang 'es,ES, fr' -> ['es', 'fr']: validated codes, each once; None -> None (every target)."""
+    return None if value is None else languages.parse_list(value)
 
 
 def print_json(data: Any) -> None:

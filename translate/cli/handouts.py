@@ -6,8 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from translate import languages
-from translate.cli.common import ConfigOption, JsonOption, handle_errors, print_json, progress_bars, split_list
+from translate.cli.common import ConfigOption, JsonOption, handle_errors, print_json, progress_bars, split_list, target_list
 from translate.config import load_config
 from translate.errors import TranslateError
 
@@ -39,7 +38,7 @@ def handouts(
     )
 
     cfg = load_config(config)
-    targets = languages.parse_list(lang) if lang else None
+    targets = target_list(lang)
     total = handout_count(cfg, split_list(only), targets, force) * (2 if pdf else 1)
     withheld: list = []
     empty = languages_without_text(cfg, split_list(only), targets) if targets else []

@@ -34,9 +34,15 @@ def memory_export(
     if fmt != "tmx":
         fail("only --format tmx is supported", 2)
     cfg = load_config(config)
-    with TranslationMemory(cfg.path("memory")) as memory:
-        count = export_tmx(memory, output, cfg.source_language, languages.validate(lang) if lang else None)
-    answer(json_out, {"file": str(output), "units": count}, f"{count} translation units written to {output}")
+    left_out: list[str] = []
+    with TranslationMemory(cfg.path("memory"), readonly=True) as memory:
+        count = export_tmx(memory, output, cfg.source_language, languages.validate(lang) if lang else None, left_out)
+    answer(json_out, {"file": str(output), "units": count, "left_out": left_out},
+           f"{count} translation units written to {output}")
+    for problem in left_out:  # the rest is exported; the exit code says something is missing
+        typer.echo(f"warning: {problem}", err=True)
+    if left_out:
+        raise typer.Exit(1)
 
 
 @app.command("import")
@@ -49,6 +55,7 @@ def memory_import(
     """Import a TMX file; units without review status count as human translations.
 
     Approved entries are never overwritten: a different text is reported as a conflict.
+    A unit longer than limits.max_import_chars is refused (listed; exit 1), the rest imported.
     """
     # imported on use, keeps --help fast
     from translate.memory.store import TranslationMemory
@@ -57,8 +64,12 @@ def memory_import(
 
     cfg = load_config(config)
     with run_lock(cfg.path("memory"), wait=True), TranslationMemory(cfg.path("memory")) as memory:
-        summary = import_tmx(memory, file)
+        summary = import_tmx(memory, file, max_chars=cfg.limits.max_import_chars)
     answer(json_out, asdict(summary), summary.describe())
+    for refused in summary.refused:  # the other units are imported; the exit code says some were not
+        typer.echo(f"warning: {refused}", err=True)
+    if summary.refused:
+        raise typer.Exit(1)
 
 
 @app.command("rebuild")
@@ -74,15 +85,25 @@ def memory_rebuild(
     human decision and machine draft comes back, no engine runs.
     """
     # imported on use, keeps --help fast
+    from translate.memory import health
     from translate.memory.store import TranslationMemory
     from translate.memory.sync import rebuild
     from translate.run.lock import run_lock
 
     cfg = load_config(config)
-    with run_lock(cfg.path("memory"), wait=True), TranslationMemory(cfg.path("memory")) as memory:
-        if memory.journal is None or not memory.journal.exists():
-            fail(f"{cfg.path('memory')}: no text record beside it to rebuild from", 2)
-        result = rebuild(memory)
+    path = cfg.path("memory")
+    if not health.record_beside(path):
+        fail(f"{path}: no text record beside it to rebuild from", 2)
+    with run_lock(path, wait=True):
+        try:
+            TranslationMemory(path, text_record=False).close()
+            aside = None
+        except health.MemoryDamaged:  # an empty or damaged file: kept aside for whoever wants to look
+            aside = health.set_aside(path)
+        with TranslationMemory(path) as memory:
+            result = rebuild(memory)
+    if aside is not None:
+        typer.echo(f"the damaged memory file was moved to {aside}", err=True)
     conflicts = [f"{d.target_lang} {d.source_text[:60]!r}: {d.reviewer}'s text not applied" for d in result.conflicts]
     answer(
         json_out,

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from translate import languages
-from translate.cli.common import ConfigOption, JsonOption, fail, handle_errors, print_json, split_list
+from translate.cli.common import ConfigOption, JsonOption, fail, handle_errors, print_json, split_list, target_list
 from translate.config import load_config
 
 app = typer.Typer(
@@ -111,8 +111,8 @@ def status_command(
 
     cfg = load_config(config)
     texts = load_texts(cfg, split_list(only))
-    targets = languages.parse_list(lang) if lang else cfg.targets
-    with TranslationMemory(cfg.path("memory")) as memory:
+    targets = target_list(lang) or cfg.targets
+    with TranslationMemory(cfg.path("memory"), readonly=True) as memory:
         rows = review_status(memory, texts, targets)
     threshold = cfg.review.publish_threshold
     if json_out:
@@ -232,6 +232,7 @@ def next_command(
     """
     # imported on use, keeps --help fast
     from translate.errors import UsageError
+    from translate.memory import health
     from translate.memory.store import TranslationMemory
     from translate.review.queue import front_count, review_queue
     from translate.texts import load_texts
@@ -240,9 +241,9 @@ def next_command(
     target = languages.validate(lang)
     texts = load_texts(cfg, split_list(only))
     path = cfg.path("memory")
-    if not path.exists():
+    if not health.present(path):
         raise UsageError(f"no translation memory at {path}; run `translate run` first")
-    with TranslationMemory(path) as memory:
+    with TranslationMemory(path, readonly=True) as memory:
         queue = review_queue(memory, texts, target, cfg.source_language)
     shown = queue[:count]
     if json_out:

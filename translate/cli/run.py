@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from translate import languages
-from translate.cli.common import ConfigOption, JsonOption, fail, handle_errors, print_json, progress_bars, split_list
+from translate.cli.common import (
+    ConfigOption,
+    JsonOption,
+    fail,
+    handle_errors,
+    print_json,
+    progress_bars,
+    split_list,
+    target_list,
+)
 from translate.config import load_config
 
 if TYPE_CHECKING:
@@ -43,7 +52,7 @@ def run(
     cfg = load_config(config)
     with progress_bars(not (json_out or quiet)) as start_task:
         report, path = workflow.run(
-            cfg, only=split_list(only), targets=split_list(lang), wait=wait, dry_run=dry_run, start_task=start_task,
+            cfg, only=split_list(only), targets=target_list(lang), wait=wait, dry_run=dry_run, start_task=start_task,
             strict=strict,
         )
     if json_out:
@@ -60,9 +69,12 @@ def run(
 def print_summary(report: RunReport, path: Path | None) -> None:
     """One line per language and a total, as a scheduler's log wants it."""
     verb = "would translate" if report.dry_run else "translated"
+    for problem in report.failed_texts:
+        typer.echo(f"error: {problem['error']} (not translated; the other texts were)", err=True)
     for r in report.languages:
         if r.status in ("ok", "planned"):
             extra = f", {r.flagged} flagged for review" if r.flagged else ""
+            extra += f" ({r.untranslated} left untranslated)" if r.untranslated else ""
             typer.echo(
                 f"{r.language:<6} {r.engine:<9} {r.segments} segments: {r.reused} reused, "
                 f"{verb} {r.translated} ({r.stale} stale){extra}; {len(r.files_written)} files written"
@@ -71,6 +83,10 @@ def print_summary(report: RunReport, path: Path | None) -> None:
                 typer.echo(f"warning: {r.language}: {warning}", err=True)
         else:
             typer.echo(f"{r.language:<6} {r.status}: {r.message}", err=r.status == "failed")
+    shown = {p["error"] for p in report.failed_texts} | {f"{r.language}: {r.message}" for r in report.languages}
+    for error in report.errors:  # the rest: what befell the run as a whole (its memory file vanished)
+        if error not in shown:
+            typer.echo(f"error: {error}", err=True)
     totals = report.to_dict()["totals"]
     typer.echo(
         f"{len(report.texts)} texts, {len(report.languages)} languages: {totals['translated']} segments "
@@ -96,7 +112,7 @@ def text(
     its language code (or use --output DIR / --json).
     """
     # imported on use, keeps --help fast
-    from translate.fileio import atomic_write_text, decode_source, read_source
+    from translate.fileio import atomic_write_text, decode_source, read_source, read_stream
     from translate.run.pipeline import translate_text
 
     cfg = load_config(config)
@@ -105,14 +121,18 @@ def text(
     if fmt not in (None, "md", "txt"):
         fail("--format must be md or txt", 2)
     if file == "-":
-        body, name = decode_source(sys.stdin.buffer.read(), "<stdin>"), "stdin" + (f".{fmt}" if fmt else ".txt")
+        data = read_stream(sys.stdin.buffer, "<stdin>", cfg.limits.max_text_bytes)
+        body, name = decode_source(data, "<stdin>"), "stdin" + (f".{fmt}" if fmt else ".txt")
     else:
-        body, name = read_source(file), Path(file).name
+        body, name = read_source(file, cfg.limits.max_text_bytes), Path(file).name
     glossary_use: dict[str, dict[str, object]] = {}
+    untranslated: list[str] = []
     with progress_bars(not json_out) as start_task:
-        results = translate_text(body, name, src, targets, cfg, start_task=start_task, glossary_use=glossary_use)
+        results = translate_text(body, name, src, targets, cfg, start_task=start_task, glossary_use=glossary_use,
+                                 untranslated=untranslated)
     if json_out:
-        print_json({"source": name, "source_language": src, "translations": results, "glossary": glossary_use})
+        print_json({"source": name, "source_language": src, "translations": results, "glossary": glossary_use,
+                    "untranslated": untranslated})
     elif output:
         for target, translated in results.items():
             atomic_write_text(output / f"{Path(name).stem}.{target}.md", translated)
@@ -121,6 +141,10 @@ def text(
     else:
         for target, translated in results.items():
             sys.stdout.write(f"=== {target} ===\n{translated}\n")
+    for line in untranslated:  # never shipped silently: the source text stands in, and the exit code says so
+        typer.echo(f"warning: {line}; the source text was kept", err=True)
+    if untranslated:
+        raise typer.Exit(1)
 
 
 @handle_errors
@@ -170,7 +194,7 @@ def status(
     from translate.publish.status import status as text_status  # imported on use, keeps --help fast
 
     cfg = load_config(config)
-    rows = text_status(cfg, split_list(only), languages.parse_list(lang) if lang else None)
+    rows = text_status(cfg, split_list(only), target_list(lang))
     if json_out:
         print_json([asdict(r) | {"complete": round(r.complete, 4)} for r in rows])
         return

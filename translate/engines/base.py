@@ -72,6 +72,8 @@ class Engine(ABC):
     """A translation engine: a small object the pipeline asks for routes and text."""
 
     name: str = "engine"
+    neural: bool = False
+    """Whether outputs can degenerate (loop, drop content): the run checks a neural engine's outputs."""
 
     @classmethod
     def from_config(cls, config: Config) -> Engine:
@@ -140,6 +142,13 @@ class Engine(ABC):
         (Argos: half the beam).
         """
         return [[text] for text in self.translate(sentences, route, progress)]
+
+    def translate_safely(self, sentences: Sequence[str], route: Route) -> list[str]:
+        """A second attempt at outputs that degenerated, with settings that trade fluency for safety.
+
+        An engine whose outputs cannot degenerate has no safer settings: the same call.
+        """
+        return self.translate(sentences, route)
 
     def options(self) -> str:
         """Options that change the output (beam size...), for the signature."""

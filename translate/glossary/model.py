@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from translate.errors import ConfigError
+from translate.errors import ConfigError, LanguageError
+from translate.languages import check_code
 
 STATUSES = ("approved", "proposed")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -184,7 +185,7 @@ def from_data(data: Mapping, where: str = "<glossary>") -> Glossary:
             raise ConfigError(f"{where}: concept '{concept.id}': duplicate id")
         seen.add(concept.id)
         concepts.append(concept)
-    return Glossary(
+    glossary = Glossary(
         name=header["name"].strip(),
         release=header["version"].strip(),
         source_language=header["source_language"].strip(),
@@ -194,6 +195,9 @@ def from_data(data: Mapping, where: str = "<glossary>") -> Glossary:
         concepts=tuple(concepts),
         path=where,
     )
+    for code in (glossary.source_language, *glossary.languages, *glossary.source_languages):
+        _code(code, where, "[glossary]")
+    return glossary
 
 
 def _concept(entry: object, where: str, number: int) -> Concept:
@@ -212,6 +216,7 @@ def _concept(entry: object, where: str, number: int) -> Concept:
         raise ConfigError(f"{where}: {label}: missing 'terms' table (e.g. terms.en = [\"...\"])")
     languages: dict[str, TermSet] = {}
     for language, value in terms.items():
+        _code(language, where, label)
         languages[language] = _termset(value, where, f"{label} language '{language}'")
     pos = entry.get("pos", "noun")
     if pos not in PARTS_OF_SPEECH:
@@ -241,6 +246,14 @@ def _concept(entry: object, where: str, number: int) -> Concept:
         case_sensitive=entry.get("case_sensitive", False),
         pos=pos,
     )
+
+
+def _code(code: object, where: str, label: str) -> None:
+    """A language code's shape (es, pt-BR): codes become folder names and memory keys."""
+    try:
+        check_code(str(code))
+    except LanguageError as err:
+        raise ConfigError(f"{where}: {label}: {err}") from None
 
 
 def _termset(value: object, where: str, label: str) -> TermSet:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from translate.errors import ConfigError
+from translate.errors import ConfigError, LanguageError
 from translate.glossary.model import STATUSES, Glossary, from_data
+from translate.languages import check_code
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _PROCESS = {"approved": "finalized", "proposed": "provisionallyProcessed"}
@@ -106,6 +107,10 @@ def from_tbx(data: bytes, where: str = "<tbx>") -> Glossary:
             language = lang_set.get(_XML_LANG) or lang_set.get("lang")
             if not language:
                 raise ConfigError(f"{where}: concept '{concept['id']}': langSet without xml:lang")
+            try:
+                check_code(language)
+            except LanguageError as err:
+                raise ConfigError(f"{where}: concept '{concept['id']}': {err}") from None
             preferred, admitted, statuses = [], [], set()
             grammar: dict[str, str] = {}
             for tig in (e for e in lang_set if e.tag in ("tig", "termSec", "ntig")):

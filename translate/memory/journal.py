@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -112,6 +113,8 @@ class Journal:
         if not lines:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
+        if not self.reviews.exists() and self._create_reviews(lines.encode("utf-8")):
+            return
         fd = os.open(self.reviews, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             if os.fstat(fd).st_size:
@@ -122,6 +125,27 @@ class Journal:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+    def _create_reviews(self, data: bytes) -> bool:
+        """Make the review record holding its first lines, never seen empty: an empty record is
+        refused as truncated (memory/health.py), so another process opening the memory between
+        an O_CREAT and its write would refuse it. False if someone else made it first (append then)."""
+        handle, name = tempfile.mkstemp(prefix=f".{self.reviews.name}.", suffix=".new", dir=self.folder)
+        try:
+            try:
+                os.fchmod(handle, 0o644)  # as an O_CREAT with 0o644 makes it (mkstemp's is 0o600)
+                os.write(handle, data)
+                os.fsync(handle)
+            finally:
+                os.close(handle)
+            os.link(name, self.reviews)
+            return True
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: append as before
+            return False
+        finally:
+            os.unlink(name)
 
     def read_reviews(self, start: int = 0) -> list[ReviewDecision]:
         """Decisions in id order, each id once (a union merge may repeat a line); from byte `start` on."""

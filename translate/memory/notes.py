@@ -68,12 +68,13 @@ class Notes:
     origin: str | None = None  # where a machine text came from when no run of ours made it ("imported from x.tmx")
     draft: str | None = None  # the engine's text before finishing (typography, spelling), when they differ
     finished: str | None = None  # the finishing rules the machine text was made with (translate.finish)
+    left_untranslated: str | None = None  # why the run kept the source text (too long to cut, degenerate output)
     other: dict[str, Any] = field(default_factory=dict)  # keys (or shapes) this version does not know
 
     @property
     def needs_review(self) -> bool:
         """Whether the run stage asked a person to look at this sentence."""
-        return bool(self.flagged or self.violations)
+        return bool(self.flagged or self.violations or self.left_untranslated)
 
     @property
     def score(self) -> float:
@@ -170,6 +171,7 @@ _READERS: dict[str, Callable[[Any], Any]] = {
     "origin": lambda raw: raw if isinstance(raw, str) else None,
     "draft": lambda raw: raw if isinstance(raw, str) else None,
     "finished": lambda raw: raw if isinstance(raw, str) else None,
+    "left_untranslated": lambda raw: raw if isinstance(raw, str) and raw else None,
 }
 _WRITERS: dict[str, Callable[[Any], Any]] = {
     "violations": lambda vs: [asdict(v) for v in vs],

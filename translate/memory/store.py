@@ -33,6 +33,7 @@ from typing import Any, Self
 
 from translate.clock import utc_now
 from translate.errors import TranslateError, UsageError
+from translate.memory import health
 from translate.memory.history import HumanState, apply, judge, person_name
 from translate.memory.journal import Journal
 from translate.memory.notes import Notes
@@ -99,6 +100,16 @@ def _record_id(after: str) -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S.%fZ") + "-" + secrets.token_hex(4)
 
 
+def _initialise(db: sqlite3.Connection) -> None:
+    """A new memory's schema, every migration in one transaction (health.create runs it on a temporary file)."""
+    db.execute("BEGIN")
+    for number, statements in enumerate(MIGRATIONS, 1):
+        for statement in statements:
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {number}")
+    db.execute("COMMIT")
+
+
 def _is_busy(err: sqlite3.OperationalError) -> bool:
     return "locked" in str(err) or "busy" in str(err)
 
@@ -110,22 +121,33 @@ def _unique(texts: Iterable[str]) -> list[str]:
 class TranslationMemory:
     """A translation memory file; open it, use it, close it (or use `with`)."""
 
-    def __init__(self, path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS, text_record: bool = True) -> None:
+    def __init__(
+        self, path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS, text_record: bool = True, readonly: bool = False
+    ) -> None:
         """Open (or create) the memory; with `text_record`, bring it up to date from the committed text
-        record beside it (<name>.reviews.jsonl, <name>.drafts/), writing that record first if it does not exist yet."""
+        record beside it (<name>.reviews.jsonl, <name>.drafts/), writing that record first if it does not exist yet.
+
+        `readonly`: for commands that only read. The memory is copied into RAM and brought up
+        to date there; nothing is written, so it works in a read-only folder (see health.py).
+        An empty or damaged file is refused either way, naming `translate memory rebuild`.
+        """
         self.path = Path(path)
         self.journal: Journal | None = Journal(self.path) if text_record else None
         self.synced: SyncResult = SyncResult()
+        self.readonly = readonly
+        self._writable = True  # False once a read-only memory is up to date: every later write is refused
+        self._opened: tuple[int, int] | None = None
         if self.path.is_dir():
             raise UsageError(f"{self.path}: is a folder, not a translation memory file")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        health.check_file(self.path)
         self._busy_timeout_ms = busy_timeout_ms
         deadline = time.monotonic() + busy_timeout_ms / 1000
         while True:
             try:
                 self._open()
-                if self.journal is not None:
+                if self.journal is not None and not (readonly and not self.journal.exists()):
                     self.synced = sync(self)
+                self._writable = not readonly
                 return
             except sqlite3.OperationalError as err:
                 self._close_quietly()
@@ -136,18 +158,33 @@ class TranslationMemory:
                     continue
                 if _is_busy(err):
                     raise self._busy_error() from None
-                raise UsageError(f"{self.path}: not a usable translation memory ({err})") from None
+                if "readonly" in str(err) or "unable to open" in str(err):
+                    raise self._readonly_error(err) from None
+                raise health.damaged(self.path, str(err)) from None
             except sqlite3.DatabaseError as err:
                 self._close_quietly()
-                raise UsageError(f"{self.path}: not a usable translation memory ({err})") from None
+                raise health.damaged(self.path, str(err)) from None
             except BaseException:
                 self._close_quietly()
                 raise
 
     def _open(self) -> None:
+        if self.readonly:
+            self._db = health.copy_into_ram(self.path)
+            health.check_pages(self._db, self.path)
+            self._migrate()
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                health.create(self.path, _initialise)
+        except OSError as err:
+            raise self._readonly_error(err) from None
+        self._opened = health.identity(self.path)
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a writer
         # takes the write lock up front and waits for it instead of failing.
         self._db = sqlite3.connect(self.path, timeout=self._busy_timeout_ms / 1000, isolation_level=None)
+        health.check_pages(self._db, self.path)
         self._db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
         self._db.execute("PRAGMA journal_mode = WAL")
         # NORMAL in WAL mode: a killed process never corrupts or half-writes; a power
@@ -198,6 +235,17 @@ class TranslationMemory:
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number}")
 
+    def _readonly_error(self, err: object) -> health.MemoryReadOnly:
+        detail = getattr(err, "strerror", None) or err
+        return health.MemoryReadOnly(
+            f"{self.path}: the translation memory cannot be written ({detail}); this command stores its work "
+            f"there: make {self.path.name} and {self.path.parent} writable (reading commands and --dry-run work without)"
+        )
+
+    def vanished(self) -> str | None:
+        """If the file this memory opened was deleted or replaced since, what became of the work (see health.py)."""
+        return health.vanished(self.path, self._opened)
+
     def _busy_error(self) -> TranslateError:
         return TranslateError(
             f"{self.path}: translation memory stayed locked by another process for "
@@ -207,6 +255,8 @@ class TranslationMemory:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it is committed, or none of it."""
+        if not self._writable:
+            raise health.MemoryReadOnly(f"{self.path}: opened read-only, for reading; nothing was changed")
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
@@ -215,8 +265,10 @@ class TranslationMemory:
             raise
         try:
             yield self._db
-        except BaseException:
+        except BaseException as err:
             self._db.execute("ROLLBACK")
+            if isinstance(err, sqlite3.OperationalError) and "readonly" in str(err):  # a read-only memory file
+                raise self._readonly_error(err) from None
             raise
         self._db.execute("COMMIT")
 

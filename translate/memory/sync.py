@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from translate.memory import health
 from translate.memory.records import ReviewDecision
 
 TranslationMemory = Any
@@ -98,6 +99,7 @@ def sync(memory: TranslationMemory) -> SyncResult:
     journal = memory.journal
     assert journal is not None
     result = SyncResult()
+    health.check_record(journal.reviews)
     if not journal.exists():
         if _empty(memory):
             return result

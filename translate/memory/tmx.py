@@ -24,8 +24,8 @@ from pathlib import Path
 from translate import __version__
 from translate.clock import utc_now
 from translate.errors import InputFileError, TranslateError, UsageError
-from translate.fileio import atomic_write_bytes
-from translate.languages import bcp47, normalize
+from translate.fileio import atomic_write_bytes, describe_character, unfit_translation
+from translate.languages import bcp47, check_code
 from translate.memory.notes import Notes
 from translate.memory.records import ENTRY_STATUSES, MemoryEntry, ReviewDecision
 from translate.memory.store import TranslationMemory
@@ -41,6 +41,7 @@ PROP_DRAFT = "x-translate-draft-text"  # a draft's unapproved text
 PROP_COMMENT = "x-translate-comment"  # the translator comment
 PROP_COMMENT_BY = "x-translate-comment-by"
 FOREIGN_REVIEWER = "tmx-import"
+DEFAULT_MAX_IMPORT_CHARS = 20_000  # limits.max_import_chars when the caller gives none
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TMX_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$")
@@ -66,11 +67,13 @@ class ImportSummary:
     unchanged: int = 0
     skipped: int = 0  # kept the memory's reviewed/newer entry, or a <tu> without source and target
     conflicts: list[ImportConflict] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # units over the import limits, one line each
 
     def describe(self) -> str:
         return (
             f"{self.units} units: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.skipped} skipped, {len(self.conflicts)} conflicts"
+            f"{self.skipped} skipped, {len(self.conflicts)} conflicts" + (f", {len(self.refused)} refused"
+                                                                             if self.refused else "")
         )
 
 
@@ -93,11 +96,26 @@ def from_tmx_date(value: str | None) -> str | None:
 
 
 def export_tmx(
-    memory: TranslationMemory, path: Path | str, source_lang: str, target_lang: str | None = None
+    memory: TranslationMemory,
+    path: Path | str,
+    source_lang: str,
+    target_lang: str | None = None,
+    left_out: list[str] | None = None,
 ) -> int:
-    """Write the entries from source_lang (into one or every target) as TMX 1.4; return the <tu> count."""
+    """Write the entries from source_lang (into one or every target) as TMX 1.4; return the <tu> count.
+
+    An entry holding a character XML cannot carry (an ESC from an old text) is
+    left out, with a line saying which and why added to `left_out`: one entry
+    never stops the export of the whole memory.
+    """
     targets = [target_lang] if target_lang else [t for s, t in memory.pairs() if s == source_lang]
-    entries = [entry for target in targets for entry in memory.entries(source_lang, target)]
+    entries = []
+    for entry in (entry for target in targets for entry in memory.entries(source_lang, target)):
+        problem = _unwritable(entry)
+        if problem is None:
+            entries.append(entry)
+        elif left_out is not None:
+            left_out.append(problem)
     newest = max((e.updated for e in entries), default="")
     root = ET.Element("tmx", version="1.4")
     header = ET.SubElement(root, "header", {
@@ -146,25 +164,36 @@ def _tu(entry: MemoryEntry) -> ET.Element:
 
 
 def _xml_text(text: str, entry: MemoryEntry) -> str:
-    bad = _NOT_XML.search(text)
-    if bad:
-        raise TranslateError(
-            f"entry {entry.source_hash} ({entry.source_lang}>{entry.target_lang}) holds character "
-            f"U+{ord(bad.group()):04X}, which XML cannot carry; fix it in the memory before exporting"
-        )
+    if _NOT_XML.search(text):
+        raise TranslateError(f"entry {entry.source_hash}: {_unwritable(entry)}")
     return text
+
+
+def _unwritable(entry: MemoryEntry) -> str | None:
+    """Why an entry cannot go into XML (a character XML cannot carry, in any of its texts), or None."""
+    bad = _NOT_XML.search("\n".join([entry.source_text, entry.machine_text or "", entry.final_text or "", entry.reviewer,
+                                     entry.signature, entry.comment or "", entry.notes.to_json()]))
+    if bad is None:
+        return None
+    source = _NOT_XML.sub("\N{REPLACEMENT CHARACTER}", " ".join(entry.source_text.split()))[:40]
+    return (f"left out entry {entry.source_hash} ({entry.source_lang}>{entry.target_lang}, “{source}”): it holds "
+            f"{describe_character(bad.group())}, which XML cannot carry")
 
 
 # -- import -------------------------------------------------------------------
 
 
 def import_tmx(
-    memory: TranslationMemory, path: Path | str, language_map: Mapping[str, str] | None = None
+    memory: TranslationMemory,
+    path: Path | str,
+    language_map: Mapping[str, str] | None = None,
+    max_chars: int = DEFAULT_MAX_IMPORT_CHARS,
 ) -> ImportSummary:
     """Merge a TMX file into the memory in one transaction; see the module docstring for the rules.
 
     `language_map` renames codes after normalizing, e.g. {'en_US': 'en'} for a
-    tool that tags every sentence with a region.
+    tool that tags every sentence with a region. A unit whose texts are longer than
+    `max_chars` (limits.max_import_chars) is refused and listed in `refused`.
     """
     path = Path(path)
     tu_count, units = _read_units(path, language_map or {})
@@ -179,6 +208,11 @@ def import_tmx(
     for incoming in units:
         if incoming is None:
             summary.skipped += 1
+            continue
+        problem = next(filter(None, (unfit_translation(text or "", max_chars) for text in (
+            incoming.source_text, incoming.machine_text, incoming.final_text))), None)
+        if problem:
+            summary.refused.append(f"{path.name}: {incoming.target_lang} “{incoming.source_text[:40]}…”: {problem}")
             continue
         key = (incoming.source_hash, incoming.source_lang, incoming.target_lang)
         outcome, merged = _merge(current[key], incoming, summary)
@@ -310,9 +344,9 @@ def _read_units(path: Path, language_map: Mapping[str, str]) -> tuple[int, list[
         if not code or code == "*all*":
             return ""
         try:
-            code = normalize(code)
-        except TranslateError:
-            raise UsageError(f"{path}: empty language code in TMX") from None
+            code = check_code(code)
+        except TranslateError as err:
+            raise UsageError(f"{path}: {err}; nothing was imported") from None
         return language_map.get(code, code)
 
     default_src = lang(header.get("srclang"))

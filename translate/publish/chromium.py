@@ -8,14 +8,18 @@ each; `ChromiumSession` keeps one running for many pages.
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import re
 import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from translate.errors import TranslateError, UsageError
@@ -49,6 +53,82 @@ def chromium_binary() -> str:
     )
 
 
+PROFILE_PREFIX = "translate-chromium-"
+_OWNER_LOCK = ".translate-owner.lock"
+_HALF_MADE_SECONDS = 60  # a profile folder without its lock yet is being made, unless it is older than this
+
+
+class Profile:
+    """A temporary Chromium profile folder (about 2 MB) that is removed even if this process is killed.
+
+    The folder holds a lock file this process keeps locked (flock) while it
+    lives; the kernel drops the lock when the process dies, however it dies.
+    Every new profile first removes the unlocked ones this user left behind,
+    so a killed `translate handouts` leaves its profile only until the next start.
+    """
+
+    def __init__(self) -> None:
+        remove_stale_profiles()
+        self.name, self._lock = "", -1
+        try:
+            with _signals_held():  # a SIGTERM while the folder is made is handled once its name is known
+                self.name = tempfile.mkdtemp(prefix=PROFILE_PREFIX)
+            self._lock = os.open(os.path.join(self.name, _OWNER_LOCK), os.O_CREAT | os.O_RDWR, 0o600)
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
+        except BaseException:
+            self.cleanup()
+            raise
+
+    def cleanup(self) -> None:
+        if self.name:
+            shutil.rmtree(self.name, ignore_errors=True)
+        if self._lock >= 0:
+            os.close(self._lock)
+            self._lock = -1
+
+    def __enter__(self) -> str:
+        return self.name
+
+    def __exit__(self, *exc: object) -> None:
+        self.cleanup()
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGTERM and SIGINT for a few statements; one that came meanwhile is handled right after."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def remove_stale_profiles(folder: Path | None = None) -> list[Path]:
+    """Remove this user's profile folders whose owner process is gone; return them."""
+    removed = []
+    for candidate in Path(folder or tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*"):
+        try:
+            if not candidate.is_dir() or candidate.is_symlink() or candidate.stat().st_uid != os.getuid():
+                continue
+            fd = os.open(candidate / _OWNER_LOCK, os.O_RDWR)
+        except FileNotFoundError:  # no lock file: being made right now, or left by an older version
+            if time.time() - candidate.stat().st_mtime > _HALF_MADE_SECONDS:
+                shutil.rmtree(candidate, ignore_errors=True)
+                removed.append(candidate)
+            continue
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # its process is alive
+        finally:
+            os.close(fd)
+        shutil.rmtree(candidate, ignore_errors=True)
+        removed.append(candidate)
+    return removed
+
+
 def _chromium_command(profile: str) -> list[str]:
     return [
         chromium_binary(),
@@ -80,7 +160,7 @@ def _run_chromium(args: list[str], html_path: Path, out: Path, timeout: float) -
     os.close(fd)
     os.unlink(tmp)
     try:
-        with tempfile.TemporaryDirectory(prefix="translate-chromium-") as profile:
+        with Profile() as profile:
             command = _chromium_command(profile) + [a.replace("{OUT}", tmp) for a in args] + [html_path.as_uri()]
             try:
                 done = subprocess.run(
@@ -129,7 +209,21 @@ class ChromiumSession:
 
     def __init__(self, timeout: float = CHROMIUM_TIMEOUT) -> None:
         self.timeout = timeout
-        self._profile = tempfile.TemporaryDirectory(prefix="translate-chromium-")
+        self._profile: Profile | None = None
+        try:
+            with _signals_held():
+                self._profile = Profile()
+            self._start()
+        except BaseException:  # a failed start, or SIGTERM meanwhile: no browser and no profile left behind
+            process = getattr(self, "_process", None)
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+            if self._profile is not None:
+                self._profile.cleanup()
+            raise
+
+    def _start(self) -> None:
         to_child, self._write = os.pipe()
         self._read, from_child = os.pipe()
 
@@ -139,16 +233,18 @@ class ChromiumSession:
             os.dup2(write_end, 4)
 
         command = _chromium_command(self._profile.name) + ["--remote-debugging-pipe", "about:blank"]
-        self._process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            preexec_fn=wire_fds,
-            pass_fds=(3, 4),
-        )
-        os.close(to_child)
-        os.close(from_child)
+        try:
+            self._process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                preexec_fn=wire_fds,
+                pass_fds=(3, 4),
+            )
+        finally:
+            os.close(to_child)
+            os.close(from_child)
         self._buffer = b""
         self._next_id = 0
         self._events: list[dict] = []  # events are not needed; kept until the page closes

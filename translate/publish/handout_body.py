@@ -137,3 +137,16 @@ def _code_text(source: str) -> str:
     if text.lstrip().startswith(("```", "~~~")):
         return _FENCE.sub("", text)
     return "\n".join(line[4:] if line.startswith("    ") else line.lstrip("\t") for line in text.split("\n"))
+
+
+_ISOLATES = re.compile("[\u2066-\u2069]")
+
+
+def isolated(text: str) -> str:
+    """User text as a bidi isolate (FSI ... PDI) for plain-text places where <bdi> cannot go (page footer, <title>).
+
+    Whatever direction marks or overrides the text holds (a U+202E in a title)
+    then end with it, instead of reversing the review status printed after it.
+    Isolate marks inside are dropped first, so that none can close the isolate early.
+    """
+    return "\u2068" + _ISOLATES.sub("", text) + "\u2069"

@@ -36,13 +36,14 @@ from translate import __version__
 from translate.config import Config
 from translate.fileio import atomic_write_text
 from translate.languages import html_lang, is_rtl
+from translate.memory import health
 from translate.memory.history import person_name
 from translate.memory.records import MemoryEntry
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress
 from translate.publish.chromium import ChromiumSession, html_to_pdf, paper_size
 from translate.publish.gate import Verdict, doubtful_segments, verdict
-from translate.publish.handout_body import DOUBT_END, DOUBT_START, body_items
+from translate.publish.handout_body import DOUBT_END, DOUBT_START, body_items, isolated
 from translate.publish.labels import labels, language_in, locale_for
 from translate.publish.status import text_entries
 from translate.review.status import review_state
@@ -200,14 +201,14 @@ def render_html(
     source_title = meta.source_title or doc.title
     source_language = language_in(meta.source_language or doc.language, meta.language)
     translation_of = Markup(escape(text["translation_of"])).format(
-        title=Markup("<q>{}</q>").format(source_title), language=source_language
+        title=Markup("<q><bdi>{}</bdi></q>").format(source_title), language=source_language
     )
     missing = sum(1 for s in doc.segments if s.index not in translations)
     untranslated = text["untranslated"].format(count=missing, total=len(doc.segments)) if missing else ""
     status = status_line(meta)
     share = review_share(meta)
     withheld = text["withheld"].format(reason=meta.withheld) if meta.withheld else ""
-    footer = " · ".join(filter(None, [title_text, status, share]))
+    footer = " · ".join(filter(None, [isolated(title_text), status, share]))
     legend = text["doubt_legend"] if any(i in doubtful for i in translations) else ""
     css = resources.files("translate.publish").joinpath("templates/handout.css").read_text(encoding="utf-8")
     return (
@@ -310,9 +311,9 @@ def _plan(
     """The handouts to build: every text and language with text in the memory that the gate lets
     through (all of them with `force`); the withheld ones are appended to `withheld`."""
     texts, jobs, path = load_texts(config, only), [], config.path("memory")
-    if not Path(path).exists():
+    if not health.present(Path(path)):
         return []
-    with TranslationMemory(path) as memory:
+    with TranslationMemory(path, readonly=True) as memory:
         for language in targets or config.targets:
             for text in texts:
                 entries = text_entries(memory, text, config.source_language, language)

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from translate.config import Config
+from translate.memory import health
 from translate.memory.records import MemoryEntry
 from translate.memory.store import TranslationMemory
 from translate.publish.gate import verdict
@@ -76,13 +77,13 @@ def status(config: Config, only: list[str] | None = None, targets: list[str] | N
     texts = load_texts(config, only)
     rows = []
     path = config.path("memory")
-    if not path.exists():
+    if not health.present(path):
         return [
             TextStatus(t.path.name, lang, len(t.document.segments), 0, 0, 0, 0, 0, "", "", False, ["not translated yet"])
             for t in texts
             for lang in targets or config.targets
         ]
-    with TranslationMemory(path) as memory:
+    with TranslationMemory(path, readonly=True) as memory:
         for text in texts:
             for language in targets or config.targets:
                 row = text_status(memory, text, config.source_language, language, config.review.publish_threshold)

@@ -126,6 +126,8 @@ def notes_comments(notes: Notes) -> list[str]:
         if violation.expected:
             text += f" (expected “{violation.expected}”)"
         lines.append(f"glossary violation: {_one_line(text)}")
+    if notes.left_untranslated:
+        lines.append(f"left untranslated: {notes.left_untranslated}; please translate it")
     return lines
 
 

@@ -35,6 +35,7 @@ from translate import languages
 from translate.clock import utc_now
 from translate.config import Config
 from translate.errors import LanguageError, UsageError
+from translate.fileio import unfit_translation
 from translate.memory.history import person_name
 from translate.memory.notes import Notes
 from translate.memory.records import MemoryEntry, ReviewDecision
@@ -65,6 +66,7 @@ class Skipped:
     msgctxt: str
     msgid: str
     reason: str
+    refused: bool = False  # a translation over the import limits: the exit code says so
 
 
 @dataclass
@@ -130,7 +132,7 @@ class ImportResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.rejected_files or self.conflicts else 0
+        return 1 if self.rejected_files or self.conflicts or any(s.refused for s in self.skipped) else 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -296,6 +298,11 @@ def import_po(
     now = utc_now()
     decisions = []
     for po_entry in live:
+        problem = unfit_translation(po_entry.msgstr, config.limits.max_import_chars) or unfit_translation(
+            po_entry.tcomment or "", config.limits.max_import_chars)
+        if problem:  # the rest of the file is imported; this entry stays as the memory has it
+            result.skipped.append(Skipped(name, po_entry.msgctxt or "", po_entry.msgid, problem, refused=True))
+            continue
         entry = known.get(po_entry.msgid)
         if entry is None:
             entry = _new_entry(po_entry, source, language, now)

@@ -89,6 +89,8 @@ def refinished(
     for sentence, entry in entries.items():
         if entry.status != "machine" or entry.machine_text is None or entry.notes.finished == version:
             continue
+        if entry.notes.left_untranslated:  # the source stands in, as written
+            continue
         draft = entry.notes.draft or entry.machine_text
         text = finished_text(draft, target, sentence, headings)
         notes = finish_notes(entry.notes, draft, text, target)

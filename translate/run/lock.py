@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from translate.errors import TranslateError
+from translate.errors import TranslateError, WriteError
 
 
 class RunLocked(TranslateError):
@@ -25,8 +25,14 @@ class RunLocked(TranslateError):
 def run_lock(memory_path: Path, wait: bool = False) -> Iterator[Path]:
     """Hold `<memory>.lock` for the duration of a run."""
     lock_path = Path(f"{memory_path}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise WriteError(
+            f"cannot take the run lock {lock_path} ({err.strerror or err}): this command writes the memory, "
+            f"so {lock_path.parent} must be writable (reading commands and --dry-run work without)"
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))

@@ -16,13 +16,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from translate.config import Config
+from translate.config import Config, LimitsOptions
 from translate.engines.base import Engine, Route
 from translate.engines.registry import Engines
 from translate.glossary.model import Glossary
 from translate.memory.notes import Notes, Signal
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress, StartTask, no_progress
+from translate.run.guards import DegenerationGuard, Guarded, guarded_translation
 from translate.run.report import LanguageResult
 from translate.run.signature import Signature
 from translate.segment import parse
@@ -115,7 +116,7 @@ class LanguageRun:
         advance = self.start_task(f"{self.source}→{self.target} ({self.engine.name})", len(todo))
         began = time.perf_counter()
         calls: list[int] = []
-        pinned = translate_sentences(self.engine, self.route, todo, self.glossary, advance, calls)
+        pinned = translate_sentences(self.engine, self.route, todo, self.glossary, advance, calls, self.config.limits)
         self.engine_span = (began, time.perf_counter())
         self.result.engine_seconds = round(self.engine_span[1] - began, 3)
         self.result.engine_calls = len(calls)
@@ -125,14 +126,22 @@ class LanguageRun:
 
         for sentence, outcome in zip(todo, pinned, strict=True):
             draft = outcome.text
-            outcome = replace(outcome, text=finished_text(draft, self.target, sentence, self.headings))
+            if not outcome.left_untranslated:  # the source standing in is kept as written
+                outcome = replace(outcome, text=finished_text(draft, self.target, sentence, self.headings))
             notes = checked_notes(sentence, outcome, self.engine, self.route, self.glossary)
             notes = finish_notes(notes, draft, outcome.text, self.target)
+            if outcome.left_untranslated:
+                notes.left_untranslated, notes.flagged = outcome.left_untranslated, True
             rows.append((sentence, outcome.text, notes))
             self.result.flagged += int(bool(notes.flagged))
+            self.result.untranslated += int(bool(outcome.left_untranslated))
             self.result.glossary_violations += len(outcome.violations)
             for signal in notes.signals or ():
                 self.result.signals[signal.check] = self.result.signals.get(signal.check, 0) + 1
+        if self.result.untranslated:
+            self.result.message = "; ".join(filter(None, [self.result.message, (
+                f"{self.result.untranslated} sentences left untranslated for a reviewer (see the PO file's comments)"
+            )]))
         return rows
 
     def store(self, rows: list[tuple[str, str, Notes]]) -> None:
@@ -188,18 +197,22 @@ def translate_sentences(
     glossary: Glossary,
     progress: Progress | None = None,
     calls: list[int] | None = None,
-) -> list[PinnedResult]:
-    """Sentences through the glossary mask and batched engine calls.
+    limits: LimitsOptions | None = None,
+) -> list[Guarded]:
+    """Sentences through the guards, the glossary mask and batched engine calls.
 
     The first call carries every sentence (and the progress bar), as an n-best
     list where the engine offers one; a second one, if any, only re-asks the
     sentences no hypothesis of which carried their pinned terms. Each call's
-    size is appended to `calls` when given. Returns PinnedResults.
+    size is appended to `calls` when given. Over-long sentences are cut at
+    clause boundaries and degenerate outputs retried (translate.run.guards); a
+    sentence neither can save comes back untranslated, flagged, with its reason.
     """
     from translate.glossary.pinning import translate_pinned  # with the engine's first sentence, not for a no-op run
     from translate.run.finishing import quotes_follow_their_words  # (the same reason)
 
     made: list[int] = [] if calls is None else calls
+    limits = limits or LimitsOptions()
 
     def batch(texts: list[str]) -> list[str]:
         made.append(len(texts))
@@ -210,10 +223,14 @@ def translate_sentences(
         first = len(made) == 1
         return engine.translate_nbest(texts, route, engine.max_hypotheses(), progress if first else None, retry=not first)
 
-    offered = nbest if engine.max_hypotheses() > 1 else None
-    results = translate_pinned(sentences, batch, glossary, route.source, route.target, translate_nbest=offered)
-    return quotes_follow_their_words(sentences, results, lambda spans: translate_pinned(
-        spans, batch, glossary, route.source, route.target))
+    def pinned(pieces: list[str], guard: DegenerationGuard) -> list[PinnedResult]:
+        offered = guard.nbest(nbest) if engine.max_hypotheses() > 1 else None
+        checked = guard.batch(batch)
+        results = translate_pinned(pieces, checked, glossary, route.source, route.target, translate_nbest=offered)
+        return quotes_follow_their_words(pieces, results, lambda spans: translate_pinned(
+            spans, checked, glossary, route.source, route.target))
+
+    return guarded_translation(sentences, engine, route, pinned, limits.max_sentence_words, limits.max_output_ratio)
 
 
 def translate_text(
@@ -224,13 +241,17 @@ def translate_text(
     config: Config,
     start_task: StartTask = no_progress,
     glossary_use: dict[str, dict[str, object]] | None = None,
+    untranslated: list[str] | None = None,
 ) -> dict[str, str]:
     """Translate one document into each target, without the memory.
 
     `glossary_use`, when given, receives per target what the glossary layer did:
     sentences, how many an n-best hypothesis served, how many went to the masked
-    retry, how many are still flagged, and the size of each engine call.
+    retry, how many are still flagged, and the size of each engine call. A
+    sentence left untranslated (translate.run.guards) keeps its source text and
+    adds a line saying where and why to `untranslated`, when given.
     """
+    untranslated = [] if untranslated is None else untranslated
     document = parse(text, name, source)
     sentences = [s.text for s in document.segments]
     glossary = load_project_glossary(config)
@@ -241,7 +262,10 @@ def translate_text(
             engine, route = engines.choose(source, target)
             advance = start_task(f"{source}→{target}", len(sentences))
             calls: list[int] = []
-            pinned = translate_sentences(engine, route, sentences, glossary, advance, calls)
+            pinned = translate_sentences(engine, route, sentences, glossary, advance, calls, config.limits)
+            for segment, outcome in zip(document.segments, pinned):
+                if outcome.left_untranslated:
+                    untranslated.append(f"{name} line {segment.line} ({target}): {outcome.left_untranslated}")
             if glossary_use is not None:
                 glossary_use[target] = {
                     "sentences": len(sentences),
@@ -253,7 +277,7 @@ def translate_text(
             from translate.run.finishing import finished_text, heading_sentences  # (as in LanguageRun.plan)
 
             headings = heading_sentences([document])
-            translations = {s.index: finished_text(r.text, target, s.text, headings)
+            translations = {s.index: r.text if r.left_untranslated else finished_text(r.text, target, s.text, headings)
                             for s, r in zip(document.segments, pinned)}
             results[target] = document.render(translations, target)
     finally:

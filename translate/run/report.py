@@ -6,11 +6,14 @@ command line prints a few lines from the same record.
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from translate.config import Config
+from translate.errors import WriteError
 from translate.fileio import atomic_write_text
 
 
@@ -31,6 +34,7 @@ class LanguageResult:
     engine_calls: int = 0
     engine_seconds: float = 0.0
     flagged: int = 0  # sentences whose quality signals send them to the front of the review queue
+    untranslated: int = 0  # flagged sentences left untranslated (too long to cut, or degenerate output)
     glossary_violations: int = 0
     signals: dict[str, int] = field(default_factory=dict)  # sentences translated in this run, per check that found something
     files_written: list[str] = field(default_factory=list)
@@ -48,6 +52,7 @@ class RunReport:
     dry_run: bool = False
     source_language: str = "en"
     texts: list[str] = field(default_factory=list)
+    failed_texts: list[dict[str, str]] = field(default_factory=list)  # {"text", "error"}: texts that could not be read
     languages: list[LanguageResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -61,7 +66,8 @@ class RunReport:
 
     @property
     def exit_code(self) -> int:
-        if any(r.status == "failed" for r in self.languages):
+        """1 when something failed (a text, a language, the memory file; the rest is done), or --strict kept a PO file."""
+        if self.errors or self.failed_texts or any(r.status == "failed" for r in self.languages):
             return 1
         return 1 if self.strict and self.po_kept else 0
 
@@ -71,17 +77,33 @@ class RunReport:
         data["po_kept"] = self.po_kept
         data["totals"] = {
             key: sum(getattr(r, key) for r in self.languages)
-            for key in ("segments", "reused", "translated", "stale", "engine_calls", "flagged")
+            for key in ("segments", "reused", "translated", "stale", "engine_calls", "flagged", "untranslated")
         }
         return data
 
 
 def write_report(config: Config, report: RunReport) -> Path:
-    """reports/run-<time>.json, plus reports/latest.json pointing at the newest."""
+    """reports/run-<time>.json (run-<time>-2.json... for a second run in the same second), and reports/latest.json."""
     folder = config.path("reports")
     stamp = report.started.replace(":", "").replace("-", "")
-    path = folder / f"run-{stamp}.json"
     body = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    path = _new_report_path(folder, stamp)
     atomic_write_text(path, body)
     atomic_write_text(folder / "latest.json", body)
     return path
+
+
+def _new_report_path(folder: Path, stamp: str) -> Path:
+    """A report name no other report has: the name is claimed by creating the file (O_EXCL), so never shared."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for number in itertools.count(1):
+            path = folder / (f"run-{stamp}.json" if number == 1 else f"run-{stamp}-{number}.json")
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            except FileExistsError:
+                continue
+            return path
+    except OSError as err:
+        raise WriteError(f"cannot write a report in {folder}: {err.strerror or err}") from None
+    raise AssertionError("unreachable")

@@ -16,14 +16,14 @@ the cold 13-language run of both essays uses the second core (CPU time / wall
 time in `make bench`, section "scale").
 
 The per-language steps are separate calls (`_attempt` wraps each), so a failure
-stays within its language, and a failing text could be isolated the same way.
+stays within its language; a text that cannot be read is reported and left out
+while the others are translated (`prepare`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -34,7 +34,7 @@ from translate.clock import utc_now
 from translate.config import Config
 from translate.engines import registry
 from translate.engines.registry import Engines, NoRouteError
-from translate.errors import TranslateError
+from translate.errors import InputFileError, TranslateError
 from translate.fileio import decode_source
 from translate.glossary.model import Glossary
 from translate.memory.store import TranslationMemory
@@ -42,7 +42,7 @@ from translate.progress import StartTask, no_progress
 from translate.run.freshness import Freshness, LanguageState, language_fingerprint, run_fingerprint
 from translate.run.pipeline import Deliver, LanguageRun, load_project_glossary, record_layout
 from translate.run.report import LanguageResult, RunReport
-from translate.texts import SourceText, load_text, text_paths
+from translate.texts import SourceText, load_text, read_text, text_paths
 
 Outputs = Callable[[str, str], list[Path]]
 """outputs(target, text name): the files `deliver` writes for a text in a language."""
@@ -66,25 +66,22 @@ def run(
     """
     report = RunReport(started=utc_now(), dry_run=dry_run, source_language=config.source_language)
     paths = text_paths(config, only)
-    report.texts = [p.name for p in paths]
-    targets = [languages.validate(t) for t in targets] if targets else config.targets
+    targets = config.targets if targets is None else languages.parse_list(targets)  # each once, never none
     engines = Engines(config)
-    memory_path = config.path("memory")
-    scratch = None
-    if dry_run and not memory_path.exists():  # a dry run creates no memory: plan against an empty one
-        scratch = tempfile.TemporaryDirectory(prefix="translate-dry-run-")
-        memory_path = Path(scratch.name) / "memory.sqlite"
     try:
-        with TranslationMemory(memory_path) as memory:
+        # A dry run reads the memory and writes nothing: read-only, it also works in a read-only folder.
+        with TranslationMemory(config.path("memory"), readonly=dry_run) as memory:
             job = _Run(config, memory, engines, report, dry_run, start_task, deliver,
                        outputs if deliver is not None and not dry_run else None)
             job.prepare(paths, targets, only)
             job.languages(targets)
-            memory.checkpoint()
+            gone = memory.vanished()
+            if gone:  # deleted or replaced under the run: say where the work is, never lose it in silence
+                report.errors.append(gone)
+            elif not dry_run:
+                memory.checkpoint()
     finally:
         engines.close()
-        if scratch:
-            scratch.cleanup()
     report.finished = utc_now()
     return report
 
@@ -121,9 +118,23 @@ class _Run:
     segments: int = 0
 
     def prepare(self, paths: list[Path], targets: list[str], only: list[str] | None) -> None:
-        """Read the texts, ask the index what is out of date, parse and record only what must be."""
+        """Read the texts, ask the index what is out of date, parse and record only what must be.
+
+        A text that cannot be read (too large, not UTF-8, a control character, a bad
+        name) is reported in the run's errors and left out; the others go on.
+        """
         config, memory = self.config, self.memory
-        data = {path.name: path.read_bytes() for path in paths}
+        data, decoded = {}, {}
+        for path in paths:
+            try:
+                data[path.name] = read_text(path, config)
+                decoded[path.name] = decode_source(data[path.name], str(path))
+            except InputFileError as err:
+                data.pop(path.name, None)
+                self.report.failed_texts.append({"text": path.name, "error": str(err)})
+                self.report.errors.append(str(err))
+        paths = [path for path in paths if path.name in decoded]
+        self.report.texts = [path.name for path in paths]
         if self.outputs is not None:
             outputs = self.outputs
             digests = {name: hashlib.sha256(content).hexdigest() for name, content in data.items()}
@@ -137,7 +148,7 @@ class _Run:
         wanted = {name for state in self.states.values() if not state.skipped for name in state.dirty}
         for path in paths:
             if self.freshness is None or path.name in wanted:
-                text = load_text(path, decode_source(data[path.name], str(path)), config.source_language)
+                text = load_text(path, decoded[path.name], config.source_language)
                 self.texts[path.name] = text
                 if not self.dry_run:
                     record_layout(memory, text, config.source_language)
@@ -215,9 +226,10 @@ class _Run:
             self.report.warnings.append(f"{language.target}: {err}")
             if self.freshness is not None and state is not None:
                 self.freshness.skip(state, _stored(result))
-        except TranslateError as err:
-            result.status, result.message = "failed", str(err)
-            self.report.errors.append(f"{language.target}: {err}")
+        except (TranslateError, OSError) as err:  # OSError: a file of this language could not be read or written
+            message = str(err) if isinstance(err, TranslateError) else f"{err.filename or ''}: {err.strerror or err}"
+            result.status, result.message = "failed", message.lstrip(": ")
+            self.report.errors.append(f"{language.target}: {result.message}")
             if self.freshness is not None:
                 self.freshness.fail(language.target)
         return None
