@@ -74,6 +74,24 @@ def test_refuses_a_zero_byte_file_instead_of_taking_it_for_a_new_memory(tmp_path
     assert path.stat().st_size == 0
 
 
+def test_damage_after_a_sound_open_is_still_refused_at_the_next_open(tmp_path):
+    # The page check is skipped while the file stays as it was found sound (the review
+    # server opens the memory per request); any change to the file brings it back.
+    path = tmp_path / "memory.sqlite"
+    with TranslationMemory(path) as tm:
+        tm.store_machine([(f"Sentence {n}. " * 20, f"Frase {n}. " * 20, Notes()) for n in range(400)], "en", "es", SIG)
+    for _ in range(2):
+        with TranslationMemory(path) as tm:
+            assert tm.get("Sentence 7. " * 20, "en", "es").machine_text == "Frase 7. " * 20
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.seek(size // 2)
+        handle.write(os.urandom(8192))
+    assert path.stat().st_size == size
+    with pytest.raises(MemoryDamaged, match="translate memory rebuild"):
+        TranslationMemory(path).get("Sentence 7. " * 20, "en", "es")
+
+
 def test_refuses_a_file_from_a_newer_schema_version(tmp_path):
     path = tmp_path / "memory.sqlite"
     db = sqlite3.connect(path)
