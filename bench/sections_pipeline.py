@@ -200,10 +200,12 @@ def handouts(ctx: Context) -> list[Row]:
         child = cli(ctx, project, "handouts", "--json", *flags)
         if not child.ok:
             raise RuntimeError(f"translate handouts {' '.join(flags)} exit {child.returncode}: {tail(child.stderr)}")
-        files = [Path(p) for p in json.loads(child.stdout)]
+        report = json.loads(child.stdout)  # {"written": [...], "withheld": [...], "nothing_to_render": [...]}
+        files = [Path(p) for p in report["written"]]
         count = sum(1 for p in files if p.suffix == ".html")
         languages = len({p.parent.name for p in files})
-        rows.append(figure(f"{label}: {count} handouts ({languages} languages), {len(files)} files",
+        withheld = f", {len(report['withheld'])} withheld by the gate" if report["withheld"] else ""
+        rows.append(figure(f"{label}: {count} handouts ({languages} languages{withheld}), {len(files)} files",
                            round(child.seconds, 2), "s"))
         if count:
             rows.append(figure(f"{label}: per handout", round(child.seconds / count, 3), "s"))
