@@ -18,6 +18,7 @@ translation memory (`serve.access` in translate.toml).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import secrets
@@ -90,6 +91,23 @@ def _stamp(moment: datetime) -> str:
 def access_path(config: Config) -> Path:
     """Where a project keeps its invitations and sessions."""
     return (config.root / config.serve.access).resolve()
+
+
+@contextmanager
+def open_access_file(path: Path) -> Iterator[sqlite3.Connection]:
+    """The access file (invitations, sessions, API keys), in WAL mode; a damaged one is one line."""
+    try:
+        db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    except sqlite3.Error as err:
+        raise UsageError(f"{path}: cannot open the access file ({err})") from None
+    try:
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA busy_timeout = 30000")
+        yield db
+    except sqlite3.DatabaseError as err:
+        raise UsageError(f"{path}: not a usable access file ({err})") from None
+    finally:
+        db.close()
 
 
 def public_url(config: Config) -> str:
@@ -169,20 +187,8 @@ class AccessStore:
             for statement in _SCHEMA:
                 db.execute(statement)
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        try:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        except sqlite3.Error as err:
-            raise UsageError(f"{self.path}: cannot open the invitations file ({err})") from None
-        try:
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA busy_timeout = 30000")
-            yield db
-        except sqlite3.DatabaseError as err:
-            raise UsageError(f"{self.path}: not a usable invitations file ({err})") from None
-        finally:
-            db.close()
+    def _db(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return open_access_file(self.path)
 
     def _now(self) -> str:
         return _stamp(self.clock())

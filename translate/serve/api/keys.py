@@ -14,18 +14,17 @@ sooner when it meets a key it does not know (a key just created works at once).
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from translate.clock import utc_now
 from translate.errors import UsageError
-from translate.serve.access import TOKEN_BYTES, token_hash
+from translate.serve.access import TOKEN_BYTES, open_access_file, token_hash
 
 DEFAULT_REQUESTS_PER_MINUTE = 600
 REFRESH_SECONDS = 2.0
@@ -71,20 +70,8 @@ class ApiKeyStore:
         self._active: dict[str, ApiKey] = {}
         self._read_at = float("-inf")
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        try:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        except sqlite3.Error as err:
-            raise UsageError(f"{self.path}: cannot open the access file ({err})") from None
-        try:
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA busy_timeout = 30000")
-            yield db
-        except sqlite3.DatabaseError as err:
-            raise UsageError(f"{self.path}: not a usable access file ({err})") from None
-        finally:
-            db.close()
+    def _db(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return open_access_file(self.path)
 
     def create(self, name: str, requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE) -> tuple[ApiKey, str]:
         """A new key and its text (shown once, never stored)."""
