@@ -84,8 +84,9 @@ def _batch_diff(before: dict, after: dict) -> dict[str, int]:
     return {size: count - old.get(size, 0) for size, count in new.items() if count - old.get(size, 0) > 0}
 
 
-def run(base: str, sentences: list[str], clients: int, seconds: float, requests_each: int,
-        source: str = "en", target: str = "es") -> ApiLoad:
+def run(
+    base: str, sentences: list[str], clients: int, seconds: float, requests_each: int, source: str = "en", target: str = "es"
+) -> ApiLoad:
     """`clients` threads posting sentences for at most `seconds` and `requests_each` requests each."""
     result = ApiLoad(clients)
     lock = threading.Lock()

@@ -249,15 +249,10 @@ def core(ctx: Context) -> list[Row]:
         why = f"exit {cli.returncode}: {tail(cli.stderr)}" if not cli.ok else "no output on stdout"
         rows.append(figure("(b) translate text, cold", "not available", "", why))
 
-    help_runs = [
-        run_child([ctx.translate_command, "--help"], env=ctx.fresh_env("help"), cwd=ctx.repo)
-        for _ in range(5)
-    ]
+    help_runs = [run_child([ctx.translate_command, "--help"], env=ctx.fresh_env("help"), cwd=ctx.repo) for _ in range(5)]
     if all(r.ok for r in help_runs):
         startup = statistics.median(r.seconds for r in help_runs)
-        rows.append(
-            figure("translate --help start-up, median of 5", round(startup, 3), "s", "<= 0.5", startup <= 0.5)
-        )
+        rows.append(figure("translate --help start-up, median of 5", round(startup, 3), "s", "<= 0.5", startup <= 0.5))
     else:
         failed = next(r for r in help_runs if not r.ok)
         rows.append(
@@ -360,9 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=1, help="runs per timed figure; the median is shown")
     parser.add_argument("--json", type=Path, help="also save rows and metadata as JSON here")
-    parser.add_argument(
-        "--model", type=Path, help=f"zh→en .argosmodel (default: ${argos_baseline.MODEL_ENV} or models/)"
-    )
+    parser.add_argument("--model", type=Path, help=f"zh→en .argosmodel (default: ${argos_baseline.MODEL_ENV} or models/)")
     parser.add_argument(
         "--bin-dir",
         type=Path,
@@ -398,8 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 failed = True
                 rows = [{"error": f"{type(error).__name__}: {error}"}]
             took = time.perf_counter() - started
-            print(format_table(f"[{name}]  ({took:.1f} s; load average before {load_before}, after {load()})", rows),
-                  flush=True)
+            print(format_table(f"[{name}]  ({took:.1f} s; load average before {load_before}, after {load()})", rows), flush=True)
             results[name] = rows
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

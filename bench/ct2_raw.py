@@ -35,7 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     threads = os.cpu_count() or 1
     inter = 2 if threads >= 2 else 1  # as translate.engines.argos.ArgosEngine
     translator = ctranslate2.Translator(
-        str(args.package / "model"), device="cpu", compute_type="auto", inter_threads=inter,
+        str(args.package / "model"),
+        device="cpu",
+        compute_type="auto",
+        inter_threads=inter,
         intra_threads=max(1, threads // inter),
     )
     tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(args.package / "sentencepiece.model"))

@@ -28,9 +28,18 @@ from translate.glossary.pinning import KNOWN_SHAPES_TEXT, Shape, mask, unmask  #
 from translate.segment import parse  # noqa: E402
 
 ROUTES = {
-    "es": ["eng-spa"], "ca": ["eng-cat"], "gl": ["en-gl"], "eo": ["en-eo"], "sr": ["eng-hbs_SR"],
-    "hr": ["eng-hbs_HR"], "pt": ["eng-spa", "es-pt"], "fr": ["eng-spa", "es-fr"], "it": ["eng-spa", "spa-ita"],
-    "oc": ["eng-spa", "es-oc"], "ast": ["eng-spa", "spa-ast"], "an": ["eng-spa", "spa-arg"],
+    "es": ["eng-spa"],
+    "ca": ["eng-cat"],
+    "gl": ["en-gl"],
+    "eo": ["en-eo"],
+    "sr": ["eng-hbs_SR"],
+    "hr": ["eng-hbs_HR"],
+    "pt": ["eng-spa", "es-pt"],
+    "fr": ["eng-spa", "es-fr"],
+    "it": ["eng-spa", "spa-ita"],
+    "oc": ["eng-spa", "es-oc"],
+    "ast": ["eng-spa", "spa-ast"],
+    "an": ["eng-spa", "spa-arg"],
 }
 _BLANK = re.compile(r"\n[ \t]*\n")
 
@@ -42,8 +51,11 @@ def apertium(modes: list[str]):
         texts = [" ".join(s.split()) for s in sentences]
         for mode in modes:
             done = subprocess.run(
-                ["apertium", "-u", "-f", "txt", mode], input="\n\n".join(texts) + "\n",
-                capture_output=True, text=True, check=True,
+                ["apertium", "-u", "-f", "txt", mode],
+                input="\n\n".join(texts) + "\n",
+                capture_output=True,
+                text=True,
+                check=True,
             )
             texts = [t.strip() for t in _BLANK.split(done.stdout.strip("\n"))]
             if len(texts) != len(sentences):

@@ -131,8 +131,9 @@ def apertium(ctx: Context) -> list[Row]:
             counted["before"] += defects(sentence, before.text, language, heading=heading, terms=terms)
             after = finished_text(result.text, language, sentence, headings)
             counted["after"] += defects(sentence, after, language, heading=heading, terms=terms)
-        defect_rows.append({"lang": language, **{kind: f"{counted['before'][kind]}→{counted['after'][kind]}"
-                                                 for kind in DEFECTS}})
+        defect_rows.append(
+            {"lang": language, **{kind: f"{counted['before'][kind]}→{counted['after'][kind]}" for kind in DEFECTS}}
+        )
 
         scores = [metric.sentence_score(h, [r]).score for h, r in zip(outputs, references, strict=True)]
         corpus = metric.corpus_score(outputs, [references]).score
@@ -141,28 +142,39 @@ def apertium(ctx: Context) -> list[Row]:
         drafts_all += drafts
         references_all += references
         for number, (output, reference, score) in enumerate(zip(outputs, references, scores, strict=True), 1):
-            detail.append({"lang": language, "#": number, "chrF": round(score, 1), "engine output": output,
-                           "reference": reference})
-        summary.append({
-            "lang": language,
-            "route": "→".join(route.steps),
-            "chrF before": round(corpus_before, 1),
-            "chrF corpus": round(corpus, 1),
-            "defects before→after": f"{sum(counted['before'].values())}→{sum(counted['after'].values())}",
-            "chrF per sentence": " ".join(f"{s:.0f}" for s in scores),
-            "reference": confidence,
-            "segments": len(segments),
-            "seconds": round(seconds, 2),
-            "ms/segment": round(1000 * seconds / len(segments), 1),
-        })
+            detail.append(
+                {"lang": language, "#": number, "chrF": round(score, 1), "engine output": output, "reference": reference}
+            )
+        summary.append(
+            {
+                "lang": language,
+                "route": "→".join(route.steps),
+                "chrF before": round(corpus_before, 1),
+                "chrF corpus": round(corpus, 1),
+                "defects before→after": f"{sum(counted['before'].values())}→{sum(counted['after'].values())}",
+                "chrF per sentence": " ".join(f"{s:.0f}" for s in scores),
+                "reference": confidence,
+                "segments": len(segments),
+                "seconds": round(seconds, 2),
+                "ms/segment": round(1000 * seconds / len(segments), 1),
+            }
+        )
     print(format_table("[apertium] engine output beside the reference, sentence chrF", detail), flush=True)
     print(format_table("[apertium] pipeline-made errors in both essays, before→after finishing", defect_rows), flush=True)
-    ctx.save("apertium-references.tsv", "\n".join(
-        "\t".join(str(row[key]) for key in ("lang", "#", "chrF", "engine output", "reference")) for row in detail
-    ) + "\n")
+    ctx.save(
+        "apertium-references.tsv",
+        "\n".join("\t".join(str(row[key]) for key in ("lang", "#", "chrF", "engine output", "reference")) for row in detail)
+        + "\n",
+    )
     overall = metric.corpus_score(hypotheses_all, [references_all]).score
-    summary.append({"lang": "all", "route": "", "chrF before": round(metric.corpus_score(drafts_all, [references_all]).score, 1),
-                    "chrF corpus": round(overall, 1),
-                    "seconds": round(sum(float(r["seconds"]) for r in summary), 2)})  # type: ignore[arg-type]
+    summary.append(
+        {
+            "lang": "all",
+            "route": "",
+            "chrF before": round(metric.corpus_score(drafts_all, [references_all]).score, 1),
+            "chrF corpus": round(overall, 1),
+            "seconds": round(sum(float(r["seconds"]) for r in summary), 2),
+        }
+    )  # type: ignore[arg-type]
     ctx.notes["apertium_chrf_signature"] = str(metric.get_signature())
     return summary

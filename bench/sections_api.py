@@ -32,8 +32,9 @@ def _project(ctx: Context) -> Path:
     root.mkdir()
     for folder in ("texts", "glossaries"):
         subprocess.run(["cp", "-r", str(ctx.repo / folder), str(root / folder)], check=True)
-    (root / "translate.toml").write_text('[project]\ntargets = ["es"]\n[engine]\ndefault = "apertium"\n'
-                                         '[api]\nrequests_per_minute = 0\n')
+    (root / "translate.toml").write_text(
+        '[project]\ntargets = ["es"]\n[engine]\ndefault = "apertium"\n[api]\nrequests_per_minute = 0\n'
+    )
     return root
 
 
@@ -75,7 +76,6 @@ def api_section(ctx: Context) -> list[Row]:
                 print(f"  {line}", flush=True)
     one, many = results[1], results[CLIENTS]
     if one.per_second:
-        ctx.notes[f"api: requests per second, {CLIENTS} clients / 1 client"] = round(
-            many.per_second / one.per_second, 2)
+        ctx.notes[f"api: requests per second, {CLIENTS} clients / 1 client"] = round(many.per_second / one.per_second, 2)
     ctx.notes["api: sentences"] = len(sentences)
     return rows

@@ -142,8 +142,9 @@ def memory(ctx: Context) -> list[Row]:
     done = [r["language"] for r in cold.done()]
     skipped = [r["language"] for r in cold.report["languages"] if r["status"] == "skipped"]
     ctx.notes["memory_languages"] = {"translated": done, "skipped (no engine here)": skipped}
-    rows.append(figure(f"(a) cold run, {len(cold.report['texts'])} texts x {len(done)} languages",
-                       round(cold.child.seconds, 2), "s"))
+    rows.append(
+        figure(f"(a) cold run, {len(cold.report['texts'])} texts x {len(done)} languages", round(cold.child.seconds, 2), "s")
+    )
     rows.append(figure("(a) sentences translated", cold.totals["translated"]))
     rows.append(figure("(a) engine calls (first pass + glossary retries)", cold.totals["engine_calls"]))
     rows.append(figure("(a) segments flagged for review", cold.totals["flagged"]))
@@ -163,20 +164,49 @@ def memory(ctx: Context) -> list[Row]:
     edited = cli_run(ctx, project)
     actual = edited.totals["translated"]
     rows.append(figure("(c) run after editing one paragraph", round(edited.child.seconds, 2), "s"))
-    rows.append(figure(f"(c) sentences translated, expected {len(new_sentences)} new x {len(done)} languages",
-                       actual, "", f"= {expected}", actual == expected))
-    rows.append(figure("(c) per language", per_language(edited, "translated"), "", f"all {len(new_sentences)}",
-                       all(r["translated"] == len(new_sentences) for r in edited.done())))
-    rows.append(figure("(c) engine calls (1 per language + glossary retries)", edited.totals["engine_calls"], "",
-                       f"{len(done)}..{2 * len(done)}", len(done) <= edited.totals["engine_calls"] <= 2 * len(done)))
+    rows.append(
+        figure(
+            f"(c) sentences translated, expected {len(new_sentences)} new x {len(done)} languages",
+            actual,
+            "",
+            f"= {expected}",
+            actual == expected,
+        )
+    )
+    rows.append(
+        figure(
+            "(c) per language",
+            per_language(edited, "translated"),
+            "",
+            f"all {len(new_sentences)}",
+            all(r["translated"] == len(new_sentences) for r in edited.done()),
+        )
+    )
+    rows.append(
+        figure(
+            "(c) engine calls (1 per language + glossary retries)",
+            edited.totals["engine_calls"],
+            "",
+            f"{len(done)}..{2 * len(done)}",
+            len(done) <= edited.totals["engine_calls"] <= 2 * len(done),
+        )
+    )
     written = sum(len(r["files_written"]) for r in edited.done())
-    rows.append(figure("(c) files written (the edited text's .md and .po)", written, "", f"<= {2 * len(done)}",
-                       written <= 2 * len(done)))
+    rows.append(
+        figure("(c) files written (the edited text's .md and .po)", written, "", f"<= {2 * len(done)}", written <= 2 * len(done))
+    )
 
     (project / "texts" / EDITED_TEXT).write_text(original, encoding="utf-8")
     undone = cli_run(ctx, project)
-    rows.append(figure("(d) edit undone: engine calls (old sentences still in memory)",
-                       undone.totals["engine_calls"], "", "0", undone.totals["engine_calls"] == 0))
+    rows.append(
+        figure(
+            "(d) edit undone: engine calls (old sentences still in memory)",
+            undone.totals["engine_calls"],
+            "",
+            "0",
+            undone.totals["engine_calls"] == 0,
+        )
+    )
     _TRANSLATED.setdefault(ctx.scratch, project)  # a complete, pristine run: later sections reuse it
     return rows
 
@@ -205,8 +235,11 @@ def handouts(ctx: Context) -> list[Row]:
         count = sum(1 for p in files if p.suffix == ".html")
         languages = len({p.parent.name for p in files})
         withheld = f", {len(report['withheld'])} withheld by the gate" if report["withheld"] else ""
-        rows.append(figure(f"{label}: {count} handouts ({languages} languages{withheld}), {len(files)} files",
-                           round(child.seconds, 2), "s"))
+        rows.append(
+            figure(
+                f"{label}: {count} handouts ({languages} languages{withheld}), {len(files)} files", round(child.seconds, 2), "s"
+            )
+        )
         if count:
             rows.append(figure(f"{label}: per handout", round(child.seconds / count, 3), "s"))
         if flags == []:
@@ -240,8 +273,10 @@ def term_accuracy_rows(ctx: Context) -> list[Row]:
     sentences = glossary_accuracy.PARAGRAPH
     plain = translate_batch(sentences)
     right, total = glossary_accuracy.term_accuracy(sentences, plain, terms)
-    rows = [figure(f"zh→en terms right without glossary ({len(sentences)} sentences)", f"{right}/{total}", "",
-                   "", None), figure("  without glossary", round(100 * right / total, 1), "%")]
+    rows = [
+        figure(f"zh→en terms right without glossary ({len(sentences)} sentences)", f"{right}/{total}", "", "", None),
+        figure("  without glossary", round(100 * right / total, 1), "%"),
+    ]
     pinned = translate_pinned(sentences, translate_batch, terms, "zh", "en")
     right, total = glossary_accuracy.term_accuracy(sentences, [r.text for r in pinned], terms)
     rows.append(figure("zh→en terms right with glossary (check-first)", f"{right}/{total}"))
@@ -285,15 +320,17 @@ def compliance_rows(ctx: Context) -> list[Row]:
                 expected += len(wanted)
                 found += len(wanted - missing)
                 flagged += bool(entry.notes.flagged)
-            rows.append({
-                "metric": f"compliance {language}",
-                "value": round(100 * found / expected, 1) if expected else "",
-                "unit": "%",
-                "terms expected": expected,
-                "terms found": found,
-                "segments": len(entries),
-                "flagged": flagged,
-            })
+            rows.append(
+                {
+                    "metric": f"compliance {language}",
+                    "value": round(100 * found / expected, 1) if expected else "",
+                    "unit": "%",
+                    "terms expected": expected,
+                    "terms found": found,
+                    "segments": len(entries),
+                    "flagged": flagged,
+                }
+            )
     ctx.notes["glossary_compliance_of"] = f"{where}, glossary {terms.version}"
     return rows
 

@@ -61,17 +61,19 @@ def quality(ctx: Context) -> list[Row]:
         bad = {s for s, ref in zip(sources, references, strict=True) if metric.sentence_score(text[s], [ref]).score < BAD_CHRF}
         flagged = {s for s in sources if notes[s].flagged}
         raised = {s for s in sources if notes[s].signals}
-        rows.append({
-            "lang": language,
-            "references": len(sources),
-            f"bad (chrF<{BAD_CHRF:g})": len(bad),
-            "flagged": len(flagged),
-            "precision": _ratio(len(flagged & bad), len(flagged)),
-            "recall": _ratio(len(flagged & bad), len(bad)),
-            "any signal": len(raised),
-            "precision (any)": _ratio(len(raised & bad), len(raised)),
-            "recall (any)": _ratio(len(raised & bad), len(bad)),
-            "queue front (of 114)": sum(bool(n.flagged) for n in notes.values()),
-            "checks ms/sentence": round(1000 * check_seconds / len(segments), 2),
-        })
+        rows.append(
+            {
+                "lang": language,
+                "references": len(sources),
+                f"bad (chrF<{BAD_CHRF:g})": len(bad),
+                "flagged": len(flagged),
+                "precision": _ratio(len(flagged & bad), len(flagged)),
+                "recall": _ratio(len(flagged & bad), len(bad)),
+                "any signal": len(raised),
+                "precision (any)": _ratio(len(raised & bad), len(raised)),
+                "recall (any)": _ratio(len(raised & bad), len(bad)),
+                "queue front (of 114)": sum(bool(n.flagged) for n in notes.values()),
+                "checks ms/sentence": round(1000 * check_seconds / len(segments), 2),
+            }
+        )
     return rows

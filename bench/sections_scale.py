@@ -114,8 +114,7 @@ def scale(ctx: Context) -> list[Row]:
         figure(f"(a) cold run, 2 essays x {len(languages)} languages", round(cold.seconds, 2), "s"),
         figure("(a) CPU time, whole process tree", round(cold.cpu_seconds, 2), "s"),
         figure("(a) CPU / wall", round(ratio, 2), "", f">= {CPU_RATIO_TARGET}", ratio >= CPU_RATIO_TARGET),
-        figure("(a) peak RSS", round(cold.peak_rss_mb), "MB", f"<= {MEMORY_TARGET_MB}",
-               cold.peak_rss_mb <= MEMORY_TARGET_MB),
+        figure("(a) peak RSS", round(cold.peak_rss_mb), "MB", f"<= {MEMORY_TARGET_MB}", cold.peak_rss_mb <= MEMORY_TARGET_MB),
     ]
     sequential = copy_project(ctx, "scale-essays-1-job")
     config = sequential / "translate.toml"
@@ -133,8 +132,15 @@ def scale(ctx: Context) -> list[Row]:
         seconds, child, _ = noop(ctx, essays)
         essay_noop[count] = seconds
         target = f"<= {NOOP_TARGET}" if count == len(languages) else ""
-        rows.append(figure(f"(b) no-op, 2 essays x {count} languages, median of 5", round(seconds, 3), "s", target,
-                           seconds <= NOOP_TARGET if target else None))
+        rows.append(
+            figure(
+                f"(b) no-op, 2 essays x {count} languages, median of 5",
+                round(seconds, 3),
+                "s",
+                target,
+                seconds <= NOOP_TARGET if target else None,
+            )
+        )
         rows.append(figure(f"(b) peak RSS, {count} languages", round(child.peak_rss_mb), "MB"))
 
     for count in (3, len(languages)):
@@ -143,14 +149,27 @@ def scale(ctx: Context) -> list[Row]:
         set_targets(corpus, languages[:count])
         cold, report = run(ctx, corpus)
         label = f"{CORPUS_TEXTS} texts ({size / 1e6:.2f} MB) x {count} languages"
-        rows.append(figure(f"(c) cold run, {label}", round(cold.seconds, 2), "s",
-                           f"peak RSS {cold.peak_rss_mb:.0f} MB <= {MEMORY_TARGET_MB}",
-                           cold.peak_rss_mb <= MEMORY_TARGET_MB))
+        rows.append(
+            figure(
+                f"(c) cold run, {label}",
+                round(cold.seconds, 2),
+                "s",
+                f"peak RSS {cold.peak_rss_mb:.0f} MB <= {MEMORY_TARGET_MB}",
+                cold.peak_rss_mb <= MEMORY_TARGET_MB,
+            )
+        )
         seconds, child, _ = noop(ctx, corpus)
         ratio = seconds / essay_noop[count]
         rows.append(figure(f"(c) no-op, {label}, median of 5", round(seconds, 3), "s"))
-        rows.append(figure(f"(c) no-op corpus / no-op 2 essays, {count} languages", round(ratio, 2), "x",
-                           f"<= {CORPUS_RATIO_TARGET}", ratio <= CORPUS_RATIO_TARGET))
+        rows.append(
+            figure(
+                f"(c) no-op corpus / no-op 2 essays, {count} languages",
+                round(ratio, 2),
+                "x",
+                f"<= {CORPUS_RATIO_TARGET}",
+                ratio <= CORPUS_RATIO_TARGET,
+            )
+        )
         edits = []
         for number in range(3):
             text = corpus / "texts" / f"reader-{7 + number:02d}.txt"
@@ -165,10 +184,14 @@ def scale(ctx: Context) -> list[Row]:
         rows += [
             figure(f"(c) one sentence added to one text, {count} languages, median of 3", round(wall, 3), "s"),
             figure("(c)   of which engines at work (first call to last, in parallel)", round(engine, 3), "s"),
-            figure("(c)   the rest", round(overhead, 3), "s", f"<= {EDIT_OVERHEAD_TARGET}",
-                   overhead <= EDIT_OVERHEAD_TARGET),
-            figure("(c)   sentences translated / files written", f"{translated} / {written}", "",
-                   f"{count} / {2 * count}", translated == count and written == 2 * count),
+            figure("(c)   the rest", round(overhead, 3), "s", f"<= {EDIT_OVERHEAD_TARGET}", overhead <= EDIT_OVERHEAD_TARGET),
+            figure(
+                "(c)   sentences translated / files written",
+                f"{translated} / {written}",
+                "",
+                f"{count} / {2 * count}",
+                translated == count and written == 2 * count,
+            ),
             figure("(c)   peak RSS", round(peak), "MB", f"<= {MEMORY_TARGET_MB}", peak <= MEMORY_TARGET_MB),
         ]
     return rows

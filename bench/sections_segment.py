@@ -40,12 +40,14 @@ def segment(ctx: Context) -> list[Row]:
             times.append(time.perf_counter() - started)
         seconds = statistics.median(times)
         first = first or seconds
-        rows.append({
-            "size_mb": megabytes,
-            "sentences": len(document.segments),
-            "seconds": round(seconds, 3),
-            "seconds_per_mb": round(seconds / megabytes, 3),
-            "time_ratio": round(seconds / first, 1),
-            "size_ratio": round(megabytes / SIZES_MB[0], 1),
-        })
+        rows.append(
+            {
+                "size_mb": megabytes,
+                "sentences": len(document.segments),
+                "seconds": round(seconds, 3),
+                "seconds_per_mb": round(seconds / megabytes, 3),
+                "time_ratio": round(seconds / first, 1),
+                "size_ratio": round(megabytes / SIZES_MB[0], 1),
+            }
+        )
     return rows

@@ -30,8 +30,9 @@ def _project(ctx: Context) -> Path:
     for folder in ("texts", "glossaries"):
         subprocess.run(["cp", "-r", str(ctx.repo / folder), str(root / folder)], check=True)
     (root / "translate.toml").write_text('[project]\ntargets = ["es"]\n[engine]\ndefault = "apertium"\n')
-    done = subprocess.run([ctx.translate_command, "run", "--config", str(root / "translate.toml")],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [ctx.translate_command, "run", "--config", str(root / "translate.toml")], capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise RuntimeError(f"translate run failed: {done.stderr.strip()}")
     return root
@@ -68,8 +69,9 @@ def serve_section(ctx: Context) -> list[Row]:
     with serve_load.serving(command, root / "server.log") as base:
         for count in (1, REVIEWERS):
             tokens = {f"R{count}-{n:02d}": store.invite(f"R{count}-{n:02d}", ["es"])[1] for n in range(count)}
-            result = serve_load.simulate(base, tokens, list(sentence_of), seconds=SECONDS, saves_each=10_000,
-                                         hot=3 if count > 1 else len(sentence_of))
+            result = serve_load.simulate(
+                base, tokens, list(sentence_of), seconds=SECONDS, saves_each=10_000, hot=3 if count > 1 else len(sentence_of)
+            )
             problems = serve_load.check_recorded(config.path("memory"), result, sentence_of)
             rows.append(_row(f"{count} at once", result, problems))
             for line in result.errors[:5] + problems[:5]:
@@ -77,5 +79,6 @@ def serve_section(ctx: Context) -> list[Row]:
     single, many = rows
     if single["median ms"]:
         ctx.notes["serve: median save latency, 20 reviewers / 1 reviewer"] = round(
-            float(many["median ms"]) / float(single["median ms"]), 2)
+            float(many["median ms"]) / float(single["median ms"]), 2
+        )
     return rows

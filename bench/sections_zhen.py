@@ -52,16 +52,41 @@ def zhen(ctx: Context) -> list[Row]:
         raws: list[ChildRun] = []
         clis: list[ChildRun] = []
         for _ in range(max(1, ctx.repeat)):
-            raws.append(run_child(
-                [sys.executable, str(HERE / "ct2_raw.py"), str(sentences_file), "--package", str(package),
-                 "--beam", str(beam), "--output", str(raw_out)],
-                env=ctx.fresh_env(f"raw{beam}"), cwd=ctx.repo,
-            ))
-            clis.append(run_child(
-                [ctx.translate_command, "text", str(ZH_TEXT), "--from", "zh", "--to", "en", "--json",
-                 "--config", str(config)],
-                env=ctx.fresh_env(f"text{beam}"), cwd=ctx.repo,
-            ))
+            raws.append(
+                run_child(
+                    [
+                        sys.executable,
+                        str(HERE / "ct2_raw.py"),
+                        str(sentences_file),
+                        "--package",
+                        str(package),
+                        "--beam",
+                        str(beam),
+                        "--output",
+                        str(raw_out),
+                    ],
+                    env=ctx.fresh_env(f"raw{beam}"),
+                    cwd=ctx.repo,
+                )
+            )
+            clis.append(
+                run_child(
+                    [
+                        ctx.translate_command,
+                        "text",
+                        str(ZH_TEXT),
+                        "--from",
+                        "zh",
+                        "--to",
+                        "en",
+                        "--json",
+                        "--config",
+                        str(config),
+                    ],
+                    env=ctx.fresh_env(f"text{beam}"),
+                    cwd=ctx.repo,
+                )
+            )
             for run, what in ((raws[-1], "raw CTranslate2"), (clis[-1], "translate text")):
                 if not run.ok:
                     raise RuntimeError(f"{what} at beam {beam} failed (exit {run.returncode}): {tail(run.stderr)}")
@@ -82,18 +107,24 @@ def zhen(ctx: Context) -> list[Row]:
         rows += [
             figure(f"beam {beam}: raw CTranslate2, {len(raw_lines)} sentences", round(raw.seconds, 2), "s"),
             figure(f"beam {beam}: translate text, glossary on", round(cli.seconds, 2), "s"),
-            figure(f"beam {beam}: ratio text / raw (wall)", round(ratio, 3), "x", f"<= {RATIO_TARGET}",
-                   ratio <= RATIO_TARGET),
+            figure(f"beam {beam}: ratio text / raw (wall)", round(ratio, 3), "x", f"<= {RATIO_TARGET}", ratio <= RATIO_TARGET),
             figure(f"beam {beam}: CPU time raw / text", f"{raw.cpu_seconds:.2f} / {cli.cpu_seconds:.2f}", "s"),
             figure(f"beam {beam}: ratio text / raw (CPU)", round(cli.cpu_seconds / raw.cpu_seconds, 3), "x"),
-            figure(f"beam {beam}: chrF raw / text vs the English original",
-                   f"{raw_chrf:.1f} / {text_chrf:.1f}"),
-            figure(f"beam {beam}: sentences kept from the n-best list / sent to the masked retry / flagged",
-                   f"{use.get('n-best', '?')} / {use.get('retried', '?')} / {use.get('flagged', '?')}",
-                   "", "flagged: terms not pinned"),
+            figure(f"beam {beam}: chrF raw / text vs the English original", f"{raw_chrf:.1f} / {text_chrf:.1f}"),
+            figure(
+                f"beam {beam}: sentences kept from the n-best list / sent to the masked retry / flagged",
+                f"{use.get('n-best', '?')} / {use.get('retried', '?')} / {use.get('flagged', '?')}",
+                "",
+                "flagged: terms not pinned",
+            ),
             figure(f"beam {beam}: engine calls (sentences each)", str(use.get("engine_calls", "?"))),
-            figure(f"beam {beam}: peak RSS raw / text", f"{raw.peak_rss_mb:.0f} / {cli.peak_rss_mb:.0f}", "MB",
-                   f"<= {MEMORY_TARGET_MB}", max(raw.peak_rss_mb, cli.peak_rss_mb) <= MEMORY_TARGET_MB),
+            figure(
+                f"beam {beam}: peak RSS raw / text",
+                f"{raw.peak_rss_mb:.0f} / {cli.peak_rss_mb:.0f}",
+                "MB",
+                f"<= {MEMORY_TARGET_MB}",
+                max(raw.peak_rss_mb, cli.peak_rss_mb) <= MEMORY_TARGET_MB,
+            ),
         ]
         ctx.notes[f"zhen_beam{beam}_runs"] = {
             "raw_seconds": [round(r.seconds, 3) for r in raws],
@@ -107,4 +138,3 @@ def _median(runs: list[ChildRun]) -> ChildRun:
     """The run with the median wall time (the lower middle one for an even count)."""
     ordered = sorted(runs, key=lambda r: r.seconds)
     return ordered[(len(ordered) - 1) // 2]
-

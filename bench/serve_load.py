@@ -46,8 +46,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(command: Sequence[str], log_path: Path, timeout: float = 30.0,
-            ready: str = "/static/review.css", pid: list[int] | None = None) -> Iterator[str]:
+def serving(
+    command: Sequence[str], log_path: Path, timeout: float = 30.0, ready: str = "/static/review.css", pid: list[int] | None = None
+) -> Iterator[str]:
     """`translate serve ...` (with --port PORT appended) in a child process on 127.0.0.1; yields its base URL.
 
     Waits until the server answers `ready` (a path), and stops it afterwards (terminate, then kill).
@@ -55,8 +56,12 @@ def serving(command: Sequence[str], log_path: Path, timeout: float = 30.0,
     """
     port = free_port()
     log = open(log_path, "w")  # noqa: SIM115 - closed below, after the process
-    process = subprocess.Popen([*command, "--host", "127.0.0.1", "--port", str(port)], stdout=log,
-                               stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    process = subprocess.Popen(
+        [*command, "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     base = f"http://127.0.0.1:{port}"
     if pid is not None:
         pid.append(process.pid)
@@ -124,8 +129,9 @@ class Browser:
         self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, str]:
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, str]:
         sent = dict(headers or {})
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -156,8 +162,9 @@ class Browser:
         self.connection.close()
 
 
-def simulate(base: str, tokens: dict[str, str], urls: list[str], seconds: float, saves_each: int,
-             hot: int = 3, seed: int = 12) -> LoadResult:
+def simulate(
+    base: str, tokens: dict[str, str], urls: list[str], seconds: float, saves_each: int, hot: int = 3, seed: int = 12
+) -> LoadResult:
     """Reviewers (name -> invitation token) saving sentences (page paths) until time or count runs out."""
     result = LoadResult()
     lock = threading.Lock()
@@ -180,8 +187,12 @@ def simulate(base: str, tokens: dict[str, str], urls: list[str], seconds: float,
                     continue
                 time.sleep(rng.uniform(0.0, 0.05))  # reading the sentence
                 text = f"{name} {number}: " + rng.choice(("revisado", "corregido", "comprobado"))
-                form = {"action": rng.choice(("approve", "save")), "text": text,
-                        "csrf_token": _CSRF.search(page).group(1), "base": _BASE.search(page).group(1)}
+                form = {
+                    "action": rng.choice(("approve", "save")),
+                    "text": text,
+                    "csrf_token": _CSRF.search(page).group(1),
+                    "base": _BASE.search(page).group(1),
+                }
                 began = time.perf_counter()
                 status, answer = browser.request("POST", url, form, {"HX-Request": "true"})
                 took = time.perf_counter() - began
@@ -195,8 +206,9 @@ def simulate(base: str, tokens: dict[str, str], urls: list[str], seconds: float,
         finally:
             browser.close()
 
-    threads = [threading.Thread(target=reviewer, args=(name, token, random.Random(f"{seed}-{name}")))
-               for name, token in tokens.items()]
+    threads = [
+        threading.Thread(target=reviewer, args=(name, token, random.Random(f"{seed}-{name}"))) for name, token in tokens.items()
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -205,8 +217,9 @@ def simulate(base: str, tokens: dict[str, str], urls: list[str], seconds: float,
     return result
 
 
-def check_recorded(memory_path: Path, result: LoadResult, sentence_of: dict[str, str], source: str = "en",
-                   target: str = "es") -> list[str]:
+def check_recorded(
+    memory_path: Path, result: LoadResult, sentence_of: dict[str, str], source: str = "en", target: str = "es"
+) -> list[str]:
     """Problems found in the memory after a run; [] when nothing was lost or overwritten unseen.
 
     Every accepted save is in the review log as applied, every refused one as a
@@ -223,8 +236,9 @@ def check_recorded(memory_path: Path, result: LoadResult, sentence_of: dict[str,
         for save in result.saves:
             expected = {200: "applied", 409: "conflict"}.get(save.status)
             if expected and outcome.get((save.reviewer, save.text)) != expected:
-                problems.append(f"{save.reviewer} {save.text!r} answered {save.status}, "
-                                f"logged as {outcome.get((save.reviewer, save.text))}")
+                problems.append(
+                    f"{save.reviewer} {save.text!r} answered {save.status}, logged as {outcome.get((save.reviewer, save.text))}"
+                )
         for url in sorted({s.url for s in result.saves}):
             entry = memory.get(sentence_of[url], source, target)
             applied = [d for d in memory.history(entry.source_text, source, target) if d.outcome == "applied"]

@@ -18,8 +18,42 @@ import xml.etree.ElementTree as ElementTree  # a trusted system file, not outsid
 from pathlib import Path
 
 LOCALES = (
-    "an", "ar", "ast", "bs", "ca", "cs", "de", "el", "en", "eo", "es", "eu", "fa", "fr", "gl", "he", "hr", "hu", "it",
-    "ja", "ko", "nl", "oc", "pl", "pt", "pt_PT", "ro", "ru", "sk", "sl", "sr", "sr_Latn", "sv", "tr", "uk", "zh",
+    "an",
+    "ar",
+    "ast",
+    "bs",
+    "ca",
+    "cs",
+    "de",
+    "el",
+    "en",
+    "eo",
+    "es",
+    "eu",
+    "fa",
+    "fr",
+    "gl",
+    "he",
+    "hr",
+    "hu",
+    "it",
+    "ja",
+    "ko",
+    "nl",
+    "oc",
+    "pl",
+    "pt",
+    "pt_PT",
+    "ro",
+    "ru",
+    "sk",
+    "sl",
+    "sr",
+    "sr_Latn",
+    "sv",
+    "tr",
+    "uk",
+    "zh",
     "zh_Hant",
 )
 TARGET = Path(__file__).resolve().parents[1] / "translate" / "finish" / "cldr_delimiters.py"
@@ -55,7 +89,7 @@ def main() -> None:
         f'CLDR_VERSION = "{version}"',
         "",
         "QUOTES: dict[str, tuple[str, str, str, str]] = {",
-        '    # locale: (quotationStart, quotationEnd, alternateQuotationStart, alternateQuotationEnd)',
+        "    # locale: (quotationStart, quotationEnd, alternateQuotationStart, alternateQuotationEnd)",
     ]
     lines += [f"    {locale!r}: {marks!r}," for locale, marks in table.items()]
     lines += ["}", ""]

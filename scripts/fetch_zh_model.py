@@ -112,8 +112,7 @@ def check_model(path: Path) -> None:
 def _require_expected(size: int, sha256: str, origin: str) -> None:
     if size != EXPECTED_SIZE or sha256 != EXPECTED_SHA256:
         raise FetchError(
-            f"{origin} does not match: size {size} (expected {EXPECTED_SIZE}), "
-            f"sha256 {sha256} (expected {EXPECTED_SHA256})"
+            f"{origin} does not match: size {size} (expected {EXPECTED_SIZE}), sha256 {sha256} (expected {EXPECTED_SHA256})"
         )
 
 

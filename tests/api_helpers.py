@@ -47,8 +47,7 @@ class Reply:
         return self.data["error"]
 
 
-def call(base: str, method: str, path: str, body: bytes | None = None,
-         headers: Mapping[str, str] | None = None) -> Reply:
+def call(base: str, method: str, path: str, body: bytes | None = None, headers: Mapping[str, str] | None = None) -> Reply:
     """One request on a fresh connection, exactly these bytes; the reply's JSON decoded."""
     parts = urlsplit(base)
     assert parts.hostname == "127.0.0.1", "API tests talk to this machine only"
@@ -74,9 +73,19 @@ def post_form(base: str, path: str, fields: Mapping[str, str]) -> Reply:
 def approve(project: Project, source: str, text: str, target: str = "es", reviewer: str = "Ana") -> None:
     """A person approves `text` for `source`, as a PO import records it."""
     with project.memory() as memory:
-        memory.record_review(ReviewDecision(
-            source_hash=sentence_hash(source), source_lang="en", target_lang=target, reviewer=reviewer, time="",
-            machine_text=None, final_text=text, status="approved", source_text=source))
+        memory.record_review(
+            ReviewDecision(
+                source_hash=sentence_hash(source),
+                source_lang="en",
+                target_lang=target,
+                reviewer=reviewer,
+                time="",
+                machine_text=None,
+                final_text=text,
+                status="approved",
+                source_text=source,
+            )
+        )
 
 
 def api_project(root: Path, zh_model: Path | None = None, **api: object) -> Project:
@@ -96,6 +105,5 @@ def api_project(root: Path, zh_model: Path | None = None, **api: object) -> Proj
 
 def api_server(project: Project, *flags: str) -> AbstractContextManager[str]:
     """`translate serve --api-only` on 127.0.0.1 and a free port; yields its base URL."""
-    command = [sys.executable, "-m", "translate.cli", "serve", "--api-only", *flags,
-               "--config", str(project / "translate.toml")]
+    command = [sys.executable, "-m", "translate.cli", "serve", "--api-only", *flags, "--config", str(project / "translate.toml")]
     return serve_load.serving(command, Path(project) / f"api-server{len(flags)}.log", ready="/health")

@@ -68,4 +68,3 @@ class Project:
     def memory(self) -> TranslationMemory:
         """The project's translation memory (use it with `with`)."""
         return TranslationMemory(self.config.path("memory"))
-

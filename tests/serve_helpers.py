@@ -34,8 +34,7 @@ def store_drafts(config: Config, langs: tuple[str, ...] = ("es", "fr")) -> None:
     sentences = list(dict.fromkeys(s.text for t in load_texts(config) for s in t.document.segments))
     with TranslationMemory(config.path("memory")) as memory:
         for lang in langs:
-            memory.store_machine([(s, f"{lang}: {s}", None) for s in sentences], config.source_language, lang,
-                                 STAND_IN_SIGNATURE)
+            memory.store_machine([(s, f"{lang}: {s}", None) for s in sentences], config.source_language, lang, STAND_IN_SIGNATURE)
 
 
 def drafted(project: Project, langs: tuple[str, ...] = ("es", "fr")) -> Project:
@@ -44,8 +43,9 @@ def drafted(project: Project, langs: tuple[str, ...] = ("es", "fr")) -> Project:
     return project
 
 
-def invite(project: Project, name: str = "Ana", langs: tuple[str, ...] = ("es",), role: str = "reviewer",
-           expires: str = "14d") -> str:
+def invite(
+    project: Project, name: str = "Ana", langs: tuple[str, ...] = ("es",), role: str = "reviewer", expires: str = "14d"
+) -> str:
     """A new invitation's token (what the link ends with)."""
     _, token = AccessStore(access_path(project.config)).invite(name, list(langs), role, expires)
     return token

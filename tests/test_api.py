@@ -77,8 +77,9 @@ def test_weblate_backend_request_gets_pinned_translations(base):
     codes = [x["code"] for x in call(base, "GET", "/languages").data]  # download_languages
     assert {"en", "es", "zh"} <= set(codes)
     body = json.dumps({"api_key": "", "q": [SURPLUS, APPROVED_SOURCE], "source": "en", "target": "es"}).encode()
-    reply = call(base, "POST", "/translate", body,
-                 {"Content-Type": "application/json", "User-Agent": "Weblate/5.12", "Accept": "*/*"})
+    reply = call(
+        base, "POST", "/translate", body, {"Content-Type": "application/json", "User-Agent": "Weblate/5.12", "Accept": "*/*"}
+    )
     assert reply.status == 200, reply.data
     translated = reply.data["translatedText"]
     assert [translated[index] for index in range(2)] == translated
@@ -90,10 +91,20 @@ def test_mastodon_request_keeps_the_markup_and_reads_detected_languages(base):
     languages = call(base, "GET", "/languages", headers={"Content-Type": "application/json"}).data
     supported = {entry["code"]: [t for t in entry["targets"] if t != entry["code"]] for entry in languages}
     assert "es" in supported["en"]
-    status = ('<p>The factory is a <a href="https://example.org/tags/marx" class="mention hashtag" rel="tag">'
-              '#<span>Marx</span></a> idea.</p>')
-    body = json.dumps({"q": [status, "Use technology to break down language barriers."], "source": "auto",
-                       "target": "es", "format": "html", "api_key": None}, separators=(",", ":")).encode()
+    status = (
+        '<p>The factory is a <a href="https://example.org/tags/marx" class="mention hashtag" rel="tag">'
+        "#<span>Marx</span></a> idea.</p>"
+    )
+    body = json.dumps(
+        {
+            "q": [status, "Use technology to break down language barriers."],
+            "source": "auto",
+            "target": "es",
+            "format": "html",
+            "api_key": None,
+        },
+        separators=(",", ":"),
+    ).encode()
     reply = call(base, "POST", "/translate", body, {"Content-Type": "application/json"})
     assert reply.status == 200, reply.data
     first, second = reply.data["translatedText"]
@@ -139,10 +150,12 @@ def test_an_approved_sentence_comes_back_as_approved(base):
 
 
 def test_html_with_attributes_and_entities_round_trips(base):
-    page = ('<div class="post" data-id="7"><h1 title="Marx &amp; Engels">The virtual factory</h1>\n'
-            '<p>Workers &amp; machines: <a href="/x?a=1&amp;b=2" title="A &quot;link&quot;">the factory</a>.</p>\n'
-            '<!-- not translated --><code>x &lt; y</code>'
-            '<p translate="no">Keep this</p><img src="e.png" alt="custom emoji" data-shortcode="blobcat"/></div>')
+    page = (
+        '<div class="post" data-id="7"><h1 title="Marx &amp; Engels">The virtual factory</h1>\n'
+        '<p>Workers &amp; machines: <a href="/x?a=1&amp;b=2" title="A &quot;link&quot;">the factory</a>.</p>\n'
+        "<!-- not translated --><code>x &lt; y</code>"
+        '<p translate="no">Keep this</p><img src="e.png" alt="custom emoji" data-shortcode="blobcat"/></div>'
+    )
     reply = post_json(base, "/translate", {"q": page, "source": "en", "target": "es", "format": "html"})
     assert reply.status == 200, reply.data
     out = reply.data["translatedText"]
@@ -152,20 +165,29 @@ def test_html_with_attributes_and_entities_round_trips(base):
     assert ">La fábrica virtual<" in out and ">la fábrica<" in out
 
 
-@pytest.mark.parametrize(("payload", "status", "message"), [
-    ({"source": "en", "target": "es"}, 400, "Invalid request: missing q parameter"),
-    ({"q": "Hello", "target": "es"}, 400, "Invalid request: missing source parameter"),
-    ({"q": "Hello", "source": "en"}, 400, "Invalid request: missing target parameter"),
-    ({"q": "Hello", "source": "en", "target": "zz"}, 400, "zz is not supported"),
-    ({"q": "Hello", "source": "xx", "target": "es"}, 400, "xx is not supported"),
-    ({"q": "Hello", "source": "en", "target": "de"}, 400, "de is not supported"),  # no engine here serves it
-    ({"q": "你好", "source": "zh", "target": "es"}, 400,
-     "Spanish (es) is not available as a target language from Chinese (zh)"),
-    ({"q": "Hello", "source": "en", "target": "es", "format": "pdf"}, 400, "pdf format is not supported"),
-    ({"q": "Hello", "source": "en", "target": "es", "alternatives": "many"}, 400,
-     "Invalid request: alternatives parameter is not a number"),
-    ({"q": [1, 2], "source": "en", "target": "es"}, 400, "Invalid request: q must be a string or a list of strings"),
-])
+@pytest.mark.parametrize(
+    ("payload", "status", "message"),
+    [
+        ({"source": "en", "target": "es"}, 400, "Invalid request: missing q parameter"),
+        ({"q": "Hello", "target": "es"}, 400, "Invalid request: missing source parameter"),
+        ({"q": "Hello", "source": "en"}, 400, "Invalid request: missing target parameter"),
+        ({"q": "Hello", "source": "en", "target": "zz"}, 400, "zz is not supported"),
+        ({"q": "Hello", "source": "xx", "target": "es"}, 400, "xx is not supported"),
+        ({"q": "Hello", "source": "en", "target": "de"}, 400, "de is not supported"),  # no engine here serves it
+        (
+            {"q": "你好", "source": "zh", "target": "es"},
+            400,
+            "Spanish (es) is not available as a target language from Chinese (zh)",
+        ),
+        ({"q": "Hello", "source": "en", "target": "es", "format": "pdf"}, 400, "pdf format is not supported"),
+        (
+            {"q": "Hello", "source": "en", "target": "es", "alternatives": "many"},
+            400,
+            "Invalid request: alternatives parameter is not a number",
+        ),
+        ({"q": [1, 2], "source": "en", "target": "es"}, 400, "Invalid request: q must be a string or a list of strings"),
+    ],
+)
 def test_bad_requests_are_refused_with_libretranslates_errors(base, payload, status, message):
     reply = post_json(base, "/translate", payload)
     assert (reply.status, reply.error) == (status, message)
@@ -176,21 +198,22 @@ def test_broken_json_wrong_methods_and_disabled_features_answer_json(base):
     assert (broken.status, broken.error) == (400, "Invalid JSON format")
     assert call(base, "GET", "/translate").status == 405
     assert call(base, "POST", "/suggest", b"").error == "Suggestions are disabled on this server."
-    preflight = call(base, "OPTIONS", "/translate", headers={"Origin": "https://example.org",
-                                                           "Access-Control-Request-Method": "POST"})
+    preflight = call(
+        base, "OPTIONS", "/translate", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"}
+    )
     assert preflight.status == 200 and "POST" in preflight.headers["access-control-allow-methods"]
     settings = call(base, "GET", "/frontend/settings").data
     assert settings["keyRequired"] is False and settings["language"]["source"]["code"] == "auto"
-    assert post_form(base, "/translate", {"q": "The factory.", "source": "en", "target": "es"}).data[
-        "translatedText"] == "La fábrica."
+    assert (
+        post_form(base, "/translate", {"q": "The factory.", "source": "en", "target": "es"}).data["translatedText"]
+        == "La fábrica."
+    )
 
 
 def test_the_quality_checks_of_a_run_come_with_each_text(base):
-    reply = post_json(base, "/translate", {"q": "The exploitative panopticon enclosures.", "source": "en",
-                                           "target": "fr"})
+    reply = post_json(base, "/translate", {"q": "The exploitative panopticon enclosures.", "source": "en", "target": "fr"})
     provenance = reply.data["provenance"]
     assert provenance["flagged"] is True and provenance["route"] == "en→es→fr"
     unknown = next(c for c in provenance["checks"] if c["check"] == "unknown-words")
     assert set(unknown["words"]) == {"exploitative", "panopticon"}
-    assert post_json(base, "/translate", {"q": "The factory.", "source": "en", "target": "es"}).data[
-        "provenance"]["checks"] == []
+    assert post_json(base, "/translate", {"q": "The factory.", "source": "en", "target": "es"}).data["provenance"]["checks"] == []

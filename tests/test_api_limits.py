@@ -22,9 +22,14 @@ from translate.segment import parse
 
 pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="needs Apertium (apt-get install apertium)")
 
+
 def translate_command(project, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "translate.cli", *args, "--config", str(project / "translate.toml")],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "translate.cli", *args, "--config", str(project / "translate.toml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -37,16 +42,14 @@ def works(base: str, key: str | None = None) -> bool:
 @pytest.fixture(scope="module")
 def keyed(tmp_path_factory):
     """A server that answers only requests with a key, with small request limits."""
-    project = api_project(tmp_path_factory.mktemp("keyed") / "project", batch_limit=4, char_limit=300,
-                          max_body_bytes=4096)
+    project = api_project(tmp_path_factory.mktemp("keyed") / "project", batch_limit=4, char_limit=300, max_body_bytes=4096)
     with api_server(project, "--api-keys", "required") as base:
         yield project, base
 
 
 def test_without_a_key_the_server_asks_for_one(keyed):
     _, base = keyed
-    for sent in ({"q": "Hello", "source": "en", "target": "es"}, {"q": "Hello", "source": "en", "target": "es",
-                                                                   "api_key": ""}):
+    for sent in ({"q": "Hello", "source": "en", "target": "es"}, {"q": "Hello", "source": "en", "target": "es", "api_key": ""}):
         reply = post_json(base, "/translate", sent)
         assert (reply.status, reply.error) == (400, "Please contact the server operator to get an API key")
     assert call(base, "GET", "/frontend/settings").data["keyRequired"] is True
@@ -86,11 +89,12 @@ def test_oversize_requests_are_refused_with_what_the_limit_is(keyed):
     project, base = keyed
     key = translate_command(project, "api-key", "create", "tests", "--requests-per-minute", "0")
     five = post_json(base, "/translate", {"q": ["a"] * 5, "source": "en", "target": "es", "api_key": key})
-    assert (five.status, five.error) == (400, "Invalid request: request (5 texts) exceeds text limit "
-                                              "(4 texts per request)")
+    assert (five.status, five.error) == (400, "Invalid request: request (5 texts) exceeds text limit (4 texts per request)")
     long = post_json(base, "/translate", {"q": "word " * 70, "source": "en", "target": "es", "api_key": key})
-    assert (long.status, long.error) == (400, "Invalid request: request (350 characters) exceeds text limit "
-                                              "(300 characters per text)")
+    assert (long.status, long.error) == (
+        400,
+        "Invalid request: request (350 characters) exceeds text limit (300 characters per text)",
+    )
     huge = post_json(base, "/translate", {"q": "x" * 5000, "source": "en", "target": "es", "api_key": key})
     assert (huge.status, huge.error) == (413, "Request body too large: this server accepts at most 4096 bytes")
     assert works(base, key)
@@ -99,8 +103,9 @@ def test_oversize_requests_are_refused_with_what_the_limit_is(keyed):
 @pytest.fixture(scope="module")
 def open_server(tmp_path_factory):
     """Keys optional, three texts per minute per address, and room for one sentence in the queue."""
-    project = api_project(tmp_path_factory.mktemp("open") / "project", requests_per_minute=3, queue_limit=1,
-                          char_limit=0, max_body_bytes=1_000_000)
+    project = api_project(
+        tmp_path_factory.mktemp("open") / "project", requests_per_minute=3, queue_limit=1, char_limit=0, max_body_bytes=1_000_000
+    )
     with api_server(project) as base:
         yield project, base
 
@@ -110,8 +115,9 @@ def test_a_full_queue_answers_503_at_once_and_the_server_recovers(open_server):
     key = translate_command(project, "api-key", "create", "load", "--requests-per-minute", "0")
     essay = (project / "texts" / "the-virtual-factory.txt").read_text(encoding="utf-8")
     big: list[Reply] = []
-    worker = threading.Thread(target=lambda: big.append(post_json(
-        base, "/translate", {"q": essay, "source": "en", "target": "fr", "api_key": key})))
+    worker = threading.Thread(
+        target=lambda: big.append(post_json(base, "/translate", {"q": essay, "source": "en", "target": "fr", "api_key": key}))
+    )
     worker.start()
     deadline = time.monotonic() + 30
     while call(base, "GET", "/health").data["queue"]["sentences"] == 0 and time.monotonic() < deadline:

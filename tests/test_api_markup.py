@@ -7,12 +7,36 @@ from hypothesis import strategies as st
 
 from translate.serve.api import markup
 
-PIECES = st.sampled_from([
-    "<p>", "</p>", '<a href="/x?a=1&amp;b=2" title="A &quot;q&quot;">', "</a>", "<br/>", "<br>", "<!-- note -->",
-    "<!DOCTYPE html>", "<script>if (a < b) x();</script>", "<code>x &lt; y</code>", '<span translate="no">',
-    "</span>", "Hello &amp; welcome. ", "t&eacute;st ", "a < b ", "\n  ", "The factory.", "<", ">", "&", "<p",
-    '<img src="e.png" alt="x" data-shortcode="blobcat">', "<![CDATA[x]]>", "<?php x ?>", "</b", "&#x41;",
-])
+PIECES = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        '<a href="/x?a=1&amp;b=2" title="A &quot;q&quot;">',
+        "</a>",
+        "<br/>",
+        "<br>",
+        "<!-- note -->",
+        "<!DOCTYPE html>",
+        "<script>if (a < b) x();</script>",
+        "<code>x &lt; y</code>",
+        '<span translate="no">',
+        "</span>",
+        "Hello &amp; welcome. ",
+        "t&eacute;st ",
+        "a < b ",
+        "\n  ",
+        "The factory.",
+        "<",
+        ">",
+        "&",
+        "<p",
+        '<img src="e.png" alt="x" data-shortcode="blobcat">',
+        "<![CDATA[x]]>",
+        "<?php x ?>",
+        "</b",
+        "&#x41;",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -33,7 +57,9 @@ def test_text_nodes_are_unescaped_and_translations_escaped_again():
 
 
 def test_text_marked_not_to_translate_and_mastodon_mentions_stay():
-    source = ('<p><span class="h-card"><a href="https://m.example/@ana" class="u-url mention">@<span>ana</span></a>'
-              '</span> the <span translate="no"><b>spectacle</b> stays</span> here</p>')
+    source = (
+        '<p><span class="h-card"><a href="https://m.example/@ana" class="u-url mention">@<span>ana</span></a>'
+        '</span> the <span translate="no"><b>spectacle</b> stays</span> here</p>'
+    )
     texts = [p.text for p in markup.split(source) if isinstance(p, markup.TextNode)]
     assert texts == [" the ", " here"]

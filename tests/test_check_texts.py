@@ -14,8 +14,9 @@ from translate.checks.source import english_dictionary_available
 
 
 def check(project: Project, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "translate.cli", "check", "texts", *args], cwd=project,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "translate.cli", "check", "texts", *args], cwd=project, capture_output=True, text=True, timeout=120
+    )
 
 
 def digests(project: Project) -> dict[str, str]:
@@ -42,8 +43,9 @@ def test_the_source_slips_the_issue_names_are_found_per_file_and_line(essays):
     lines = (essays / "texts" / short).read_text(encoding="utf-8").splitlines()
     for f in findings:
         path_lines = (essays / "texts" / f["file"]).read_text(encoding="utf-8").splitlines()
-        assert path_lines[f["line"] - 1][f["column"] - 1:].startswith(f["text"].lstrip() or f["text"]) or \
-            f["text"].startswith(" ")
+        assert path_lines[f["line"] - 1][f["column"] - 1 :].startswith(f["text"].lstrip() or f["text"]) or f["text"].startswith(
+            " "
+        )
     assert lines and digests(essays) == before  # never edits a source
 
 
@@ -58,6 +60,8 @@ def test_typos_in_the_source_are_found_with_a_suggestion(essays):
 def test_the_plain_report_names_file_line_and_column(essays):
     done = check(essays)
     assert done.returncode == 0
-    assert any(line.startswith("the-virtual-factory-spectacle.md:5:") and "doubled word: the the" in line
-               for line in done.stdout.splitlines())
+    assert any(
+        line.startswith("the-virtual-factory-spectacle.md:5:") and "doubled word: the the" in line
+        for line in done.stdout.splitlines()
+    )
     assert done.stdout.splitlines()[-1].startswith("2 texts: ")

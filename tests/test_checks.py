@@ -23,8 +23,10 @@ needs_spanish_dictionary = pytest.mark.skipif(
 PANOPTICON = "Factories were designed by capitalists as exploitative panopticon enclosures."
 JUGGERNAUTS = "Instead of attacking these juggernauts, the gullible ones cheer them on."
 FURNISH = "Police and corporations furnish innumerable examples of abusive monitoring."
-PRPERS = ("However, it would be a terrible mistake to presume that, just because capitalists designed something, "
-          "we cannot use it against them.")
+PRPERS = (
+    "However, it would be a terrible mistake to presume that, just because capitalists designed something, "
+    "we cannot use it against them."
+)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +59,7 @@ def test_the_checks_are_listed_in_one_registry_each_with_an_id_a_name_and_a_desc
 
 @needs_apertium
 def test_a_spanish_draft_names_the_english_words_apertium_did_not_know(engine, glossary):
-    (text, notes), = notes_for(engine, glossary, "es", [PANOPTICON])
+    ((text, notes),) = notes_for(engine, glossary, "es", [PANOPTICON])
     assert {"exploitative", "panopticon"} <= set(by_check(notes)["unknown-words"])
     assert "*" not in text and "exploitative" in text  # the text is tidied as before, the doubt is kept
     assert "unknown words: exploitative, panopticon" in ", ".join(notes.reasons)
@@ -65,10 +67,13 @@ def test_a_spanish_draft_names_the_english_words_apertium_did_not_know(engine, g
 
 @needs_apertium
 def test_three_unknown_words_or_one_in_a_short_sentence_flag_it_and_one_in_a_long_sentence_does_not(engine, glossary):
-    long_one = ("However, it would be a terrible mistake to presume that, just because capitalists designed "
-                "something, we cannot use it against them.")
+    long_one = (
+        "However, it would be a terrible mistake to presume that, just because capitalists designed "
+        "something, we cannot use it against them."
+    )
     (_, many), (_, short), (_, long_) = notes_for(
-        engine, glossary, "es", [JUGGERNAUTS + " " + PANOPTICON, "The gullible voter.", long_one])
+        engine, glossary, "es", [JUGGERNAUTS + " " + PANOPTICON, "The gullible voter.", long_one]
+    )
     assert is_flagged(many.signals) and many.flagged
     assert short.flagged  # one unknown word in three
     assert [s.words for s in long_.signals if s.check == "unknown-words"] == [("presume",)] and not long_.flagged
@@ -76,7 +81,7 @@ def test_three_unknown_words_or_one_in_a_short_sentence_flag_it_and_one_in_a_lon
 
 @needs_apertium
 def test_a_french_draft_names_the_spanish_words_the_pivot_left(engine, glossary):
-    (text, notes), = notes_for(engine, glossary, "fr", [FURNISH])
+    ((text, notes),) = notes_for(engine, glossary, "fr", [FURNISH])
     assert "amueblan" in text
     pivot = [s for s in notes.signals if s.check == "pivot-words"]
     assert pivot and "amueblan" in pivot[0].words and pivot[0].hop == "es"
@@ -84,7 +89,7 @@ def test_a_french_draft_names_the_spanish_words_the_pivot_left(engine, glossary)
 
 @needs_apertium
 def test_croatian_drafts_carry_engine_error_marks_and_raw_tags(engine, glossary):
-    (text, notes), = notes_for(engine, glossary, "hr", [PRPERS])
+    ((text, notes),) = notes_for(engine, glossary, "hr", [PRPERS])
     found = by_check(notes)
     assert len(found["engine-errors"]) >= 3
     assert found.get("leaked-tags") == ("prpers",)
@@ -100,8 +105,9 @@ def test_reading_the_marks_leaves_the_text_exactly_as_apertium_u_prints_it(engin
         "If you read between the lines of *The Capital*, the gullible juggernauts are there.",
         PANOPTICON,
     ]
-    plain = subprocess.run(["apertium", "-u", "-f", "txt", mode], input="\n\n".join(sentences) + "\n",
-                           capture_output=True, text=True, check=True).stdout
+    plain = subprocess.run(
+        ["apertium", "-u", "-f", "txt", mode], input="\n\n".join(sentences) + "\n", capture_output=True, text=True, check=True
+    ).stdout
     from translate.engines.apertium import tidy
 
     expected = [tidy(s, out.strip()) for s, out in zip(sentences, plain.strip("\n").split("\n\n"))]
@@ -110,8 +116,7 @@ def test_reading_the_marks_leaves_the_text_exactly_as_apertium_u_prints_it(engin
 
 def test_a_glossary_violation_alone_flags_the_sentence(glossary):
     violation = GlossaryViolation("surplus-value", "plusvalía", "'surplus value' should be rendered 'plusvalía'")
-    unit = Unit("Surplus value.", "El valor excedente.", "en", "es", ("en", "es"), violations=(violation,),
-                glossary=glossary)
+    unit = Unit("Surplus value.", "El valor excedente.", "en", "es", ("en", "es"), violations=(violation,), glossary=glossary)
     signals = check_sentence(unit)
     assert [s.check for s in signals][:1] == ["glossary"] and is_flagged(signals)
 
@@ -127,8 +132,7 @@ def test_a_leftover_placeholder_a_lost_note_marker_and_a_halved_length_are_signa
 
 @needs_spanish_dictionary
 def test_english_words_copied_into_spanish_are_named_whatever_the_engine(glossary):
-    unit = Unit("The clamp-downs are unpaid.", "Los clamp-downs son impagados.", "en", "es", ("en", "es"),
-                glossary=glossary)
+    unit = Unit("The clamp-downs are unpaid.", "Los clamp-downs son impagados.", "en", "es", ("en", "es"), glossary=glossary)
     assert "clamp-downs" in {w for s in check_sentence(unit) for w in s.words if s.check == "source-words"}
 
 

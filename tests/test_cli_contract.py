@@ -97,9 +97,7 @@ def test_the_exceptions_name_real_commands():
 @pytest.mark.parametrize("path", [(), *sorted(GROUPS | COMMANDS)], ids=lambda p: label(p) or "translate")
 def test_every_help_answers(path):
     """`translate ... --help` as a user runs it: exit 0, a usage line, the help text and every option."""
-    done = subprocess.run(
-        [sys.executable, "-m", "translate.cli", *path, "--help"], capture_output=True, text=True, timeout=60
-    )
+    done = subprocess.run([sys.executable, "-m", "translate.cli", *path, "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Usage: ") and not done.stderr
     command = (GROUPS | COMMANDS)[path] if path else ROOT

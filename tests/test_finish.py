@@ -20,10 +20,12 @@ def test_spanish_questions_open_with_an_inverted_mark_where_the_question_starts(
     assert finish("Stalin: Quizás yo, quién sabe?", "es") == "Stalin: Quizás yo, ¿quién sabe?"
     assert finish("En general. Cómo explicas aquello?", "es") == "En general. ¿Cómo explicas aquello?"
     assert finish("la modernidad — qué puede decimos sobre su cinismo? Amor.", "es") == (
-        "la modernidad — ¿qué puede decimos sobre su cinismo? Amor.")
+        "la modernidad — ¿qué puede decimos sobre su cinismo? Amor."
+    )
     assert finish("Qué bien!", "gl") == "¡Qué bien!"
     assert finish("En canto aos críticos — o que pode dicimos sobre o seu cinismo? Amor.", "gl") == (
-        "En canto aos críticos — ¿o que pode dicimos sobre o seu cinismo? Amor.")  # 'o que': what
+        "En canto aos críticos — ¿o que pode dicimos sobre o seu cinismo? Amor."
+    )  # 'o que': what
     assert finish("¿Ya está?", "es") == "¿Ya está?"
 
 
@@ -37,7 +39,8 @@ def test_french_gets_no_break_spaces_before_high_punctuation_and_inside_guilleme
 
 def test_quotation_marks_are_the_languages_own_and_stops_go_outside_them():
     assert finish("refleja su “optimismo de la inteligencia, pesimismo de la voluntad.”", "es") == (
-        "refleja su «optimismo de la inteligencia, pesimismo de la voluntad».")
+        "refleja su «optimismo de la inteligencia, pesimismo de la voluntad»."
+    )
     assert finish("es ‘la contradicción viva,’ [4] el capitalismo.", "es") == "es «la contradicción viva», [4] el capitalismo."
     assert finish("como diz « O espetáculo não é um conjunto » assim", "pt") == "como diz «O espetáculo não é um conjunto» assim"
     assert finish("On kaže “živa protivrečnost” i ‘to’.", "sr") == "On kaže „živa protivrečnost“ i „to“."
@@ -103,13 +106,22 @@ def test_finishing_again_keeps_the_signals_that_name_words_outside_the_text(proj
     project.configure(["es"], engine={"default": "apertium"})
     project.add_text("q.txt", "Perhaps I do, who knows?\n")
     runner.run(project.config)
-    kept = [Signal("quotes", "quotation marks not around the quoted words", ("socialist",), 2.0),
-            Signal("glossary", "glossary term missing", ("plusvalía",), 2.0)]
+    kept = [
+        Signal("quotes", "quotation marks not around the quoted words", ("socialist",), 2.0),
+        Signal("glossary", "glossary term missing", ("plusvalía",), 2.0),
+    ]
     gone = Signal("spelling", "not in the dictionary", ("tracção",), 1.0)  # as if respelled "tração"
     with project.memory() as memory:
         [entry] = list(memory.entries("en", "es"))
-        old = Notes(**{**entry.notes.__dict__, "finished": "typo0", "draft": "Quizás yo, quién sabe?",
-                       "signals": [*kept, gone], "flagged": True})
+        old = Notes(
+            **{
+                **entry.notes.__dict__,
+                "finished": "typo0",
+                "draft": "Quizás yo, quién sabe?",
+                "signals": [*kept, gone],
+                "flagged": True,
+            }
+        )
         memory.store_machine([(entry.source_text, old.draft, old)], "en", "es", entry.signature)
     assert runner.run(project.config).languages[0].refinished == 1
     with project.memory() as memory:

@@ -68,8 +68,14 @@ def test_real_glossary_covers_every_language_the_project_renders(glossary):
 
 def test_established_renderings_are_pinned_first(glossary):
     expected = {
-        "surplus-value": {"es": "plusvalía", "fr": "plus-value", "de": "Mehrwert", "ru": "прибавочная стоимость",
-                          "zh": "剩余价值", "ar": "فائض القيمة"},
+        "surplus-value": {
+            "es": "plusvalía",
+            "fr": "plus-value",
+            "de": "Mehrwert",
+            "ru": "прибавочная стоимость",
+            "zh": "剩余价值",
+            "ar": "فائض القيمة",
+        },
         "commodity-fetishism": {"es": "fetichismo de la mercancía", "de": "Warenfetischismus", "zh": "商品拜物教"},
         "labour-power": {"es": "fuerza de trabajo", "fr": "force de travail", "de": "Arbeitskraft", "zh": "劳动力"},
         "spectacle": {"fr": "spectacle", "es": "espectáculo"},
@@ -84,8 +90,17 @@ def test_real_glossary_lints_clean_against_the_essays(glossary, texts):
     assert [str(i) for i in issues if i.severity == "error"] == []
     # the essays' own terms of art are all found
     used = {row.concept for row in coverage(glossary, texts) if row.count}
-    for concept_id in ("virtual-factory", "commodity-fetishism", "sows-the-seeds", "sow-the-seeds",
-                       "pessimism-optimism", "models-of-identification", "workers-state", "gramsci", "ublock-origin"):
+    for concept_id in (
+        "virtual-factory",
+        "commodity-fetishism",
+        "sows-the-seeds",
+        "sow-the-seeds",
+        "pessimism-optimism",
+        "models-of-identification",
+        "workers-state",
+        "gramsci",
+        "ublock-origin",
+    ):
         assert concept_id in used
 
 
@@ -154,13 +169,16 @@ def test_the_glossary_corrections_checked_against_established_translations(gloss
 
 
 def test_lint_finds_duplicates_conflicts_missing_and_unused(tmp_path):
-    text = SMALL + """
+    text = (
+        SMALL
+        + """
 [[concept]]
 id = "value"
 [concept.terms]
 en = ["surplus value", "value", "Value"]
 es = ["valor"]
 """
+    )
     issues = lint(load(write(tmp_path, text)), {"essay": "Surplus value and surplus-value."})
     kinds = {(i.kind, i.concept, i.language) for i in issues}
     assert ("conflict", "value", "en") in kinds
@@ -250,8 +268,9 @@ def test_cli_check_and_coverage_answer_in_json_for_the_configured_project():
     check = runner.invoke(app, ["check", "--config", config, "--json"])
     assert check.exit_code == 0, check.output
     report = json.loads(check.stdout)
-    explicit = json.loads(runner.invoke(app, ["check", str(ROOT / "glossaries"), "--texts", str(ROOT / "texts"),
-                                              "--json"]).stdout)
+    explicit = json.loads(
+        runner.invoke(app, ["check", str(ROOT / "glossaries"), "--texts", str(ROOT / "texts"), "--json"]).stdout
+    )
     assert report == explicit  # the project's glossary and texts are the defaults
     assert report["glossary"] == load_glossary(ROOT / "glossaries").version
     assert report["concepts"] == len(load(GLOSSARY).concepts) and report["errors"] == 0

@@ -21,9 +21,19 @@ def glossary():
     return load(ROOT / "glossaries" / "marxism.toml")
 
 
-NOUN_PHRASES = {"capitalist-production", "techno-capitalist-society", "capitalist-society", "capitalist-country",
-                "capitalist-countries", "proletarian-revolution", "bourgeois-society", "bourgeois-intellectuals",
-                "socialist-countries", "united-fronts", "anti-capitalist-struggle"}
+NOUN_PHRASES = {
+    "capitalist-production",
+    "techno-capitalist-society",
+    "capitalist-society",
+    "capitalist-country",
+    "capitalist-countries",
+    "proletarian-revolution",
+    "bourgeois-society",
+    "bourgeois-intellectuals",
+    "socialist-countries",
+    "united-fronts",
+    "anti-capitalist-struggle",
+}
 
 
 def concepts(violations) -> set[str]:
@@ -52,10 +62,11 @@ def test_a_term_with_an_apostrophe_matches_with_either_apostrophe(glossary, apos
 def test_spanish_words_the_pivot_leaves_in_italian_are_caught(glossary):
     source = "The proletariat produces the commodity."
     assert concepts(check_compliance(source, "Il proletariado produce la mercanzia.", glossary, "en", "it")) == {
-        "proletariat", "commodity"}
+        "proletariat",
+        "commodity",
+    }
     assert check_compliance(source, "Il proletariato produce la merce.", glossary, "en", "it") == []
-    assert check_compliance("The proletariat produces commodities.", "Il proletariato produce merci.", glossary,
-                            "en", "it") == []
+    assert check_compliance("The proletariat produces commodities.", "Il proletariato produce merci.", glossary, "en", "it") == []
 
 
 def test_an_esperanto_noun_in_place_of_the_pinned_adjective_is_caught(glossary):

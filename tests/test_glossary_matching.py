@@ -53,11 +53,7 @@ def regex_matches(glossary: Glossary, language: str, text: str) -> list[tuple[st
     if not alternatives:
         return []
     regex = re.compile("|".join(alternatives))
-    return [
-        (pairs[m.lastindex - 1][1].id, m.start(), m.end())
-        for m in regex.finditer(text)
-        if pairs[m.lastindex - 1][2]
-    ]
+    return [(pairs[m.lastindex - 1][1].id, m.start(), m.end()) for m in regex.finditer(text) if pairs[m.lastindex - 1][2]]
 
 
 @pytest.fixture(scope="module")
@@ -126,5 +122,7 @@ def test_folding_keeps_positions_or_maps_them():
 def test_find_terms_finds_each_occurrence_of_target_terms():
     text = "La plusvalía y la plus-valía; PLUSVALÍA. Plusvalías no."
     assert find_terms(text, ["plusvalía", "plus valía"]) == [
-        ("plusvalía", 3, 12), ("plus valía", 18, 28), ("plusvalía", 30, 39),
+        ("plusvalía", 3, 12),
+        ("plus valía", 18, 28),
+        ("plusvalía", 30, 39),
     ]

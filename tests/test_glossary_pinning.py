@@ -32,8 +32,9 @@ def apertium(*modes: str):
     def translate_batch(sentences: list[str]) -> list[str]:
         texts = list(sentences)
         for mode in modes:
-            out = subprocess.run(["apertium", "-u", "-f", "txt", mode], input="\n\n".join(texts) + "\n",
-                                 capture_output=True, text=True, check=True).stdout
+            out = subprocess.run(
+                ["apertium", "-u", "-f", "txt", mode], input="\n\n".join(texts) + "\n", capture_output=True, text=True, check=True
+            ).stdout
             texts = [t.strip() for t in re.split(r"\n[ \t]*\n", out.strip("\n"))]
         return texts
 
@@ -83,8 +84,15 @@ def test_english_article_follows_the_pinned_term(glossary):
 
 def test_a_shape_already_in_the_text_is_not_used(glossary):
     calls: list[list[str]] = []
-    results = translate_pinned(["Item #1 is the spectacle."], counting(lambda b: b, calls), glossary, "en", "fr",
-                               shapes=("#1", "XT1"), strategy="mask-first")
+    results = translate_pinned(
+        ["Item #1 is the spectacle."],
+        counting(lambda b: b, calls),
+        glossary,
+        "en",
+        "fr",
+        shapes=("#1", "XT1"),
+        strategy="mask-first",
+    )
     assert calls[0] == ["Item #1 is the XT1."]
     assert results[0].text == "Item #1 is the spectacle." and results[0].terms == ("spectacle",)
 
@@ -98,7 +106,9 @@ def test_compliance_accepts_variants_and_inflection_and_names_what_is_missing(gl
     assert check_compliance(source, good, glossary, "en", "ru") == []
     bad = check_compliance(source, "El proletariado vende su fuerza laboral.", glossary, "en", "es")
     assert {(v.concept, v.expected) for v in bad} == {
-        ("labour-power", "fuerza de trabajo"), ("commodity-fetishism", "fetichismo de la mercancía")}
+        ("labour-power", "fuerza de trabajo"),
+        ("commodity-fetishism", "fetichismo de la mercancía"),
+    }
     assert check_compliance("He cites the BBC.", "Cita la BBC.", glossary, "en", "es") == []
     assert [v.concept for v in check_compliance("He cites the BBC.", "Cita la bbc.", glossary, "en", "es")] == []
 
@@ -127,8 +137,9 @@ def test_when_every_shape_is_lost_the_engines_own_rendering_is_swapped(glossary)
     def drops_everything(batch: list[str]) -> list[str]:
         return [re.sub(r"XT\d+|#\d+|TERM\d+", "", s).replace("spectacle", "show") for s in batch]
 
-    result = translate_pinned(["The spectacle is here."], drops_everything, glossary, "en", "fr",
-                              shapes=("XT1", "#1", "TERM1"))[0]
+    result = translate_pinned(["The spectacle is here."], drops_everything, glossary, "en", "fr", shapes=("XT1", "#1", "TERM1"))[
+        0
+    ]
     assert result.text == "The spectacle is here." and result.method == "substituted"
     assert not result.flagged and result.terms == ("spectacle",)
 
@@ -136,11 +147,11 @@ def test_when_every_shape_is_lost_the_engines_own_rendering_is_swapped(glossary)
 def test_when_nothing_recovers_the_segment_is_flagged_never_shown_with_a_placeholder(glossary):
     def drops_everything(batch: list[str]) -> list[str]:
         # in a sentence the term becomes "show", alone it becomes "display": not detectable
-        return [re.sub(r"XT\d+|#\d+|TERM\d+", "", s).replace("spectacle", "show" if " " in s else "display")
-                for s in batch]
+        return [re.sub(r"XT\d+|#\d+|TERM\d+", "", s).replace("spectacle", "show" if " " in s else "display") for s in batch]
 
-    result = translate_pinned(["The spectacle is here."], drops_everything, glossary, "en", "fr",
-                              shapes=("XT1", "#1", "TERM1"))[0]
+    result = translate_pinned(["The spectacle is here."], drops_everything, glossary, "en", "fr", shapes=("XT1", "#1", "TERM1"))[
+        0
+    ]
     assert result.flagged and result.text == "The show is here." and no_placeholder(result.text)
     assert [(v.concept, v.expected) for v in result.violations] == [("spectacle", "spectacle")]
 
@@ -196,8 +207,9 @@ def test_zh_en_model_reaches_every_pinned_term(glossary, zh_en):
 def test_zh_en_model_drops_brace_placeholders_and_the_retry_recovers(glossary, zh_en):
     translate_batch, paragraph = zh_en
     calls: list[list[str]] = []
-    results = translate_pinned(paragraph, counting(translate_batch, calls), glossary, "zh", "en",
-                               shapes=("{1}", "XT1", "#1"), strategy="mask-first")
+    results = translate_pinned(
+        paragraph, counting(translate_batch, calls), glossary, "zh", "en", shapes=("{1}", "XT1", "#1"), strategy="mask-first"
+    )
     assert len(calls) == 2 and len(calls[1]) > 0  # the braces were lost, a retry happened
     assert all(no_placeholder(r.text) for r in results)
     assert sum(r.flagged for r in results) == 0
@@ -211,6 +223,7 @@ def test_an_inflected_placeholder_does_not_double_the_ending():
             "concept": [{"id": "gravediggers", "terms": {"zh": ["掘墓人"], "en": ["gravediggers"]}}],
         }
     )
+
     # An engine that pluralizes whatever stands for the term, as the zh→en model did ("XT1s").
     def engine(batch):
         return [s.replace("掘墓人", "gravedigger").replace("XT1", "XT1s") for s in batch]

@@ -87,8 +87,12 @@ def test_the_agreement_count_leaves_out_a_word_that_also_renders_an_adjective(gl
     french = dict(agreement_terms(glossary, "fr"))
     assert "dialectique" not in french  # 'le dialectique potentiel': the adjective, not 'la dialectique'
     assert french["communistes"] == "mp" and dict(agreement_terms(glossary, "es"))["clase obrera"] == "f"
-    assert not defects("Ils ont apprécié le dialectique potentiel.", "They appreciated the dialectical potential.",
-                       "fr", terms=agreement_terms(glossary, "fr"))["agreement"]
+    assert not defects(
+        "Ils ont apprécié le dialectique potentiel.",
+        "They appreciated the dialectical potential.",
+        "fr",
+        terms=agreement_terms(glossary, "fr"),
+    )["agreement"]
 
 
 @needs_apertium

@@ -89,8 +89,13 @@ def temp():
 def handouts_started(project, temp: Path) -> subprocess.Popen:
     """`translate handouts` in its own process group, once its Chromium profile exists (or it ended)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "translate.cli", "handouts"], cwd=project, env={**os.environ, "TMPDIR": str(temp)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        [sys.executable, "-m", "translate.cli", "handouts"],
+        cwd=project,
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 120
     while not profiles(temp) and time.monotonic() < deadline and process.poll() is None:
@@ -137,5 +142,6 @@ def test_two_runs_in_the_same_second_keep_two_reports(project):
     latest = json.loads((project / "reports" / "latest.json").read_text(encoding="utf-8"))
     assert latest["texts"] == ["b.md"]
     assert sorted(p.name for p in (project / "reports").glob("run-*.json")) == [
-        "run-20261122T030855Z-2.json", "run-20261122T030855Z.json",
+        "run-20261122T030855Z-2.json",
+        "run-20261122T030855Z.json",
     ]

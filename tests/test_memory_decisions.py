@@ -19,15 +19,26 @@ TITLE = "The Virtual Factory"
 
 def decision(tm, text, final, who, status="edited", base=None, via="po", **extra) -> ReviewDecision:
     entry = tm.get(text, "en", "es")
-    return ReviewDecision(sentence_hash(text), "en", "es", who, "", entry.machine_text if entry else None, final,
-                          status, via=via, base=base, source_text=text, **extra)
+    return ReviewDecision(
+        sentence_hash(text),
+        "en",
+        "es",
+        who,
+        "",
+        entry.machine_text if entry else None,
+        final,
+        status,
+        via=via,
+        base=base,
+        source_text=text,
+        **extra,
+    )
 
 
 @pytest.fixture
 def tm(tmp_path):
     with TranslationMemory(tmp_path / "memory" / "translate.sqlite") as memory:
-        memory.store_machine([(TITLE, "La Fábrica Virtual", Notes()), ("Workers.", "Obreros.", Notes())],
-                             "en", "es", SIG)
+        memory.store_machine([(TITLE, "La Fábrica Virtual", Notes()), ("Workers.", "Obreros.", Notes())], "en", "es", SIG)
         yield memory
 
 
@@ -45,14 +56,15 @@ def test_every_change_to_an_entry_gives_it_a_new_revision(tm):
 def test_a_save_against_an_old_revision_is_refused_and_kept_as_a_suggestion(tm):
     shown = tm.get(TITLE, "en", "es").revision  # Rosa and Ana both open the machine draft
     [rosa] = tm.decide([decision(tm, TITLE, "La fábrica virtual", "Rosa", base=shown, via="browser")])
-    [ana] = tm.decide([decision(tm, TITLE, "La Fábrica Virtual", "Ana", status="approved", base=shown,
-                                via="browser")])
+    [ana] = tm.decide([decision(tm, TITLE, "La Fábrica Virtual", "Ana", status="approved", base=shown, via="browser")])
     assert (rosa.outcome, ana.outcome, ana.against) == ("applied", "conflict", rosa.id)
     entry = tm.get(TITLE, "en", "es")
     assert (entry.final_text, entry.reviewer, entry.via) == ("La fábrica virtual", "Rosa", "browser")
     log = tm.history(TITLE, "en", "es")
     assert [(d.reviewer, d.final_text, d.outcome) for d in log] == [
-        ("Rosa", "La fábrica virtual", "applied"), ("Ana", "La Fábrica Virtual", "conflict")]
+        ("Rosa", "La fábrica virtual", "applied"),
+        ("Ana", "La Fábrica Virtual", "conflict"),
+    ]
     # Ana saves again on what she now sees: accepted.
     [again] = tm.decide([decision(tm, TITLE, "La Fábrica virtual", "Ana", base=entry.revision, via="browser")])
     assert again.outcome == "applied" and tm.get(TITLE, "en", "es").final_text == "La Fábrica virtual"
@@ -105,14 +117,19 @@ def test_replace_into_the_log_cannot_overwrite_a_logged_decision(tm):
 
 def test_every_decision_is_a_line_of_the_committed_text_record(tm, tmp_path):
     shown = tm.get(TITLE, "en", "es").revision
-    tm.decide([decision(tm, TITLE, "La fábrica virtual", "Rosa García <rosa@example.org>", base=shown,
-                        document="essay.md")])
+    tm.decide([decision(tm, TITLE, "La fábrica virtual", "Rosa García <rosa@example.org>", base=shown, document="essay.md")])
     lines = (tmp_path / "memory" / "translate.reviews.jsonl").read_text(encoding="utf-8").splitlines()
     [record] = [json.loads(line) for line in lines]
     assert record["who"] == "Rosa García" and "example.org" not in lines[0]
     assert {k: record[k] for k in ("via", "decision", "source", "machine", "text", "base", "document")} == {
-        "via": "po", "decision": "edited", "source": TITLE, "machine": "La Fábrica Virtual",
-        "text": "La fábrica virtual", "base": shown, "document": "essay.md"}
+        "via": "po",
+        "decision": "edited",
+        "source": TITLE,
+        "machine": "La Fábrica Virtual",
+        "text": "La fábrica virtual",
+        "base": shown,
+        "document": "essay.md",
+    }
     drafts = (tmp_path / "memory" / "translate.drafts" / "en-es.jsonl").read_text(encoding="utf-8").splitlines()
     assert sorted(json.loads(line)["source"] for line in drafts) == sorted([TITLE, "Workers."])
 
@@ -155,8 +172,7 @@ def test_records_appended_by_another_clone_are_judged_when_the_memory_opens(tm, 
     # it goes in the middle of the file, and the memory replays both in time order.
     lines = record.read_text(encoding="utf-8").splitlines()
     rosa = json.loads(lines[0])
-    ana = dict(rosa, id="2000-01-01T00:00:00.000000Z-00000000", who="Ana", text="La Fábrica Virtual",
-               decision="approved")
+    ana = dict(rosa, id="2000-01-01T00:00:00.000000Z-00000000", who="Ana", text="La Fábrica Virtual", decision="approved")
     record.write_text(json.dumps(ana, ensure_ascii=False) + "\n" + lines[0] + "\n", encoding="utf-8")
     with TranslationMemory(tmp_path / "memory" / "translate.sqlite") as merged:
         assert merged.synced.replayed

@@ -36,10 +36,20 @@ def tm(tmp_path):
 
 def approve(tm, text, final, reviewer="ana", status="approved", target="es"):
     entry = tm.get(text, "en", target)
-    tm.record_review(ReviewDecision(
-        sentence_hash(text), "en", target, reviewer, "", entry.machine_text if entry else None, final, status,
-        document="essay.md", segment_id="3",
-    ))
+    tm.record_review(
+        ReviewDecision(
+            sentence_hash(text),
+            "en",
+            target,
+            reviewer,
+            "",
+            entry.machine_text if entry else None,
+            final,
+            status,
+            document="essay.md",
+            segment_id="3",
+        )
+    )
 
 
 # -- schema ---------------------------------------------------------------------
@@ -127,8 +137,10 @@ def test_a_file_that_is_not_sqlite_is_a_usage_error(tmp_path):
 
 
 def test_store_is_idempotent_and_keyed_like_segments(tm):
-    rows = [("The factory is virtual.", "La fábrica es virtual.", Notes.from_dict({"glossary": []})),
-            ("Work.", "Trabajo.", Notes())]
+    rows = [
+        ("The factory is virtual.", "La fábrica es virtual.", Notes.from_dict({"glossary": []})),
+        ("Work.", "Trabajo.", Notes()),
+    ]
     assert tm.store_machine(rows, "en", "es", SIG) == 2
     first = tm.get("Work.", "en", "es")
     time.sleep(1.1)  # timestamps have one-second resolution
@@ -218,7 +230,10 @@ def test_review_decisions_update_entries_and_are_logged(tm):
 
     log = tm.review_log(source_lang="en", target_lang="es")
     assert [(d.status, d.reviewer, d.final_text) for d in log] == [
-        ("edited", "ana", "A editada."), ("approved", "luis", "B1."), ("rejected", "luis", "")]
+        ("edited", "ana", "A editada."),
+        ("approved", "luis", "B1."),
+        ("rejected", "luis", ""),
+    ]
     assert log[0].source_text == "A." and log[0].document == "essay.md" and log[0].time.endswith("Z")
     assert [d.status for d in tm.review_log(source_hash=sentence_hash("B."))] == ["approved", "rejected"]
 
@@ -247,8 +262,9 @@ def test_a_batch_of_reviews_is_all_or_nothing(tm):
 
 
 def test_review_with_source_text_creates_a_missing_entry(tm):
-    decision = ReviewDecision(sentence_hash("New."), "en", "pt_BR", "rui", "2024-05-01T09:30:00Z", None,
-                              "Novo.", "approved", source_text="New.")
+    decision = ReviewDecision(
+        sentence_hash("New."), "en", "pt_BR", "rui", "2024-05-01T09:30:00Z", None, "Novo.", "approved", source_text="New."
+    )
     tm.record_review(decision)
     entry = tm.get("New.", "en", "pt_BR")
     assert (entry.best_text, entry.machine_text, entry.updated) == ("Novo.", None, "2024-05-01T09:30:00Z")
@@ -310,8 +326,14 @@ print(batch, flush=True)
 
 def run_python(script, *args, **kwargs):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, "-c", script, *map(str, args)], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
 
 
 def test_two_processes_write_and_read_at_once(tmp_path):
@@ -362,8 +384,7 @@ def test_sigkill_mid_write_leaves_whole_batches_only(tmp_path):
 
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    counts = dict(db.execute(
-        "SELECT json_extract(notes, '$.batch'), COUNT(*) FROM entries GROUP BY 1").fetchall())
+    counts = dict(db.execute("SELECT json_extract(notes, '$.batch'), COUNT(*) FROM entries GROUP BY 1").fetchall())
     assert set(committed) <= set(counts)  # every acknowledged batch survived
     assert set(counts.values()) == {400}  # and no batch is half there
     db.close()

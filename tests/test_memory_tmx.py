@@ -24,24 +24,30 @@ TMX_DATE = re.compile(r"^\d{8}T\d{6}Z$")
 
 def review(tm, text, target, final, status="approved", reviewer="ana"):
     entry = tm.get(text, "en", target)
-    tm.record_review(ReviewDecision(sentence_hash(text), "en", target, reviewer, "2024-05-02T10:00:00Z",
-                                    entry.machine_text, final, status))
+    tm.record_review(
+        ReviewDecision(sentence_hash(text), "en", target, reviewer, "2024-05-02T10:00:00Z", entry.machine_text, final, status)
+    )
 
 
 @pytest.fixture
 def tm(tmp_path):
     """A memory with every kind of entry in two target languages, and awkward characters."""
     with TranslationMemory(tmp_path / "memory.sqlite") as memory:
-        memory.store_machine([
-            ("The factory is virtual.", "La fábrica es virtual.", Notes.from_dict({"violations": [{"term": "factory"}]})),
-            ("Capital & labour <together>.", "Capital y trabajo <juntos> & \"más\".", Notes()),
-            ("  Spaces, tabs\tand 'quotes' stay.  ", "  Espacios\ty 'comillas'.  ", Notes()),
-            ("Approved as is.", "Aprobada tal cual.", Notes()),
-            ("Edited.", "Editada mal.", Notes()),
-            ("Draft.", "Borrador máquina.", Notes()),
-            ("Rejected.", "Rechazada.", Notes()),
-            ("A line\r\nbreak.", "Un salto\r\nde línea.", Notes()),  # a bare CR must survive XML
-        ], "en", "es", SIG)
+        memory.store_machine(
+            [
+                ("The factory is virtual.", "La fábrica es virtual.", Notes.from_dict({"violations": [{"term": "factory"}]})),
+                ("Capital & labour <together>.", 'Capital y trabajo <juntos> & "más".', Notes()),
+                ("  Spaces, tabs\tand 'quotes' stay.  ", "  Espacios\ty 'comillas'.  ", Notes()),
+                ("Approved as is.", "Aprobada tal cual.", Notes()),
+                ("Edited.", "Editada mal.", Notes()),
+                ("Draft.", "Borrador máquina.", Notes()),
+                ("Rejected.", "Rechazada.", Notes()),
+                ("A line\r\nbreak.", "Un salto\r\nde línea.", Notes()),  # a bare CR must survive XML
+            ],
+            "en",
+            "es",
+            SIG,
+        )
         memory.store_machine([("The factory is virtual.", "A fábrica é virtual.", Notes())], "en", "pt_BR", SIG)
         review(memory, "Approved as is.", "es", "Aprobada tal cual.")
         review(memory, "Edited.", "es", "Editada bien. 工場 ✓", status="edited")
@@ -57,10 +63,14 @@ def test_export_is_well_formed_tmx_14(tm, tmp_path):
     root = ET.parse(path).getroot()
     assert root.tag == "tmx" and root.get("version") == "1.4"
     header = root.find("header")
-    assert {k: header.get(k) for k in ("creationtool", "creationtoolversion", "srclang", "adminlang",
-                                       "datatype", "segtype")} == {
-        "creationtool": "translate", "creationtoolversion": __version__, "srclang": "en", "adminlang": "en",
-        "datatype": "plaintext", "segtype": "sentence"}
+    assert {k: header.get(k) for k in ("creationtool", "creationtoolversion", "srclang", "adminlang", "datatype", "segtype")} == {
+        "creationtool": "translate",
+        "creationtoolversion": __version__,
+        "srclang": "en",
+        "adminlang": "en",
+        "datatype": "plaintext",
+        "segtype": "sentence",
+    }
     assert header.get("o-tmf") and TMX_DATE.match(header.get("creationdate"))
     units = root.findall("body/tu")
     assert len(units) == 9
@@ -148,7 +158,8 @@ def test_import_from_another_tool_approves_but_never_overwrites_approvals(tm, tm
     summary = import_tmx(tm, path, language_map={"en_US": "en"})
     assert (summary.units, summary.added, summary.updated, summary.unchanged, summary.skipped) == (4, 1, 1, 1, 1)
     assert [(c.source_text, c.memory_text, c.tmx_text) for c in summary.conflicts] == [
-        ("Approved as is.", "Aprobada tal cual.", "Otra traducción.")]
+        ("Approved as is.", "Aprobada tal cual.", "Otra traducción.")
+    ]
     assert "1 conflicts" in summary.describe()
     assert tm.get("Approved as is.", "en", "es") == approved_before
 
@@ -162,11 +173,14 @@ def test_import_from_another_tool_approves_but_never_overwrites_approvals(tm, tm
     assert notes.count("imported from omegat.tmx") == 2
 
 
-@pytest.mark.parametrize("content, message", [
-    ("<tmx version='1.4'><header srclang='en'/><body><tu></body></tmx>", "malformed TMX"),
-    ("", "malformed TMX"),
-    ("<html><body/></html>", "not a TMX file"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("<tmx version='1.4'><header srclang='en'/><body><tu></body></tmx>", "malformed TMX"),
+        ("", "malformed TMX"),
+        ("<html><body/></html>", "not a TMX file"),
+    ],
+)
 def test_bad_files_are_one_line_usage_errors(tm, tmp_path, content, message):
     path = tmp_path / "bad.tmx"
     path.write_text(content, encoding="utf-8")
@@ -182,7 +196,9 @@ def test_a_bad_unit_aborts_the_whole_import(tm, tmp_path):
         "<tu><tuv xml:lang='en'><seg>New one.</seg></tuv><tuv xml:lang='de'><seg>Neu.</seg></tuv></tu>"
         "<tu><prop type='x-translate-status'>perfect</prop>"
         "<tuv xml:lang='en'><seg>Two.</seg></tuv><tuv xml:lang='de'><seg>Zwei.</seg></tuv></tu>"
-        "</body></tmx>", encoding="utf-8")
+        "</body></tmx>",
+        encoding="utf-8",
+    )
     with pytest.raises(UsageError, match="<tu> 2 has unknown x-translate-status 'perfect'"):
         import_tmx(tm, path)
     assert tm.pairs() == [("en", "es"), ("en", "pt_BR")]

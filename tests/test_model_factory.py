@@ -35,9 +35,7 @@ def translate(package_dir: Path, sentences: list[str]) -> list[str]:
     package = Package(package_dir)
     # One thread: for a model this small, more threads only add waiting (5-50x slower under load).
     translator = ctranslate2.Translator(str(package_dir / "model"), device="cpu", intra_threads=1)
-    results = translator.translate_batch(
-        [package.tokenizer.encode(s) for s in sentences], beam_size=4, replace_unknowns=True
-    )
+    results = translator.translate_batch([package.tokenizer.encode(s) for s in sentences], beam_size=4, replace_unknowns=True)
     return [package.tokenizer.decode(result.hypotheses[0]) for result in results]
 
 

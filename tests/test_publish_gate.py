@@ -19,8 +19,9 @@ LONG = "the-virtual-factory.txt"
 
 
 def cli(project: Project, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "translate.cli", *args], cwd=project, capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "translate.cli", *args], cwd=project, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,9 @@ def translated(tmp_path_factory) -> Project:
         entries = memory.lookup([s.text for s in long_text.document.segments], "en", "es")
         sentences = list(dict.fromkeys(s.text for s in long_text.document.segments))[:10]
         memory.record_reviews(
-            ReviewDecision(entries[s].source_hash, "en", "es", "Ana", "", entries[s].machine_text,
-                           entries[s].machine_text, "approved")
+            ReviewDecision(
+                entries[s].source_hash, "en", "es", "Ana", "", entries[s].machine_text, entries[s].machine_text, "approved"
+            )
             for s in sentences
         )
     return project
@@ -110,10 +112,10 @@ def test_unreviewed_sentences_with_signals_carry_a_margin_mark_with_a_legend(han
 
         text = next(t for t in load_texts(handouts.config) if t.path.name == LONG)
         entries = memory.lookup([s.text for s in text.document.segments], "en", "es")
-    expected = sum(1 for s in text.document.segments
-                   if entries[s.text].status != "approved" and entries[s.text].notes.signals)
-    approved_with_signals = sum(1 for s in text.document.segments
-                                if entries[s.text].status == "approved" and entries[s.text].notes.signals)
+    expected = sum(1 for s in text.document.segments if entries[s.text].status != "approved" and entries[s.text].notes.signals)
+    approved_with_signals = sum(
+        1 for s in text.document.segments if entries[s.text].status == "approved" and entries[s.text].notes.signals
+    )
     assert marks == expected > 20 and approved_with_signals > 0  # approved sentences are not marked
     assert 'class="doubt-legend"' in page and "En el margen" in page
 

@@ -323,12 +323,18 @@ def rendered(small, tmp_path_factory):
         memory.store_machine(
             [(s.text, t, Notes()) for s, t in zip(small.segments, ARABIC, strict=True)], "en", "ar", str(ARABIC_SIGNATURE)
         )
-        memory.store_machine(
-            [(s.text, spanish[s.index], Notes()) for s in essay.segments], "en", "es", str(SPANISH_SIGNATURE)
-        )
+        memory.store_machine([(s.text, spanish[s.index], Notes()) for s in essay.segments], "en", "es", str(SPANISH_SIGNATURE))
         memory.record_reviews(
-            ReviewDecision(segment.source_hash, "en", "es", ("Ana", "Luis")[n % 2], "", spanish[segment.index],
-                           spanish[segment.index], "approved")
+            ReviewDecision(
+                segment.source_hash,
+                "en",
+                "es",
+                ("Ana", "Luis")[n % 2],
+                "",
+                spanish[segment.index],
+                spanish[segment.index],
+                "approved",
+            )
             for n, segment in enumerate(essay.segments[:88])
         )
     assert len({segment.text for segment in essay.segments}) == 109  # so that 88 approved sentences are 80.7 %
@@ -340,9 +346,7 @@ def rendered(small, tmp_path_factory):
         "es": HandoutFiles(es / "the-virtual-factory.html", es / "the-virtual-factory.pdf"),
     }
     assert {f.html for f in files.values()} | {f.pdf for f in files.values()} <= set(written)
-    zh = write_handout(
-        small, translations(small, CHINESE), HandoutMeta(language="zh", **OPUS_ZH), out, "zh", paper="Letter"
-    )
+    zh = write_handout(small, translations(small, CHINESE), HandoutMeta(language="zh", **OPUS_ZH), out, "zh", paper="Letter")
     screenshot(files["ar"].html, out / "ar.png", width=800, height=700)
     with ChromiumSession() as browser:
         browser.screenshot(zh.html, out / "zh.png", width=800, height=700)

@@ -71,9 +71,7 @@ def test_outputs_name_engine_route_and_review_state(lang):
 
 def test_markdown_essay_keeps_heading_and_emphasis():
     for lang in APERTIUM_LANGUAGES:
-        _, body = split_front_matter(
-            (REPO / "outputs" / lang / "the-virtual-factory-spectacle.md").read_text(encoding="utf-8")
-        )
+        _, body = split_front_matter((REPO / "outputs" / lang / "the-virtual-factory-spectacle.md").read_text(encoding="utf-8"))
         assert body.startswith("\n\n# ")
         assert re.search(r"\*[^*\n]+\*", body), f"emphasis lost in {lang}"
 

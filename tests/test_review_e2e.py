@@ -30,10 +30,10 @@ CHANGED_OLD = "Factories were designed by capitalists as exploitative panopticon
 CHANGED_NEW = "Factories were designed by capitalists as exploitative enclosures."
 ADDED = "This sentence was added after the review."
 FIXES = {
-    CHANGED_OLD:
-        "Las fábricas fueron diseñadas por los capitalistas como recintos panópticos de explotación.",
-    "Nevertheless, they socialized workers, and became sites of organization and struggle.":
-        "No obstante, socializaron a los obreros y se convirtieron en lugares de organización y lucha.",
+    CHANGED_OLD: "Las fábricas fueron diseñadas por los capitalistas como recintos panópticos de explotación.",
+    "Nevertheless, they socialized workers, and became sites of organization and struggle.": (
+        "No obstante, socializaron a los obreros y se convirtieron en lugares de organización y lucha."
+    ),
 }
 
 pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
@@ -101,7 +101,8 @@ def test_review_round_trip_keeps_human_work(project):
         assert statuses == ["approved"] * 3 + ["comment", "draft"] + ["edited"] * 2
         log = [d for d in memory.review_log("en", "es") if d.status != "comment"]
         assert [d.comment for d in memory.review_log("en", "es") if d.status == "comment"] == [
-            "panopticon: Bentham's prison design"]
+            "panopticon: Bentham's prison design"
+        ]
         assert {(d.source_text, d.final_text, d.status) for d in log} == (
             {(m, t, "approved") for m, t in approved.items() if m not in FIXES}
             | {(m, t, "edited") for m, t in FIXES.items()}
@@ -118,8 +119,7 @@ def test_review_round_trip_keeps_human_work(project):
     pos = translate_and_export(config)
 
     # Every approved translation of a sentence still in the text survived, in the .md and the PO.
-    output = output_path(config, "es", next(t for t in load_texts(config) if t.path.name == ESSAY)).read_text(
-        encoding="utf-8")
+    output = output_path(config, "es", next(t for t in load_texts(config) if t.path.name == ESSAY)).read_text(encoding="utf-8")
     entries = {e.msgid: e for e in polib.pofile(str(pos[ESSAY]))}
     for msgid, text in approved.items():
         if msgid == CHANGED_OLD:

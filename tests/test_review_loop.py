@@ -36,8 +36,10 @@ pytestmark = pytest.mark.skipif(
 SHORT = "the-virtual-factory-spectacle.md"
 TITLE = "The Virtual Factory"
 ROSA = "La Fábrica Virtual del espectáculo"
-SECOND = ("Thus the virtual factory can be understood as an accumulation of commodified social relations mediated by "
-          "images in a new form of production of capitalist value.")
+SECOND = (
+    "Thus the virtual factory can be understood as an accumulation of commodified social relations mediated by "
+    "images in a new form of production of capitalist value."
+)
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +82,9 @@ def copy_of(project: Project, name: str) -> Path:
     return copy
 
 
-def review(path: Path, changes: dict[str, tuple[str | None, bool]], translator: str = "",
-           comments: dict[str, str] | None = None) -> None:
+def review(
+    path: Path, changes: dict[str, tuple[str | None, bool]], translator: str = "", comments: dict[str, str] | None = None
+) -> None:
     """What a volunteer does in a PO editor: change texts, set or clear fuzzy, add comments, and save."""
     po = polib.pofile(str(path))
     for msgid, (msgstr, fuzzy) in changes.items():
@@ -180,8 +183,13 @@ def test_reimporting_the_same_file_stays_a_no_op(project):
 
 
 def git(folder: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@t"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+    }
     done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -212,8 +220,9 @@ def test_two_clones_merge_without_losing_a_decision(project, tmp_path):
     review(ana, {SECOND: ("El espectáculo es el capital acumulado hasta volverse imagen.", False)}, "Ana")
     assert invoke(nightly_project, "review", "import", str(ana))[0] == 0
     essay = nightly / "texts" / SHORT
-    essay.write_text(essay.read_text(encoding="utf-8").rstrip("\n") + "\n\nA sentence added for the nightly run.\n",
-                     encoding="utf-8")
+    essay.write_text(
+        essay.read_text(encoding="utf-8").rstrip("\n") + "\n\nA sentence added for the nightly run.\n", encoding="utf-8"
+    )
     assert invoke(nightly_project, "run")[0] == 0
     git(nightly, "add", "-A")
     git(nightly, "commit", "-q", "-m", "nightly run")
@@ -281,8 +290,9 @@ def poedit_save(path: Path, translator: str, changes: dict[str, tuple[str | None
         if msgstr is not None:
             entry.msgstr = msgstr
         entry.flags = ["fuzzy"] if fuzzy else []
-    po.metadata.update({"PO-Revision-Date": "2026-11-22 10:00+0100", "Last-Translator": translator,
-                        "X-Generator": "Poedit 3.2.2"})
+    po.metadata.update(
+        {"PO-Revision-Date": "2026-11-22 10:00+0100", "Last-Translator": translator, "X-Generator": "Poedit 3.2.2"}
+    )
     unwrapped = path.with_suffix(".unwrapped")
     po.save(str(unwrapped))
     wrapped = subprocess.run(["msgcat", "--width=79", str(unwrapped)], capture_output=True, text=True, check=True)
@@ -297,19 +307,26 @@ def test_a_poedit_save_changes_only_the_lines_the_person_changed(project):
     after = path.read_text(encoding="utf-8").splitlines()
     import difflib
 
-    changed = [line for line in difflib.unified_diff(before, after, lineterm="", n=0)
-               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    assert sorted(changed) == sorted([
-        '-"PO-Revision-Date: ' + next(b for b in before if "PO-Revision-Date" in b)[19:],
-        '+"PO-Revision-Date: 2026-11-22 10:00+0100\\n"',
-        '-"Last-Translator: \\n"', '+"Last-Translator: Ana García <ana@example.org>\\n"',
-        '-"X-Generator: ' + next(b for b in before if "X-Generator" in b)[14:],
-        '+"X-Generator: Poedit 3.2.2\\n"',
-        "-#, fuzzy",
-        '-msgstr "' + polib.pofile(str(path)).find(TITLE).msgstr.replace(ROSA, "") + next(
-            b for b in before if b.lower().startswith('msgstr "la f'))[8:],
-        f'+msgstr "{ROSA}"',
-    ]), changed
+    changed = [
+        line
+        for line in difflib.unified_diff(before, after, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert sorted(changed) == sorted(
+        [
+            '-"PO-Revision-Date: ' + next(b for b in before if "PO-Revision-Date" in b)[19:],
+            '+"PO-Revision-Date: 2026-11-22 10:00+0100\\n"',
+            '-"Last-Translator: \\n"',
+            '+"Last-Translator: Ana García <ana@example.org>\\n"',
+            '-"X-Generator: ' + next(b for b in before if "X-Generator" in b)[14:],
+            '+"X-Generator: Poedit 3.2.2\\n"',
+            "-#, fuzzy",
+            '-msgstr "'
+            + polib.pofile(str(path)).find(TITLE).msgstr.replace(ROSA, "")
+            + next(b for b in before if b.lower().startswith('msgstr "la f'))[8:],
+            f'+msgstr "{ROSA}"',
+        ]
+    ), changed
 
 
 # ----------------------------------------------------------------------- reviewers, shown and credited
@@ -352,8 +369,7 @@ def test_a_skipped_po_is_named_on_the_terminal_in_status_and_by_strict(project):
 
 def test_folder_import_skips_untouched_files_and_prints_one_line_per_file(project):
     review(po_path(project), {TITLE: (ROSA, False), SECOND: ("Un texto.", True)})  # no Last-Translator
-    code, out, err = invoke(project, "review", "import", str(project / "outputs"),
-                            "--reviewer", f"{po_path(project).name}=Ana")
+    code, out, err = invoke(project, "review", "import", str(project / "outputs"), "--reviewer", f"{po_path(project).name}=Ana")
     assert code == 0, err
     lines = out.splitlines()
     assert len(lines) == 2
@@ -401,7 +417,10 @@ def test_an_edit_of_a_changed_sentence_comes_back_as_a_suggestion_and_frees_the_
     assert code == 0, err
     entry = polib.pofile(str(path)).find(reworded)
     assert (entry.msgstr, entry.fuzzy, entry.previous_msgid) == (
-        "El espectáculo es capital acumulado hasta ser imagen.", True, SECOND)
+        "El espectáculo es capital acumulado hasta ser imagen.",
+        True,
+        SECOND,
+    )
 
 
 def test_a_truncated_string_rejects_the_whole_file(project):
@@ -449,8 +468,7 @@ def test_plural_entries_are_reported_not_ignored(project):
     path = po_path(project)
     review(path, {TITLE: (None, False)}, "Ana")
     po = polib.pofile(str(path))
-    po.append(polib.POEntry(msgid="one factory", msgid_plural="%d factories",
-                            msgstr_plural={0: "una fábrica", 1: "%d fábricas"}))
+    po.append(polib.POEntry(msgid="one factory", msgid_plural="%d factories", msgstr_plural={0: "una fábrica", 1: "%d fábricas"}))
     po.save(str(path))
     code, out, err = invoke(project, "review", "import", str(path))
     assert "plural entry" in err and "one factory" in err
@@ -459,11 +477,11 @@ def test_plural_entries_are_reported_not_ignored(project):
 
 def test_machine_text_from_a_tmx_file_says_where_it_came_from(project, tmp_path):
     assert invoke(project, "memory", "export", str(tmp_path / "all.tmx"))[0] == 0
-    tmx = re.sub(r'changedate="\d{8}T\d{6}Z"', 'changedate="20991231T000000Z"',
-                 (tmp_path / "all.tmx").read_text(encoding="utf-8"))  # units from elsewhere, newer than ours
+    tmx = re.sub(
+        r'changedate="\d{8}T\d{6}Z"', 'changedate="20991231T000000Z"', (tmp_path / "all.tmx").read_text(encoding="utf-8")
+    )  # units from elsewhere, newer than ours
     machine_title = polib.pofile(str(po_path(project))).find(TITLE).msgstr
-    (tmp_path / "all.tmx").write_text(tmx.replace(f"<seg>{machine_title}</seg>", "<seg>Otra fábrica</seg>"),
-                                      encoding="utf-8")
+    (tmp_path / "all.tmx").write_text(tmx.replace(f"<seg>{machine_title}</seg>", "<seg>Otra fábrica</seg>"), encoding="utf-8")
     assert invoke(project, "memory", "import", str(tmp_path / "all.tmx"))[0] == 0
     code, out, err = invoke(project, "run", "--strict")
     assert code == 0, err  # the untouched PO file is not mistaken for a reviewer's edit
@@ -476,8 +494,12 @@ def test_review_import_waits_while_a_run_is_writing(project):
     review(copy, {TITLE: (ROSA, False)}, "Ana")
     with run_lock(project.config.path("memory")):
         started = time.monotonic()
-        process = subprocess.Popen([sys.executable, "-m", "translate.cli", "review", "import", str(copy)],
-                                   cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "translate.cli", "review", "import", str(copy)],
+            cwd=project.root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         time.sleep(2)
         assert process.poll() is None  # waiting for the run
         assert log_of(project) == []

@@ -34,23 +34,30 @@ def msgfmt_check(path) -> None:
 def test_a_draft_shows_its_unknown_words_and_its_flag_in_check_comments(project):
     config = project.configure(["es"]).config
     text = project.add_text("essay.md", ESSAY)
-    heavy = Notes(flagged=True, signals=[
-        Signal("unknown-words", "unknown words", ("exploitative", "panopticon"), 2.0),
-        Signal("engine-errors", "engine errors", ("muro",), 1.0),
-    ])
+    heavy = Notes(
+        flagged=True,
+        signals=[
+            Signal("unknown-words", "unknown words", ("exploitative", "panopticon"), 2.0),
+            Signal("engine-errors", "engine errors", ("muro",), 1.0),
+        ],
+    )
     light = Notes(flagged=False, signals=[Signal("spelling", "words not in the dictionary", ("Sí",), 0.5)])
     path = project / "essay.po"
     with TranslationMemory(project / "tm.sqlite") as memory:
-        memory.store_machine([
-            ("The Virtual Factory", "La fábrica virtual", Notes(flagged=False, signals=[])),
-            ("Factories were exploitative panopticon enclosures.", "Las fábricas eran exploitative panopticon.", heavy),
-            ("Yes.", "Sí.", light),
-        ], "en", "es", SIG)
+        memory.store_machine(
+            [
+                ("The Virtual Factory", "La fábrica virtual", Notes(flagged=False, signals=[])),
+                ("Factories were exploitative panopticon enclosures.", "Las fábricas eran exploitative panopticon.", heavy),
+                ("Yes.", "Sí.", light),
+            ],
+            "en",
+            "es",
+            SIG,
+        )
         export_po(path, text, "es", memory, config)
     found = comments(path)
     assert "check: unknown words: exploitative, panopticon" in found["Factories were exploitative panopticon enclosures."]
-    assert "flagged: among the first sentences to review (score 3)" in found[
-        "Factories were exploitative panopticon enclosures."]
+    assert "flagged: among the first sentences to review (score 3)" in found["Factories were exploitative panopticon enclosures."]
     assert "check: words not in the dictionary: Sí" in found["Yes."] and "flagged" not in found["Yes."]
     assert "check:" not in found["The Virtual Factory"] and "flagged" not in found["The Virtual Factory"]
     msgfmt_check(path)
@@ -71,8 +78,9 @@ def test_an_approved_sentence_shows_no_check_of_the_machine_draft(project):
 @pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 def test_a_real_spanish_run_writes_check_comments_that_msgfmt_accepts(tmp_path):
     project = Project(tmp_path / "p").add_essays().configure(["es"], engine={"default": "apertium"})
-    done = subprocess.run([sys.executable, "-m", "translate.cli", "run", "--quiet"], cwd=project,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "translate.cli", "run", "--quiet"], cwd=project, capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stderr
     path = project / "outputs" / "es" / "the-virtual-factory.po"
     msgfmt_check(path)

@@ -36,9 +36,7 @@ Stalin: We are fifty or a hundred years behind.
 Ludwig: Yes.
 """
 
-needs_gettext = pytest.mark.skipif(
-    shutil.which("msgfmt") is None, reason="gettext (msgfmt, msgcat) not installed"
-)
+needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext (msgfmt, msgcat) not installed")
 
 
 def machine(text: str) -> str:
@@ -57,8 +55,9 @@ def store(memory: TranslationMemory, text: SourceText, notes: Notes | None = Non
 
 def decide(memory, sentence, final, status="approved", reviewer="ana"):
     entry = memory.get(sentence, "en", "es")
-    memory.record_review(ReviewDecision(sentence_hash(sentence), "en", "es", reviewer, "", entry.machine_text,
-                                        final, status, document="essay.md"))
+    memory.record_review(
+        ReviewDecision(sentence_hash(sentence), "en", "es", reviewer, "", entry.machine_text, final, status, document="essay.md")
+    )
 
 
 @pytest.fixture
@@ -73,8 +72,9 @@ def drafts(project):
 
 
 def msgfmt_check(path: Path) -> None:
-    done = subprocess.run(["msgfmt", "--check-format", "--check-header", "-o", os.devnull, str(path)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["msgfmt", "--check-format", "--check-header", "-o", os.devnull, str(path)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
 
@@ -155,10 +155,12 @@ def test_glossary_violations_and_flags_from_the_notes(project):
 
 
 def test_glossary_terms_that_apply_are_listed(project):
-    glossary = from_data({
-        "glossary": {"name": "t", "version": "1", "source_language": "en"},
-        "concept": [{"id": "labour-power", "terms": {"en": ["labour power"], "es": ["fuerza de trabajo"]}}],
-    })
+    glossary = from_data(
+        {
+            "glossary": {"name": "t", "version": "1", "source_language": "en"},
+            "concept": [{"id": "labour-power", "terms": {"en": ["labour power"], "es": ["fuerza de trabajo"]}}],
+        }
+    )
     config = project.configure(["es"]).config
     text = project.add_text("essay.md", ESSAY)
     path = project / "essay.po"
@@ -267,7 +269,7 @@ def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(drafts,
     assert entry.previous_msgid == "Workers sell their labour power."
     assert entry.previous_msgctxt is None
     assert entry.tcomment == "Marx's term"
-    assert "#| msgid \"Workers sell their labour power.\"" in path.read_text(encoding="utf-8")
+    assert '#| msgid "Workers sell their labour power."' in path.read_text(encoding="utf-8")
     assert "Workers sell their labour power." not in by_sentence(path)
     assert unimported_changes(path, memory, "en", "es") == 0  # our own suggestion is not a human change
 

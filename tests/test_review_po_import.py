@@ -77,18 +77,22 @@ def test_import_reads_approvals_edits_and_drafts(exported):
     got = {d.source_text: (d.status, d.final_text, d.machine_text) for d in result.decisions}
     assert got == {
         "The Virtual Factory": ("approved", "La Fábrica Virtual", "La Fábrica Virtual"),
-        "Factories socialized workers.": ("edited", "Las fábricas socializaron a los obreros.",
-                                          "Fábricas socialized trabajadores."),
-        "They became sites of struggle.": ("draft", "Se convirtieron en lugares de lucha.",
-                                           "Devinieron sitios de lucha."),
+        "Factories socialized workers.": (
+            "edited",
+            "Las fábricas socializaron a los obreros.",
+            "Fábricas socialized trabajadores.",
+        ),
+        "They became sites of struggle.": ("draft", "Se convirtieron en lugares de lucha.", "Devinieron sitios de lucha."),
     }
     assert result.pending == 2 and not result.skipped and not result.warnings
     log = memory.review_log("en", "es")
     assert [(d.status, d.reviewer, d.document) for d in log] == [
-        ("approved", "ana", "essay.md"), ("edited", "ana", "essay.md"), ("draft", "ana", "essay.md")]
+        ("approved", "ana", "essay.md"),
+        ("edited", "ana", "essay.md"),
+        ("draft", "ana", "essay.md"),
+    ]
     assert all(d.segment_id.startswith("essay:") for d in log)
-    assert memory.get("Factories socialized workers.", "en", "es").best_text == (
-        "Las fábricas socializaron a los obreros.")
+    assert memory.get("Factories socialized workers.", "en", "es").best_text == ("Las fábricas socializaron a los obreros.")
 
 
 def test_reimporting_the_same_file_records_nothing(exported):
@@ -145,8 +149,13 @@ def test_a_regional_language_header_counts_as_the_target_language(exported):
 
 def test_po_for_another_source_version_applies_only_current_sentences(exported, project):
     config, memory, text, path = exported
-    edit(path, {"The Virtual Factory": (None, False),
-                "Workers sell their labour power.": ("Los obreros venden su fuerza de trabajo.", False)})
+    edit(
+        path,
+        {
+            "The Virtual Factory": (None, False),
+            "Workers sell their labour power.": ("Los obreros venden su fuerza de trabajo.", False),
+        },
+    )
     rewritten = ESSAY.replace("Workers sell their labour power.", "Workers sell labour power.")
     newer = project.add_text("essay.md", rewritten)
     result = import_po(memory, path, config, reviewer="ana", texts=[newer])
@@ -172,7 +181,8 @@ def test_obsolete_and_unknown_entries_are_reported(exported, project):
     po.save(str(path))
     result = import_po(memory, path, config, reviewer="ana", texts=[fresh])
     assert [(d.source_text, d.final_text, d.status) for d in result.decisions] == [
-        ("A brand new sentence.", "Nueva.", "edited")]  # a sentence the memory never saw: recorded, not lost
+        ("A brand new sentence.", "Nueva.", "edited")
+    ]  # a sentence the memory never saw: recorded, not lost
 
 
 def test_fuzzy_edit_never_demotes_an_approved_translation(exported):
@@ -221,8 +231,7 @@ def test_review_state_uses_the_threshold(exported):
     state = review_state(memory, text, "es", threshold=0.8)
     assert (state.reviewed, state.approved_share, state.approved, state.pending) == (True, 0.8, 4, 1)
     assert review_state(memory, text.document, "es", threshold=0.9).reviewed is False
-    memory.record_layout("essay.md", "en", [(s.index, s.block, 0, s.source_hash, s.text)
-                                            for s in text.document.segments])
+    memory.record_layout("essay.md", "en", [(s.index, s.block, 0, s.source_hash, s.text) for s in text.document.segments])
     assert review_state(memory, "essay.md", "es", threshold=0.8).reviewed is True
 
 
@@ -254,8 +263,7 @@ def test_cli_import_status_and_evaluate(exported, project, monkeypatch):
     runner = CliRunner()
     done = runner.invoke(review_app, ["import", str(path), "--reviewer", "ana", "--json"])
     assert done.exit_code == 0, done.output
-    assert json.loads(done.stdout)["recorded"] == {"approved": 1, "edited": 1, "draft": 1, "comment": 0,
-                                                   "suggested": 0}
+    assert json.loads(done.stdout)["recorded"] == {"approved": 1, "edited": 1, "draft": 1, "comment": 0, "suggested": 0}
     done = runner.invoke(review_app, ["status", "--json"])
     assert done.exit_code == 0, done.output
     [row] = json.loads(done.stdout)["rows"]
@@ -271,5 +279,4 @@ def test_cli_import_status_and_evaluate(exported, project, monkeypatch):
     eval_app.command()(evaluate_command)
     done = runner.invoke(eval_app, [str(text.path), str(text.path), "--json"])
     assert done.exit_code == 0, done.output
-    assert {s["metric"]: s["score"] for s in json.loads(done.stdout)["scores"]} == {
-        "BLEU": 100.0, "chrF": 100.0, "TER": 0.0}
+    assert {s["metric"]: s["score"] for s in json.loads(done.stdout)["scores"]} == {"BLEU": 100.0, "chrF": 100.0, "TER": 0.0}

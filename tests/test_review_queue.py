@@ -20,8 +20,9 @@ pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="aperti
 def spanish(tmp_path_factory) -> Project:
     project = Project(tmp_path_factory.mktemp("queue") / "project")
     project.add_essays().configure(["es"], engine={"default": "apertium"})
-    done = subprocess.run([sys.executable, "-m", "translate.cli", "run", "--json"], cwd=project,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "translate.cli", "run", "--json"], cwd=project, capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stderr
     (project / "run-report.json").write_text(done.stdout, encoding="utf-8")
     return project
@@ -35,8 +36,9 @@ def test_the_run_report_counts_flagged_sentences_and_signals_per_check(spanish):
 
 
 def cli(project: Project, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "translate.cli", *args], cwd=project, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "translate.cli", *args], cwd=project, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_review_next_shows_the_worst_sentences_first_with_their_reasons(spanish):
@@ -68,11 +70,20 @@ def test_an_approved_sentence_leaves_the_queue_and_the_rest_keep_their_order(spa
     with spanish.memory() as memory:
         before = review_queue(memory, texts, "es")
         first = before[0]
-        memory.record_review(ReviewDecision(
-            source_hash=first.source_hash, source_lang="en", target_lang="es", reviewer="Ana",
-            time="2026-11-20T10:00:00Z", machine_text=first.translation, final_text=first.translation,
-            status="approved",
-            document=first.text, segment_id=first.msgctxt))
+        memory.record_review(
+            ReviewDecision(
+                source_hash=first.source_hash,
+                source_lang="en",
+                target_lang="es",
+                reviewer="Ana",
+                time="2026-11-20T10:00:00Z",
+                machine_text=first.translation,
+                final_text=first.translation,
+                status="approved",
+                document=first.text,
+                segment_id=first.msgctxt,
+            )
+        )
         after = review_queue(memory, texts, "es")
     assert first.source_hash not in {item.source_hash for item in after}
     assert [i.source_hash for i in after] == [i.source_hash for i in before[1:]]

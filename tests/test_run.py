@@ -21,6 +21,7 @@ pytestmark = pytest.mark.skipif(
     shutil.which("apertium") is None, reason="apertium is not installed (apt-get install apertium apertium-eng-spa)"
 )
 
+
 def make_project(project: Project, targets=("es", "ca")) -> Project:
     """The two essays and their glossary, translated by Apertium."""
     return project.add_essays().configure(targets, engine={"default": "apertium"})
@@ -206,9 +207,7 @@ def test_installed_argos_package_serves_its_language(project, argos_test_package
     before = report(run(project))
     assert before["languages"][0]["status"] == "skipped"
     assert "translate models install en de" in before["languages"][0]["message"]
-    subprocess.run(
-        [sys.executable, "-m", "translate.cli", "models", "install", str(argos_test_package)], cwd=project, check=True
-    )
+    subprocess.run([sys.executable, "-m", "translate.cli", "models", "install", str(argos_test_package)], cwd=project, check=True)
     after = report(run(project))
     german = after["languages"][0]
     assert german["status"] == "ok" and german["engine"] == "argos" and german["translated"] == german["segments"]
@@ -245,9 +244,7 @@ def test_changed_signature_retranslates_machine_text_but_keeps_approved(project)
     title = "The Virtual Factory"
     with TranslationMemory(project / "memory" / "translate.sqlite") as memory:
         machine = memory.get(title, "en", "es").machine_text
-        memory.record_review(
-            ReviewDecision(sentence_hash(title), "en", "es", "Ana", "", machine, "La fábrica virtual", "edited")
-        )
+        memory.record_review(ReviewDecision(sentence_hash(title), "en", "es", "Ana", "", machine, "La fábrica virtual", "edited"))
     glossary = project / "glossaries" / "marxism.toml"
     glossary.write_text(glossary.read_text(encoding="utf-8").replace('version = "1"', 'version = "2"', 1), encoding="utf-8")
     second = report(run(project, "--lang", "es"))["languages"][0]

@@ -106,10 +106,18 @@ def test_a_review_decision_rebuilds_the_files_holding_that_sentence_only(project
     sentence = "The commodity is a social relation."
     with project.memory() as memory:
         entry = memory.get(sentence, "en", "es")
-        memory.record_review(ReviewDecision(
-            sentence_hash(sentence), "en", "es", "Ana", "", entry.machine_text, "La mercancía es una relación social.",
-            "edited",
-        ))
+        memory.record_review(
+            ReviewDecision(
+                sentence_hash(sentence),
+                "en",
+                "es",
+                "Ana",
+                "",
+                entry.machine_text,
+                "La mercancía es una relación social.",
+                "edited",
+            )
+        )
     result = run(project)
     assert changed(before, outputs(project)) == {"outputs/es/third.md", "outputs/es/third.po"} == written(result)
     assert "La mercancía es una relación social." in (project / "outputs" / "es" / "third.md").read_text(encoding="utf-8")

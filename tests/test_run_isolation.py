@@ -41,9 +41,7 @@ def report(project) -> dict:
         ("form\nfeed.txt", b"A name with a newline.\n", "the file name holds the control character U+000A"),
     ],
 )
-def test_one_unreadable_text_among_twelve_is_reported_and_the_eleven_others_are_translated(
-    project, name, content, said
-):
+def test_one_unreadable_text_among_twelve_is_reported_and_the_eleven_others_are_translated(project, name, content, said):
     (project / "texts" / name).write_bytes(content)
     result = cli("run", cwd=project)
     assert result.returncode == 1, result.stderr

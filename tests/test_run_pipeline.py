@@ -31,7 +31,10 @@ def test_the_run_stage_stores_translations_and_writes_no_file(project):
     report, path = workflow.run(config)
     assert path is not None and path.is_file()
     files = report.languages[0].files_written
-    assert files == [f"outputs/es/{stem}.{suffix}" for stem in ("the-virtual-factory-spectacle", "the-virtual-factory")
-                     for suffix in ("md", "po")]
+    assert files == [
+        f"outputs/es/{stem}.{suffix}"
+        for stem in ("the-virtual-factory-spectacle", "the-virtual-factory")
+        for suffix in ("md", "po")
+    ]
     assert report.languages[0].engine_calls == 0
     assert all((project / name).is_file() for name in files)

@@ -86,8 +86,9 @@ def test_segments_carry_lines_and_stable_hashes():
 _words = st.sampled_from(
     ["value", "labour", "Marx", "«", "»", "—", "*The Capital*", "[4]", "etc.", "U.S.", "“quote”", "剩余价值", "é", "\u00a0"]
 )
-_sentence = st.builds(lambda words, end: " ".join(words) + end, st.lists(_words, min_size=1, max_size=8),
-                      st.sampled_from([".", "?", "!", ":", ""]))
+_sentence = st.builds(
+    lambda words, end: " ".join(words) + end, st.lists(_words, min_size=1, max_size=8), st.sampled_from([".", "?", "!", ":", ""])
+)
 _block = st.one_of(
     _sentence,
     _sentence.map(lambda s: "# " + s),
@@ -100,8 +101,11 @@ _gap = st.sampled_from(["\n", "\n\n", "\n\n\n", "\r\n\r\n", "\n \n", "\n\t\n"])
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(_block, _gap), min_size=1, max_size=8), st.sampled_from(["t.md", "t.txt"]),
-       st.sampled_from(["", "\n", "\n\n"]))
+@given(
+    st.lists(st.tuples(_block, _gap), min_size=1, max_size=8),
+    st.sampled_from(["t.md", "t.txt"]),
+    st.sampled_from(["", "\n", "\n\n"]),
+)
 def test_generated_documents_round_trip(blocks, name, lead):
     text = lead + "".join(b + g for b, g in blocks)
     doc = parse(text, name)
@@ -131,11 +135,17 @@ def test_english_into_chinese_loses_the_spaces():
 
 
 def test_markdown_structure_is_never_text_to_translate():
-    text = ("# Title\n\nRead [the Manifesto](https://x.org/m) and `make test`.\n\n```\nrun this; do not translate.\n```\n\n"
-            "    indented code here.\n\n---\n\n<div>raw html.</div>\n\n> 1. A listed quote.\n\nSetext title\n===\n")
+    text = (
+        "# Title\n\nRead [the Manifesto](https://x.org/m) and `make test`.\n\n```\nrun this; do not translate.\n```\n\n"
+        "    indented code here.\n\n---\n\n<div>raw html.</div>\n\n> 1. A listed quote.\n\nSetext title\n===\n"
+    )
     doc = parse(text, "t.md")
     assert doc.source() == text
     assert [s.text for s in doc.segments] == [
-        "Title", "Read [the Manifesto](https://x.org/m) and `make test`.", "A listed quote.", "Setext title"]
+        "Title",
+        "Read [the Manifesto](https://x.org/m) and `make test`.",
+        "A listed quote.",
+        "Setext title",
+    ]
     assert [b.kind for b in doc.blocks] == ["heading", "paragraph", "code", "code", "rule", "code", "list_item", "heading"]
     assert doc.render({s.index: s.text.upper() for s in doc.segments}).count("run this; do not translate.") == 1

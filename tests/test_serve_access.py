@@ -50,8 +50,7 @@ def memory_entry(project, lang: str = "es"):
 
 def decide(client: TestClient, project, action: str, text: str, lang: str = "es", **extra):
     page = client.get(page_url(project, lang))
-    form = {"action": action, "text": text, "csrf_token": csrf_of(page.text),
-            "base": _field(page.text, "base")} | extra
+    form = {"action": action, "text": text, "csrf_token": csrf_of(page.text), "base": _field(page.text, "base")} | extra
     return client.post(page_url(project, lang), data=form, follow_redirects=False)
 
 
@@ -159,8 +158,11 @@ def test_the_csrf_header_htmx_sends_is_accepted(server, reviewed):
     client = TestClient(server)
     sign_in(client, invite(reviewed))
     page = client.get(page_url(reviewed))
-    done = client.post(page_url(reviewed), data={"action": "save", "text": "Por htmx", "base": _field(page.text, "base")},
-                       headers={"X-CSRF-Token": csrf_of(page.text), "HX-Request": "true"})
+    done = client.post(
+        page_url(reviewed),
+        data={"action": "save", "text": "Por htmx", "base": _field(page.text, "base")},
+        headers={"X-CSRF-Token": csrf_of(page.text), "HX-Request": "true"},
+    )
     assert done.status_code == 200 and 'id="workspace"' in done.text
     assert memory_entry(reviewed).final_text == "Por htmx"
 
@@ -215,8 +217,7 @@ def test_only_hashes_of_tokens_are_stored(server, reviewed):
     session_token = client.cookies["translate_session"]
     stored = access_path(reviewed.config).read_bytes()
     with sqlite3.connect(access_path(reviewed.config)) as db:
-        values = [str(v) for table in ("invitations", "sessions") for row in db.execute(f"SELECT * FROM {table}")
-                  for v in row]
+        values = [str(v) for table in ("invitations", "sessions") for row in db.execute(f"SELECT * FROM {table}") for v in row]
     assert token not in stored.decode("latin-1") and session_token not in stored.decode("latin-1")
     assert token not in values and session_token not in values
 

@@ -29,8 +29,13 @@ from translate.serve.access import access_path  # noqa: E402
 from translate.texts import load_texts  # noqa: E402
 
 CHROMIUM = os.environ.get("TRANSLATE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.slow,
@@ -40,8 +45,12 @@ pytestmark = [
 
 
 def translate(project, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "translate.cli", *args, "--config", str(project / "translate.toml")],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "translate.cli", *args, "--config", str(project / "translate.toml")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -237,8 +246,11 @@ def test_screenshots_show_two_columns_wide_and_one_column_on_a_phone(browser, si
     from translate.glossary.matching import matcher
 
     terms = matcher(load_glossary(project.config.path("glossary")), "en")
-    flagged = [item for item in review_queue(project, "the-virtual-factory")
-               if item.flagged and item.reasons and len(terms.find(item.source)) >= 2]
+    flagged = [
+        item
+        for item in review_queue(project, "the-virtual-factory")
+        if item.flagged and item.reasons and len(terms.find(item.source)) >= 2
+    ]
     assert flagged, "the quality checks flag some of Apertium's Spanish"
     page = open_invitation(browser, site, f"Dee {width}", width=width, height=900 if width > 600 else 844)
     page.goto(f"{base}/review/es/the-virtual-factory/{flagged[-1].source_hash}")
@@ -271,13 +283,18 @@ def test_hostile_text_runs_nothing_in_the_browser(browser, site):
     """A draft holding <script>, <img onerror> and a javascript: link: no dialog, no image, no such link."""
     project, base = site
     sentence = sentences(project, "the-virtual-factory")[20]
-    hostile = ("<script>alert('script')</script><img src=x onerror=\"alert('img')\">"
-               "<a href=\"javascript:alert('link')\">enlace</a> \u202egnp.exe")
+    hostile = (
+        "<script>alert('script')</script><img src=x onerror=\"alert('img')\">"
+        "<a href=\"javascript:alert('link')\">enlace</a> \u202egnp.exe"
+    )
     with project.memory() as memory:
         from translate.memory.records import ReviewDecision
 
-        memory.record_review(ReviewDecision(sentence.source_hash, "en", "es", "<b>Mallory</b>", "", None, hostile,
-                                            "draft", source_text=sentence.text))
+        memory.record_review(
+            ReviewDecision(
+                sentence.source_hash, "en", "es", "<b>Mallory</b>", "", None, hostile, "draft", source_text=sentence.text
+            )
+        )
     page = open_invitation(browser, site, "Fay <img src=x onerror=alert('name')>")
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

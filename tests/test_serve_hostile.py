@@ -25,10 +25,8 @@ HOSTILE_TEXT = (
     "The file is called \u202egnp.exe\u202c here.\n"
 )
 HOSTILE_DRAFTS = {
-    "A picture <img src=x onerror=\"alert('img')\"> in a sentence.":
-        "Una imagen <script>alert('draft')</script> en una frase.",
-    "See [the manual](javascript:alert('link')) for more.":
-        "Vea <a href=\"javascript:alert('a')\">el manual</a>.",
+    "A picture <img src=x onerror=\"alert('img')\"> in a sentence.": "Una imagen <script>alert('draft')</script> en una frase.",
+    "See [the manual](javascript:alert('link')) for more.": "Vea <a href=\"javascript:alert('a')\">el manual</a>.",
     "The file is called \u202egnp.exe\u202c here.": "El archivo se llama \u202egnp.exe\u202c aquí.",
 }
 HOSTILE_NAME = "Eve <b onmouseover=alert(1)>\u202e"
@@ -41,8 +39,7 @@ def hostile(project):
     sentences = [s.text for s in text.document.segments]
     assert set(HOSTILE_DRAFTS) <= set(sentences), sentences
     with project.memory() as memory:
-        memory.store_machine([(s, HOSTILE_DRAFTS.get(s, f"es: {s}"), None) for s in sentences], "en", "es",
-                             STAND_IN_SIGNATURE)
+        memory.store_machine([(s, HOSTILE_DRAFTS.get(s, f"es: {s}"), None) for s in sentences], "en", "es", STAND_IN_SIGNATURE)
     return project, text
 
 
@@ -62,9 +59,15 @@ def pages(hostile) -> list[str]:
         page = client.get(url)
         assert page.status_code == 200
         # a decision by the hostile name, so the history shows it too
-        client.post(url, data={"action": "save", "text": HOSTILE_DRAFTS.get(segment.text, "x") + " <i>",
-                               "csrf_token": csrf_of(page.text), "base": re.search(r'name="base" value="([^"]*)"',
-                                                                                    page.text).group(1)})
+        client.post(
+            url,
+            data={
+                "action": "save",
+                "text": HOSTILE_DRAFTS.get(segment.text, "x") + " <i>",
+                "csrf_token": csrf_of(page.text),
+                "base": re.search(r'name="base" value="([^"]*)"', page.text).group(1),
+            },
+        )
         out.append(client.get(url).text)
         out.append(client.get(f"{url}/changes", params={"text": "<script>alert('diff')</script>"}).text)
     return out
@@ -74,7 +77,7 @@ def test_scripts_images_and_links_from_texts_are_shown_as_text(hostile):
     for html in pages(hostile):
         visible = outside_the_editor(html)
         assert "<script>alert" not in visible and "<img" not in visible and "<b " not in visible
-        assert 'href="javascript' not in visible.lower() and "<a href=\"javascript" not in html
+        assert 'href="javascript' not in visible.lower() and '<a href="javascript' not in html
         ours = ['<script src="/static/htmx.min.js" defer>', '<script src="/static/review.js" defer>']
         assert re.findall(r"<script\b[^>]*>", html) == (ours if "<html" in html else [])
     everything = "\n".join(pages(hostile))
@@ -103,6 +106,7 @@ def test_the_editor_keeps_the_draft_exactly_as_stored(hostile):
 
 
 def test_shown_escapes_before_marking():
-    assert str(shown("<b>\u202e</b>")) == ('&lt;b&gt;<span class="control" title="invisible control character RLO">'
-                                           "[RLO]</span>&lt;/b&gt;")
+    assert str(shown("<b>\u202e</b>")) == (
+        '&lt;b&gt;<span class="control" title="invisible control character RLO">[RLO]</span>&lt;/b&gt;'
+    )
     assert str(shown(None)) == ""

@@ -60,8 +60,7 @@ def entry(project, source_hash: str, lang: str = "es"):
 
 def test_the_page_shows_the_source_with_glossary_terms_and_their_spanish_rendering(client, reviewed):
     html = client.get(f"/review/es/{TEXT}/{MARXISM}").text
-    assert re.search(r'<mark class="term"[^>]*>Marxism<span class="pin" lang="es" dir="auto"> \[marxismo\]</span></mark>',
-                     html)
+    assert re.search(r'<mark class="term"[^>]*>Marxism<span class="pin" lang="es" dir="auto"> \[marxismo\]</span></mark>', html)
     assert '<span class="term-source">capitalism</span> →' in html
     assert '<span class="term-target" lang="es" dir="auto">capitalismo</span>' in html
 
@@ -98,8 +97,7 @@ def test_flagged_sentences_come_first_and_say_why(reviewed, client):
     sentence = segment(reviewed, MARXISM)
     problem = GlossaryViolation("dialectics", "dialéctica", "the glossary term is missing")
     with reviewed.memory() as memory:
-        memory.store_machine([(sentence.text, "es: otra versión", Notes(violations=[problem]))], "en", "es",
-                             STAND_IN_SIGNATURE)
+        memory.store_machine([(sentence.text, "es: otra versión", Notes(violations=[problem]))], "en", "es", STAND_IN_SIGNATURE)
     opened = client.get(f"/review/es/{TEXT}", follow_redirects=False)
     assert opened.headers["location"] == f"/review/es/{TEXT}/{MARXISM}"
     html = client.get(opened.headers["location"]).text
@@ -194,12 +192,16 @@ def test_a_translators_edit_of_an_approved_sentence_is_kept_as_a_suggestion(revi
 def test_a_comment_for_the_other_translators_is_saved_and_shown(reviewed, client):
     url = f"/review/es/{TEXT}/{MARXISM}"
     page = client.get(url)
-    form = {"action": "save", "text": "Una idea central.", "comment": "«dialectics» as in the glossary",
-            "csrf_token": csrf_of(page.text), "base": base_of(page.text)}
+    form = {
+        "action": "save",
+        "text": "Una idea central.",
+        "comment": "«dialectics» as in the glossary",
+        "csrf_token": csrf_of(page.text),
+        "base": base_of(page.text),
+    }
     assert client.post(url, data=form, follow_redirects=False).status_code == 303
     saved = entry(reviewed, MARXISM)
-    assert (saved.final_text, saved.comment, saved.comment_by) == ("Una idea central.", "«dialectics» as in the glossary",
-                                                                    "Ana")
+    assert (saved.final_text, saved.comment, saved.comment_by) == ("Una idea central.", "«dialectics» as in the glossary", "Ana")
     rosa = TestClient(client.app)
     sign_in(rosa, invite(reviewed, "Rosa", ("es",)))
     html = rosa.get(url).text
@@ -228,6 +230,9 @@ def test_unmodified_share_follows_content_translation():
     assert unmodified_share(None, "texto", "es") == 0.0
     assert unmodified_share("资本主义社会", "资本主义国家", "zh") == pytest.approx(4 / 6)
     assert [(p.kind, p.text) for p in word_diff("la casa roja", "la casa azul", "es")] == [
-        ("same", "la casa "), ("del", "roja"), ("ins", "azul")]
+        ("same", "la casa "),
+        ("del", "roja"),
+        ("ins", "azul"),
+    ]
     short = summarize("Sí.", "Sí.", "es")
     assert short.unmodified == 1.0 and not short.warn  # under ten words: no warning, as Content Translation

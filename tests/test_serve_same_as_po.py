@@ -23,8 +23,7 @@ from translate.cli import app as cli
 from translate.serve.app import build_app
 from translate.texts import load_texts
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")]
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")]
 
 ESSAY = "the-virtual-factory"
 FIX = "Las fábricas fueron diseñadas por los capitalistas como recintos panópticos de explotación."
@@ -57,8 +56,9 @@ def decide_in_the_browser(project: Project) -> None:
         url = f"/review/es/{ESSAY}/{segment.source_hash}"
         page = client.get(url)
         base = page.text.split('name="base" value="', 1)[1].split('"', 1)[0]
-        done = client.post(url, data={"action": action, "text": text, "base": base, "csrf_token": csrf_of(page.text)},
-                           follow_redirects=False)
+        done = client.post(
+            url, data={"action": action, "text": text, "base": base, "csrf_token": csrf_of(page.text)}, follow_redirects=False
+        )
         assert done.status_code == 303, done.text
 
 
@@ -91,7 +91,7 @@ def test_browser_decisions_print_exactly_as_the_same_po_import(tmp_path):
     decide_in_a_po_file(po)
 
     by_browser, by_po = printed(browser), printed(po)
-    assert set(by_browser) == set(by_po) and {".md", ".po", ".html"} <= {name[name.rfind("."):] for name in by_po}
+    assert set(by_browser) == set(by_po) and {".md", ".po", ".html"} <= {name[name.rfind(".") :] for name in by_po}
     for name in by_po:
         assert by_browser[name] == by_po[name], f"outputs/es/{name} differs between the browser and the PO import"
     essay = by_po[f"{ESSAY}.md"].decode("utf-8")

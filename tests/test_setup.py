@@ -35,12 +35,16 @@ def test_make_setup_on_a_fresh_copy_prints_no_error_or_warning(tmp_path):
     checkout = fresh_copy(tmp_path / "translate")
     done = subprocess.run(
         ["make", "setup", f"MODEL_MIRROR={MODEL.resolve().parent}"],
-        cwd=checkout, capture_output=True, text=True, timeout=1200,
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     alarming = [
-        line for line in output.splitlines()
+        line
+        for line in output.splitlines()
         if re.search(r"\b(ERROR|WARNING)\b", line, re.IGNORECASE) and not _MACHINE_PIP_CONFIG.match(line)
     ]
     assert alarming == [], "\n".join(alarming)

@@ -116,11 +116,16 @@ def test_a_tbx_language_code_that_is_not_one_is_refused(project):
 def test_memory_export_leaves_out_one_entry_xml_cannot_carry_and_exports_the_rest(project):
     """An ESC stored by an older version (texts with control characters are refused now) spoils one entry, not the export."""
     with project.memory() as memory:
-        memory.store_machine([
-            ("Workers of the world, unite.", "Trabajadores del mundo, uníos.", None),
-            ("A \x1b[31mred\x1b[0m word.", "Una palabra \x1b[31mroja\x1b[0m.", None),
-            ("Nothing to lose.", "Nada que perder.", None),
-        ], "en", "es", "engine:test")
+        memory.store_machine(
+            [
+                ("Workers of the world, unite.", "Trabajadores del mundo, uníos.", None),
+                ("A \x1b[31mred\x1b[0m word.", "Una palabra \x1b[31mroja\x1b[0m.", None),
+                ("Nothing to lose.", "Nada que perder.", None),
+            ],
+            "en",
+            "es",
+            "engine:test",
+        )
     result = cli("memory", "export", "all.tmx", cwd=project)
     assert result.returncode == 1
     warning = one_line_error(result)

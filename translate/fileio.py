@@ -101,14 +101,19 @@ def check_characters(text: str, name: str) -> None:
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise InputFileError(
-            f"{name}: line {line} holds {describe_character(bad.group())}, which PO, TMX and handouts "
-            "cannot carry; remove it"
+            f"{name}: line {line} holds {describe_character(bad.group())}, which PO, TMX and handouts cannot carry; remove it"
         )
 
 
 _CONTROL_NAMES = {
-    "\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\x07": "BELL", "\x08": "BACKSPACE",
-    "\x0b": "LINE TABULATION", "\x0c": "FORM FEED", "\x1b": "ESCAPE",
+    "\t": "TAB",
+    "\n": "LINE FEED",
+    "\r": "CARRIAGE RETURN",
+    "\x07": "BELL",
+    "\x08": "BACKSPACE",
+    "\x0b": "LINE TABULATION",
+    "\x0c": "FORM FEED",
+    "\x1b": "ESCAPE",
 }
 
 
@@ -120,8 +125,10 @@ def unfit_translation(text: str, max_chars: int) -> str | None:
     (limits.max_import_chars), or holding a character no export can carry, it is refused.
     """
     if len(text) > max_chars:
-        return (f"refused: {len(text):,} characters, more than limits.max_import_chars ({max_chars:,}) allows "
-                "for the translation of one sentence")
+        return (
+            f"refused: {len(text):,} characters, more than limits.max_import_chars ({max_chars:,}) allows "
+            "for the translation of one sentence"
+        )
     bad = _NOT_XML.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1

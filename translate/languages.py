@@ -31,9 +31,13 @@ CJK_LANGUAGES = {"zh", "ja", "ko"}
 """Languages sacrebleu's TER tokenizes with its Asian support."""
 
 ARTICLES = {
-    "en": ("the", "a", "an"), "es": ("el", "la", "los", "las", "un", "una"), "pt": ("o", "a", "os", "as", "um", "uma"),
-    "fr": ("le", "la", "les", "l'", "un", "une"), "it": ("il", "lo", "la", "i", "gli", "le", "l'", "un", "una"),
-    "ca": ("el", "la", "els", "les", "l'", "un", "una"), "gl": ("o", "a", "os", "as", "un", "unha"),
+    "en": ("the", "a", "an"),
+    "es": ("el", "la", "los", "las", "un", "una"),
+    "pt": ("o", "a", "os", "as", "um", "uma"),
+    "fr": ("le", "la", "les", "l'", "un", "une"),
+    "it": ("il", "lo", "la", "i", "gli", "le", "l'", "un", "una"),
+    "ca": ("el", "la", "els", "les", "l'", "un", "una"),
+    "gl": ("o", "a", "os", "as", "un", "unha"),
     "de": ("der", "die", "das", "den", "dem", "des", "ein", "eine"),
 }
 """Articles an engine may put before a term translated on its own."""
@@ -87,9 +91,7 @@ def language_name(code: str) -> str:
     try:
         locale = Locale.parse(code)
     except (UnknownLocaleError, ValueError):
-        raise LanguageError(
-            f"unknown language code '{code}' (use ISO 639 codes such as es, fr, zh, pt_BR)"
-        ) from None
+        raise LanguageError(f"unknown language code '{code}' (use ISO 639 codes such as es, fr, zh, pt_BR)") from None
     return locale.get_display_name("en") or code
 
 

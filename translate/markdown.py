@@ -71,9 +71,13 @@ def markdown_blocks(text: str, lines: list[str]) -> list[MarkdownBlock] | None:
             blocks.append(MarkdownBlock("rule" if token.type == "hr" else "code", token.map[0], token.map[1], ()))
         elif token.type == "inline" and token.map:
             parent = tokens[n - 1].type if n else ""
-            kind: MarkdownKind = "heading" if parent == "heading_open" else (
-                "quote" if containers and containers[-1] == "blockquote_open" else
-                "list_item" if containers else "paragraph")
+            kind: MarkdownKind = (
+                "heading"
+                if parent == "heading_open"
+                else (
+                    "quote" if containers and containers[-1] == "blockquote_open" else "list_item" if containers else "paragraph"
+                )
+            )
             placed = _place(token.content, lines, token.map[0], token.map[1])
             if placed is None:
                 return None

@@ -82,9 +82,7 @@ class BlockContext:
             self.speaker_nearby[n] = any(speaker[k] for k in (before, after) if k is not None)
 
 
-def classify(
-    group: list[str], fmt: str, n: int, context: BlockContext, blank_run_before: int
-) -> tuple[PlainKind, str]:
+def classify(group: list[str], fmt: str, n: int, context: BlockContext, blank_run_before: int) -> tuple[PlainKind, str]:
     first = group[0]
     if fmt == "md":
         if m := HEADING.match(first):

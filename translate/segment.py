@@ -201,8 +201,9 @@ def _parse_markdown(text: str, name: str, language: str) -> Document | None:
     blocks = _dialogue_turns(blocks, text, starts)
     text_blocks = [b for b in blocks if b.text]
     speaker = {id(b): b.kind == "paragraph" and bool(SPEAKER.match(_at(text, starts, b.text[0]))) for b in text_blocks}
-    neighbours = {id(b): [speaker[id(o)] for o in text_blocks[max(i - 1, 0): i + 2] if o is not b]
-                  for i, b in enumerate(text_blocks)}
+    neighbours = {
+        id(b): [speaker[id(o)] for o in text_blocks[max(i - 1, 0) : i + 2] if o is not b] for i, b in enumerate(text_blocks)
+    }
     cursor = 0
     for block in blocks:
         begin = starts[block.first]
@@ -227,7 +228,7 @@ def _parse_markdown(text: str, name: str, language: str) -> Document | None:
             for part in block.text:
                 start, stop = starts[part.line] + part.start, starts[part.line] + part.end
                 builder.fixed(text[previous:start])
-                builder.sentences(text[max(start, a):stop], kind, part.line + 1)
+                builder.sentences(text[max(start, a) : stop], kind, part.line + 1)
                 previous = stop
         else:
             builder.sentences(text[a:z], kind, block.text[0].line + 1)
@@ -255,7 +256,7 @@ def _dialogue_turns(blocks: list, text: str, starts: list[int]) -> list:
 
 
 def _at(text: str, starts: list[int], part) -> str:
-    return text[starts[part.line] + part.start: starts[part.line] + part.end]
+    return text[starts[part.line] + part.start : starts[part.line] + part.end]
 
 
 class _Builder:
@@ -287,6 +288,7 @@ class _Builder:
         block = len(self.doc.blocks) - 1
         self.doc.pieces.append(Segment(text=text, index=self.count, block=block, kind=kind, line=line))
         self.count += 1
+
     def block(self, kind: BlockKind, line: int, prefix: str, raw: str, fmt: TextFormat) -> None:
         body = raw[len(prefix) :]
         self.doc.blocks.append(Block(kind=kind, line=line, prefix=prefix, text=body))

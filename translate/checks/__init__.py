@@ -13,5 +13,13 @@ from translate.checks.base import Check, Signal, Unit
 from translate.checks.registry import CHECKS, CHECKS_VERSION, FLAG_SCORE, check_sentence, is_flagged, sentence_words
 
 __all__ = [
-    "CHECKS", "CHECKS_VERSION", "FLAG_SCORE", "Check", "Signal", "Unit", "check_sentence", "is_flagged", "sentence_words",
+    "CHECKS",
+    "CHECKS_VERSION",
+    "FLAG_SCORE",
+    "Check",
+    "Signal",
+    "Unit",
+    "check_sentence",
+    "is_flagged",
+    "sentence_words",
 ]

@@ -37,9 +37,13 @@ class UnknownWords(Check):
     def check(self, unit: Unit) -> Signal | None:
         first = f"{unit.route[0]}>{unit.route[1]}" if len(unit.route) > 1 else ""
         words = [
-            m.word for m in unit.marks
-            if m.kind == "unknown" and m.hop == first and _in_output(unit, m.word)
-            and m.word.lower() not in unit.glossary_words and not _capitalised_inside(m.word, unit.source)
+            m.word
+            for m in unit.marks
+            if m.kind == "unknown"
+            and m.hop == first
+            and _in_output(unit, m.word)
+            and m.word.lower() not in unit.glossary_words
+            and not _capitalised_inside(m.word, unit.source)
         ]
         return self.signal(words) if words else None
 

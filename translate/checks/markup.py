@@ -29,7 +29,9 @@ class Placeholders(Check):
 
     def check(self, unit: Unit) -> Signal | None:
         words = [
-            m.group() for shape in KNOWN_SHAPES for m in shape.pattern().finditer(unit.target)
+            m.group()
+            for shape in KNOWN_SHAPES
+            for m in shape.pattern().finditer(unit.target)
             if not shape.pattern().search(unit.source)
         ]
         return self.signal(words, weight=self.weight) if words else None

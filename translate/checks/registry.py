@@ -25,8 +25,7 @@ from translate.checks.base import Check, Signal, Unit
 CHECKS_VERSION = "1"
 
 CHECKS: dict[str, Check] = {
-    check.id: check()
-    for check in (*glossary.CHECKS, *markup.CHECKS[:1], *engine_marks.CHECKS, *words.CHECKS, *markup.CHECKS[1:])
+    check.id: check() for check in (*glossary.CHECKS, *markup.CHECKS[:1], *engine_marks.CHECKS, *words.CHECKS, *markup.CHECKS[1:])
 }
 
 FLAG_SCORE = 3.0

@@ -96,9 +96,7 @@ def check_text(text: SourceText, root_name: str | None = None) -> list[SourceFin
     for number, line in enumerate(text.path.read_text(encoding="utf-8").splitlines(), 1):
         masked = _LINK.sub(lambda m: " " * len(m.group()), line)
 
-        def add(
-            kind: str, match: re.Match[str], found: str | None = None, suggestion: str = "", number: int = number
-        ) -> None:
+        def add(kind: str, match: re.Match[str], found: str | None = None, suggestion: str = "", number: int = number) -> None:
             findings.append(SourceFinding(name, number, match.start() + 1, kind, found or match.group(), suggestion))
 
         for match in _DOUBLED.finditer(masked):
@@ -106,7 +104,7 @@ def check_text(text: SourceText, root_name: str | None = None) -> list[SourceFin
         for match in _SPACE_BEFORE.finditer(masked):
             add("space before punctuation", match, repr(match.group())[1:-1].replace("\\xa0", "\u00a0"))
         for match in _LOWER_I.finditer(masked):
-            add("lower-case i", match, masked[match.start(): match.start() + 4].strip(), "I")
+            add("lower-case i", match, masked[match.start() : match.start() + 4].strip(), "I")
         for match in _NOTE_INSIDE.finditer(masked):
             add("note marker inside a sentence", match)
         if not words.dictionaries:

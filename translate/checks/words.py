@@ -24,10 +24,24 @@ from translate.languages import UNSPACED_LANGUAGES
 MIN_WORD = 3
 """Shorter words are not judged: elisions, articles and abbreviations differ too much between dictionaries."""
 
-APERTIUM_TAGS = frozenset({
-    "prpers", "vblex", "vbser", "vbhaver", "vbmod", "vaux", "cnjcoo", "cnjsub", "cnjadv", "preadv", "predet",
-    "lquest", "pprs", "detnt",
-})
+APERTIUM_TAGS = frozenset(
+    {
+        "prpers",
+        "vblex",
+        "vbser",
+        "vbhaver",
+        "vbmod",
+        "vaux",
+        "cnjcoo",
+        "cnjsub",
+        "cnjadv",
+        "preadv",
+        "predet",
+        "lquest",
+        "pprs",
+        "detnt",
+    }
+)
 """Apertium's part-of-speech tags that are no word of any language here (not 'pro', 'pri': Esperanto words)."""
 
 COMPOUNDING = frozenset({"eo", "de", "nl", "sv", "da", "nb", "nn", "fi", "hu", "et"})
@@ -42,7 +56,8 @@ def _candidates(unit: Unit) -> list[str]:
     """The output's words worth judging: long enough, not a glossary rendering, not named before."""
     skip = unit.glossary_words | unit.reported_words()
     return [
-        w for w in unit.target_words
+        w
+        for w in unit.target_words
         if len(w) >= MIN_WORD and w.lower() not in skip and not all(p.lower() in skip for p in LETTERS.findall(w))
     ]
 
@@ -89,9 +104,13 @@ class PivotWords(Check):
         later_hops = {f"{a}>{b}" for a, b in zip(unit.route[1:], unit.route[2:])}
         skip = unit.reported_words() | unit.glossary_words
         words = [
-            m.word for m in unit.marks
-            if m.kind == "unknown" and m.hop in later_hops and m.word.lower() not in unit.source_words
-            and m.word.lower() not in skip and m.word.lower() in unit.target.lower()
+            m.word
+            for m in unit.marks
+            if m.kind == "unknown"
+            and m.hop in later_hops
+            and m.word.lower() not in unit.source_words
+            and m.word.lower() not in skip
+            and m.word.lower() in unit.target.lower()
         ]
         target = dictionary(unit.target_lang)
         pivot_dicts = [d for d in (dictionary(p) for p in unit.pivots) if d is not None]
@@ -136,8 +155,7 @@ class Misspellings(Check):
         if target is None:
             return None
         words = [
-            w for w in _candidates(unit)
-            if not target.knows(w) and not is_name(w, unit) and w.lower() not in unit.source_words
+            w for w in _candidates(unit) if not target.knows(w) and not is_name(w, unit) and w.lower() not in unit.source_words
         ]
         return self.signal(words) if words else None
 

@@ -66,8 +66,7 @@ def list_command(config: ConfigOption = None, json_out: JsonOption = False) -> N
         return
     typer.echo(f"{'no':>4}  {'name':24} {'key':9} {'per min':>7}  {'state':8} created")
     for k in keys:
-        typer.echo(f"{k.id:>4}  {k.name[:24]:24} {k.prefix + '…':9} {k.requests_per_minute or '-':>7}  "
-                   f"{k.state:8} {k.created}")
+        typer.echo(f"{k.id:>4}  {k.name[:24]:24} {k.prefix + '…':9} {k.requests_per_minute or '-':>7}  {k.state:8} {k.created}")
 
 
 @app.command("revoke")

@@ -20,9 +20,7 @@ app = typer.Typer(
 @app.command("texts")
 @handle_errors
 def texts_command(
-    only: Annotated[
-        Optional[str], typer.Option(help="Only these texts (file or stem names, comma-separated).")
-    ] = None,
+    only: Annotated[Optional[str], typer.Option(help="Only these texts (file or stem names, comma-separated).")] = None,
     config: ConfigOption = None,
     json_out: JsonOption = False,
 ) -> None:
@@ -43,8 +41,7 @@ def texts_command(
     findings = check_texts(texts)
     spelling = english_dictionary_available()
     if json_out:
-        print_json({"texts": [t.path.name for t in texts], "spelling": spelling,
-                    "findings": [f.to_dict() for f in findings]})
+        print_json({"texts": [t.path.name for t in texts], "spelling": spelling, "findings": [f.to_dict() for f in findings]})
         return
     for finding in findings:
         typer.echo(str(finding))

@@ -99,7 +99,7 @@ def answer(json_out: bool, data: Any, line: str, err: bool = False) -> None:
 def progress_bars(enabled: bool = True) -> Iterator[StartTask]:
     """A start_task(description, total) -> advance(n) function drawing rich bars on stderr."""
     if not enabled or not sys.stderr.isatty():
-        yield lambda description, total: (lambda n: None)
+        yield lambda description, total: lambda n: None
         return
     # rich's progress bars take ~30 ms to import: only on a terminal that shows them
     from rich.console import Console

@@ -75,15 +75,17 @@ def check(
     warnings = len(issues) - errors + len(unknown)
     proposed = sum(c.status_in(lang) == "proposed" for c in loaded.concepts for lang in c.languages)
     if json_out:
-        print_json({
-            "glossary": loaded.version,
-            "concepts": len(loaded.concepts),
-            "errors": errors,
-            "warnings": warnings,
-            "proposed": proposed,
-            "issues": [asdict(issue) for issue in issues],
-            "unknown_to_engines": [asdict(u) for u in unknown],
-        })
+        print_json(
+            {
+                "glossary": loaded.version,
+                "concepts": len(loaded.concepts),
+                "errors": errors,
+                "warnings": warnings,
+                "proposed": proposed,
+                "issues": [asdict(issue) for issue in issues],
+                "unknown_to_engines": [asdict(u) for u in unknown],
+            }
+        )
     else:
         for issue in issues:
             typer.echo(str(issue))

@@ -44,13 +44,17 @@ def handouts(
     empty = languages_without_text(cfg, split_list(only), targets) if targets else []
     with progress_bars(not json_out) as start_task:
         advance = start_task("handouts", total)
-        written = build_handouts(cfg, split_list(only), targets, paper=paper, pdf=pdf, progress=advance,
-                                 force=force, withheld=withheld)
+        written = build_handouts(
+            cfg, split_list(only), targets, paper=paper, pdf=pdf, progress=advance, force=force, withheld=withheld
+        )
     if json_out:
-        print_json({"written": [str(p) for p in written],
-                    "withheld": [{"text": v.text, "language": v.language, "reasons": v.reasons, "printed": force}
-                                 for v in withheld],
-                    "nothing_to_render": empty})
+        print_json(
+            {
+                "written": [str(p) for p in written],
+                "withheld": [{"text": v.text, "language": v.language, "reasons": v.reasons, "printed": force} for v in withheld],
+                "nothing_to_render": empty,
+            }
+        )
     else:
         typer.echo(f"{len(written)} handout files written under {cfg.path('outputs')}")
         for v in withheld:
@@ -58,6 +62,8 @@ def handouts(
             typer.echo(f"withheld: {v.language} {v.text}: {'; '.join(v.reasons)}; {what}", err=True)
     if empty:
         codes = ",".join(empty)
-        raise TranslateError(f"nothing to render for {codes}: the memory holds no translation of any text in "
-                             f"{'that language' if len(empty) == 1 else 'those languages'}; "
-                             f"run `translate run --lang {codes}` first (or check --only)")
+        raise TranslateError(
+            f"nothing to render for {codes}: the memory holds no translation of any text in "
+            f"{'that language' if len(empty) == 1 else 'those languages'}; "
+            f"run `translate run --lang {codes}` first (or check --only)"
+        )

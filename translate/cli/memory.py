@@ -37,8 +37,9 @@ def memory_export(
     left_out: list[str] = []
     with TranslationMemory(cfg.path("memory"), readonly=True) as memory:
         count = export_tmx(memory, output, cfg.source_language, languages.validate(lang) if lang else None, left_out)
-    answer(json_out, {"file": str(output), "units": count, "left_out": left_out},
-           f"{count} translation units written to {output}")
+    answer(
+        json_out, {"file": str(output), "units": count, "left_out": left_out}, f"{count} translation units written to {output}"
+    )
     for problem in left_out:  # the rest is exported; the exit code says something is missing
         typer.echo(f"warning: {problem}", err=True)
     if left_out:

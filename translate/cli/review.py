@@ -35,9 +35,14 @@ def import_command(
     paths: Annotated[list[Path], typer.Argument(help="PO files, or folders searched for *.po.")],
     reviewer: Annotated[
         Optional[list[str]],
-        typer.Option("--reviewer", "-r", help=(
-            "Who reviewed: NAME for every file, or FILE=NAME for one file of a folder (repeat it). "
-            "Default: the name in each file's Last-Translator (its e-mail address is never kept).")),
+        typer.Option(
+            "--reviewer",
+            "-r",
+            help=(
+                "Who reviewed: NAME for every file, or FILE=NAME for one file of a folder (repeat it). "
+                "Default: the name in each file's Last-Translator (its e-mail address is never kept)."
+            ),
+        ),
     ] = None,
     config: ConfigOption = None,
     json_out: JsonOption = False,
@@ -76,9 +81,12 @@ def import_command(
         for summary in result.per_file:
             typer.echo(summary.describe())
         for c in result.conflicts:
-            typer.echo(f"conflict in {c.file}: {c.sentence[:70]!r} ({c.language}): {c.current_reviewer}'s newer "
-                       f"{c.current_text!r} stays; {c.incoming_reviewer}'s {c.incoming_text!r} is kept as a "
-                       "suggestion", err=True)
+            typer.echo(
+                f"conflict in {c.file}: {c.sentence[:70]!r} ({c.language}): {c.current_reviewer}'s newer "
+                f"{c.current_text!r} stays; {c.incoming_reviewer}'s {c.incoming_text!r} is kept as a "
+                "suggestion",
+                err=True,
+            )
         for skipped in result.skipped:
             where = f" {skipped.msgid[:60]!r}" if skipped.msgid else ""
             typer.echo(f"skipped {skipped.file}{where}: {skipped.reason}", err=True)
@@ -90,9 +98,7 @@ def import_command(
 @app.command("status")
 @handle_errors
 def status_command(
-    only: Annotated[
-        Optional[str], typer.Option(help="Only these texts (file or stem names, comma-separated).")
-    ] = None,
+    only: Annotated[Optional[str], typer.Option(help="Only these texts (file or stem names, comma-separated).")] = None,
     lang: Annotated[Optional[str], typer.Option(help="Only these languages, e.g. es,fr.")] = None,
     config: ConfigOption = None,
     json_out: JsonOption = False,
@@ -117,20 +123,30 @@ def status_command(
     threshold = cfg.review.publish_threshold
     if json_out:
         signatures = {"ter": rows[0].ter_signature, "chrf": rows[0].chrf_signature} if rows else {}
-        print_json({"publish_threshold": threshold, "signatures": signatures,
-                     "rows": [dict(r.to_dict(), reviewed=r.approved_share >= threshold) for r in rows]})
+        print_json(
+            {
+                "publish_threshold": threshold,
+                "signatures": signatures,
+                "rows": [dict(r.to_dict(), reviewed=r.approved_share >= threshold) for r in rows],
+            }
+        )
         return
-    typer.echo(f"{'text':32} {'lang':6} {'sent':>5} {'appr':>5} {'edit':>5} {'draft':>5} {'pend':>5} "
-               f"{'TER':>6} {'chrF':>6} {'unchg':>6}  state")
+    typer.echo(
+        f"{'text':32} {'lang':6} {'sent':>5} {'appr':>5} {'edit':>5} {'draft':>5} {'pend':>5} "
+        f"{'TER':>6} {'chrF':>6} {'unchg':>6}  state"
+    )
     for r in rows:
+
         def fmt(value, pct=False):
             return "-" if value is None else f"{value * 100:.0f}%" if pct else f"{value:.1f}"
 
         reviewed = r.approved_share >= threshold and r.segments
         state = "reviewed" if reviewed else f"{r.approved_share:.0%} approved"
-        typer.echo(f"{r.text[:32]:32} {r.language:6} {r.segments:5} {r.approved:5} {r.edited:5} {r.draft:5} "
-                   f"{r.pending:5} {fmt(r.ter):>6} {fmt(r.chrf):>6} {fmt(r.share_unchanged, True):>6}"
-                   f"  {state}")
+        typer.echo(
+            f"{r.text[:32]:32} {r.language:6} {r.segments:5} {r.approved:5} {r.edited:5} {r.draft:5} "
+            f"{r.pending:5} {fmt(r.ter):>6} {fmt(r.chrf):>6} {fmt(r.share_unchanged, True):>6}"
+            f"  {state}"
+        )
 
 
 @app.command("invite")
@@ -143,8 +159,11 @@ def invite_command(
     ] = "reviewer",
     expires: Annotated[str, typer.Option(help="How long the link can be opened: e.g. 14d, 12h, 2w.")] = "14d",
     url: Annotated[
-        Optional[str], typer.Option(help="The address the server is reached at, when it is not serve.public_url "
-                                         "or http://serve.host:serve.port (e.g. `translate serve --port 8100`).")
+        Optional[str],
+        typer.Option(
+            help="The address the server is reached at, when it is not serve.public_url "
+            "or http://serve.host:serve.port (e.g. `translate serve --port 8100`)."
+        ),
     ] = None,
     config: ConfigOption = None,
     json_out: JsonOption = False,
@@ -167,8 +186,11 @@ def invite_command(
     if json_out:
         print_json({"invitation": asdict(invitation), "link": link})
         return
-    typer.echo(f"Invitation {invitation.id} for {invitation.name} ({invitation.role}, "
-               f"{', '.join(invitation.languages)}), valid until {invitation.expires}:", err=True)
+    typer.echo(
+        f"Invitation {invitation.id} for {invitation.name} ({invitation.role}, "
+        f"{', '.join(invitation.languages)}), valid until {invitation.expires}:",
+        err=True,
+    )
     typer.echo(link)
 
 
@@ -191,8 +213,10 @@ def invitations_command(config: ConfigOption = None, json_out: JsonOption = Fals
         return
     typer.echo(f"{'no':>4}  {'name':24} {'role':10} {'languages':12} {'state':8} {'signed in':>9}  expires")
     for r in rows:
-        typer.echo(f"{r.id:>4}  {r.name[:24]:24} {r.role:10} {','.join(r.languages)[:12]:12} {r.state(now):8} "
-                   f"{r.sessions:>9}  {r.expires}")
+        typer.echo(
+            f"{r.id:>4}  {r.name[:24]:24} {r.role:10} {','.join(r.languages)[:12]:12} {r.state(now):8} "
+            f"{r.sessions:>9}  {r.expires}"
+        )
 
 
 @app.command("revoke")
@@ -212,14 +236,14 @@ def revoke_command(
         return
     for r in revoked:
         typer.echo(f"revoked invitation {r.id} ({r.name}); its browsers are signed out")
+
+
 @app.command("next")
 @handle_errors
 def next_command(
     lang: Annotated[str, typer.Option("--lang", "-l", help="The language to review, e.g. es.")],
     count: Annotated[int, typer.Option("-n", "--count", min=1, help="How many sentences to show.")] = 10,
-    only: Annotated[
-        Optional[str], typer.Option(help="Only these texts (file or stem names, comma-separated).")
-    ] = None,
+    only: Annotated[Optional[str], typer.Option(help="Only these texts (file or stem names, comma-separated).")] = None,
     config: ConfigOption = None,
     json_out: JsonOption = False,
 ) -> None:
@@ -247,11 +271,19 @@ def next_command(
         queue = review_queue(memory, texts, target, cfg.source_language)
     shown = queue[:count]
     if json_out:
-        print_json({"language": target, "waiting": len(queue), "flagged": front_count(queue),
-                    "items": [item.to_dict() for item in shown]})
+        print_json(
+            {
+                "language": target,
+                "waiting": len(queue),
+                "flagged": front_count(queue),
+                "items": [item.to_dict() for item in shown],
+            }
+        )
         return
-    typer.echo(f"{languages.language_name(target)} ({target}): {len(queue)} sentences wait for review, "
-               f"{front_count(queue)} flagged; the {len(shown)} most in need of a person:")
+    typer.echo(
+        f"{languages.language_name(target)} ({target}): {len(queue)} sentences wait for review, "
+        f"{front_count(queue)} flagged; the {len(shown)} most in need of a person:"
+    )
     for item in shown:
         mark = "flagged" if item.flagged else item.status
         typer.echo(f"\n{item.position}. {item.text}:{item.line}  score {item.score:g}  {mark}  [{item.msgctxt}]")
@@ -265,12 +297,8 @@ def next_command(
 def evaluate(
     hyp: Annotated[Path, typer.Argument(help="Hypothesis: the translation to score.")],
     ref: Annotated[Path, typer.Argument(help="Reference: the translation to compare with.")],
-    unit: Annotated[
-        str, typer.Option(help="line (one segment per line), document (whole files), or auto.")
-    ] = "auto",
-    language: Annotated[
-        Optional[str], typer.Option("--language", "-l", help="Target language (picks BLEU's tokenizer).")
-    ] = None,
+    unit: Annotated[str, typer.Option(help="line (one segment per line), document (whole files), or auto.")] = "auto",
+    language: Annotated[Optional[str], typer.Option("--language", "-l", help="Target language (picks BLEU's tokenizer).")] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Score a translation against a reference with sacrebleu: BLEU, chrF and TER with their signatures.

@@ -35,8 +35,9 @@ def run(
     wait: Annotated[bool, typer.Option("--wait/--no-wait", help="If another run holds the lock: wait, or exit 1.")] = False,
     json_out: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary, only errors.")] = False,
-    strict: Annotated[bool, typer.Option(
-        "--strict", help="Exit 1 when a PO file was left alone because it holds edits not imported yet.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when a PO file was left alone because it holds edits not imported yet.")
+    ] = False,
 ) -> None:
     """Translate every text into every configured language, reusing the memory.
 
@@ -52,7 +53,12 @@ def run(
     cfg = load_config(config)
     with progress_bars(not (json_out or quiet)) as start_task:
         report, path = workflow.run(
-            cfg, only=split_list(only), targets=target_list(lang), wait=wait, dry_run=dry_run, start_task=start_task,
+            cfg,
+            only=split_list(only),
+            targets=target_list(lang),
+            wait=wait,
+            dry_run=dry_run,
+            start_task=start_task,
             strict=strict,
         )
     if json_out:
@@ -61,8 +67,10 @@ def run(
         print_summary(report, path)
     if quiet and not json_out:  # a scheduler's log must show a file left alone
         for kept in report.po_kept:
-            typer.echo(f"warning: {kept} holds reviewer edits not imported yet, left as it is; "
-                       f"run `translate review import {kept}`", err=True)
+            typer.echo(
+                f"warning: {kept} holds reviewer edits not imported yet, left as it is; run `translate review import {kept}`",
+                err=True,
+            )
     raise typer.Exit(report.exit_code)
 
 
@@ -128,11 +136,19 @@ def text(
     glossary_use: dict[str, dict[str, object]] = {}
     untranslated: list[str] = []
     with progress_bars(not json_out) as start_task:
-        results = translate_text(body, name, src, targets, cfg, start_task=start_task, glossary_use=glossary_use,
-                                 untranslated=untranslated)
+        results = translate_text(
+            body, name, src, targets, cfg, start_task=start_task, glossary_use=glossary_use, untranslated=untranslated
+        )
     if json_out:
-        print_json({"source": name, "source_language": src, "translations": results, "glossary": glossary_use,
-                    "untranslated": untranslated})
+        print_json(
+            {
+                "source": name,
+                "source_language": src,
+                "translations": results,
+                "glossary": glossary_use,
+                "untranslated": untranslated,
+            }
+        )
     elif output:
         for target, translated in results.items():
             atomic_write_text(output / f"{Path(name).stem}.{target}.md", translated)
@@ -166,8 +182,12 @@ def languages_command(
         targets += sorted(engines.reachable(cfg.source_language) - set(targets))
     rows = engines.support(cfg.source_language, targets)
     if json_out:
-        print_json([row.__dict__ | {"name": languages.language_name(row.target), "spelling": spelling_support(row.target)}
-                    for row in rows])
+        print_json(
+            [
+                row.__dict__ | {"name": languages.language_name(row.target), "spelling": spelling_support(row.target)}
+                for row in rows
+            ]
+        )
         return
     typer.echo(f"From {cfg.source_language} ({languages.language_name(cfg.source_language)}):")
     for row in rows:
@@ -198,8 +218,9 @@ def status(
     if json_out:
         print_json([asdict(r) | {"complete": round(r.complete, 4)} for r in rows])
         return
-    typer.echo(f"{'text':<36} {'lang':<6} {'done':>6} {'approved':>9} {'draft':>6} {'flagged':>8}  "
-               f"{'print':<8}  engine    updated")
+    typer.echo(
+        f"{'text':<36} {'lang':<6} {'done':>6} {'approved':>9} {'draft':>6} {'flagged':>8}  {'print':<8}  engine    updated"
+    )
     for r in rows:
         printable = "yes" if r.publishable else "WITHHELD" if r.translated else "-"
         typer.echo(
@@ -211,7 +232,12 @@ def status(
                 typer.echo(f"{'':<44}- {reason}")
     for r in rows:  # a PO file the runs leave alone must not go unnoticed
         if r.po_unimported:
-            what = "cannot be read" if r.po_unimported < 0 else (
-                f"holds {r.po_unimported} edits not imported yet; runs leave it alone until "
-                "`translate review import` records them")
+            what = (
+                "cannot be read"
+                if r.po_unimported < 0
+                else (
+                    f"holds {r.po_unimported} edits not imported yet; runs leave it alone until "
+                    "`translate review import` records them"
+                )
+            )
             typer.echo(f"warning: {r.language}/{r.text}: its PO file {what}", err=True)

@@ -13,16 +13,23 @@ from translate.config import API_KEY_MODES, load_config
 @handle_errors
 def serve(
     host: Annotated[
-        Optional[str], typer.Option(help="Address to listen on (default: serve.host, 127.0.0.1). Put a TLS "
-                                         "reverse proxy in front for a group; see the README.")
+        Optional[str],
+        typer.Option(
+            help="Address to listen on (default: serve.host, 127.0.0.1). Put a TLS "
+            "reverse proxy in front for a group; see the README."
+        ),
     ] = None,
     port: Annotated[Optional[int], typer.Option(help="Port (default: serve.port, 8000).")] = None,
     api_only: Annotated[
         bool, typer.Option("--api-only", help="Serve only the LibreTranslate-compatible API, no review pages.")
     ] = False,
     api_keys: Annotated[
-        Optional[str], typer.Option("--api-keys", help="required: the API answers only requests with a key from "
-                                                       "`translate api-key create`; optional (default: api.keys).")
+        Optional[str],
+        typer.Option(
+            "--api-keys",
+            help="required: the API answers only requests with a key from "
+            "`translate api-key create`; optional (default: api.keys).",
+        ),
     ] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -51,8 +58,10 @@ def serve(
     if not api_only:
         typer.echo(f"Review pages at {url}/ (Ctrl-C stops the server)", err=True)
         if (host or port) and not cfg.serve.public_url and url != public_url(load_config(config)):
-            typer.echo(f"Invitation links point at {public_url(load_config(config))} unless made with "
-                       f"`translate review invite NAME --lang xx --url {url}` (or set serve.port in translate.toml)",
-                       err=True)
+            typer.echo(
+                f"Invitation links point at {public_url(load_config(config))} unless made with "
+                f"`translate review invite NAME --lang xx --url {url}` (or set serve.port in translate.toml)",
+                err=True,
+            )
     typer.echo(f"LibreTranslate-compatible API at {url}/translate (keys {cfg.api.keys})", err=True)
     run_server(cfg, parts=("api",) if api_only else ("review", "api"))

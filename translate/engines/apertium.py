@@ -52,13 +52,51 @@ MARKS_KEPT = 200_000  # outputs whose marks are remembered during one run
 
 # ISO 639-3 names in mode names -> the project's codes (ISO 639-1 where one exists).
 ISO3_TO_CODE = {
-    "afr": "af", "arg": "an", "ast": "ast", "bel": "be", "bul": "bg", "cat": "ca", "ces": "cs",
-    "cym": "cy", "dan": "da", "deu": "de", "ell": "el", "eng": "en", "epo": "eo", "spa": "es",
-    "est": "et", "eus": "eu", "fin": "fi", "fra": "fr", "gle": "ga", "glg": "gl", "hbs": "hbs",
-    "hin": "hi", "isl": "is", "ind": "id", "ita": "it", "kaz": "kk", "mkd": "mk", "mlt": "mt",
-    "nld": "nl", "nno": "nn", "nob": "nb", "nor": "no", "oci": "oc", "pol": "pl", "por": "pt",
-    "ron": "ro", "rus": "ru", "slv": "sl", "srd": "sc", "swe": "sv", "tat": "tt", "tur": "tr",
-    "ukr": "uk", "urd": "ur", "zlm": "ms",
+    "afr": "af",
+    "arg": "an",
+    "ast": "ast",
+    "bel": "be",
+    "bul": "bg",
+    "cat": "ca",
+    "ces": "cs",
+    "cym": "cy",
+    "dan": "da",
+    "deu": "de",
+    "ell": "el",
+    "eng": "en",
+    "epo": "eo",
+    "spa": "es",
+    "est": "et",
+    "eus": "eu",
+    "fin": "fi",
+    "fra": "fr",
+    "gle": "ga",
+    "glg": "gl",
+    "hbs": "hbs",
+    "hin": "hi",
+    "isl": "is",
+    "ind": "id",
+    "ita": "it",
+    "kaz": "kk",
+    "mkd": "mk",
+    "mlt": "mt",
+    "nld": "nl",
+    "nno": "nn",
+    "nob": "nb",
+    "nor": "no",
+    "oci": "oc",
+    "pol": "pl",
+    "por": "pt",
+    "ron": "ro",
+    "rus": "ru",
+    "slv": "sl",
+    "srd": "sc",
+    "swe": "sv",
+    "tat": "tt",
+    "tur": "tr",
+    "ukr": "uk",
+    "urd": "ur",
+    "zlm": "ms",
 }
 
 # Mode variants that are languages in their own right; other variants (cat_valencia,
@@ -317,9 +355,7 @@ class ApertiumEngine(Engine):
             modes.append(mode)
         return modes
 
-    def translate(
-        self, sentences: Sequence[str], route: Route, progress: Progress | None = None
-    ) -> list[str]:
+    def translate(self, sentences: Sequence[str], route: Route, progress: Progress | None = None) -> list[str]:
         modes = self._hop_modes(route)
         results = list(sentences)
         todo = [i for i, s in enumerate(sentences) if s.strip()]

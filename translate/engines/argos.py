@@ -126,7 +126,12 @@ class ArgosEngine(Engine):
         return [hypotheses[0] for hypotheses in self.translate_nbest(sentences, route, 1, safer=True)]
 
     def translate_nbest(
-        self, sentences: Sequence[str], route: Route, n: int, progress: Progress | None = None, retry: bool = False,
+        self,
+        sentences: Sequence[str],
+        route: Route,
+        n: int,
+        progress: Progress | None = None,
+        retry: bool = False,
         safer: bool = False,
     ) -> list[list[str]]:
         """Up to n distinct translations per sentence, best first; a pivot's first hop keeps only its best.
@@ -151,7 +156,12 @@ class ArgosEngine(Engine):
         return results
 
     def _translate_hop(
-        self, texts: list[str], model: InstalledModel, progress: Progress | None, n: int = 1, beam: int | None = None,
+        self,
+        texts: list[str],
+        model: InstalledModel,
+        progress: Progress | None,
+        n: int = 1,
+        beam: int | None = None,
         options: dict[str, Any] | None = None,
     ) -> list[list[str]]:
         """All sentences through one package in one stream: tokenize, sort by length, decode.

@@ -62,9 +62,7 @@ class ArgosStore:
             if folder.is_dir() and not folder.name.startswith(".") and (folder / "metadata.json").is_file():
                 pkg = self.load(folder)
                 if pkg.type == "translate":
-                    models.append(
-                        InstalledModel(folder.name, pkg.from_code, pkg.to_code, str(pkg.package_version), folder)
-                    )
+                    models.append(InstalledModel(folder.name, pkg.from_code, pkg.to_code, str(pkg.package_version), folder))
         return models
 
     def load(self, folder: Path) -> Package:
@@ -207,7 +205,6 @@ def _argos_settings():
         from argostranslate import settings  # optional dependency, and it creates folders on import
     except ImportError:
         raise ModelError(
-            "argostranslate is not installed; install it without its heavy dependencies: "
-            "pip install --no-deps argostranslate"
+            "argostranslate is not installed; install it without its heavy dependencies: pip install --no-deps argostranslate"
         ) from None
     return settings

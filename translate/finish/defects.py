@@ -22,17 +22,30 @@ from translate.finish.typography import _SENTENCE_PART, NBSP, NNBSP, quote_pairs
 from translate.glossary.agreement import disagreements
 from translate.glossary.model import Glossary
 
-DEFECTS = ("agreement", "missing-inverted", "missing-no-break-space", "foreign-quotes", "stop-inside-quotes", "empty-quotes",
-           "stray-space", "title-case", "quotes-lost")
+DEFECTS = (
+    "agreement",
+    "missing-inverted",
+    "missing-no-break-space",
+    "foreign-quotes",
+    "stop-inside-quotes",
+    "empty-quotes",
+    "stray-space",
+    "title-case",
+    "quotes-lost",
+)
 
 
 def agreement_terms(glossary: Glossary, language: str) -> list[tuple[str, str]]:
     """The glossary's noun renderings in `language` with their gender and number, for the agreement count;
     a word that also renders an adjective is left out (fr "le dialectique potentiel" is not "la dialectique")."""
-    adjectives = {t for c in glossary.concepts if c.pos == "adjective" and c.languages.get(language)
-                  for t in c.terms(language)}
-    return [(t, c.languages[language].grammar_of(t)) for c in glossary.concepts
-            if c.pos != "adjective" and c.languages.get(language) for t in c.terms(language) if t not in adjectives]
+    adjectives = {t for c in glossary.concepts if c.pos == "adjective" and c.languages.get(language) for t in c.terms(language)}
+    return [
+        (t, c.languages[language].grammar_of(t))
+        for c in glossary.concepts
+        if c.pos != "adjective" and c.languages.get(language)
+        for t in c.terms(language)
+        if t not in adjectives
+    ]
 
 
 def defects(
@@ -62,7 +75,7 @@ def defects(
         for pair in pairs:
             if text[pair.start] not in own or text[pair.end] not in own:
                 found["foreign-quotes"] += 1
-            inside = text[pair.start + 1:pair.end].strip(" " + NBSP + NNBSP)
+            inside = text[pair.start + 1 : pair.end].strip(" " + NBSP + NNBSP)
             if not re.search(r"\w", inside):
                 found["empty-quotes"] += 1
             if rules.outside and inside[-1:] in tuple(rules.outside) and inside[-2:-1] not in (".", "…"):

@@ -24,7 +24,7 @@ MAX_QUOTED_WORDS = 5
 
 
 def _inner(text: str, pair) -> str:
-    return text[pair.start + 1: pair.end]
+    return text[pair.start + 1 : pair.end]
 
 
 def _norm(text: str) -> str:
@@ -78,16 +78,16 @@ def _share_a_word(inner: str, wanted: str) -> bool:
 def _move(text: str, pair, rendering: str) -> str | None:
     """Take the marks of `pair` off and put them around the one occurrence of `rendering` (None: not found once)."""
     opening, closing = text[pair.start], text[pair.end]
-    inner = text[pair.start + 1: pair.end]
+    inner = text[pair.start + 1 : pair.end]
     # The text without this pair's marks (and the spaces that padded them inside).
     lead = len(inner) - len(inner.lstrip())
     trail = len(inner) - len(inner.rstrip())
-    pad_in, pad_out = inner[:lead], inner[len(inner) - trail:] if trail else ""
-    bare = text[:pair.start] + inner.strip() + text[pair.end + 1:]
+    pad_in, pad_out = inner[:lead], inner[len(inner) - trail :] if trail else ""
+    bare = text[: pair.start] + inner.strip() + text[pair.end + 1 :]
     bare = re.sub(r"[ \u00a0\u202f]{2,}", " ", bare)
     # the words as translated alone, or with an ending the sentence gave them (eo -n, -j; plural -s)
     found = list(re.finditer(r"(?<!\w)" + re.escape(rendering.strip(" .,;:")) + r"\w{0,2}(?!\w)", bare, re.IGNORECASE))
     if len(found) != 1:
         return None
     m = found[0]
-    return bare[:m.start()] + opening + pad_in + m.group() + pad_out + closing + bare[m.end():]
+    return bare[: m.start()] + opening + pad_in + m.group() + pad_out + closing + bare[m.end() :]

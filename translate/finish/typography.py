@@ -42,8 +42,23 @@ class Rules:
     interrogatives: tuple[str, ...] = ()  # words that open a question inside a sentence (where ¿ goes)
 
 
-_ES_QUESTION = ("qué", "quién", "quiénes", "cómo", "cuándo", "dónde", "adónde", "cuál", "cuáles", "cuánto", "cuánta",
-                "cuántos", "cuántas", "por qué", "acaso")
+_ES_QUESTION = (
+    "qué",
+    "quién",
+    "quiénes",
+    "cómo",
+    "cuándo",
+    "dónde",
+    "adónde",
+    "cuál",
+    "cuáles",
+    "cuánto",
+    "cuánta",
+    "cuántos",
+    "cuántas",
+    "por qué",
+    "acaso",
+)
 _GL_QUESTION = ("o que", "que", "quen", "como", "cando", "onde", "cal", "cales", "canto", "canta", "cantos", "cantas", "por que")
 _AST_QUESTION = ("qué", "quién", "cómo", "cuándo", "ónde", "cuál", "cuálos", "cuánto", "cuánta", "por qué")
 
@@ -160,8 +175,12 @@ def punctuation_outside(text: str, rules: Rules) -> str:
         if at > pair.start and chars[at] in NBSP + NNBSP:
             at -= 1
         following = chars[pair.end + 1] if pair.end + 1 < len(chars) else ""
-        if (at <= pair.start or chars[at] not in rules.outside or chars[at - 1] in ".…"
-                or (following and following in ".,;:!?…" + _CLOSERS)):
+        if (
+            at <= pair.start
+            or chars[at] not in rules.outside
+            or chars[at - 1] in ".…"
+            or (following and following in ".,;:!?…" + _CLOSERS)
+        ):
             continue
         mark = chars.pop(at)
         chars.insert(pair.end, mark)
@@ -178,8 +197,9 @@ def fix_spacing(text: str, rules: Rules) -> str:
     """No space before , . ; : ! ? (the source's ' ;' and ' ,'); French: the no-break ones."""
     if rules.french_spacing:
         text = re.sub(r"[ \t\u00a0\u202f]+(?=[,.])", "", text)
-        text = re.sub(r"(?<=[^\s\u00a0\u202f!?;:])[ \t\u00a0\u202f]*([;!?]+)(?=[\s\u00a0\u202f»)\]]|$)",
-                      lambda m: NNBSP + m.group(1), text)
+        text = re.sub(
+            r"(?<=[^\s\u00a0\u202f!?;:])[ \t\u00a0\u202f]*([;!?]+)(?=[\s\u00a0\u202f»)\]]|$)", lambda m: NNBSP + m.group(1), text
+        )
         text = re.sub(r"(?<=[^\s\u00a0\u202f:])[ \t\u00a0\u202f]*:(?=[\s\u00a0»]|$)", NBSP + ":", text)
         return text
     return _STRAY_SPACE.sub("", text)
@@ -220,9 +240,10 @@ def _question_start(part: str, rules: Rules) -> int | None:
     lower = body.lower()
     best = None
     for m in _CLAUSE_BREAK.finditer(lower):
-        head = lower[m.end():]
-        if m.start() and any(head.startswith(word) and not head[len(word):len(word) + 1].isalpha()
-                             for word in rules.interrogatives):
+        head = lower[m.end() :]
+        if m.start() and any(
+            head.startswith(word) and not head[len(word) : len(word) + 1].isalpha() for word in rules.interrogatives
+        ):
             best = m.end()
     if best is not None:
         return best
@@ -248,7 +269,7 @@ def sentence_case(title: str, lowercase_ok) -> str:
     for m in capitalised:
         word = m.group()
         if word[1:] == word[1:].lower() and lowercase_ok(word):
-            out = out[: m.start()] + word[:1].lower() + word[1:] + out[m.end():]
+            out = out[: m.start()] + word[:1].lower() + word[1:] + out[m.end() :]
     return out
 
 

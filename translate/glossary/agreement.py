@@ -33,66 +33,148 @@ def _p(m: str, f: str, mp: str, fp: str, **more: str) -> Paradigm:
 
 
 _ES = [
-    _p("el", "la", "los", "las"), _p("un", "una", "unos", "unas"), _p("del", "de la", "de los", "de las"),
-    _p("al", "a la", "a los", "a las"), _p("este", "esta", "estos", "estas"), _p("ese", "esa", "esos", "esas"),
-    _p("aquel", "aquella", "aquellos", "aquellas"), _p("nuestro", "nuestra", "nuestros", "nuestras"),
-    _p("vuestro", "vuestra", "vuestros", "vuestras"), _p("su", "su", "sus", "sus"), _p("mi", "mi", "mis", "mis"),
-    _p("tu", "tu", "tus", "tus"), _p("otro", "otra", "otros", "otras"), _p("ningún", "ninguna", "ningunos", "ningunas"),
-    _p("algún", "alguna", "algunos", "algunas"), _p("mucho", "mucha", "muchos", "muchas"),
+    _p("el", "la", "los", "las"),
+    _p("un", "una", "unos", "unas"),
+    _p("del", "de la", "de los", "de las"),
+    _p("al", "a la", "a los", "a las"),
+    _p("este", "esta", "estos", "estas"),
+    _p("ese", "esa", "esos", "esas"),
+    _p("aquel", "aquella", "aquellos", "aquellas"),
+    _p("nuestro", "nuestra", "nuestros", "nuestras"),
+    _p("vuestro", "vuestra", "vuestros", "vuestras"),
+    _p("su", "su", "sus", "sus"),
+    _p("mi", "mi", "mis", "mis"),
+    _p("tu", "tu", "tus", "tus"),
+    _p("otro", "otra", "otros", "otras"),
+    _p("ningún", "ninguna", "ningunos", "ningunas"),
+    _p("algún", "alguna", "algunos", "algunas"),
+    _p("mucho", "mucha", "muchos", "muchas"),
     _p("nuevo", "nueva", "nuevos", "nuevas"),
 ]
 _PT = [
-    _p("o", "a", "os", "as"), _p("um", "uma", "uns", "umas"), _p("do", "da", "dos", "das"), _p("no", "na", "nos", "nas"),
-    _p("ao", "à", "aos", "às"), _p("pelo", "pela", "pelos", "pelas"), _p("dum", "duma", "duns", "dumas"),
-    _p("num", "numa", "nuns", "numas"), _p("este", "esta", "estes", "estas"), _p("esse", "essa", "esses", "essas"),
-    _p("aquele", "aquela", "aqueles", "aquelas"), _p("deste", "desta", "destes", "destas"),
-    _p("neste", "nesta", "nestes", "nestas"), _p("seu", "sua", "seus", "suas"), _p("nosso", "nossa", "nossos", "nossas"),
-    _p("vosso", "vossa", "vossos", "vossas"), _p("outro", "outra", "outros", "outras"),
+    _p("o", "a", "os", "as"),
+    _p("um", "uma", "uns", "umas"),
+    _p("do", "da", "dos", "das"),
+    _p("no", "na", "nos", "nas"),
+    _p("ao", "à", "aos", "às"),
+    _p("pelo", "pela", "pelos", "pelas"),
+    _p("dum", "duma", "duns", "dumas"),
+    _p("num", "numa", "nuns", "numas"),
+    _p("este", "esta", "estes", "estas"),
+    _p("esse", "essa", "esses", "essas"),
+    _p("aquele", "aquela", "aqueles", "aquelas"),
+    _p("deste", "desta", "destes", "destas"),
+    _p("neste", "nesta", "nestes", "nestas"),
+    _p("seu", "sua", "seus", "suas"),
+    _p("nosso", "nossa", "nossos", "nossas"),
+    _p("vosso", "vossa", "vossos", "vossas"),
+    _p("outro", "outra", "outros", "outras"),
 ]
 _GL = [
-    _p("o", "a", "os", "as"), _p("un", "unha", "uns", "unhas"), _p("do", "da", "dos", "das"), _p("no", "na", "nos", "nas"),
-    _p("ao", "á", "aos", "ás"), _p("polo", "pola", "polos", "polas"), _p("este", "esta", "estes", "estas"),
-    _p("ese", "esa", "eses", "esas"), _p("seu", "súa", "seus", "súas"), _p("noso", "nosa", "nosos", "nosas"),
-    _p("voso", "vosa", "vosos", "vosas"), _p("outro", "outra", "outros", "outras"),
+    _p("o", "a", "os", "as"),
+    _p("un", "unha", "uns", "unhas"),
+    _p("do", "da", "dos", "das"),
+    _p("no", "na", "nos", "nas"),
+    _p("ao", "á", "aos", "ás"),
+    _p("polo", "pola", "polos", "polas"),
+    _p("este", "esta", "estes", "estas"),
+    _p("ese", "esa", "eses", "esas"),
+    _p("seu", "súa", "seus", "súas"),
+    _p("noso", "nosa", "nosos", "nosas"),
+    _p("voso", "vosa", "vosos", "vosas"),
+    _p("outro", "outra", "outros", "outras"),
 ]
 _FR = [
-    _p("le", "la", "les", "les", v="l'"), _p("un", "une", "des", "des"), _p("du", "de la", "des", "des", v="de l'"),
-    _p("au", "à la", "aux", "aux", v="à l'"), _p("ce", "cette", "ces", "ces", v="cet", fv="cette"),
-    _p("mon", "ma", "mes", "mes", fv="mon"), _p("ton", "ta", "tes", "tes", fv="ton"), _p("son", "sa", "ses", "ses", fv="son"),
-    _p("notre", "notre", "nos", "nos"), _p("votre", "votre", "vos", "vos"), _p("leur", "leur", "leurs", "leurs"),
+    _p("le", "la", "les", "les", v="l'"),
+    _p("un", "une", "des", "des"),
+    _p("du", "de la", "des", "des", v="de l'"),
+    _p("au", "à la", "aux", "aux", v="à l'"),
+    _p("ce", "cette", "ces", "ces", v="cet", fv="cette"),
+    _p("mon", "ma", "mes", "mes", fv="mon"),
+    _p("ton", "ta", "tes", "tes", fv="ton"),
+    _p("son", "sa", "ses", "ses", fv="son"),
+    _p("notre", "notre", "nos", "nos"),
+    _p("votre", "votre", "vos", "vos"),
+    _p("leur", "leur", "leurs", "leurs"),
 ]
 _IT = [
-    _p("il", "la", "i", "le", v="l'", z="lo", mpv="gli", zp="gli"), _p("un", "una", "dei", "delle", fv="un'", z="uno"),
+    _p("il", "la", "i", "le", v="l'", z="lo", mpv="gli", zp="gli"),
+    _p("un", "una", "dei", "delle", fv="un'", z="uno"),
     _p("del", "della", "dei", "delle", v="dell'", z="dello", mpv="degli", zp="degli"),
     _p("al", "alla", "ai", "alle", v="all'", z="allo", mpv="agli", zp="agli"),
     _p("nel", "nella", "nei", "nelle", v="nell'", z="nello", mpv="negli", zp="negli"),
     _p("dal", "dalla", "dai", "dalle", v="dall'", z="dallo", mpv="dagli", zp="dagli"),
     _p("sul", "sulla", "sui", "sulle", v="sull'", z="sullo", mpv="sugli", zp="sugli"),
-    _p("questo", "questa", "questi", "queste", v="quest'"), _p("quel", "quella", "quei", "quelle", v="quell'", z="quello",
-                                                                mpv="quegli", zp="quegli"),
-    _p("suo", "sua", "suoi", "sue"), _p("nostro", "nostra", "nostri", "nostre"), _p("vostro", "vostra", "vostri", "vostre"),
+    _p("questo", "questa", "questi", "queste", v="quest'"),
+    _p("quel", "quella", "quei", "quelle", v="quell'", z="quello", mpv="quegli", zp="quegli"),
+    _p("suo", "sua", "suoi", "sue"),
+    _p("nostro", "nostra", "nostri", "nostre"),
+    _p("vostro", "vostra", "vostri", "vostre"),
 ]
 _CA = [
-    _p("el", "la", "els", "les", v="l'"), _p("un", "una", "uns", "unes"), _p("del", "de la", "dels", "de les", v="de l'"),
-    _p("al", "a la", "als", "a les", v="a l'"), _p("pel", "per la", "pels", "per les", v="per l'"),
-    _p("aquest", "aquesta", "aquests", "aquestes"), _p("aquell", "aquella", "aquells", "aquelles"),
-    _p("seu", "seva", "seus", "seves"), _p("nostre", "nostra", "nostres", "nostres"),
+    _p("el", "la", "els", "les", v="l'"),
+    _p("un", "una", "uns", "unes"),
+    _p("del", "de la", "dels", "de les", v="de l'"),
+    _p("al", "a la", "als", "a les", v="a l'"),
+    _p("pel", "per la", "pels", "per les", v="per l'"),
+    _p("aquest", "aquesta", "aquests", "aquestes"),
+    _p("aquell", "aquella", "aquells", "aquelles"),
+    _p("seu", "seva", "seus", "seves"),
+    _p("nostre", "nostra", "nostres", "nostres"),
     _p("vostre", "vostra", "vostres", "vostres"),
 ]
 _TABLES: dict[str, list[Paradigm]] = {
-    "es": _ES, "ast": _ES, "an": _ES, "pt": _PT, "gl": _GL, "fr": _FR, "it": _IT, "ca": _CA, "oc": _CA,
+    "es": _ES,
+    "ast": _ES,
+    "an": _ES,
+    "pt": _PT,
+    "gl": _GL,
+    "fr": _FR,
+    "it": _IT,
+    "ca": _CA,
+    "oc": _CA,
 }
 _ALL = {  # quantifiers before the determiner: "todo el" → "toda la"
-    "es": _p("todo", "toda", "todos", "todas"), "ast": _p("tou", "toa", "toos", "toes"), "an": _p("tot", "toda", "totz", "todas"),
-    "pt": _p("todo", "toda", "todos", "todas"), "gl": _p("todo", "toda", "todos", "todas"),
-    "fr": _p("tout", "toute", "tous", "toutes"), "it": _p("tutto", "tutta", "tutti", "tutte"),
-    "ca": _p("tot", "tota", "tots", "totes"), "oc": _p("tot", "tota", "totes", "totas"),
+    "es": _p("todo", "toda", "todos", "todas"),
+    "ast": _p("tou", "toa", "toos", "toes"),
+    "an": _p("tot", "toda", "totz", "todas"),
+    "pt": _p("todo", "toda", "todos", "todas"),
+    "gl": _p("todo", "toda", "todos", "todas"),
+    "fr": _p("tout", "toute", "tous", "toutes"),
+    "it": _p("tutto", "tutta", "tutti", "tutte"),
+    "ca": _p("tot", "tota", "tots", "totes"),
+    "oc": _p("tot", "tota", "totes", "totas"),
 }
-_POSSESSIVES = {form for table in (_ES, _PT, _GL, _FR, _IT, _CA) for paradigm in table
-                if paradigm["m"] in ("nuestro", "vuestro", "su", "mi", "tu", "seu", "nosso", "vosso", "noso", "voso",
-                                     "mon", "ton", "son", "notre", "votre", "leur", "suo", "nostro", "vostro", "nostre",
-                                     "vostre")
-                for form in paradigm.values()}
+_POSSESSIVES = {
+    form
+    for table in (_ES, _PT, _GL, _FR, _IT, _CA)
+    for paradigm in table
+    if paradigm["m"]
+    in (
+        "nuestro",
+        "vuestro",
+        "su",
+        "mi",
+        "tu",
+        "seu",
+        "nosso",
+        "vosso",
+        "noso",
+        "voso",
+        "mon",
+        "ton",
+        "son",
+        "notre",
+        "votre",
+        "leur",
+        "suo",
+        "nostro",
+        "vostro",
+        "nostre",
+        "vostre",
+    )
+    for form in paradigm.values()
+}
 """Possessives, which an article may precede (la seva, nella vostra): only they pull the article before them along."""
 _AMBIGUOUS = {"pt": {"a", "as"}, "gl": {"a", "as"}}
 """Forms that are also prepositions: changed only towards a feminine term (never 'a' → 'o')."""
@@ -141,7 +223,7 @@ def agree(before: str, term: str, grammar: str, language: str) -> str:
         return before
     quote = _OPENING_QUOTE.search(before)
     if quote:  # "nella mano del « Stato operaio »": the determiner before the quotation agrees
-        return agree(before[: quote.start()], term, grammar, language) + before[quote.start():]
+        return agree(before[: quote.start()], term, grammar, language) + before[quote.start() :]
     before, changed = _agree_last(before, term, grammar, language, _forms(language))
     if changed is None:
         return before
@@ -173,8 +255,8 @@ def _agree_last(before: str, term: str, grammar: str, language: str, forms, gap:
             return before, None
         new = _slot(paradigm, grammar, term, language)
         new_glue = "" if new.endswith("'") else " "
-        old = before[start: start + len(tail)]
-        return before[:start] + _match_case(new, old) + new_glue + before[len(body):], new + new_glue
+        old = before[start : start + len(tail)]
+        return before[:start] + _match_case(new, old) + new_glue + before[len(body) :], new + new_glue
     return before, None
 
 
@@ -193,14 +275,17 @@ def agree_with_renderings(text: str, sentence: str, glossary: Glossary, source: 
     ("las Comunistas" for "the Communists", in es, pt, ca and gl)."""
     if not REPAIR or base_language(target) not in _TABLES:
         return text
-    renderings = [(term, termset.grammar_of(term)) for match in matcher(glossary, source).find(sentence)
-                  if match.concept.pos != "adjective" and (termset := match.concept.languages.get(target))
-                  for term in termset.terms]
+    renderings = [
+        (term, termset.grammar_of(term))
+        for match in matcher(glossary, source).find(sentence)
+        if match.concept.pos != "adjective" and (termset := match.concept.languages.get(target))
+        for term in termset.terms
+    ]
     for term, grammar in renderings:
         if not grammar:
             continue
         for m in reversed(list(re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text, re.IGNORECASE))):
-            text = agree(text[: m.start()], m.group(), grammar, target) + text[m.start():]
+            text = agree(text[: m.start()], m.group(), grammar, target) + text[m.start() :]
     return text
 
 

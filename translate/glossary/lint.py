@@ -38,9 +38,9 @@ def lint(glossary: Glossary, texts: Mapping[str, str]) -> list[LintIssue]:
                 if language in sources and termset.match:
                     other = owners.setdefault((language, key), concept.id)
                     if other != concept.id:
-                        issues.append(LintIssue(
-                            "conflict", "error", concept.id, language, f"'{term}' is also a term of '{other}'"
-                        ))
+                        issues.append(
+                            LintIssue("conflict", "error", concept.id, language, f"'{term}' is also a term of '{other}'")
+                        )
         if concept.translate:
             for language in glossary.languages:
                 if language not in concept.languages:
@@ -48,9 +48,7 @@ def lint(glossary: Glossary, texts: Mapping[str, str]) -> list[LintIssue]:
     used = {row.concept for row in coverage(glossary, texts) if row.count}
     for concept in glossary.concepts:
         if concept.id not in used and concept.terms(glossary.source_language):
-            issues.append(LintIssue(
-                "unused", "warning", concept.id, glossary.source_language, "occurs in none of the texts"
-            ))
+            issues.append(LintIssue("unused", "warning", concept.id, glossary.source_language, "occurs in none of the texts"))
     return issues
 
 

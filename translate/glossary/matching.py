@@ -77,6 +77,7 @@ def fold_term(term: str) -> str:
 
 def _same_spelling(found: str, term: str) -> bool:
     """Case-sensitive comparison, separators and apostrophes still interchangeable."""
+
     def spelling(text: str) -> str:
         return _SEPARATOR_RUN.sub(" ", text.strip()).replace("\u2019", "'")
 
@@ -113,14 +114,16 @@ class TermFinder(Generic[T]):
         by_key: dict[str, list[int]] = {}
         for priority, (term, payload, case) in enumerate(ordered):
             stripped = term.strip()
-            self.patterns.append(_Pattern(
-                term=stripped,
-                payload=payload,
-                priority=priority,
-                case_sensitive=case,
-                left_boundary=not _CJK.match(stripped),
-                right_boundary=not _CJK.match(stripped[-1]),
-            ))
+            self.patterns.append(
+                _Pattern(
+                    term=stripped,
+                    payload=payload,
+                    priority=priority,
+                    case_sensitive=case,
+                    left_boundary=not _CJK.match(stripped),
+                    right_boundary=not _CJK.match(stripped[-1]),
+                )
+            )
             by_key.setdefault(fold_term(stripped), []).append(priority)
         self._automaton: ahocorasick.Automaton | None = None
         if by_key:

@@ -151,10 +151,9 @@ def mask(
             continue
         termset = match.concept.languages.get(target)
         grammar = termset.grammar_of(target_term) if termset else ""
-        pin = Pin(match.concept.id, len(pins) + 1, match.text, target_term, grammar,
-                  termset.terms if termset else (target_term,))
+        pin = Pin(match.concept.id, len(pins) + 1, match.text, target_term, grammar, termset.terms if termset else (target_term,))
         pins.append(pin)
-        pieces += [sentence[last:match.start], shape.render(pin.index)]
+        pieces += [sentence[last : match.start], shape.render(pin.index)]
         last = match.end
     if not pins:
         return MaskedSentence(sentence, sentence, None)
@@ -165,9 +164,7 @@ def mask(
 _GLUED = re.compile(r"[^\W\d_]{1,3}(?!\w)")
 
 
-def unmask(
-    translation: str, masked: MaskedSentence, shapes: Sequence[Shape] = (), target: str = ""
-) -> str | None:
+def unmask(translation: str, masked: MaskedSentence, shapes: Sequence[Shape] = (), target: str = "") -> str | None:
     """Put pinned terms back; None when a placeholder was lost, duplicated or mangled."""
     if masked.shape is None:
         return translation
@@ -260,20 +257,24 @@ class _Pinning:
             raise EngineError(f"engine returned {len(out)} translations for {len(batch)} sentences")
         return out
 
-    def mask(
-        self, sentence: str, shape: str | Shape, only: set[str] | None = None, adjectives: bool = False
-    ) -> MaskedSentence:
+    def mask(self, sentence: str, shape: str | Shape, only: set[str] | None = None, adjectives: bool = False) -> MaskedSentence:
         return mask(sentence, self.glossary, self.source, self.target, shape, only, adjectives)
 
     def result(
-        self, i: int, text: str, pins: Sequence[Pin], method: str, engine_text: str,
+        self,
+        i: int,
+        text: str,
+        pins: Sequence[Pin],
+        method: str,
+        engine_text: str,
         violations: list[GlossaryViolation] | None = None,
     ) -> PinnedResult:
         if violations is None:
             violations = check_compliance(self.sentences[i], text, self.glossary, self.source, self.target)
         terms = tuple(dict.fromkeys(pin.concept for pin in pins))
-        return PinnedResult(text=text, terms=terms, violations=violations, flagged=bool(violations), method=method,
-                            engine_text=engine_text)
+        return PinnedResult(
+            text=text, terms=terms, violations=violations, flagged=bool(violations), method=method, engine_text=engine_text
+        )
 
     def first_plain(self) -> dict[int, set[str] | None]:
         """First call, check-first: every sentence as is; returns the ones missing a term, with those terms.
@@ -375,11 +376,13 @@ class _Pinning:
                 best = self.result(i, text, pins, "substituted" if fixed else "unmasked", plain)
             elif best.violations and plan.adjectives:  # nouns pinned; a bare adjective swapped in place
                 missing = {v.concept for v in best.violations}
-                text, fixed = swap_renderings(best.text, [p for p in plan.adjectives if p.concept in missing], renderings,
-                                          self.target)
+                text, fixed = swap_renderings(
+                    best.text, [p for p in plan.adjectives if p.concept in missing], renderings, self.target
+                )
                 if fixed:
-                    best = self.result(i, text, (*plan.pins, *(p for p in plan.adjectives if p.concept in fixed)),
-                                       "retry", best.engine_text)
+                    best = self.result(
+                        i, text, (*plan.pins, *(p for p in plan.adjectives if p.concept in fixed)), "retry", best.engine_text
+                    )
             self.results[i] = best
 
 

@@ -24,6 +24,7 @@ class Pin(Protocol):
     target: str
     variants: tuple[str, ...]
 
+
 OPENING = "\"'“‘«‹„¿¡([{*_—–- \u00a0\t\n"
 
 
@@ -32,7 +33,7 @@ def term_rendering(text: str, target: str) -> str:
     text = text.strip().strip(".。!?;:,\"'“”«»()[] ")
     for article in ARTICLES.get(target, ()):
         if text.lower().startswith(article + ("" if article.endswith("'") else " ")):
-            return text[len(article):].strip()
+            return text[len(article) :].strip()
     return text
 
 
@@ -62,8 +63,8 @@ def swap_renderings(plain: str, pins: Sequence[Pin], renderings: dict[str, str],
         if not found:
             continue
         term = same_form(pin, found.group())
-        if not plain[:found.start()].strip(OPENING):
+        if not plain[: found.start()].strip(OPENING):
             term = term[:1].upper() + term[1:]
-        plain = plain[:found.start()] + term + plain[found.end():]
+        plain = plain[: found.start()] + term + plain[found.end() :]
         fixed.append(pin.concept)
     return plain, fixed

@@ -86,18 +86,14 @@ class DeliveredIndex:
         """Drop the rows of texts that are gone from the texts folder."""
         keep = sorted(set(documents))
         marks = ",".join("?" * len(keep))
-        stale = self._db.execute(
-            f"SELECT 1 FROM delivered WHERE document NOT IN ({marks}) LIMIT 1", keep
-        ).fetchone()
+        stale = self._db.execute(f"SELECT 1 FROM delivered WHERE document NOT IN ({marks}) LIMIT 1", keep).fetchone()
         if stale:
             with self.memory._write() as db:
                 db.execute(f"DELETE FROM delivered WHERE document NOT IN ({marks})", keep)
 
     def language(self, target: str) -> tuple[str, dict] | None:
         """(fingerprint, stored result) of a language's last successful run, if any."""
-        row = self._db.execute(
-            "SELECT fingerprint, result FROM delivered_languages WHERE target_lang = ?", (target,)
-        ).fetchone()
+        row = self._db.execute("SELECT fingerprint, result FROM delivered_languages WHERE target_lang = ?", (target,)).fetchone()
         return None if row is None else (row[0], json.loads(row[1]))
 
     def record_language(self, target: str, fingerprint: str, result: dict) -> None:

@@ -202,7 +202,11 @@ def vanished(path: Path, opened: tuple[int, int] | None) -> str | None:
         return None
     how = "deleted" if not path.exists() else "replaced by another file"
     if record_beside(path):
-        return (f"{path} was {how} during the run; this run's drafts are in its text record "
-                f"({path.stem}.drafts/), from which the next run or `{REBUILD}` brings the memory back")
-    return (f"{path} was {how} during the run, and its text record is gone too: this run's translations are "
-            "lost with it; restore the memory folder (e.g. git checkout -- memory) and run again")
+        return (
+            f"{path} was {how} during the run; this run's drafts are in its text record "
+            f"({path.stem}.drafts/), from which the next run or `{REBUILD}` brings the memory back"
+        )
+    return (
+        f"{path} was {how} during the run, and its text record is gone too: this run's translations are "
+        "lost with it; restore the memory folder (e.g. git checkout -- memory) and run again"
+    )

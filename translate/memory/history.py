@@ -57,8 +57,7 @@ class HumanState:
     def of(cls, entry: MemoryEntry | None) -> HumanState:
         if entry is None:
             return cls()
-        return cls(entry.status, entry.final_text, entry.reviewer, entry.via, entry.decision_id,
-                   entry.comment, entry.comment_by)
+        return cls(entry.status, entry.final_text, entry.reviewer, entry.via, entry.decision_id, entry.comment, entry.comment_by)
 
     @property
     def human(self) -> bool:
@@ -66,8 +65,7 @@ class HumanState:
 
     def revision(self, machine_text: str | None) -> str:
         text = self.final_text if self.status in ("approved", "draft") and self.final_text is not None else None
-        return revision_token(self.status == "approved", text if text is not None else machine_text or "",
-                              self.comment)
+        return revision_token(self.status == "approved", text if text is not None else machine_text or "", self.comment)
 
 
 def judge(state: HumanState, machine_text: str | None, d: ReviewDecision) -> tuple[str, str]:
@@ -97,8 +95,15 @@ def judge(state: HumanState, machine_text: str | None, d: ReviewDecision) -> tup
 def apply(state: HumanState, d: ReviewDecision) -> HumanState:
     """The state after an applied decision."""
     if d.status == "comment":
-        return HumanState(state.status, state.final_text, state.reviewer, state.via, state.decision_id,
-                          d.comment or "", d.reviewer if d.comment else "")
+        return HumanState(
+            state.status,
+            state.final_text,
+            state.reviewer,
+            state.via,
+            state.decision_id,
+            d.comment or "",
+            d.reviewer if d.comment else "",
+        )
     if d.status == "rejected":
         return HumanState("machine", None, "", "", "", state.comment, state.comment_by)
     assert d.status in TEXT_DECISIONS

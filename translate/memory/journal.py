@@ -39,10 +39,22 @@ from translate.memory.records import ReviewDecision
 
 # The review record as committed: short keys a person can read in a diff.
 _RECORD_KEYS = {
-    "id": "id", "time": "time", "who": "reviewer", "via": "via", "decision": "status",
-    "source_lang": "source_lang", "target_lang": "target_lang", "source_hash": "source_hash",
-    "source": "source_text", "machine": "machine_text", "text": "final_text", "base": "base",
-    "comment": "comment", "document": "document", "segment": "segment_id", "note": "note",
+    "id": "id",
+    "time": "time",
+    "who": "reviewer",
+    "via": "via",
+    "decision": "status",
+    "source_lang": "source_lang",
+    "target_lang": "target_lang",
+    "source_hash": "source_hash",
+    "source": "source_text",
+    "machine": "machine_text",
+    "text": "final_text",
+    "base": "base",
+    "comment": "comment",
+    "document": "document",
+    "segment": "segment_id",
+    "note": "note",
 }
 _DRAFT_KEYS = ("hash", "source", "machine", "signature", "notes", "created", "updated")
 
@@ -76,9 +88,7 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         except json.JSONDecodeError:
             if number == len(lines):  # no newline after it: an append that did not finish
                 continue
-            raise UsageError(
-                f"{path}:{number}: not a JSON record; fix or remove that line (a merge conflict marker?)"
-            ) from None
+            raise UsageError(f"{path}:{number}: not a JSON record; fix or remove that line (a merge conflict marker?)") from None
         if not isinstance(value, dict):
             raise UsageError(f"{path}:{number}: a record must be a JSON object")
         yield number, value
@@ -179,8 +189,7 @@ class Journal:
     def write_drafts(self, source_lang: str, target_lang: str, rows: Iterable[dict[str, Any]]) -> bool:
         """Rewrite one pair's drafts file, sorted by sentence hash; return whether it changed."""
         lines = sorted(
-            json.dumps({k: row[k] for k in _DRAFT_KEYS if row.get(k) not in (None, "", {})},
-                       ensure_ascii=False, sort_keys=True)
+            json.dumps({k: row[k] for k in _DRAFT_KEYS if row.get(k) not in (None, "", {})}, ensure_ascii=False, sort_keys=True)
             for row in rows
         )
         return atomic_write_text(self.draft_file(source_lang, target_lang), "".join(line + "\n" for line in lines))

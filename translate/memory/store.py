@@ -81,9 +81,26 @@ def _entry(row: Sequence[Any]) -> MemoryEntry:
 def _log_review(db: sqlite3.Connection, d: ReviewDecision) -> None:
     db.execute(
         f"INSERT INTO review_log ({_LOG_COLUMNS}) VALUES ({','.join('?' * 18)})",
-        (d.source_hash, d.source_lang, d.target_lang, d.reviewer, d.time, d.machine_text, d.final_text,
-         d.status, d.document, d.segment_id, d.note, d.source_text, d.via, d.base, d.comment, d.id, d.outcome,
-         d.against),
+        (
+            d.source_hash,
+            d.source_lang,
+            d.target_lang,
+            d.reviewer,
+            d.time,
+            d.machine_text,
+            d.final_text,
+            d.status,
+            d.document,
+            d.segment_id,
+            d.note,
+            d.source_text,
+            d.via,
+            d.base,
+            d.comment,
+            d.id,
+            d.outcome,
+            d.against,
+        ),
     )
 
 
@@ -283,8 +300,7 @@ class TranslationMemory:
             chunk = hashes[start : start + LOOKUP_CHUNK]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE source_lang = ? AND target_lang = ? "
-                f"AND source_hash IN ({marks})",
+                f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE source_lang = ? AND target_lang = ? AND source_hash IN ({marks})",
                 (source_lang, target_lang, *chunk),
             )
             for row in rows:
@@ -345,9 +361,7 @@ class TranslationMemory:
                         earlier = [*earlier, old.machine_text][-EARLIER_MACHINE_KEPT:]
                     if earlier:
                         notes.earlier_machine = earlier
-                params.append(
-                    (sentence_hash(src), source_lang, target_lang, src, mt, signature, notes.to_json(), now, now)
-                )
+                params.append((sentence_hash(src), source_lang, target_lang, src, mt, signature, notes.to_json(), now, now))
             cursor = db.executemany(
                 """INSERT INTO entries (source_hash, source_lang, target_lang, source_text, machine_text,
                                        signature, notes, created, updated)
@@ -368,8 +382,7 @@ class TranslationMemory:
     def entries(self, source_lang: str, target_lang: str) -> Iterator[MemoryEntry]:
         """Every entry of a language pair, oldest first."""
         rows = self._db.execute(
-            f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE source_lang = ? AND target_lang = ? "
-            "ORDER BY created, source_hash",
+            f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE source_lang = ? AND target_lang = ? ORDER BY created, source_hash",
             (source_lang, target_lang),
         ).fetchall()
         return (_entry(row) for row in rows)
@@ -505,8 +518,7 @@ class TranslationMemory:
             db.execute(
                 "INSERT INTO entries (source_hash, source_lang, target_lang, source_text, machine_text, "
                 "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (*key, d.source_text, None if d.status in ("comment", "suggested") else d.machine_text,
-                 d.time, d.time),
+                (*key, d.source_text, None if d.status in ("comment", "suggested") else d.machine_text, d.time, d.time),
             )
             row = db.execute(
                 f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE source_hash = ? AND source_lang = ? AND target_lang = ?",
@@ -525,8 +537,18 @@ class TranslationMemory:
                 "UPDATE entries SET status = ?, final_text = ?, reviewer = ?, via = ?, decision_id = ?, comment = ?, "
                 "comment_by = ?, signature = ?, updated = ? WHERE source_hash = ? AND source_lang = ? "
                 "AND target_lang = ?",
-                (new.status, new.final_text, new.reviewer, new.via, new.decision_id, new.comment, new.comment_by,
-                 signature, d.time, *key),
+                (
+                    new.status,
+                    new.final_text,
+                    new.reviewer,
+                    new.via,
+                    new.decision_id,
+                    new.comment,
+                    new.comment_by,
+                    signature,
+                    d.time,
+                    *key,
+                ),
             )
         return d
 
@@ -535,15 +557,16 @@ class TranslationMemory:
     ) -> list[ReviewDecision]:
         """Recorded decisions, oldest first, optionally for one pair or one sentence."""
         where, params = [], []
-        for column, value in (("source_lang", source_lang), ("target_lang", target_lang),
-                              ("source_hash", source_hash)):
+        for column, value in (("source_lang", source_lang), ("target_lang", target_lang), ("source_hash", source_hash)):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._db.execute(f"SELECT {_LOG_COLUMNS} FROM review_log {clause} ORDER BY record_id", params)
-        return [ReviewDecision(*row[:12], via=row[12], base=row[13], comment=row[14], id=row[15], outcome=row[16],
-                               against=row[17]) for row in rows]
+        return [
+            ReviewDecision(*row[:12], via=row[12], base=row[13], comment=row[14], id=row[15], outcome=row[16], against=row[17])
+            for row in rows
+        ]
 
     def history(self, source_text: str, source_lang: str, target_lang: str) -> list[ReviewDecision]:
         """Every decision about one sentence, oldest first (what a reviewer's history panel shows)."""
@@ -551,9 +574,7 @@ class TranslationMemory:
 
     # -- document layout -----------------------------------------------------
 
-    def record_layout(
-        self, document: str, source_lang: str, segments: Sequence[tuple[int, int, int, str, str]]
-    ) -> bool:
+    def record_layout(self, document: str, source_lang: str, segments: Sequence[tuple[int, int, int, str, str]]) -> bool:
         """Make `segments` the document's current layout; return False if it already was.
 
         The layout it replaces becomes `previous_layout(document)`. Rows are
@@ -570,13 +591,10 @@ class TranslationMemory:
                 (document, run, source_lang, utc_now()),
             )
             db.executemany(
-                "INSERT INTO layout (document, run, idx, block, position, source_hash, source_text) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO layout (document, run, idx, block, position, source_hash, source_text) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(document, run, r.index, r.block, r.position, r.source_hash, r.source_text) for r in rows],
             )
-            db.execute(
-                "DELETE FROM layout_runs WHERE document = ? AND run <= ?", (document, run - LAYOUT_RUNS_KEPT)
-            )
+            db.execute("DELETE FROM layout_runs WHERE document = ? AND run <= ?", (document, run - LAYOUT_RUNS_KEPT))
         return True
 
     def _current_run(self, document: str, before: int | None = None) -> int | None:
@@ -587,8 +605,7 @@ class TranslationMemory:
 
     def _layout_at(self, document: str, run: int) -> list[LayoutRow]:
         rows = self._db.execute(
-            "SELECT idx, block, position, source_hash, source_text FROM layout "
-            "WHERE document = ? AND run = ? ORDER BY idx",
+            "SELECT idx, block, position, source_hash, source_text FROM layout WHERE document = ? AND run = ? ORDER BY idx",
             (document, run),
         )
         return [LayoutRow(*row) for row in rows]
@@ -620,8 +637,7 @@ class TranslationMemory:
 
     # -- used by translate.memory.tmx and translate.memory.sync ---------------
 
-    def _put_machine(self, db: sqlite3.Connection, rows: Iterable[dict[str, Any]], source_lang: str,
-                     target_lang: str) -> int:
+    def _put_machine(self, db: sqlite3.Connection, rows: Iterable[dict[str, Any]], source_lang: str, target_lang: str) -> int:
         """Upsert machine drafts as the text record holds them (hash, source, machine, signature, notes,
         created, updated); people's decisions are left as they are. Return how many rows changed."""
         cursor = db.executemany(
@@ -634,9 +650,17 @@ class TranslationMemory:
                WHERE entries.machine_text IS NOT excluded.machine_text OR entries.signature IS NOT excluded.signature
                      OR entries.notes IS NOT excluded.notes""",
             [
-                (row["hash"], source_lang, target_lang, row["source"], row.get("machine"), row.get("signature", ""),
-                 Notes.from_dict(row.get("notes") or {}).to_json(), row.get("created") or utc_now(),
-                 row.get("updated") or row.get("created") or utc_now())
+                (
+                    row["hash"],
+                    source_lang,
+                    target_lang,
+                    row["source"],
+                    row.get("machine"),
+                    row.get("signature", ""),
+                    Notes.from_dict(row.get("notes") or {}).to_json(),
+                    row.get("created") or utc_now(),
+                    row.get("updated") or row.get("created") or utc_now(),
+                )
                 for row in rows
             ],
         )
@@ -650,8 +674,15 @@ class TranslationMemory:
             (source_lang, target_lang),
         )
         return [
-            {"hash": h, "source": src, "machine": mt, "signature": sig, "notes": Notes.from_json(notes).to_dict(),
-             "created": created, "updated": updated}
+            {
+                "hash": h,
+                "source": src,
+                "machine": mt,
+                "signature": sig,
+                "notes": Notes.from_json(notes).to_dict(),
+                "created": created,
+                "updated": updated,
+            }
             for h, src, mt, sig, notes, created, updated in rows
         ]
 
@@ -669,6 +700,10 @@ class TranslationMemory:
         stat = path.stat()
         self._db.execute(
             "INSERT OR REPLACE INTO text_record (file, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)",
-            (path.name if path.parent == self.journal.folder else f"{path.parent.name}/{path.name}",
-             len(data), stat.st_mtime_ns, hashlib.sha256(data).hexdigest()),
+            (
+                path.name if path.parent == self.journal.folder else f"{path.parent.name}/{path.name}",
+                len(data),
+                stat.st_mtime_ns,
+                hashlib.sha256(data).hexdigest(),
+            ),
         )

@@ -59,8 +59,10 @@ class SyncResult:
             return "wrote the memory's text record (reviews.jsonl, drafts/) for the first time"
         parts = []
         if self.decisions:
-            parts.append(f"{len(self.decisions)} decisions from reviews.jsonl"
-                         + (f", {len(self.conflicts)} in conflict" if self.conflicts else ""))
+            parts.append(
+                f"{len(self.decisions)} decisions from reviews.jsonl"
+                + (f", {len(self.conflicts)} in conflict" if self.conflicts else "")
+            )
         if self.drafts:
             parts.append(f"{self.drafts} drafts from drafts/")
         return "memory brought up to date: " + ", ".join(parts) if parts else ""
@@ -90,8 +92,10 @@ def _changed(memory: TranslationMemory) -> list[Path]:
 
 def _empty(memory: TranslationMemory) -> bool:
     db = memory._db
-    return not db.execute("SELECT 1 FROM entries LIMIT 1").fetchone() and not db.execute(
-        "SELECT 1 FROM review_log LIMIT 1").fetchone()
+    return (
+        not db.execute("SELECT 1 FROM entries LIMIT 1").fetchone()
+        and not db.execute("SELECT 1 FROM review_log LIMIT 1").fetchone()
+    )
 
 
 def sync(memory: TranslationMemory) -> SyncResult:
@@ -125,8 +129,7 @@ def sync(memory: TranslationMemory) -> SyncResult:
     return result
 
 
-def _sync_reviews(memory: TranslationMemory, data: bytes, old: tuple[int, int, str] | None,
-                  result: SyncResult) -> None:
+def _sync_reviews(memory: TranslationMemory, data: bytes, old: tuple[int, int, str] | None, result: SyncResult) -> None:
     journal = memory.journal
     assert journal is not None
     db = memory._db

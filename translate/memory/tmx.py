@@ -72,8 +72,8 @@ class ImportSummary:
     def describe(self) -> str:
         return (
             f"{self.units} units: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.skipped} skipped, {len(self.conflicts)} conflicts" + (f", {len(self.refused)} refused"
-                                                                             if self.refused else "")
+            f"{self.skipped} skipped, {len(self.conflicts)} conflicts"
+            + (f", {len(self.refused)} refused" if self.refused else "")
         )
 
 
@@ -118,15 +118,19 @@ def export_tmx(
             left_out.append(problem)
     newest = max((e.updated for e in entries), default="")
     root = ET.Element("tmx", version="1.4")
-    header = ET.SubElement(root, "header", {
-        "creationtool": "translate",
-        "creationtoolversion": __version__,
-        "segtype": "sentence",
-        "o-tmf": "translate-sqlite",
-        "adminlang": "en",
-        "srclang": bcp47(source_lang),
-        "datatype": "plaintext",
-    })
+    header = ET.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "translate",
+            "creationtoolversion": __version__,
+            "segtype": "sentence",
+            "o-tmf": "translate-sqlite",
+            "adminlang": "en",
+            "srclang": bcp47(source_lang),
+            "datatype": "plaintext",
+        },
+    )
     if newest:
         header.set("creationdate", to_tmx_date(newest))  # the data's date: an unchanged memory, same bytes
     body = ET.SubElement(root, "body")
@@ -171,13 +175,26 @@ def _xml_text(text: str, entry: MemoryEntry) -> str:
 
 def _unwritable(entry: MemoryEntry) -> str | None:
     """Why an entry cannot go into XML (a character XML cannot carry, in any of its texts), or None."""
-    bad = _NOT_XML.search("\n".join([entry.source_text, entry.machine_text or "", entry.final_text or "", entry.reviewer,
-                                     entry.signature, entry.comment or "", entry.notes.to_json()]))
+    bad = _NOT_XML.search(
+        "\n".join(
+            [
+                entry.source_text,
+                entry.machine_text or "",
+                entry.final_text or "",
+                entry.reviewer,
+                entry.signature,
+                entry.comment or "",
+                entry.notes.to_json(),
+            ]
+        )
+    )
     if bad is None:
         return None
     source = _NOT_XML.sub("\N{REPLACEMENT CHARACTER}", " ".join(entry.source_text.split()))[:40]
-    return (f"left out entry {entry.source_hash} ({entry.source_lang}>{entry.target_lang}, “{source}”): it holds "
-            f"{describe_character(bad.group())}, which XML cannot carry")
+    return (
+        f"left out entry {entry.source_hash} ({entry.source_lang}>{entry.target_lang}, “{source}”): it holds "
+        f"{describe_character(bad.group())}, which XML cannot carry"
+    )
 
 
 # -- import -------------------------------------------------------------------
@@ -209,8 +226,16 @@ def import_tmx(
         if incoming is None:
             summary.skipped += 1
             continue
-        problem = next(filter(None, (unfit_translation(text or "", max_chars) for text in (
-            incoming.source_text, incoming.machine_text, incoming.final_text))), None)
+        problem = next(
+            filter(
+                None,
+                (
+                    unfit_translation(text or "", max_chars)
+                    for text in (incoming.source_text, incoming.machine_text, incoming.final_text)
+                ),
+            ),
+            None,
+        )
         if problem:
             summary.refused.append(f"{path.name}: {incoming.target_lang} “{incoming.source_text[:40]}…”: {problem}")
             continue
@@ -228,8 +253,11 @@ def import_tmx(
 
 
 def _record(
-    memory: TranslationMemory, path: Path, writes: dict[tuple[str, str, str], MemoryEntry],
-    before: Mapping[tuple[str, str, str], MemoryEntry | None], summary: ImportSummary,
+    memory: TranslationMemory,
+    path: Path,
+    writes: dict[tuple[str, str, str], MemoryEntry],
+    before: Mapping[tuple[str, str, str], MemoryEntry | None],
+    summary: ImportSummary,
 ) -> None:
     """Machine texts to the drafts (saying where they came from), people's texts as decisions via TMX; one
     transaction. A decision the memory refuses (another person's newer decision holds the entry) is a conflict."""
@@ -239,27 +267,55 @@ def _record(
         old = before.get(key)
         if merged.machine_text is not None and (old is None or old.machine_text != merged.machine_text):
             notes = replace(merged.notes, origin=f"imported from {path.name}")
-            drafts.setdefault(key[1:], []).append({
-                "hash": merged.source_hash, "source": merged.source_text, "machine": merged.machine_text,
-                "signature": merged.signature, "notes": notes.to_dict(), "created": merged.created,
-                "updated": merged.updated,
-            })
-        if merged.status != "machine" and (old is None or (old.status, old.final_text, old.comment) != (
-                merged.status, merged.final_text, merged.comment)):
-            status = "draft" if merged.status == "draft" else (
-                "approved" if merged.final_text == merged.machine_text else "edited")
-            decisions.append(ReviewDecision(
-                merged.source_hash, merged.source_lang, merged.target_lang, merged.reviewer or FOREIGN_REVIEWER,
-                merged.updated, merged.machine_text, merged.final_text, status, note=f"imported from {path.name}",
-                source_text=merged.source_text, via="tmx",
-            ))
+            drafts.setdefault(key[1:], []).append(
+                {
+                    "hash": merged.source_hash,
+                    "source": merged.source_text,
+                    "machine": merged.machine_text,
+                    "signature": merged.signature,
+                    "notes": notes.to_dict(),
+                    "created": merged.created,
+                    "updated": merged.updated,
+                }
+            )
+        if merged.status != "machine" and (
+            old is None or (old.status, old.final_text, old.comment) != (merged.status, merged.final_text, merged.comment)
+        ):
+            status = (
+                "draft" if merged.status == "draft" else ("approved" if merged.final_text == merged.machine_text else "edited")
+            )
+            decisions.append(
+                ReviewDecision(
+                    merged.source_hash,
+                    merged.source_lang,
+                    merged.target_lang,
+                    merged.reviewer or FOREIGN_REVIEWER,
+                    merged.updated,
+                    merged.machine_text,
+                    merged.final_text,
+                    status,
+                    note=f"imported from {path.name}",
+                    source_text=merged.source_text,
+                    via="tmx",
+                )
+            )
         if merged.comment and (old is None or old.comment != merged.comment):
-            decisions.append(ReviewDecision(
-                merged.source_hash, merged.source_lang, merged.target_lang,
-                merged.comment_by or merged.reviewer or FOREIGN_REVIEWER, merged.updated, merged.machine_text,
-                None, "comment", note=f"imported from {path.name}", source_text=merged.source_text, via="tmx",
-                comment=merged.comment,
-            ))
+            decisions.append(
+                ReviewDecision(
+                    merged.source_hash,
+                    merged.source_lang,
+                    merged.target_lang,
+                    merged.comment_by or merged.reviewer or FOREIGN_REVIEWER,
+                    merged.updated,
+                    merged.machine_text,
+                    None,
+                    "comment",
+                    note=f"imported from {path.name}",
+                    source_text=merged.source_text,
+                    via="tmx",
+                    comment=merged.comment,
+                )
+            )
     with memory._write() as db:
         for (source, target), rows in drafts.items():
             memory._put_machine(db, rows, source, target)
@@ -269,10 +325,15 @@ def _record(
         if decision.outcome == "conflict":
             held = memory.get(decision.source_text, decision.source_lang, decision.target_lang)
             summary.updated -= 1
-            summary.conflicts.append(ImportConflict(
-                decision.source_text, decision.source_lang, decision.target_lang,
-                held.review_text if held else "", decision.final_text or decision.comment or "",
-            ))
+            summary.conflicts.append(
+                ImportConflict(
+                    decision.source_text,
+                    decision.source_lang,
+                    decision.target_lang,
+                    held.review_text if held else "",
+                    decision.final_text or decision.comment or "",
+                )
+            )
 
 
 def _group_by_pair(units: list[MemoryEntry | None]) -> dict[tuple[str, str], list[str]]:
@@ -283,9 +344,7 @@ def _group_by_pair(units: list[MemoryEntry | None]) -> dict[tuple[str, str], lis
     return pairs
 
 
-def _merge(
-    existing: MemoryEntry | None, incoming: MemoryEntry, summary: ImportSummary
-) -> tuple[str, MemoryEntry | None]:
+def _merge(existing: MemoryEntry | None, incoming: MemoryEntry, summary: ImportSummary) -> tuple[str, MemoryEntry | None]:
     """Decide what one incoming entry does to the memory: ('added'|'updated', entry) or (_, None)."""
     if existing is None:
         return "added", incoming
@@ -294,10 +353,15 @@ def _merge(
         return "", None
     if existing.status == "approved":
         if incoming.status == "approved" and incoming.final_text != existing.final_text:
-            summary.conflicts.append(ImportConflict(
-                existing.source_text, existing.source_lang, existing.target_lang,
-                existing.final_text or "", incoming.final_text or "",
-            ))
+            summary.conflicts.append(
+                ImportConflict(
+                    existing.source_text,
+                    existing.source_lang,
+                    existing.target_lang,
+                    existing.final_text or "",
+                    incoming.final_text or "",
+                )
+            )
         elif incoming.status == "approved":
             summary.unchanged += 1
         else:
@@ -313,13 +377,14 @@ def _merge(
         return "", None
     # A human's text arrives for an unreviewed (or draft) entry: take the review, keep what the memory knew.
     merged = replace(
-        existing, status=incoming.status, final_text=incoming.final_text, reviewer=incoming.reviewer,
+        existing,
+        status=incoming.status,
+        final_text=incoming.final_text,
+        reviewer=incoming.reviewer,
         updated=max(existing.updated, incoming.updated),
     )
     if incoming.machine_text is not None:
-        merged = replace(
-            merged, machine_text=incoming.machine_text, signature=incoming.signature, notes=incoming.notes
-        )
+        merged = replace(merged, machine_text=incoming.machine_text, signature=incoming.signature, notes=incoming.notes)
     return "updated", merged
 
 
@@ -371,14 +436,29 @@ def _read_units(path: Path, language_map: Mapping[str, str]) -> tuple[int, list[
 
 
 def _unit(
-    path: Path, number: int, tu: ET.Element, props: dict[str, str], source: tuple[str, str],
-    target_lang: str, text: str,
+    path: Path,
+    number: int,
+    tu: ET.Element,
+    props: dict[str, str],
+    source: tuple[str, str],
+    target_lang: str,
+    text: str,
 ) -> MemoryEntry:
     created = from_tmx_date(tu.get("creationdate")) or utc_now()
     updated = from_tmx_date(tu.get("changedate")) or created
     base = MemoryEntry(
-        sentence_hash(source[1]), source[0], target_lang, source[1], None, "", "approved", text,
-        tu.get("changeid") or tu.get("creationid") or FOREIGN_REVIEWER, Notes(), created, updated,
+        sentence_hash(source[1]),
+        source[0],
+        target_lang,
+        source[1],
+        None,
+        "",
+        "approved",
+        text,
+        tu.get("changeid") or tu.get("creationid") or FOREIGN_REVIEWER,
+        Notes(),
+        created,
+        updated,
     )
     status = props.get(PROP_STATUS)
     if status is None:
@@ -392,8 +472,13 @@ def _unit(
     machine = {"machine": text, "approved": props.get(PROP_MACHINE), "draft": props.get(PROP_MACHINE)}
     final = {"machine": None, "approved": text, "draft": props.get(PROP_DRAFT, text)}
     return replace(
-        base, status=status, signature=props.get(PROP_SIGNATURE, ""), reviewer=props.get(PROP_REVIEWER, ""),
+        base,
+        status=status,
+        signature=props.get(PROP_SIGNATURE, ""),
+        reviewer=props.get(PROP_REVIEWER, ""),
         notes=Notes.from_dict(notes) if isinstance(notes, dict) else Notes(other={"value": notes}),
-        machine_text=machine[status], final_text=final[status],
-        comment=props.get(PROP_COMMENT, ""), comment_by=props.get(PROP_COMMENT_BY, ""),
+        machine_text=machine[status],
+        final_text=final[status],
+        comment=props.get(PROP_COMMENT, ""),
+        comment_by=props.get(PROP_COMMENT_BY, ""),
     )

@@ -163,9 +163,7 @@ def _run_chromium(args: list[str], html_path: Path, out: Path, timeout: float) -
         with Profile() as profile:
             command = _chromium_command(profile) + [a.replace("{OUT}", tmp) for a in args] + [html_path.as_uri()]
             try:
-                done = subprocess.run(
-                    command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout
-                )
+                done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
             except subprocess.TimeoutExpired:
                 raise TranslateError(f"chromium took more than {timeout:.0f} s on {html_path.name}") from None
         if done.returncode != 0 or not os.path.exists(tmp) or os.path.getsize(tmp) == 0:

@@ -54,9 +54,7 @@ class Verdict:
         return f"reviewed: {self.reviewed} of {self.sentences} sentences"
 
 
-def verdict(
-    text: SourceText, language: str, entries: Mapping[str, MemoryEntry], threshold: float = 0.9
-) -> Verdict:
+def verdict(text: SourceText, language: str, entries: Mapping[str, MemoryEntry], threshold: float = 0.9) -> Verdict:
     """The gate's verdict for one text in one language, from the memory's entries of its sentences."""
     sentences = list(dict.fromkeys(s.text for s in text.document.segments))
     found = [entries[s] for s in sentences if s in entries]
@@ -66,8 +64,16 @@ def verdict(
     doubtful = sum(bool(e.notes.signals) for e in open_)
     errors = sum(any(s.check == "engine-errors" for s in e.notes.signals or ()) for e in open_)
     total = len(sentences)
-    base = dict(text=text.path.name, language=language, sentences=total, translated=len(found), reviewed=reviewed,
-                flagged=flagged, doubtful=doubtful, engine_errors=errors)
+    base = dict(
+        text=text.path.name,
+        language=language,
+        sentences=total,
+        translated=len(found),
+        reviewed=reviewed,
+        flagged=flagged,
+        doubtful=doubtful,
+        engine_errors=errors,
+    )
     share = f"reviewed: {reviewed} of {total} sentences"
     if not found:
         return Verdict(publishable=False, reasons=["not translated yet"], **base)
@@ -75,16 +81,18 @@ def verdict(
         return Verdict(publishable=True, reasons=[share, f"at least {threshold:.0%} approved by a person"], **base)
     reasons = []
     if open_ and errors / len(open_) > WITHHOLD_ENGINE_ERRORS:
-        reasons.append(f"the engine marked errors in {errors} of {len(open_)} unreviewed sentences "
-                       "(words it could not generate or transfer)")
+        reasons.append(
+            f"the engine marked errors in {errors} of {len(open_)} unreviewed sentences (words it could not generate or transfer)"
+        )
     if open_ and flagged / len(open_) > WITHHOLD_FLAGGED:
         reasons.append(f"{flagged} of {len(open_)} unreviewed sentences are flagged by the quality checks")
     unchecked = sum(e.notes.signals is None for e in open_)
     if reasons:
         return Verdict(publishable=False, reasons=[*reasons, share], **base)
     if unchecked:
-        reasons.append(f"{unchecked} sentences not checked yet (translated before the quality checks; "
-                       "the next `translate run` checks them)")
+        reasons.append(
+            f"{unchecked} sentences not checked yet (translated before the quality checks; the next `translate run` checks them)"
+        )
     return Verdict(
         publishable=True,
         reasons=[share, f"{flagged} unreviewed sentences flagged, {doubtful} with some quality signal", *reasons],
@@ -96,6 +104,7 @@ def doubtful_segments(text: SourceText, entries: Mapping[str, MemoryEntry]) -> s
     """The segments a reader should doubt (a handout's margin marks): not approved by a person,
     with quality signals."""
     return {
-        s.index for s in text.document.segments
+        s.index
+        for s in text.document.segments
         if (entry := entries.get(s.text)) is not None and entry.status != "approved" and entry.notes.signals
     }

@@ -152,8 +152,10 @@ def _reviewer_credits(meta: HandoutMeta, text: dict[str, str]) -> str:
     """'Ana: 10 of 109 sentences, Rosa: 3 of 109 sentences' (names only, never an e-mail address)."""
     if not meta.reviewer_counts or not meta.sentences:
         return ", ".join(person_name(n) for n in meta.reviewers)
-    return ", ".join(text["reviewer_share"].format(name=person_name(name), count=count, total=meta.sentences)
-                     for name, count in meta.reviewer_counts)
+    return ", ".join(
+        text["reviewer_share"].format(name=person_name(name), count=count, total=meta.sentences)
+        for name, count in meta.reviewer_counts
+    )
 
 
 def _css_string(value: str) -> str:
@@ -280,8 +282,13 @@ def handout_meta(
     state = review_state(memory, text, language, config.review.publish_threshold)
     distinct = {s.text: entries[s.text] for s in text.document.segments if s.text in entries}
     counts = Counter(person_name(e.reviewer) for e in distinct.values() if e.status == "approved" and e.reviewer)
-    editors = sorted({person_name(e.reviewer) for e in distinct.values()
-                      if e.status == "approved" and e.reviewer and e.final_text != e.machine_text})
+    editors = sorted(
+        {
+            person_name(e.reviewer)
+            for e in distinct.values()
+            if e.status == "approved" and e.reviewer and e.final_text != e.machine_text
+        }
+    )
     return HandoutMeta(
         language=language,
         engine=signature.engine if signature else "",
@@ -294,8 +301,7 @@ def handout_meta(
         approved_share=state.approved_share,
         reviewed_count=state.approved + state.edited,
         sentences=state.segments,
-        withheld="; ".join(r for r in gate.reasons if not r.startswith("reviewed:")) if gate and not gate.publishable
-        else "",
+        withheld="; ".join(r for r in gate.reasons if not r.startswith("reviewed:")) if gate and not gate.publishable else "",
         translators=editors,
         date=max((e.updated for e in found), default="")[:10] or None,
         source_file=text.path.name,
@@ -352,8 +358,7 @@ def build_handouts(
     htmls = []
     for text, language, translations, meta, doubtful in jobs:
         folder = output_path(config, language, text).parent
-        files = write_handout(text.document, translations, meta, folder, text.stem, pdf=False, paper=paper,
-                              doubtful=doubtful)
+        files = write_handout(text.document, translations, meta, folder, text.stem, pdf=False, paper=paper, doubtful=doubtful)
         htmls.append(files.html)
         written.append(files.html)
         if progress:
@@ -373,12 +378,13 @@ def languages_without_text(config: Config, only: list[str] | None, targets: list
     if not Path(path).exists():
         return list(targets)
     with TranslationMemory(path) as memory:
-        return [language for language in targets
-                if not any(text_entries(memory, text, config.source_language, language) for text in texts)]
+        return [
+            language
+            for language in targets
+            if not any(text_entries(memory, text, config.source_language, language) for text in texts)
+        ]
 
 
-def handout_count(
-    config: Config, only: list[str] | None = None, targets: list[str] | None = None, force: bool = False
-) -> int:
+def handout_count(config: Config, only: list[str] | None = None, targets: list[str] | None = None, force: bool = False) -> int:
     """How many handouts build_handouts would write (for a progress bar)."""
     return len(_plan(config, only, targets, force, None))

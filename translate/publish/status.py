@@ -48,9 +48,7 @@ def text_entries(memory: TranslationMemory, text: SourceText, source: str, langu
     return memory.lookup([s.text for s in text.document.segments], source, language)
 
 
-def text_status(
-    memory: TranslationMemory, text: SourceText, source: str, language: str, threshold: float = 0.9
-) -> TextStatus:
+def text_status(memory: TranslationMemory, text: SourceText, source: str, language: str, threshold: float = 0.9) -> TextStatus:
     entries = text_entries(memory, text, source, language)
     gate = verdict(text, language, entries, threshold)
     segments = text.document.segments

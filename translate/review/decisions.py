@@ -44,7 +44,7 @@ def po_revision(po_entry: polib.POEntry) -> str | None:
     """The revision an exported entry showed (its `#. revision:` line), None for an older file."""
     for line in (po_entry.comment or "").split("\n"):
         if line.startswith(REVISION_LABEL):
-            return line[len(REVISION_LABEL):].strip()
+            return line[len(REVISION_LABEL) :].strip()
     return None
 
 
@@ -73,13 +73,16 @@ def reviewer_action(po_entry: polib.POEntry, entry: MemoryEntry, suggestion: str
     if text in (entry.machine_text, suggestion, *earlier) or (entry.status != "machine" and text == entry.final_text):
         return Action("", text)
     if entry.status == "approved":
-        return Action("suggested", text, "a fuzzy edit of an approved translation is kept as a suggestion, "
-                                         "not applied; remove the fuzzy flag to replace the approved text")
+        return Action(
+            "suggested",
+            text,
+            "a fuzzy edit of an approved translation is kept as a suggestion, "
+            "not applied; remove the fuzzy flag to replace the approved text",
+        )
     return Action("draft", text)
 
 
-def new_action(memory: TranslationMemory, po_entry: polib.POEntry, entry: MemoryEntry,
-               suggestion: str | None = None) -> Action:
+def new_action(memory: TranslationMemory, po_entry: polib.POEntry, entry: MemoryEntry, suggestion: str | None = None) -> Action:
     """`reviewer_action`, less what the log already holds as a suggestion: a text kept as a suggestion or
     refused as a conflict before is not a new decision each time its file is read again."""
     action = reviewer_action(po_entry, entry, suggestion)
@@ -106,9 +109,7 @@ def comment_action(po_entry: polib.POEntry, entry: MemoryEntry, earlier: set[str
     return None if comment in earlier else comment
 
 
-def suggestion_for(
-    memory: TranslationMemory, previous_msgid: str | None, source: str, target: str
-) -> str | None:
+def suggestion_for(memory: TranslationMemory, previous_msgid: str | None, source: str, target: str) -> str | None:
     """The reviewed translation of a sentence's old wording, offered for the new one."""
     if not previous_msgid:
         return None

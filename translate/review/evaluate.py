@@ -40,9 +40,7 @@ def _read_lines(path: Path) -> list[str]:
     return read_source(path).splitlines()
 
 
-def evaluate_texts(
-    hypotheses: list[str], references: list[str], language: str | None = None
-) -> list[Score]:
+def evaluate_texts(hypotheses: list[str], references: list[str], language: str | None = None) -> list[Score]:
     """BLEU, chrF and TER of aligned segments, each with its sacrebleu signature."""
     from sacrebleu.metrics import BLEU, CHRF, TER  # sacrebleu takes ~0.1 s to import: only when scoring
 
@@ -61,9 +59,7 @@ def evaluate_texts(
     return scores
 
 
-def evaluate_files(
-    hyp: Path | str, ref: Path | str, unit: str = "auto", language: str | None = None
-) -> Evaluation:
+def evaluate_files(hyp: Path | str, ref: Path | str, unit: str = "auto", language: str | None = None) -> Evaluation:
     """Score a hypothesis file against a reference: line by line, or as whole documents.
 
     unit 'auto' compares line by line when both files have the same number of

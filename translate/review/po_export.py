@@ -17,7 +17,6 @@ alone. Dates in the header only move when the content does, so a re-export with
 nothing new rewrites no file.
 """
 
-
 from __future__ import annotations
 
 import difflib
@@ -218,8 +217,7 @@ def build_po(
                 po_entry.msgstr = suggestion
                 po_entry.flags = [FUZZY]
                 po_entry.previous_msgid = old_wording
-                comments.append("the source sentence changed: this is the reviewed translation of its old "
-                                "wording")
+                comments.append("the source sentence changed: this is the reviewed translation of its old wording")
         if entry is not None and entry.signature:
             comments += engine_comments(entry.signature, entry.notes)
         comments += suggestion_comments(open_suggestions.get(segment.source_hash, []), entry)
@@ -286,8 +284,9 @@ def _keep_obsolete(po: polib.POFile, existing: polib.POFile | None) -> None:
             continue
         human = old.obsolete or (old.msgstr and not old.fuzzy) or old.tcomment
         if human:
-            po.append(polib.POEntry(msgid=old.msgid, msgstr=old.msgstr, tcomment=old.tcomment,
-                                    flags=list(old.flags), obsolete=True))
+            po.append(
+                polib.POEntry(msgid=old.msgid, msgstr=old.msgstr, tcomment=old.tcomment, flags=list(old.flags), obsolete=True)
+            )
 
 
 def _fill(po_entry: polib.POEntry, entry: MemoryEntry) -> None:
@@ -374,12 +373,15 @@ def export_po(
         error = error or msgfmt_errors(path)
         if error is not None:
             kept_as = move_aside(path)
-            warnings.append(f"{path.name} could not be read ({error}); it was kept as {kept_as.name} and a new "
-                            f"file written: fix it, rename it back and `translate review import` it")
+            warnings.append(
+                f"{path.name} could not be read ({error}); it was kept as {kept_as.name} and a new "
+                f"file written: fix it, rename it back and `translate review import` it"
+            )
             existing = None
         elif unimported_changes(existing, memory, config.source_language, language):
-            warnings.append(f"{path.name}: has reviewer edits not imported yet, left as it is; "
-                            "run `translate review import` first")
+            warnings.append(
+                f"{path.name}: has reviewer edits not imported yet, left as it is; run `translate review import` first"
+            )
             if kept is not None:
                 kept.append(path)
             return False
@@ -389,8 +391,10 @@ def export_po(
         return False
     now = po_date()
     po.metadata["PO-Revision-Date"] = now
-    if existing is None or _msgids(existing) != _msgids(po) or (
-        existing.metadata.get("X-Source-Hash") != po.metadata["X-Source-Hash"]
+    if (
+        existing is None
+        or _msgids(existing) != _msgids(po)
+        or (existing.metadata.get("X-Source-Hash") != po.metadata["X-Source-Hash"])
     ):
         po.metadata["POT-Creation-Date"] = now
     return atomic_write_text(path, render_po(po))

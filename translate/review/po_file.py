@@ -55,8 +55,9 @@ def msgfmt_errors(path: Path | str) -> str | None:
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         return None
-    done = subprocess.run([msgfmt, "-o", os.devnull, str(path)], capture_output=True, text=True,
-                          env={**os.environ, "LC_ALL": "C.UTF-8"})
+    done = subprocess.run(
+        [msgfmt, "-o", os.devnull, str(path)], capture_output=True, text=True, env={**os.environ, "LC_ALL": "C.UTF-8"}
+    )
     if done.returncode == 0:
         return None
     lines = [line for line in done.stderr.splitlines() if line.strip()]

@@ -51,8 +51,16 @@ def _linebreaker():
     except (OSError, AttributeError):
         return None
     function.restype = ctypes.c_int
-    function.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
-                         ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
+    function.argtypes = [
+        ctypes.c_char_p,
+        ctypes.c_size_t,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+    ]
     return function
 
 
@@ -182,8 +190,9 @@ def entry_lines(entry: polib.POEntry) -> list[str]:
 
 def format_po(po: polib.POFile) -> str:
     """The whole file: header comment, header entry, then every entry, obsolete ones last."""
-    header = polib.POEntry(msgid="", msgstr="".join(f"{key}: {value}\n" for key, value in po.ordered_metadata()),
-                           tcomment=po.header)
+    header = polib.POEntry(
+        msgid="", msgstr="".join(f"{key}: {value}\n" for key, value in po.ordered_metadata()), tcomment=po.header
+    )
     if po.metadata_is_fuzzy:
         header.flags = ["fuzzy"]
     blocks = [entry_lines(header)]

@@ -99,10 +99,11 @@ class FileResult:
         if self.status != "imported":
             return f"{self.file}: {self.status}"
         c = self.counts
-        return (f"{self.file}: {c['approved']} approved, {c['edited']} edited, {c['draft']} drafts, "
-                f"{c['comment']} comments, {c['suggested']} suggestions, {self.conflicts} conflicts, "
-                f"{self.skipped} skipped, {self.pending} pending"
-                + (f" (reviewer {self.reviewer})" if self.reviewer else ""))
+        return (
+            f"{self.file}: {c['approved']} approved, {c['edited']} edited, {c['draft']} drafts, "
+            f"{c['comment']} comments, {c['suggested']} suggestions, {self.conflicts} conflicts, "
+            f"{self.skipped} skipped, {self.pending} pending" + (f" (reviewer {self.reviewer})" if self.reviewer else "")
+        )
 
 
 @dataclass
@@ -161,15 +162,15 @@ def _evidence_language(po: polib.POFile, memory: TranslationMemory, config: Conf
     best: tuple[str, int] | None = None
     for target in config.targets:
         known = memory.lookup(list(texts), config.source_language, target)
-        matches = sum(1 for msgid, entry in known.items()
-                      if texts[msgid] in (entry.machine_text, entry.final_text))
+        matches = sum(1 for msgid, entry in known.items() if texts[msgid] in (entry.machine_text, entry.final_text))
         if matches and (best is None or matches > best[1]):
             best = (target, matches)
     return best
 
 
-def _file_language(po: polib.POFile, po_path: Path, memory: TranslationMemory, config: Config,
-                   result: ImportResult) -> str | None:
+def _file_language(
+    po: polib.POFile, po_path: Path, memory: TranslationMemory, config: Config, result: ImportResult
+) -> str | None:
     """The language the file is in, or None after rejecting it (the reason is in result.skipped)."""
     name = str(po_path)
     header = po.metadata
@@ -187,15 +188,20 @@ def _file_language(po: polib.POFile, po_path: Path, memory: TranslationMemory, c
     team = header.get("Language-Team", "")
     team_language = _language_by_name(team, config.targets)
     if team_language is not None and team_language != language and team_language in config.targets:
-        return _reject(result, name, f"the header says Language {language} but Language-Team '{team}'; "
-                                     "correct the one that is wrong")
+        return _reject(
+            result, name, f"the header says Language {language} but Language-Team '{team}'; correct the one that is wrong"
+        )
     evidence = _evidence_language(po, memory, config)
     if evidence is not None and evidence[0] != language and evidence[1] >= LANGUAGE_EVIDENCE_MIN:
         own = _evidence_language_for(po, memory, config, language)
         if own < evidence[1]:
-            return _reject(result, name, f"the header says Language {language}, but {evidence[1]} of its "
-                                         f"translations are the {evidence[0]} texts of this project; correct "
-                                         "the Language header")
+            return _reject(
+                result,
+                name,
+                f"the header says Language {language}, but {evidence[1]} of its "
+                f"translations are the {evidence[0]} texts of this project; correct "
+                "the Language header",
+            )
     if language not in config.targets and (config.source_language, language) not in memory.pairs():
         return _reject(result, name, f"{language} is not a target language of this project")
     return language
@@ -278,28 +284,37 @@ def import_po(
     reviewer_name = reviewer_for(po_path, reviewer, reviewers, po)
     if not reviewer_name:
         summary.status = "rejected: no reviewer name"
-        _reject(result, name, "no reviewer name: give --reviewer NAME (or --reviewer FILE=NAME); the header's "
-                              "Last-Translator has none")
+        _reject(
+            result,
+            name,
+            "no reviewer name: give --reviewer NAME (or --reviewer FILE=NAME); the header's Last-Translator has none",
+        )
         return result
     summary.reviewer = reviewer_name
     current = {s.text for s in text.document.segments}
     if po.metadata.get("X-Source-Hash") != source_digest(text.document):
-        result.warnings.append(f"{name}: made for another version of {source_file}; edits of sentences the "
-                               "source no longer has are kept for their new wording")
+        result.warnings.append(
+            f"{name}: made for another version of {source_file}; edits of sentences the "
+            "source no longer has are kept for their new wording"
+        )
 
     source = config.source_language
     for obsolete in po.obsolete_entries():
         result.skipped.append(Skipped(name, obsolete.msgctxt or "", obsolete.msgid, "obsolete entry (#~)"))
     for plural in (e for e in live if e.msgid_plural):
-        result.skipped.append(Skipped(name, plural.msgctxt or "", plural.msgid,
-                                      "plural entry: this project's texts have none, so it was not imported"))
+        result.skipped.append(
+            Skipped(
+                name, plural.msgctxt or "", plural.msgid, "plural entry: this project's texts have none, so it was not imported"
+            )
+        )
     live = [e for e in live if not e.msgid_plural]
     known = memory.lookup([e.msgid for e in live], source, language)
     now = utc_now()
     decisions = []
     for po_entry in live:
         problem = unfit_translation(po_entry.msgstr, config.limits.max_import_chars) or unfit_translation(
-            po_entry.tcomment or "", config.limits.max_import_chars)
+            po_entry.tcomment or "", config.limits.max_import_chars
+        )
         if problem:  # the rest of the file is imported; this entry stays as the memory has it
             result.skipped.append(Skipped(name, po_entry.msgctxt or "", po_entry.msgid, problem, refused=True))
             continue
@@ -307,21 +322,35 @@ def import_po(
         if entry is None:
             entry = _new_entry(po_entry, source, language, now)
         suggestion = suggestion_for(memory, po_entry.previous_msgid, source, language)
-        action = new_action(memory, po_entry, entry, suggestion) if entry.created else reviewer_action(
-            po_entry, entry, suggestion)
+        action = (
+            new_action(memory, po_entry, entry, suggestion) if entry.created else reviewer_action(po_entry, entry, suggestion)
+        )
         where = segment_id(text.stem, entry.source_hash)
         note = f"imported from {po_path.name}"
         if po_entry.msgid not in current:
             note += f"; the sentence is no longer in {source_file}"
             if action.status or po_entry.tcomment:
-                result.warnings.append(f"{name}: an edit of a sentence {source_file} no longer has was recorded "
-                                       f"for it, and is offered for its new wording: {po_entry.msgid[:60]!r}")
+                result.warnings.append(
+                    f"{name}: an edit of a sentence {source_file} no longer has was recorded "
+                    f"for it, and is offered for its new wording: {po_entry.msgid[:60]!r}"
+                )
         if action.warning:
             result.warnings.append(f"{name}: {po_entry.msgid[:60]!r}: {action.warning}")
         base = po_revision(po_entry)
-        common = dict(source_hash=entry.source_hash, source_lang=source, target_lang=language,
-                      reviewer=reviewer_name, time=now, machine_text=entry.machine_text, document=text.path.name,
-                      segment_id=where, note=note, source_text=entry.source_text, via="po", base=base)
+        common = dict(
+            source_hash=entry.source_hash,
+            source_lang=source,
+            target_lang=language,
+            reviewer=reviewer_name,
+            time=now,
+            machine_text=entry.machine_text,
+            document=text.path.name,
+            segment_id=where,
+            note=note,
+            source_text=entry.source_text,
+            via="po",
+            base=base,
+        )
         if action.status:
             decisions.append(ReviewDecision(final_text=action.text, status=action.status, **common))
         elif entry.status != "approved" and po_entry.msgid in current:
@@ -335,11 +364,17 @@ def import_po(
         if decision.outcome == "conflict":
             summary.conflicts += 1
             held = memory.get(decision.source_text, source, language)
-            result.conflicts.append(Conflict(
-                name, decision.source_text, language, decision.final_text or decision.comment or "",
-                decision.reviewer, held.review_text if held else "",
-                (held.comment_by if decision.status == "comment" else held.reviewer) if held else "",
-            ))
+            result.conflicts.append(
+                Conflict(
+                    name,
+                    decision.source_text,
+                    language,
+                    decision.final_text or decision.comment or "",
+                    decision.reviewer,
+                    held.review_text if held else "",
+                    (held.comment_by if decision.status == "comment" else held.reviewer) if held else "",
+                )
+            )
         else:
             summary.counts[decision.status] += 1
     summary.skipped = sum(1 for s in result.skipped if s.file == name and s.msgid)
@@ -349,8 +384,9 @@ def import_po(
 
 def _new_entry(po_entry: polib.POEntry, source: str, target: str, now: str) -> MemoryEntry:
     """A sentence the memory has never seen (a PO file from elsewhere): what a decision on it starts from."""
-    return MemoryEntry(sentence_hash(po_entry.msgid), source, target, po_entry.msgid, None, "", "machine", None,
-                       "", Notes(), "", now)
+    return MemoryEntry(
+        sentence_hash(po_entry.msgid), source, target, po_entry.msgid, None, "", "machine", None, "", Notes(), "", now
+    )
 
 
 def po_files(paths: Iterable[Path | str]) -> list[Path]:

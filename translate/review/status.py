@@ -115,9 +115,7 @@ def effort_signatures() -> tuple[str, str]:
     return signatures[0], signatures[1]
 
 
-def review_status(
-    memory: TranslationMemory, texts: list[SourceText], languages_: list[str]
-) -> list[StatusRow]:
+def review_status(memory: TranslationMemory, texts: list[SourceText], languages_: list[str]) -> list[StatusRow]:
     """One StatusRow per text and language."""
     rows = []
     for text in texts:

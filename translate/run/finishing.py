@@ -80,9 +80,7 @@ def finish_notes(notes: Notes, draft: str, text: str, target: str) -> Notes:
     return replace(notes, draft=draft if draft != text else None, finished=finish_version(target))
 
 
-def refinished(
-    entries: Mapping[str, MemoryEntry], target: str, headings: set[str]
-) -> list[Row]:
+def refinished(entries: Mapping[str, MemoryEntry], target: str, headings: set[str]) -> list[Row]:
     """Stored machine drafts finished by older rules, finished again: the rows to store (no engine)."""
     version = finish_version(target)
     rows: list[Row] = []

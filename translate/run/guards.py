@@ -53,8 +53,15 @@ class Guarded:
     @classmethod
     def of(cls, result: Any) -> Guarded:
         """A PinnedResult as it came from the glossary layer (pinning is imported only when an engine runs)."""
-        return cls(result.text, tuple(result.terms), list(result.violations), result.flagged, result.method,
-                   result.engine_text, tuple(result.unplaced_quotes))
+        return cls(
+            result.text,
+            tuple(result.terms),
+            list(result.violations),
+            result.flagged,
+            result.method,
+            result.engine_text,
+            tuple(result.unplaced_quotes),
+        )
 
 
 def clause_pieces(sentence: str, language: str, max_words: int) -> list[str] | None:
@@ -195,13 +202,15 @@ def guarded_translation(
         elif len(parts) == 1:
             out.append(parts[0])
         else:
-            out.append(Guarded(
-                text=joiner.join(part.text for part in parts),
-                terms=tuple(term for part in parts for term in part.terms),
-                violations=[violation for part in parts for violation in part.violations],
-                flagged=any(part.flagged for part in parts),
-                method="pieces",
-                engine_text=joiner.join(part.engine_text for part in parts),
-                unplaced_quotes=tuple(quote for part in parts for quote in part.unplaced_quotes),
-            ))
+            out.append(
+                Guarded(
+                    text=joiner.join(part.text for part in parts),
+                    terms=tuple(term for part in parts for term in part.terms),
+                    violations=[violation for part in parts for violation in part.violations],
+                    flagged=any(part.flagged for part in parts),
+                    method="pieces",
+                    engine_text=joiner.join(part.engine_text for part in parts),
+                    unplaced_quotes=tuple(quote for part in parts for quote in part.unplaced_quotes),
+                )
+            )
     return out

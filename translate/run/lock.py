@@ -39,8 +39,7 @@ def run_lock(memory_path: Path, wait: bool = False) -> Iterator[Path]:
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
             raise RunLocked(
-                f"another translate run holds {lock_path.name} (pid {holder}); "
-                "try again later or use --wait"
+                f"another translate run holds {lock_path.name} (pid {holder}); try again later or use --wait"
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)

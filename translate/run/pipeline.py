@@ -81,9 +81,7 @@ class LanguageRun:
 
         source, target, result = self.source, self.target, self.result
         engine, route = self.engines.choose(source, target)
-        signature = Signature.for_route(
-            route, engine.version(), engine.options(), self.glossary.version, checks=CHECKS_VERSION
-        )
+        signature = Signature.for_route(route, engine.version(), engine.options(), self.glossary.version, checks=CHECKS_VERSION)
         self.engine, self.route, self.signature = engine, route, signature
         result.engine, result.route, result.signature = engine.name, route.describe(), str(signature)
         sentences = self.sentences()
@@ -139,9 +137,15 @@ class LanguageRun:
             for signal in notes.signals or ():
                 self.result.signals[signal.check] = self.result.signals.get(signal.check, 0) + 1
         if self.result.untranslated:
-            self.result.message = "; ".join(filter(None, [self.result.message, (
-                f"{self.result.untranslated} sentences left untranslated for a reviewer (see the PO file's comments)"
-            )]))
+            self.result.message = "; ".join(
+                filter(
+                    None,
+                    [
+                        self.result.message,
+                        (f"{self.result.untranslated} sentences left untranslated for a reviewer (see the PO file's comments)"),
+                    ],
+                )
+            )
         return rows
 
     def store(self, rows: list[tuple[str, str, Notes]]) -> None:
@@ -227,8 +231,9 @@ def translate_sentences(
         offered = guard.nbest(nbest) if engine.max_hypotheses() > 1 else None
         checked = guard.batch(batch)
         results = translate_pinned(pieces, checked, glossary, route.source, route.target, translate_nbest=offered)
-        return quotes_follow_their_words(pieces, results, lambda spans: translate_pinned(
-            spans, checked, glossary, route.source, route.target))
+        return quotes_follow_their_words(
+            pieces, results, lambda spans: translate_pinned(spans, checked, glossary, route.source, route.target)
+        )
 
     return guarded_translation(sentences, engine, route, pinned, limits.max_sentence_words, limits.max_output_ratio)
 
@@ -277,8 +282,10 @@ def translate_text(
             from translate.run.finishing import finished_text, heading_sentences  # (as in LanguageRun.plan)
 
             headings = heading_sentences([document])
-            translations = {s.index: r.text if r.left_untranslated else finished_text(r.text, target, s.text, headings)
-                            for s, r in zip(document.segments, pinned)}
+            translations = {
+                s.index: r.text if r.left_untranslated else finished_text(r.text, target, s.text, headings)
+                for s, r in zip(document.segments, pinned)
+            }
             results[target] = document.render(translations, target)
     finally:
         engines.close()

@@ -71,8 +71,16 @@ def run(
     try:
         # A dry run reads the memory and writes nothing: read-only, it also works in a read-only folder.
         with TranslationMemory(config.path("memory"), readonly=dry_run) as memory:
-            job = _Run(config, memory, engines, report, dry_run, start_task, deliver,
-                       outputs if deliver is not None and not dry_run else None)
+            job = _Run(
+                config,
+                memory,
+                engines,
+                report,
+                dry_run,
+                start_task,
+                deliver,
+                outputs if deliver is not None and not dry_run else None,
+            )
             job.prepare(paths, targets, only)
             job.languages(targets)
             gone = memory.vanished()
@@ -172,8 +180,9 @@ class _Run:
             if self.glossary is None:
                 self.glossary = load_project_glossary(self.config)
             chosen = [self.texts[name] for name in state.dirty] if state is not None else list(self.texts.values())
-            language = LanguageRun(self.config, self.memory, self.engines, self.glossary, chosen, target, result,
-                                   self.dry_run, self.start_task)
+            language = LanguageRun(
+                self.config, self.memory, self.engines, self.glossary, chosen, target, result, self.dry_run, self.start_task
+            )
             todo = self._attempt(language, state, language.plan)
             if todo is not None:
                 planned.append((language, state, todo))

@@ -29,8 +29,10 @@ class UnknownTerm:
     words: tuple[str, ...]  # what the engine did not know at that hop
 
     def __str__(self) -> str:
-        return (f"warning: {self.concept} [{self.language}] '{self.term}': unknown to {self.route.replace('>', '→')} "
-                f"at {self.hop.replace('>', '→')}: {', '.join(self.words)}")
+        return (
+            f"warning: {self.concept} [{self.language}] '{self.term}': unknown to {self.route.replace('>', '→')} "
+            f"at {self.hop.replace('>', '→')}: {', '.join(self.words)}"
+        )
 
 
 def unknown_terms(config: Config, glossary: Glossary, targets: list[str] | None = None) -> list[UnknownTerm]:

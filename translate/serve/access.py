@@ -195,8 +195,9 @@ class AccessStore:
 
     # -- invitations -----------------------------------------------------------
 
-    def invite(self, name: str, langs: list[str], role: str = DEFAULT_ROLE,
-               expires_in: timedelta | str = DEFAULT_EXPIRY) -> tuple[Invitation, str]:
+    def invite(
+        self, name: str, langs: list[str], role: str = DEFAULT_ROLE, expires_in: timedelta | str = DEFAULT_EXPIRY
+    ) -> tuple[Invitation, str]:
         """A new invitation and its token (shown once, never stored)."""
         name = " ".join(name.split())
         if not name:
@@ -212,8 +213,7 @@ class AccessStore:
         now = self.clock()
         with self._db() as db:
             cursor = db.execute(
-                "INSERT INTO invitations (token_hash, name, languages, role, created, expires) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO invitations (token_hash, name, languages, role, created, expires) VALUES (?, ?, ?, ?, ?, ?)",
                 (token_hash(token), name, ",".join(codes), role, _stamp(now), _stamp(now + expires_in)),
             )
             number = cursor.lastrowid
@@ -267,8 +267,13 @@ class AccessStore:
                 raise InvitationRefused("This invitation link was already used. Ask your organizer for a new one.")
             db.execute(
                 "INSERT INTO sessions (token_hash, invitation, csrf_token, created, expires) VALUES (?, ?, ?, ?, ?)",
-                (token_hash(session_token), invitation.id, secrets.token_urlsafe(TOKEN_BYTES), _stamp(now),
-                 _stamp(now + lifetime)),
+                (
+                    token_hash(session_token),
+                    invitation.id,
+                    secrets.token_urlsafe(TOKEN_BYTES),
+                    _stamp(now),
+                    _stamp(now + lifetime),
+                ),
             )
             db.execute("COMMIT")
         session = self.session(session_token)
@@ -295,8 +300,7 @@ class AccessStore:
     def end_session(self, token: str) -> None:
         """Sign a browser out."""
         with self._db() as db:
-            db.execute("UPDATE sessions SET ended = ? WHERE token_hash = ? AND ended IS NULL",
-                       (self._now(), token_hash(token)))
+            db.execute("UPDATE sessions SET ended = ? WHERE token_hash = ? AND ended IS NULL", (self._now(), token_hash(token)))
 
     def revoke(self, who: str) -> list[Invitation]:
         """Withdraw invitations (by number, or every one of a name) and end their sessions at once."""

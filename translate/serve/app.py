@@ -38,9 +38,11 @@ PARTS: dict[str, Callable[[ServerState], list[BaseRoute]]] = {
 """The parts a server can offer, by name; `translate serve` mounts all of them by default."""
 
 SECURITY_HEADERS = [
-    (b"content-security-policy",
-     b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-     b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
@@ -112,12 +114,17 @@ class _HideInvitationTokens(logging.Filter):
         return True
 
 
-def serve(config: Config, host: str | None = None, port: int | None = None,
-          parts: Sequence[str] = tuple(PARTS)) -> None:
+def serve(config: Config, host: str | None = None, port: int | None = None, parts: Sequence[str] = tuple(PARTS)) -> None:
     """Run the server in the foreground until Ctrl-C (what `translate serve` does)."""
     import uvicorn  # imported on use: only `translate serve` needs the server
 
     app = build_app(config, parts)
     logging.getLogger("uvicorn.access").addFilter(_HideInvitationTokens())
-    uvicorn.run(app, host=host or config.serve.host, port=port or config.serve.port, proxy_headers=True,
-                server_header=False, log_level="info")
+    uvicorn.run(
+        app,
+        host=host or config.serve.host,
+        port=port or config.serve.port,
+        proxy_headers=True,
+        server_header=False,
+        log_level="info",
+    )

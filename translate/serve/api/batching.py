@@ -50,8 +50,12 @@ class BatchStats:
         self.sizes[size] += 1
 
     def to_dict(self) -> dict[str, object]:
-        return {"calls": self.calls, "sentences": self.sentences, "largest": max(self.sizes, default=0),
-                "sizes": {str(size): count for size, count in sorted(self.sizes.items())}}
+        return {
+            "calls": self.calls,
+            "sentences": self.sentences,
+            "largest": max(self.sizes, default=0),
+            "sizes": {str(size): count for size, count in sorted(self.sizes.items())},
+        }
 
 
 class WorkQueue:
@@ -63,8 +67,12 @@ class WorkQueue:
 
     def reserve(self, count: int) -> None:
         if count and self.pending and self.pending + count > self.limit:
-            raise ApiError(503, f"Server busy: {self.pending} sentences are waiting for translation "
-                                f"(at most {self.limit}); try again in a moment", retry_after=1)
+            raise ApiError(
+                503,
+                f"Server busy: {self.pending} sentences are waiting for translation "
+                f"(at most {self.limit}); try again in a moment",
+                retry_after=1,
+            )
         self.pending += count
 
     def release(self, count: int) -> None:
@@ -74,8 +82,14 @@ class WorkQueue:
 class Batcher(Generic[Result]):
     """One language pair's queue and the task that sends it to the engine in batches."""
 
-    def __init__(self, run: Callable[[list[str]], Awaitable[list[Result]]], wait: float, max_size: int,
-                 stats: BatchStats, arriving: Callable[[], int] = lambda: 0) -> None:
+    def __init__(
+        self,
+        run: Callable[[list[str]], Awaitable[list[Result]]],
+        wait: float,
+        max_size: int,
+        stats: BatchStats,
+        arriving: Callable[[], int] = lambda: 0,
+    ) -> None:
         self.run = run
         self.wait = wait
         self.arriving = arriving

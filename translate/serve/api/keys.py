@@ -100,9 +100,13 @@ class ApiKeyStore:
 
     def revoke(self, who: str) -> list[ApiKey]:
         """Revoke keys by number, by name (every key of that name) or by the key's first characters."""
-        chosen = [k for k in self.keys()
-                  if (who.isdigit() and k.id == int(who)) or k.name == who or (len(who) >= PREFIX_CHARS
-                                                                               and k.prefix == who[:PREFIX_CHARS])]
+        chosen = [
+            k
+            for k in self.keys()
+            if (who.isdigit() and k.id == int(who))
+            or k.name == who
+            or (len(who) >= PREFIX_CHARS and k.prefix == who[:PREFIX_CHARS])
+        ]
         if not chosen:
             raise UsageError(f"no API key numbered or named '{who}' (see translate api-key list)")
         with self._db() as db:
@@ -128,8 +132,7 @@ class ApiKeyStore:
     def _reload(self) -> None:
         with self._db() as db:
             rows = db.execute(
-                "SELECT key_hash, id, name, prefix, requests_per_minute, created, revoked FROM api_keys "
-                "WHERE revoked IS NULL"
+                "SELECT key_hash, id, name, prefix, requests_per_minute, created, revoked FROM api_keys WHERE revoked IS NULL"
             ).fetchall()
         self._active = {row[0]: ApiKey(*row[1:]) for row in rows}
         self._read_at = time.monotonic()

@@ -24,8 +24,7 @@ from html.parser import HTMLParser
 
 KEEP_TEXT_ELEMENTS = {"script", "style", "pre", "code", "kbd", "samp", "var", "textarea", "template"}
 KEEP_TEXT_CLASSES = {"notranslate", "mention", "hashtag"}
-VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-                 "track", "wbr"}
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 
 
 @dataclass(frozen=True)

@@ -132,13 +132,17 @@ def translate_request(fields: Fields, options: ApiOptions) -> TranslateRequest:
     except (TypeError, ValueError):
         raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
     if len(texts) > options.batch_limit:
-        raise ApiError(400, f"Invalid request: request ({len(texts)} texts) exceeds text limit "
-                            f"({options.batch_limit} texts per request)")
+        raise ApiError(
+            400, f"Invalid request: request ({len(texts)} texts) exceeds text limit ({options.batch_limit} texts per request)"
+        )
     if options.char_limit:
         for text in texts:
             if len(text) > options.char_limit:
-                raise ApiError(400, f"Invalid request: request ({len(text)} characters) exceeds text limit "
-                                    f"({options.char_limit} characters per text)")
+                raise ApiError(
+                    400,
+                    f"Invalid request: request ({len(text)} characters) exceeds text limit "
+                    f"({options.char_limit} characters per text)",
+                )
     text_format = fields.text("format") or "text"
     if text_format not in FORMATS:
         raise ApiError(400, f"{text_format} format is not supported")
@@ -153,6 +157,7 @@ def detect_text(fields: Fields, options: ApiOptions) -> str:
     if not isinstance(q, str):
         raise ApiError(400, "Invalid request: q must be a string")
     if options.char_limit and len(q) > options.char_limit:
-        raise ApiError(400, f"Invalid request: request ({len(q)} characters) exceeds text limit "
-                            f"({options.char_limit} characters per text)")
+        raise ApiError(
+            400, f"Invalid request: request ({len(q)} characters) exceeds text limit ({options.char_limit} characters per text)"
+        )
     return q

@@ -64,8 +64,7 @@ class Api:
         self.state = state
         self.options = state.config.api
         self.service = ApiService(state)
-        self.guard = Guard(ApiKeyStore(access_path(state.config)), self.options.keys,
-                           self.options.requests_per_minute)
+        self.guard = Guard(ApiKeyStore(access_path(state.config)), self.options.keys, self.options.requests_per_minute)
 
     def routes(self) -> list[BaseRoute]:
         return [
@@ -117,24 +116,27 @@ class Api:
         source = self.state.config.source_language
         targets = await run_in_threadpool(self.service.targets, source)
         target = targets[0] if targets else source
-        return answer({
-            "apiKeys": True,
-            "keyRequired": self.options.keys == "required",
-            "charLimit": self.options.char_limit or -1,
-            "frontendTimeout": 500,
-            "filesTranslation": False,
-            "supportedFilesFormat": [],
-            "suggestions": False,
-            "language": {
-                "source": {"code": "auto", "name": "Auto Detect"},
-                "target": {"code": codes.to_client(target), "name": codes.name(target)},
-            },
-        })
+        return answer(
+            {
+                "apiKeys": True,
+                "keyRequired": self.options.keys == "required",
+                "charLimit": self.options.char_limit or -1,
+                "frontendTimeout": 500,
+                "filesTranslation": False,
+                "supportedFilesFormat": [],
+                "suggestions": False,
+                "language": {
+                    "source": {"code": "auto", "name": "Auto Detect"},
+                    "target": {"code": codes.to_client(target), "name": codes.name(target)},
+                },
+            }
+        )
 
     async def health(self, request: Request) -> Response:
         queue = self.service.queue
-        return answer({"status": "ok", "queue": {"sentences": queue.pending, "limit": queue.limit},
-                       "batches": self.service.stats.to_dict()})
+        return answer(
+            {"status": "ok", "queue": {"sentences": queue.pending, "limit": queue.limit}, "batches": self.service.stats.to_dict()}
+        )
 
     async def suggest(self, request: Request) -> Response:
         return refuse(403, "Suggestions are disabled on this server.")

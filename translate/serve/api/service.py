@@ -149,8 +149,10 @@ class ApiService:
 
     def languages(self) -> list[dict[str, object]]:
         """GET /languages: one entry per source language, with its targets."""
-        return [{"code": codes.to_client(s), "name": codes.name(s),
-                 "targets": sorted(codes.to_client(t) for t in self.targets(s))} for s in self.sources()]
+        return [
+            {"code": codes.to_client(s), "name": codes.name(s), "targets": sorted(codes.to_client(t) for t in self.targets(s))}
+            for s in self.sources()
+        ]
 
     def pair(self, source: str, target: str) -> tuple[Engine, Route, str]:
         """Engine, route and engine version for a pair this server serves."""
@@ -177,8 +179,11 @@ class ApiService:
         if target is None or not any(target in self.targets(s) or target == s for s in self.sources()):
             raise ApiError(400, f"{request.target} is not supported")
         if target not in self.targets(source):
-            raise ApiError(400, f"{codes.name(target)} ({codes.to_client(target)}) is not available as a "
-                                f"target language from {codes.name(source)} ({codes.to_client(source)})")
+            raise ApiError(
+                400,
+                f"{codes.name(target)} ({codes.to_client(target)}) is not available as a "
+                f"target language from {codes.name(source)} ({codes.to_client(source)})",
+            )
         return target
 
     def prepare(self, request: TranslateRequest) -> Prepared:
@@ -245,8 +250,13 @@ class ApiService:
         key = (source, target)
         if key not in self.batchers:
             options = self.config.api
-            self.batchers[key] = Batcher(self._run_batch(source, target), options.batch_wait_ms / 1000,
-                                         options.max_batch, self.stats, lambda: self.preparing)  # type: ignore[arg-type]
+            self.batchers[key] = Batcher(
+                self._run_batch(source, target),
+                options.batch_wait_ms / 1000,
+                options.max_batch,
+                self.stats,
+                lambda: self.preparing,
+            )  # type: ignore[arg-type]
         return self.batchers[key]
 
     async def translate(self, request: TranslateRequest) -> dict[str, object]:
@@ -276,8 +286,9 @@ class ApiService:
             lock = self._engine_locks.setdefault(prepared.engine.name, threading.Lock())
         main = {s: done[s].text for s in sentences}
         with lock:
-            return other_hypotheses(prepared.engine, prepared.route, prepared.glossary, sentences, main,
-                                    prepared.request.alternatives)
+            return other_hypotheses(
+                prepared.engine, prepared.route, prepared.glossary, sentences, main, prepared.request.alternatives
+            )
 
     def close(self) -> None:
         for batcher in self.batchers.values():
@@ -342,7 +353,8 @@ def reply(prepared: Prepared, done: dict[str, Sentence], others: dict[str, list[
     if request.alternatives > 0:
         alternatives = [
             text_alternatives(item.documents[0], prepared.target, lambda s: done[s].text, others or {}, request.alternatives)
-            if request.format == "text" and item.documents.get(0) is not None else []
+            if request.format == "text" and item.documents.get(0) is not None
+            else []
             for item in prepared.items
         ]
         out["alternatives"] = alternatives if request.is_list else alternatives[0]

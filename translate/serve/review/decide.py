@@ -78,13 +78,25 @@ def decide(
     old_comment = entry.comment if entry is not None else ""
     new_comment = None if comment is None or comment.strip() == old_comment else comment.strip()
     stale = entry is not None and entry.revision != base
-    same_state = entry is not None and entry.review_text == text and (
-        (status == "draft" and entry.status == "draft") or (status in ("approved", "edited") and entry.is_reviewed))
+    same_state = (
+        entry is not None
+        and entry.review_text == text
+        and ((status == "draft" and entry.status == "draft") or (status in ("approved", "edited") and entry.is_reviewed))
+    )
     if same_state and not stale and new_comment is None:
         return Saved(entry, "")  # pressing Save twice records nothing new
-    common = dict(source_hash=sentence_hash(sentence), source_lang=source, target_lang=language, reviewer=reviewer,
-                  time="", machine_text=None, document=document, segment_id=segment_id, source_text=sentence,
-                  via="browser")
+    common = dict(
+        source_hash=sentence_hash(sentence),
+        source_lang=source,
+        target_lang=language,
+        reviewer=reviewer,
+        time="",
+        machine_text=None,
+        document=document,
+        segment_id=segment_id,
+        source_text=sentence,
+        via="browser",
+    )
     decisions = []
     comment_base = base
     if stale or not same_state:
@@ -96,8 +108,9 @@ def decide(
         else:  # the revision the text decision leaves, if it applies
             comment_base = revision_token(status != "draft", text, old_comment)
     if new_comment is not None:
-        decisions.append(ReviewDecision(**common, final_text=None, status="comment", comment=new_comment,
-                                        base=comment_base or None))
+        decisions.append(
+            ReviewDecision(**common, final_text=None, status="comment", comment=new_comment, base=comment_base or None)
+        )
     recorded = memory.decide(decisions)
     after = memory.get(sentence, source, language)
     assert after is not None

@@ -47,8 +47,18 @@ _LANG = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z]{2,4})?$")
 _HASH = re.compile(r"^[0-9a-f]{16}$")
 
 BIDI_CONTROLS = {
-    "\u061c": "ALM", "\u200e": "LRM", "\u200f": "RLM", "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF",
-    "\u202d": "LRO", "\u202e": "RLO", "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
+    "\u061c": "ALM",
+    "\u200e": "LRM",
+    "\u200f": "RLM",
+    "\u202a": "LRE",
+    "\u202b": "RLE",
+    "\u202c": "PDF",
+    "\u202d": "LRO",
+    "\u202e": "RLO",
+    "\u2066": "LRI",
+    "\u2067": "RLI",
+    "\u2068": "FSI",
+    "\u2069": "PDI",
 }
 """Invisible characters that reorder what follows them: shown as visible marks, never obeyed, in displayed text."""
 _BIDI = re.compile("[" + "".join(BIDI_CONTROLS) + "]")
@@ -57,8 +67,15 @@ _BIDI = re.compile("[" + "".join(BIDI_CONTROLS) + "]")
 def shown(text: object) -> Markup:
     """Text for display: HTML-escaped, with bidirectional controls made visible ([RLO]) instead of obeyed."""
     escaped = str(escape("" if text is None else text))
-    return Markup(_BIDI.sub(lambda m: f'<span class="control" title="invisible control character '
-                                      f'{BIDI_CONTROLS[m.group()]}">[{BIDI_CONTROLS[m.group()]}]</span>', escaped))
+    return Markup(
+        _BIDI.sub(
+            lambda m: (
+                f'<span class="control" title="invisible control character '
+                f'{BIDI_CONTROLS[m.group()]}">[{BIDI_CONTROLS[m.group()]}]</span>'
+            ),
+            escaped,
+        )
+    )
 
 
 def when(stamp: str | None) -> str:
@@ -68,8 +85,12 @@ def when(stamp: str | None) -> str:
 
 
 DECISION_LABELS = {
-    "approved": "approved as drafted", "edited": "approved with changes", "draft": "saved a draft",
-    "rejected": "sent back to the machine", "comment": "commented", "suggested": "suggested",
+    "approved": "approved as drafted",
+    "edited": "approved with changes",
+    "draft": "saved a draft",
+    "rejected": "sent back to the machine",
+    "comment": "commented",
+    "suggested": "suggested",
 }
 
 
@@ -152,8 +173,9 @@ class ReviewPages:
 
     # -- helpers -------------------------------------------------------------
 
-    def page(self, request: Request, name: str, context: dict[str, Any], status: int = 200,
-             session: Session | None = None) -> Response:
+    def page(
+        self, request: Request, name: str, context: dict[str, Any], status: int = 200, session: Session | None = None
+    ) -> Response:
         base = request.scope.get("root_path", "")
         full = {"session": session, "base": base, "shortcuts": SHORTCUTS, **context}
         response = templates.TemplateResponse(request, name, full, status_code=status)
@@ -163,8 +185,15 @@ class ReviewPages:
     def refuse(self, request: Request, status: int, message: str, session: Session | None = None) -> Stop:
         if _is_htmx(request):
             return Stop(Response(message, status_code=status, media_type="text/plain; charset=utf-8"))
-        return Stop(self.page(request, "message.html", {"title": "Not allowed" if status == 403 else "Problem",
-                                                        "message": message}, status, session))
+        return Stop(
+            self.page(
+                request,
+                "message.html",
+                {"title": "Not allowed" if status == 403 else "Problem", "message": message},
+                status,
+                session,
+            )
+        )
 
     async def _session(self, request: Request) -> Session | None:
         token = request.cookies.get(SESSION_COOKIE)
@@ -176,19 +205,21 @@ class ReviewPages:
         session = await self._session(request)
         if session is None:
             if request.method == "GET" and not _is_htmx(request):
-                raise Stop(RedirectResponse(f"{request.scope.get('root_path', '')}/?from={quote(request.url.path)}",
-                                            status_code=303))
-            raise self.refuse(request, 403, "You are not signed in: open your invitation link again, "
-                                            "or ask your organizer for a new one.")
+                raise Stop(
+                    RedirectResponse(f"{request.scope.get('root_path', '')}/?from={quote(request.url.path)}", status_code=303)
+                )
+            raise self.refuse(
+                request, 403, "You are not signed in: open your invitation link again, or ask your organizer for a new one."
+            )
         if not _LANG.match(lang) or not session.holds(lang):
-            raise self.refuse(request, 403, f"Your invitation does not cover {languages.name_or_code(lang)}.",
-                              session)
+            raise self.refuse(request, 403, f"Your invitation does not cover {languages.name_or_code(lang)}.", session)
         return session
 
     async def _check_csrf(self, request: Request, session: Session) -> None:
         if csrf.cross_site(request) or not csrf.same_token(session.csrf_token, await csrf.given_token(request)):
-            raise self.refuse(request, 403, "This form is out of date or did not come from this site: "
-                                            "reload the page and try again.", session)
+            raise self.refuse(
+                request, 403, "This form is out of date or did not come from this site: reload the page and try again.", session
+            )
 
     async def _text(self, request: Request, stem: str) -> SourceText:
         text = await run_in_threadpool(self.files.text, stem)  # parses the texts again when a file changed
@@ -221,27 +252,40 @@ class ReviewPages:
         except InvitationRefused as refused:
             raise self.refuse(request, 403, str(refused)) from None
         form_token = csrf.new_token()
-        response = self.page(request, "invitation.html", {"invitation": invitation, "form_token": form_token,
-                                                         "token": token})
-        response.set_cookie(csrf.PRE_SESSION_COOKIE, form_token, max_age=3600, path="/invite",
-                            httponly=True, samesite="strict", secure=request.url.scheme == "https")
+        response = self.page(request, "invitation.html", {"invitation": invitation, "form_token": form_token, "token": token})
+        response.set_cookie(
+            csrf.PRE_SESSION_COOKIE,
+            form_token,
+            max_age=3600,
+            path="/invite",
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
         return response
 
     async def accept(self, request: Request) -> Response:
         token = request.path_params["token"]
         form = await request.form()
-        if csrf.cross_site(request) or not csrf.same_token(request.cookies.get(csrf.PRE_SESSION_COOKIE),
-                                                           form.get(csrf.FIELD)):  # type: ignore[arg-type]
-            raise self.refuse(request, 403, "This form is out of date or did not come from this site: "
-                                            "open your invitation link again.")
+        if csrf.cross_site(request) or not csrf.same_token(request.cookies.get(csrf.PRE_SESSION_COOKIE), form.get(csrf.FIELD)):  # type: ignore[arg-type]
+            raise self.refuse(
+                request, 403, "This form is out of date or did not come from this site: open your invitation link again."
+            )
         lifetime = timedelta(days=self.state.config.serve.session_days)
         try:
             session, session_token = await run_in_threadpool(self.access.accept, token, lifetime)
         except InvitationRefused as refused:
             raise self.refuse(request, 403, str(refused)) from None
         response = RedirectResponse(f"{request.scope.get('root_path', '')}/", status_code=303)
-        response.set_cookie(SESSION_COOKIE, session_token, max_age=int(lifetime.total_seconds()), path="/",
-                            httponly=True, samesite="strict", secure=request.url.scheme == "https")
+        response.set_cookie(
+            SESSION_COOKIE,
+            session_token,
+            max_age=int(lifetime.total_seconds()),
+            path="/",
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
         response.delete_cookie(csrf.PRE_SESSION_COOKIE, path="/invite")
         return response
 
@@ -267,8 +311,7 @@ class ReviewPages:
                 found = workspace.next_to_review(self.files, memory, lang, text)
             return found or workspace.distinct_segments(text)[0].source_hash
 
-        return RedirectResponse(self._sentence_url(request, lang, stem, await run_in_threadpool(first)),
-                                status_code=303)
+        return RedirectResponse(self._sentence_url(request, lang, stem, await run_in_threadpool(first)), status_code=303)
 
     def _view(self, lang: str, text: SourceText, source_hash: str) -> workspace.SentenceView | None:
         with self.files.memory() as memory:
@@ -280,9 +323,17 @@ class ReviewPages:
             raise self.refuse(request, 404, "This sentence is not in the text (any more): go back to the texts.")
         return view
 
-    def workspace_page(self, request: Request, session: Session, view: workspace.SentenceView, message: str = "",
-                       status: int = 200, conflict: Conflict | None = None, mine: str | None = None,
-                       action: str = "save") -> Response:
+    def workspace_page(
+        self,
+        request: Request,
+        session: Session,
+        view: workspace.SentenceView,
+        message: str = "",
+        status: int = 200,
+        conflict: Conflict | None = None,
+        mine: str | None = None,
+        action: str = "save",
+    ) -> Response:
         editor_text = mine if mine is not None else view.current_text
         context = {
             "view": view,
@@ -295,8 +346,7 @@ class ReviewPages:
             "conflict_action": action,
             "csrf_token": session.csrf_token,
             "url": self._sentence_url(request, view.language, view.text.stem, view.source_hash),
-            "previous_url": self._sentence_url(request, view.language, view.text.stem, view.previous)
-            if view.previous else "",
+            "previous_url": self._sentence_url(request, view.language, view.text.stem, view.previous) if view.previous else "",
             "next_url": self._sentence_url(request, view.language, view.text.stem, view.next) if view.next else "",
         }
         partial = _is_htmx(request)
@@ -340,8 +390,9 @@ class ReviewPages:
         if not edited:
             raise self.refuse(request, 400, "An empty translation cannot be saved: write one, or Skip.", session)
         if len(edited) > MAX_TEXT_CHARS:
-            raise self.refuse(request, 400, f"A translation of one sentence may have at most {MAX_TEXT_CHARS} "
-                                            "characters.", session)
+            raise self.refuse(
+                request, 400, f"A translation of one sentence may have at most {MAX_TEXT_CHARS} characters.", session
+            )
         source = self.state.config.source_language
         htmx = _is_htmx(request)
 
@@ -350,31 +401,56 @@ class ReviewPages:
             with self.files.memory() as memory:
                 seen = workspace.text_queue(memory, text, lang, source).order
                 outcome = decide(
-                    memory, source=source, language=lang, sentence=segment.text, document=text.path.name,
-                    segment_id=f"{stem}:{source_hash}", reviewer=session.name, may_approve=session.can_approve,
-                    action=action, text=edited, base=str(form.get("base", "")), comment=_comment(form.get("comment")),
+                    memory,
+                    source=source,
+                    language=lang,
+                    sentence=segment.text,
+                    document=text.path.name,
+                    segment_id=f"{stem}:{source_hash}",
+                    reviewer=session.name,
+                    may_approve=session.can_approve,
+                    action=action,
+                    text=edited,
+                    base=str(form.get("base", "")),
+                    comment=_comment(form.get("comment")),
                 )
                 now = workspace.text_queue(memory, text, lang, source)
-                following = None if isinstance(outcome, Conflict) else workspace.next_to_review(
-                    self.files, memory, lang, text, after=source_hash, order=seen, queue=now)
+                following = (
+                    None
+                    if isinstance(outcome, Conflict)
+                    else workspace.next_to_review(self.files, memory, lang, text, after=source_hash, order=seen, queue=now)
+                )
                 shown = following or source_hash
-                view = workspace.sentence_view(self.files, memory, lang, text, shown, now) if htmx or isinstance(
-                    outcome, Conflict) else None
+                view = (
+                    workspace.sentence_view(self.files, memory, lang, text, shown, now)
+                    if htmx or isinstance(outcome, Conflict)
+                    else None
+                )
                 return outcome, following, view
 
         outcome, following, view = await run_in_threadpool(record)
         if isinstance(outcome, Conflict):
             assert view is not None
-            return self.workspace_page(request, session, view, "This sentence was changed meanwhile: "
-                                       "compare the texts below.", 409, conflict=outcome, mine=edited,
-                                       action=action)
+            return self.workspace_page(
+                request,
+                session,
+                view,
+                "This sentence was changed meanwhile: compare the texts below.",
+                409,
+                conflict=outcome,
+                mine=edited,
+                action=action,
+            )
         said = "needs-work" if action == "needs-work" and outcome.decision else outcome.decision
         if not htmx:
             target = self._sentence_url(request, lang, stem, following or source_hash)
             return RedirectResponse(f"{target}?after={said}", status_code=303)
         assert view is not None
-        where = (f" Now sentence {view.position} of {view.total}; {view.waiting} still wait for a person."
-                 if following else " Nothing else in this text waits for a person.")
+        where = (
+            f" Now sentence {view.position} of {view.total}; {view.waiting} still wait for a person."
+            if following
+            else " Nothing else in this text waits for a person."
+        )
         return self.workspace_page(request, session, view, f"{AFTER_MESSAGES[said]}{where}")
 
 

@@ -192,7 +192,7 @@ def _pieces(sentence: str, glossary: Glossary, source: str, target: str) -> tupl
         if match.start < at:
             continue
         if match.start > at:
-            pieces.append(SourcePiece(sentence[at:match.start]))
+            pieces.append(SourcePiece(sentence[at : match.start]))
         rendering = pinned_target(match.concept, match.text, target) or ""
         pieces.append(SourcePiece(match.text, rendering or "?", match.concept.id))
         key = (match.concept.id, match.text.lower())
@@ -226,7 +226,11 @@ def find_segment(text: SourceText, source_hash: str) -> Segment | None:
 
 
 def sentence_view(
-    files: ProjectFiles, memory: TranslationMemory, language: str, text: SourceText, source_hash: str,
+    files: ProjectFiles,
+    memory: TranslationMemory,
+    language: str,
+    text: SourceText,
+    source_hash: str,
     queue: Queue | None = None,
 ) -> SentenceView | None:
     """The page data of one sentence, or None if the text has no such sentence (`queue`: the text's, if known)."""
@@ -242,8 +246,7 @@ def sentence_view(
     pieces, terms = _pieces(segment.text, files.glossary(), source, language)
     entry = entries.get(segment.text)
     paragraph = [
-        ContextSentence(s.text, entries[s.text].best_text if s.text in entries else "", s.index == segment.index,
-                        s.source_hash)
+        ContextSentence(s.text, entries[s.text].best_text if s.text in entries else "", s.index == segment.index, s.source_hash)
         for s in in_block
     ]
     notes = list(dict.fromkeys(notes_comments(entry.notes) + check_comments(entry.notes))) if entry else []
@@ -268,8 +271,13 @@ def sentence_view(
 
 
 def next_to_review(
-    files: ProjectFiles, memory: TranslationMemory, language: str, text: SourceText, after: str | None = None,
-    order: list[str] | None = None, queue: Queue | None = None,
+    files: ProjectFiles,
+    memory: TranslationMemory,
+    language: str,
+    text: SourceText,
+    after: str | None = None,
+    order: list[str] | None = None,
+    queue: Queue | None = None,
 ) -> str | None:
     """The sentence to offer next: the first after `after` in `order` (the queue as the person saw it before
     deciding; default: the queue now) that still waits for a person, wrapping round; None when none waits.
