@@ -7,11 +7,37 @@ modules beside this file (e.g. ``model_factory``), not here.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 from model_factory import build_argos_package, point_argos_at
 from project_factory import REPO_ROOT, Project
+
+# --------------------------------------------------------------------------------------
+# Markers: what a test needs from the machine, declared once here
+# --------------------------------------------------------------------------------------
+
+# marker -> (what must be on PATH, how to get it). A test marked with one of these is
+# skipped, with that hint, on a machine without the program.
+NEEDS = {
+    "apertium": ("apertium", "apt-get install apertium (make setup installs it with its pairs)"),
+    "gettext": ("msgfmt", "apt-get install gettext"),
+    "chromium": ("chromium", "apt-get install chromium (make setup installs it)"),
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, (program, _) in NEEDS.items():
+        config.addinivalue_line("markers", f"{name}: needs `{program}` on PATH (skipped without it)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    missing = {name: hint for name, (program, hint) in NEEDS.items() if shutil.which(program) is None}
+    for item in items:
+        for name in missing.keys() & {mark.name for mark in item.iter_markers()}:
+            item.add_marker(pytest.mark.skip(reason=f"{NEEDS[name][0]} is not installed: {missing[name]}"))
+
 
 # --------------------------------------------------------------------------------------
 # Projects
