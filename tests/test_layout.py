@@ -5,7 +5,7 @@ import between the package's own modules becomes an edge of a graph: imports
 inside functions and under `if TYPE_CHECKING:` too, since they tie the modules
 together just the same. A module may import its own layer or lower ones, never
 a higher one, and the graph may have no cycle. The layers are the data flow
-(README, "Layout").
+(ARCHITECTURE.md, "Layout").
 """
 
 from __future__ import annotations
@@ -299,11 +299,11 @@ def test_a_function_local_import_without_a_reason_fails_the_check(tmp_path):
     assert unexplained_local_imports("commands", path, []) == ["commands.py:9: import sqlite3"]
 
 
-def readme_tree() -> set[str]:
-    """The files the README's layout tree names, as paths relative to the repository."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+def architecture_tree() -> set[str]:
+    """The files the architecture document's layout tree names, as paths relative to the repository."""
+    readme = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
     block = re.search(r"```\ntranslate/\n(.*?)```", readme, re.S)
-    assert block, "the README has no layout tree (a code block starting with 'translate/')"
+    assert block, "ARCHITECTURE.md has no layout tree (a code block starting with 'translate/')"
     paths, folders = set(), ["translate"]
     for line in block.group(1).splitlines():
         match = re.match(r"( *)(\S+)", line)
@@ -319,12 +319,12 @@ def readme_tree() -> set[str]:
     return paths
 
 
-def test_the_readme_tree_names_every_module():
+def test_the_architecture_tree_names_every_module():
     actual = {str(path.relative_to(REPO)) for path in MODULES.values()}
     actual |= {
         str(p.relative_to(REPO)) for p in PACKAGE.rglob("*") if p.is_file() and p.parent.name in ("templates", "static")
     }  # page templates, styles, scripts
-    assert readme_tree() == actual
+    assert architecture_tree() == actual
 
 
 @pytest.mark.parametrize("reserved", ["translate.checks", "translate.serve"])
