@@ -9,11 +9,14 @@ refusal names the line.
 Writing: a failed or killed run must leave either the old file or the new one,
 never half of one: every write goes to a temporary file in the same folder, is
 flushed to disk, and is renamed over the target. A file that cannot be written
-(permissions, a full disk) is a `WriteError` naming it, not a traceback.
+is a `WriteError` naming it and what is wrong, as what it is (`write_failure`): a
+full disk (`DiskFull`), a read-only file system, a missing permission; never a
+traceback, and never mistaken for damage.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -21,7 +24,7 @@ import unicodedata
 from pathlib import Path
 from typing import BinaryIO
 
-from translate.errors import InputFileError, WriteError
+from translate.errors import DiskFull, InputFileError, WriteError
 
 DEFAULT_MAX_TEXT_BYTES = 10_000_000
 """Largest source read when the configuration says nothing (limits.max_text_bytes)."""
@@ -152,7 +155,7 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as err:
-        raise WriteError(f"cannot write {path}: {err.strerror or err}; {_WRITE_HINT}") from None
+        raise write_failure(path, err) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -163,21 +166,58 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> bool:
     except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(err, OSError):
-            raise WriteError(f"cannot write {path}: {err.strerror or err}; {_WRITE_HINT}") from None
+            raise write_failure(path, err) from None
         raise
     return True
 
 
 _WRITE_HINT = "check the folder's owner, permissions and free space"
 
+FULL = (errno.ENOSPC, errno.EDQUOT)
+"""What a write answers on a full disk, or past the user's quota."""
 
-def _file_mode(path: Path) -> int:
-    """Keep an existing file's mode; new files get the usual 0666 less the umask."""
-    if path.exists():
-        return path.stat().st_mode & 0o7777
-    umask = os.umask(0)
+
+def write_failure(path: Path | str, err: OSError, lost: str = "nothing written") -> WriteError:
+    """A failed write named as what it is: a full disk, a read-only file system, a missing permission.
+
+    `lost` says what became of the work ("nothing recorded"); a full disk is a
+    `DiskFull` whose message starts "disk full:", so a person (and a script) tells
+    it from damage at once.
+    """
+    reason = err.strerror or str(err)
+    if err.errno in FULL:
+        return DiskFull(f"disk full: {lost}; cannot write {path} ({reason}); free some space on that disk and try again")
+    if err.errno == errno.EROFS:
+        return WriteError(f"cannot write {path}: {reason}; {lost}; mount it writable, or work on a copy elsewhere")
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return WriteError(f"cannot write {path}: {reason}; {lost}; check its owner and permissions")
+    return WriteError(f"cannot write {path}: {reason}; {lost}; {_WRITE_HINT}")
+
+
+def new_file_mode() -> int:
+    """The mode a new file gets: 0666 less the umask, as the organizer's own tools would make it.
+
+    One policy for every file the project writes (outputs, the memory's SQLite file,
+    its text record): whoever may read the project's files may read these, no more.
+    The umask is read from /proc (changing it to read it would race with other threads).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o022)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def _file_mode(path: Path) -> int:
+    """Keep an existing file's mode; new files get new_file_mode()."""
+    if path.exists():
+        return path.stat().st_mode & 0o7777
+    return new_file_mode()
 
 
 def atomic_write_text(path: Path | str, text: str) -> bool:

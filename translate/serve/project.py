@@ -63,5 +63,9 @@ class ProjectFiles:
             return self._glossary[1]
 
     def memory(self) -> TranslationMemory:
-        """A connection of this thread's own (SQLite connections stay in the thread that made them)."""
-        return TranslationMemory(self.config.path("memory"))
+        """A connection of this thread's own (SQLite connections stay in the thread that made them).
+
+        On a full disk or in a read-only folder it is a read-only copy: pages and API
+        answers still read it, and a save is refused saying why (nothing recorded).
+        """
+        return TranslationMemory.for_reading(self.config.path("memory"))

@@ -13,6 +13,7 @@ announces the result in the page's live region.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -30,6 +31,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from translate import languages
+from translate.errors import DiskFull, TranslateError, WriteError
+from translate.memory.health import MemoryReadOnly
 from translate.serve import csrf
 from translate.serve.access import AccessStore, InvitationRefused, Session
 from translate.serve.review import workspace
@@ -38,6 +41,7 @@ from translate.serve.review.diff import summarize, word_diff
 from translate.serve.state import ServerState
 from translate.texts import SourceText
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SESSION_COOKIE = "translate_session"
 MAX_TEXT_CHARS = 5000
@@ -142,8 +146,27 @@ def _endpoint(handler: Callable[..., Awaitable[Response]]) -> Callable[[Request]
             return await handler(request)
         except Stop as stop:
             return stop.response
+        except TranslateError as err:  # a full disk, a read-only or damaged memory: said, never a traceback
+            log.warning("%s %s: %s", request.method, request.url.path, err)
+            return _cannot(request, err)
 
     return run
+
+
+def _cannot(request: Request, err: TranslateError) -> Response:
+    """What a person is told when the server cannot do what they asked (the details are in the server's log)."""
+    if isinstance(err, DiskFull):
+        why = "the server's disk is full"
+    elif isinstance(err, (WriteError, MemoryReadOnly)):
+        why = "the server cannot write its files"
+    else:
+        why = "the server cannot read its translation memory"
+    done = "Nothing was saved" if request.method == "POST" else "This page cannot be shown"
+    message = f"{done}: {why}. Keep a copy of your text, try again later, and tell your organizer."
+    if _is_htmx(request):
+        return Response(message, status_code=503, media_type="text/plain; charset=utf-8")
+    context = {"title": "Problem", "message": message, "session": None, "base": request.scope.get("root_path", "")}
+    return templates.TemplateResponse(request, "message.html", context | {"shortcuts": SHORTCUTS}, 503)
 
 
 def _is_htmx(request: Request) -> bool:
