@@ -35,6 +35,7 @@ from translate.errors import DiskFull, TranslateError, WriteError
 from translate.memory.health import MemoryReadOnly
 from translate.serve import csrf
 from translate.serve.access import AccessStore, InvitationRefused, Session
+from translate.serve.limits import MAX_FORM_BYTES, FormRefused, read_form
 from translate.serve.review import workspace
 from translate.serve.review.decide import ACTIONS, Conflict, decide, revision_of
 from translate.serve.review.diff import summarize, word_diff
@@ -146,6 +147,8 @@ def _endpoint(handler: Callable[..., Awaitable[Response]]) -> Callable[[Request]
             return await handler(request)
         except Stop as stop:
             return stop.response
+        except FormRefused as refused:
+            return Response(refused.message, status_code=400, media_type="text/plain; charset=utf-8")
         except TranslateError as err:  # a full disk, a read-only or damaged memory: said, never a traceback
             log.warning("%s %s: %s", request.method, request.url.path, err)
             return _cannot(request, err)
@@ -182,16 +185,17 @@ class ReviewPages:
         self.files = state.files
 
     def routes(self) -> list[BaseRoute]:
+        limit = MAX_FORM_BYTES  # every body bounded before it is read, signed in or not (serve/limits.py)
         return [
-            Route("/", _endpoint(self.home), methods=["GET"]),
-            Route("/invite/{token}", _endpoint(self.invitation), methods=["GET"]),
-            Route("/invite/{token}", _endpoint(self.accept), methods=["POST"]),
-            Route("/sign-out", _endpoint(self.sign_out), methods=["POST"]),
-            Route("/review/{lang}/{stem}", _endpoint(self.start_text), methods=["GET"]),
-            Route("/review/{lang}/{stem}/{sentence}", _endpoint(self.sentence), methods=["GET"]),
-            Route("/review/{lang}/{stem}/{sentence}", _endpoint(self.decision), methods=["POST"]),
-            Route("/review/{lang}/{stem}/{sentence}/changes", _endpoint(self.changes), methods=["GET"]),
-            Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+            Route("/", _endpoint(self.home), methods=["GET"], max_body_size=limit),
+            Route("/invite/{token}", _endpoint(self.invitation), methods=["GET"], max_body_size=limit),
+            Route("/invite/{token}", _endpoint(self.accept), methods=["POST"], max_body_size=limit),
+            Route("/sign-out", _endpoint(self.sign_out), methods=["POST"], max_body_size=limit),
+            Route("/review/{lang}/{stem}", _endpoint(self.start_text), methods=["GET"], max_body_size=limit),
+            Route("/review/{lang}/{stem}/{sentence}", _endpoint(self.sentence), methods=["GET"], max_body_size=limit),
+            Route("/review/{lang}/{stem}/{sentence}", _endpoint(self.decision), methods=["POST"], max_body_size=limit),
+            Route("/review/{lang}/{stem}/{sentence}/changes", _endpoint(self.changes), methods=["GET"], max_body_size=limit),
+            Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static", max_body_size=limit),
         ]
 
     # -- helpers -------------------------------------------------------------
@@ -289,7 +293,7 @@ class ReviewPages:
 
     async def accept(self, request: Request) -> Response:
         token = request.path_params["token"]
-        form = await request.form()
+        form = await read_form(request)
         if csrf.cross_site(request) or not csrf.same_token(request.cookies.get(csrf.PRE_SESSION_COOKIE), form.get(csrf.FIELD)):  # type: ignore[arg-type]
             raise self.refuse(
                 request, 403, "This form is out of date or did not come from this site: open your invitation link again."
@@ -399,7 +403,7 @@ class ReviewPages:
         lang, stem, source_hash = (request.path_params[k] for k in ("lang", "stem", "sentence"))
         session = await self._session_for(request, lang)
         await self._check_csrf(request, session)
-        form = await request.form()
+        form = await read_form(request)
         action = str(form.get("action", ""))
         if action not in ACTIONS:
             raise self.refuse(request, 400, f"Unknown action '{action[:20]}'.", session)
