@@ -350,7 +350,7 @@ class ReviewPages:
             raise self.refuse(request, 404, "This sentence is not in the text (any more): go back to the texts.")
         return view
 
-    def workspace_page(
+    async def workspace_page(
         self,
         request: Request,
         session: Session,
@@ -361,27 +361,33 @@ class ReviewPages:
         mine: str | None = None,
         action: str = "save",
     ) -> Response:
+        """The sentence's workspace, as a page or (htmx) a fragment: its diffs and markup made in a worker
+        thread, since a 5,000-character conflict takes the diff most of a second the event loop must not lose."""
         editor_text = mine if mine is not None else view.current_text
-        context = {
-            "view": view,
-            "editor_text": editor_text,
-            "base_revision": revision_of(conflict.current if conflict else view.entry),
-            "changes": summarize(view.machine_text, editor_text, view.language),
-            "message": message,
-            "conflict": conflict,
-            "conflict_pieces": word_diff(conflict.theirs, conflict.mine, view.language) if conflict else [],
-            "conflict_action": action,
-            "csrf_token": session.csrf_token,
-            "url": self._sentence_url(request, view.language, view.text.stem, view.source_hash),
-            "previous_url": self._sentence_url(request, view.language, view.text.stem, view.previous) if view.previous else "",
-            "next_url": self._sentence_url(request, view.language, view.text.stem, view.next) if view.next else "",
-        }
+
+        def render() -> Response:
+            context = {
+                "view": view,
+                "editor_text": editor_text,
+                "base_revision": revision_of(conflict.current if conflict else view.entry),
+                "changes": summarize(view.machine_text, editor_text, view.language),
+                "message": message,
+                "conflict": conflict,
+                "conflict_pieces": word_diff(conflict.theirs, conflict.mine, view.language) if conflict else [],
+                "conflict_action": action,
+                "csrf_token": session.csrf_token,
+                "url": self._sentence_url(request, view.language, view.text.stem, view.source_hash),
+                "previous_url": view.previous and self._sentence_url(request, view.language, view.text.stem, view.previous),
+                "next_url": view.next and self._sentence_url(request, view.language, view.text.stem, view.next),
+                "partial": partial,
+            }
+            response = self.page(request, "_workspace.html" if partial else "sentence.html", context, status, session)
+            if partial:
+                response.headers["HX-Push-Url"] = context["url"]
+            return response
+
         partial = _is_htmx(request)
-        context["partial"] = partial
-        response = self.page(request, "_workspace.html" if partial else "sentence.html", context, status, session)
-        if partial:
-            response.headers["HX-Push-Url"] = context["url"]
-        return response
+        return await run_in_threadpool(render)
 
     async def sentence(self, request: Request) -> Response:
         lang, stem, source_hash = (request.path_params[k] for k in ("lang", "stem", "sentence"))
@@ -389,7 +395,7 @@ class ReviewPages:
         text = await self._text(request, stem)
         view = await self._load(request, lang, text, source_hash)
         message = AFTER_MESSAGES.get(request.query_params.get("after", "-"), "")
-        return self.workspace_page(request, session, view, message)
+        return await self.workspace_page(request, session, view, message)
 
     async def changes(self, request: Request) -> Response:
         lang, stem, source_hash = (request.path_params[k] for k in ("lang", "stem", "sentence"))
@@ -397,7 +403,8 @@ class ReviewPages:
         text = await self._text(request, stem)
         view = await self._load(request, lang, text, source_hash)
         edited = request.query_params.get("text", "")[:MAX_TEXT_CHARS]
-        return self.page(request, "_changes.html", {"changes": summarize(view.machine_text, edited, lang)})
+        changes = await run_in_threadpool(summarize, view.machine_text, edited, lang)  # a diff: off the event loop
+        return self.page(request, "_changes.html", {"changes": changes})
 
     async def decision(self, request: Request) -> Response:
         lang, stem, source_hash = (request.path_params[k] for k in ("lang", "stem", "sentence"))
@@ -458,7 +465,7 @@ class ReviewPages:
         outcome, following, view = await run_in_threadpool(record)
         if isinstance(outcome, Conflict):
             assert view is not None
-            return self.workspace_page(
+            return await self.workspace_page(
                 request,
                 session,
                 view,
@@ -478,7 +485,7 @@ class ReviewPages:
             if following
             else " Nothing else in this text waits for a person."
         )
-        return self.workspace_page(request, session, view, f"{AFTER_MESSAGES[said]}{where}")
+        return await self.workspace_page(request, session, view, f"{AFTER_MESSAGES[said]}{where}")
 
 
 def _comment(value: object) -> str | None:
