@@ -23,7 +23,7 @@ from translate.texts import load_texts
 
 BOUNDARY = "x7d3b2a"
 FILE_PART = (
-    f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"text\"; filename=\"a.txt\"\r\n"
+    f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="text"; filename="a.txt"\r\n'
     "Content-Type: application/octet-stream\r\n\r\n"
 ).encode()
 
