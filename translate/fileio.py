@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -42,19 +43,71 @@ def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_TEXT_BYTES) -> st
 
 
 def read_bytes(path: Path | str, max_bytes: int = DEFAULT_MAX_TEXT_BYTES) -> bytes:
-    """A source file's bytes, read in bounded chunks (see read_stream), with a clear error for what is no file."""
+    """A file's bytes, read in bounded chunks (see read_stream), with a clear error for what is no file.
+
+    Only a regular file is read: a named pipe would block the command for ever (and
+    hold the run lock meanwhile), a device never ends. The file is opened without
+    blocking and its kind checked on the open descriptor, so nothing can be swapped
+    in between.
+    """
     path = Path(path)
     if str(path) == "-":
         raise InputFileError("use read_stream() for '-'")
-    if not path.exists():
+    if not os.path.lexists(path):
         raise InputFileError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputFileError(f"{path}: is a folder, not a text file")
     try:
-        with open(path, "rb") as handle:
-            return read_stream(handle, str(path), max_bytes)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as err:
-        raise InputFileError(f"{path}: cannot be read ({err.strerror or err})") from None
+        raise InputFileError(f"{path}: {_unopenable(path, err)}") from None
+    kind = _kind(os.fstat(fd).st_mode)
+    if kind:
+        os.close(fd)
+        raise InputFileError(f"{path}: is {kind}, not a file to read")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            return read_stream(handle, str(path), max_bytes)
+        except OSError as err:
+            raise InputFileError(f"{path}: cannot be read ({err.strerror or err})") from None
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words ("" for a regular file)."""
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _unopenable(path: Path, err: OSError) -> str:
+    if err.errno == errno.ELOOP:
+        return "is a symbolic link in a loop; remove it"
+    if err.errno == errno.ENOENT:
+        return f"is a symbolic link to {os.readlink(path)!r}, which does not exist; remove it"
+    if err.errno == errno.EISDIR:
+        return "is a folder, not a file to read"
+    return f"cannot be read ({err.strerror or err})"
+
+
+def check_link(path: Path, *inside: Path) -> None:
+    """Refuse a symbolic link found in a folder (texts/, a folder of PO files) that leads out of the
+    folders given (the project, the folder named): a link to /etc/passwd among the texts would be
+    translated into committed outputs. A link in a loop, or to nothing, is refused too."""
+    if not path.is_symlink():
+        return
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as err:  # RuntimeError: Python 3.11's word for a loop
+        loop = isinstance(err, RuntimeError) or getattr(err, "errno", None) == errno.ELOOP
+        raise InputFileError(f"{path}: {_unopenable(path, OSError(errno.ELOOP if loop else errno.ENOENT, ''))}") from None
+    if not any(target.is_relative_to(Path(folder).resolve()) for folder in inside):
+        raise InputFileError(f"{path}: is a link to {target}, outside the project: not read (copy the file in instead)")
 
 
 def read_stream(stream: BinaryIO, name: str, max_bytes: int = DEFAULT_MAX_TEXT_BYTES) -> bytes:

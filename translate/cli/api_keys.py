@@ -38,7 +38,8 @@ def _store(config: ConfigOption) -> ApiKeyStore:
 def create_command(
     name: Annotated[str, typer.Argument(help="Who or what uses the key, e.g. weblate or mastodon.")],
     requests_per_minute: Annotated[
-        int, typer.Option("--requests-per-minute", help="Texts this key may send per minute (0 = no limit).")
+        int,
+        typer.Option("--requests-per-minute", min=0, max=1_000_000, help="Texts this key may send per minute (0 = no limit)."),
     ] = 600,
     config: ConfigOption = None,
     json_out: JsonOption = False,

@@ -13,7 +13,7 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional
@@ -98,6 +98,14 @@ def split_list(value: str | None, option: str = "--only") -> list[str] | None:
 def target_list(value: str | None) -> list[str] | None:
     """--lang 'es,ES, fr' -> ['es', 'fr']: validated codes, each once; None -> None (every target)."""
     return None if value is None else languages.parse_list(value)
+
+
+def left_out(problems: Sequence[Any]) -> None:
+    """Texts a reading command could not read (TextProblem): one line each on stderr; the others were read.
+
+    The command then ends with exit code 1, as `translate run` does: something is missing."""
+    for problem in problems:
+        typer.echo(f"error: {problem.error} (left out; the other texts were read)", err=True)
 
 
 def print_json(data: Any) -> None:

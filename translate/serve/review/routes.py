@@ -20,7 +20,7 @@ from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
@@ -263,7 +263,7 @@ class ReviewPages:
     async def home(self, request: Request) -> Response:
         session = await self._session(request)
         if session is None:
-            return self.page(request, "signed_out.html", {"came_from": request.query_params.get("from", "")})
+            return self.page(request, "signed_out.html", {"came_from": _same_site(request.query_params.get("from", ""))})
 
         def read() -> list[workspace.LanguageProgress]:
             with self.files.memory() as memory:
@@ -336,9 +336,13 @@ class ReviewPages:
         def first() -> str | None:
             with self.files.memory() as memory:
                 found = workspace.next_to_review(self.files, memory, lang, text)
-            return found or workspace.distinct_segments(text)[0].source_hash
+            segments = workspace.distinct_segments(text)
+            return found or (segments[0].source_hash if segments else None)
 
-        return RedirectResponse(self._sentence_url(request, lang, stem, await run_in_threadpool(first)), status_code=303)
+        found = await run_in_threadpool(first)
+        if found is None:  # only code blocks, raw HTML or tables: nothing in it is translated
+            raise self.refuse(request, 404, "This text has no sentences to translate (only code or markup).")
+        return RedirectResponse(self._sentence_url(request, lang, stem, found), status_code=303)
 
     def _view(self, lang: str, text: SourceText, source_hash: str) -> workspace.SentenceView | None:
         with self.files.memory() as memory:
@@ -486,6 +490,17 @@ class ReviewPages:
             else " Nothing else in this text waits for a person."
         )
         return await self.workspace_page(request, session, view, f"{AFTER_MESSAGES[said]}{where}")
+
+
+def _same_site(path: str) -> str:
+    """`from` as a link back, only when it is a path of this site ("" otherwise): the start page must not
+    offer "continue" to https://evil.example, //evil.example or a javascript: address."""
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return ""
+    if any(ord(c) < 0x20 or c == "\x7f" for c in path):
+        return ""
+    return path
 
 
 def _comment(value: object) -> str | None:
