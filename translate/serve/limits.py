@@ -15,9 +15,11 @@ otherwise arrive as an UploadFile and be stored as its Python text).
 
 from __future__ import annotations
 
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_FORM_BYTES = 256 * 1024
 """Largest body of a review form: a 5,000-character text and comment, percent-encoded, fit four times over."""
@@ -46,3 +48,32 @@ async def read_form(request: Request) -> FormData:
         if err.status_code == 413:
             raise
         raise FormRefused(f"This form takes a few short text fields, no files ({err.detail})") from None
+
+
+class NoBody:
+    """An application that never reads a body (static files), bounded all the same: a declared body over
+    `limit` is refused with 413 before anything is read, and a body streamed without a length is, once
+    past it, taken as the client leaving. (Starlette's own `max_body_size` around a file response
+    answers 413 too, but logs a traceback for it.)"""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_FORM_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.limit:
+            await PlainTextResponse("Content Too Large", status_code=413)(scope, receive, send)
+            return
+        seen = 0
+
+        async def bounded() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            return {"type": "http.disconnect"} if seen > self.limit else message
+
+        await self.app(scope, bounded, send)

@@ -35,7 +35,7 @@ from translate.errors import DiskFull, TranslateError, WriteError
 from translate.memory.health import MemoryReadOnly
 from translate.serve import csrf
 from translate.serve.access import AccessStore, InvitationRefused, Session
-from translate.serve.limits import MAX_FORM_BYTES, FormRefused, read_form
+from translate.serve.limits import MAX_FORM_BYTES, FormRefused, NoBody, read_form
 from translate.serve.review import workspace
 from translate.serve.review.decide import ACTIONS, Conflict, decide, revision_of
 from translate.serve.review.diff import summarize, word_diff
@@ -195,7 +195,7 @@ class ReviewPages:
             Route("/review/{lang}/{stem}/{sentence}", _endpoint(self.sentence), methods=["GET"], max_body_size=limit),
             Route("/review/{lang}/{stem}/{sentence}", _endpoint(self.decision), methods=["POST"], max_body_size=limit),
             Route("/review/{lang}/{stem}/{sentence}/changes", _endpoint(self.changes), methods=["GET"], max_body_size=limit),
-            Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static", max_body_size=limit),
+            Mount("/static", app=NoBody(StaticFiles(directory=HERE / "static"), limit), name="static"),
         ]
 
     # -- helpers -------------------------------------------------------------
