@@ -85,9 +85,16 @@ def _batch_diff(before: dict, after: dict) -> dict[str, int]:
 
 
 def run(
-    base: str, sentences: list[str], clients: int, seconds: float, requests_each: int, source: str = "en", target: str = "es"
+    base: str,
+    sentences: list[str],
+    clients: int,
+    seconds: float,
+    requests_each: int,
+    source: str = "en",
+    targets: tuple[str, ...] = ("es",),
 ) -> ApiLoad:
-    """`clients` threads posting sentences for at most `seconds` and `requests_each` requests each."""
+    """`clients` threads posting sentences for at most `seconds` and `requests_each` requests each;
+    client k asks for `targets[k % len(targets)]`."""
     result = ApiLoad(clients)
     lock = threading.Lock()
     before = health(base)
@@ -100,7 +107,7 @@ def run(
                 if time.monotonic() >= deadline:
                     return
                 sentence = sentences[(k * 7 + i) % len(sentences)]
-                body = json.dumps({"q": sentence, "source": source, "target": target}).encode()
+                body = json.dumps({"q": sentence, "source": source, "target": targets[k % len(targets)]}).encode()
                 began = time.monotonic()
                 try:
                     connection.request("POST", "/translate", body, {"Content-Type": "application/json"})
