@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from starlette.concurrency import run_in_threadpool
 
 from translate.checks import CHECKS_VERSION
+from translate.engines.apertium import ApertiumEngine
 from translate.engines.base import Engine, Route
 from translate.engines.registry import Engines
 from translate.errors import TranslateError
@@ -193,6 +194,8 @@ class ApiService:
         """Engine, route and engine version for a pair this server serves."""
         with self._registry:
             engine, route = self.engines.choose(source, target)
+            if isinstance(engine, ApertiumEngine):
+                engine.keep_running = True  # many small batches: modes kept running (engines/apertium_pipeline.py)
             return engine, route, engine.version()
 
     def detect(self, texts: str | list[str]) -> list[Guess]:
