@@ -10,28 +10,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
-from api_helpers import Reply, api_project, api_server, call, post_form, post_json
+from api_helpers import Reply, api_project, api_server, call, post_form, post_json, translate_command
 
 from translate.segment import parse
 
 pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="needs Apertium (apt-get install apertium)")
-
-
-def translate_command(project, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "translate.cli", *args, "--config", str(project / "translate.toml")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
 
 
 def works(base: str, key: str | None = None) -> bool:
