@@ -63,6 +63,19 @@ def call(base: str, method: str, path: str, body: bytes | None = None, headers: 
         connection.close()
 
 
+def get_page(base: str, path: str) -> str:
+    """A page's HTML (a GET answered 200 with text/html)."""
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        assert response.status == 200 and response.getheader("content-type", "").startswith("text/html"), response.status
+        return response.read().decode("utf-8")
+    finally:
+        connection.close()
+
+
 def post_json(base: str, path: str, payload: object) -> Reply:
     return call(base, "POST", path, json.dumps(payload).encode(), {"Content-Type": "application/json"})
 
