@@ -147,3 +147,23 @@ def peak_memory_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def children_memory_mb(pid: int) -> float:
+    """The resident memory (VmRSS) of a process's descendants now, in MB: the Apertium modes it keeps running."""
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        current = todo.pop()
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in task.read_text().split() if int(child) not in seen]
+            except OSError:
+                continue
+        if current != pid:
+            seen.add(current)
+            try:
+                status = Path(f"/proc/{current}/status").read_text()
+            except OSError:
+                continue
+            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return total / 1024

@@ -301,3 +301,15 @@ def test_a_kept_mode_whose_processes_died_is_started_again():
         assert engine._pipelines[("eng-spa", True)] is not pipeline  # noqa: SLF001
     finally:
         engine.close()
+
+
+@needs_apertium
+def test_at_most_max_kept_modes_stay_running():
+    engine = ApertiumEngine()
+    engine.keep_running, engine.max_kept = True, 2
+    try:
+        for target in ("es", "ca", "gl"):
+            engine.translate(["The worker."], engine.routes("en")[target])
+        assert [mode for mode, _ in engine._pipelines] == ["eng-cat", "en-gl"]  # noqa: SLF001 - eng-spa, least recent, closed
+    finally:
+        engine.close()

@@ -77,6 +77,7 @@ class ApiOptions:
     queue_limit: int = 2_000  # sentences waiting for an engine; beyond, requests get 503 at once
     batch_wait_ms: int = 50  # how long a batch may wait for requests still being read to join
     max_batch: int = 512  # sentences per engine call
+    kept_modes: int = 10  # Apertium modes kept running for the API (about 100 MB each); 0 = start them for each batch
 
 
 @dataclass
@@ -226,7 +227,7 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
 def _check_api(name: str, api: ApiOptions) -> None:
     if api.keys not in API_KEY_MODES:
         raise ConfigError(f"{name}: api.keys must be one of {', '.join(API_KEY_MODES)}, not {api.keys!r}")
-    for key in ("requests_per_minute", "char_limit", "batch_wait_ms", "alternatives_limit"):
+    for key in ("requests_per_minute", "char_limit", "batch_wait_ms", "alternatives_limit", "kept_modes"):
         if getattr(api, key) < 0:
             raise ConfigError(f"{name}: api.{key} must be 0 or more")
     for key in ("batch_limit", "max_body_bytes", "queue_limit", "max_batch"):

@@ -253,7 +253,8 @@ class ApertiumEngine(Engine):
         # first sentence of a call may come out otherwise: 4 of 114 on en→es→pt), and a run's text must not
         # depend on what was translated before it under the same signature.
         self.keep_running = False
-        self._pipelines: dict[tuple[str, bool], Pipeline] = {}
+        self.max_kept = 10  # modes kept running at once (about 100 MB each); the least recently used one goes first
+        self._pipelines: dict[tuple[str, bool], Pipeline] = {}  # in order of use, the latest last
         self._pairs: dict[tuple[str, str], str] | None = None
         self._version: str | None = None
         # Hops shared by several targets (en→es for es, pt, fr, it...) run once per sentence. Languages
@@ -443,6 +444,22 @@ class ApertiumEngine(Engine):
             raise EngineError(f"apertium {mode} failed: {message}")
         return done.stdout
 
+    def _make_room(self, mode: str) -> None:
+        """Close the least recently used kept modes past `max_kept - 1` (only idle ones: their mode's lock is free)."""
+        with self._locks_lock:
+            candidates = [key for key in self._pipelines if key[0] != mode]
+        for key in candidates[: max(0, len(self._pipelines) - self.max_kept + 1)]:
+            lock = self._mode_locks.get(key[0])
+            if lock is None or not lock.acquire(blocking=False):
+                continue  # translating right now: it stays
+            try:
+                with self._locks_lock:
+                    pipeline = self._pipelines.pop(key, None)
+                if pipeline is not None:
+                    pipeline.close()
+            finally:
+                lock.release()
+
     def _kept(self, mode: str, text: str, marks: bool) -> str | None:
         """The mode's running processes' answer; None (after a warning) when they cannot give one, so that
         the call goes the usual way and a broken pipeline is started afresh next time."""
@@ -456,9 +473,11 @@ class ApertiumEngine(Engine):
                     return None
                 if pipeline is not None:
                     pipeline.close()
+                self._make_room(mode)
                 pipeline = Pipeline(path, unknown_marks=marks)
-                with self._locks_lock:
-                    self._pipelines[key] = pipeline
+            with self._locks_lock:
+                self._pipelines.pop(key, None)
+                self._pipelines[key] = pipeline  # the latest used last
             return pipeline.translate(text, self.timeout)
         except (EngineError, OSError, subprocess.SubprocessError) as err:
             log.warning("apertium %s kept running failed (%s); running it once instead", mode, err)

@@ -194,8 +194,9 @@ class ApiService:
         """Engine, route and engine version for a pair this server serves."""
         with self._registry:
             engine, route = self.engines.choose(source, target)
-            if isinstance(engine, ApertiumEngine):
-                engine.keep_running = True  # many small batches: modes kept running (engines/apertium_pipeline.py)
+            if isinstance(engine, ApertiumEngine) and self.config.api.kept_modes:
+                # many small batches: modes kept running (engines/apertium_pipeline.py)
+                engine.keep_running, engine.max_kept = True, self.config.api.kept_modes
             return engine, route, engine.version()
 
     def detect(self, texts: str | list[str]) -> list[Guess]:
