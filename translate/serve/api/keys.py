@@ -155,5 +155,5 @@ class ApiKeyStore:
 
 
 def _key(row: tuple) -> ApiKey:
-    *fields, unthrottled = row
-    return ApiKey(*fields, unthrottled=bool(unthrottled))
+    number, name, prefix, per_minute, created, revoked, unthrottled = row
+    return ApiKey(number, name, prefix, per_minute, created, revoked, bool(unthrottled))
