@@ -14,11 +14,13 @@ Engine work runs in worker threads, never on the event loop, as many at once
 as `translate run` translates languages (`engine.jobs`: the number of cores by
 default). Apertium runs each call as its own processes, so batches for
 different pairs run side by side (its mode locks keep a hop two routes share
-from running twice); Argos gets one batch at a time, as CTranslate2 already
-spreads one over every core. Fifty clients spread over five target languages
-were answered at 14.6 requests a second when one batch ran at a time across
-all pairs (`make bench`, section "api", has today's figure beside the one
-language one).
+from running twice), and the modes the API uses are kept running between
+batches (`api.kept_modes`, engines/apertium_pipeline.py); Argos gets one batch
+at a time, as CTranslate2 already spreads one over every core. Fifty clients
+spread over five target languages were answered at 14.6 requests a second when
+one batch ran at a time across all pairs, each starting its processes afresh;
+at 225 a second with both (`make bench`, section "api", 2 cores at load 14.7,
+beside 270 a second for one language).
 
 A text whose source and target are the same language comes back as sent, as
 LibreTranslate answers it. Routes and the languages served are found once per
