@@ -8,6 +8,7 @@ paths. Missing keys take the defaults below; an unknown key or a bad value is a
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import tomllib
@@ -58,6 +59,7 @@ class ServeOptions:
     public_url: str = ""  # the address people open (e.g. https://review.example.org); "" = http://host:port
     access: str = "access/invitations.sqlite"  # invitations and sessions (never committed)
     session_days: int = 30  # how long a browser stays signed in after opening an invitation
+    trusted_proxies: list[str] = field(default_factory=list)  # reverse proxies whose X-Forwarded-For is believed
 
 
 API_KEY_MODES = ("optional", "required")
@@ -71,10 +73,12 @@ class ApiOptions:
     requests_per_minute: int = 120  # per address without a key (a list q counts each text); 0 = no limit
     char_limit: int = 20_000  # characters per text in q; 0 = no limit
     batch_limit: int = 128  # texts per request (a list q); Weblate sends up to 20
+    alternatives_limit: int = 10  # most `alternatives` a request may ask for (more: 400, as LibreTranslate's limit)
     max_body_bytes: int = 1_048_576  # a larger request body is refused (413) before it is read
     queue_limit: int = 2_000  # sentences waiting for an engine; beyond, requests get 503 at once
     batch_wait_ms: int = 50  # how long a batch may wait for requests still being read to join
     max_batch: int = 512  # sentences per engine call
+    kept_modes: int = 10  # Apertium modes kept running for the API (about 100 MB each); 0 = start them for each batch
 
 
 @dataclass
@@ -155,6 +159,8 @@ _BOUNDS: dict[str, tuple[float, float, str]] = {
     "api.queue_limit": (1, 10_000_000, "sentences waiting"),
     "api.batch_wait_ms": (0, 60_000, "milliseconds"),
     "api.max_batch": (1, 100_000, "sentences per engine call"),
+    "api.alternatives_limit": (0, 1000, "alternatives a request may ask for"),
+    "api.kept_modes": (0, 1000, "Apertium modes kept running, 0 = none"),
 }
 
 
@@ -219,6 +225,7 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
         if not math.isfinite(value) or not low <= value <= high:  # NaN compares false with everything
             raise ConfigError(f"{name}: {key} must be between {_shown(low)} and {_shown(high)} ({meaning}), not {value!r}")
     _check_api(name, config.api)
+    _check_proxies(name, config.serve.trusted_proxies)
     config.languages = {}
     for code, choice in data.get("languages", {}).items():
         try:
@@ -239,6 +246,18 @@ def _shown(number: float) -> str:
 def _check_api(name: str, api: ApiOptions) -> None:
     if api.keys not in API_KEY_MODES:
         raise ConfigError(f"{name}: api.keys must be one of {', '.join(API_KEY_MODES)}, not {api.keys!r}")
+
+
+def _check_proxies(name: str, proxies: list[Any]) -> None:
+    """Each trusted proxy an IP address or network ('127.0.0.1', '10.0.0.0/8', '::1')."""
+    for entry in proxies:
+        try:
+            ipaddress.ip_network(entry if isinstance(entry, str) else None, strict=False)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"{name}: serve.trusted_proxies must list IP addresses or networks of your reverse proxies "
+                f'(e.g. ["127.0.0.1"]), not {entry!r}'
+            ) from None
 
 
 def _load_section(name: str, section: str, cls: type, values: Any) -> Any:
