@@ -32,7 +32,7 @@ from translate.memory.store import TranslationMemory
 from translate.review.po_export import export_po
 from translate.review.po_import import import_po
 from translate.serve.api.errors import ApiError
-from translate.serve.api.requests import detect_text, read_fields, translate_request
+from translate.serve.api.requests import detect_texts, read_fields, translate_request
 from translate.serve.app import build_app
 from translate.texts import load_texts
 
@@ -200,7 +200,7 @@ def parse_api(body: bytes, content_type: str, query: str = "") -> None:
 
     try:
         fields = asyncio.run(read())
-        for check in (translate_request, detect_text):
+        for check in (translate_request, detect_texts):
             try:
                 check(fields, options)
             except ApiError:
