@@ -32,7 +32,9 @@ class EngineOptions:
     threads: int = 0  # CPU threads for CTranslate2; 0 = all cores
     batch_tokens: int = 512  # tokens per CTranslate2 batch (all sentences of a run are batched)
     timeout: int = 600  # seconds an Apertium process may take per batch
-    jobs: int = 0  # languages translated at once; 0 = the number of cores
+    jobs: int = 0  # jobs translated at once on this machine; 0 = the number of cores
+    job_chars: int = 100_000  # characters of source per job (a batch of one language's sentences)
+    cluster: str = ""  # a Dask scheduler's address (tcp://host:8786): jobs run on its workers; "" = on this machine
 
 
 @dataclass
@@ -145,6 +147,7 @@ _BOUNDS: dict[str, tuple[float, float, str]] = {
     "engine.batch_tokens": (16, 1_000_000, "tokens per batch"),
     "engine.timeout": (1, 86_400, "seconds one Apertium call may take"),
     "engine.jobs": (0, 1024, "0 = one per core"),
+    "engine.job_chars": (1_000, 100_000_000, "characters of source per job"),
     "review.publish_threshold": (0.0, 1.0, "a share"),
     "serve.port": (1, 65535, "a TCP port"),
     "serve.session_days": (1, 366, "days"),
@@ -225,6 +228,7 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
         if not math.isfinite(value) or not low <= value <= high:  # NaN compares false with everything
             raise ConfigError(f"{name}: {key} must be between {_shown(low)} and {_shown(high)} ({meaning}), not {value!r}")
     _check_api(name, config.api)
+    check_cluster(config.engine.cluster, f"{name}: engine.cluster")
     _check_proxies(name, config.serve.trusted_proxies)
     config.languages = {}
     for code, choice in data.get("languages", {}).items():
@@ -241,6 +245,15 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
 def _shown(number: float) -> str:
     """1000000 -> '1,000,000', 0.5 -> '0.5', 1.0 -> '1'."""
     return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
+
+
+def check_cluster(address: str, what: str) -> str:
+    """A Dask scheduler's address as `--cluster` or engine.cluster gives it: "" (none), or tcp:// or tls://host:port."""
+    scheme, sep, rest = address.partition("://")
+    host, colon, port = rest.rpartition(":")
+    if address and not (sep and scheme in ("tcp", "tls") and host and colon and port.isdigit() and 0 < int(port) < 65536):
+        raise ConfigError(f"{what} must be a Dask scheduler's address such as tcp://host:8786, not {address!r}")
+    return address
 
 
 def _check_api(name: str, api: ApiOptions) -> None:

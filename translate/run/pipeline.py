@@ -24,6 +24,7 @@ from translate.memory.notes import Notes, Signal
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress, StartTask, no_progress
 from translate.run.guards import DegenerationGuard, Guarded, guarded_translation
+from translate.run.jobs import Draft, EngineJob, JobResult, cut_jobs
 from translate.run.report import LanguageResult
 from translate.run.signature import Signature
 from translate.segment import parse
@@ -56,7 +57,8 @@ class LanguageRun:
     signature: Signature | None = None
     delivered: list[str] = field(default_factory=list)  # texts whose every file `deliver` wrote as built
     headings: set[str] = field(default_factory=set)  # sentences that are headings (sentence case where written so)
-    engine_span: tuple[float, float] | None = None  # perf_counter at the engine's start and end
+    engine_span: tuple[float, float] | None = None  # perf_counter when its first job began and its last one came back
+    advance: Progress | None = None  # its progress bar, once its jobs are handed out
 
     @property
     def source(self) -> str:
@@ -71,17 +73,16 @@ class LanguageRun:
         todo = self.plan()
         if todo and not self.dry_run:
             self.store(self.work(todo))
+            self.settle_message()
 
     def plan(self) -> list[str]:
         """Choose engine and route, sign, and ask the memory what is new or stale: the sentences to translate.
 
         Reads the memory: runs in the thread that owns it.
         """
-        from translate.checks import CHECKS_VERSION  # the checks load dictionaries: only for a language with work
-
         source, target, result = self.source, self.target, self.result
         engine, route = self.engines.choose(source, target)
-        signature = Signature.for_route(route, engine.version(), engine.options(), self.glossary.version, checks=CHECKS_VERSION)
+        signature = sign(engine, route, self.glossary)
         self.engine, self.route, self.signature = engine, route, signature
         result.engine, result.route, result.signature = engine.name, route.describe(), str(signature)
         sentences = self.sentences()
@@ -101,52 +102,46 @@ class LanguageRun:
             self.memory.store_machine(refresh, source, target, str(signature))
         return todo
 
+    def jobs(self, todo: list[str]) -> list[EngineJob]:
+        """The sentences to translate as jobs (translate.run.jobs): cut the same way whichever executor runs them."""
+        assert self.route is not None, "plan() first"
+        return cut_jobs(self.target, self.route, todo, self.headings, self.config.engine.job_chars)
+
+    def run_job(self, job: EngineJob) -> JobResult:
+        """One of this language's jobs in this process, with the run's engine (its progress bar advancing inside)."""
+        assert self.engine is not None, "plan() first"
+        return run_job(job, self.engine, self.glossary, self.config.limits, self.advance)
+
     def work(self, todo: list[str]) -> list[tuple[str, str, Notes]]:
-        """Sentences through the engine and the glossary layer, then the quality checks: the rows to store.
+        """Every job of `todo` in this thread, one after another: the rows to store."""
+        self.advance = self.start_task(f"{self.source}→{self.target} ({self.engine_name})", len(todo))
+        return [row for job in self.jobs(todo) for row in self.absorb(self.run_job(job))]
 
-        Touches no memory: may run in any thread. The checks' dictionaries load in
-        a thread of their own meanwhile (hunspell releases the GIL while it reads
-        them: about 0.15 s a language, hidden behind the engine's time).
-        """
-        assert self.engine is not None and self.route is not None, "plan() first"
-        dictionaries = threading.Thread(target=_load_dictionaries, args=(self.route.steps[1:],), daemon=True)
-        dictionaries.start()
-        advance = self.start_task(f"{self.source}→{self.target} ({self.engine.name})", len(todo))
-        began = time.perf_counter()
-        calls: list[int] = []
-        pinned = translate_sentences(self.engine, self.route, todo, self.glossary, advance, calls, self.config.limits)
-        self.engine_span = (began, time.perf_counter())
-        self.result.engine_seconds = round(self.engine_span[1] - began, 3)
-        self.result.engine_calls = len(calls)
-        dictionaries.join()
+    @property
+    def engine_name(self) -> str:
+        return self.engine.name if self.engine is not None else ""
+
+    def absorb(self, done: JobResult) -> list[tuple[str, str, Notes]]:
+        """Count a finished job into the language's result; its rows to store (in the thread that owns the memory)."""
+        result = self.result
+        result.engine_seconds = round(result.engine_seconds + done.engine_seconds, 3)
+        result.engine_calls += done.engine_calls
         rows = []
-        from translate.run.finishing import finish_notes, finished_text  # (the same reason as in plan)
-
-        for sentence, outcome in zip(todo, pinned, strict=True):
-            draft = outcome.text
-            if not outcome.left_untranslated:  # the source standing in is kept as written
-                outcome = replace(outcome, text=finished_text(draft, self.target, sentence, self.headings))
-            notes = checked_notes(sentence, outcome, self.engine, self.route, self.glossary)
-            notes = finish_notes(notes, draft, outcome.text, self.target)
-            if outcome.left_untranslated:
-                notes.left_untranslated, notes.flagged = outcome.left_untranslated, True
-            rows.append((sentence, outcome.text, notes))
-            self.result.flagged += int(bool(notes.flagged))
-            self.result.untranslated += int(bool(outcome.left_untranslated))
-            self.result.glossary_violations += len(outcome.violations)
+        for draft in done.drafts:
+            notes = draft.notes
+            rows.append((draft.sentence, draft.text, notes))
+            result.flagged += int(bool(notes.flagged))
+            result.untranslated += int(bool(notes.left_untranslated))
+            result.glossary_violations += len(notes.violations or ())
             for signal in notes.signals or ():
-                self.result.signals[signal.check] = self.result.signals.get(signal.check, 0) + 1
-        if self.result.untranslated:
-            self.result.message = "; ".join(
-                filter(
-                    None,
-                    [
-                        self.result.message,
-                        (f"{self.result.untranslated} sentences left untranslated for a reviewer (see the PO file's comments)"),
-                    ],
-                )
-            )
+                result.signals[signal.check] = result.signals.get(signal.check, 0) + 1
         return rows
+
+    def settle_message(self) -> None:
+        """Say in the result's message how many sentences were left untranslated for a reviewer."""
+        if self.result.untranslated:
+            left = f"{self.result.untranslated} sentences left untranslated for a reviewer (see the PO file's comments)"
+            self.result.message = "; ".join(filter(None, [self.result.message, left]))
 
     def store(self, rows: list[tuple[str, str, Notes]]) -> None:
         """The rows `work` made into the memory, in one transaction (in the thread that owns the memory)."""
@@ -158,7 +153,15 @@ _DICTIONARY_LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_LOCK = threading.Lock()
 
 
-def _load_dictionaries(languages: Sequence[str]) -> None:
+def sign(engine: Engine, route: Route, glossary: Glossary) -> Signature:
+    """The signature of what `engine` makes along `route` with `glossary`: stored with each draft, and what a
+    cluster worker must reproduce to take a run's jobs (translate.run.cluster)."""
+    from translate.checks import CHECKS_VERSION  # the checks load dictionaries: only for a language with work
+
+    return Signature.for_route(route, engine.version(), engine.options(), glossary.version, checks=CHECKS_VERSION)
+
+
+def load_dictionaries(languages: Sequence[str]) -> None:
     """Load the spelling dictionaries a language's checks will ask (its own and its pivots')."""
     from translate.checks.dictionaries import dictionary  # the checks' module: only for a language with work
 
@@ -188,6 +191,46 @@ def checked_notes(sentence: str, outcome: PinnedResult, engine: Engine, route: R
     if outcome.unplaced_quotes:
         signals.append(Signal("quotes", "quotation marks not around the quoted words", outcome.unplaced_quotes, 2.0))
     return Notes(violations=list(outcome.violations), flagged=is_flagged(signals, sentence_words(unit)), signals=signals)
+
+
+def run_job(
+    job: EngineJob,
+    engine: Engine,
+    glossary: Glossary,
+    limits: LimitsOptions,
+    progress: Progress | None = None,
+    worker: str = "this machine",
+) -> JobResult:
+    """A job's sentences through the guards, the glossary layer and the engine, then finished and checked.
+
+    Touches no memory: runs in any thread of any process holding the engine
+    (translate.run.jobs says why the job boundary sits here). The checks'
+    dictionaries load in a thread of their own meanwhile (hunspell releases the
+    GIL while it reads them: about 0.15 s a language, hidden behind the engine's time).
+    """
+    from translate.run.finishing import finish_notes, finished_text  # (as in LanguageRun.plan)
+
+    began = time.perf_counter()
+    route = job.route
+    dictionaries = threading.Thread(target=load_dictionaries, args=(route.steps[1:],), daemon=True)
+    dictionaries.start()
+    calls: list[int] = []
+    pinned = translate_sentences(engine, route, list(job.sentences), glossary, progress, calls, limits)
+    engine_seconds = time.perf_counter() - began
+    dictionaries.join()
+    headings = set(job.headings)
+    drafts = []
+    for sentence, outcome in zip(job.sentences, pinned, strict=True):
+        draft = outcome.text
+        if not outcome.left_untranslated:  # the source standing in is kept as written
+            outcome = replace(outcome, text=finished_text(draft, job.target, sentence, headings))
+        notes = checked_notes(sentence, outcome, engine, route, glossary)
+        notes = finish_notes(notes, draft, outcome.text, job.target)
+        if outcome.left_untranslated:
+            notes.left_untranslated, notes.flagged = outcome.left_untranslated, True
+        drafts.append(Draft(sentence, outcome.text, notes, outcome.engine_text))
+    seconds = time.perf_counter() - began
+    return JobResult(job.key, job.target, drafts, worker, round(seconds, 3), round(engine_seconds, 3), len(calls))
 
 
 Deliver = Callable[[LanguageRun], None]
