@@ -244,8 +244,8 @@ class _Run:
                     other, other_state = ready.pop(0)
                     self._attempt(other, other_state, partial(self._finish, other, other_state))
         finally:
-            executor.close()
             self.report.executor = executor.figures()
+            executor.close()
 
     def _store(self, language: LanguageRun, job: EngineJob, outcome: JobResult | BaseException, counted: bool) -> None:
         """A job's drafts into the memory (this thread owns it), counted into its language and the report."""
