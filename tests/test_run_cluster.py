@@ -35,15 +35,18 @@ def cluster():
     """Two worker processes of one thread each, stopped at the end of the module."""
     from distributed import Client, LocalCluster
 
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        scheduler_port=0,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    ) as local, Client(local) as client:
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            scheduler_port=0,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as local,
+        Client(local) as client,
+    ):
         yield local.scheduler_address, client
 
 
@@ -62,13 +65,17 @@ def memory_rows(project: Project) -> list[tuple]:
 
 
 def drafts_lines(project: Project) -> dict[str, list[dict]]:
-    """The committed text record of the drafts, one line per sentence, without the times it was written."""
+    """The committed text record of the drafts, one line per sentence, without the times it was written
+    (its lines are in the order they were stored: jobs come back in any order)."""
     folder = project / "memory" / "translate.drafts"
     return {
-        path.name: [
-            {key: value for key, value in json.loads(line).items() if key not in ("created", "updated")}
-            for line in path.read_text(encoding="utf-8").splitlines()
-        ]
+        path.name: sorted(
+            (
+                {key: value for key, value in json.loads(line).items() if key not in ("created", "updated")}
+                for line in path.read_text(encoding="utf-8").splitlines()
+            ),
+            key=lambda line: line["hash"],
+        )
         for path in sorted(folder.glob("*.jsonl"))
     }
 
@@ -163,10 +170,10 @@ def test_a_worker_with_another_apertium_is_refused_with_one_line_and_the_run_goe
 
 def test_the_coordinator_holds_a_bounded_number_of_results_however_many_jobs(cluster, tmp_path):
     address, _ = cluster
-    project = make(tmp_path / "small-jobs", job_chars=1000)  # the smallest jobs there are: about 60 in all
+    project = make(tmp_path / "small-jobs", job_chars=1000)  # the smallest jobs there are: 44 in all
     report = json.loads(run(project, "--cluster", address).stdout)
     figures = report["executor"]
-    assert len(report["jobs"]) >= 50
+    assert len(report["jobs"]) >= 40
     assert figures["in_flight_limit"] == 4  # twice the two workers' threads
     assert figures["peak_in_flight"] <= 4 and figures["peak_futures_held"] <= 4
 

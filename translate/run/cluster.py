@@ -70,6 +70,7 @@ WORKER_CONFIG = "TRANSLATE_WORKER_CONFIG"
 CONNECT_SECONDS = 30  # how long the coordinator tries to reach the scheduler
 RETRIES = 1  # a job that raised is tried once more (a worker that died: the scheduler reruns it, up to 3 deaths)
 WATCH_SECONDS = 30  # how often the coordinator checks that some worker can still take the run's jobs
+REFUSED_CLOSE_SECONDS = 1.0  # a refused worker answers the scheduler, then closes
 RUNS_KEPT = 2  # runs whose engines a worker keeps loaded (a coordinator that died never said it was done)
 
 _RUNS: dict[str, _WorkerRun] = {}
@@ -189,17 +190,14 @@ async def check_worker(spec: RunSpec, dask_worker: Any = None) -> str | None:
     return state.refused
 
 
-async def refuse(spec: RunSpec, dask_worker: Any = None) -> None:
-    """On a refused worker: say why in one line, and close it (and its nanny: it must not come back as it is)."""
-    state = await asyncio.to_thread(_state, spec)
-    _close_refused(dask_worker, spec, state.refused or "refused")
-
-
 def _close_refused(worker: Any, spec: RunSpec, reason: str) -> None:
+    """Say in one line why this worker is refused, and close it (its nanny too: it must not come back as it is),
+    a moment after answering the scheduler."""
     line = f"translate worker {worker.address}: refused by the run from {spec.coordinator}: {reason}"
     REFUSED.append(line)
     print(line, file=sys.stderr, flush=True)
-    asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(worker.close(reason="translate: refused")))
+    closing = lambda: asyncio.ensure_future(worker.close(reason="translate: refused"))  # noqa: E731
+    asyncio.get_running_loop().call_later(REFUSED_CLOSE_SECONDS, closing)
 
 
 class RunPlugin(WorkerPlugin):
@@ -312,9 +310,10 @@ class ClusterExecutor(Executor):
         if not self.fitting:
             reasons = "; ".join(f"{address}: {reason}" for address, reason in self.refused.items()) or "it has no workers"
             raise ClusterError(f"no worker of the cluster at {self.address} can take this run's jobs ({reasons})")
-        if self.refused:
-            client.run(refuse, spec, workers=list(self.refused), on_error="return")
-        client.register_plugin(RunPlugin(spec), name=spec.resource)
+        try:  # the refused workers close themselves (RunPlugin.setup) ...
+            client.register_plugin(RunPlugin(spec), name=spec.resource)
+        except OSError:  # ... and one that closed before answering breaks the broadcast: once more, without it
+            client.register_plugin(RunPlugin(spec), name=spec.resource)
         return [f"cluster worker {address} refused: {reason}" for address, reason in self.refused.items()]
 
     def _threads(self) -> int:
