@@ -82,7 +82,8 @@ class LimitsOptions:
 
     max_text_bytes: int = 10_000_000  # largest text read (texts/, `translate text`, stdin); larger is refused
     max_sentence_words: int = 200  # longest sentence sent to an engine (a CJK letter is a word); longer: cut at clauses
-    max_import_chars: int = 20_000  # largest translation accepted from a PO or TMX file, per sentence
+    max_import_chars: int = 20_000  # largest translation of one sentence taken from a person (browser, PO, TMX)
+    max_comment_chars: int = 2_000  # largest comment taken from a person (browser thread, PO translator comment)
     max_output_ratio: float = 3.0  # a neural engine's output longer than this many times its source is degenerate
 
 
@@ -145,6 +146,7 @@ _BOUNDS: dict[str, tuple[float, float | None, str]] = {
     "limits.max_text_bytes": (1, None, "bytes"),
     "limits.max_sentence_words": (10, None, "words"),
     "limits.max_import_chars": (1, None, "characters"),
+    "limits.max_comment_chars": (1, None, "characters"),
     "limits.max_output_ratio": (1.0, None, "output length over source length"),
 }
 

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 
 from translate.config import ApiOptions
+from translate.human_input import bad_character
 from translate.serve.api.errors import ApiError
 
 FORMATS = ("text", "html")
@@ -143,6 +144,8 @@ def translate_request(fields: Fields, options: ApiOptions) -> TranslateRequest:
                     f"Invalid request: request ({len(text)} characters) exceeds text limit "
                     f"({options.char_limit} characters per text)",
                 )
+    for text in texts:
+        _check_characters(text)
     text_format = fields.text("format") or "text"
     if text_format not in FORMATS:
         raise ApiError(400, f"{text_format} format is not supported")
@@ -160,4 +163,12 @@ def detect_text(fields: Fields, options: ApiOptions) -> str:
         raise ApiError(
             400, f"Invalid request: request ({len(q)} characters) exceeds text limit ({options.char_limit} characters per text)"
         )
+    _check_characters(q)
     return q
+
+
+def _check_characters(text: str) -> None:
+    """The project's one rule for people's text (translate/human_input.py): what no export can carry is refused."""
+    where = bad_character(text)
+    if where is not None:
+        raise ApiError(400, f"Invalid request: in q, {where}, which PO, TMX and handouts cannot carry")
