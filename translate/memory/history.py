@@ -41,9 +41,8 @@ whatever a PO header or a form gave, so they never reach a handout.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from translate.memory.records import (
     KEPT_DECISIONS,

@@ -314,11 +314,7 @@ def import_po(
     now = utc_now()
     decisions = []
     for po_entry in live:
-        problem = unfit_translation(po_entry.msgstr, config.limits.max_import_chars)
-        comment_problem = unfit_text(
-            po_entry.tcomment or "", config.limits.max_comment_chars, "comment", "limits.max_comment_chars"
-        )
-        problem = problem or (f"refused: the translator comment: {comment_problem}" if comment_problem else None)
+        problem = _unfit_entry(po_entry, config)
         if problem:  # the rest of the file is imported; this entry stays as the memory has it
             result.skipped.append(Skipped(name, po_entry.msgctxt or "", po_entry.msgid, problem, refused=True))
             continue
@@ -385,6 +381,15 @@ def import_po(
     summary.skipped = sum(1 for s in result.skipped if s.file == name and s.msgid)
     result.pending = summary.pending
     return result
+
+
+def _unfit_entry(po_entry: polib.POEntry, config: Config) -> str | None:
+    """Why an entry's text or translator comment is not taken (translate/human_input.py), or None."""
+    limits = config.limits
+    comment = unfit_text(po_entry.tcomment or "", limits.max_comment_chars, "comment", "limits.max_comment_chars")
+    return unfit_translation(po_entry.msgstr, limits.max_import_chars) or (
+        f"refused: the translator comment: {comment}" if comment else None
+    )
 
 
 def _new_entry(po_entry: polib.POEntry, source: str, target: str, now: str) -> MemoryEntry:
