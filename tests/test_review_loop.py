@@ -156,6 +156,20 @@ def test_a_stale_edit_does_not_undo_a_newer_approval(project):
     assert "not applied, from Rosa" in polib.pofile(str(po_path(project))).find(TITLE).comment
 
 
+def test_a_stale_po_carrying_her_name_as_last_translator_does_not_replace_her_approval(project):
+    """A copy exported before Rosa's import, edited by someone whose Poedit wrote Rosa's name, imported without
+    --reviewer: a conflict, not Rosa editing her own file again."""
+    rosa, stale = copy_of(project, "rosa"), copy_of(project, "someone")
+    review(rosa, {TITLE: (ROSA, False)}, "Rosa Luxemburg <rosa@example.org>")
+    assert invoke(project, "review", "import", str(rosa))[0] == 0
+    review(stale, {TITLE: ("Otro título", False)}, "Rosa Luxemburg <rosa@example.org>")
+    code, out, err = invoke(project, "review", "import", str(stale))
+    assert code == 1 and "1 conflicts" in out and "Otro título" in err
+    assert log_of(project)[-1] == ("Rosa Luxemburg", "Otro título", "conflict")
+    with TranslationMemory(project.config.path("memory")) as memory:
+        assert memory.get(TITLE, "en", "es").final_text == ROSA
+
+
 def test_reimporting_an_older_file_after_another_reviewer_reports_a_conflict(project):
     first = copy_of(project, "ana")
     review(first, {TITLE: ("La fábrica virtual", False)}, "Ana")
