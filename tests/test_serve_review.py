@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from translate.memory.notes import GlossaryViolation, Notes
 from translate.serve.app import build_app
+from translate.serve.review.routes import confirmation_of
 from translate.serve.review.diff import summarize, unmodified_share, word_diff
 from translate.texts import load_texts
 
@@ -44,9 +45,13 @@ def base_of(html: str) -> str:
     return re.search(r'name="base" value="([^"]*)"', html).group(1)
 
 
-def post(client: TestClient, url: str, page_html: str, action: str, text: str, htmx: bool = False):
+def post(client: TestClient, url: str, page_html: str, action: str, text: str, htmx: bool = False, confirm: bool = True):
+    """A decision as the page sends it; an approval confirms its text, as "Approve anyway" does, unless `confirm`
+    is False (the tests of that question ask it)."""
     headers = {"HX-Request": "true"} if htmx else {}
     form = {"action": action, "text": text, "csrf_token": csrf_of(page_html), "base": base_of(page_html)}
+    if action == "approve" and confirm:
+        form["confirm"] = confirmation_of(text)
     return client.post(url, data=form, headers=headers, follow_redirects=False)
 
 
@@ -189,24 +194,49 @@ def test_a_translators_edit_of_an_approved_sentence_is_kept_as_a_suggestion(revi
     assert "Propuesta de Teo." in history and "suggested" in history
 
 
-def test_a_comment_for_the_other_translators_is_saved_and_shown(reviewed, client):
+def comment(client: TestClient, url: str, text: str, htmx: bool = False):
+    page = client.get(url).text
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(
+        f"{url}/comments", data={"comment": text, "csrf_token": csrf_of(page)}, headers=headers, follow_redirects=False
+    )
+
+
+def thread(html: str) -> str:
+    return html.split('id="thread-title"')[1].split("</section>")[0]
+
+
+def test_comments_are_a_thread_with_each_author_and_time(reviewed, client):
     url = f"/review/es/{TEXT}/{MARXISM}"
-    page = client.get(url)
-    form = {
-        "action": "save",
-        "text": "Una idea central.",
-        "comment": "«dialectics» as in the glossary",
-        "csrf_token": csrf_of(page.text),
-        "base": base_of(page.text),
-    }
-    assert client.post(url, data=form, follow_redirects=False).status_code == 303
-    saved = entry(reviewed, MARXISM)
-    assert (saved.final_text, saved.comment, saved.comment_by) == ("Una idea central.", "«dialectics» as in the glossary", "Ana")
+    assert comment(client, url, "«dialectics» as in the glossary").status_code == 303
     rosa = TestClient(client.app)
     sign_in(rosa, invite(reviewed, "Rosa", ("es",)))
-    html = rosa.get(url).text
-    assert re.search(r'<textarea id="comment"[^>]*>«dialectics» as in the glossary</textarea>', html)
-    assert 'by <span dir="auto">Ana</span>' in html
+    assert comment(rosa, url, "Agreed, and «capitalismo» too.", htmx=True).status_code == 200
+    shown = thread(client.get(url).text)
+    assert shown.index("«dialectics» as in the glossary") < shown.index("Agreed, and «capitalismo» too.")
+    assert '<span dir="auto">Ana</span>' in shown and '<span dir="auto">Rosa</span>' in shown and " UTC</span>" in shown
+    assert "Up to 2,000 characters" in shown  # the limit is stated in the form
+
+
+def test_a_stale_tab_approving_with_an_empty_comment_box_erases_no_comment(reviewed, client):
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    stale = client.get(url).text  # a tab opened before Rosa comments
+    rosa = TestClient(client.app)
+    sign_in(rosa, invite(reviewed, "Rosa", ("es",)))
+    comment(rosa, url, "Keep «dialéctica».")
+    form = {"action": "approve", "text": "Una idea central.", "comment": "", "csrf_token": csrf_of(stale), "base": base_of(stale)}
+    form["confirm"] = confirmation_of(form["text"])
+    assert client.post(url, data=form, follow_redirects=False).status_code == 303
+    assert entry(reviewed, MARXISM).status == "approved"
+    assert "Keep «dialéctica»." in thread(client.get(url).text)
+
+
+def test_a_comment_over_the_limit_is_refused_with_the_limit_not_cut(reviewed, client):
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    refused = comment(client, url, "x" * 2001)
+    assert refused.status_code == 400 and "2,001 characters, more than limits.max_comment_chars (2,000)" in refused.text
+    with reviewed.memory() as memory:
+        assert memory.history(segment(reviewed, MARXISM).text, "en", "es") == []
 
 
 # ---------------------------------------------------------------- the changes under the editor

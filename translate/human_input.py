@@ -93,11 +93,11 @@ def name_problem(name: str) -> str | None:
     """Why a person's name cannot be used for an invitation or a credit, or None."""
     name = " ".join(name.split())
     if not name:
-        return "give the person's name, e.g. Ana or Ana García"
+        return "give the person's name"
     if "<" in name or ">" in name:
-        return f"'{name}': a name without angle brackets, e.g. Ana García (no e-mail address: it is never stored)"
+        return f"'{name}': give a name without angle brackets (an e-mail address is never stored)"
     if _EMAIL.search(name):
-        return f"'{name}' holds an e-mail address; give the person's name, e.g. Ana García (e-mail addresses are never stored)"
+        return f"'{name}' holds an e-mail address: give the person's name instead (an e-mail address is never stored)"
     if len(name) > MAX_NAME_CHARS:
         return f"a name of at most {MAX_NAME_CHARS} characters, not {len(name)}"
     bad = NOT_CARRIED.search(name)
