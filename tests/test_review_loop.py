@@ -170,6 +170,22 @@ def test_a_stale_po_carrying_her_name_as_last_translator_does_not_replace_her_ap
         assert memory.get(TITLE, "en", "es").final_text == ROSA
 
 
+def test_an_open_suggestion_stays_in_the_po_file_after_a_later_decision(project):
+    """Ana's text, refused in a conflict, stays offered ('not applied, from Ana') after Bo approves another text."""
+    rosa, ana = copy_of(project, "rosa"), copy_of(project, "ana")
+    review(rosa, {TITLE: (ROSA, False)}, "Rosa")
+    assert invoke(project, "review", "import", str(rosa))[0] == 0
+    review(ana, {TITLE: ("La fábrica de Ana", False)}, "Ana")
+    assert invoke(project, "review", "import", str(ana))[0] == 1
+    assert invoke(project, "run")[0] == 0
+    bo = copy_of(project, "bo")
+    review(bo, {TITLE: ("La Fábrica Virtual de Bo", False)}, "Bo")
+    assert invoke(project, "review", "import", str(bo))[0] == 0
+    assert invoke(project, "run")[0] == 0
+    entry = polib.pofile(str(po_path(project))).find(TITLE)
+    assert entry.msgstr == "La Fábrica Virtual de Bo" and "not applied, from Ana" in entry.comment
+
+
 def test_reimporting_an_older_file_after_another_reviewer_reports_a_conflict(project):
     first = copy_of(project, "ana")
     review(first, {TITLE: ("La fábrica virtual", False)}, "Ana")

@@ -13,8 +13,8 @@ from starlette.testclient import TestClient
 
 from translate.memory.notes import GlossaryViolation, Notes
 from translate.serve.app import build_app
-from translate.serve.review.routes import confirmation_of
 from translate.serve.review.diff import summarize, unmodified_share, word_diff
+from translate.serve.review.routes import confirmation_of
 from translate.texts import load_texts
 
 TEXT = "the-virtual-factory"
