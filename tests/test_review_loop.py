@@ -271,6 +271,81 @@ def test_two_clones_merge_without_losing_a_decision(project, tmp_path):
         assert {d.reviewer for d in memory.review_log()} == {"Rosa", "Ana"}
 
 
+def another_sentence(project: Project) -> str:
+    """A sentence of the short essay other than the title and SECOND."""
+    text = next(t for t in load_texts(project.config) if t.path.name == SHORT)
+    return next(s.text for s in text.document.segments if s.text not in (TITLE, SECOND))
+
+
+def clone_with_merge_driver(origin: Path, folder: Path) -> Project:
+    """A clone of `origin` set up as `make setup` sets one up: the merge driver for outputs/ installed."""
+    git(folder.parent, "clone", "-q", str(origin), str(folder))
+    (folder / ".venv").symlink_to(REPO_ROOT / ".venv")  # what the driver's command runs (.venv is ignored)
+    done = subprocess.run(["sh", str(REPO_ROOT / "scripts" / "install-git-merge-driver.sh")], cwd=folder, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    return Project(folder)
+
+
+def outputs_of(project: Project) -> tuple[str, polib.POFile, str]:
+    """The short essay in Spanish: its .md output, its PO file, and its handout."""
+    text = next(t for t in load_texts(project.config) if t.path.name == SHORT)
+    markdown = output_path(project.config, "es", text).read_text(encoding="utf-8")
+    build_handouts(project.config, only=[SHORT], targets=["es"], pdf=False, force=True)
+    handout = output_path(project.config, "es", text).with_suffix(".html").read_text(encoding="utf-8")
+    return markdown, polib.pofile(str(po_path(project))), handout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_two_branches_with_reviews_and_a_scheduled_run_merge_and_the_run_prints_the_replays_conflict(project, tmp_path):
+    """Both clones import reviews and run (one after a source edit, as the nightly job): every output changed on
+    both sides, yet git merges without a conflict; the next run holds both branches' decisions in outputs, PO
+    files and handouts, and prints the conflict the replay found (two approvals of the title)."""
+    shutil.copy(REPO_ROOT / ".gitattributes", project / ".gitattributes")
+    shutil.copy(REPO_ROOT / ".gitignore", project / ".gitignore")
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-q", "-m", "translated")
+    organizer = clone_with_merge_driver(project.root, tmp_path / "organizer")
+    nightly = clone_with_merge_driver(project.root, tmp_path / "nightly")
+
+    rosa = copy_of(organizer, "rosa")
+    review(rosa, {TITLE: (ROSA, False), SECOND: ("La fábrica virtual, según Rosa.", False)}, "Rosa")
+    assert invoke(organizer, "review", "import", str(rosa))[0] == 0
+    assert invoke(organizer, "run")[0] == 0
+    git(organizer.root, "add", "-A")
+    git(organizer.root, "commit", "-q", "-m", "Rosa's review")
+
+    ana = copy_of(nightly, "ana")
+    third = another_sentence(nightly)
+    review(ana, {TITLE: ("La Fábrica de Ana", False), third: ("Socializaron a los obreros, según Ana.", False)}, "Ana")
+    assert invoke(nightly, "review", "import", str(ana))[0] == 0
+    essay = nightly / "texts" / SHORT
+    essay.write_text(essay.read_text(encoding="utf-8").rstrip("\n") + "\n\nA sentence added for the nightly run.\n", "utf-8")
+    assert invoke(nightly, "run")[0] == 0
+    git(nightly.root, "add", "-A")
+    git(nightly.root, "commit", "-q", "-m", "nightly run")
+
+    changed = {
+        side: set(git(clone.root, "diff", "--name-only", "HEAD~1", "--", "outputs").split())
+        for side, clone in (("organizer", organizer), ("nightly", nightly))
+    }
+    assert {f"outputs/es/{Path(SHORT).stem}.md", f"outputs/es/{Path(SHORT).stem}.po"} <= changed["organizer"] & changed["nightly"]
+    git(nightly.root, "pull", "-q", "--no-rebase", "--no-edit", str(organizer.root), "main")  # asserts exit 0
+    assert git(nightly.root, "diff", "--name-only", "--diff-filter=U") == ""
+    assert "<<<<<<<" not in "".join(p.read_text(encoding="utf-8") for p in (nightly / "outputs").rglob("*.*"))
+
+    code, out, err = invoke(nightly, "run")
+    assert code == 0, err
+    assert "conflict" in err and "La Fábrica de Ana" in err and ROSA in err and "Ana" in err and "Rosa" in err
+    markdown, po, handout = outputs_of(nightly)
+    for kept in (ROSA, "La fábrica virtual, según Rosa.", "Socializaron a los obreros, según Ana."):
+        assert kept in markdown and po.find(kept, by="msgstr") is not None
+    assert po.find(TITLE).msgstr == ROSA and "not applied, from Ana" in po.find(TITLE).comment
+    assert po.find("A sentence added for the nightly run.") is not None
+    assert "Rosa" in handout and "Ana" in handout
+    assert git(nightly.root, "status", "--porcelain", "--", "outputs").strip()  # the run rewrote the merged outputs
+
+
 # ----------------------------------------------------------------------- comments
 
 
