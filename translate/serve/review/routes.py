@@ -422,21 +422,24 @@ class ReviewPages:
 
     # -- one sentence ------------------------------------------------------------
 
-    def _view(self, session: Session, lang: str, text: SourceText, source_hash: str) -> workspace.SentenceView | None:
+    def _view(
+        self, session: Session, lang: str, text: SourceText, source_hash: str
+    ) -> tuple[workspace.SentenceView | None, Holder | None]:
+        """The sentence's page data, leased to this browser unless someone else is on it (then who is)."""
         with self.files.memory() as memory:
             view = workspace.sentence_view(self.files, memory, lang, text, source_hash)
-        if view is not None:
-            self.presence.visit(session.id, lang, text.stem, source_hash)
-            view.previous = self.presence.previous(session.id, lang, text.stem, source_hash)
-        return view
+        if view is None:
+            return None, None
+        holder, view.previous = self.presence.arrive(session.id, session.name, lang, text.stem, source_hash)
+        return view, holder
 
     async def _load(
         self, request: Request, session: Session, lang: str, text: SourceText, source_hash: str
-    ) -> workspace.SentenceView:
-        view = await run_in_threadpool(self._view, session, lang, text, source_hash) if _HASH.match(source_hash) else None
-        if view is None:
+    ) -> tuple[workspace.SentenceView, Holder | None]:
+        found = await run_in_threadpool(self._view, session, lang, text, source_hash) if _HASH.match(source_hash) else None
+        if found is None or found[0] is None:
             raise self.refuse(request, 404, "This sentence is not in the text (any more): go back to the texts.")
-        return view
+        return found[0], found[1]
 
     def workspace_page(
         self,
@@ -484,8 +487,7 @@ class ReviewPages:
         lang, stem, source_hash = (request.path_params[k] for k in ("lang", "stem", "sentence"))
         session = await self._session_for(request, lang)
         text = await self._text(request, stem)
-        view = await self._load(request, session, lang, text, source_hash)
-        holder = await run_in_threadpool(self.presence.hold, session.id, session.name, lang, stem, source_hash)
+        view, holder = await self._load(request, session, lang, text, source_hash)
         message = AFTER_MESSAGES.get(request.query_params.get("after", "-"), "")
         return self.workspace_page(request, session, view, message, holder=holder)
 
@@ -549,15 +551,15 @@ class ReviewPages:
             if not confirmed:
                 signals = check_text(segment.text, edited, source, lang, self.files.glossary())
                 if signals:  # ask once: nothing is recorded until the person confirms this very text
-                    return None, None, self._view(session, lang, text, source_hash), signals
+                    return None, None, self._view(session, lang, text, source_hash)[0], signals
             with self.files.memory() as memory:
                 seen = workspace.text_queue(memory, text, lang, source).order
                 outcome = decide(memory, where, action, edited, str(form.get("base", "")))
                 now = workspace.text_queue(memory, text, lang, source)
-                following = None
-                if not isinstance(outcome, Conflict):
-                    candidates = [h for h in now.after(source_hash, seen) if h != source_hash]
-                    following = self.presence.take_first(session.id, session.name, lang, stem, candidates)
+                candidates = (
+                    [] if isinstance(outcome, Conflict) else [h for h in now.after(source_hash, seen) if h != source_hash]
+                )
+                following, previous = self.presence.move_on(session.id, session.name, lang, stem, source_hash, candidates)
                 shown = following or source_hash
                 view = (
                     workspace.sentence_view(self.files, memory, lang, text, shown, now)
@@ -565,9 +567,7 @@ class ReviewPages:
                     else None
                 )
             if view is not None:
-                self.presence.visit(session.id, lang, stem, source_hash)
-                self.presence.visit(session.id, lang, stem, shown)
-                view.previous = self.presence.previous(session.id, lang, stem, shown)
+                view.previous = previous
             return outcome, following, view, None
 
         try:
@@ -632,8 +632,8 @@ class ReviewPages:
     ) -> Response:
         if not _is_htmx(request):
             return RedirectResponse(self._sentence_url(request, lang, text.stem, source_hash), status_code=303)
-        view = await self._load(request, session, lang, text, source_hash)
-        return self.workspace_page(request, session, view, message)
+        view, holder = await self._load(request, session, lang, text, source_hash)
+        return self.workspace_page(request, session, view, message, holder=holder)
 
     async def comment(self, request: Request) -> Response:
         """Add a comment to the sentence's thread (with its author and time); nothing overwrites it."""
@@ -681,7 +681,7 @@ class ReviewPages:
         if outcome is None:
             raise self.refuse(request, 409, "That suggestion is no longer open: reload the sentence.", session)
         if isinstance(outcome, Conflict):
-            view = await self._load(request, session, lang, text, source_hash)
+            view, holder = await self._load(request, session, lang, text, source_hash)
             return self.workspace_page(
                 request,
                 session,
@@ -690,6 +690,7 @@ class ReviewPages:
                 409,
                 conflict=outcome,
                 mine=outcome.mine,
+                holder=holder,
             )
         said = "Suggestion dismissed." if do == "dismiss" else "Suggestion accepted: its author is credited as the translator."
         return await self._after_post(request, session, text, lang, source_hash, said)
