@@ -494,6 +494,33 @@ def test_a_change_of_capitals_shows_in_ter_and_chrf_alike(project):
     assert "case:mixed" in data["signatures"]["ter"] and "nrefs:1" in data["signatures"]["chrf"]
 
 
+def test_review_status_names_each_persons_work_under_labelled_columns_and_skips_languages_without_drafts(project):
+    """It had no per-person figures, unlabelled columns (appr/edit/draft/pend), and listed languages no engine
+    serves here as '0 % approved'."""
+    teo, ana = copy_of(project, "teo"), copy_of(project, "ana")
+    review(teo, {SECOND: ("La fábrica virtual es una acumulación de relaciones sociales.", True)}, "Teo")
+    assert invoke(project, "review", "import", str(teo))[0] == 0
+    assert invoke(project, "run")[0] == 0
+    ana = copy_of(project, "ana-after")
+    review(ana, {SECOND: (None, False), TITLE: (ROSA, False)}, "Ana")  # approves Teo's draft as it is
+    assert invoke(project, "review", "import", str(ana))[0] == 0
+    code, out, _ = invoke(project, "review", "status", "--only", SHORT, "--lang", "es,de")
+    assert code == 0
+    header = out.splitlines()[0]
+    for label in ("sentences", "approved", "of them edited", "drafts", "needs work", "no decision", "TER", "chrF"):
+        assert label in header
+    assert " de " not in out.split("no drafts yet")[0] and "no drafts yet (no engine here serves them): de" in out
+    people = out.split("\n\n", 1)[1]
+    assert "person" in people and "translated" in people and "approved" in people and "open suggestions" in people
+    teo_row = next(line for line in people.splitlines() if line.startswith("Teo"))
+    ana_row = next(line for line in people.splitlines() if line.startswith("Ana"))
+    assert teo_row.split()[1:4] == ["es", "1", "0"]  # translated 1, approved 0
+    assert ana_row.split()[1:4] == ["es", "1", "2"]  # the title she wrote; both approvals hers
+    data = json.loads(invoke(project, "review", "status", "--only", SHORT, "--lang", "es,de", "--json")[1])
+    assert data["languages_without_drafts"] == ["de"] and {r["language"] for r in data["rows"]} == {"es"}
+    assert {(p["name"], p["translated"], p["approved"]) for p in data["people"]} == {("Teo", 1, 0), ("Ana", 1, 2)}
+
+
 # ----------------------------------------------------------------------- hostile files
 
 

@@ -312,3 +312,14 @@ def test_durations():
     for bad in ("", "0d", "14", "d", "-1d", "1y"):
         with pytest.raises(Exception, match="not a duration"):
             parse_duration(bad)
+
+
+def test_an_invitation_for_a_server_on_every_interface_asks_for_the_address_people_open(reviewed):
+    """serve.host 0.0.0.0 (a meeting room's network) names no machine: a link to it would open nothing."""
+    toml = reviewed / "translate.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[serve]\nhost = "0.0.0.0"\n', encoding="utf-8")
+    config = ["--config", str(toml)]
+    refused = CliRunner().invoke(cli, ["review", "invite", "Ana", "--lang", "es", *config])
+    assert refused.exit_code == 2 and "--url http://" in refused.output and "serve.public_url" in refused.output
+    made = CliRunner().invoke(cli, ["review", "invite", "Ana", "--lang", "es", "--url", "http://192.168.1.20:8000", *config])
+    assert made.exit_code == 0 and made.stdout.strip().splitlines()[-1].startswith("http://192.168.1.20:8000/invite/")

@@ -266,3 +266,38 @@ def test_unmodified_share_follows_content_translation():
     ]
     short = summarize("Sí.", "Sí.", "es")
     assert short.unmodified == 1.0 and not short.warn  # under ten words: no warning, as Content Translation
+
+
+# ---------------------------------------------------------------- one rule for every way in
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x07", "\x0b", "\ufffe"])
+def test_a_control_character_is_refused_in_the_same_words_by_the_browser_a_po_file_the_api_and_the_memory(reviewed, client, char):
+    """The browser took NUL, ESC, BEL, VT and U+FFFE (a PO import refused them), a run wrote them raw into the
+    outputs, and the project's own untouched PO file then failed to import."""
+    from translate.config import ApiOptions
+    from translate.human_input import unfit_translation
+    from translate.memory.records import ReviewDecision
+    from translate.serve.api.errors import ApiError
+    from translate.serve.api.requests import Fields, translate_request
+
+    words = "which PO, TMX and handouts cannot carry"
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    refused = post(client, url, client.get(url).text, "save", f"Una idea{char} central.", htmx=True)
+    assert refused.status_code == 400 and words in refused.text and "line 1 holds the" in refused.text
+    assert entry(reviewed, MARXISM).status == "machine"
+    assert words in (unfit_translation(f"Una idea{char} central.", 20_000) or "")  # a PO msgstr, a TMX segment
+    with pytest.raises(ApiError) as api:
+        translate_request(Fields({"q": f"a{char}b", "source": "en", "target": "es"}, True), ApiOptions())
+    assert api.value.status == 400 and words in api.value.message
+    with reviewed.memory() as memory, pytest.raises(Exception, match=words):
+        sentence = segment(reviewed, MARXISM).text
+        memory.record_review(ReviewDecision(MARXISM, "en", "es", "Ana", "", None, f"x{char}", "draft", source_text=sentence))
+
+
+def test_a_translation_over_the_limit_is_refused_with_the_limit_not_cut(reviewed, client):
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    refused = post(client, url, client.get(url).text, "save", "Una idea central. " * 1200)
+    assert refused.status_code == 400 and "more than limits.max_import_chars (20,000)" in refused.text
+    assert entry(reviewed, MARXISM).status == "machine"
+    assert 'maxlength="20000"' in client.get(url).text  # the editor says so before anyone types that much

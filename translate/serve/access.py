@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import re
 import secrets
+import socket
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -134,10 +135,34 @@ def public_url(config: Config) -> str:
     return f"http://{host}:{config.serve.port}"
 
 
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+"""Listening on every network interface: the address alone names no machine a browser can open."""
+
+
+def network_addresses() -> list[str]:
+    """This machine's addresses on its local networks (for invitation links when serving a meeting room),
+    found without sending anything: a UDP socket `connect` only picks the outgoing interface."""
+    found: list[str] = []
+    for probe in ("192.0.2.1", "10.255.255.255"):  # documentation and private ranges: nothing is sent
+        with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.connect((probe, 9))
+            found.append(udp.getsockname()[0])
+    with contextlib.suppress(OSError):
+        found += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
+    return [a for a in dict.fromkeys(found) if isinstance(a, str) and not a.startswith("127.") and a != "0.0.0.0"]
+
+
 def link_base(config: Config, url: str | None = None) -> str:
     """Where invitation links point: `url` (the address the server is reached at, checked),
-    else public_url(config)."""
+    else public_url(config); refused when that names no machine (serve.host 0.0.0.0 and no public_url)."""
     if not url:
+        if config.serve.host in WILDCARD_HOSTS and not config.serve.public_url:
+            here = network_addresses()
+            example = f"http://{here[0]}:{config.serve.port}" if here else f"http://<this machine's address>:{config.serve.port}"
+            raise UsageError(
+                f"serve.host is {config.serve.host or 'empty'}, every interface: give the address people open, "
+                f"e.g. --url {example}, or set serve.public_url in translate.toml"
+            )
         return public_url(config)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:

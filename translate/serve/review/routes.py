@@ -299,7 +299,7 @@ class ReviewPages:
         raw = value if isinstance(value, str) else ""
         problem = unfit_text(raw.replace("\r\n", "\n"), limit, what, limit_name)
         if problem:
-            raise self.refuse(request, 400, f"Not saved: your {what} has {problem}. Your text is still in the form.", session)
+            raise self.refuse(request, 400, f"Not saved: your {what}: {problem}. Your text is still in the form.", session)
         return raw
 
     # -- start, invitations ----------------------------------------------------
