@@ -428,9 +428,8 @@ def test_approving_a_text_the_checks_doubt_asks_once_and_the_changes_panel_says_
     warning: the checks now run on the person's text, inline and before Approve."""
     project, base = site
     from translate.glossary.files import load_glossary  # the checks need the project's glossary
-    from translate.review.text_checks import check_text
-
     from translate.glossary.matching import matcher
+    from translate.review.text_checks import check_text
 
     glossary = load_glossary(project.config.path("glossary"))
     with project.memory() as memory:
