@@ -148,7 +148,7 @@ def network_addresses() -> list[str]:
             udp.connect((probe, 9))
             found.append(udp.getsockname()[0])
     with contextlib.suppress(OSError):
-        found += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
+        found += [str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
     return [a for a in dict.fromkeys(found) if isinstance(a, str) and not a.startswith("127.") and a != "0.0.0.0"]
 
 
