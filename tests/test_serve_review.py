@@ -301,3 +301,41 @@ def test_a_translation_over_the_limit_is_refused_with_the_limit_not_cut(reviewed
     assert refused.status_code == 400 and "more than limits.max_import_chars (20,000)" in refused.text
     assert entry(reviewed, MARXISM).status == "machine"
     assert 'maxlength="20000"' in client.get(url).text  # the editor says so before anyone types that much
+
+
+# ---------------------------------------------------------------- suggestions
+
+
+def suggestion_form(client: TestClient, url: str, page_html: str, do: str):
+    ids = re.findall(r'name="suggestion" value="([^"]+)"', page_html)
+    form = {"do": do, "suggestion": ids[0], "base": base_of(page_html), "csrf_token": csrf_of(page_html)}
+    return client.post(f"{url}/suggestions", data=form, follow_redirects=False)
+
+
+def test_an_open_suggestion_is_accepted_credited_to_its_author_or_dismissed(reviewed, client):
+    """Texts kept after a conflict were buried in the history; now they are listed, to accept or dismiss."""
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    rosa = TestClient(client.app)
+    sign_in(rosa, invite(reviewed, "Rosa", ("es",)))
+    anas_page, rosas_page = client.get(url), rosa.get(url)
+    assert post(rosa, url, rosas_page.text, "approve", "El texto de Rosa.").status_code == 303
+    assert post(client, url, anas_page.text, "save", "El texto de Ana.").status_code == 409
+    page = rosa.get(url).text
+    assert "Suggestions (1 open)" in page and "El texto de Ana." in page.split('id="suggestions-title"')[1]
+    assert suggestion_form(rosa, url, page, "accept").status_code == 303
+    accepted = entry(reviewed, MARXISM)
+    assert (accepted.final_text, accepted.status, accepted.translator, accepted.reviewer) == (
+        "El texto de Ana.",
+        "approved",
+        "Ana",
+        "Rosa",
+    )
+    assert 'id="suggestions-title"' not in rosa.get(url).text
+    stale = client.get(url).text
+    post(rosa, url, rosa.get(url).text, "approve", "Otra vez Rosa.")
+    assert post(client, url, stale, "save", "Ana insiste.").status_code == 409
+    page = rosa.get(url).text
+    assert "Ana insiste." in page.split('id="suggestions-title"')[1]
+    assert suggestion_form(rosa, url, page, "dismiss").status_code == 303
+    assert 'id="suggestions-title"' not in rosa.get(url).text and entry(reviewed, MARXISM).final_text == "Otra vez Rosa."
+    assert "dismissed a suggestion" in rosa.get(url).text.split('id="history-title"')[1]

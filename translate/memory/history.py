@@ -160,7 +160,8 @@ def apply(state: HumanState, d: ReviewDecision, machine_text: str | None = None)
 def open_suggestions(log: Iterable[ReviewDecision], entry: MemoryEntry | None) -> list[ReviewDecision]:
     """Texts people offered for one sentence that are still open, oldest first: refused in a conflict,
     kept as a suggestion, or a draft an approval replaced without having seen it; less those a reviewer
-    dismissed, and those the entry now holds. Each text once (its newest offer)."""
+    dismissed, those that became the sentence's text since (accepted), and the one the entry holds now.
+    Each text once (its newest offer)."""
     log = list(log)
     displaced = {d.against for d in log if d.outcome == "applied" and d.against}
     current = entry.review_text if entry is not None and entry.status != "machine" else None
@@ -168,9 +169,10 @@ def open_suggestions(log: Iterable[ReviewDecision], entry: MemoryEntry | None) -
     for d in log:
         if not d.final_text:
             continue
-        if d.status == "dismissed":
-            found.pop(d.final_text, None)
-            continue
+        if d.status == "dismissed" or (d.outcome == "applied" and d.status in TEXT_DECISIONS and d.id not in displaced):
+            found.pop(d.final_text, None)  # dismissed, or became the text (accepted): closed, whatever came after
+            if d.status == "dismissed":
+                continue
         offered = d.id in displaced or (d.outcome in ("conflict", "kept") and d.status in OFFERING_DECISIONS)
         if offered and d.final_text != current:
             found.pop(d.final_text, None)
