@@ -29,7 +29,7 @@ import subprocess
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -196,13 +196,7 @@ def simulate(
                     continue
                 time.sleep(rng.uniform(0.0, 0.05))  # reading the sentence
                 text = f"{name} {number}: " + rng.choice(("revisado", "corregido", "comprobado"))
-                form = {
-                    "action": rng.choice(("approve", "save")),
-                    "text": text,
-                    "csrf_token": _CSRF.search(page).group(1),
-                    "base": _BASE.search(page).group(1),
-                }
-                saves, _ = decide(browser, name, url, text, form)
+                saves, _ = decide(browser, name, url, text, _form(page, rng.choice(("approve", "save")), text))
                 with lock:
                     result.saves += saves
                     result.errors += [f"{name}: POST {url}: {s.status}" for s in saves if s.status not in (200, 409)]
@@ -212,15 +206,25 @@ def simulate(
         finally:
             browser.close()
 
+    _run_all(reviewer, tokens, seed, seconds + 120)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _run_all(reviewer: Callable[[str, str, random.Random], None], tokens: dict[str, str], seed: int, timeout: float) -> None:
+    """One thread per reviewer (name -> token), each with its own seeded randomness; wait for all."""
     threads = [
         threading.Thread(target=reviewer, args=(name, token, random.Random(f"{seed}-{name}"))) for name, token in tokens.items()
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=seconds + 120)
-    result.seconds = time.perf_counter() - start
-    return result
+        thread.join(timeout=timeout)
+
+
+def _form(page: str, action: str, text: str) -> dict[str, str]:
+    """A decision form as the page sends it: the action, the text, the page's CSRF token and revision."""
+    return {"action": action, "text": text, "csrf_token": _CSRF.search(page).group(1), "base": _BASE.search(page).group(1)}
 
 
 _FORM = re.compile(r'<form id="decision"[^>]*\baction="([^"]+)"')
@@ -272,13 +276,8 @@ def follow_queue(
                 time.sleep(rng.uniform(*think))  # reading the sentence, editing it
                 shown = html.unescape(editor.group(1)) if editor else ""
                 text = f"{shown} ({name} {number})".strip()
-                form = {
-                    "action": "approve" if rng.random() < approve_share else "save",
-                    "text": text,
-                    "csrf_token": _CSRF.search(page).group(1),
-                    "base": _BASE.search(page).group(1),
-                }
-                saves, page = decide(browser, name, url, text, form)
+                action = "approve" if rng.random() < approve_share else "save"
+                saves, page = decide(browser, name, url, text, _form(page, action, text))
                 with lock:
                     result.saves += saves
                     result.errors += [f"{name}: POST {url}: {s.status} {page[:200]}" for s in saves if s.status not in (200, 409)]
@@ -288,13 +287,7 @@ def follow_queue(
         finally:
             browser.close()
 
-    threads = [
-        threading.Thread(target=reviewer, args=(name, token, random.Random(f"{seed}-{name}"))) for name, token in tokens.items()
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=saves_each * (think[1] + 60) + 120)
+    _run_all(reviewer, tokens, seed, saves_each * (think[1] + 60) + 120)
     result.seconds = time.perf_counter() - start
     return result
 

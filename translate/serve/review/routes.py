@@ -483,6 +483,21 @@ class ReviewPages:
             response.headers["HX-Push-Url"] = url
         return response
 
+    def conflict_page(
+        self,
+        request: Request,
+        session: Session,
+        view: workspace.SentenceView,
+        conflict: Conflict,
+        action: str = "save",
+        holder: Holder | None = None,
+    ) -> Response:
+        """409 and both texts: someone changed the sentence since the person's page showed it; theirs in the editor."""
+        message = "This sentence was changed meanwhile: compare the texts below."
+        return self.workspace_page(
+            request, session, view, message, 409, conflict=conflict, mine=conflict.mine, action=action, holder=holder
+        )
+
     async def sentence(self, request: Request) -> Response:
         lang, stem, source_hash = (request.path_params[k] for k in ("lang", "stem", "sentence"))
         session = await self._session_for(request, lang)
@@ -587,16 +602,7 @@ class ReviewPages:
             )
         if isinstance(outcome, Conflict):
             assert view is not None
-            return self.workspace_page(
-                request,
-                session,
-                view,
-                "This sentence was changed meanwhile: compare the texts below.",
-                409,
-                conflict=outcome,
-                mine=edited,
-                action=action,
-            )
+            return self.conflict_page(request, session, view, outcome, action)
         assert isinstance(outcome, Saved)
         said = "needs-work" if action == "needs-work" and outcome.decision else outcome.decision
         if not htmx:
@@ -682,16 +688,7 @@ class ReviewPages:
             raise self.refuse(request, 409, "That suggestion is no longer open: reload the sentence.", session)
         if isinstance(outcome, Conflict):
             view, holder = await self._load(request, session, lang, text, source_hash)
-            return self.workspace_page(
-                request,
-                session,
-                view,
-                "This sentence was changed meanwhile: compare the texts below.",
-                409,
-                conflict=outcome,
-                mine=outcome.mine,
-                holder=holder,
-            )
+            return self.conflict_page(request, session, view, outcome, holder=holder)
         said = "Suggestion dismissed." if do == "dismiss" else "Suggestion accepted: its author is credited as the translator."
         return await self._after_post(request, session, text, lang, source_hash, said)
 
