@@ -554,3 +554,18 @@ def test_axe_finds_no_violation_on_the_review_pages(browser, site, width):
     page.goto(f"{base}/review/es/{LONG}/sentences?show=unreviewed")
     found["sentence list"] = axe_violations(page)
     assert {where: v for where, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_previous_goes_back_to_the_sentence_just_approved(browser, site, width):
+    """Previous followed the re-sorted queue, so the sentence just saved was never reachable again."""
+    project, base = site
+    first = unused_sentence(project, 90 + 2 * WIDTHS.index(width))
+    page = volunteer(browser, site, f"Pat {width}", width)
+    page.goto(sentence_url(site, first))
+    page.wait_for_selector("#editor:focus")
+    approve_with_keyboard(page, " (visto)")
+    assert not page.url.endswith(first.source_hash)
+    page.click("#previous-link")
+    expect(page.locator("#editor")).to_have_value(re.compile(r"\(visto\)$"))
+    assert page.url.endswith(first.source_hash)
