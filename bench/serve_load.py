@@ -171,6 +171,11 @@ class Browser:
         self.connection.close()
 
 
+def form_for(page: str, action: str, text: str) -> dict[str, str]:
+    """The decision form of a sentence page, as its Save or Approve button sends it."""
+    return {"action": action, "text": text, "csrf_token": _CSRF.search(page).group(1), "base": _BASE.search(page).group(1)}
+
+
 def simulate(
     base: str, tokens: dict[str, str], urls: list[str], seconds: float, saves_each: int, hot: int = 3, seed: int = 12
 ) -> LoadResult:
@@ -196,7 +201,7 @@ def simulate(
                     continue
                 time.sleep(rng.uniform(0.0, 0.05))  # reading the sentence
                 text = f"{name} {number}: " + rng.choice(("revisado", "corregido", "comprobado"))
-                saves, _ = decide(browser, name, url, text, _form(page, rng.choice(("approve", "save")), text))
+                saves, _ = decide(browser, name, url, text, form_for(page, rng.choice(("approve", "save")), text))
                 with lock:
                     result.saves += saves
                     result.errors += [f"{name}: POST {url}: {s.status}" for s in saves if s.status not in (200, 409)]
@@ -220,11 +225,6 @@ def _run_all(reviewer: Callable[[str, str, random.Random], None], tokens: dict[s
         thread.start()
     for thread in threads:
         thread.join(timeout=timeout)
-
-
-def _form(page: str, action: str, text: str) -> dict[str, str]:
-    """A decision form as the page sends it: the action, the text, the page's CSRF token and revision."""
-    return {"action": action, "text": text, "csrf_token": _CSRF.search(page).group(1), "base": _BASE.search(page).group(1)}
 
 
 _FORM = re.compile(r'<form id="decision"[^>]*\baction="([^"]+)"')
@@ -277,7 +277,7 @@ def follow_queue(
                 shown = html.unescape(editor.group(1)) if editor else ""
                 text = f"{shown} ({name} {number})".strip()
                 action = "approve" if rng.random() < approve_share else "save"
-                saves, page = decide(browser, name, url, text, _form(page, action, text))
+                saves, page = decide(browser, name, url, text, form_for(page, action, text))
                 with lock:
                     result.saves += saves
                     result.errors += [f"{name}: POST {url}: {s.status} {page[:200]}" for s in saves if s.status not in (200, 409)]

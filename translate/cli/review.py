@@ -13,7 +13,16 @@ from typing import Annotated, Optional
 import typer
 
 from translate import languages
-from translate.cli.common import ConfigOption, JsonOption, fail, handle_errors, print_json, split_list, target_list
+from translate.cli.common import (
+    ConfigOption,
+    JsonOption,
+    fail,
+    handle_errors,
+    left_out,
+    print_json,
+    split_list,
+    target_list,
+)
 from translate.config import load_config
 
 app = typer.Typer(
@@ -118,13 +127,15 @@ def status_command(
     from translate.texts import load_texts
 
     cfg = load_config(config)
-    texts = load_texts(cfg, split_list(only))
+    problems: list = []
+    texts = load_texts(cfg, split_list(only), problems)
+    left_out(problems)
     targets = target_list(lang) or cfg.targets
     with TranslationMemory(cfg.path("memory"), readonly=True) as memory:
         rows = review_status(memory, texts, targets, drafted_only=True)
         shown = list(dict.fromkeys(r.language for r in rows))
         people = people_status(memory, texts, shown)
-    left_out = [t for t in targets if t not in shown]
+    undrafted = [t for t in targets if t not in shown]
     threshold = cfg.review.publish_threshold
     if json_out:
         signatures = {"ter": rows[0].ter_signature, "chrf": rows[0].chrf_signature} if rows else {}
@@ -134,17 +145,17 @@ def status_command(
                 "signatures": signatures,
                 "rows": [dict(r.to_dict(), reviewed=r.approved_share >= threshold) for r in rows],
                 "people": [p.to_dict() for p in people],
-                "languages_without_drafts": left_out,
+                "languages_without_drafts": undrafted,
             }
         )
-        return
+        raise typer.Exit(1 if problems else 0)
     _print_status_table(rows, threshold)
-    if left_out:
-        typer.echo(f"no drafts yet (no engine here serves them): {', '.join(left_out)}")
+    if undrafted:
+        typer.echo(f"no drafts yet (no engine here serves them): {', '.join(undrafted)}")
     typer.echo("")
     if not people:
         typer.echo("people: no one has reviewed yet")
-        return
+        raise typer.Exit(1 if problems else 0)
     typer.echo(
         f"{'person':24} {'language':8} {'translated':>10} {'approved':>8} {'drafts':>6} {'open suggestions':>16} {'comments':>8}"
     )
@@ -153,6 +164,8 @@ def status_command(
             f"{p.name[:24]:24} {p.language:8} {p.translated:>10} {p.approved:>8} {p.drafts:>6} {p.suggestions:>16} "
             f"{p.comments:>8}"
         )
+    if problems:
+        raise typer.Exit(1)
 
 
 def _print_status_table(rows: list, threshold: float) -> None:
@@ -172,6 +185,8 @@ def _print_status_table(rows: list, threshold: float) -> None:
             f"{r.text[:30]:30} {r.language:8} {r.segments:>9} {r.approved + r.edited:>8} {r.edited:>14} {r.draft:>6} "
             f"{r.needs_work:>10} {r.pending:>11} {fmt(r.ter):>5} {fmt(r.chrf):>5} {fmt(r.share_unchanged, True):>15}  {state}"
         )
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.command("invite")
@@ -276,14 +291,18 @@ def invitations_command(config: ConfigOption = None, json_out: JsonOption = Fals
 @handle_errors
 def revoke_command(
     who: Annotated[str, typer.Argument(help="An invitation number, or a name (every invitation of that name).")],
+    name: Annotated[bool, typer.Option("--name", help="WHO is a name even if it looks like a number.")] = False,
     config: ConfigOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Withdraw invitations and sign their browsers out at once (their recorded decisions stay)."""
+    """Withdraw invitations and sign their browsers out at once (their recorded decisions stay).
+
+    A number names one invitation (see `translate review invitations`), never also a
+    person called by that number: for that, add --name."""
     from translate.serve.access import AccessStore, access_path  # imported on use, keeps --help fast
 
     cfg = load_config(config)
-    revoked = AccessStore(access_path(cfg)).revoke(who)
+    revoked = AccessStore(access_path(cfg)).revoke(who, by_name=name)
     if json_out:
         print_json([asdict(r) for r in revoked])
         return
@@ -295,7 +314,7 @@ def revoke_command(
 @handle_errors
 def next_command(
     lang: Annotated[str, typer.Option("--lang", "-l", help="The language to review, e.g. es.")],
-    count: Annotated[int, typer.Option("-n", "--count", min=1, help="How many sentences to show.")] = 10,
+    count: Annotated[int, typer.Option("-n", "--count", min=1, max=1_000_000, help="How many sentences to show.")] = 10,
     only: Annotated[Optional[str], typer.Option(help="Only these texts (file or stem names, comma-separated).")] = None,
     config: ConfigOption = None,
     json_out: JsonOption = False,
@@ -316,7 +335,9 @@ def next_command(
 
     cfg = load_config(config)
     target = languages.validate(lang)
-    texts = load_texts(cfg, split_list(only))
+    problems: list = []
+    texts = load_texts(cfg, split_list(only), problems)
+    left_out(problems)
     path = cfg.path("memory")
     if not health.present(path):
         raise UsageError(f"no translation memory at {path}; run `translate run` first")
@@ -332,7 +353,7 @@ def next_command(
                 "items": [item.to_dict() for item in shown],
             }
         )
-        return
+        raise typer.Exit(1 if problems else 0)
     typer.echo(
         f"{languages.language_name(target)} ({target}): {len(queue)} sentences wait for review, "
         f"{front_count(queue)} flagged; the {len(shown)} most in need of a person:"
@@ -344,6 +365,8 @@ def next_command(
         typer.echo(f"   draft:  {item.translation}")
         for reason in item.reasons:
             typer.echo(f"   check:  {reason}")
+    if problems:
+        raise typer.Exit(1)
 
 
 @handle_errors

@@ -151,12 +151,18 @@ def _credits(doc: Document, meta: HandoutMeta, text: dict[str, str]) -> list[tup
     return [(label, value) for label, value in rows if value]
 
 
-def _person_credits(counts: Sequence[tuple[str, int]], names: Sequence[str], sentences: int, text: dict[str, str]) -> str:
-    """'Ana: 10 of 109 sentences, Rosa: 3 of 109 sentences' (names only, never an e-mail address)."""
+def _person(name: str) -> Markup:
+    """A person's name (never an e-mail address) in a <bdi> of its own: a right-to-left override in one
+    name stays inside it instead of reversing the next person's credit."""
+    return Markup("<bdi>{}</bdi>").format(person_name(name))
+
+
+def _person_credits(counts: Sequence[tuple[str, int]], names: Sequence[str], sentences: int, text: dict[str, str]) -> Markup:
+    """'Ana: 10 of 109 sentences, Rosa: 3 of 109 sentences' (names only, each isolated in its own <bdi>)."""
     if not counts or not sentences:
-        return ", ".join(person_name(n) for n in names)
-    return ", ".join(
-        text["reviewer_share"].format(name=person_name(name), count=count, total=sentences) for name, count in counts
+        return Markup(", ").join(_person(n) for n in names)
+    return Markup(", ").join(
+        Markup(escape(text["reviewer_share"])).format(name=_person(name), count=count, total=sentences) for name, count in counts
     )
 
 

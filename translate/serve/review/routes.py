@@ -21,13 +21,14 @@ they find something.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
@@ -38,13 +39,15 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from translate import languages
-from translate.errors import UsageError
+from translate.errors import DiskFull, TranslateError, UsageError, WriteError
 from translate.human_input import unfit_text
+from translate.memory.health import MemoryReadOnly
 from translate.memory.history import open_suggestions
 from translate.memory.notes import Signal
 from translate.review.text_checks import check_text
 from translate.serve import csrf
 from translate.serve.access import AccessStore, InvitationRefused, Session
+from translate.serve.limits import MAX_FORM_BYTES, FormRefused, NoBody, read_form
 from translate.serve.review import workspace
 from translate.serve.review.decide import (
     ACTIONS,
@@ -62,6 +65,7 @@ from translate.serve.review.presence import RENEW_SECONDS, Holder, Presence
 from translate.serve.state import ServerState
 from translate.texts import SourceText
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SESSION_COOKIE = "translate_session"
 
@@ -171,8 +175,29 @@ def _endpoint(handler: Callable[..., Awaitable[Response]]) -> Callable[[Request]
             return await handler(request)
         except Stop as stop:
             return stop.response
+        except FormRefused as refused:
+            return Response(refused.message, status_code=400, media_type="text/plain; charset=utf-8")
+        except TranslateError as err:  # a full disk, a read-only or damaged memory: said, never a traceback
+            log.warning("%s %s: %s", request.method, request.url.path, err)
+            return _cannot(request, err)
 
     return run
+
+
+def _cannot(request: Request, err: TranslateError) -> Response:
+    """What a person is told when the server cannot do what they asked (the details are in the server's log)."""
+    if isinstance(err, DiskFull):
+        why = "the server's disk is full"
+    elif isinstance(err, (WriteError, MemoryReadOnly)):
+        why = "the server cannot write its files"
+    else:
+        why = "the server cannot read its translation memory"
+    done = "Nothing was saved" if request.method == "POST" else "This page cannot be shown"
+    message = f"{done}: {why}. Keep a copy of your text, try again later, and tell your organizer."
+    if _is_htmx(request):
+        return Response(message, status_code=503, media_type="text/plain; charset=utf-8")
+    context = {"title": "Problem", "message": message, "session": None, "base": request.scope.get("root_path", "")}
+    return templates.TemplateResponse(request, "message.html", context | {"shortcuts": SHORTCUTS}, 503)
 
 
 def _is_htmx(request: Request) -> bool:
@@ -196,21 +221,25 @@ class ReviewPages:
 
     def routes(self) -> list[BaseRoute]:
         sentence = "/review/{lang}/{stem}/{sentence}"
-        return [
-            Route("/", _endpoint(self.home), methods=["GET"]),
-            Route("/invite/{token}", _endpoint(self.invitation), methods=["GET"]),
-            Route("/invite/{token}", _endpoint(self.accept), methods=["POST"]),
-            Route("/sign-out", _endpoint(self.sign_out), methods=["POST"]),
-            Route("/review/{lang}/{stem}", _endpoint(self.start_text), methods=["GET"]),
-            Route("/review/{lang}/{stem}/sentences", _endpoint(self.sentence_list), methods=["GET"]),
-            Route(sentence, _endpoint(self.sentence), methods=["GET"]),
-            Route(sentence, _endpoint(self.decision), methods=["POST"]),
-            Route(sentence + "/changes", _endpoint(self.changes), methods=["GET"]),
-            Route(sentence + "/comments", _endpoint(self.comment), methods=["POST"]),
-            Route(sentence + "/suggestions", _endpoint(self.suggestion), methods=["POST"]),
-            Route(sentence + "/lease", _endpoint(self.renew), methods=["POST"]),
-            Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+        limit = MAX_FORM_BYTES  # every body bounded before it is read, signed in or not (serve/limits.py)
+        pages = [
+            ("/", self.home, "GET"),
+            ("/invite/{token}", self.invitation, "GET"),
+            ("/invite/{token}", self.accept, "POST"),
+            ("/sign-out", self.sign_out, "POST"),
+            ("/review/{lang}/{stem}", self.start_text, "GET"),
+            ("/review/{lang}/{stem}/sentences", self.sentence_list, "GET"),
+            (sentence, self.sentence, "GET"),
+            (sentence, self.decision, "POST"),
+            (sentence + "/changes", self.changes, "GET"),
+            (sentence + "/comments", self.comment, "POST"),
+            (sentence + "/suggestions", self.suggestion, "POST"),
+            (sentence + "/lease", self.renew, "POST"),
         ]
+        routes: list[BaseRoute] = [
+            Route(path, _endpoint(handler), methods=[method], max_body_size=limit) for path, handler, method in pages
+        ]
+        return [*routes, Mount("/static", app=NoBody(StaticFiles(directory=HERE / "static"), limit), name="static")]
 
     # -- helpers -------------------------------------------------------------
 
@@ -294,7 +323,7 @@ class ReviewPages:
 
     async def _form_text(self, request: Request, session: Session, field: str, limit: int, what: str, limit_name: str) -> str:
         """A text field of the form, checked by the project's one rule; refused (400) with a message otherwise."""
-        form = await request.form()
+        form = await read_form(request)
         value = form.get(field)
         raw = value if isinstance(value, str) else ""
         problem = unfit_text(raw.replace("\r\n", "\n"), limit, what, limit_name)
@@ -307,7 +336,7 @@ class ReviewPages:
     async def home(self, request: Request) -> Response:
         session = await self._session(request)
         if session is None:
-            return self.page(request, "signed_out.html", {"came_from": request.query_params.get("from", "")})
+            return self.page(request, "signed_out.html", {"came_from": _same_site(request.query_params.get("from", ""))})
 
         def read() -> list[workspace.LanguageProgress]:
             with self.files.memory() as memory:
@@ -337,7 +366,7 @@ class ReviewPages:
 
     async def accept(self, request: Request) -> Response:
         token = request.path_params["token"]
-        form = await request.form()
+        form = await read_form(request)
         if csrf.cross_site(request) or not csrf.same_token(request.cookies.get(csrf.PRE_SESSION_COOKIE), form.get(csrf.FIELD)):  # type: ignore[arg-type]
             raise self.refuse(
                 request, 403, "This form is out of date or did not come from this site: open your invitation link again."
@@ -380,16 +409,20 @@ class ReviewPages:
         text = await self._text(request, stem)
         after = request.query_params.get("after") or None
 
-        def first() -> str:
+        def first() -> str | None:
             with self.files.memory() as memory:
                 queue = workspace.text_queue(memory, text, lang, self.state.config.source_language)
             candidates = queue.after(after)
             if after in candidates and len(candidates) > 1:
                 candidates.remove(after)  # Skip moves on, even when the sentence skipped heads the queue
             chosen = self.presence.take_first(session.id, session.name, lang, stem, candidates)
-            return chosen or (candidates[0] if candidates else workspace.distinct_segments(text)[0].source_hash)
+            segments = workspace.distinct_segments(text)
+            return chosen or (candidates[0] if candidates else segments[0].source_hash if segments else None)
 
-        return RedirectResponse(self._sentence_url(request, lang, stem, await run_in_threadpool(first)), status_code=303)
+        found = await run_in_threadpool(first)
+        if found is None:  # only code blocks, raw HTML or tables: nothing in it is translated
+            raise self.refuse(request, 404, "This text has no sentences to translate (only code or markup).")
+        return RedirectResponse(self._sentence_url(request, lang, stem, found), status_code=303)
 
     async def sentence_list(self, request: Request) -> Response:
         lang, stem = request.path_params["lang"], request.path_params["stem"]
@@ -441,7 +474,7 @@ class ReviewPages:
             raise self.refuse(request, 404, "This sentence is not in the text (any more): go back to the texts.")
         return found[0], found[1]
 
-    def workspace_page(
+    async def workspace_page(
         self,
         request: Request,
         session: Session,
@@ -454,36 +487,42 @@ class ReviewPages:
         holder: Holder | None = None,
         asked: list[Signal] | None = None,
     ) -> Response:
+        """The sentence's workspace, as a page or (htmx) a fragment: its diffs and markup made in a worker
+        thread, since a 5,000-character conflict takes the diff most of a second the event loop must not lose."""
         editor_text = mine if mine is not None else view.current_text
         lang, stem = view.language, view.text.stem
         url = self._sentence_url(request, lang, stem, view.source_hash)
-        context = {
-            "view": view,
-            "editor_text": editor_text,
-            "base_revision": revision_of(conflict.current if conflict else view.entry),
-            "changes": summarize(view.machine_text, editor_text, lang),
-            "text_checks": asked if asked is not None else view.checks,
-            "asked": asked,
-            "confirmation": confirmation_of(editor_text) if asked else "",
-            "message": message,
-            "conflict": conflict,
-            "conflict_pieces": word_diff(conflict.theirs, conflict.mine, lang) if conflict else [],
-            "conflict_action": action,
-            "holder": holder,
-            "csrf_token": session.csrf_token,
-            "url": url,
-            "list_url": f"{self._text_url(request, lang, stem)}/sentences",
-            "previous_url": self._sentence_url(request, lang, stem, view.previous) if view.previous else "",
-            "next_url": f"{self._text_url(request, lang, stem)}?after={view.source_hash}" if view.next else "",
-        }
         partial = _is_htmx(request)
-        context["partial"] = partial
-        response = self.page(request, "_workspace.html" if partial else "sentence.html", context, status, session)
-        if partial:
-            response.headers["HX-Push-Url"] = url
-        return response
 
-    def conflict_page(
+        def render() -> Response:
+            context = {
+                "view": view,
+                "editor_text": editor_text,
+                "base_revision": revision_of(conflict.current if conflict else view.entry),
+                "changes": summarize(view.machine_text, editor_text, lang),
+                "text_checks": asked if asked is not None else view.checks,
+                "asked": asked,
+                "confirmation": confirmation_of(editor_text) if asked else "",
+                "message": message,
+                "conflict": conflict,
+                "conflict_pieces": word_diff(conflict.theirs, conflict.mine, lang) if conflict else [],
+                "conflict_action": action,
+                "holder": holder,
+                "csrf_token": session.csrf_token,
+                "url": url,
+                "list_url": f"{self._text_url(request, lang, stem)}/sentences",
+                "previous_url": self._sentence_url(request, lang, stem, view.previous) if view.previous else "",
+                "next_url": f"{self._text_url(request, lang, stem)}?after={view.source_hash}" if view.next else "",
+                "partial": partial,
+            }
+            response = self.page(request, "_workspace.html" if partial else "sentence.html", context, status, session)
+            if partial:
+                response.headers["HX-Push-Url"] = url
+            return response
+
+        return await run_in_threadpool(render)
+
+    async def conflict_page(
         self,
         request: Request,
         session: Session,
@@ -494,7 +533,7 @@ class ReviewPages:
     ) -> Response:
         """409 and both texts: someone changed the sentence since the person's page showed it; theirs in the editor."""
         message = "This sentence was changed meanwhile: compare the texts below."
-        return self.workspace_page(
+        return await self.workspace_page(
             request, session, view, message, 409, conflict=conflict, mine=conflict.mine, action=action, holder=holder
         )
 
@@ -504,7 +543,7 @@ class ReviewPages:
         text = await self._text(request, stem)
         view, holder = await self._load(request, session, lang, text, source_hash)
         message = AFTER_MESSAGES.get(request.query_params.get("after", "-"), "")
-        return self.workspace_page(request, session, view, message, holder=holder)
+        return await self.workspace_page(request, session, view, message, holder=holder)
 
     async def renew(self, request: Request) -> Response:
         """The page renews its lease while it stays open; the answer says whether someone else is on it."""
@@ -540,7 +579,7 @@ class ReviewPages:
         lang, stem, source_hash = (request.path_params[k] for k in ("lang", "stem", "sentence"))
         session = await self._session_for(request, lang)
         await self._check_csrf(request, session)
-        form = await request.form()
+        form = await read_form(request)
         action = str(form.get("action", ""))
         if action not in ACTIONS:
             raise self.refuse(request, 400, f"Unknown action '{action[:20]}'.", session)
@@ -591,7 +630,7 @@ class ReviewPages:
             raise self.refuse(request, 400, f"Not saved: {refused} Your text is still in the editor.", session) from None
         if asked is not None:
             assert view is not None
-            return self.workspace_page(
+            return await self.workspace_page(
                 request,
                 session,
                 view,
@@ -602,7 +641,7 @@ class ReviewPages:
             )
         if isinstance(outcome, Conflict):
             assert view is not None
-            return self.conflict_page(request, session, view, outcome, action)
+            return await self.conflict_page(request, session, view, outcome, action)
         assert isinstance(outcome, Saved)
         said = "needs-work" if action == "needs-work" and outcome.decision else outcome.decision
         if not htmx:
@@ -619,7 +658,7 @@ class ReviewPages:
             if following
             else " No other sentence of this text is free for you now: every one waiting is approved or someone is on it."
         )
-        return self.workspace_page(request, session, view, f"{message}{where_now}")
+        return await self.workspace_page(request, session, view, f"{message}{where_now}")
 
     # -- comments and suggestions --------------------------------------------------
 
@@ -639,7 +678,7 @@ class ReviewPages:
         if not _is_htmx(request):
             return RedirectResponse(self._sentence_url(request, lang, text.stem, source_hash), status_code=303)
         view, holder = await self._load(request, session, lang, text, source_hash)
-        return self.workspace_page(request, session, view, message, holder=holder)
+        return await self.workspace_page(request, session, view, message, holder=holder)
 
     async def comment(self, request: Request) -> Response:
         """Add a comment to the sentence's thread (with its author and time); nothing overwrites it."""
@@ -663,7 +702,7 @@ class ReviewPages:
     async def suggestion(self, request: Request) -> Response:
         """Accept an open suggestion (it becomes the text, credited to its author) or dismiss it (reviewers)."""
         session, text, lang, source_hash, sentence = await self._sentence_for_post(request)
-        form = await request.form()
+        form = await read_form(request)
         do, wanted = str(form.get("do", "")), str(form.get("suggestion", ""))
         if do not in ("accept", "dismiss"):
             raise self.refuse(request, 400, f"Unknown action '{do[:20]}'.", session)
@@ -688,9 +727,20 @@ class ReviewPages:
             raise self.refuse(request, 409, "That suggestion is no longer open: reload the sentence.", session)
         if isinstance(outcome, Conflict):
             view, holder = await self._load(request, session, lang, text, source_hash)
-            return self.conflict_page(request, session, view, outcome, holder=holder)
+            return await self.conflict_page(request, session, view, outcome, holder=holder)
         said = "Suggestion dismissed." if do == "dismiss" else "Suggestion accepted: its author is credited as the translator."
         return await self._after_post(request, session, text, lang, source_hash, said)
+
+
+def _same_site(path: str) -> str:
+    """`from` as a link back, only when it is a path of this site ("" otherwise): the start page must not
+    offer "continue" to https://evil.example, //evil.example or a javascript: address."""
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return ""
+    if any(ord(c) < 0x20 or c == "\x7f" for c in path):
+        return ""
+    return path
 
 
 def _clean(text: str, source: str) -> str:
