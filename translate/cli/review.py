@@ -150,7 +150,10 @@ def status_command(
         )
         raise typer.Exit(1 if problems else 0)
     _print_status_table(rows, threshold)
-    if undrafted:
+    if not rows:  # nothing translated yet: say so for each text, rather than an empty table
+        for text in texts:
+            typer.echo(f"{text.path.name}: no drafts yet in {', '.join(targets)}; `translate run` makes them")
+    elif undrafted:
         typer.echo(f"no drafts yet (no engine here serves them): {', '.join(undrafted)}")
     typer.echo("")
     if not people:

@@ -205,7 +205,7 @@ def _sync_reviews(memory: TranslationMemory, data: bytes, old: tuple[int, int, s
     records = journal.read_reviews(old[0] if appended and old else 0)
     logged = {row[0] for row in db.execute("SELECT record_id FROM review_log")}
     new = [d for d in records if d.id not in logged]
-    if not appended and logged - {d.id for d in records}:
+    if not appended and _lacking(memory, logged - {d.id for d in records}):
         # The record lacks decisions the memory applied: another branch's, after `git checkout` or a reset.
         result.decisions += _replay(memory, records)
         result.replayed = True
@@ -217,6 +217,17 @@ def _sync_reviews(memory: TranslationMemory, data: bytes, old: tuple[int, int, s
         return
     result.decisions += _replay(memory, journal.read_reviews())
     result.replayed = True
+
+
+def _lacking(memory: TranslationMemory, missing: set[str]) -> set[str]:
+    """Of the decisions the memory holds and the record does not, those no line cut short begins (a torn
+    line is a decision this record holds, to be completed by `_mend`, not another branch's)."""
+    journal = memory.journal
+    assert journal is not None
+    if not missing or not journal.torn:
+        return missing
+    lines = {d.id: record_json(d).encode("utf-8") for d in memory.review_log() if d.id in missing}
+    return {key for key, line in lines.items() if not any(line.startswith(torn.data) for torn in journal.torn)}
 
 
 def _mend(memory: TranslationMemory) -> None:
