@@ -289,9 +289,11 @@ class ClusterExecutor(Executor):
         self.peak_futures = 0  # the client's own count of futures it holds (results not yet released)
         self.lost: set[str] = set()
         self.seconds = 0.0
+        self.start_seconds = 0.0
 
     def start(self, plans: Sequence[LanguagePlan]) -> list[str]:
         """Connect, check every worker against this run's signatures, refuse those that differ."""
+        began = time.perf_counter()
         try:
             self.client = Client(self.address, timeout=CONNECT_SECONDS, set_as_default=False)
         except (OSError, TimeoutError) as err:
@@ -314,6 +316,7 @@ class ClusterExecutor(Executor):
             client.register_plugin(RunPlugin(spec), name=spec.resource)
         except OSError:  # ... and one that closed before answering breaks the broadcast: once more, without it
             client.register_plugin(RunPlugin(spec), name=spec.resource)
+        self.start_seconds = round(time.perf_counter() - began, 3)
         return [f"cluster worker {address} refused: {reason}" for address, reason in self.refused.items()]
 
     def _threads(self) -> int:
@@ -397,6 +400,7 @@ class ClusterExecutor(Executor):
             "in_flight_limit": self.in_flight,
             "peak_in_flight": self.peak_in_flight,
             "peak_futures_held": self.peak_futures,
+            "start_seconds": self.start_seconds,
             "seconds": self.seconds,
         }
         if self.client is not None and self.spec is not None:

@@ -85,6 +85,7 @@ class JobResult:
     seconds: float  # the whole job where it ran: engine, glossary layer, finishing, checks
     engine_seconds: float  # the engine and the glossary layer (the guards and masked retries included)
     engine_calls: int
+    started: float = 0.0  # when it began where it ran (seconds since the epoch): the gaps between jobs are the overhead
 
 
 @dataclass
@@ -98,6 +99,7 @@ class JobRecord:
     worker: str
     seconds: float
     engine_seconds: float
+    started: float  # seconds since the epoch, by the clock of the machine where it ran
 
 
 def cut_jobs(target: str, route: Route, todo: Sequence[str], headings: set[str], job_chars: int) -> list[EngineJob]:

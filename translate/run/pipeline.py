@@ -210,7 +210,7 @@ def run_job(
     """
     from translate.run.finishing import finish_notes, finished_text  # (as in LanguageRun.plan)
 
-    began = time.perf_counter()
+    began, started = time.perf_counter(), time.time()
     route = job.route
     dictionaries = threading.Thread(target=load_dictionaries, args=(route.steps[1:],), daemon=True)
     dictionaries.start()
@@ -230,7 +230,9 @@ def run_job(
             notes.left_untranslated, notes.flagged = outcome.left_untranslated, True
         drafts.append(Draft(sentence, outcome.text, notes, outcome.engine_text))
     seconds = time.perf_counter() - began
-    return JobResult(job.key, job.target, drafts, worker, round(seconds, 3), round(engine_seconds, 3), len(calls))
+    return JobResult(
+        job.key, job.target, drafts, worker, round(seconds, 3), round(engine_seconds, 3), len(calls), round(started, 3)
+    )
 
 
 Deliver = Callable[[LanguageRun], None]

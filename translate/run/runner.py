@@ -267,6 +267,7 @@ class _Run:
                 outcome.worker,
                 outcome.seconds,
                 outcome.engine_seconds,
+                outcome.started,
             )
         )
 
