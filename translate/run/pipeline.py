@@ -59,6 +59,7 @@ class LanguageRun:
     headings: set[str] = field(default_factory=set)  # sentences that are headings (sentence case where written so)
     engine_span: tuple[float, float] | None = None  # perf_counter when its first job began and its last one came back
     advance: Progress | None = None  # its progress bar, once its jobs are handed out
+    unrecorded: bool = False  # drafts stored whose drafts file is not rewritten yet (`record_drafts`)
 
     @property
     def source(self) -> str:
@@ -143,10 +144,18 @@ class LanguageRun:
             left = f"{self.result.untranslated} sentences left untranslated for a reviewer (see the PO file's comments)"
             self.result.message = "; ".join(filter(None, [self.result.message, left]))
 
-    def store(self, rows: list[tuple[str, str, Notes]]) -> None:
-        """The rows `work` made into the memory, in one transaction (in the thread that owns the memory)."""
+    def store(self, rows: list[tuple[str, str, Notes]], record: bool = True) -> None:
+        """The rows `work` made into the memory, in one transaction (in the thread that owns the memory);
+        `record=False`: the drafts file later, once for all of the language's jobs (`record_drafts`)."""
         assert self.signature is not None
-        self.memory.store_machine(rows, self.source, self.target, str(self.signature))
+        if self.memory.store_machine(rows, self.source, self.target, str(self.signature), record=record) and not record:
+            self.unrecorded = True
+
+    def record_drafts(self) -> None:
+        """The language's drafts file, rewritten once after its jobs were stored without it."""
+        if self.unrecorded:
+            self.memory.record_drafts(self.source, self.target)
+            self.unrecorded = False
 
 
 _DICTIONARY_LOCKS: dict[str, threading.Lock] = {}

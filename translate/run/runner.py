@@ -87,6 +87,8 @@ def run(
                 outputs if deliver is not None and not dry_run else None,
                 cluster=cluster,
             )
+            if not dry_run:  # drafts a run that died stored without their text record
+                memory.record_pending()
             job.prepare(paths, targets, only)
             job.languages(targets)
             gone = memory.vanished()
@@ -239,6 +241,8 @@ class _Run:
                 language, state = owner[job.target]
                 self._attempt(language, state, partial(self._store, language, job, outcome, executor.progress_inside))
                 left[job.target] -= 1
+                if not left[job.target]:
+                    self._attempt(language, state, language.record_drafts)
                 if not left[job.target] and language.result.status != "failed":
                     language.settle_message()
                     self._attempt(language, state, partial(self._finish, language, state))
@@ -248,12 +252,14 @@ class _Run:
         finally:
             self.report.executor = executor.figures()
             executor.close()
+            for language, state, _ in busy:  # a run cut short still leaves its stored drafts in the text record
+                self._attempt(language, state, language.record_drafts)
 
     def _store(self, language: LanguageRun, job: EngineJob, outcome: JobResult | BaseException, counted: bool) -> None:
         """A job's drafts into the memory (this thread owns it), counted into its language and the report."""
         if isinstance(outcome, BaseException):
             raise outcome
-        language.store(language.absorb(outcome))
+        language.store(language.absorb(outcome), record=False)
         if not counted and language.advance is not None:
             language.advance(len(job.sentences))
         if language.engine_span is not None:
