@@ -153,6 +153,8 @@ def print_cluster(report: RunReport) -> None:
             f"worker {worker}: {row['jobs']:.0f} jobs, {row['sentences']:.0f} sentences, "
             f"{row['seconds']:.1f} s ({row['engine_seconds']:.1f} s engine)"
         )
+    for worker, reason in figures.get("refused", {}).items():
+        typer.echo(f"warning: worker {worker} refused: {reason}", err=True)
     for worker in figures.get("left_during_run", []):
         typer.echo(f"warning: worker {worker} left during the run; its jobs ran on the others", err=True)
 

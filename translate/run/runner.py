@@ -34,6 +34,7 @@ from translate import languages
 from translate.clock import utc_now
 from translate.config import Config
 from translate.engines import registry
+from translate.engines.base import Route
 from translate.engines.registry import Engines, NoRouteError
 from translate.errors import InputFileError, TranslateError
 from translate.fileio import decode_source
@@ -221,11 +222,11 @@ class _Run:
         owner = {language.target: (language, state) for language, state, _ in busy}
         try:
             try:
-                plans = [LanguagePlan(language.target, language.route, str(language.signature)) for language, _, _ in busy]
+                plans = [LanguagePlan(language.target, route, str(language.signature)) for language, route in _routes(busy)]
                 self.report.warnings += executor.start(plans)
             except TranslateError as err:  # no cluster to reach, or no worker there that fits: every language says so
                 for language, state, _ in busy:
-                    self._attempt(language, state, lambda err=err: _raise(err))
+                    self._attempt(language, state, partial(_raise, err))
                 return
 
             def submissions() -> Iterator[Submission]:
@@ -320,6 +321,11 @@ class _Run:
 
 def _raise(err: BaseException) -> None:
     raise err
+
+
+def _routes(busy: list[tuple[LanguageRun, LanguageState | None, list[str]]]) -> list[tuple[LanguageRun, Route]]:
+    """Each planned language with its route (planning chose one for every language with work)."""
+    return [(language, language.route) for language, _, _ in busy if language.route is not None]
 
 
 def _stored(result: LanguageResult) -> dict:
