@@ -120,7 +120,7 @@ def cluster(ctx: Context) -> list[Row]:
         processes=True,
         host="127.0.0.1",
         scheduler_port=0,
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",
         silence_logs=logging.ERROR,
     ) as dask_cluster:
         remote_seconds, remote_rss, remote_report = run_json(ctx, remote, "--cluster", dask_cluster.scheduler_address)

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from project_factory import Project
 from test_run import contents, run
+from test_run_parallel import memory_rows as languages_rows
 
 pytestmark = [pytest.mark.apertium, pytest.mark.slow]
 
@@ -42,7 +43,7 @@ def cluster():
             processes=True,
             host="127.0.0.1",
             scheduler_port=0,
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",
             silence_logs=logging.ERROR,
         ) as local,
         Client(local) as client,
@@ -56,12 +57,7 @@ def make(root: Path, **engine: object) -> Project:
 
 
 def memory_rows(project: Project) -> list[tuple]:
-    with project.memory() as memory:
-        return sorted(
-            (e.target_lang, e.source_text, e.machine_text, e.signature, e.notes.to_json())
-            for lang in LANGUAGES
-            for e in memory.entries("en", lang)
-        )
+    return languages_rows(project, LANGUAGES)
 
 
 def drafts_lines(project: Project) -> dict[str, list[dict]]:
@@ -193,3 +189,19 @@ def test_a_run_with_nothing_to_do_does_not_load_dask_nor_ask_the_cluster(tmp_pat
     make(project.root, cluster="tcp://127.0.0.1:9")  # nothing listens there: a run with nothing to do never asks
     done = subprocess.run([sys.executable, "-c", NOOP], cwd=project, capture_output=True, text=True, timeout=600)
     assert done.stderr.strip().splitlines()[-1] == "exit 0 no dask", done.stderr
+
+
+def test_a_cluster_without_a_worker_that_fits_fails_every_language_with_one_line(tmp_path):
+    from distributed import LocalCluster
+
+    project = make(tmp_path / "no-workers")
+    with LocalCluster(
+        n_workers=0, host="127.0.0.1", scheduler_port=0, dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR
+    ) as empty:
+        result = run(project, "--cluster", empty.scheduler_address, check=False)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    messages = {lang["language"]: lang["message"] for lang in report["languages"]}
+    assert set(messages) == set(LANGUAGES)
+    assert all(m.startswith(f"no worker of the cluster at {empty.scheduler_address} can take") for m in messages.values())
+    assert not (project / "outputs" / "es").exists()

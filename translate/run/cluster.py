@@ -290,6 +290,9 @@ class ClusterExecutor(Executor):
         self.lost: set[str] = set()
         self.seconds = 0.0
         self.start_seconds = 0.0
+        self.lock = threading.Lock()
+        self.registered = False  # the run's plugin is on the scheduler (removed at the end)
+        self.abandoned = threading.Event()  # set when no worker was left: the jobs not sent yet fail at once
 
     def start(self, plans: Sequence[LanguagePlan]) -> list[str]:
         """Connect, check every worker against this run's signatures, refuse those that differ."""
@@ -316,6 +319,7 @@ class ClusterExecutor(Executor):
             client.register_plugin(RunPlugin(spec), name=spec.resource)
         except OSError:  # ... and one that closed before answering breaks the broadcast: once more, without it
             client.register_plugin(RunPlugin(spec), name=spec.resource)
+        self.registered = True
         self.start_seconds = round(time.perf_counter() - began, 3)
         return [f"cluster worker {address} refused: {reason}" for address, reason in self.refused.items()]
 
@@ -332,17 +336,21 @@ class ClusterExecutor(Executor):
         self.in_flight = limit
         pending = iter(submissions)
         jobs: dict[str, EngineJob] = {}
+        out: dict[str, Any] = {}  # the futures in flight, by key (what the watch cancels when no worker is left)
         stop = threading.Event()
-        watch = threading.Thread(target=self._watch, args=(stop, jobs), daemon=True)
+        watch = threading.Thread(target=self._watch, args=(stop, out), daemon=True)
 
         def submit() -> Any:
-            submission = next(pending, None)
+            submission = None if self.abandoned.is_set() else next(pending, None)
             if submission is None:
                 return None
             job = submission[0]
             key = f"{job.key}-{spec.run}"
             jobs[key] = job
-            return client.submit(work, spec.run, job, key=key, resources={spec.resource: 1}, retries=RETRIES, pure=False)
+            future = client.submit(work, spec.run, job, key=key, resources={spec.resource: 1}, retries=RETRIES, pure=False)
+            with self.lock:
+                out[key] = future
+            return future
 
         first = []
         while len(jobs) < limit and (future := submit()) is not None:
@@ -355,12 +363,16 @@ class ClusterExecutor(Executor):
                 self.peak_in_flight = max(self.peak_in_flight, len(jobs))
                 self.peak_futures = max(self.peak_futures, len(client.futures))
                 job = jobs.pop(future.key)
+                with self.lock:
+                    out.pop(future.key, None)
                 yield job, self._outcome(job, future)
                 future.release()
                 del future
                 while len(jobs) < limit and (more := submit()) is not None:
                     finished.add(more)
                     del more
+            for job, _ in pending:  # never sent: no worker was left to take them
+                yield job, EngineError(f"job {job.key}: no worker of {self.address} can take this run's jobs any more")
         finally:
             stop.set()
             self.seconds = round(time.perf_counter() - began, 3)
@@ -379,14 +391,17 @@ class ClusterExecutor(Executor):
                 return EngineError(f"job {job.key}: no worker of {self.address} can take this run's jobs any more")
             return EngineError(f"job {job.key} failed on the cluster: {name}: {err}")
 
-    def _watch(self, stop: threading.Event, jobs: dict[str, EngineJob]) -> None:
+    def _watch(self, stop: threading.Event, out: dict[str, Any]) -> None:
         """Every WATCH_SECONDS: when no worker of the cluster holds the run's resource, cancel what is left."""
         assert self.client is not None
         while not stop.wait(WATCH_SECONDS):
             try:
                 if self._threads() == 0:
-                    log.warning("no worker of %s can take this run's jobs: %d cancelled", self.address, len(jobs))
-                    self.client.cancel(list(self.client.futures.values()))
+                    with self.lock:
+                        left = list(out.values())
+                    log.warning("no worker of %s can take this run's jobs: %d cancelled", self.address, len(left))
+                    self.abandoned.set()
+                    self.client.cancel(left)
             except (OSError, TimeoutError):
                 continue
 
@@ -415,7 +430,7 @@ class ClusterExecutor(Executor):
         if self.client is None:
             return
         try:
-            if self.spec is not None:
+            if self.spec is not None and self.registered:
                 self.client.unregister_worker_plugin(self.spec.resource)
         except (OSError, TimeoutError, ValueError):
             pass
