@@ -1,7 +1,7 @@
 """`translate run --cluster`: a run's jobs on a Dask cluster, the same drafts, nothing lost when a worker dies.
 
-A real `LocalCluster` of two worker processes on 127.0.0.1 (free ports, no
-dashboard) serves every test of this module; each run is the real `translate run`
+A real `LocalCluster` of two worker processes on 127.0.0.1 (free ports, its HTTP
+endpoint too) serves every test of this module; each run is the real `translate run`
 command in a subprocess, as cron would start it. What a user checks: the files and
 the memory are byte for byte those of a run on this machine alone; a worker killed
 mid-run loses nothing and stores nothing twice; a worker that would make other
