@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from translate.config import Config
+from translate.glossary.model import Glossary
 from translate.progress import Progress
 
 
@@ -153,6 +154,16 @@ class Engine(ABC):
     def options(self) -> str:
         """Options that change the output (beam size...), for the signature."""
         return ""
+
+    def with_glossary(self, glossary: Glossary) -> Engine:
+        """This engine with the glossary's terms as its own words, where it can take them (Apertium: in
+        its dictionaries, so that it inflects them and agrees with them itself); else itself. The
+        glossary layer still checks and pins every term of what it returns."""
+        return self
+
+    def without_glossary(self) -> Engine:
+        """The engine as installed, without the glossary's words: the reference a draft is compared with."""
+        return self
 
     def marks(self, route: Route, output: str) -> tuple[EngineMark, ...]:
         """The doubts this engine marked in an output it returned during this run, by hop

@@ -49,6 +49,7 @@ class Guarded:
     engine_text: str = ""
     unplaced_quotes: tuple[str, ...] = ()
     left_untranslated: str = ""
+    harm: str = ""  # what the glossary layer's version would have broken (translate.run.harm)
 
     @classmethod
     def of(cls, result: Any) -> Guarded:
@@ -61,6 +62,7 @@ class Guarded:
             result.method,
             result.engine_text,
             tuple(result.unplaced_quotes),
+            harm=result.harm,
         )
 
 
@@ -211,6 +213,7 @@ def guarded_translation(
                     method="pieces",
                     engine_text=joiner.join(part.engine_text for part in parts),
                     unplaced_quotes=tuple(quote for part in parts for quote in part.unplaced_quotes),
+                    harm="; ".join(part.harm for part in parts if part.harm),
                 )
             )
     return out

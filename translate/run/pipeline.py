@@ -81,7 +81,8 @@ class LanguageRun:
 
         source, target, result = self.source, self.target, self.result
         engine, route = self.engines.choose(source, target)
-        signature = Signature.for_route(route, engine.version(), engine.options(), self.glossary.version, checks=CHECKS_VERSION)
+        options = engine.with_glossary(self.glossary).options()  # the glossary in the engine's dictionaries changes its output
+        signature = Signature.for_route(route, engine.version(), options, self.glossary.version, checks=CHECKS_VERSION)
         self.engine, self.route, self.signature = engine, route, signature
         result.engine, result.route, result.signature = engine.name, route.describe(), str(signature)
         sentences = self.sentences()
@@ -185,6 +186,9 @@ def checked_notes(sentence: str, outcome: PinnedResult, engine: Engine, route: R
         glossary=glossary,
     )
     signals = check_sentence(unit)
+    if outcome.harm:
+        expected = tuple(v.expected for v in outcome.violations) or ("(none)",)
+        signals.append(Signal("glossary", f"the engine's sentence kept: pinning would break it ({outcome.harm})", expected, 1.0))
     if outcome.unplaced_quotes:
         signals.append(Signal("quotes", "quotation marks not around the quoted words", outcome.unplaced_quotes, 2.0))
     return Notes(violations=list(outcome.violations), flagged=is_flagged(signals, sentence_words(unit)), signals=signals)
@@ -203,37 +207,48 @@ def translate_sentences(
     calls: list[int] | None = None,
     limits: LimitsOptions | None = None,
 ) -> list[Guarded]:
-    """Sentences through the guards, the glossary mask and batched engine calls.
+    """Sentences through the guards, the glossary layer and batched engine calls.
 
-    The first call carries every sentence (and the progress bar), as an n-best
-    list where the engine offers one; a second one, if any, only re-asks the
-    sentences no hypothesis of which carried their pinned terms. Each call's
-    size is appended to `calls` when given. Over-long sentences are cut at
+    The engine gets the glossary's terms as its own words where it can take them
+    (`Engine.with_glossary`: Apertium's dictionaries). The first call carries every
+    sentence (and the progress bar), as an n-best list where the engine offers one;
+    a second one, if any, only re-asks the sentences no hypothesis of which carried
+    their pinned terms. Every sentence the layer changed is then compared with the
+    raw engine's (translate.run.harm), and one it made worse is not kept. Each
+    call's size is appended to `calls` when given. Over-long sentences are cut at
     clause boundaries and degenerate outputs retried (translate.run.guards); a
     sentence neither can save comes back untranslated, flagged, with its reason.
     """
     from translate.glossary.pinning import translate_pinned  # with the engine's first sentence, not for a no-op run
     from translate.run.finishing import quotes_follow_their_words  # (the same reason)
+    from translate.run.harm import judge_for, no_harm  # (the same reason)
 
     made: list[int] = [] if calls is None else calls
     limits = limits or LimitsOptions()
+    native = engine.with_glossary(glossary)
 
     def batch(texts: list[str]) -> list[str]:
         made.append(len(texts))
-        return engine.translate(texts, route, progress if len(made) == 1 else None)
+        return native.translate(texts, route, progress if len(made) == 1 else None)
 
     def nbest(texts: list[str]) -> list[list[str]]:
         made.append(len(texts))
         first = len(made) == 1
-        return engine.translate_nbest(texts, route, engine.max_hypotheses(), progress if first else None, retry=not first)
+        return native.translate_nbest(texts, route, native.max_hypotheses(), progress if first else None, retry=not first)
 
     def pinned(pieces: list[str], guard: DegenerationGuard) -> list[PinnedResult]:
-        offered = guard.nbest(nbest) if engine.max_hypotheses() > 1 else None
+        offered = guard.nbest(nbest) if native.max_hypotheses() > 1 else None
         checked = guard.batch(batch)
         results = translate_pinned(pieces, checked, glossary, route.source, route.target, translate_nbest=offered)
-        return quotes_follow_their_words(
+        results = quotes_follow_their_words(
             pieces, results, lambda spans: translate_pinned(spans, checked, glossary, route.source, route.target)
         )
+        if native is engine:
+            raws = [r.plain or r.text for r in results]
+        else:
+            made.append(len(pieces))
+            raws = guard.batch(lambda texts: engine.translate(texts, route))(pieces)
+        return no_harm(pieces, results, raws, judge_for(engine, route, glossary), glossary, route.source, route.target)
 
     return guarded_translation(sentences, engine, route, pinned, limits.max_sentence_words, limits.max_output_ratio)
 
