@@ -53,6 +53,7 @@ from translate.engines.lttoolbox import (
 from translate.errors import EngineError, LanguageError, ModelError
 from translate.glossary.model import Glossary
 from translate.languages import normalize, validate
+from translate.markup import has_markers
 
 log = logging.getLogger(__name__)
 
@@ -245,6 +246,7 @@ class ApertiumEngine(Engine):
     """Apertium modes as an engine: discovery, routes (direct or one pivot) and batches."""
 
     name = "apertium"
+    carries_markup = True  # inline markup reaches it as blanks it keeps (translate/markup.py)
 
     def __init__(
         self,
@@ -362,7 +364,7 @@ class ApertiumEngine(Engine):
             terms = stock._term_sets.get(glossary.version)
             if terms is None:
                 languages = {code for pair in stock.modes() for code in pair}
-                analysers = {code: analysers_for(code, stock.modes(), stock.datadir) for code in languages}
+                analysers = {code: analysers_for(code, stock.modes(), _code, stock.datadir) for code in languages}
                 terms = stock._term_sets[glossary.version] = TermDictionaries(glossary, analysers, datadir_of(stock.datadir))
         engine = copy.copy(stock)
         engine.terms = terms
@@ -373,7 +375,7 @@ class ApertiumEngine(Engine):
 
     def analyser(self, language: str) -> LtProc | None:
         """An installed analyser of a language (for judging drafts word by word), or None."""
-        found = analysers_for(language, self.modes(), self.datadir)
+        found = analysers_for(language, self.modes(), _code, self.datadir)
         return LtProc(found[0]) if found else None
 
     def generators_for(self, language: str) -> tuple[LtProc, LtProc] | None:
@@ -480,7 +482,15 @@ class ApertiumEngine(Engine):
 
     def _call(self, mode: str, text: str, marks: bool = False, folder: str | None = None) -> str:
         argv = [self.binary, "-d", folder] if folder else self._argv()
-        done = self._run([*argv, *(() if marks else ("-u",)), "-f", "txt", mode], text)
+        if has_markers(text):  # inline markup as blanks (translate/markup.py): the stream is made here
+            stream = _to_stream(self._run(["apertium-destxt"], text).stdout)
+            done = self._run([*argv, *(() if marks else ("-u",)), "-f", "none", mode], stream)
+            if done.returncode == 0:
+                done = subprocess.CompletedProcess(
+                    done.args, 0, self._run(["apertium-retxt"], _from_stream(done.stdout)).stdout, done.stderr
+                )
+        else:
+            done = self._run([*argv, *(() if marks else ("-u",)), "-f", "txt", mode], text)
         # The pipeline runs without pipefail: a broken stage exits 0 with nothing on stdout.
         if done.returncode != 0 or (text.strip() and not done.stdout.strip()):
             message = _last_line(done.stderr) or f"exit status {done.returncode}"
@@ -488,6 +498,24 @@ class ApertiumEngine(Engine):
                 raise ModelError(f"apertium has no mode '{mode}': {message}")
             raise EngineError(f"apertium {mode} failed: {message}")
         return done.stdout
+
+
+_SPAN = re.compile("([\ue400-\ue7ff])(.*?)([\ue800-\uebff])", re.DOTALL)
+_OPAQUE = re.compile("([\ue000-\ue3ff])")
+_WORDBOUND = re.compile(r"\[\[t:(\d+)\]\](.*?)\[\[/\]\]", re.DOTALL)
+
+
+def _to_stream(deformatted: str) -> str:
+    """Apertium's stream with the markup tokens as blanks (translate/markup.py): an opaque token as a
+    superblank (kept in place, never translated), formatting as a wordbound blank on each word inside it
+    (the words carry it when the engine reorders them)."""
+    stream = _OPAQUE.sub(r"[\1]", deformatted)
+    return _SPAN.sub(lambda m: f"[[t:{ord(m.group(1)) - 0xE400}]]{m.group(2)}[[/]]", stream)
+
+
+def _from_stream(output: str) -> str:
+    """The engine's stream with its wordbound blanks back as the markers around each word that carries one."""
+    return _WORDBOUND.sub(lambda m: chr(0xE400 + int(m.group(1))) + m.group(2) + chr(0xE800 + int(m.group(1))), output)
 
 
 def _last_line(stderr: str) -> str:

@@ -61,7 +61,7 @@ from translate.errors import EngineError
 from translate.glossary.model import Concept, Glossary
 from translate.languages import adjective_before_noun
 
-TERMS_VERSION = "1"
+TERMS_VERSION = "2"
 """Raised when the dictionaries this module writes change for the same glossary and pairs."""
 
 NUMBERS = ("sg", "pl")
@@ -635,6 +635,9 @@ def write_folder(folder: Path, mode: str, stages: list[Stage], terms: HopTerms, 
         raise
 
 
+_SUFFIX = {"analysis": "automorf.bin", "bilingual": "autobil.bin", "generation": "autogen.bin"}
+
+
 def _compile_into(building: Path, folder: Path, mode: str, stages: list[Stage], terms: HopTerms, work: Path) -> None:
     """The compiled dictionaries and the mode, written into `building`; the mode names `folder`'s files."""
     rules = None
@@ -649,8 +652,11 @@ def _compile_into(building: Path, folder: Path, mode: str, stages: list[Stage], 
         source = work / f"{name}.dix"
         source.write_text(_dictionary(entries, alphabet=name == "analysis"), encoding="utf-8")
         _run(["lt-comp", direction, str(source), str(work / f"{name}.bin")])
-        _run(["lt-append", original, str(work / f"{name}.bin"), str(building / f"{name}.bin")])
-        return str(folder / f"{name}.bin")
+        # named as the pair's own (*.automorf.bin...): `apertium` finds its stages by these names to carry
+        # formatting attached to words through them (apertium-wblank-mode)
+        final = f"terms.{_SUFFIX[name]}"
+        _run(["lt-append", original, str(work / f"{name}.bin"), str(building / final)])
+        return str(folder / final)
 
     selection = any(s.program == "lrx-proc" for s in stages)
     new: list[Stage] = []

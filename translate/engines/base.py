@@ -73,6 +73,9 @@ class Engine(ABC):
     """A translation engine: a small object the pipeline asks for routes and text."""
 
     name: str = "engine"
+    carries_markup: bool = False
+    """Whether texts may hold markup tokens (translate/markup.py) that it keeps in place and never translates;
+    an engine that cannot gets the markup as it is written."""
     neural: bool = False
     """Whether outputs can degenerate (loop, drop content): the run checks a neural engine's outputs."""
 

@@ -23,6 +23,7 @@ import re
 import shlex
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -205,19 +206,27 @@ def postgenerator_of(stages: list[Stage]) -> str | None:
     return None
 
 
-def analysers_for(language: str, modes: dict[tuple[str, str], str], datadir: str | None = None) -> list[str]:
-    """Every installed analyser of `language`, largest first: the first stage of each mode that translates
-    from it (`modes`: (source, target) -> mode name, as the engine found them). Serbian, Croatian and
-    Bosnian share Serbo-Croatian's."""
+def analysers_for(
+    language: str, modes: dict[tuple[str, str], str], code_of: Callable[[str], str | None], datadir: str | None = None
+) -> list[str]:
+    """Every installed analyser of `language`, largest first (`modes`: (source, target) -> mode name, as the
+    engine found them; `code_of`: a dictionary file's language name, 'ast' or 'spa', as a project code).
+
+    An analyser is named by its pair, source first ('ast-spa.automorf.bin'), and a package installs both
+    directions' even where it offers one mode (Asturian is read, though only Spanish → Asturian is a
+    mode here). Serbian, Croatian and Bosnian share Serbo-Croatian's."""
     wanted = {normalize(language), normalize(language).split("_")[0]}
     if wanted & {"sr", "hr", "bs"}:
         wanted |= {"sr", "hr", "bs", "hbs"}
-    found: dict[str, int] = {}
-    for (source, _target), mode in modes.items():
+    folders = set()
+    for mode in modes.values():
         path = mode_file(mode, datadir)
-        if source not in wanted or not path.is_file():
-            continue
-        analyser = analyser_of(mode_stages(path.read_text(encoding="utf-8")))
-        if analyser and analyser not in found and Path(analyser).is_file():
-            found[analyser] = Path(analyser).stat().st_size
+        if path.is_file():
+            folders |= {str(Path(a).parent) for s in mode_stages(path.read_text(encoding="utf-8")) for a in s.files(".bin")}
+    found: dict[str, int] = {}
+    for folder in sorted(folders):
+        for analyser in Path(folder).glob("*.automorf.bin"):
+            head = analyser.name.split(".")[0].split("-")[0]
+            if "@" not in analyser.name and (code_of(head) in wanted or head in wanted):
+                found[str(analyser)] = analyser.stat().st_size
     return sorted(found, key=lambda a: (-found[a], a))

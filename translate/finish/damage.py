@@ -229,7 +229,7 @@ class Judge:
         while k < len(tokens) and tokens[k].word:
             after = tokens[k]
             adjs = after.readings_of({"adj"})
-            if not adjs or after.has("n", "det", "pr", "vblex", "prn", "rel", "adv"):
+            if not adjs or after.has("n", "det", "pr", "prn", "rel", "adv", *_VERBS):
                 break
             if not any(agree(a, n) for a in adjs for n in nouns + _governor(tokens, i)):
                 found.add(Issue("agreement", (tokens[i].surface.lower(), after.surface.lower()), (i, k)))
@@ -337,7 +337,7 @@ class Judge:
             if issue.kind in ("agreement", "order", "elision"):
                 verdict.add(f"{issue.kind}-repaired", " ".join(issue.words))
         self._order(verdict, before, after)
-        self._casing(verdict, raw, draft)
+        self._casing(verdict, source, raw, draft)
         self._possessive(verdict, source, raw_tokens, draft_tokens)
         if not verdict.changes or set(verdict.changes) <= {"term-pinned"}:
             changed = [w for w in draft_words if w.lower() not in {r.lower() for r in raw_words}]
@@ -354,8 +354,10 @@ class Judge:
             elif issue.kind == right and Issue(wrong, issue.words) in before:
                 verdict.add("order-repaired", " ".join(issue.words))
 
-    def _casing(self, verdict: Verdict, raw: str, draft: str) -> None:
-        """A word's capital changed inside a sentence, the words around it the same."""
+    def _casing(self, verdict: Verdict, source: str, raw: str, draft: str) -> None:
+        """A word's capital changed inside a sentence, the words around it the same (a name the source
+        writes with a capital, 'Marx', is right capitalised)."""
+        names = {w for w in _WORD.findall(source) if w[:1].isupper()}
         raw_tokens = [(m.group(), _starts(raw, m.start())) for m in _WORD.finditer(raw)]
         draft_tokens = [(m.group(), _starts(draft, m.start())) for m in _WORD.finditer(draft)]
         matcher = difflib.SequenceMatcher(
@@ -368,7 +370,7 @@ class Judge:
                 if old == new or old_start or new_start or old.isupper() or new.isupper():
                     continue
                 if new[:1].isupper() and old[:1].islower():
-                    verdict.add("casing-broken", new)
+                    verdict.add("casing-repaired" if new in names else "casing-broken", new)
                 elif new[:1].islower() and old[:1].isupper():
                     verdict.add("casing-repaired", new)
 

@@ -25,6 +25,7 @@ from translate.finish.damage import Judge
 from translate.glossary.compliance import check_compliance
 from translate.glossary.model import Glossary
 from translate.glossary.pinning import PinnedResult, follow_glossary_case
+from translate.markup import strip_markers
 
 CHECKED = True
 """Switched off only by `make bench`, which measures the drafts with and without the comparison."""
@@ -69,7 +70,9 @@ def no_harm(
     if not CHECKED:
         return results
     out = list(results)
-    finished = {text: finish(text, target) for text in {*raws, *(r.text for r in results), *(r.plain for r in results)}}
+    finished = {
+        text: finish(strip_markers(text), target) for text in {*raws, *(r.text for r in results), *(r.plain for r in results)}
+    }
     cases = [(s, finished[raw], finished[r.text], ()) for s, r, raw in zip(sentences, results, raws, strict=True)]
     todo = [i for i, (_, raw, text, _) in enumerate(cases) if raw != text]
     verdicts = dict(zip(todo, judge.judge_many([cases[i] for i in todo]), strict=True))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from translate.config import Config, LimitsOptions
 from translate.engines.base import Engine, Route
 from translate.engines.registry import Engines
 from translate.glossary.model import Glossary
+from translate.markup import MARKERS, Protected, protect, widen_to_terms
 from translate.memory.notes import Notes, Signal
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress, StartTask, no_progress
@@ -81,7 +82,8 @@ class LanguageRun:
 
         source, target, result = self.source, self.target, self.result
         engine, route = self.engines.choose(source, target)
-        options = engine.with_glossary(self.glossary).options()  # the glossary in the engine's dictionaries changes its output
+        native = engine.with_glossary(self.glossary) if ENGINE_TERMS else engine  # the glossary in its dictionaries
+        options = native.options()  # changes its output: part of the signature
         signature = Signature.for_route(route, engine.version(), options, self.glossary.version, checks=CHECKS_VERSION)
         self.engine, self.route, self.signature = engine, route, signature
         result.engine, result.route, result.signature = engine.name, route.describe(), str(signature)
@@ -115,7 +117,10 @@ class LanguageRun:
         advance = self.start_task(f"{self.source}→{self.target} ({self.engine.name})", len(todo))
         began = time.perf_counter()
         calls: list[int] = []
-        pinned = translate_sentences(self.engine, self.route, todo, self.glossary, advance, calls, self.config.limits)
+        formats = {s.text: t.document.format for t in reversed(self.texts) for s in t.document.segments}
+        pinned = translate_sentences(
+            self.engine, self.route, todo, self.glossary, advance, calls, self.config.limits, fmt=formats
+        )
         self.engine_span = (began, time.perf_counter())
         self.result.engine_seconds = round(self.engine_span[1] - began, 3)
         self.result.engine_calls = len(calls)
@@ -198,6 +203,10 @@ Deliver = Callable[[LanguageRun], None]
 """What becomes of a language once its sentences are stored (the workflow writes its files)."""
 
 
+ENGINE_TERMS = True
+"""Switched off only by `make bench`, which measures the glossary in the engine's dictionaries against masking alone."""
+
+
 def translate_sentences(
     engine: Engine,
     route: Route,
@@ -206,8 +215,13 @@ def translate_sentences(
     progress: Progress | None = None,
     calls: list[int] | None = None,
     limits: LimitsOptions | None = None,
+    fmt: str | Mapping[str, str] = "txt",
 ) -> list[Guarded]:
     """Sentences through the guards, the glossary layer and batched engine calls.
+
+    `fmt` says what inline markup a sentence may hold ("md", "txt", or "marked": already
+    tokens, put back by the caller), one for all or per sentence: an engine that carries markup
+    gets it as tokens it neither translates nor moves (translate/markup.py), put back after.
 
     The engine gets the glossary's terms as its own words where it can take them
     (`Engine.with_glossary`: Apertium's dictionaries). The first call carries every
@@ -225,7 +239,7 @@ def translate_sentences(
 
     made: list[int] = [] if calls is None else calls
     limits = limits or LimitsOptions()
-    native = engine.with_glossary(glossary)
+    native = engine.with_glossary(glossary) if ENGINE_TERMS else engine
 
     def batch(texts: list[str]) -> list[str]:
         made.append(len(texts))
@@ -236,7 +250,9 @@ def translate_sentences(
         first = len(made) == 1
         return native.translate_nbest(texts, route, native.max_hypotheses(), progress if first else None, retry=not first)
 
-    def pinned(pieces: list[str], guard: DegenerationGuard) -> list[PinnedResult]:
+    def pinned(sentences: list[str], guard: DegenerationGuard) -> list[PinnedResult]:
+        shields = [shield(s, fmt if isinstance(fmt, str) else fmt.get(s, "txt"), glossary, route.source) for s in sentences]
+        pieces = [s.text for s in shields] if native.carries_markup else sentences
         offered = guard.nbest(nbest) if native.max_hypotheses() > 1 else None
         checked = guard.batch(batch)
         results = translate_pinned(pieces, checked, glossary, route.source, route.target, translate_nbest=offered)
@@ -248,9 +264,29 @@ def translate_sentences(
         else:
             made.append(len(pieces))
             raws = guard.batch(lambda texts: engine.translate(texts, route))(pieces)
-        return no_harm(pieces, results, raws, judge_for(engine, route, glossary), glossary, route.source, route.target)
+        results = no_harm(pieces, results, raws, judge_for(engine, route, glossary), glossary, route.source, route.target)
+        if not native.carries_markup:
+            return results
+        return [
+            replace(r, text=s.restore(r.text), plain=s.restore(r.plain) if r.plain else "")
+            for r, s in zip(results, shields, strict=True)
+        ]
 
     return guarded_translation(sentences, engine, route, pinned, limits.max_sentence_words, limits.max_output_ratio)
+
+
+def shield(sentence: str, fmt: str, glossary: Glossary, source: str) -> Protected:
+    """A sentence with its inline markup as tokens (translate/markup.py), formatting widened over any
+    glossary term it cuts ("the <b>surplus</b> value": the term stays one word for the engine)."""
+    from translate.glossary.matching import matcher  # (as in translate_sentences)
+
+    if fmt == "marked":
+        return Protected(sentence)
+    protected = protect(sentence, fmt)
+    if protected.spans:
+        plain = MARKERS.sub("", protected.text)
+        widen_to_terms(protected, [(m.start, m.end) for m in matcher(glossary, source).find(plain)])
+    return protected
 
 
 def translate_text(
@@ -282,7 +318,7 @@ def translate_text(
             engine, route = engines.choose(source, target)
             advance = start_task(f"{source}→{target}", len(sentences))
             calls: list[int] = []
-            pinned = translate_sentences(engine, route, sentences, glossary, advance, calls, config.limits)
+            pinned = translate_sentences(engine, route, sentences, glossary, advance, calls, config.limits, fmt=document.format)
             for segment, outcome in zip(document.segments, pinned):
                 if outcome.left_untranslated:
                     untranslated.append(f"{name} line {segment.line} ({target}): {outcome.left_untranslated}")

@@ -32,6 +32,7 @@ from translate.engines.registry import Engines
 from translate.errors import TranslateError
 from translate.glossary.matching import matcher
 from translate.glossary.model import Glossary
+from translate.markup import has_markers
 from translate.memory.journal import Journal
 from translate.memory.notes import Notes, Signal
 from translate.run.finishing import finish_notes, finished_text
@@ -80,9 +81,9 @@ def _initial_case(source: str, text: str) -> str:
 
 @dataclass
 class Item:
-    """One text of q: its pieces (markup and text nodes) and each node's sentences."""
+    """One text of q: its pieces (markup, and text nodes or runs of inline text) and each one's sentences."""
 
-    pieces: list[markup.Piece]
+    pieces: list[markup.Piece | markup.Run]
     documents: dict[int, Document] = field(default_factory=dict)  # piece index -> its sentences
 
 
@@ -187,21 +188,27 @@ class ApiService:
         return target
 
     def prepare(self, request: TranslateRequest) -> Prepared:
-        """Check the languages, cut the texts into sentences, read the memory (in a worker thread)."""
+        """Check the languages, cut the texts into sentences, read the memory (in a worker thread).
+
+        HTML for an engine that carries inline markup is cut into runs of inline text (a sentence
+        across a tag is translated whole); for another engine into text nodes."""
         if request.format == "html":
-            items = [Item(markup.split(text)) for text in request.texts]
+            items = [Item(list(markup.split(text))) for text in request.texts]
         else:
             items = [Item([markup.TextNode(text, text)]) for text in request.texts]
         source, detected = self._source(request, items)
         target = self._check_target(request, source)
         engine, route, version = self.pair(source, target)
+        if request.format == "html" and engine.carries_markup:
+            items = [Item(markup.runs(text)) for text in request.texts]
         glossary = self.state.files.glossary()
         signature = str(Signature.for_route(route, version, engine.options(), glossary.version, checks=CHECKS_VERSION))
         sentences: list[str] = []
         for item in items:
             for n, piece in enumerate(item.pieces):
-                if isinstance(piece, markup.TextNode):
-                    document = parse(piece.text, "-", source, fmt="txt")
+                if isinstance(piece, (markup.TextNode, markup.Run)):
+                    text = piece.protected.text if isinstance(piece, markup.Run) else piece.text
+                    document = parse(text, "-", source, fmt="txt")
                     item.documents[n] = document
                     sentences += [s.text for s in document.segments]
         unique = list(dict.fromkeys(sentences))
@@ -237,8 +244,11 @@ class ApiService:
         glossary = self.state.files.glossary()
         with self._registry:
             lock = self._engine_locks.setdefault(engine.name, threading.Lock())
+        # A sentence of an HTML run holds its tags as tokens already (put back by `_render`); a plain one may hold
+        # URLs and addresses, which the engine gets as tokens too.
+        formats = {s: "marked" if has_markers(s) else "txt" for s in sentences}
         with lock:
-            results = translate_sentences(engine, route, sentences, glossary)
+            results = translate_sentences(engine, route, sentences, glossary, fmt=formats)
         rows = []
         for sentence, result in zip(sentences, results):  # finished in the target's typography, as `translate run` stores
             text = finished_text(result.text, target, sentence, set())
@@ -310,7 +320,16 @@ def _render(prepared: Prepared, item: Item, done: dict[str, Sentence]) -> str:
         return document.render({s.index: done[s.text].text for s in document.segments}, prepared.target)
 
     if prepared.request.format == "html":
-        return markup.join(item.pieces, node)
+        runs = {n: piece for n, piece in enumerate(item.pieces) if isinstance(piece, markup.Run)}
+        if runs:
+            out = []
+            for n, piece in enumerate(item.pieces):
+                translated = node(n) if n in runs else None
+                out.append(
+                    piece if isinstance(piece, str) else runs[n].protected.restore(translated) if translated else runs[n].raw
+                )
+            return "".join(out)  # type: ignore[arg-type]
+        return markup.join(item.pieces, node)  # type: ignore[arg-type]
     translated = node(0)
     return item.documents[0].source() if translated is None else translated
 
