@@ -35,6 +35,8 @@ _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t\n]+(?=[{_CJK}])")
 
 DOUBT_START, DOUBT_END = "\ue000", "\ue001"
 """Private-use characters around a sentence to mark in the margin; `inline_html` makes them a span."""
+QUOTED_START, QUOTED_END = "\ue002", "\ue003"
+"""The same around a published translation of a quotation (glossary [[quotation]])."""
 
 
 def translated_blocks(doc: Document, translations: Mapping[int, str]) -> Iterator[tuple[Block, str]]:
@@ -77,6 +79,7 @@ def inline_html(text: str, markdown: bool = True) -> Markup:
     out = _markdown().renderInline(text) if markdown else str(escape(text))
     out = _NOTE_MARK.sub(r'<sup class="note">\1</sup>', out)
     out = out.replace(DOUBT_START, '<span class="doubt">').replace(DOUBT_END, "</span>")
+    out = out.replace(QUOTED_START, '<span class="quoted">').replace(QUOTED_END, "</span>")
     return Markup(out)
 
 

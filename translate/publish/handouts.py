@@ -43,7 +43,7 @@ from translate.memory.store import TranslationMemory
 from translate.progress import Progress
 from translate.publish.chromium import ChromiumSession, html_to_pdf, paper_size
 from translate.publish.gate import Verdict, doubtful_segments, verdict
-from translate.publish.handout_body import DOUBT_END, DOUBT_START, body_items, isolated
+from translate.publish.handout_body import DOUBT_END, DOUBT_START, QUOTED_END, QUOTED_START, body_items, isolated
 from translate.publish.labels import labels, language_in, locale_for
 from translate.publish.status import text_entries
 from translate.review.status import review_state
@@ -85,6 +85,7 @@ class HandoutMeta:
     source_file: str | None = None  # defaults to the document's name
     source_credit: str | None = None  # author, publication, address of the original
     extra: Mapping[str, str] = field(default_factory=dict)  # more credit lines, label -> value
+    quoted: Mapping[int, str] = field(default_factory=dict)  # segment index -> the edition of its published translation
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ def render_html(
     size = paper_size(paper)
     text = labels(meta.language)
     marked = {i: f"{DOUBT_START}{t}{DOUBT_END}" if i in doubtful else t for i, t in translations.items()}
+    marked = {i: f"{QUOTED_START}{t}{QUOTED_END}" if i in meta.quoted else t for i, t in marked.items()}
     title, items = body_items(doc, marked, meta.language)
     if title is None:
         title = escape(meta.title or doc.title)
@@ -212,6 +214,8 @@ def render_html(
     withheld = text["withheld"].format(reason=meta.withheld) if meta.withheld else ""
     footer = " · ".join(filter(None, [isolated(title_text), status, share]))
     legend = text["doubt_legend"] if any(i in doubtful for i in translations) else ""
+    editions = list(dict.fromkeys(meta.quoted[i] for i in translations if i in meta.quoted))
+    quotation_legend = text["quotation_legend"].format(editions="; ".join(editions)) if editions else ""
     css = resources.files("translate.publish").joinpath("templates/handout.css").read_text(encoding="utf-8")
     return (
         _environment()
@@ -229,6 +233,7 @@ def render_html(
             withheld_css=Markup(_css_string(withheld)) if withheld else "",
             review_share=share,
             doubt_legend=legend,
+            quotation_legend=quotation_legend,
             language_name=language_in(meta.language, meta.language),
             title_html=title,
             title_text=title_text,
@@ -305,6 +310,11 @@ def handout_meta(
         translators=editors,
         date=max((e.updated for e in found), default="")[:10] or None,
         source_file=text.path.name,
+        quoted={
+            s.index: entry.notes.quotation
+            for s in text.document.segments
+            if (entry := entries.get(s.text)) is not None and entry.status == "machine" and entry.notes.quotation
+        },
     )
 
 

@@ -50,6 +50,7 @@ class Guarded:
     unplaced_quotes: tuple[str, ...] = ()
     left_untranslated: str = ""
     harm: str = ""  # what the glossary layer's version would have broken (translate.run.harm)
+    quotation: str = ""  # the edition of a published translation taken as it stands (glossary [[quotation]])
 
     @classmethod
     def of(cls, result: Any) -> Guarded:

@@ -130,6 +130,9 @@ class LanguageRun:
 
         for sentence, outcome in zip(todo, pinned, strict=True):
             draft = outcome.text
+            if outcome.quotation:  # a published translation: as it stands, like an approved entry
+                rows.append((sentence, outcome.text, Notes(quotation=outcome.quotation, flagged=False)))
+                continue
             if not outcome.left_untranslated:  # the source standing in is kept as written
                 outcome = replace(outcome, text=finished_text(draft, self.target, sentence, self.headings))
             notes = checked_notes(sentence, outcome, self.engine, self.route, self.glossary)
@@ -234,6 +237,7 @@ def translate_sentences(
     sentence neither can save comes back untranslated, flagged, with its reason.
     """
     from translate.glossary.pinning import translate_pinned  # with the engine's first sentence, not for a no-op run
+    from translate.glossary.quotations import quotation_for  # (the same reason)
     from translate.run.finishing import quotes_follow_their_words  # (the same reason)
     from translate.run.harm import judge_for, no_harm  # (the same reason)
 
@@ -272,7 +276,20 @@ def translate_sentences(
             for r, s in zip(results, shields, strict=True)
         ]
 
-    return guarded_translation(sentences, engine, route, pinned, limits.max_sentence_words, limits.max_output_ratio)
+    quoted = {s: q for s in sentences if (q := quotation_for(s, glossary, route.source, route.target)) is not None}
+    rest = [s for s in sentences if s not in quoted]
+    done = dict(
+        zip(
+            rest,
+            guarded_translation(rest, engine, route, pinned, limits.max_sentence_words, limits.max_output_ratio) if rest else [],
+            strict=True,
+        )
+    )
+    for sentence, quotation in quoted.items():  # published translations, as they stand
+        done[sentence] = Guarded(
+            text=quotation.text(route.target) or sentence, method="quotation", quotation=quotation.editions[route.target]
+        )
+    return [done[s] for s in sentences]
 
 
 def shield(sentence: str, fmt: str, glossary: Glossary, source: str) -> Protected:
@@ -330,14 +347,14 @@ def translate_text(
                     "flagged": sum(r.flagged for r in pinned),
                     "engine_calls": calls,
                 }
-            from translate.run.finishing import finished_text, heading_sentences  # (as in LanguageRun.plan)
+            from translate.run.finishing import finished_text, heading_sentences, speaker_label  # (as in LanguageRun.plan)
 
             headings = heading_sentences([document])
             translations = {
-                s.index: r.text if r.left_untranslated else finished_text(r.text, target, s.text, headings)
+                s.index: r.text if r.left_untranslated or r.quotation else finished_text(r.text, target, s.text, headings)
                 for s, r in zip(document.segments, pinned)
             }
-            results[target] = document.render(translations, target)
+            results[target] = document.render(translations, target, speaker_label(glossary, source, target))
     finally:
         engines.close()
     return results

@@ -251,6 +251,9 @@ class ApiService:
             results = translate_sentences(engine, route, sentences, glossary, fmt=formats)
         rows = []
         for sentence, result in zip(sentences, results):  # finished in the target's typography, as `translate run` stores
+            if result.quotation:  # a published translation, as it stands
+                rows.append((result.text, Notes(quotation=result.quotation, flagged=False)))
+                continue
             text = finished_text(result.text, target, sentence, set())
             notes = checked_notes(sentence, replace(result, text=text), engine, route, glossary)
             rows.append((text, finish_notes(notes, result.text, text, target)))
