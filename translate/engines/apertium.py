@@ -39,6 +39,7 @@ from collections.abc import Callable, Sequence
 from translate.config import Config
 from translate.engines import apertium_packages
 from translate.engines.apertium_packages import PIVOT_PREFERENCE, debian_models
+from translate.engines.apertium_pipeline import Pipeline, from_stream, mode_file, to_stream
 from translate.engines.apertium_terms import TERMS_VERSION, TermDictionaries
 from translate.engines.base import Engine, EngineMark, Progress, Route
 from translate.engines.lttoolbox import (
@@ -46,7 +47,6 @@ from translate.engines.lttoolbox import (
     analysers_for,
     datadir_of,
     generator_of,
-    mode_file,
     mode_stages,
     postgenerator_of,
 )
@@ -261,6 +261,13 @@ class ApertiumEngine(Engine):
         self.timeout = timeout
         self.batch_chars = batch_chars
         self.runner = runner or run_subprocess
+        # Modes kept running (apertium_pipeline.py), by mode and marks: the API's many small batches turn it on.
+        # Off for `translate run`: a kept pipeline's tagger carries its context from one call into the next (the
+        # first sentence of a call may come out otherwise: 4 of 114 on en→es→pt), and a run's text must not
+        # depend on what was translated before it under the same signature.
+        self.keep_running = False
+        self.max_kept = 10  # modes kept running at once (about 100 MB each); the least recently used one goes first
+        self._pipelines: dict[tuple[str, bool], Pipeline] = {}  # in order of use, the latest last
         self._pairs: dict[tuple[str, str], str] | None = None
         self._version: str | None = None
         # Hops shared by several targets (en→es for es, pt, fr, it...) run once per sentence. Languages
@@ -387,7 +394,7 @@ class ApertiumEngine(Engine):
             key=lambda item: (rank.get(item[0][0], len(rank)), item[1]),
         ):
             path = mode_file(mode, self.datadir)
-            stages = mode_stages(path.read_text(encoding="utf-8")) if path.is_file() else []
+            stages = mode_stages(path.read_text(encoding="utf-8")) if path is not None else []
             generator, postgenerator = generator_of(stages), postgenerator_of(stages)
             if generator and postgenerator:
                 return LtProc(generator, ("-g",)), LtProc(postgenerator, ("-p",))
@@ -399,6 +406,10 @@ class ApertiumEngine(Engine):
     def close(self) -> None:
         self._pivot_cache.clear()
         self._marks.clear()
+        with self._locks_lock:
+            pipelines, self._pipelines = list(self._pipelines.values()), {}
+        for pipeline in pipelines:
+            pipeline.close()
 
     # translation ----------------------------------------------------------------
     def _hop_modes(self, route: Route) -> list[str]:
@@ -481,14 +492,19 @@ class ApertiumEngine(Engine):
         return self._batch(mode, texts[:half], marks, folder) + self._batch(mode, texts[half:], marks, folder)
 
     def _call(self, mode: str, text: str, marks: bool = False, folder: str | None = None) -> str:
+        """One call of a mode (the caller holds the mode's lock): through its running processes when it can.
+        `folder`: the mode with the glossary in its dictionaries (None: the installed one)."""
+        if self.keep_running and text.strip():
+            kept = self._kept(mode, text, marks, folder)
+            if kept is not None:
+                return kept
         argv = [self.binary, "-d", folder] if folder else self._argv()
         if has_markers(text):  # inline markup as blanks (translate/markup.py): the stream is made here
-            stream = _to_stream(self._run(["apertium-destxt"], text).stdout)
+            stream = to_stream(self._run(["apertium-destxt"], text).stdout)
             done = self._run([*argv, *(() if marks else ("-u",)), "-f", "none", mode], stream)
             if done.returncode == 0:
-                done = subprocess.CompletedProcess(
-                    done.args, 0, self._run(["apertium-retxt"], _from_stream(done.stdout)).stdout, done.stderr
-                )
+                output = self._run(["apertium-retxt"], from_stream(done.stdout)).stdout
+                done = subprocess.CompletedProcess(done.args, 0, output, done.stderr)
         else:
             done = self._run([*argv, *(() if marks else ("-u",)), "-f", "txt", mode], text)
         # The pipeline runs without pipefail: a broken stage exits 0 with nothing on stdout.
@@ -499,23 +515,49 @@ class ApertiumEngine(Engine):
             raise EngineError(f"apertium {mode} failed: {message}")
         return done.stdout
 
+    def _make_room(self, mode: str) -> None:
+        """Close the least recently used kept modes past `max_kept - 1` (only idle ones: their mode's lock is free)."""
+        with self._locks_lock:
+            candidates = [key for key in self._pipelines if key[0] != mode]
+        for key in candidates[: max(0, len(self._pipelines) - self.max_kept + 1)]:
+            lock = self._mode_locks.get(key[0])
+            if lock is None or not lock.acquire(blocking=False):
+                continue  # translating right now: it stays
+            try:
+                with self._locks_lock:
+                    pipeline = self._pipelines.pop(key, None)
+                if pipeline is not None:
+                    pipeline.close()
+            finally:
+                lock.release()
 
-_SPAN = re.compile("([\ue400-\ue7ff])(.*?)([\ue800-\uebff])", re.DOTALL)
-_OPAQUE = re.compile("([\ue000-\ue3ff])")
-_WORDBOUND = re.compile(r"\[\[t:(\d+)\]\](.*?)\[\[/\]\]", re.DOTALL)
-
-
-def _to_stream(deformatted: str) -> str:
-    """Apertium's stream with the markup tokens as blanks (translate/markup.py): an opaque token as a
-    superblank (kept in place, never translated), formatting as a wordbound blank on each word inside it
-    (the words carry it when the engine reorders them)."""
-    stream = _OPAQUE.sub(r"[\1]", deformatted)
-    return _SPAN.sub(lambda m: f"[[t:{ord(m.group(1)) - 0xE400}]]{m.group(2)}[[/]]", stream)
-
-
-def _from_stream(output: str) -> str:
-    """The engine's stream with its wordbound blanks back as the markers around each word that carries one."""
-    return _WORDBOUND.sub(lambda m: chr(0xE400 + int(m.group(1))) + m.group(2) + chr(0xE800 + int(m.group(1))), output)
+    def _kept(self, mode: str, text: str, marks: bool, folder: str | None = None) -> str | None:
+        """The mode's running processes' answer; None (after a warning) when they cannot give one, so that
+        the call goes the usual way and a broken pipeline is started afresh next time."""
+        name = f"{folder}/{mode}" if folder else mode  # as `_hop` names the mode's lock
+        key = (name, marks)
+        pipeline = self._pipelines.get(key)
+        try:
+            if pipeline is None or not pipeline.alive():
+                path = mode_file(mode, folder or self.datadir)
+                if path is None or shutil.which("apertium-wblank-mode") is None:
+                    self.keep_running = False
+                    return None
+                if pipeline is not None:
+                    pipeline.close()
+                self._make_room(name)
+                pipeline = Pipeline(path, unknown_marks=marks)
+            with self._locks_lock:
+                self._pipelines.pop(key, None)
+                self._pipelines[key] = pipeline  # the latest used last
+            return pipeline.translate(text, self.timeout)
+        except (EngineError, OSError, subprocess.SubprocessError) as err:
+            log.warning("apertium %s kept running failed (%s); running it once instead", mode, err)
+            with self._locks_lock:
+                self._pipelines.pop(key, None)
+            if pipeline is not None:
+                pipeline.close()
+            return None
 
 
 def _last_line(stderr: str) -> str:
