@@ -137,6 +137,11 @@ def agree(first: Reading, second: Reading, gender: bool = True) -> bool:
     return same_number and _compatible(g1, g2, {"mf", "GD"})
 
 
+def _lexical(reading: Reading) -> str:
+    """A reading as a generator reads it: '^que<cnjsub>$' (the lemma's reserved characters escaped)."""
+    return "^" + escape(reading.lemma) + "".join(f"<{t}>" for t in reading.tags) + "$"
+
+
 def _prepositional(token: Token) -> bool:
     return token.has("pr") or any(p[1][:1] == ("pr",) for r in token.readings for p in r.parts)
 
@@ -258,8 +263,8 @@ class Judge:
         a word is elided or contracted by the engine, and then as the post-generator says."""
         if self.generator is None or not token.readings:
             return False
-        readings = [r.text() for r in token.readings if not r.parts]
-        made = self.generator.run([f"^{escape(r)}$" for r in readings]) if readings else []
+        readings = [_lexical(r) for r in token.readings if not r.parts]
+        made = self.generator.run(readings) if readings else []
         return any(m.startswith("~") and m[1:].lower() == token.surface.lower() for m in made)
 
     def _elisions(self, tokens: Sequence[Token]) -> set[Issue]:
@@ -289,7 +294,7 @@ class Judge:
     def judge_many(self, cases: Sequence[tuple[str, str, str, Sequence[str]]]) -> list[Verdict]:
         analysed = self.tokens([text for _, raw, draft, _ in cases for text in (raw, draft)])
         if self.generator is not None:  # every word's marks in one process (cached for `_marked`)
-            readings = {f"^{escape(r.text())}$" for tokens in analysed for t in tokens for r in t.readings if not r.parts}
+            readings = {_lexical(r) for tokens in analysed for t in tokens for r in t.readings if not r.parts}
             self.generator.run(sorted(readings))
         return [
             self._compare(source, raw, draft, pinned, analysed[2 * n], analysed[2 * n + 1])

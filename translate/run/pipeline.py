@@ -295,11 +295,15 @@ def translate_sentences(
 def shield(sentence: str, fmt: str, glossary: Glossary, source: str) -> Protected:
     """A sentence with its inline markup as tokens (translate/markup.py), formatting widened over any
     glossary term it cuts ("the <b>surplus</b> value": the term stays one word for the engine)."""
-    from translate.glossary.matching import matcher  # (as in translate_sentences)
-
     if fmt == "marked":
         return Protected(sentence)
-    protected = protect(sentence, fmt)
+    return widen_over_terms(protect(sentence, fmt), glossary, source)
+
+
+def widen_over_terms(protected: Protected, glossary: Glossary, source: str) -> Protected:
+    """Formatting that cuts a glossary term widened over the whole term (translate.markup.widen_to_terms)."""
+    from translate.glossary.matching import matcher  # (as in translate_sentences)
+
     if protected.spans:
         plain = MARKERS.sub("", protected.text)
         widen_to_terms(protected, [(m.start, m.end) for m in matcher(glossary, source).find(plain)])

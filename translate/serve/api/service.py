@@ -48,7 +48,7 @@ from translate.markup import has_markers
 from translate.memory.journal import Journal
 from translate.memory.notes import Notes, Signal
 from translate.run.finishing import finish_notes, finished_text
-from translate.run.pipeline import checked_notes, translate_sentences
+from translate.run.pipeline import checked_notes, translate_sentences, widen_over_terms
 from translate.run.runner import jobs
 from translate.run.signature import Signature
 from translate.segment import Document, parse
@@ -259,9 +259,13 @@ class ApiService:
         across a tag is translated whole); for another engine into text nodes."""
         source, target = plan.source, plan.target
         engine, route, version = self.pair(source, target)
-        if plan.request.format == "html" and engine.carries_markup:
-            plan.items = [Item(markup.runs(text)) for text in plan.request.texts]
         glossary = self.state.files.glossary()
+        if plan.request.format == "html" and engine.carries_markup:  # a tag cutting a term is widened over it
+            plan.items = [Item(markup.runs(text)) for text in plan.request.texts]
+            for item in plan.items:
+                for piece in item.pieces:
+                    if isinstance(piece, markup.Run):
+                        widen_over_terms(piece.protected, glossary, source)
         signature = str(Signature.for_route(route, version, engine.options(), glossary.version, checks=CHECKS_VERSION))
         sentences: list[str] = []
         for item in plan.items:
