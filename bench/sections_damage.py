@@ -87,16 +87,18 @@ def damage(ctx: Context) -> list[Row]:
                 began = time.perf_counter()
                 with setup(name):
                     results = translate_sentences(engine, route, segments + sources, glossary)
+                engine_texts = [[r.plain, r.engine_text] for r in results]
                 runs[name] = (
                     [finished_text(r.text, language, s, headings) for r, s in zip(results, segments + sources, strict=True)],
                     time.perf_counter() - began,
+                    engine_texts,
                 )
         finally:
             engines.close()
         raw_finished = [finish(r, language, heading=s in headings) for r, s in zip(raws, segments + sources, strict=True)]
         row: Row = {"lang": language, "route": "→".join(route.steps)}
         for name in SETUPS:
-            drafts, seconds = runs[name]
+            drafts, seconds, engine_texts = runs[name]
             essay = list(zip(segments, raw_finished[: len(segments)], drafts[: len(segments)], strict=True))
             cases = []
             expected = found = 0
@@ -110,7 +112,7 @@ def damage(ctx: Context) -> list[Row]:
                 raw_missing = {v.concept for v in check_compliance(sentence, raw, glossary, "en", language)}
                 expected, found = expected + len(wanted), found + len(wanted - missing)
                 cases.append((sentence, raw, draft, sorted(raw_missing - missing)))
-            verdicts = judge.judge_many(cases)
+            verdicts = judge.judge_many(cases, engine_texts[: len(segments)])  # the engine's own pairs are its elision
             broken = sum(bool(v.broken) for v in verdicts)
             score = metric.corpus_score(drafts[len(segments) :], [references]).score
             row[f"{name}: broken"] = broken

@@ -264,8 +264,9 @@ class Judge:
         if self.generator is None or not token.readings:
             return False
         readings = [_lexical(r) for r in token.readings if not r.parts]
-        made = self.generator.run(readings) if readings else []
-        return any(m.startswith("~") and m[1:].lower() == token.surface.lower() for m in made)
+        made = [m for m in self.generator.run(readings) if m and "#" not in m] if readings else []
+        # marked in every reading it may have ('de', 'que'); 'en' the preposition is not, 'en' the pronoun is
+        return bool(made) and all(m.startswith("~") and m[1:].lower() == token.surface.lower() for m in made)
 
     def _elisions(self, tokens: Sequence[Token]) -> set[Issue]:
         """Pairs of words the engine's post-generator would elide or contract ('que intellectuels'), each
@@ -286,18 +287,23 @@ class Judge:
 
     # ---------------------------------------------------------------- comparing
 
-    def judge(self, source: str, raw: str, draft: str, pinned: Sequence[str] = ()) -> Verdict:
+    def judge(self, source: str, raw: str, draft: str, pinned: Sequence[str] = (), engine: Sequence[str] = ()) -> Verdict:
         """The changes from `raw` to `draft` (the pipeline's sentence), classified. `pinned`: the
-        concepts the draft renders as the glossary says and the raw engine did not."""
-        return self.judge_many([(source, raw, draft, pinned)])[0]
+        concepts the draft renders as the glossary says and the raw engine did not; `engine`: other
+        texts the engine itself wrote for the sentence (with the glossary in its dictionaries, or with
+        placeholders): a pair of words they hold was elided or not by the engine's own post-generator."""
+        return self.judge_many([(source, raw, draft, pinned)], [engine])[0]
 
-    def judge_many(self, cases: Sequence[tuple[str, str, str, Sequence[str]]]) -> list[Verdict]:
+    def judge_many(
+        self, cases: Sequence[tuple[str, str, str, Sequence[str]]], engine: Sequence[Sequence[str]] = ()
+    ) -> list[Verdict]:
         analysed = self.tokens([text for _, raw, draft, _ in cases for text in (raw, draft)])
         if self.generator is not None:  # every word's marks in one process (cached for `_marked`)
             readings = {_lexical(r) for tokens in analysed for t in tokens for r in t.readings if not r.parts}
             self.generator.run(sorted(readings))
+        written = list(engine) + [()] * (len(cases) - len(engine))
         return [
-            self._compare(source, raw, draft, pinned, analysed[2 * n], analysed[2 * n + 1])
+            self._compare(source, raw, draft, pinned, analysed[2 * n], analysed[2 * n + 1], written[n])
             for n, (source, raw, draft, pinned) in enumerate(cases)
         ]
 
@@ -315,7 +321,14 @@ class Judge:
         return spans, openings
 
     def _compare(
-        self, source: str, raw: str, draft: str, pinned: Sequence[str], raw_tokens: list[Token], draft_tokens: list[Token]
+        self,
+        source: str,
+        raw: str,
+        draft: str,
+        pinned: Sequence[str],
+        raw_tokens: list[Token],
+        draft_tokens: list[Token],
+        engine: Sequence[str] = (),
     ) -> Verdict:
         verdict = Verdict()
         if raw == draft:
@@ -328,9 +341,13 @@ class Judge:
             return verdict
         spans, openings = self._own_wording(draft, draft_tokens)
 
+        written = " ".join(" ".join(t.split()).lower() for t in (raw, *engine))
+
         def the_glossarys(issue: Issue) -> bool:
             if any(set(issue.at) <= span for span in spans):
                 return True  # wholly inside a rendering: the glossary's own wording
+            if issue.kind == "elision" and " ".join(issue.words) in written:
+                return True  # the engine wrote the pair itself, through its own post-generator
             return issue.kind == "elision" and issue.at[-1] in openings  # a title or quotation is not elided into
 
         before = self.issues(raw_tokens)
@@ -362,7 +379,7 @@ class Judge:
     def _casing(self, verdict: Verdict, source: str, raw: str, draft: str) -> None:
         """A word's capital changed inside a sentence, the words around it the same (a name the source
         writes with a capital, 'Marx', is right capitalised)."""
-        names = {w for w in _WORD.findall(source) if w[:1].isupper()}
+        names = {w for w in re.findall(r"[^\W\d_]+", source) if w[:1].isupper()}
         raw_tokens = [(m.group(), _starts(raw, m.start())) for m in _WORD.finditer(raw)]
         draft_tokens = [(m.group(), _starts(draft, m.start())) for m in _WORD.finditer(draft)]
         matcher = difflib.SequenceMatcher(

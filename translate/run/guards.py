@@ -51,6 +51,7 @@ class Guarded:
     left_untranslated: str = ""
     harm: str = ""  # what the glossary layer's version would have broken (translate.run.harm)
     quotation: str = ""  # the edition of a published translation taken as it stands (glossary [[quotation]])
+    plain: str = ""  # the engine's own translation of the whole sentence (with the glossary in its dictionaries)
 
     @classmethod
     def of(cls, result: Any) -> Guarded:
@@ -64,6 +65,7 @@ class Guarded:
             result.engine_text,
             tuple(result.unplaced_quotes),
             harm=result.harm,
+            plain=result.plain,
         )
 
 
@@ -215,6 +217,7 @@ def guarded_translation(
                     engine_text=joiner.join(part.engine_text for part in parts),
                     unplaced_quotes=tuple(quote for part in parts for quote in part.unplaced_quotes),
                     harm="; ".join(part.harm for part in parts if part.harm),
+                    plain=joiner.join(part.plain or part.text for part in parts),
                 )
             )
     return out

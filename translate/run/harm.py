@@ -75,11 +75,15 @@ def no_harm(
     }
     cases = [(s, finished[raw], finished[r.text], ()) for s, r, raw in zip(sentences, results, raws, strict=True)]
     todo = [i for i, (_, raw, text, _) in enumerate(cases) if raw != text]
-    verdicts = dict(zip(todo, judge.judge_many([cases[i] for i in todo]), strict=True))
+    written = [[strip_markers(t) for t in (results[i].plain, results[i].engine_text) if t] for i in todo]
+    verdicts = dict(zip(todo, judge.judge_many([cases[i] for i in todo], written), strict=True))
     second = [
         i for i, v in verdicts.items() if v.broken and results[i].plain and results[i].plain not in (raws[i], results[i].text)
     ]
-    again = judge.judge_many([(sentences[i], finished[raws[i]], finished[results[i].plain], ()) for i in second])
+    again = judge.judge_many(
+        [(sentences[i], finished[raws[i]], finished[results[i].plain], ()) for i in second],
+        [[strip_markers(results[i].plain)] for i in second],
+    )
     plains = dict(zip(second, again, strict=True))
     for i, verdict in verdicts.items():
         if not verdict.broken:
