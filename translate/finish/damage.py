@@ -202,7 +202,8 @@ class Judge:
             if not nouns or any(r.category in _VERBS and ("p3" in r.tags or r.category != "vblex") for r in token.readings):
                 continue  # a noun that may as well be a verb ('son'): nothing to be sure of
             found |= self._before_noun(tokens, i, nouns)
-            found |= self._after_noun(tokens, i, nouns)
+            if self.after:  # elsewhere an adjective after a noun is a predicate, or the next noun's
+                found |= self._after_noun(tokens, i, nouns)
         return found
 
     def _before_noun(self, tokens: Sequence[Token], i: int, nouns: list[Reading]) -> set[Issue]:
@@ -350,8 +351,13 @@ class Judge:
                 return True  # the engine wrote the pair itself, through its own post-generator
             return issue.kind == "elision" and issue.at[-1] in openings  # a title or quotation is not elided into
 
+        unknown = _in_place_of_unknown(raw_tokens, draft_tokens)
+
+        def had_nothing_right(issue: Issue) -> bool:
+            return issue.kind == "agreement" and bool(set(issue.at) & unknown)
+
         before = self.issues(raw_tokens)
-        after = {i for i in self.issues(draft_tokens) if not the_glossarys(i)}
+        after = {i for i in self.issues(draft_tokens) if not the_glossarys(i) and not had_nothing_right(i)}
         for issue in sorted(after - before, key=str):
             if issue.kind in ("agreement", "order", "elision"):
                 verdict.add(f"{issue.kind}-broken", " ".join(issue.words))
@@ -402,6 +408,17 @@ class Judge:
             owner = match.group(1).split()[-1]
             if _introduced(raw_tokens, owner) and not _introduced(draft_tokens, owner):
                 verdict.add("possessive-broken", match.group(0))
+
+
+def _in_place_of_unknown(raw: Sequence[Token], draft: Sequence[Token]) -> set[int]:
+    """The draft's tokens that stand where the raw engine left a word it did not know ('star mode' →
+    'star načini'): the raw engine had no agreement there to break."""
+    matcher = difflib.SequenceMatcher(a=[t.surface.lower() for t in raw], b=[t.surface.lower() for t in draft], autojunk=False)
+    found: set[int] = set()
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag in ("replace", "insert") and any(t.word and not t.readings for t in raw[a0:a1]):
+            found |= set(range(b0, b1))
+    return found
 
 
 def _governor(tokens: Sequence[Token], noun: int) -> list[Reading]:
