@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 
 from translate.config import ApiOptions
@@ -104,7 +105,11 @@ async def read_fields(request: Request, options: ApiOptions) -> Fields:
     values: dict[str, Any] = {}
     if content_type == "multipart/form-data":
         try:
-            form = await request.form()
+            form = await request.form(max_files=0)  # a field sent as a file part is refused, never spooled
+        except HTTPException as err:
+            if "files" in str(err.detail):
+                raise ApiError(400, "Invalid request: send the fields as text, not as files") from None
+            raise ApiError(400, "Invalid request: the multipart body cannot be read") from None
         except Exception:  # python-multipart's errors: a malformed body is the client's
             raise ApiError(400, "Invalid request: the multipart body cannot be read") from None
         for key, value in form.multi_items():
