@@ -61,7 +61,7 @@ from translate.errors import EngineError
 from translate.glossary.model import Concept, Glossary
 from translate.languages import adjective_before_noun
 
-TERMS_VERSION = "2"
+TERMS_VERSION = "4"
 """Raised when the dictionaries this module writes change for the same glossary and pairs."""
 
 NUMBERS = ("sg", "pl")
@@ -433,16 +433,19 @@ def _number(surface: str, analyser: LtProc, language: str) -> str | None:
     return numbers[0] if numbers else None
 
 
-def pivot_entries(concept: Concept, entry: Entry, analyser: LtProc) -> list[Entry]:
+def pivot_entries(concept: Concept, entry: Entry, analyser: LtProc, numbers: set[str] | None = None) -> list[Entry]:
     """The previous hop's rendering of a concept as this hop's source words: known where the pair's
-    analyser reads a form as one word of the category, else an entry with the same lemma and tags."""
+    analyser reads a form as one word of the category, else an entry with the same lemma and tags.
+    `numbers`: the numbers the source wrote the concept in (a plural-only concept, "capitalists", does
+    not make "capitalista" a noun of this hop: the adjective keeps its reading); None: every form."""
     out = []
     adjectival = entry.category == "adj"
-    for (varying, surface), units in zip(entry.forms, analyser.analyse([s for _, s in entry.forms]), strict=True):
+    forms = [(v, f) for v, f in entry.forms if numbers is None or not set(v) & NUMBER_TAGS or set(v) & numbers]
+    for (varying, surface), units in zip(forms, analyser.analyse([s for _, s in forms]), strict=True):
         if len(units) == 1 and units[0].surface == surface:
             views = [v for r in units[0].readings if (v := _view(r, entry.category)) is not None]
             matching = [v for v in views if _varying(v.tags, adjectival) == varying]
-            if matching and matching[0].lemma != surface or matching and not adjectival:
+            if matching:
                 reading = matching[0]
                 forms = ((varying, surface),)
                 out.append(Entry(concept.id, reading.lemma, entry.category, _fixed(reading.tags, adjectival), forms, True))
@@ -476,6 +479,7 @@ class HopTerms:
     rules: list[tuple[str, str, str]] = field(default_factory=list)  # A lemma, category, B lemma
     generation: list[tuple[str, str]] = field(default_factory=list)  # surface, lexical form
     targets: dict[str, Entry] = field(default_factory=dict)
+    numbers: dict[str, set[str] | None] = field(default_factory=dict)  # concept -> the numbers its source has
 
     def empty(self) -> bool:
         return not (self.analysis or self.bilingual or self.generation)
@@ -524,7 +528,10 @@ def hop_terms(
             rendering = concept.preferred(target) or surfaces[0]
             entry = Entry(concept.id, rendering, "np", (), ((name_tags[1:], rendering),))
             terms.targets[concept.id] = entry
-            if previous is None or rendering != surfaces[0]:
+            # A name of several words is one word to the engine ("Yasha Levine's research": its possessive kept);
+            # a one-word name it does not know stays unknown, as the raw engine leaves it ("on Xinjiang" is not
+            # a person's "encima"), unless the target spells it otherwise (Stalin → Staline).
+            if " " in surfaces[0] or rendering != surfaces[0]:
                 links.append((source_entries(concept, surfaces[:1], analyser, source, name_tags, False), entry))
             continue
         termset = concept.languages.get(target)
@@ -536,9 +543,13 @@ def hop_terms(
             continue
         terms.targets[concept.id] = entry
         if previous is None:
-            links.append((source_entries(concept, surfaces, analyser, source, name_tags, grammar.endswith("p")), entry))
+            sources = source_entries(concept, surfaces, analyser, source, name_tags, grammar.endswith("p"))
+            used = [set(v) & NUMBER_TAGS for e in sources for v, _ in e.forms]
+            terms.numbers[concept.id] = set().union(*used) if used and all(used) else None
+            links.append((sources, entry))
         elif before is not None:
-            links.append((pivot_entries(concept, before, analyser), entry))
+            terms.numbers[concept.id] = previous.numbers.get(concept.id)
+            links.append((pivot_entries(concept, before, analyser, terms.numbers[concept.id]), entry))
     known = [e.lexical(e.forms[0][0]) for sources, _ in links for e in sources if e.known]
     looked_up = dict(zip(known, bidix.run([f"^{k}$" for k in known]) if bidix else [""] * len(known), strict=True))
     generator.generate([t.lexical(v) for _, t in links for v, _ in t.forms])
@@ -623,7 +634,7 @@ def write_folder(folder: Path, mode: str, stages: list[Stage], terms: HopTerms, 
     building = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
         (building / "modes").mkdir()
-        (building / "targets.json").write_text(_targets_json(terms.targets), encoding="utf-8")
+        (building / "targets.json").write_text(_targets_json(terms), encoding="utf-8")
         if not terms.empty():
             _compile_into(building, folder, mode, stages, terms, work)
         try:
@@ -682,22 +693,23 @@ def _compile_into(building: Path, folder: Path, mode: str, stages: list[Stage], 
     (building / "modes" / f"{mode}.mode").write_text(stages_text(new), encoding="utf-8")
 
 
-def _targets_json(targets: dict[str, Entry]) -> str:
-    return json.dumps(
-        {c: [e.lemma, e.category, list(e.fixed), [[list(t), f] for t, f in e.forms]] for c, e in targets.items()},
-        ensure_ascii=False,
-        sort_keys=True,
-    )
+def _targets_json(terms: HopTerms) -> str:
+    """What the next hop needs of this one: each concept's entry and the numbers its source has."""
+    entries = {c: [e.lemma, e.category, list(e.fixed), [[list(t), f] for t, f in e.forms]] for c, e in terms.targets.items()}
+    numbers = {c: sorted(n) if n is not None else None for c, n in terms.numbers.items()}
+    return json.dumps({"targets": entries, "numbers": numbers}, ensure_ascii=False, sort_keys=True)
 
 
-def _read_targets(path: Path) -> dict[str, Entry] | None:
+def _read_targets(path: Path) -> HopTerms | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {
+        targets = {
             concept: Entry(concept, lemma, category, tuple(fixed), tuple((tuple(tags), form) for tags, form in forms))
-            for concept, (lemma, category, fixed, forms) in data.items()
+            for concept, (lemma, category, fixed, forms) in data["targets"].items()
         }
-    except (OSError, ValueError, TypeError):
+        numbers = {c: set(n) if n is not None else None for c, n in data["numbers"].items()}
+        return HopTerms(targets=targets, numbers=numbers)
+    except (OSError, ValueError, TypeError, KeyError):
         return None
 
 
@@ -754,11 +766,11 @@ class TermDictionaries:
         made_from += [f"{f} {file_stamp(f)}" for f in sorted({a for s in stages for a in s.argv if a.endswith(".bin")})]
         made_from += [f"{a} {file_stamp(a)}" for language in steps for a in self.analysers.get(language, [])]
         folder = self.root / hashlib.sha256("\n".join(made_from).encode()).hexdigest()[:24]
-        targets = _read_targets(folder / "targets.json")
-        if targets is not None:  # built by an earlier run: only what the next hop needs is read back
+        cached = _read_targets(folder / "targets.json")
+        if cached is not None:  # built by an earlier run: only what the next hop needs is read back
             result: tuple[str | None, HopTerms] = (
                 str(folder) if (folder / "modes" / f"{mode}.mode").is_file() else None,
-                HopTerms(targets=targets),
+                cached,
             )
         else:
             with tempfile.TemporaryDirectory(prefix="translate-terms-") as work:
