@@ -61,7 +61,7 @@ from translate.errors import EngineError
 from translate.glossary.model import Concept, Glossary
 from translate.languages import adjective_before_noun
 
-TERMS_VERSION = "4"
+TERMS_VERSION = "5"
 """Raised when the dictionaries this module writes change for the same glossary and pairs."""
 
 NUMBERS = ("sg", "pl")
@@ -299,7 +299,7 @@ def target_entry(concept: Concept, language: str, morphology: Morphology) -> Ent
     term = termset.preferred
     made = _made_entry(concept, term, language, morphology, termset.grammar_of(term))
     listed = glossary_entry(concept, language)
-    if made is not None and listed is not None and made.category == "adj":  # the glossary fills forms it lacks
+    if made is not None and listed is not None and made.category == "adj" and "mf" not in made.fixed:  # the glossary fills
         forms = {**dict(listed.forms), **dict(made.forms)}
         return Entry(made.concept, made.lemma, made.category, made.fixed, tuple(sorted(forms.items())))
     return made or listed
@@ -311,11 +311,13 @@ def glossary_entry(concept: Concept, language: str) -> Entry | None:
     termset = concept.languages[language]
     category = "adj" if concept.pos == "adjective" else "n"
     pinned = termset.grammar_of(termset.preferred)
-    if not pinned or pinned == "p":
+    if category == "n" and (not pinned or pinned == "p"):
+        return None  # a noun's forms are of one gender: the glossary must say it
+    if category == "adj" and not any(termset.grammar):
         return None
     forms = []
     for term, grammar in zip(termset.terms, termset.grammar, strict=False):
-        if not grammar:
+        if not grammar and category == "n":
             continue
         number = "pl" if grammar.endswith("p") else "sg"
         gender = grammar.rstrip("p")
