@@ -193,7 +193,7 @@ class Judge:
 
     def issues(self, tokens: Sequence[Token]) -> set[Issue]:
         """Agreement, order and elision problems in one analysed text."""
-        return self._noun_phrases(tokens) | self._subjects(tokens) | self._elisions(tokens)
+        return self._noun_phrases(tokens) | self._subjects(tokens) | self._elisions(tokens) | self._doubled(tokens)
 
     def _noun_phrases(self, tokens: Sequence[Token]) -> set[Issue]:
         found: set[Issue] = set()
@@ -268,6 +268,20 @@ class Judge:
         made = [m for m in self.generator.run(readings) if m and "#" not in m] if readings else []
         # marked in every reading it may have ('de', 'que'); 'en' the preposition is not, 'en' the pronoun is
         return bool(made) and all(m.startswith("~") and m[1:].lower() == token.surface.lower() for m in made)
+
+    def _doubled(self, tokens: Sequence[Token]) -> set[Issue]:
+        """A subject said twice: a noun, then the personal pronoun standing for it, then its verb ("ces
+        technologies ils ont")."""
+        found = set()
+        for i in range(1, len(tokens) - 1):
+            pronoun, noun, verb = tokens[i], tokens[i - 1], tokens[i + 1]
+            personal = [r for r in pronoun.readings if r.category == "prn" and "p3" in r.tags and "tn" in r.tags]
+            if not personal or len(personal) != len(pronoun.readings) or not noun.readings_of({"n"}):
+                continue
+            finite = [r for r in verb.readings if r.category in _VERBS and set(r.tags) & _FINITE]
+            if finite and any(agree(p, n, gender=False) for p in personal for n in noun.readings_of({"n"})):
+                found.add(Issue("agreement", (noun.surface.lower(), pronoun.surface.lower()), (i - 1, i)))
+        return found
 
     def _elisions(self, tokens: Sequence[Token]) -> set[Issue]:
         """Pairs of words the engine's post-generator would elide or contract ('que intellectuels'), each
