@@ -61,7 +61,7 @@ from translate.errors import EngineError
 from translate.glossary.model import Concept, Glossary
 from translate.languages import adjective_before_noun
 
-TERMS_VERSION = "5"
+TERMS_VERSION = "6"
 """Raised when the dictionaries this module writes change for the same glossary and pairs."""
 
 NUMBERS = ("sg", "pl")
@@ -316,7 +316,8 @@ def glossary_entry(concept: Concept, language: str) -> Entry | None:
     if category == "adj" and not any(termset.grammar):
         return None
     forms = []
-    for term, grammar in zip(termset.terms, termset.grammar, strict=False):
+    listed = list(zip(termset.terms, termset.grammar, strict=False))
+    for term, grammar in reversed(listed):  # the pinned rendering last: its forms win over a variant's
         if not grammar and category == "n":
             continue
         number = "pl" if grammar.endswith("p") else "sg"

@@ -250,13 +250,21 @@ class Judge:
         found = set()
         for i, token in enumerate(tokens):
             verbs = [r for r in token.readings if r.category in _VERBS and "p3" in r.tags and set(r.tags) & _FINITE]
-            if not verbs or len(verbs) != len([r for r in token.readings if not r.parts]):
-                continue  # only a word that can be nothing but a finite verb
+            if not verbs or not all(r.category in _VERBS for r in token.readings if not r.parts):
+                continue  # only a word that can be nothing but a verb
             head = _subject(tokens, i)
             if head is None:
                 continue
-            if not any(agree(v, n, gender=False) for v in verbs for n in tokens[head].readings_of(_NOMINAL)):
+            nouns = tokens[head].readings_of(_NOMINAL)
+            if not any(agree(v, n, gender=False) for v in verbs for n in nouns):
                 found.add(Issue("agreement", (tokens[head].surface.lower(), token.surface.lower()), (head, i)))
+            participle = _participle_after(tokens, i) if any(v.category == "vbser" for v in verbs) else None
+            if participle is not None and not any(
+                agree(p, n) for p in tokens[participle].readings if "pp" in p.tags for n in nouns
+            ):
+                found.add(
+                    Issue("agreement", (tokens[head].surface.lower(), tokens[participle].surface.lower()), (head, participle))
+                )
         return found
 
     def _marked(self, token: Token) -> bool:
@@ -448,6 +456,21 @@ def _governor(tokens: Sequence[Token], noun: int) -> list[Reading]:
                     return found
             return []
     return []
+
+
+def _participle_after(tokens: Sequence[Token], verb: int) -> int | None:
+    """A participle after a form of 'to be' ("sono in nessun modo basate"), past adverbs and a short
+    adverbial phrase: it agrees with the subject in gender and number."""
+    for j in range(verb + 1, min(verb + 6, len(tokens))):
+        token = tokens[j]
+        if not token.word:
+            return None
+        readings = [r for r in token.readings if not r.parts]
+        if any(r.category in _VERBS and "pp" in r.tags and any(t in _GENDERS for t in r.tags) for r in readings):
+            return j if all(r.category in _VERBS or r.category == "adj" for r in readings) else None
+        if not token.has("adv", "pr", "det", "n", "adj", "neg"):
+            return None
+    return None
 
 
 def _subject(tokens: Sequence[Token], verb: int) -> int | None:
