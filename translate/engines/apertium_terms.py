@@ -35,8 +35,8 @@ A mode file pointing at the new dictionaries (and at the pair's own for the
 rest) is written into a cache folder named by a hash of everything it was made
 from: the glossary's version, the mode, the pair's files, TERMS_VERSION. A
 folder is built once, under a temporary name renamed into place, so runs in
-parallel never see half of one. `make bench` ("terms") measures this against
-masking on both essays, sentence by sentence.
+parallel never see half of one. `make bench` (section "damage") measures this
+against masking on both essays, sentence by sentence.
 """
 
 from __future__ import annotations
@@ -315,7 +315,7 @@ def glossary_entry(concept: Concept, language: str) -> Entry | None:
         return None  # a noun's forms are of one gender: the glossary must say it
     if category == "adj" and not any(termset.grammar):
         return None
-    forms = []
+    forms: list[tuple[tuple[str, ...], str]] = []
     listed = list(zip(termset.terms, termset.grammar, strict=False))
     for term, grammar in reversed(listed):  # the pinned rendering last: its forms win over a variant's
         if not grammar and category == "n":
@@ -344,8 +344,8 @@ def _made_entry(concept: Concept, term: str, language: str, morphology: Morpholo
             return None
         fixed = _settle_gender(made.fixed, gender)
         lemma = made.lemma if made.whole and fixed == made.fixed else term
-        forms = tuple(sorted((tags, _case_like(surface, term)) for tags, surface in made.forms.items()))
-        return Entry(concept.id, _singular_lemma(lemma, forms, grammar), category, fixed, forms)
+        made_forms = tuple(sorted((tags, _case_like(surface, term)) for tags, surface in made.forms.items()))
+        return Entry(concept.id, _singular_lemma(lemma, made_forms, grammar), category, fixed, made_forms)
     if category != "n":
         return None
     found = morphology.read([e for w in words for e in _endings(w)])
@@ -362,21 +362,21 @@ def _made_entry(concept: Concept, term: str, language: str, morphology: Morpholo
     for i in range(first, last + 1):
         if i == noun:
             continue
-        made = word_forms(words[i], "adj", "", morphology)
-        if made is None:
+        adjective = word_forms(words[i], "adj", "", morphology)
+        if adjective is None:
             return None
         adjectives[i] = {
             tuple(t for t in tags if t not in GENDERS): surface
-            for tags, surface in made.forms.items()
+            for tags, surface in adjective.forms.items()
             if agree is None or agree in tags or not set(GENDERS) & set(tags)
         }
-    forms = []
+    forms: list[tuple[tuple[str, ...], str]] = []
     for tags, surface in noun_forms.forms.items():
-        if all(tags in made for made in adjectives.values()):
+        if all(tags in inflected for inflected in adjectives.values()):
             out = list(words)
             out[noun] = _case_like(surface, words[noun])
-            for i, made in adjectives.items():
-                out[i] = _case_like(made[tags], words[i])
+            for i, inflected in adjectives.items():
+                out[i] = _case_like(inflected[tags], words[i])
             forms.append((tags, " ".join(out)))
     if not forms:
         return None
@@ -450,8 +450,8 @@ def pivot_entries(concept: Concept, entry: Entry, analyser: LtProc, numbers: set
             matching = [v for v in views if _varying(v.tags, adjectival) == varying]
             if matching:
                 reading = matching[0]
-                forms = ((varying, surface),)
-                out.append(Entry(concept.id, reading.lemma, entry.category, _fixed(reading.tags, adjectival), forms, True))
+                one = ((varying, surface),)
+                out.append(Entry(concept.id, reading.lemma, entry.category, _fixed(reading.tags, adjectival), one, True))
                 continue
         out.append(Entry(concept.id, entry.lemma, entry.category, entry.fixed, ((varying, surface),)))
     return out
@@ -529,13 +529,13 @@ def hop_terms(
             continue
         if not concept.translate:
             rendering = concept.preferred(target) or surfaces[0]
-            entry = Entry(concept.id, rendering, "np", (), ((name_tags[1:], rendering),))
-            terms.targets[concept.id] = entry
+            name = Entry(concept.id, rendering, "np", (), ((name_tags[1:], rendering),))
+            terms.targets[concept.id] = name
             # A name of several words is one word to the engine ("Yasha Levine's research": its possessive kept);
             # a one-word name it does not know stays unknown, as the raw engine leaves it ("on Xinjiang" is not
             # a person's "encima"), unless the target spells it otherwise (Stalin → Staline).
             if " " in surfaces[0] or rendering != surfaces[0]:
-                links.append((source_entries(concept, surfaces[:1], analyser, source, name_tags, False), entry))
+                links.append((source_entries(concept, surfaces[:1], analyser, source, name_tags, False), name))
             continue
         termset = concept.languages.get(target)
         if termset is None:

@@ -81,11 +81,11 @@ def _unescape(text: str) -> str:
 
 
 def parse_reading(text: str) -> Reading:
-    parts = []
+    parts: list[tuple[str, tuple[str, ...]]] = []
     for part in text.split("+"):
         cut = part.find("<")
-        lemma, tags = (part, "") if cut < 0 else (part[:cut], part[cut:])
-        parts.append((_unescape(lemma), tuple(_TAG.findall(tags))))
+        word, tagtext = (part, "") if cut < 0 else (part[:cut], part[cut:])
+        parts.append((_unescape(word), tuple(_TAG.findall(tagtext))))
     lemma, tags = parts[-1]
     if len(parts) > 1 and not parts[-1][0]:  # a clitic glued to a verb: the verb's reading
         lemma, tags = parts[0]

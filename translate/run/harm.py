@@ -6,10 +6,11 @@ by `translate.finish.damage`, with the target language's own analyser. Where the
 layer's version breaks something the raw engine had right (agreement, word
 order, elision, a possessive, casing), the next candidate is tried: the
 engine's own sentence with the glossary in its dictionaries (Apertium), then
-the raw engine's sentence (all compared as finishing will deliver them). The kept sentence carries the glossary terms it
-lacks as violations (the glossary signal a reviewer sees, with the expected
-term) and `harm` says what the layer's version would have broken: a reviewer
-fixes a word faster than a broken sentence.
+the raw engine's sentence, all compared as finishing will deliver them. The
+kept sentence carries the glossary terms it lacks as violations (the glossary
+signal a reviewer sees, with the expected term) and `harm` says what the
+layer's version would have broken: a reviewer fixes a word faster than a
+broken sentence. Measured in `make bench`, section "damage".
 """
 
 from __future__ import annotations
