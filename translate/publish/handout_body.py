@@ -90,7 +90,9 @@ def _markdown():
     return MarkdownIt("commonmark", {"html": False}).disable(["image"])
 
 
-def body_items(doc: Document, translations: Mapping[int, str], language: str) -> tuple[Markup | None, list]:
+def body_items(
+    doc: Document, translations: Mapping[int, str], language: str, speakers: Mapping[str, str] | None = None
+) -> tuple[Markup | None, list]:
     """The translated title (first block, if a heading) and the template's items.
 
     Consecutive list items become one list, keeping the source's numbers. In
@@ -123,9 +125,10 @@ def body_items(doc: Document, translations: Mapping[int, str], language: str) ->
                 items[-1]["entries"].append(entry)
             else:
                 items.append({"kind": "list", "tag": tag, "entries": [entry]})
-        elif block.kind == "dialogue":
-            speaker = block.prefix.strip().rstrip(":").strip()
-            items.append({"kind": "dialogue", "speaker": speaker, "html": content})
+        elif block.kind == "dialogue":  # the label as the language writes it ("Staline\u00a0:"), else the source's
+            written = (speakers or {}).get(block.prefix.strip(), block.prefix.strip())
+            speaker = written.rstrip(":\u00a0\u202f ").strip()
+            items.append({"kind": "dialogue", "speaker": speaker, "colon": written[len(speaker) :] or ":", "html": content})
         else:
             items.append({"kind": block.kind, "html": content})
     return title, items
