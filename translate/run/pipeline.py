@@ -236,6 +236,7 @@ def translate_sentences(
     clause boundaries and degenerate outputs retried (translate.run.guards); a
     sentence neither can save comes back untranslated, flagged, with its reason.
     """
+    from translate.glossary.matching import matcher  # (the same reason)
     from translate.glossary.pinning import translate_pinned  # with the engine's first sentence, not for a no-op run
     from translate.glossary.quotations import quotation_for  # (the same reason)
     from translate.run.finishing import quotes_follow_their_words  # (the same reason)
@@ -263,11 +264,16 @@ def translate_sentences(
         results = quotes_follow_their_words(
             pieces, results, lambda spans: translate_pinned(spans, checked, glossary, route.source, route.target)
         )
-        if native is engine:
-            raws = [r.plain or r.text for r in results]
-        else:
-            made.append(len(pieces))
-            raws = guard.batch(lambda texts: engine.translate(texts, route))(pieces)
+        raws = [r.plain or r.text for r in results]
+        if native is not engine:  # the raw engine, for the sentences the glossary has a word in
+            found = matcher(glossary, route.source)
+            asked = [i for i, piece in enumerate(pieces) if found.find(piece)]
+            if asked:
+                made.append(len(asked))
+                for i, raw in zip(
+                    asked, guard.batch(lambda texts: engine.translate(texts, route))([pieces[i] for i in asked]), strict=True
+                ):
+                    raws[i] = raw
         results = no_harm(pieces, results, raws, judge_for(engine, route, glossary), glossary, route.source, route.target)
         if not native.carries_markup:
             return results
