@@ -213,9 +213,11 @@ def _opens(before: str) -> bool:
 def follow_glossary_case(text: str, sentence: str, glossary: Glossary, source: str, target: str) -> str:
     """Each rendering of a term the sentence names, in the glossary's case where it does not open the
     sentence: an engine copies the source's capitals ("Invisible Hand" → "Mano Invisible", "*El Capital*")
-    where the glossary writes "mano invisible", "El capital". Its inflected ending is kept."""
+    where the glossary writes "mano invisible", "El capital". Its inflected ending is kept. A name kept as
+    written is written as the source writes it ("de marx" → "de Marx")."""
     for match in matcher(glossary, source).find(sentence):
-        for term in match.concept.terms(target):
+        renderings = match.concept.terms(target) or ((match.text,) if not match.concept.translate else ())
+        for term in renderings:
             if term.isupper() or term.lower() == term.upper():
                 continue
             for found in list(target_regex(term, target).finditer(text)):
