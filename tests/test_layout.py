@@ -36,7 +36,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "translate.clock",
         ),
     ),
-    ("texts", ("translate.texts", "translate.segment", "translate.markdown", "translate.plaintext")),
+    ("texts", ("translate.texts", "translate.segment", "translate.markdown", "translate.plaintext", "translate.markup")),
     ("memory", ("translate.memory",)),
     ("glossary", ("translate.glossary",)),
     ("engines", ("translate.engines",)),

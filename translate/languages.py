@@ -42,6 +42,10 @@ ARTICLES = {
 }
 """Articles an engine may put before a term translated on its own."""
 
+ADJECTIVE_AFTER_NOUN = {"es", "pt", "fr", "it", "ca", "gl", "oc", "ast", "an", "ro", "sc", "ar", "he", "fa", "ga", "cy", "br"}
+"""Languages whose ordinary adjective follows its noun (la fábrica virtual); elsewhere it precedes (the
+virtual factory, virtuala fabriko). The glossary layer builds head phrases and judges word order by it."""
+
 WRITTEN_IN = {"sr": "sr_Latn"}
 """The script a language variant is written in here, decided once: Serbian in Latin script, as the
 Apertium eng-hbs_SR output and the glossary write it; handout labels, language names and dates follow
@@ -119,6 +123,11 @@ def parse_list(value: str | list[str]) -> list[str]:
 def base_language(code: str) -> str:
     """The language part of a code: 'pt_BR' -> 'pt'."""
     return normalize(code).split("_")[0]
+
+
+def adjective_before_noun(code: str) -> bool:
+    """Whether the language puts an ordinary adjective before its noun (en, eo, sr, de...), not after (es, fr...)."""
+    return base_language(code) not in ADJECTIVE_AFTER_NOUN
 
 
 def is_rtl(code: str) -> bool:

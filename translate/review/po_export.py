@@ -134,6 +134,8 @@ def notes_comments(notes: Notes) -> list[str]:
         lines.append(f"glossary violation: {_one_line(text)}")
     if notes.left_untranslated:
         lines.append(f"left untranslated: {notes.left_untranslated}; please translate it")
+    if notes.quotation:
+        lines.append(f"quotation: the published translation, {_one_line(notes.quotation)}; keep its wording")
     return lines
 
 
