@@ -69,8 +69,12 @@ test-fast: python-packages
 bench: python-packages zh-model
 	TRANSLATE_ZH_EN_MODEL=$(CURDIR)/$(ZH_MODEL) $(BIN)/python bench/bench.py
 
+# ruff's rules, ruff's formatting (checked, not applied: `ruff format` applies it), and mypy
+# (configured in pyproject.toml) over the package, its tests, the benchmark and the scripts.
 lint: python-packages
 	$(BIN)/ruff check translate tests bench scripts
+	$(BIN)/ruff format --check translate tests bench scripts
+	$(BIN)/mypy translate tests bench scripts
 
 clean:
 	rm -rf $(VENV) $(TOOLS) reports .pytest_cache

@@ -24,6 +24,7 @@ NEEDS = {
     "apertium": ("apertium", "apt-get install apertium (make setup installs it with its pairs)"),
     "gettext": ("msgfmt", "apt-get install gettext"),
     "chromium": ("chromium", "apt-get install chromium (make setup installs it)"),
+    "poppler": ("pdftotext", "apt-get install poppler-utils (make setup installs it)"),
 }
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 from api_helpers import APPROVED_SOURCE, APPROVED_TEXT, api_project, api_server, call, post_form, post_json
 from libretranslatepy import LibreTranslateAPI
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="needs Apertium (apt-get install apertium)")
+pytestmark = pytest.mark.apertium
 
 SURPLUS = "Surplus value is produced by labour power."
 

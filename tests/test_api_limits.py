@@ -9,7 +9,6 @@ refusal never costs the service. Keys are made with the command a user runs
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import threading
@@ -20,7 +19,7 @@ from api_helpers import Reply, api_project, api_server, call, post_form, post_js
 
 from translate.segment import parse
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="needs Apertium (apt-get install apertium)")
+pytestmark = pytest.mark.apertium
 
 
 def translate_command(project, *args: str) -> str:

@@ -8,12 +8,10 @@ requests' sentences: dynamic batching at work. The same harness gives
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from api_helpers import api_load, api_project, api_server
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="needs Apertium (apt-get install apertium)")
+pytestmark = pytest.mark.apertium
 
 CLIENTS = 20
 

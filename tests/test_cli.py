@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -123,7 +122,7 @@ def test_bad_configuration_is_exit_2(project):
     assert result.returncode == 2 and "unknown key 'engine.beam_sise'" in result.stderr.decode()
 
 
-@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed (apt-get install apertium)")
+@pytest.mark.apertium
 def test_languages_shows_routes_and_hints():
     result = cli("languages", "--json")
     assert result.returncode == 0

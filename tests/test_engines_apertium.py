@@ -21,11 +21,6 @@ from translate.segment import parse
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ESSAYS = ["the-virtual-factory.txt", "the-virtual-factory-spectacle.md"]
 
-needs_apertium = pytest.mark.skipif(
-    shutil.which("apertium") is None,
-    reason="apertium not installed: apt-get install apertium apertium-eng-spa",
-)
-
 
 class CountingRunner:
     """The engine's real runner, counting the translation processes it starts."""
@@ -121,7 +116,7 @@ def test_tidy_removes_only_what_apertium_added():
 # --------------------------------------------------------------------------------------
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_discovers_direct_pairs_and_spanish_pivots(engine):
     routes = engine.routes("en")
     for target in ("es", "ca", "gl", "eo", "sr", "hr", "bs"):
@@ -132,7 +127,7 @@ def test_discovers_direct_pairs_and_spanish_pivots(engine):
     assert "ca_valencia" not in routes
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_routes_name_debian_packages_with_versions(engine):
     route = engine.route("en", "pt")
     if shutil.which("dpkg") is None:
@@ -145,7 +140,7 @@ def test_routes_name_debian_packages_with_versions(engine):
     assert engine.version()[0].isdigit()
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_direct_pair_wins_over_a_pivot(engine):
     spanish = engine.routes("es")
     assert spanish["pt"].steps == ("es", "pt")
@@ -158,13 +153,13 @@ def test_a_direct_pair_wins_over_a_pivot(engine):
 # --------------------------------------------------------------------------------------
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_known_sentence(engine):
     [spanish] = engine.translate(["The workers of the world."], engine.route("en", "es"))
     assert "trabajadores" in spanish
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_an_essay_batch_comes_back_whole_and_unmarked(all_segments):
     runner = CountingRunner()
     engine = ApertiumEngine(runner=runner)
@@ -178,7 +173,7 @@ def test_an_essay_batch_comes_back_whole_and_unmarked(all_segments):
         assert "  " not in target and not target.startswith(" ")
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_structure_inside_a_sentence_survives(engine):
     sentence = "If you read *The Capital*, the factory [9] is «predicted» and “real”: 3 < 4 & Marx’s ‘work’."
     for target in ("es", "pt"):
@@ -188,7 +183,7 @@ def test_structure_inside_a_sentence_survives(engine):
         assert out.count("*") == 2 and out.endswith(".")
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_whitespace_and_empty_sentences_keep_their_place(engine):
     out = engine.translate(["  The workers.  ", "", "   ", "The\n\nfactory."], engine.route("en", "es"))
     assert out[0].startswith("  ") and out[0].endswith(".  ") and "trabajadores" in out[0]
@@ -196,13 +191,13 @@ def test_whitespace_and_empty_sentences_keep_their_place(engine):
     assert "fábrica" in out[3] and "\n\n" not in out[3]
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_pivot_english_to_portuguese(engine):
     [out] = engine.translate(["The workers of the world."], engine.route("en", "pt"))
     assert "trabalhadores" in out
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_both_essays_go_through_two_processes_per_hop_one_reading_the_marks(all_segments):
     runner = CountingRunner()
     engine = ApertiumEngine(runner=runner)
@@ -216,7 +211,7 @@ def test_both_essays_go_through_two_processes_per_hop_one_reading_the_marks(all_
     assert len(french) == len(all_segments) and french != portuguese
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_lost_separator_falls_back_to_smaller_batches(engine, all_segments):
     sentences = all_segments[:5]
     expected = engine.translate(sentences, engine.route("en", "es"))
@@ -231,7 +226,7 @@ def test_a_lost_separator_falls_back_to_smaller_batches(engine, all_segments):
 # --------------------------------------------------------------------------------------
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_pair_not_installed_names_the_package(engine):
     with pytest.raises(ModelError, match="apt-get install apertium-isl-eng"):
         engine.translate(["Hello."], Route("apertium", ("en", "is"), ("apertium-isl-eng@0",)))
@@ -239,7 +234,7 @@ def test_a_pair_not_installed_names_the_package(engine):
         engine.translate(["Hello."], Route("apertium", ("en", "xx"), ("xx",)))
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_broken_mode_reports_apertium_stderr(tmp_path):
     (tmp_path / "modes").mkdir()
     (tmp_path / "modes" / "eng-spa.mode").write_text(f"lt-proc '{tmp_path}/missing.automorf.bin'\n")
@@ -250,7 +245,7 @@ def test_a_broken_mode_reports_apertium_stderr(tmp_path):
         engine.translate(["The workers."], engine.route("en", "es"))
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_slow_process_times_out_with_a_clear_error(all_segments):
     engine = ApertiumEngine()
     route = engine.route("en", "es")

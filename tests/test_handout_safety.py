@@ -28,12 +28,6 @@ from translate.publish.handouts import HandoutMeta, render_html, status_line
 from translate.run.report import RunReport, write_report
 from translate.segment import parse
 
-needs_chromium = pytest.mark.skipif(
-    shutil.which("chromium") is None or shutil.which("pdftotext") is None,
-    reason="needs chromium and poppler-utils (apt-get install chromium poppler-utils)",
-)
-needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
-
 RLO = "\u202e"
 HOSTILE = f"# The Virtual {RLO}Factory\n\nWorkers of the world, unite.\n\nSecond paragraph here.\n"
 
@@ -53,7 +47,8 @@ def test_user_text_is_isolated_in_title_subtitle_speaker_and_footer():
     assert "Machine translation, not reviewed" in footer.replace("\\2c ", ",")
 
 
-@needs_chromium
+@pytest.mark.chromium
+@pytest.mark.poppler
 def test_a_right_to_left_override_in_the_title_does_not_reverse_the_printed_status(tmp_path):
     doc = parse(HOSTILE, "hostile.md", "en")
     meta = HandoutMeta(language="en", date="2026-01-01")
@@ -103,8 +98,9 @@ def handouts_started(project, temp: Path) -> subprocess.Popen:
     return process
 
 
-@needs_chromium
-@needs_apertium
+@pytest.mark.chromium
+@pytest.mark.poppler
+@pytest.mark.apertium
 def test_a_killed_handouts_leaves_its_chromium_profile_only_until_the_next_start(translated, temp):
     process = handouts_started(translated, temp)
     assert profiles(temp), "handouts never started Chromium"
@@ -120,8 +116,9 @@ def test_a_killed_handouts_leaves_its_chromium_profile_only_until_the_next_start
     assert (translated / "outputs" / "es" / "note.pdf").is_file()
 
 
-@needs_chromium
-@needs_apertium
+@pytest.mark.chromium
+@pytest.mark.poppler
+@pytest.mark.apertium
 def test_a_terminated_handouts_removes_its_chromium_profile(translated, temp):
     process = handouts_started(translated, temp)
     process.terminate()

@@ -9,13 +9,12 @@ the rest of the file is imported, and the exit code says something was left out.
 from __future__ import annotations
 
 import json
-import shutil
 
 import polib
 import pytest
 from cli_process import cli, run_in_spanish
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = pytest.mark.apertium
 
 EDITED = "¡Proletarios de todos los países, uníos!"
 

@@ -11,7 +11,6 @@ for root too), and the damage is real bytes written into the file.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ import polib
 import pytest
 from cli_process import can_drop_privileges, cli, one_line_error, run_in_spanish
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = pytest.mark.apertium
 needs_setpriv = pytest.mark.skipif(not can_drop_privileges(), reason="needs setpriv to drop root's capabilities")
 
 APPROVED = "¡Trabajadores del mundo, uníos!"

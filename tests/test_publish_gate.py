@@ -14,7 +14,7 @@ from project_factory import Project
 from translate.memory.records import ReviewDecision
 from translate.publish.handouts import HandoutMeta, status_line
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = pytest.mark.apertium
 LONG = "the-virtual-factory.txt"
 
 

@@ -36,7 +36,7 @@ FIXES = {
     ),
 }
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = pytest.mark.apertium
 
 
 def msgfmt_check(path: Path) -> None:

@@ -29,9 +29,7 @@ from translate.run.lock import run_lock
 from translate.texts import load_texts, output_path
 from translate.workflow import run
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("apertium") is None or shutil.which("msgfmt") is None, reason="needs apertium and gettext"
-)
+pytestmark = [pytest.mark.apertium, pytest.mark.gettext]
 
 SHORT = "the-virtual-factory-spectacle.md"
 TITLE = "The Virtual Factory"

@@ -75,7 +75,7 @@ def test_an_approved_sentence_shows_no_check_of_the_machine_draft(project):
     assert "check:" not in comments(path)["Yes."] and "flagged" not in comments(path)["Yes."]
 
 
-@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+@pytest.mark.apertium
 def test_a_real_spanish_run_writes_check_comments_that_msgfmt_accepts(tmp_path):
     project = Project(tmp_path / "p").add_essays().configure(["es"], engine={"default": "apertium"})
     done = subprocess.run(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -35,8 +34,6 @@ Factories socialized workers. Yes.
 Stalin: We are fifty or a hundred years behind.
 Ludwig: Yes.
 """
-
-needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext (msgfmt, msgcat) not installed")
 
 
 def machine(text: str) -> str:
@@ -86,7 +83,7 @@ def by_sentence(path: Path) -> dict[str, polib.POEntry]:
 # -------------------------------------------------------------------------- file and header
 
 
-@needs_gettext
+@pytest.mark.gettext
 def test_export_writes_a_valid_po_with_fuzzy_machine_drafts(drafts):
     config, memory, text, path = drafts
     assert export_po(path, text, "es", memory, config) is True
@@ -206,7 +203,7 @@ def test_approved_entries_lose_fuzzy_and_drafts_stay_fuzzy(drafts):
     assert polib.pofile(str(path)).metadata["POT-Creation-Date"] == created
 
 
-@needs_gettext
+@pytest.mark.gettext
 def test_msgcat_output_parses_to_the_same_entries(drafts, tmp_path):
     config, memory, text, path = drafts
     decide(memory, "Yes.", "Sí.", "edited")
@@ -251,7 +248,7 @@ def test_unimported_human_changes_are_never_overwritten(drafts):
     assert by_sentence(path)["Yes."].msgstr == "Sí."
 
 
-@needs_gettext
+@pytest.mark.gettext
 def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(drafts, project):
     config, memory, text, path = drafts
     decide(memory, "Workers sell their labour power.", "Los obreros venden su fuerza de trabajo.", "edited")
@@ -278,7 +275,7 @@ def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(drafts,
     assert unimported_changes(path, memory, "en", "es") == 0  # our own suggestion is not a human change
 
 
-@needs_gettext
+@pytest.mark.gettext
 def test_approved_translation_of_a_deleted_sentence_stays_as_obsolete_entry(drafts, project):
     config, memory, text, path = drafts
     export_po(path, text, "es", memory, config)

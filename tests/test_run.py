@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,9 +16,7 @@ import time
 import pytest
 from project_factory import Project
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("apertium") is None, reason="apertium is not installed (apt-get install apertium apertium-eng-spa)"
-)
+pytestmark = pytest.mark.apertium
 
 
 def make_project(project: Project, targets=("es", "ca")) -> Project:

@@ -22,7 +22,7 @@ from test_run import make_project, outputs, report, run
 from translate.memory.records import ReviewDecision
 from translate.segment import sentence_hash
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = pytest.mark.apertium
 
 THIRD = "# A third text\n\nThe commodity is a social relation. Workers of the world, unite!\n"
 

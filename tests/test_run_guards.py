@@ -10,7 +10,6 @@ the source text is kept, the sentence flagged, and the user told.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import polib
@@ -21,7 +20,6 @@ from translate.engines.degeneration import MIN_REPEATS, longest_repeat, words
 
 REPO = Path(__file__).resolve().parents[1]
 ZH_ESSAY = REPO / "bench" / "zh" / "virtual-factory.zh.txt"
-needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 
 # Ten Chinese numerals eight times over: the zh→en model answers "eight, eight, eight, ...".
 COUNTING = "一二三四五六七八九十" * 8 + "。"
@@ -98,7 +96,7 @@ def test_a_run_stores_a_degenerate_sentence_untranslated_flagged_and_tells_the_r
     assert COUNTING in (zh_project / "outputs" / "en" / "numbers.md").read_text(encoding="utf-8")
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_an_overlong_english_sentence_is_translated_clause_by_clause(project):
     project.configure(["es"], engine={"default": "apertium"}, limits={"max_sentence_words": 12})
     sentence = (
@@ -114,7 +112,7 @@ def test_an_overlong_english_sentence_is_translated_clause_by_clause(project):
     assert json.loads(result.stdout)["languages"][0]["untranslated"] == 0
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_an_overlong_sentence_without_clause_boundaries_goes_to_the_reviewer_untranslated(project):
     project.configure(["es"], engine={"default": "apertium"}, limits={"max_sentence_words": 10})
     sentence = "The workers of the whole world who have nothing to lose but their chains unite today."

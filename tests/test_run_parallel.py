@@ -8,7 +8,6 @@ the memory holds the same translations, every language had its own progress.
 
 from __future__ import annotations
 
-import shutil
 import threading
 
 import pytest
@@ -18,7 +17,7 @@ from test_run import contents, make_project, run
 from translate.run import runner
 from translate.workflow import deliver, outputs
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = pytest.mark.apertium
 
 # Direct pairs and pivots through Spanish, so that parallel languages share the en→es hop.
 LANGUAGES = ("es", "ca", "pt", "fr", "gl", "it")

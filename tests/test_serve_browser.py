@@ -39,8 +39,8 @@ CHROMIUM_FLAGS = [
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="install the Debian package chromium"),
-    pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed"),
+    pytest.mark.chromium,
+    pytest.mark.apertium,
 ]
 
 

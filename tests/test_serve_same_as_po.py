@@ -10,8 +10,6 @@ review log differs only in how the decisions came ("via browser", "via po").
 
 from __future__ import annotations
 
-import shutil
-
 import polib
 import pytest
 from project_factory import Project
@@ -23,7 +21,7 @@ from translate.cli import app as cli
 from translate.serve.app import build_app
 from translate.texts import load_texts
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")]
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 ESSAY = "the-virtual-factory"
 FIX = "Las fábricas fueron diseñadas por los capitalistas como recintos panópticos de explotación."

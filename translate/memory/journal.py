@@ -56,6 +56,8 @@ _RECORD_KEYS = {
     "segment": "segment_id",
     "note": "note",
 }
+_NAMING_FIELDS = ("source_hash", "source_lang", "target_lang", "status")
+"""What a decision cannot be without: the sentence, the pair, the decision."""
 _DRAFT_KEYS = ("hash", "source", "machine", "signature", "notes", "created", "updated")
 
 
@@ -68,8 +70,15 @@ def record_json(decision: ReviewDecision) -> str:
 
 
 def record_decision(record: dict[str, Any]) -> ReviewDecision:
-    """The decision a reviews.jsonl line holds (outcome and against are the memory's to judge)."""
-    values = {field: record.get(key) for key, field in _RECORD_KEYS.items()}
+    """The decision a reviews.jsonl line holds (outcome and against are the memory's to judge).
+
+    A line without the sentence, the pair or the decision names nothing to apply: UsageError.
+    """
+    values: dict[str, Any] = {field: record.get(key) for key, field in _RECORD_KEYS.items()}
+    missing = [key for key, field in _RECORD_KEYS.items() if field in _NAMING_FIELDS and not isinstance(values[field], str)]
+    missing += [key for key, field in _RECORD_KEYS.items() if field in _NAMING_FIELDS and values[field] == ""]
+    if missing:
+        raise UsageError(f"a record without {', '.join(missing)}")
     for key in ("reviewer", "time", "document", "segment_id", "note", "source_text"):
         values[key] = values[key] or ""
     values["via"] = values["via"] or "po"
@@ -181,7 +190,11 @@ class Journal:
         for value in objects:
             if not isinstance(value, dict) or not value.get("id") or not value.get("decision"):
                 raise UsageError(f"{path}: a record without id or decision: {json.dumps(value)[:80]}")
-            by_id.setdefault(str(value["id"]), record_decision(value))
+            try:
+                decision = record_decision(value)
+            except UsageError as error:
+                raise UsageError(f"{path}: {error}: {json.dumps(value)[:80]}") from None
+            by_id.setdefault(str(value["id"]), decision)
         return [by_id[key] for key in sorted(by_id)]
 
     # -- drafts ----------------------------------------------------------------

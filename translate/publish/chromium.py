@@ -207,18 +207,19 @@ class ChromiumSession:
 
     def __init__(self, timeout: float = CHROMIUM_TIMEOUT) -> None:
         self.timeout = timeout
-        self._profile: Profile | None = None
+        profile: Profile | None = None
         try:
             with _signals_held():
-                self._profile = Profile()
+                profile = Profile()
+            self._profile = profile
             self._start()
         except BaseException:  # a failed start, or SIGTERM meanwhile: no browser and no profile left behind
             process = getattr(self, "_process", None)
             if process is not None and process.poll() is None:
                 process.kill()
                 process.wait()
-            if self._profile is not None:
-                self._profile.cleanup()
+            if profile is not None:
+                profile.cleanup()
             raise
 
     def _start(self) -> None:

@@ -20,7 +20,7 @@ from translate.texts import SourceText, load_texts, text_files
 
 
 def _fingerprint(paths: list[Path]) -> tuple:
-    out = []
+    out: list[tuple[str, int | None, int | None]] = []
     for path in paths:
         try:
             stat = path.stat()

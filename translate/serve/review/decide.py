@@ -14,7 +14,7 @@ a second decision in the same transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from translate.memory.records import MemoryEntry, ReviewDecision, revision_token
 from translate.memory.store import TranslationMemory
@@ -83,15 +83,17 @@ def decide(
         and entry.review_text == text
         and ((status == "draft" and entry.status == "draft") or (status in ("approved", "edited") and entry.is_reviewed))
     )
-    if same_state and not stale and new_comment is None:
+    if entry is not None and same_state and not stale and new_comment is None:
         return Saved(entry, "")  # pressing Save twice records nothing new
-    common = dict(
+    common = ReviewDecision(
         source_hash=sentence_hash(sentence),
         source_lang=source,
         target_lang=language,
         reviewer=reviewer,
         time="",
         machine_text=None,
+        final_text=None,
+        status="",
         document=document,
         segment_id=segment_id,
         source_text=sentence,
@@ -101,16 +103,14 @@ def decide(
     comment_base = base
     if stale or not same_state:
         note = "needs work" if action == "needs-work" else ""
-        decisions.append(ReviewDecision(**common, final_text=text, status=status, base=base or None, note=note))
+        decisions.append(replace(common, final_text=text, status=status, base=base or None, note=note))
         if status == "suggested":
             assert entry is not None
             comment_base = entry.revision  # a suggestion changes nothing
         else:  # the revision the text decision leaves, if it applies
             comment_base = revision_token(status != "draft", text, old_comment)
     if new_comment is not None:
-        decisions.append(
-            ReviewDecision(**common, final_text=None, status="comment", comment=new_comment, base=comment_base or None)
-        )
+        decisions.append(replace(common, status="comment", comment=new_comment, base=comment_base or None))
     recorded = memory.decide(decisions)
     after = memory.get(sentence, source, language)
     assert after is not None

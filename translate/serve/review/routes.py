@@ -267,7 +267,10 @@ class ReviewPages:
     async def accept(self, request: Request) -> Response:
         token = request.path_params["token"]
         form = await request.form()
-        if csrf.cross_site(request) or not csrf.same_token(request.cookies.get(csrf.PRE_SESSION_COOKIE), form.get(csrf.FIELD)):  # type: ignore[arg-type]
+        given = form.get(csrf.FIELD)
+        if csrf.cross_site(request) or not csrf.same_token(
+            request.cookies.get(csrf.PRE_SESSION_COOKIE), given if isinstance(given, str) else None
+        ):
             raise self.refuse(
                 request, 403, "This form is out of date or did not come from this site: open your invitation link again."
             )
@@ -335,7 +338,7 @@ class ReviewPages:
         action: str = "save",
     ) -> Response:
         editor_text = mine if mine is not None else view.current_text
-        context = {
+        context: dict[str, Any] = {
             "view": view,
             "editor_text": editor_text,
             "base_revision": revision_of(conflict.current if conflict else view.entry),
