@@ -60,11 +60,18 @@ translate: python-packages
 handouts: python-packages
 	$(BIN)/translate handouts
 
+# The whole suite on every core (pytest-xdist; a module's tests stay on one worker, so
+# its fixtures are made once), then the tests marked serial, alone. Both parts always
+# run; the target fails if either does (pytest's 5, "no test selected", is no failure).
+PYTEST := TRANSLATE_ZH_EN_MODEL=$(CURDIR)/$(ZH_MODEL) $(BIN)/pytest -q
 test: python-packages
-	TRANSLATE_ZH_EN_MODEL=$(CURDIR)/$(ZH_MODEL) $(BIN)/pytest -q
+	@$(PYTEST) -n auto --dist loadscope -m "not serial"; parallel=$$?; \
+	$(PYTEST) -m serial; serial=$$?; \
+	[ $$parallel -eq 0 ] && { [ $$serial -eq 0 ] || [ $$serial -eq 5 ]; }
 
+# The edit-test loop: everything but the slow tests (a real model, a whole set-up, a browser).
 test-fast: python-packages
-	TRANSLATE_ZH_EN_MODEL=$(CURDIR)/$(ZH_MODEL) $(BIN)/pytest -q -m "not slow"
+	$(PYTEST) -n auto --dist loadscope -m "not slow and not serial"
 
 bench: python-packages zh-model
 	TRANSLATE_ZH_EN_MODEL=$(CURDIR)/$(ZH_MODEL) $(BIN)/python bench/bench.py

@@ -22,7 +22,6 @@ import http.client
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import threading
@@ -39,42 +38,44 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _BASE = re.compile(r'name="base" value="([^"]*)"')
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+_LISTENING = re.compile(r"API at (http://127\.0\.0\.1:\d+)/translate")
 
 
 @contextmanager
 def serving(
-    command: Sequence[str], log_path: Path, timeout: float = 30.0, ready: str = "/static/review.css", pid: list[int] | None = None
+    command: Sequence[str], log_path: Path, timeout: float = 600, ready: str = "/static/review.css", pid: list[int] | None = None
 ) -> Iterator[str]:
-    """`translate serve ...` (with --port PORT appended) in a child process on 127.0.0.1; yields its base URL.
+    """`translate serve ... --port 0` in a child process on 127.0.0.1; yields its base URL.
 
-    Waits until the server answers `ready` (a path), and stops it afterwards (terminate, then kill).
-    The process id is appended to `pid` when given (to read its memory).
+    The server takes a free port itself and names it in its log (a port picked
+    here and handed over could be taken by another process meanwhile). Waits
+    until the server answers `ready` (a path) or exits (`timeout` only ends a
+    server that hangs), and stops it afterwards (terminate, then kill). The
+    process id is appended to `pid` when given (to read its memory).
     """
-    port = free_port()
     log = open(log_path, "w")  # noqa: SIM115 - closed below, after the process
     process = subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port)],
+        [*command, "--host", "127.0.0.1", "--port", "0"],
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    base = f"http://127.0.0.1:{port}"
     if pid is not None:
         pid.append(process.pid)
     try:
         deadline = time.monotonic() + timeout
         while True:
+            listening = _LISTENING.search(log_path.read_text(encoding="utf-8", errors="replace"))
             try:
-                with urllib.request.urlopen(f"{base}{ready}", timeout=1):
-                    break
+                if listening:
+                    with urllib.request.urlopen(f"{listening.group(1)}{ready}", timeout=30):
+                        break
             except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"translate serve did not start: {log_path.read_text()}") from None
-                time.sleep(0.1)
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"translate serve did not start: {log_path.read_text()}")
+            time.sleep(0.1)
+        base = listening.group(1)
         yield base
     finally:
         process.terminate()

@@ -6,11 +6,15 @@ modules beside this file (e.g. ``model_factory``), not here.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
+from cli_process import cli
 from model_factory import build_argos_package, point_argos_at
 from project_factory import REPO_ROOT, Project
 
@@ -53,6 +57,43 @@ def project(tmp_path: Path) -> Project:
     `project.configure(["es"], engine={"default": "apertium"}).add_essays()`.
     """
     return Project(tmp_path / "project")
+
+
+TranslatedEssays = Callable[..., tuple[Project, dict[str, Any]]]
+"""translated_essays(folder, targets, **sections) -> (a project in folder, the report of its first run)."""
+
+
+@pytest.fixture(scope="session")
+def translated_essays(tmp_path_factory: pytest.TempPathFactory) -> TranslatedEssays:
+    """The two essays and their glossary translated by Apertium, once per session for each configuration.
+
+    `translated_essays(folder, ("es", "ca"), engine={"jobs": 1})` copies a project
+    (with `texts={name: body}` beside the essays, if given) whose first `translate
+    run` is done (its files' times kept, so a second run finds nothing to do) into
+    `folder`, and returns it with that first run's JSON report. Apertium's output
+    for a language does not depend on when it ran, so each test gets what its own
+    first run would have written, without paying for it again: the essays take
+    seconds of Apertium per language.
+    """
+    made: dict[str, tuple[Path, dict[str, Any]]] = {}
+
+    def copy(
+        folder: Path, targets: Sequence[str] = ("es",), texts: dict[str, str] | None = None, **sections: dict[str, Any]
+    ) -> tuple[Project, dict[str, Any]]:
+        engine = {"default": "apertium", **sections.pop("engine", {})}
+        key = json.dumps([list(targets), texts, engine, sections], sort_keys=True)
+        if key not in made:
+            root = tmp_path_factory.mktemp("translated-essays")
+            original = Project(root).add_essays().configure(targets, engine=engine, **sections)
+            for name, body in (texts or {}).items():
+                original.add_text(name, body)
+            done = cli("run", "--json", cwd=original)
+            assert done.returncode == 0, done.stderr
+            made[key] = (root, json.loads(done.stdout))
+        root, first_run = made[key]
+        return Project(root).copy_to(folder), first_run
+
+    return copy
 
 
 # --------------------------------------------------------------------------------------

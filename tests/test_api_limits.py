@@ -18,6 +18,7 @@ import pytest
 from api_helpers import Reply, api_project, api_server, call, post_form, post_json
 
 from translate.segment import parse
+from translate.serve.api.keys import REFRESH_SECONDS
 
 pytestmark = pytest.mark.apertium
 
@@ -66,9 +67,7 @@ def test_a_created_key_works_an_unknown_or_revoked_one_is_refused(keyed):
     assert [(k["name"], k["state"], k["prefix"]) for k in listed] == [("weblate", "active", key[:6])]
     assert key not in (project / "access" / "invitations.sqlite").read_bytes().decode("latin-1")  # only its hash
     translate_command(project, "api-key", "revoke", "weblate")
-    deadline = time.monotonic() + 10
-    while works(base, key) and time.monotonic() < deadline:
-        time.sleep(0.5)
+    time.sleep(REFRESH_SECONDS + 0.1)  # a running server reads the keys again at most this long after a change
     refused = post_json(base, "/translate", {"q": "Hello", "source": "en", "target": "es", "api_key": key})
     assert (refused.status, refused.error) == (403, "Invalid API key")
 
@@ -121,11 +120,10 @@ def test_a_full_queue_answers_503_at_once_and_the_server_recovers(open_server):
     deadline = time.monotonic() + 30
     while call(base, "GET", "/health").data["queue"]["sentences"] == 0 and time.monotonic() < deadline:
         time.sleep(0.02)
-    began = time.monotonic()
     busy = post_json(base, "/translate", {"q": "The factory.", "source": "en", "target": "es", "api_key": key})
-    answered_in = time.monotonic() - began
+    waited = bool(big)  # the essay's answer came first: the refusal waited for the queue to empty
     assert (busy.status, busy.headers.get("retry-after")) == (503, "1"), busy.data
-    assert busy.error.startswith("Server busy: ") and answered_in < 2
+    assert busy.error.startswith("Server busy: ") and not waited
     worker.join(timeout=120)
     assert big and big[0].status == 200 and len(big[0].data["translatedText"]) > len(essay) / 2
     assert big[0].data["provenance"]["sentences"] == len(parse(essay, "-", "en", fmt="txt").segments)

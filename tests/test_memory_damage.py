@@ -19,6 +19,7 @@ from pathlib import Path
 import polib
 import pytest
 from cli_process import can_drop_privileges, cli, one_line_error, run_in_spanish
+from project_factory import Project
 
 pytestmark = pytest.mark.apertium
 needs_setpriv = pytest.mark.skipif(not can_drop_privileges(), reason="needs setpriv to drop root's capabilities")
@@ -26,9 +27,10 @@ needs_setpriv = pytest.mark.skipif(not can_drop_privileges(), reason="needs setp
 APPROVED = "¡Trabajadores del mundo, uníos!"
 
 
-@pytest.fixture
-def project(project):
-    """A short text in Spanish with Apertium; Ana approved her own wording of one sentence."""
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory) -> Project:
+    """A short text in Spanish with Apertium; Ana approved her own wording of one sentence (made once)."""
+    project = Project(tmp_path_factory.mktemp("reviewed") / "project")
     run_in_spanish(project)
     po_path = project / "outputs" / "es" / "note.po"
     po = polib.pofile(str(po_path))
@@ -40,6 +42,12 @@ def project(project):
     assert cli("run", cwd=project).returncode == 0
     assert APPROVED in (project / "outputs" / "es" / "note.md").read_text(encoding="utf-8")
     return project
+
+
+@pytest.fixture
+def project(reviewed, tmp_path) -> Project:
+    """A copy of the reviewed project for one test."""
+    return reviewed.copy_to(tmp_path / "reviewed")
 
 
 def sqlite_file(project) -> Path:

@@ -1,7 +1,8 @@
 """Scheduled runs: idempotence, edits, dry runs, overlapping and killed runs, reports.
 
-Every test drives the real `translate run` command in a subprocess over a real
-SQLite memory and the real Apertium engine, as cron or a CI job would.
+Every test drives the real `translate run` command over a real SQLite memory and
+the real Apertium engine, as cron or a CI job would: in this process (`cli`),
+or as a process of its own where another process, a lock or a signal is the point.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 import time
 
 import pytest
+from cli_process import cli
 from project_factory import Project
 
 pytestmark = pytest.mark.apertium
@@ -24,14 +26,8 @@ def make_project(project: Project, targets=("es", "ca")) -> Project:
     return project.add_essays().configure(targets, engine={"default": "apertium"})
 
 
-def run(project: Project, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "translate.cli", "run", "--json", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+def run(project: Project, *args: str, check: bool = True, process: bool = False) -> subprocess.CompletedProcess:
+    result = cli("run", "--json", *args, cwd=project, process=process)
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -64,8 +60,14 @@ def project(project):
     return make_project(project)
 
 
-def test_second_run_makes_no_engine_call_and_rewrites_nothing(project):
-    first = report(run(project))
+@pytest.fixture
+def translated(tmp_path, translated_essays) -> tuple[Project, dict]:
+    """The project after its first run (copied from the session's), and that run's report."""
+    return translated_essays(tmp_path / "translated", ("es", "ca"))
+
+
+def test_second_run_makes_no_engine_call_and_rewrites_nothing(translated):
+    project, first = translated
     assert first["totals"]["translated"] == first["totals"]["segments"] > 200
     before = outputs(project)
     assert {"outputs/es/the-virtual-factory.md", "outputs/ca/the-virtual-factory-spectacle.md"} <= set(before)
@@ -77,8 +79,8 @@ def test_second_run_makes_no_engine_call_and_rewrites_nothing(project):
     assert all(not lang["files_written"] for lang in second["languages"])
 
 
-def test_editing_one_paragraph_costs_only_its_sentences(project):
-    run(project)
+def test_editing_one_paragraph_costs_only_its_sentences(translated):
+    project, _ = translated
     essay = project / "texts" / "the-virtual-factory.txt"
     text = essay.read_text(encoding="utf-8")
     old = (
@@ -96,8 +98,8 @@ def test_editing_one_paragraph_costs_only_its_sentences(project):
         assert lang["files_written"] == [f"{stem}.md", f"{stem}.po"]
 
 
-def test_new_text_costs_only_its_sentences(project):
-    run(project)
+def test_new_text_costs_only_its_sentences(translated):
+    project, _ = translated
     (project / "texts" / "note.md").write_text("# A note\n\nThe workers unite.\n", encoding="utf-8")
     result = report(run(project))
     assert [lang["translated"] for lang in result["languages"]] == [2, 2]
@@ -119,13 +121,12 @@ def test_only_and_lang_select_the_work(project):
     assert sorted(outputs(project)) == [f"{stem}.md", f"{stem}.po"]
 
 
-def test_report_file_and_status(project):
+def test_report_file_and_status(translated):
+    project, _ = translated
     result = report(run(project))
     saved = json.loads((project / "reports" / "latest.json").read_text())
     assert saved["totals"] == result["totals"] and saved["exit_code"] == 0
-    status = subprocess.run(
-        [sys.executable, "-m", "translate.cli", "status", "--json"], cwd=project, capture_output=True, text=True
-    )
+    status = cli("status", "--json", cwd=project)
     rows = json.loads(status.stdout)
     assert {(r["text"], r["language"]) for r in rows} == {
         (t, lang) for t in ("the-virtual-factory.txt", "the-virtual-factory-spectacle.md") for lang in ("es", "ca")
@@ -158,7 +159,7 @@ def test_overlapping_run_exits_with_a_clear_message(project):
     from translate.run.lock import run_lock
 
     with run_lock(project / "memory" / "translate.sqlite"):
-        result = run(project, check=False)
+        result = run(project, check=False, process=True)
     assert result.returncode == 1
     assert "another translate run holds" in result.stderr and "--wait" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -172,17 +173,17 @@ def test_waiting_run_goes_after_the_first(project):
     deadline = time.monotonic() + 60  # the first run holds the lock before the second starts, however busy the machine
     while time.monotonic() < deadline and not (lock.is_file() and lock.read_text().strip() == str(first.pid)):
         time.sleep(0.05)
-    second = run(project, "--wait")
+    second = run(project, "--wait", process=True)
     first_report = json.loads(first.communicate(timeout=600)[0])
     total = first_report["totals"]["translated"] + report(second)["totals"]["translated"]
     assert total == first_report["totals"]["segments"]  # nothing translated twice
 
 
-def test_killed_run_leaves_a_consistent_memory_and_the_next_run_completes(tmp_path):
-    reference = make_project(Project(tmp_path / "reference"), targets=("es", "ca", "gl", "pt"))
-    run(reference)
+def test_killed_run_leaves_a_consistent_memory_and_the_next_run_completes(tmp_path, translated_essays):
+    """Killed at three moments of a two-language run (two languages translate at once, as on two cores)."""
+    reference, _ = translated_essays(tmp_path / "reference", ("es", "ca"))
     for delay in (0.4, 1.2, 2.5):
-        victim = make_project(Project(tmp_path / f"killed-{delay}"), targets=("es", "ca", "gl", "pt"))
+        victim = make_project(Project(tmp_path / f"killed-{delay}"), targets=("es", "ca"))
         process = subprocess.Popen([sys.executable, "-m", "translate.cli", "run", "--quiet"], cwd=victim)
         time.sleep(delay)
         os.kill(process.pid, signal.SIGKILL)
@@ -204,7 +205,7 @@ def test_installed_argos_package_serves_its_language(project, argos_test_package
     before = report(run(project))
     assert before["languages"][0]["status"] == "skipped"
     assert "translate models install en de" in before["languages"][0]["message"]
-    subprocess.run([sys.executable, "-m", "translate.cli", "models", "install", str(argos_test_package)], cwd=project, check=True)
+    assert cli("models", "install", str(argos_test_package), cwd=project).returncode == 0
     after = report(run(project))
     german = after["languages"][0]
     assert german["status"] == "ok" and german["engine"] == "argos" and german["translated"] == german["segments"]
@@ -213,31 +214,24 @@ def test_installed_argos_package_serves_its_language(project, argos_test_package
     assert "\n\n  1. " in text and "Ludwig: " in text
 
 
-def test_memory_moves_through_tmx(project, tmp_path):
-    run(project)
+def test_memory_moves_through_tmx(translated, tmp_path):
+    project, _ = translated
     tmx = tmp_path / "memory.tmx"
-    exported = subprocess.run(
-        [sys.executable, "-m", "translate.cli", "memory", "export", str(tmx)], cwd=project, capture_output=True, text=True
-    )
+    exported = cli("memory", "export", str(tmx), cwd=project)
     assert exported.returncode == 0 and "228 translation units" in exported.stdout
     other = make_project(Project(tmp_path / "other"))
-    imported = subprocess.run(
-        [sys.executable, "-m", "translate.cli", "memory", "import", str(tmx), "--json"],
-        cwd=other,
-        capture_output=True,
-        text=True,
-    )
+    imported = cli("memory", "import", str(tmx), "--json", cwd=other)
     assert imported.returncode == 0, imported.stderr
     # The imported memory serves every sentence: the other project's first run needs no engine.
     assert report(run(other))["totals"]["engine_calls"] == 0
 
 
-def test_changed_signature_retranslates_machine_text_but_keeps_approved(project):
+def test_changed_signature_retranslates_machine_text_but_keeps_approved(translated):
     from translate.memory.records import ReviewDecision
     from translate.memory.store import TranslationMemory
     from translate.segment import sentence_hash
 
-    first = report(run(project, "--lang", "es"))
+    project, first = translated
     title = "The Virtual Factory"
     with TranslationMemory(project / "memory" / "translate.sqlite") as memory:
         machine = memory.get(title, "en", "es").machine_text

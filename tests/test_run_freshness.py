@@ -17,7 +17,7 @@ from pathlib import Path
 import polib
 import pytest
 from project_factory import Project
-from test_run import make_project, outputs, report, run
+from test_run import outputs, report, run
 
 from translate.memory.records import ReviewDecision
 from translate.segment import sentence_hash
@@ -43,10 +43,14 @@ def logged_apertium(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def project(project: Project) -> Project:
-    make_project(project, targets=("es", "ca", "de"))
-    project.add_text("third.md", THIRD)
-    return project
+def translated(tmp_path, translated_essays) -> tuple[Project, dict]:
+    """The essays and a third text after a first run into Spanish, Catalan and German (no engine here: skipped)."""
+    return translated_essays(tmp_path / "project", ("es", "ca", "de"), texts={"third.md": THIRD})
+
+
+@pytest.fixture
+def project(translated) -> Project:
+    return translated[0]
 
 
 def written(result: subprocess.CompletedProcess) -> set[str]:
@@ -57,8 +61,8 @@ def changed(before: dict, after: dict) -> set[str]:
     return {name for name in after if before.get(name) != after[name]}
 
 
-def test_a_run_with_nothing_changed_asks_no_engine_and_touches_no_file(project, logged_apertium):
-    first = report(run(project))
+def test_a_run_with_nothing_changed_asks_no_engine_and_touches_no_file(translated, logged_apertium):
+    project, first = translated
     before = outputs(project)
     calls_before = logged_apertium.read_text()
     second = report(run(project))
@@ -74,7 +78,6 @@ def test_a_run_with_nothing_changed_asks_no_engine_and_touches_no_file(project, 
 
 
 def test_editing_one_sentence_rebuilds_only_the_files_of_that_text(project):
-    run(project)
     before = outputs(project)
     third = project / "texts" / "third.md"
     third.write_text(THIRD.replace("Workers of the world, unite!", "Workers of all lands, unite!"), encoding="utf-8")
@@ -85,7 +88,6 @@ def test_editing_one_sentence_rebuilds_only_the_files_of_that_text(project):
 
 
 def test_a_deleted_or_hand_edited_output_is_rebuilt_and_unimported_edits_are_kept_and_reported_every_run(project):
-    run(project)
     (project / "outputs" / "ca" / "third.md").unlink()
     po = project / "outputs" / "es" / "third.po"
     catalog = polib.pofile(str(po))
@@ -101,7 +103,6 @@ def test_a_deleted_or_hand_edited_output_is_rebuilt_and_unimported_edits_are_kep
 
 
 def test_a_review_decision_rebuilds_the_files_holding_that_sentence_only(project):
-    run(project)
     before = outputs(project)
     sentence = "The commodity is a social relation."
     with project.memory() as memory:
@@ -124,7 +125,6 @@ def test_a_review_decision_rebuilds_the_files_holding_that_sentence_only(project
 
 
 def test_a_glossary_change_makes_the_run_look_at_every_language_again(project, logged_apertium):
-    run(project)
     before = outputs(project)
     calls = logged_apertium.read_text()
     glossary = project / "glossaries" / "marxism.toml"

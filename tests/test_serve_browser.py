@@ -39,6 +39,7 @@ CHROMIUM_FLAGS = [
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.browser,
     pytest.mark.chromium,
     pytest.mark.apertium,
 ]

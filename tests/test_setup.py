@@ -29,6 +29,7 @@ def fresh_copy(destination: Path) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.setup
 def test_make_setup_on_a_fresh_copy_prints_no_error_or_warning(tmp_path):
     if not MODEL.is_file():
         pytest.skip("the zh→en model is not in models/ (`make zh-model`); set-up would download it")
