@@ -77,8 +77,7 @@ def serve_section(ctx: Context) -> list[Row]:
             for line in result.errors[:5] + problems[:5]:
                 print(f"  {line}", flush=True)
     single, many = rows
-    if single["median ms"]:
-        ctx.notes["serve: median save latency, 20 reviewers / 1 reviewer"] = round(
-            float(many["median ms"]) / float(single["median ms"]), 2
-        )
+    median_one, median_many = single["median ms"], many["median ms"]
+    if isinstance(median_one, (int, float)) and isinstance(median_many, (int, float)) and median_one:
+        ctx.notes["serve: median save latency, 20 reviewers / 1 reviewer"] = round(median_many / median_one, 2)
     return rows

@@ -38,6 +38,14 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _BASE = re.compile(r'name="base" value="([^"]*)"')
 
 
+def _field(pattern: re.Pattern[str], page: str) -> str:
+    """A hidden form field's value in a page (the page is shown when it has none)."""
+    found = pattern.search(page)
+    if found is None:
+        raise RuntimeError(f"no {pattern.pattern!r} in the page: {page[:300]}")
+    return found.group(1)
+
+
 _LISTENING = re.compile(r"API at (http://127\.0\.0\.1:\d+)/translate")
 
 
@@ -156,7 +164,7 @@ class Browser:
     def sign_in(self, token: str) -> None:
         status, page = self.request("GET", f"/invite/{token}")
         assert status == 200, page
-        status, page = self.request("POST", f"/invite/{token}", {"csrf_token": _CSRF.search(page).group(1)})
+        status, page = self.request("POST", f"/invite/{token}", {"csrf_token": _field(_CSRF, page)})
         assert status == 303, page
 
     def close(self) -> None:
@@ -191,8 +199,8 @@ def simulate(
                 form = {
                     "action": rng.choice(("approve", "save")),
                     "text": text,
-                    "csrf_token": _CSRF.search(page).group(1),
-                    "base": _BASE.search(page).group(1),
+                    "csrf_token": _field(_CSRF, page),
+                    "base": _field(_BASE, page),
                 }
                 began = time.perf_counter()
                 status, answer = browser.request("POST", url, form, {"HX-Request": "true"})
@@ -242,6 +250,9 @@ def check_recorded(
                 )
         for url in sorted({s.url for s in result.saves}):
             entry = memory.get(sentence_of[url], source, target)
+            if entry is None:
+                problems.append(f"{url}: the memory has no entry for its sentence")
+                continue
             applied = [d for d in memory.history(entry.source_text, source, target) if d.outcome == "applied"]
             if applied and entry.final_text != applied[-1].final_text:
                 problems.append(f"{url}: holds {entry.final_text!r}, its last applied decision {applied[-1].final_text!r}")

@@ -32,7 +32,7 @@ DROP_CAPABILITIES = ["setpriv", "--inh-caps=-all", "--bounding-set=-all"]
 
 def cli(
     *args: str,
-    cwd: Path | str,
+    cwd: str | os.PathLike[str],
     stdin: bytes | None = None,
     env: dict[str, str] | None = None,
     unprivileged: bool = False,
@@ -57,7 +57,7 @@ def cli(
 
 
 @contextmanager
-def _inside(folder: Path | str) -> Iterator[None]:
+def _inside(folder: str | os.PathLike[str]) -> Iterator[None]:
     """In `folder`, with the SIGTERM handler a command installs put back afterwards."""
     before, handler = Path.cwd(), signal.getsignal(signal.SIGTERM)
     os.chdir(folder)
@@ -69,7 +69,7 @@ def _inside(folder: Path | str) -> Iterator[None]:
 
 
 def in_process(
-    args: list[str], cwd: Path | str, stdin: bytes | None = None, env: dict[str, str] | None = None
+    args: list[str], cwd: str | os.PathLike[str], stdin: bytes | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """The command run by CliRunner; an exception the command let through is a traceback on stderr and exit 1,
     as Python itself would show it."""

@@ -123,20 +123,20 @@ def test_discovers_direct_pairs_and_spanish_pivots(engine):
         assert routes[target].steps == ("en", target), target
     for target in ("pt", "pt_BR", "fr", "it", "oc", "ast", "an"):
         assert routes[target].steps == ("en", "es", target), target
-    assert "ja" not in routes and engine.route("en", "ja") is None
+    assert "ja" not in routes and engine.routes("en")["ja"] is None
     assert "ca_valencia" not in routes
 
 
 @pytest.mark.apertium
 def test_routes_name_debian_packages_with_versions(engine):
-    route = engine.route("en", "pt")
+    route = engine.routes("en")["pt"]
     if shutil.which("dpkg") is None:
         assert route.models == ("eng-spa", "es-pt")
     else:
         first, second = route.models
         assert first.startswith("apertium-eng-spa@") and second.startswith("apertium-es-pt@")
         assert first.split("@")[1][0].isdigit()
-    assert engine.route("en", "sr").models[0].startswith("apertium-hbs-eng")
+    assert engine.routes("en")["sr"].models[0].startswith("apertium-hbs-eng")
     assert engine.version()[0].isdigit()
 
 
@@ -155,7 +155,7 @@ def test_a_direct_pair_wins_over_a_pivot(engine):
 
 @pytest.mark.apertium
 def test_a_known_sentence(engine):
-    [spanish] = engine.translate(["The workers of the world."], engine.route("en", "es"))
+    [spanish] = engine.translate(["The workers of the world."], engine.routes("en")["es"])
     assert "trabajadores" in spanish
 
 
@@ -163,7 +163,7 @@ def test_a_known_sentence(engine):
 def test_an_essay_batch_comes_back_whole_and_unmarked(all_segments):
     runner = CountingRunner()
     engine = ApertiumEngine(runner=runner)
-    spanish = engine.translate(all_segments, engine.route("en", "es"))
+    spanish = engine.translate(all_segments, engine.routes("en")["es"])
     assert runner.translations == 2  # one with the engine's marks, one with -u for the sentences holding an unknown word
     assert len(spanish) == len(all_segments)
     for source, target in zip(all_segments, spanish, strict=True):
@@ -185,7 +185,7 @@ def test_structure_inside_a_sentence_survives(engine):
 
 @pytest.mark.apertium
 def test_whitespace_and_empty_sentences_keep_their_place(engine):
-    out = engine.translate(["  The workers.  ", "", "   ", "The\n\nfactory."], engine.route("en", "es"))
+    out = engine.translate(["  The workers.  ", "", "   ", "The\n\nfactory."], engine.routes("en")["es"])
     assert out[0].startswith("  ") and out[0].endswith(".  ") and "trabajadores" in out[0]
     assert out[1:3] == ["", "   "]
     assert "fábrica" in out[3] and "\n\n" not in out[3]
@@ -193,7 +193,7 @@ def test_whitespace_and_empty_sentences_keep_their_place(engine):
 
 @pytest.mark.apertium
 def test_pivot_english_to_portuguese(engine):
-    [out] = engine.translate(["The workers of the world."], engine.route("en", "pt"))
+    [out] = engine.translate(["The workers of the world."], engine.routes("en")["pt"])
     assert "trabalhadores" in out
 
 
@@ -202,11 +202,11 @@ def test_both_essays_go_through_two_processes_per_hop_one_reading_the_marks(all_
     runner = CountingRunner()
     engine = ApertiumEngine(runner=runner)
     done: list[int] = []
-    portuguese = engine.translate(all_segments, engine.route("en", "pt"), progress=done.append)
+    portuguese = engine.translate(all_segments, engine.routes("en")["pt"], progress=done.append)
     assert runner.translations == 4  # en→es, es→pt; each with its marks, then -u for the sentences with unknown words
     assert sum(done) == len(all_segments) == len(portuguese)
     assert all(p.strip() for p in portuguese)
-    french = engine.translate(all_segments, engine.route("en", "fr"))
+    french = engine.translate(all_segments, engine.routes("en")["fr"])
     assert runner.translations == 6  # the en→es hop is remembered: only es→fr runs
     assert len(french) == len(all_segments) and french != portuguese
 
@@ -214,10 +214,10 @@ def test_both_essays_go_through_two_processes_per_hop_one_reading_the_marks(all_
 @pytest.mark.apertium
 def test_a_lost_separator_falls_back_to_smaller_batches(engine, all_segments):
     sentences = all_segments[:5]
-    expected = engine.translate(sentences, engine.route("en", "es"))
+    expected = engine.translate(sentences, engine.routes("en")["es"])
     runner = CountingRunner(corrupt_batches=True)
     faulty = ApertiumEngine(runner=runner)
-    assert faulty.translate(sentences, faulty.route("en", "es")) == expected
+    assert faulty.translate(sentences, faulty.routes("en")["es"]) == expected
     assert runner.translations > 1
 
 
@@ -240,15 +240,15 @@ def test_a_broken_mode_reports_apertium_stderr(tmp_path):
     (tmp_path / "modes" / "eng-spa.mode").write_text(f"lt-proc '{tmp_path}/missing.automorf.bin'\n")
     engine = ApertiumEngine(datadir=str(tmp_path))
     assert list(engine.routes("en")) == ["es"]
-    assert engine.route("en", "es").models == ("eng-spa",)  # not a Debian file: the mode name
+    assert engine.routes("en")["es"].models == ("eng-spa",)  # not a Debian file: the mode name
     with pytest.raises(EngineError, match="missing.automorf.bin"):
-        engine.translate(["The workers."], engine.route("en", "es"))
+        engine.translate(["The workers."], engine.routes("en")["es"])
 
 
 @pytest.mark.apertium
 def test_a_slow_process_times_out_with_a_clear_error(all_segments):
     engine = ApertiumEngine()
-    route = engine.route("en", "es")
+    route = engine.routes("en")["es"]
     engine.timeout = 0.01  # discovery done; the translation itself must time out
     with pytest.raises(EngineError, match="timed out after 0.01 s"):
         engine.translate(all_segments, route)

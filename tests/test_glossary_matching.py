@@ -53,7 +53,13 @@ def regex_matches(glossary: Glossary, language: str, text: str) -> list[tuple[st
     if not alternatives:
         return []
     regex = re.compile("|".join(alternatives))
-    return [(pairs[m.lastindex - 1][1].id, m.start(), m.end()) for m in regex.finditer(text) if pairs[m.lastindex - 1][2]]
+    spans = []
+    for m in regex.finditer(text):
+        assert m.lastindex is not None  # every alternative is a group
+        concept, keep = pairs[m.lastindex - 1][1], pairs[m.lastindex - 1][2]
+        if keep:
+            spans.append((concept.id, m.start(), m.end()))
+    return spans
 
 
 @pytest.fixture(scope="module")

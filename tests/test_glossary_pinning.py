@@ -64,8 +64,8 @@ def test_mask_replaces_terms_longest_first_and_unmask_restores_target_terms(glos
     restored = unmask("XT1 XT2, dijo XT3.", masked, target="es")
     assert restored == "Capitalismo siembra las semillas de su propia destrucción, dijo Gramsci."
     # names keep their spelling in each language
-    assert unmask("XT3 a dit : XT1 XT2.", mask(sentence, glossary, "en", "fr"), target="fr").startswith("Gramsci")
-    assert "Грамши" in unmask("XT1 XT2, XT3.", mask(sentence, glossary, "en", "ru"), target="ru")
+    assert (unmask("XT3 a dit : XT1 XT2.", mask(sentence, glossary, "en", "fr"), target="fr") or "").startswith("Gramsci")
+    assert "Грамши" in (unmask("XT1 XT2, XT3.", mask(sentence, glossary, "en", "ru"), target="ru") or "")
 
 
 def test_unmask_refuses_lost_duplicated_or_mangled_placeholders(glossary):
@@ -246,7 +246,7 @@ def test_zh_en_a_lower_ranked_hypothesis_with_the_term_is_kept_without_a_retry(g
     store = ArgosStore(tmp_path / "packages")
     store.install_file(zh_en_package)
     engine = ArgosEngine(store, beam_size=4, threads=2)
-    route = engine.route("zh", "en")
+    route = engine.routes("zh")["en"]
     sentence = "我们的目标不是逃离网络，而是建立新的统一战线。"
     assert check_compliance(sentence, engine.translate([sentence], route)[0], glossary, "zh", "en")
     calls: list[int] = []

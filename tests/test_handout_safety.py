@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from cli_process import cli, run_in_spanish
+from readers import first_group
 
 from translate.config import load_config
 from translate.publish.chromium import PROFILE_PREFIX, html_to_pdf
@@ -42,7 +42,7 @@ def test_user_text_is_isolated_in_title_subtitle_speaker_and_footer():
     assert f"<h1><bdi>The Virtual {RLO}Factory</bdi></h1>" in page
     assert f"<q><bdi>Original {RLO}title</bdi></q>" in page
     assert "<b><bdi>Ludwig</bdi>:</b>" in page
-    footer = re.search(r"@bottom-left \{ content: (\"[^\"]*\")", page).group(1)
+    footer = first_group(r"@bottom-left \{ content: (\"[^\"]*\")", page)
     assert footer.startswith('"\\2068 The Virtual \\202e Factory\\2069 ')  # FSI ... PDI around the title
     assert "Machine translation, not reviewed" in footer.replace("\\2c ", ",")
 

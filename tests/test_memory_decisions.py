@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 import pytest
+from readers import stored
 
 from translate.memory.history import person_name
 from translate.memory.notes import Notes
@@ -160,7 +161,7 @@ def test_reopening_an_unchanged_memory_reads_no_record_file(tm, tmp_path, monkey
     monkeypatch.setattr(journal.Journal, "read_reviews", refuse)
     monkeypatch.setattr(journal.Journal, "read_drafts", refuse)
     with TranslationMemory(tmp_path / "memory" / "translate.sqlite") as again:
-        assert again.get(TITLE, "en", "es").final_text == "La fábrica virtual"
+        assert stored(again, TITLE).final_text == "La fábrica virtual"
 
 
 def test_records_appended_by_another_clone_are_judged_when_the_memory_opens(tm, tmp_path):
@@ -178,7 +179,7 @@ def test_records_appended_by_another_clone_are_judged_when_the_memory_opens(tm, 
         assert merged.synced.replayed
         [conflict] = merged.synced.conflicts
         assert (conflict.reviewer, conflict.final_text) == ("Rosa", "La fábrica virtual")
-        entry = merged.get(TITLE, "en", "es")
+        entry = stored(merged, TITLE)
         assert (entry.final_text, entry.reviewer) == ("La Fábrica Virtual", "Ana")
         assert [d.reviewer for d in merged.review_log()] == ["Ana", "Rosa"]
 

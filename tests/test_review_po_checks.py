@@ -20,7 +20,7 @@ SIG = "engine:apertium|v:3.8.3|route:en>es|models:apertium-eng-spa@0.8.1|glossar
 ESSAY = "# The Virtual Factory\n\nFactories were exploitative panopticon enclosures. Yes.\n"
 
 
-def comments(path) -> dict[str, list[str]]:
+def comments(path) -> dict[str, str]:
     return {e.msgid: e.comment.replace("\n", " ") for e in polib.pofile(str(path))}
 
 

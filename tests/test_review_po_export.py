@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from readers import po_entry
 
 from translate.glossary.model import from_data
 from translate.languages import plural_forms
@@ -224,7 +225,7 @@ def test_translator_comments_survive_a_reexport(drafts):
     config, memory, text, path = drafts
     export_po(path, text, "es", memory, config)
     po = polib.pofile(str(path))
-    po.find("Capitalists own the means of production.", by="msgid").tcomment = "ask Ana about 'item'"
+    po_entry(po, "Capitalists own the means of production.").tcomment = "ask Ana about 'item'"
     po.save(str(path))
     assert export_po(path, text, "es", memory, config) is False  # a comment not imported yet is human work
     import_po(memory, path, config, reviewer="Ana", texts=[text])
@@ -239,7 +240,7 @@ def test_unimported_human_changes_are_never_overwritten(drafts):
     config, memory, text, path = drafts
     export_po(path, text, "es", memory, config)
     po = polib.pofile(str(path))
-    edited = po.find("Yes.", by="msgid")
+    edited = po_entry(po, "Yes.")
     edited.msgstr, edited.flags = "Sí.", []
     po.save(str(path))
     assert unimported_changes(path, memory, "en", "es") == 1
@@ -254,7 +255,7 @@ def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(drafts,
     decide(memory, "Workers sell their labour power.", "Los obreros venden su fuerza de trabajo.", "edited")
     export_po(path, text, "es", memory, config)
     po = polib.pofile(str(path))
-    po.find("Workers sell their labour power.", by="msgid").tcomment = "Marx's term"
+    po_entry(po, "Workers sell their labour power.").tcomment = "Marx's term"
     po.save(str(path))
     import_po(memory, path, config, reviewer="Ana", texts=[text])
 

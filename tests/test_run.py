@@ -17,6 +17,7 @@ import time
 import pytest
 from cli_process import cli
 from project_factory import Project
+from readers import stored
 
 pytestmark = pytest.mark.apertium
 
@@ -234,7 +235,7 @@ def test_changed_signature_retranslates_machine_text_but_keeps_approved(translat
     project, first = translated
     title = "The Virtual Factory"
     with TranslationMemory(project / "memory" / "translate.sqlite") as memory:
-        machine = memory.get(title, "en", "es").machine_text
+        machine = stored(memory, title).machine_text
         memory.record_review(ReviewDecision(sentence_hash(title), "en", "es", "Ana", "", machine, "La fábrica virtual", "edited"))
     glossary = project / "glossaries" / "marxism.toml"
     glossary.write_text(glossary.read_text(encoding="utf-8").replace('version = "1"', 'version = "2"', 1), encoding="utf-8")

@@ -20,10 +20,11 @@ from pathlib import Path
 
 import polib
 import pytest
+from readers import po_entry
 from serve_helpers import invite, running_server
 
 pytest.importorskip("playwright", reason="pip install playwright (the Python package; it uses Debian's chromium)")
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Dialog, FloatRect, Page, expect, sync_playwright  # noqa: E402
 
 from translate.serve.access import access_path  # noqa: E402
 from translate.texts import load_texts  # noqa: E402
@@ -151,7 +152,7 @@ def test_a_volunteer_reviews_both_essays_with_the_keyboard_and_the_next_run_prin
     short_md = (project / "outputs" / "es" / "the-virtual-factory-spectacle.md").read_text(encoding="utf-8")
     assert first in essay_md and second in essay_md and third in short_md
     po = polib.pofile(str(project / "outputs" / "es" / "the-virtual-factory.po"))
-    assert po.find(queue[0].source).msgstr == first and not po.find(queue[0].source).fuzzy
+    assert po_entry(po, queue[0].source).msgstr == first and not po_entry(po, queue[0].source).fuzzy
 
 
 def test_when_someone_saved_first_the_page_shows_changed_meanwhile_and_keeps_my_text(browser, site):
@@ -169,7 +170,7 @@ def test_when_someone_saved_first_the_page_shows_changed_meanwhile_and_keeps_my_
     anas_text = ana.input_value("#editor")
     ana.keyboard.press("Control+Enter")
     panel = ana.wait_for_selector(".conflict")
-    assert "Changed meanwhile" in panel.text_content()
+    assert panel is not None and "Changed meanwhile" in (panel.text_content() or "")
     assert bos_text in ana.inner_text(".conflict .theirs") and anas_text in ana.inner_text(".conflict .mine")
     assert ana.input_value("#editor") == anas_text
     assert "changed meanwhile" in ana.inner_text("#status")
@@ -234,7 +235,7 @@ def ink(browser: Browser, png: bytes) -> float:
         page.close()
 
 
-def box(page: Page, selector: str) -> dict:
+def box(page: Page, selector: str) -> FloatRect:
     found = page.locator(selector).first.bounding_box()
     assert found, f"{selector} is not shown"
     return found
@@ -298,7 +299,12 @@ def test_hostile_text_runs_nothing_in_the_browser(browser, site):
         )
     page = open_invitation(browser, site, "Fay <img src=x onerror=alert('name')>")
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.goto(f"{base}/review/es/the-virtual-factory/{sentence.source_hash}")
     page.wait_for_selector("#editor:focus")
     page.wait_for_timeout(300)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import polib
 import pytest
 from project_factory import Project
+from readers import po_entry
 from serve_helpers import csrf_of, invite, sign_in
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
@@ -63,7 +64,7 @@ def decide_in_the_browser(project: Project) -> None:
 def decide_in_a_po_file(project: Project) -> None:
     path = project / "outputs" / "es" / f"{ESSAY}.po"
     po = polib.pofile(str(path))
-    approved, drafted = (po.find(s.text) for s in two_sentences(project))
+    approved, drafted = (po_entry(po, s.text) for s in two_sentences(project))
     approved.msgstr = FIX
     approved.flags.remove("fuzzy")
     drafted.msgstr = DRAFT  # still fuzzy: a draft
