@@ -1,4 +1,5 @@
-"""Set-up a newcomer can trust: `make setup` on a fresh copy says ERROR or WARNING only when something is wrong."""
+"""Set-up a newcomer can trust: `make setup` on a fresh copy says ERROR or WARNING only when something is wrong,
+and the main job after it leaves the clone as it was."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cli_process import cli
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = REPO / "models" / "translate-zh_en-1_9.argosmodel"
@@ -52,3 +54,25 @@ def test_make_setup_on_a_fresh_copy_prints_no_error_or_warning(tmp_path):
     assert (checkout / ".venv" / "bin" / "translate").is_file()
     version = subprocess.run([checkout / ".venv" / "bin" / "translate", "--version"], capture_output=True, text=True)
     assert version.stdout.startswith("translate ")
+
+
+def committed_copy(destination: Path) -> Path:
+    """A fresh copy made a git repository of its own, everything committed: `git status` then shows what a run changed."""
+    checkout = fresh_copy(destination)
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "a fresh clone"]):
+        subprocess.run([*git, *command], cwd=checkout, check=True, capture_output=True)
+    return checkout
+
+
+@pytest.mark.slow
+@pytest.mark.apertium
+def test_the_main_job_twice_on_a_fresh_clone_changes_no_tracked_file(tmp_path, argos_home):
+    """`make translate` on a fresh clone, as an organizer's scheduled job runs it: the committed outputs are
+    what a run writes, so the job writes nothing and a commit after it has no diff nobody made."""
+    checkout = committed_copy(tmp_path / "translate")
+    for _ in range(2):
+        result = cli("run", "--quiet", cwd=checkout)
+        assert result.returncode == 0, result.stderr
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=checkout, capture_output=True, text=True, check=True)
+        assert status.stdout == "", f"the run changed tracked files:\n{status.stdout}"
