@@ -9,13 +9,12 @@ refusal never costs the service. Keys are made with the command a user runs
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 from api_helpers import Reply, api_project, api_server, call, post_form, post_json
+from cli_process import cli
 
 from translate.segment import parse
 from translate.serve.api.keys import REFRESH_SECONDS
@@ -24,12 +23,7 @@ pytestmark = pytest.mark.apertium
 
 
 def translate_command(project, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "translate.cli", *args, "--config", str(project / "translate.toml")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = cli(*args, "--config", str(project / "translate.toml"), cwd=project)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 

@@ -28,7 +28,6 @@ from translate.memory.store import TranslationMemory
 from translate.publish.handouts import build_handouts
 from translate.run.lock import run_lock
 from translate.texts import load_texts, output_path
-from translate.workflow import run
 
 pytestmark = [pytest.mark.apertium, pytest.mark.gettext]
 
@@ -42,20 +41,17 @@ SECOND = (
 
 
 @pytest.fixture(scope="module")
-def translated(tmp_path_factory) -> Path:
+def translated(tmp_path_factory, translated_essays) -> Project:
     """A project with both essays translated into Spanish by Apertium, once for the module."""
-    project = Project(tmp_path_factory.mktemp("template") / "project")
-    project.add_essays().configure(["es"], engine={"default": "apertium"})
-    report, _ = run(project.config)
-    if report.languages[0].status != "ok":
-        pytest.skip(f"no English→Spanish Apertium here: {report.languages[0].message}")
-    return project.root
+    project, first_run = translated_essays(tmp_path_factory.mktemp("template") / "project", ("es",))
+    if first_run["languages"][0]["status"] != "ok":
+        pytest.skip(f"no English→Spanish Apertium here: {first_run['languages'][0]['message']}")
+    return project
 
 
 @pytest.fixture
 def project(translated, tmp_path) -> Project:
-    shutil.copytree(translated, tmp_path / "project")
-    return Project(tmp_path / "project")
+    return translated.copy_to(tmp_path / "project")
 
 
 def invoke(project: Project, *args: str) -> tuple[int, str, str]:

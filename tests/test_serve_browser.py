@@ -15,11 +15,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import polib
 import pytest
+from cli_process import cli
 from readers import po_entry
 from serve_helpers import invite, running_server
 
@@ -47,25 +47,15 @@ pytestmark = [
 
 
 def translate(project, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "translate.cli", *args, "--config", str(project / "translate.toml")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return cli(*args, "--config", str(project / "translate.toml"), cwd=project)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, translated_essays):
     """The essays in Spanish by Apertium, and `translate serve` running on them."""
-    from project_factory import Project
-
-    project = Project(tmp_path_factory.mktemp("browser") / "project")
-    project.configure(["es"], engine={"default": "apertium"}).add_essays()
-    done = translate(project, "run")
-    if "no route" in done.stdout + done.stderr:
+    project, first_run = translated_essays(tmp_path_factory.mktemp("browser") / "project", ("es",))
+    if first_run["languages"][0]["status"] != "ok":
         pytest.skip("no English→Spanish Apertium pair here (apt-get install apertium-eng-spa)")
-    assert done.returncode == 0, done.stderr
     with running_server(project) as base:
         yield project, base
 
