@@ -65,7 +65,7 @@ handouts: python-packages
 # run; the target fails if either does (pytest's 5, "no test selected", is no failure).
 PYTEST := TRANSLATE_ZH_EN_MODEL=$(CURDIR)/$(ZH_MODEL) $(BIN)/pytest -q
 test: python-packages
-	@$(PYTEST) -n auto --dist loadscope -m "not serial"; parallel=$$?; \
+	@$(PYTEST) -n auto --dist loadscope -m "not serial" --durations=15; parallel=$$?; \
 	$(PYTEST) -m serial; serial=$$?; \
 	[ $$parallel -eq 0 ] && { [ $$serial -eq 0 ] || [ $$serial -eq 5 ]; }
 

@@ -62,8 +62,8 @@ class Project:
         return SourceText(path, parse(body, name, language))
 
     def copy_to(self, folder: Path) -> Project:
-        """The whole project copied into `folder` (files' times kept, lock files left out), as a second clone."""
-        shutil.copytree(self.root, folder, symlinks=True, ignore=shutil.ignore_patterns("*.lock"), dirs_exist_ok=True)
+        """The whole project copied into `folder`, files' times kept."""
+        shutil.copytree(self.root, folder, symlinks=True, dirs_exist_ok=True)
         return Project(folder)
 
     @property
