@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from cli_process import cli
 from project_factory import REPO_ROOT, Project
 from serve_helpers import serve_load
 
@@ -58,6 +59,20 @@ def call(base: str, method: str, path: str, body: bytes | None = None, headers: 
         raw = response.read()
         data = json.loads(raw) if raw else None
         return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
+    finally:
+        connection.close()
+
+
+def get_page(base: str, path: str) -> str:
+    """A page's HTML (a GET answered 200 with text/html)."""
+    parts = urlsplit(base)
+    assert parts.hostname == "127.0.0.1", "API tests talk to this machine only"
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        assert response.status == 200 and response.getheader("content-type", "").startswith("text/html"), response.status
+        return response.read().decode("utf-8")
     finally:
         connection.close()
 
@@ -107,3 +122,10 @@ def api_server(project: Project, *flags: str) -> AbstractContextManager[str]:
     """`translate serve --api-only` on 127.0.0.1 and a free port; yields its base URL."""
     command = [sys.executable, "-m", "translate.cli", "serve", "--api-only", *flags, "--config", str(project / "translate.toml")]
     return serve_load.serving(command, Path(project) / f"api-server{len(flags)}.log", ready="/health")
+
+
+def translate_command(project: Project, *args: str) -> str:
+    """A `translate` command as a user runs it on the project; its standard output."""
+    done = cli(*args, "--config", str(project / "translate.toml"), cwd=project)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()

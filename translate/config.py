@@ -8,6 +8,7 @@ paths. Missing keys take the defaults below; an unknown key or a bad value is a
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -57,6 +58,7 @@ class ServeOptions:
     public_url: str = ""  # the address people open (e.g. https://review.example.org); "" = http://host:port
     access: str = "access/invitations.sqlite"  # invitations and sessions (never committed)
     session_days: int = 30  # how long a browser stays signed in after opening an invitation
+    trusted_proxies: list[str] = field(default_factory=list)  # reverse proxies whose X-Forwarded-For is believed
 
 
 API_KEY_MODES = ("optional", "required")
@@ -70,10 +72,12 @@ class ApiOptions:
     requests_per_minute: int = 120  # per address without a key (a list q counts each text); 0 = no limit
     char_limit: int = 20_000  # characters per text in q; 0 = no limit
     batch_limit: int = 128  # texts per request (a list q); Weblate sends up to 20
+    alternatives_limit: int = 10  # most `alternatives` a request may ask for (more: 400, as LibreTranslate's limit)
     max_body_bytes: int = 1_048_576  # a larger request body is refused (413) before it is read
     queue_limit: int = 2_000  # sentences waiting for an engine; beyond, requests get 503 at once
     batch_wait_ms: int = 50  # how long a batch may wait for requests still being read to join
     max_batch: int = 512  # sentences per engine call
+    kept_modes: int = 10  # Apertium modes kept running for the API (about 100 MB each); 0 = start them for each batch
 
 
 @dataclass
@@ -207,6 +211,7 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
             allowed = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
             raise ConfigError(f"{name}: {key} must be {allowed} ({meaning}), not {value!r}")
     _check_api(name, config.api)
+    _check_proxies(name, config.serve.trusted_proxies)
     config.languages = {}
     for code, choice in data.get("languages", {}).items():
         try:
@@ -222,12 +227,24 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
 def _check_api(name: str, api: ApiOptions) -> None:
     if api.keys not in API_KEY_MODES:
         raise ConfigError(f"{name}: api.keys must be one of {', '.join(API_KEY_MODES)}, not {api.keys!r}")
-    for key in ("requests_per_minute", "char_limit", "batch_wait_ms"):
+    for key in ("requests_per_minute", "char_limit", "batch_wait_ms", "alternatives_limit", "kept_modes"):
         if getattr(api, key) < 0:
             raise ConfigError(f"{name}: api.{key} must be 0 or more")
     for key in ("batch_limit", "max_body_bytes", "queue_limit", "max_batch"):
         if getattr(api, key) < 1:
             raise ConfigError(f"{name}: api.{key} must be at least 1")
+
+
+def _check_proxies(name: str, proxies: list[Any]) -> None:
+    """Each trusted proxy an IP address or network ('127.0.0.1', '10.0.0.0/8', '::1')."""
+    for entry in proxies:
+        try:
+            ipaddress.ip_network(entry if isinstance(entry, str) else None, strict=False)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"{name}: serve.trusted_proxies must list IP addresses or networks of your reverse proxies "
+                f'(e.g. ["127.0.0.1"]), not {entry!r}'
+            ) from None
 
 
 def _load_section(name: str, section: str, cls: type, values: Any) -> Any:
