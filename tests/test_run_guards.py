@@ -31,11 +31,19 @@ def long_chinese_sentence(length: int = 1500) -> str:
     return body[: length - 1] + "。"
 
 
+@pytest.fixture(scope="module")
+def zh_packages(tmp_path_factory, zh_en_package) -> Path:
+    """An Argos packages folder holding the real zh→en model, installed once for the module as a user does."""
+    packages = tmp_path_factory.mktemp("zh-packages")
+    done = cli("models", "install", str(zh_en_package), cwd=packages, env={"TRANSLATE_ARGOS_PACKAGES_DIR": str(packages)})
+    assert done.returncode == 0, done.stderr
+    return packages
+
+
 @pytest.fixture
-def zh_project(project, argos_home, zh_en_package):
+def zh_project(project, argos_home, zh_packages):
     """A Chinese → English project whose Argos packages folder holds the real zh→en model."""
-    cli("models", "install", str(zh_en_package), cwd=project, env={"TRANSLATE_ARGOS_PACKAGES_DIR": str(argos_home)})
-    project.configure(["en"], project={"source_language": "zh"}, argos={"packages_dir": str(argos_home)})
+    project.configure(["en"], project={"source_language": "zh"}, argos={"packages_dir": str(zh_packages)})
     return project
 
 
