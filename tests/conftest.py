@@ -42,6 +42,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         for name in missing.keys() & {mark.name for mark in item.iter_markers()}:
             item.add_marker(pytest.mark.skip(reason=f"{NEEDS[name][0]} is not installed: {missing[name]}"))
+    # Modules holding slow tests first, each in its own order: pytest-xdist hands modules out in this
+    # order (--dist loadscope), so the long ones start at once instead of ending the run alone.
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_modules)
 
 
 # --------------------------------------------------------------------------------------

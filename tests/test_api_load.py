@@ -15,7 +15,7 @@ from translate.engines.apertium import ApertiumEngine
 from translate.serve.api.service import ApiService
 from translate.serve.state import ServerState
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 CLIENTS = 20
 

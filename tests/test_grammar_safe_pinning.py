@@ -49,6 +49,7 @@ def drafts(glossary):
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.apertium
 def test_determiners_agree_with_a_pinned_feminine_noun(drafts):
     assert "una revolución proletaria" in drafts["es"][0] and "un proletaria" not in drafts["es"][0]
@@ -93,17 +94,20 @@ def test_the_agreement_count_leaves_out_a_word_that_also_renders_an_adjective(gl
     )["agreement"]
 
 
+@pytest.mark.slow
 @pytest.mark.apertium
 def test_a_french_capitalist_country_keeps_the_adjective_after_its_noun(drafts):
     assert "pays capitaliste" in drafts["fr"][3] and "capitaliste pays" not in drafts["fr"][3]
 
 
+@pytest.mark.slow
 @pytest.mark.apertium
 def test_united_fronts_are_pinned_in_the_plural(drafts):
     assert "frentes únicos" in drafts["es"][4] and "frentes únicas" in drafts["pt"][4]
     assert "fronts uniques" in drafts["fr"][4]
 
 
+@pytest.mark.slow
 @pytest.mark.apertium
 def test_scare_quotes_travel_with_their_words(drafts):
     assert "«socialista»" in drafts["es"][5] and "«fábrica virtual»" not in drafts["es"][5]

@@ -164,6 +164,7 @@ def test_an_empty_review_record_is_refused_instead_of_reverting_the_approvals(pr
     assert APPROVED in (project / "outputs" / "es" / "note.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_memory_deleted_during_a_run_is_reported_and_the_next_run_loses_nothing(project):
     project.configure(["es", "ca", "gl", "eo"], engine={"default": "apertium"})
     project.add_essays()

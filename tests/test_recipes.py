@@ -53,6 +53,7 @@ def test_systemd_units_verify(project, tmp_path):
     assert result.returncode == 0 and not problems, result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.apertium
 def test_systemd_service_command_runs(project):
     text = rewrite((CONTRIB / "systemd" / "translate.service").read_text(), project)
@@ -66,6 +67,7 @@ def test_systemd_service_command_runs(project):
 CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
 
 
+@pytest.mark.slow
 @pytest.mark.apertium
 def test_crontab_line_is_valid_and_its_command_runs(project):
     lines = [line for line in (CONTRIB / "cron" / "translate.crontab").read_text().splitlines() if line.strip()]

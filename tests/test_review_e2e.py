@@ -70,6 +70,7 @@ def project(project):
     return project.add_essays().configure(["es"], project={"memory": "memory/tm.sqlite"}, engine={"default": "apertium"})
 
 
+@pytest.mark.slow
 def test_review_round_trip_keeps_human_work(project):
     config = project.config
     pos = translate_and_export(config)

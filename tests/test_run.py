@@ -114,6 +114,7 @@ def test_dry_run_says_what_would_be_translated_and_writes_nothing(project):
     assert not (project / "memory" / "translate.sqlite").exists()
 
 
+@pytest.mark.slow
 def test_only_and_lang_select_the_work(project):
     result = report(run(project, "--only", "the-virtual-factory-spectacle", "--lang", "ca"))
     assert result["texts"] == ["the-virtual-factory-spectacle.md"]
@@ -135,6 +136,7 @@ def test_report_file_and_status(translated):
     assert all(r["complete"] == 1.0 and r["engine"] == "apertium" for r in rows)
 
 
+@pytest.mark.slow
 def test_a_failing_language_exits_1_and_the_others_are_written(project, argos_test_package):
     # A broken Argos package for German: German fails, Spanish is still written.
     from translate.engines.argos_store import ArgosStore
@@ -166,6 +168,7 @@ def test_overlapping_run_exits_with_a_clear_message(project):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_waiting_run_goes_after_the_first(project):
     first = subprocess.Popen(
         [sys.executable, "-m", "translate.cli", "run", "--json"], cwd=project, stdout=subprocess.PIPE, text=True
@@ -180,6 +183,7 @@ def test_waiting_run_goes_after_the_first(project):
     assert total == first_report["totals"]["segments"]  # nothing translated twice
 
 
+@pytest.mark.slow
 def test_killed_run_leaves_a_consistent_memory_and_the_next_run_completes(tmp_path, translated_essays):
     """Killed at three moments of a two-language run (two languages translate at once, as on two cores)."""
     reference, _ = translated_essays(tmp_path / "reference", ("es", "ca"))
@@ -200,6 +204,7 @@ def test_killed_run_leaves_a_consistent_memory_and_the_next_run_completes(tmp_pa
         assert not list(victim.root.rglob("*.tmp"))
 
 
+@pytest.mark.slow
 def test_installed_argos_package_serves_its_language(project, argos_test_package):
     """English → German through a .argosmodel installed from a file: real files come out."""
     project.configure(["de"], argos={"packages_dir": "packages"}, engine={"threads": 1})
@@ -227,6 +232,7 @@ def test_memory_moves_through_tmx(translated, tmp_path):
     assert report(run(other))["totals"]["engine_calls"] == 0
 
 
+@pytest.mark.slow
 def test_changed_signature_retranslates_machine_text_but_keeps_approved(translated):
     from translate.memory.records import ReviewDecision
     from translate.memory.store import TranslationMemory

@@ -52,6 +52,7 @@ def translate_text(project, name: str, body: str, *options: str):
     return cli("text", name, "--from", "zh", "--to", "en", *options, cwd=project)
 
 
+@pytest.mark.slow
 def test_a_1500_character_chinese_sentence_comes_back_as_a_translation_not_a_loop(zh_project):
     sentence = long_chinese_sentence()
     assert len(sentence) == 1500
@@ -65,6 +66,7 @@ def test_a_1500_character_chinese_sentence_comes_back_as_a_translation_not_a_loo
         assert word in english
 
 
+@pytest.mark.slow
 def test_a_degenerate_output_is_left_untranslated_with_a_warning_and_exit_1(zh_project):
     result = translate_text(zh_project, "counting.txt", COUNTING)
     assert result.returncode == 1
@@ -81,6 +83,7 @@ def test_a_degenerate_output_is_left_untranslated_with_a_warning_and_exit_1(zh_p
 WHOLE_SENTENCE_CHARACTERS = 600
 
 
+@pytest.mark.slow
 def test_a_whole_overlong_sentence_when_allowed_is_never_shipped_as_a_loop(zh_project):
     """With the sentence limit lifted the model sees the sentence whole and loops; the guard catches it."""
     packages = zh_project.config.argos.packages_dir
@@ -102,6 +105,7 @@ def test_a_whole_overlong_sentence_when_allowed_is_never_shipped_as_a_loop(zh_pr
         assert result.returncode == 0 and len(shipped.split()) > 150
 
 
+@pytest.mark.slow
 def test_a_run_stores_a_degenerate_sentence_untranslated_flagged_and_tells_the_reviewer(zh_project):
     (zh_project / "texts" / "numbers.txt").write_text("数字\n\n工人们团结起来。" + COUNTING + "\n", encoding="utf-8")
     result = cli("run", "--json", cwd=zh_project)

@@ -18,7 +18,7 @@ from test_run import contents, make_project
 from translate import workflow
 from translate.run.report import RunReport
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 # Direct pairs and pivots through Spanish, so that parallel languages share the en→es hop.
 LANGUAGES = ("es", "ca", "pt", "fr", "gl", "it")
