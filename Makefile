@@ -71,7 +71,7 @@ test: python-packages
 
 # The edit-test loop: everything but the slow tests (a real model, a whole set-up, a browser).
 test-fast: python-packages
-	$(PYTEST) -n auto --dist loadscope -m "not slow and not serial"
+	$(PYTEST) -n auto --dist loadscope -m "not slow and not serial" --durations=5
 
 bench: python-packages zh-model
 	TRANSLATE_ZH_EN_MODEL=$(CURDIR)/$(ZH_MODEL) $(BIN)/python bench/bench.py

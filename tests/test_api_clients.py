@@ -16,7 +16,7 @@ from api_helpers import APPROVED_SOURCE, APPROVED_TEXT, api_project, api_server,
 from deep_translator import LibreTranslator
 from libretranslatepy import LibreTranslateAPI
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 SURPLUS = "Surplus value is produced by labour power."
 WEBLATE_HEADERS = {

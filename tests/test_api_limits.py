@@ -20,7 +20,7 @@ from translate.segment import parse
 from translate.serve.api.batching import WorkQueue
 from translate.serve.api.errors import ApiError
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 
 def works(base: str, key: str | None = None) -> bool:

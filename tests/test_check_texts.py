@@ -12,6 +12,8 @@ from project_factory import Project
 
 from translate.checks.source import english_dictionary_available
 
+pytestmark = pytest.mark.slow
+
 
 def check(project: Project, *args: str) -> subprocess.CompletedProcess:
     return cli("check", "texts", *args, cwd=project)

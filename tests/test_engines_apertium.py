@@ -162,6 +162,7 @@ def test_a_known_sentence(engine):
     assert "trabajadores" in spanish
 
 
+@pytest.mark.slow
 @pytest.mark.apertium
 def test_an_essay_batch_comes_back_whole_and_unmarked(all_segments):
     runner = CountingRunner()
@@ -200,6 +201,7 @@ def test_pivot_english_to_portuguese(engine):
     assert "trabalhadores" in out
 
 
+@pytest.mark.slow
 @pytest.mark.apertium
 def test_both_essays_go_through_two_processes_per_hop_one_reading_the_marks(all_segments):
     runner = CountingRunner()
@@ -214,6 +216,7 @@ def test_both_essays_go_through_two_processes_per_hop_one_reading_the_marks(all_
     assert len(french) == len(all_segments) and french != portuguese
 
 
+@pytest.mark.slow
 @pytest.mark.apertium
 def test_a_lost_separator_falls_back_to_smaller_batches(engine, all_segments):
     sentences = all_segments[:5]
@@ -265,6 +268,7 @@ def test_missing_binary_is_a_model_error_naming_the_package():
         engine.translate(["Hello."], Route("apertium", ("en", "es"), ("apertium-eng-spa@0",)))
 
 
+@pytest.mark.slow
 @pytest.mark.apertium
 def test_a_mode_kept_running_translates_as_one_apertium_call(all_segments):
     """The API's pipelines (engines/apertium_pipeline.py): the same text and marks as `apertium -f txt`, call after call."""

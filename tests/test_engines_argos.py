@@ -11,6 +11,8 @@ from translate.engines.argos import ArgosEngine
 from translate.engines.argos_store import ArgosStore
 from translate.errors import ModelError
 
+pytestmark = pytest.mark.slow
+
 CHINESE = [
     "工人们在工厂里劳动。",
     "互联网是一个没有围墙的工厂。",

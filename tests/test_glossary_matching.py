@@ -96,6 +96,7 @@ TRICKY = [
 ]
 
 
+@pytest.mark.slow
 def test_every_sentence_of_the_essays_matches_as_the_regex_did(glossary):
     sentences = essay_sentences() + TRICKY
     zh = (ROOT / "bench" / "zh" / "virtual-factory.zh.txt").read_text(encoding="utf-8").split("。")

@@ -191,6 +191,7 @@ def zh_en(zh_en_package):
     return zh_en_translator(zh_en_package), PARAGRAPH
 
 
+@pytest.mark.slow
 def test_zh_en_model_reaches_every_pinned_term(glossary, zh_en):
     translate_batch, paragraph = zh_en
     concepts = {m.concept.id for sentence in paragraph for m in matcher(glossary, "zh").find(sentence)}
@@ -204,6 +205,7 @@ def test_zh_en_model_reaches_every_pinned_term(glossary, zh_en):
     assert "surplus value" in results[0].text and "commodity fetishism" in results[1].text
 
 
+@pytest.mark.slow
 def test_zh_en_model_drops_brace_placeholders_and_the_retry_recovers(glossary, zh_en):
     translate_batch, paragraph = zh_en
     calls: list[list[str]] = []
@@ -237,6 +239,7 @@ def test_english_plural_in_y_is_accepted(glossary):
     assert check_compliance("虚拟工厂是社会工厂的一部分。", english, glossary, "zh", "en") == []
 
 
+@pytest.mark.slow
 def test_zh_en_a_lower_ranked_hypothesis_with_the_term_is_kept_without_a_retry(glossary, zh_en_package, tmp_path):
     """统一战线: the model's best is "a new unified front"; one of its n-best says "united front"."""
     from translate.engines.argos import ArgosEngine

@@ -60,6 +60,7 @@ def test_determiners_agree_with_a_pinned_feminine_noun(drafts):
     assert "nella mano dello «Stato operaio»" in drafts["it"][5]  # the quotation between them changes nothing
 
 
+@pytest.mark.slow
 @pytest.mark.apertium
 def test_an_article_agrees_with_a_term_the_engine_rendered_itself(glossary):
     """Apertium writes "the Communists" as "las Comunistas": the glossary accepts the word and says it is
@@ -150,6 +151,7 @@ def test_gender_and_number_survive_the_tbx_round_trip(glossary):
     assert again.concept("proletarian").pos == "adjective"
 
 
+@pytest.mark.slow
 @pytest.mark.apertium
 def test_glossary_check_lists_the_terms_an_engine_does_not_know(glossary):
     from translate.run.vocabulary import unknown_terms

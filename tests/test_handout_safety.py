@@ -28,6 +28,8 @@ from translate.publish.handouts import HandoutMeta, render_html, status_line
 from translate.run.report import RunReport, write_report
 from translate.segment import parse
 
+pytestmark = pytest.mark.slow
+
 RLO = "\u202e"
 HOSTILE = f"# The Virtual {RLO}Factory\n\nWorkers of the world, unite.\n\nSecond paragraph here.\n"
 

@@ -47,6 +47,7 @@ def record_size(project) -> int:
     ],
     ids=["27000-characters", "escape-character"],
 )
+@pytest.mark.slow
 def test_an_oversized_or_unwritable_msgstr_is_refused_and_the_rest_of_the_file_imported(project, huge, said):
     before = record_size(project)
     path = edit_po(project, {"Workers of the world, unite.": EDITED, "Nothing to lose but chains.": huge})

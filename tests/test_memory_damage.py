@@ -21,7 +21,7 @@ import pytest
 from cli_process import can_drop_privileges, cli, one_line_error, run_in_spanish
 from project_factory import Project
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 needs_setpriv = pytest.mark.skipif(not can_drop_privileges(), reason="needs setpriv to drop root's capabilities")
 
 APPROVED = "¡Trabajadores del mundo, uníos!"

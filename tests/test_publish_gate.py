@@ -14,7 +14,7 @@ from project_factory import Project
 from translate.memory.records import ReviewDecision
 from translate.publish.handouts import HandoutMeta, status_line
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 LONG = "the-virtual-factory.txt"
 
 

@@ -355,6 +355,7 @@ def rendered(small, tmp_path_factory):
     return out, {**files, "zh": zh}
 
 
+@pytest.mark.slow
 def test_pdfs_have_the_paper_asked_for(rendered):
     _, files = rendered
     assert page_size_points(files["ar"].pdf) == pytest.approx((595, 842), abs=1.5)  # A4

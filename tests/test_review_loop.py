@@ -29,7 +29,7 @@ from translate.publish.handouts import build_handouts
 from translate.run.lock import run_lock
 from translate.texts import load_texts, output_path
 
-pytestmark = [pytest.mark.apertium, pytest.mark.gettext]
+pytestmark = [pytest.mark.slow, pytest.mark.apertium, pytest.mark.gettext]
 
 SHORT = "the-virtual-factory-spectacle.md"
 TITLE = "The Virtual Factory"

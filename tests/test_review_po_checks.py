@@ -73,6 +73,7 @@ def test_an_approved_sentence_shows_no_check_of_the_machine_draft(project):
     assert "check:" not in comments(path)["Yes."] and "flagged" not in comments(path)["Yes."]
 
 
+@pytest.mark.slow
 @pytest.mark.apertium
 def test_a_real_spanish_run_writes_check_comments_that_msgfmt_accepts(tmp_path, translated_essays):
     project, _ = translated_essays(tmp_path / "p", ("es",))

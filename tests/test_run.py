@@ -19,7 +19,7 @@ from cli_process import cli
 from project_factory import Project
 from readers import stored
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 
 def make_project(project: Project, targets=("es", "ca")) -> Project:

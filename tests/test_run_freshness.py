@@ -22,7 +22,7 @@ from test_run import outputs, report, run
 from translate.memory.records import ReviewDecision
 from translate.segment import sentence_hash
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 THIRD = "# A third text\n\nThe commodity is a social relation. Workers of the world, unite!\n"
 

@@ -13,7 +13,7 @@ import json
 import pytest
 from cli_process import can_drop_privileges, cli
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 GOOD_TEXTS = {f"text-{n:02}.txt": f"Text number {n}.\n\nThe workers of text {n} unite.\n" for n in range(1, 12)}
 

@@ -8,7 +8,7 @@ from translate import workflow
 from translate.run import runner
 from translate.run.pipeline import LanguageRun
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 
 def test_the_run_stage_stores_translations_and_writes_no_file(project):
