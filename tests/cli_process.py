@@ -40,20 +40,24 @@ def cli(
     process: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """Run `translate ARGS` in `cwd`; stdout and stderr as text."""
-    if not (process or unprivileged):
-        return in_process(list(args), cwd, stdin, env)
-    prefix = DROP_CAPABILITIES if unprivileged and os.geteuid() == 0 else []
-    done = subprocess.run(
-        [*prefix, *TRANSLATE, *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        env={**os.environ, **(env or {})},
-        timeout=timeout,
-    )
-    return subprocess.CompletedProcess(
-        done.args, done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
-    )
+    if process or unprivileged:
+        prefix = DROP_CAPABILITIES if unprivileged and os.geteuid() == 0 else []
+        done = subprocess.run(
+            [*prefix, *TRANSLATE, *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            env={**os.environ, **(env or {})},
+            timeout=timeout,
+        )
+        result = subprocess.CompletedProcess(
+            done.args, done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
+        )
+    else:
+        result = in_process(list(args), cwd, stdin, env)
+    # Whatever the test then checks, a traceback is never what a person may see (conftest.TRACEBACK).
+    assert "Traceback (most recent call last)" not in result.stderr + result.stdout, result.stderr[-3000:]
+    return result
 
 
 @contextmanager

@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "translate.config",
             "translate.fileio",
             "translate.plural_forms",
+            "translate.human_input",
             "translate.languages",
             "translate.progress",
             "translate.clock",

@@ -9,6 +9,7 @@ paths. Missing keys take the defaults below; an unknown key or a bad value is a
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -86,7 +87,8 @@ class LimitsOptions:
 
     max_text_bytes: int = 10_000_000  # largest text read (texts/, `translate text`, stdin); larger is refused
     max_sentence_words: int = 200  # longest sentence sent to an engine (a CJK letter is a word); longer: cut at clauses
-    max_import_chars: int = 20_000  # largest translation accepted from a PO or TMX file, per sentence
+    max_import_chars: int = 20_000  # largest translation of one sentence taken from a person (browser, PO, TMX)
+    max_comment_chars: int = 2_000  # largest comment taken from a person (browser thread, PO translator comment)
     max_output_ratio: float = 3.0  # a neural engine's output longer than this many times its source is degenerate
 
 
@@ -136,20 +138,31 @@ _SECTIONS = {
 }
 _TOP_KEYS = {"source_language", "targets", "texts", "outputs", "memory", "glossary", "reports"}
 
-# Allowed range of every number, (lowest, highest or None), with what the value means.
-_BOUNDS: dict[str, tuple[float, float | None, str]] = {
-    "engine.beam_size": (1, None, "hypotheses kept while decoding"),
-    "engine.threads": (0, None, "0 = all cores"),
-    "engine.batch_tokens": (16, None, "tokens per batch"),
-    "engine.timeout": (1, None, "seconds one Apertium call may take"),
-    "engine.jobs": (0, None, "0 = one per core"),
+# Allowed range of every number, (lowest, highest), with what the value means. The highest are far above
+# any real use: they keep a slip (an extra digit, inf) from reaching a library as an overflow or a hang.
+_BOUNDS: dict[str, tuple[float, float, str]] = {
+    "engine.beam_size": (1, 64, "hypotheses kept while decoding"),
+    "engine.threads": (0, 1024, "0 = all cores"),
+    "engine.batch_tokens": (16, 1_000_000, "tokens per batch"),
+    "engine.timeout": (1, 86_400, "seconds one Apertium call may take"),
+    "engine.jobs": (0, 1024, "0 = one per core"),
     "review.publish_threshold": (0.0, 1.0, "a share"),
     "serve.port": (1, 65535, "a TCP port"),
-    "serve.session_days": (1, None, "days"),
-    "limits.max_text_bytes": (1, None, "bytes"),
-    "limits.max_sentence_words": (10, None, "words"),
-    "limits.max_import_chars": (1, None, "characters"),
-    "limits.max_output_ratio": (1.0, None, "output length over source length"),
+    "serve.session_days": (1, 366, "days"),
+    "limits.max_text_bytes": (1, 2**31, "bytes"),
+    "limits.max_sentence_words": (10, 100_000, "words"),
+    "limits.max_import_chars": (1, 100_000_000, "characters"),
+    "limits.max_comment_chars": (1, 100_000_000, "characters"),
+    "limits.max_output_ratio": (1.0, 1000.0, "output length over source length"),
+    "api.requests_per_minute": (0, 1_000_000, "0 = no limit"),
+    "api.char_limit": (0, 100_000_000, "characters per text, 0 = no limit"),
+    "api.batch_limit": (1, 100_000, "texts per request"),
+    "api.max_body_bytes": (1, 2**30, "bytes"),
+    "api.queue_limit": (1, 10_000_000, "sentences waiting"),
+    "api.batch_wait_ms": (0, 60_000, "milliseconds"),
+    "api.max_batch": (1, 100_000, "sentences per engine call"),
+    "api.alternatives_limit": (0, 1000, "alternatives a request may ask for"),
+    "api.kept_modes": (0, 1000, "Apertium modes kept running, 0 = none"),
 }
 
 
@@ -192,6 +205,10 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
         if key not in _TOP_KEYS:
             raise ConfigError(f"{name}: unknown key 'project.{key}' (known: {', '.join(sorted(_TOP_KEYS))})")
         _check_type(name, f"project.{key}", value, list if key == "targets" else str)
+        if key == "targets":
+            for item in value:
+                if not isinstance(item, str):
+                    raise ConfigError(f'{name}: project.targets must list language codes such as "es", not {item!r}')
         setattr(config, key, value)
     try:
         config.source_language = languages.validate(config.source_language)
@@ -207,9 +224,8 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
     for key, (low, high, meaning) in _BOUNDS.items():
         section, option = key.split(".")
         value = getattr(getattr(config, section), option)
-        if value < low or (high is not None and value > high):
-            allowed = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-            raise ConfigError(f"{name}: {key} must be {allowed} ({meaning}), not {value!r}")
+        if not math.isfinite(value) or not low <= value <= high:  # NaN compares false with everything
+            raise ConfigError(f"{name}: {key} must be between {_shown(low)} and {_shown(high)} ({meaning}), not {value!r}")
     _check_api(name, config.api)
     _check_proxies(name, config.serve.trusted_proxies)
     config.languages = {}
@@ -224,22 +240,23 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
     return config
 
 
+def _shown(number: float) -> str:
+    """1000000 -> '1,000,000', 0.5 -> '0.5', 1.0 -> '1'."""
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
+
+
 def _check_api(name: str, api: ApiOptions) -> None:
     if api.keys not in API_KEY_MODES:
         raise ConfigError(f"{name}: api.keys must be one of {', '.join(API_KEY_MODES)}, not {api.keys!r}")
-    for key in ("requests_per_minute", "char_limit", "batch_wait_ms", "alternatives_limit", "kept_modes"):
-        if getattr(api, key) < 0:
-            raise ConfigError(f"{name}: api.{key} must be 0 or more")
-    for key in ("batch_limit", "max_body_bytes", "queue_limit", "max_batch"):
-        if getattr(api, key) < 1:
-            raise ConfigError(f"{name}: api.{key} must be at least 1")
 
 
 def _check_proxies(name: str, proxies: list[Any]) -> None:
     """Each trusted proxy an IP address or network ('127.0.0.1', '10.0.0.0/8', '::1')."""
     for entry in proxies:
         try:
-            ipaddress.ip_network(entry if isinstance(entry, str) else None, strict=False)  # type: ignore[arg-type]
+            if not isinstance(entry, str):
+                raise TypeError(entry)
+            ipaddress.ip_network(entry, strict=False)
         except (TypeError, ValueError):
             raise ConfigError(
                 f"{name}: serve.trusted_proxies must list IP addresses or networks of your reverse proxies "

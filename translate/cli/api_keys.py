@@ -39,7 +39,9 @@ def create_command(
     name: Annotated[str, typer.Argument(help="Who or what uses the key, e.g. weblate or mastodon.")],
     requests_per_minute: Annotated[
         Optional[int],
-        typer.Option("--requests-per-minute", help="Texts this key may send per minute (0 = no limit; default 600)."),
+        typer.Option(
+            "--requests-per-minute", min=0, max=1_000_000, help="Texts this key may send per minute (0 = no limit; default 600)."
+        ),
     ] = None,
     weblate: Annotated[
         bool,

@@ -15,6 +15,7 @@ from translate.cli.common import (
     JsonOption,
     fail,
     handle_errors,
+    left_out,
     print_json,
     progress_bars,
     split_list,
@@ -65,7 +66,9 @@ def run(
         print_json(report.to_dict() | {"report": str(path) if path else None})
     elif not quiet:
         print_summary(report, path)
-    if quiet and not json_out:  # a scheduler's log must show a file left alone
+    if quiet and not json_out:  # a scheduler's log must show what failed, a file left alone, a conflict a merge brought
+        print_errors(report)
+        print_memory_update(report, quiet=True)
         for kept in report.po_kept:
             typer.echo(
                 f"warning: {kept} holds reviewer edits not imported yet, left as it is; run `translate review import {kept}`",
@@ -74,9 +77,36 @@ def run(
     raise typer.Exit(report.exit_code)
 
 
+def print_memory_update(report: RunReport, quiet: bool = False) -> None:
+    """What the memory took from its text record (after a pull or a merge), and each conflict it found there."""
+    if report.memory_update and not quiet:
+        typer.echo(report.memory_update)
+    for line in report.memory_conflicts:
+        typer.echo(line, err=True)
+    if report.memory_conflicts:
+        typer.echo(
+            "the texts kept as suggestions are in the PO files ('not applied, from ...') and on the review pages",
+            err=True,
+        )
+
+
+def print_errors(report: RunReport) -> None:
+    """What failed (a text, a language, the run as a whole), one line each on stderr: what --quiet still says."""
+    for problem in report.failed_texts:
+        typer.echo(f"error: {problem['error']} (not translated; the other texts were)", err=True)
+    failed = [r for r in report.languages if r.status == "failed"]
+    for r in failed:
+        typer.echo(f"{r.language:<6} failed: {r.message}", err=True)
+    shown = {p["error"] for p in report.failed_texts} | {f"{r.language}: {r.message}" for r in failed}
+    for error in report.errors:
+        if error not in shown:
+            typer.echo(f"error: {error}", err=True)
+
+
 def print_summary(report: RunReport, path: Path | None) -> None:
     """One line per language and a total, as a scheduler's log wants it."""
     verb = "would translate" if report.dry_run else "translated"
+    print_memory_update(report)
     for problem in report.failed_texts:
         typer.echo(f"error: {problem['error']} (not translated; the other texts were)", err=True)
     for r in report.languages:
@@ -214,10 +244,12 @@ def status(
     from translate.publish.status import status as text_status  # imported on use, keeps --help fast
 
     cfg = load_config(config)
-    rows = text_status(cfg, split_list(only), target_list(lang))
+    problems: list = []
+    rows = text_status(cfg, split_list(only), target_list(lang), problems)
+    left_out(problems)
     if json_out:
         print_json([asdict(r) | {"complete": round(r.complete, 4)} for r in rows])
-        return
+        raise typer.Exit(1 if problems else 0)
     typer.echo(
         f"{'text':<36} {'lang':<6} {'done':>6} {'approved':>9} {'draft':>6} {'flagged':>8}  {'print':<8}  engine    updated"
     )
@@ -241,3 +273,5 @@ def status(
                 )
             )
             typer.echo(f"warning: {r.language}/{r.text}: its PO file {what}", err=True)
+    if problems:
+        raise typer.Exit(1)

@@ -71,6 +71,8 @@ class Engines:
 
     def choose(self, source: str, target: str) -> tuple[Engine, Route]:
         """The engine and route for a pair, following the configured choice."""
+        if source == target:  # no engine serves it, and no package to install would
+            raise NoRouteError(f"{source}→{target}: source and target are the same language; there is nothing to translate")
         for name in self.names_for(target):
             route = self._route(name, source, target)
             if route:

@@ -20,11 +20,12 @@ The records it hands out are in `records.py`, the schema in `schema.py`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -32,7 +33,8 @@ from pathlib import Path
 from typing import Any, Self
 
 from translate.clock import utc_now
-from translate.errors import TranslateError, UsageError
+from translate.errors import TranslateError, UsageError, WriteError
+from translate.human_input import bad_character
 from translate.memory import health
 from translate.memory.history import HumanState, apply, judge, person_name
 from translate.memory.journal import Journal
@@ -40,14 +42,16 @@ from translate.memory.notes import Notes
 from translate.memory.records import (
     DECISION_STATUSES,
     ENTRY_STATUSES,
+    KEPT_DECISIONS,
+    NAME_FROM_HEADER,
     VIA,
     LayoutRow,
     MemoryEntry,
     Plan,
     ReviewDecision,
 )
-from translate.memory.schema import MIGRATIONS, SCHEMA_VERSION  # _migrate reads them through this module
-from translate.memory.sync import SyncResult, sync
+from translate.memory.schema import MIGRATIONS, PEOPLE_REPLAYED_AT, SCHEMA_VERSION  # _migrate reads them here
+from translate.memory.sync import SyncResult, replay_people, sync
 from translate.segment import sentence_hash
 
 BUSY_TIMEOUT_MS = 30_000
@@ -64,23 +68,26 @@ LAYOUT_RUNS_KEPT = 10
 
 _ENTRY_COLUMNS = (
     "source_hash, source_lang, target_lang, source_text, machine_text, signature, "
-    "status, final_text, reviewer, notes, created, updated, comment, comment_by, via, decision_id"
+    "status, final_text, reviewer, notes, created, updated, comment, comment_by, via, decision_id, translator, needs_work"
 )
 _LOG_COLUMNS = (
     "source_hash, source_lang, target_lang, reviewer, time, machine_text, final_text, status, document, "
-    "segment_id, note, source_text, via, base, comment, record_id, outcome, against"
+    "segment_id, note, source_text, via, base, comment, record_id, outcome, against, author, name_from"
 )
+_LOG_FIELDS = tuple("id" if c == "record_id" else c for c in _LOG_COLUMNS.replace(" ", "").split(","))
+"""ReviewDecision's field for each of _LOG_COLUMNS."""
 
 
 def _entry(row: Sequence[Any]) -> MemoryEntry:
     values = list(row)
     values[9] = Notes.from_json(values[9])
+    values[17] = bool(values[17])
     return MemoryEntry(*values)
 
 
 def _log_review(db: sqlite3.Connection, d: ReviewDecision) -> None:
     db.execute(
-        f"INSERT INTO review_log ({_LOG_COLUMNS}) VALUES ({','.join('?' * 18)})",
+        f"INSERT INTO review_log ({_LOG_COLUMNS}) VALUES ({','.join('?' * 20)})",
         (
             d.source_hash,
             d.source_lang,
@@ -100,6 +107,8 @@ def _log_review(db: sqlite3.Connection, d: ReviewDecision) -> None:
             d.id,
             d.outcome,
             d.against,
+            d.author,
+            d.name_from,
         ),
     )
 
@@ -154,6 +163,8 @@ class TranslationMemory:
         self.readonly = readonly
         self._writable = True  # False once a read-only memory is up to date: every later write is refused
         self._opened: tuple[int, int] | None = None
+        self._undo: list[Callable[[], None]] = []  # what to take back if the write transaction fails
+        self._refusal: TranslateError | None = None  # why a write is refused, when opened read-only for a reason
         if self.path.is_dir():
             raise UsageError(f"{self.path}: is a folder, not a translation memory file")
         health.check_file(self.path)
@@ -175,15 +186,28 @@ class TranslationMemory:
                     continue
                 if _is_busy(err):
                     raise self._busy_error() from None
-                if "readonly" in str(err) or "unable to open" in str(err):
-                    raise self._readonly_error(err) from None
-                raise health.damaged(self.path, str(err)) from None
+                raise self._named(err) from None
             except sqlite3.DatabaseError as err:
                 self._close_quietly()
                 raise health.damaged(self.path, str(err)) from None
             except BaseException:
                 self._close_quietly()
                 raise
+
+    @classmethod
+    def for_reading(cls, path: Path | str) -> TranslationMemory:
+        """The memory for a server's request that may write: writable, or else (a full disk, a read-only
+        folder) a read-only copy whose every write is refused with that reason, so pages still show."""
+        try:
+            return cls(path)
+        except (WriteError, health.MemoryReadOnly) as err:
+            memory = cls(path, readonly=True)
+            memory._refusal = type(err)(str(err))
+            return memory
+
+    def _named(self, err: sqlite3.OperationalError) -> TranslateError:
+        """An SQLite error as what it is: storage (a full disk, read-only, permissions) before damage."""
+        return health.storage_error(self.path, err) or health.damaged(self.path, str(err))
 
     def _open(self) -> None:
         if self.readonly:
@@ -196,7 +220,7 @@ class TranslationMemory:
             if not self.path.exists():
                 health.create(self.path, _initialise)
         except OSError as err:
-            raise self._readonly_error(err) from None
+            raise health.cannot_make(self.path, err) from None
         self._opened = health.identity(self.path)
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a writer
         # takes the write lock up front and waits for it instead of failing.
@@ -228,8 +252,14 @@ class TranslationMemory:
         self.close()
 
     def checkpoint(self) -> bool:
-        """Fold the WAL into the main file, so that file alone is complete; False if a reader held it back."""
-        busy, _, _ = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        """Fold the WAL into the main file, so that file alone is complete; False if a reader held it back,
+        or the disk has no room for it (the work is safe in the WAL either way: the next checkpoint folds it)."""
+        try:
+            busy, _, _ = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.OperationalError as err:
+            if health.storage_error(self.path, err) is None:
+                raise
+            return False
         return busy == 0
 
     @property
@@ -251,13 +281,8 @@ class TranslationMemory:
                 for statement in MIGRATIONS[number - 1]:
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number}")
-
-    def _readonly_error(self, err: object) -> health.MemoryReadOnly:
-        detail = getattr(err, "strerror", None) or err
-        return health.MemoryReadOnly(
-            f"{self.path}: the translation memory cannot be written ({detail}); this command stores its work "
-            f"there: make {self.path.name} and {self.path.parent} writable (reading commands and --dry-run work without)"
-        )
+            if 0 < version < PEOPLE_REPLAYED_AT:  # the new columns of people's work, filled from the log
+                replay_people(self)
 
     def vanished(self) -> str | None:
         """If the file this memory opened was deleted or replaced since, what became of the work (see health.py)."""
@@ -271,23 +296,36 @@ class TranslationMemory:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it is committed, or none of it."""
+        """One write transaction: all of it is committed, or none of it, here and in the text record.
+
+        What the transaction appended to the committed text record is taken back
+        when it fails, the COMMIT included (`_undo`, see Journal). A full disk, a
+        read-only file or a missing permission is named as such (never "damaged").
+        """
         if not self._writable:
-            raise health.MemoryReadOnly(f"{self.path}: opened read-only, for reading; nothing was changed")
+            raise self._refusal or health.MemoryReadOnly(f"{self.path}: opened read-only, for reading; nothing was changed")
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
             if _is_busy(err):
                 raise self._busy_error() from None
-            raise
+            raise health.storage_error(self.path, err) or err from None
+        self._undo = []
         try:
             yield self._db
+            self._db.execute("COMMIT")
         except BaseException as err:
-            self._db.execute("ROLLBACK")
-            if isinstance(err, sqlite3.OperationalError) and "readonly" in str(err):  # a read-only memory file
-                raise self._readonly_error(err) from None
+            if self._db.in_transaction:  # SQLite may have rolled back already (a full disk at COMMIT)
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+            for undo in reversed(self._undo):
+                undo()
+            named = health.storage_error(self.path, err) if isinstance(err, sqlite3.OperationalError) else None
+            if named is not None:
+                raise named from None
             raise
-        self._db.execute("COMMIT")
+        finally:
+            self._undo = []
 
     # -- entries -------------------------------------------------------------
 
@@ -484,7 +522,8 @@ class TranslationMemory:
             last = _record_id(last)
             recorded.append(self._apply_decision(db, replace(decision, id=last)))
         if self.journal is not None and recorded:
-            self.journal.append_reviews(recorded)
+            journal, before = self.journal, self.journal.append_reviews(recorded)
+            self._undo.append(lambda: journal.undo_append(before))  # the COMMIT may still fail
             self._remember_file(self.journal.reviews)
         return recorded
 
@@ -493,14 +532,22 @@ class TranslationMemory:
             raise UsageError(f"review status '{d.status}' is not one of {', '.join(DECISION_STATUSES)}")
         if d.via not in VIA:
             raise UsageError(f"a decision arrives via {', '.join(VIA)}, not '{d.via}'")
-        if d.status not in ("rejected", "comment") and d.final_text is None:
+        if d.status not in ("rejected", "comment", "note") and d.final_text is None:
             raise UsageError(f"a '{d.status}' review of {d.source_hash} needs a final_text")
         if d.status == "comment" and d.comment is None:
             raise UsageError(f"a 'comment' decision on {d.source_hash} needs a comment ('' removes it)")
+        if d.status == "note" and not (d.comment or "").strip():
+            raise UsageError(f"a 'note' on {d.source_hash} needs its text in comment")
+        if d.name_from not in ("", NAME_FROM_HEADER):
+            raise UsageError(f"a decision's name comes from the organizer ('') or '{NAME_FROM_HEADER}', not '{d.name_from}'")
+        for text in (d.final_text, d.comment):
+            where = bad_character(text or "")
+            if where is not None:  # translate/human_input.py: the same rule as every path into the memory
+                raise UsageError(f"a decision on {d.source_hash}: {where}, which PO, TMX and handouts cannot carry")
         name = person_name(d.reviewer)
         if not name:
             raise UsageError(f"a decision on {d.source_hash} needs the reviewer's name (an e-mail address is not shown)")
-        return replace(d, reviewer=name, time=d.time or utc_now())
+        return replace(d, reviewer=name, author=person_name(d.author), time=d.time or utc_now())
 
     def _apply_decision(self, db: sqlite3.Connection, d: ReviewDecision, replaying: bool = False) -> ReviewDecision:
         """Judge one decision against its entry, log it, apply it if it holds (the entry is created if new)."""
@@ -525,18 +572,19 @@ class TranslationMemory:
                 key,
             ).fetchone()
         entry = _entry(row)
-        state = HumanState.of(entry)
+        held = db.execute("SELECT base FROM review_log WHERE record_id = ?", (entry.decision_id,)).fetchone()
+        state = HumanState.of(entry, held[0] if held else None)
         outcome, against = judge(state, entry.machine_text, d)
         machine = d.machine_text if d.machine_text is not None or replaying else entry.machine_text
         d = replace(d, outcome=outcome, against=against, machine_text=machine, source_text=entry.source_text)
         _log_review(db, d)
-        if outcome == "applied":
-            new = apply(state, d)
+        if outcome == "applied" and d.status not in KEPT_DECISIONS:
+            new = apply(state, d, entry.machine_text)
             signature = "" if d.status == "rejected" and not replaying else entry.signature
             db.execute(
                 "UPDATE entries SET status = ?, final_text = ?, reviewer = ?, via = ?, decision_id = ?, comment = ?, "
-                "comment_by = ?, signature = ?, updated = ? WHERE source_hash = ? AND source_lang = ? "
-                "AND target_lang = ?",
+                "comment_by = ?, translator = ?, needs_work = ?, signature = ?, updated = ? WHERE source_hash = ? "
+                "AND source_lang = ? AND target_lang = ?",
                 (
                     new.status,
                     new.final_text,
@@ -545,6 +593,8 @@ class TranslationMemory:
                     new.decision_id,
                     new.comment,
                     new.comment_by,
+                    new.translator,
+                    int(new.needs_work),
                     signature,
                     d.time,
                     *key,
@@ -563,7 +613,7 @@ class TranslationMemory:
                 params.append(value)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._db.execute(f"SELECT {_LOG_COLUMNS} FROM review_log {clause} ORDER BY record_id", params)
-        return [ReviewDecision(*row) for row in rows]  # _LOG_COLUMNS are the dataclass's fields, in order
+        return [ReviewDecision(**dict(zip(_LOG_FIELDS, row, strict=True))) for row in rows]
 
     def history(self, source_text: str, source_lang: str, target_lang: str) -> list[ReviewDecision]:
         """Every decision about one sentence, oldest first (what a reviewer's history panel shows)."""

@@ -24,7 +24,7 @@ import html
 import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -35,6 +35,7 @@ from markupsafe import Markup, escape
 from translate import __version__
 from translate.config import Config
 from translate.fileio import atomic_write_text
+from translate.glossary.files import load_glossary
 from translate.languages import html_lang, is_rtl
 from translate.memory import health
 from translate.memory.history import person_name
@@ -42,7 +43,7 @@ from translate.memory.records import MemoryEntry
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress
 from translate.publish.chromium import ChromiumSession, html_to_pdf, paper_size
-from translate.publish.gate import Verdict, doubtful_segments, verdict
+from translate.publish.gate import Verdict, doubted_approvals, doubtful_segments, verdict
 from translate.publish.handout_body import DOUBT_END, DOUBT_START, body_items, isolated
 from translate.publish.labels import labels, language_in, locale_for
 from translate.publish.status import text_entries
@@ -77,7 +78,9 @@ class HandoutMeta:
     reviewed_count: int | None = None  # sentences a person approved; None: not known (no review share line)
     sentences: int = 0  # distinct sentences of the text
     withheld: str = ""  # why the gate withholds this translation, when printed anyway (force)
+    approved_doubted: int = 0  # approved sentences whose text the checks still doubt (marked in the margin too)
     translators: Sequence[str] = ()
+    translator_counts: Sequence[tuple[str, int]] = ()  # (name, approved sentences whose text that person wrote), most first
     date: str | None = None  # ISO date; None: today
     title: str | None = None  # translated title, when the document has no heading to translate
     source_title: str | None = None  # defaults to the document's title
@@ -140,21 +143,26 @@ def _credits(doc: Document, meta: HandoutMeta, text: dict[str, str]) -> list[tup
         (text["model"], meta.model),
         (text["licence"], licence or ""),
         (text["glossary"], meta.glossary_version or ""),
-        (text["translators"], ", ".join(person_name(n) for n in meta.translators)),
-        (text["reviewers"], _reviewer_credits(meta, text)),
+        (text["translators"], _person_credits(meta.translator_counts, meta.translators, meta.sentences, text)),
+        (text["reviewers"], _person_credits(meta.reviewer_counts, meta.reviewers, meta.sentences, text)),
         (text["date"], format_date(date, format="long", locale=locale_for(meta.language))),
     ]
     rows += list(meta.extra.items())
     return [(label, value) for label, value in rows if value]
 
 
-def _reviewer_credits(meta: HandoutMeta, text: dict[str, str]) -> str:
-    """'Ana: 10 of 109 sentences, Rosa: 3 of 109 sentences' (names only, never an e-mail address)."""
-    if not meta.reviewer_counts or not meta.sentences:
-        return ", ".join(person_name(n) for n in meta.reviewers)
-    return ", ".join(
-        text["reviewer_share"].format(name=person_name(name), count=count, total=meta.sentences)
-        for name, count in meta.reviewer_counts
+def _person(name: str) -> Markup:
+    """A person's name (never an e-mail address) in a <bdi> of its own: a right-to-left override in one
+    name stays inside it instead of reversing the next person's credit."""
+    return Markup("<bdi>{}</bdi>").format(person_name(name))
+
+
+def _person_credits(counts: Sequence[tuple[str, int]], names: Sequence[str], sentences: int, text: dict[str, str]) -> Markup:
+    """'Ana: 10 of 109 sentences, Rosa: 3 of 109 sentences' (names only, each isolated in its own <bdi>)."""
+    if not counts or not sentences:
+        return Markup(", ").join(_person(n) for n in names)
+    return Markup(", ").join(
+        Markup(escape(text["reviewer_share"])).format(name=_person(name), count=count, total=sentences) for name, count in counts
     )
 
 
@@ -211,7 +219,9 @@ def render_html(
     share = review_share(meta)
     withheld = text["withheld"].format(reason=meta.withheld) if meta.withheld else ""
     footer = " · ".join(filter(None, [isolated(title_text), status, share]))
-    legend = text["doubt_legend"] if any(i in doubtful for i in translations) else ""
+    legend = (
+        text["doubt_legend_any" if meta.approved_doubted else "doubt_legend"] if any(i in doubtful for i in translations) else ""
+    )
     css = resources.files("translate.publish").joinpath("templates/handout.css").read_text(encoding="utf-8")
     return (
         _environment()
@@ -281,14 +291,9 @@ def handout_meta(
     signature = Signature.parse(signatures.most_common(1)[0][0]) if signatures else None
     state = review_state(memory, text, language, config.review.publish_threshold)
     distinct = {s.text: entries[s.text] for s in text.document.segments if s.text in entries}
-    counts = Counter(person_name(e.reviewer) for e in distinct.values() if e.status == "approved" and e.reviewer)
-    editors = sorted(
-        {
-            person_name(e.reviewer)
-            for e in distinct.values()
-            if e.status == "approved" and e.reviewer and e.final_text != e.machine_text
-        }
-    )
+    approved = [e for e in distinct.values() if e.status == "approved"]
+    counts = Counter(person_name(e.reviewer) for e in approved if e.reviewer)
+    written = Counter(person_name(e.translator) for e in approved if e.translator)  # a translator's text, approved
     return HandoutMeta(
         language=language,
         engine=signature.engine if signature else "",
@@ -302,7 +307,8 @@ def handout_meta(
         reviewed_count=state.approved + state.edited,
         sentences=state.segments,
         withheld="; ".join(r for r in gate.reasons if not r.startswith("reviewed:")) if gate and not gate.publishable else "",
-        translators=editors,
+        translators=sorted(written),
+        translator_counts=sorted(written.items(), key=lambda item: (-item[1], item[0])),
         date=max((e.updated for e in found), default="")[:10] or None,
         source_file=text.path.name,
     )
@@ -319,6 +325,7 @@ def _plan(
     texts, jobs, path = load_texts(config, only), [], config.path("memory")
     if not health.present(Path(path)):
         return []
+    glossary = load_glossary(config.path("glossary")) if config.path("glossary").exists() else None
     with TranslationMemory(path, readonly=True) as memory:
         for language in targets or config.targets:
             for text in texts:
@@ -332,8 +339,9 @@ def _plan(
                     if not force:
                         continue
                 translations = {s.index: entries[s.text].best_text for s in text.document.segments if s.text in entries}
-                meta = handout_meta(memory, text, language, config, entries, gate)
-                jobs.append((text, language, translations, meta, doubtful_segments(text, entries)))
+                doubted = doubted_approvals(text, entries, glossary, language)
+                meta = replace(handout_meta(memory, text, language, config, entries, gate), approved_doubted=len(doubted))
+                jobs.append((text, language, translations, meta, doubtful_segments(text, entries) | doubted))
     return jobs
 
 

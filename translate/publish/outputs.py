@@ -51,6 +51,8 @@ def front_matter(language: LanguageRun, text: SourceText, entries: Mapping[str, 
         f"glossary: {_yaml_str(signature.glossary)}",
         f"status: {_yaml_str(status)}",
     ]
+    if state.translators:
+        lines.append(f"translators: [{', '.join(_yaml_str(name) for name in state.translators)}]")
     if state.reviewers:
         lines.append(f"reviewers: [{', '.join(_yaml_str(name) for name in state.reviewers)}]")
     return "\n".join([*lines, "---", ""]) + "\n"

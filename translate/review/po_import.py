@@ -24,6 +24,7 @@ Each file gets one line of figures (`FileResult.describe`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -34,11 +35,12 @@ import polib
 from translate import languages
 from translate.clock import utc_now
 from translate.config import Config
-from translate.errors import LanguageError, UsageError
-from translate.fileio import unfit_translation
+from translate.errors import InputFileError, LanguageError, UsageError
+from translate.fileio import check_link
+from translate.human_input import unfit_text, unfit_translation
 from translate.memory.history import person_name
 from translate.memory.notes import Notes
-from translate.memory.records import MemoryEntry, ReviewDecision
+from translate.memory.records import NAME_FROM_HEADER, MemoryEntry, ReviewDecision
 from translate.memory.store import TranslationMemory
 from translate.review.decisions import (
     comment_action,
@@ -49,9 +51,9 @@ from translate.review.decisions import (
     suggestion_for,
     untouched,
 )
-from translate.review.po_file import msgfmt_errors, read_po, segment_id, source_digest
+from translate.review.po_file import msgfmt_errors, parse_po, read_po_bytes, segment_id, source_digest
 from translate.segment import sentence_hash
-from translate.texts import SourceText, load_texts
+from translate.texts import SourceText, TextProblem, load_texts
 
 COUNTED = ("approved", "edited", "draft", "comment", "suggested")
 LANGUAGE_EVIDENCE_MIN = 3
@@ -230,14 +232,36 @@ def _reject(result: ImportResult, name: str, reason: str) -> None:
     result.skipped.append(Skipped(name, "", "", reason))
 
 
-def reviewer_for(path: Path, reviewer: str | None, reviewers: Mapping[str, str] | None, po: polib.POFile) -> str:
-    """Who reviewed a file: `--reviewer PATH=NAME` for it, else `--reviewer NAME`, else Last-Translator's name."""
+def reviewer_for(path: Path, reviewer: str | None, reviewers: Mapping[str, str] | None, po: polib.POFile) -> tuple[str, str]:
+    """Who reviewed a file, and where the name comes from: `--reviewer PATH=NAME` for it, else `--reviewer
+    NAME` (from the organizer: ''), else Last-Translator's name (NAME_FROM_HEADER: it never overrides the
+    revision check, see translate.memory.history)."""
     for pattern, name in (reviewers or {}).items():
         if str(path) == pattern or str(path).endswith("/" + pattern.lstrip("/")) or path.name == pattern:
-            return person_name(name)
+            return person_name(name), ""
     if reviewer:
-        return person_name(reviewer)
-    return person_name(po.metadata.get("Last-Translator", ""))
+        return person_name(reviewer), ""
+    return person_name(po.metadata.get("Last-Translator", "")), NAME_FROM_HEADER
+
+
+def _read_reviewed(po_path: Path, result: ImportResult, summary: FileResult) -> polib.POFile | None:
+    """A reviewer's PO file, read once and checked by gettext; None (the file rejected, saying why) otherwise."""
+    name = str(po_path)
+    try:
+        data = read_po_bytes(po_path)
+    except InputFileError as err:  # a named pipe, a device, a folder: said, never waited on
+        summary.status = "rejected: cannot be read"
+        _reject(result, name, str(err).removeprefix(f"{name}: "))
+        return None
+    error = msgfmt_errors(po_path, data)
+    if error is None:
+        try:
+            return parse_po(data)
+        except (OSError, ValueError, UnicodeDecodeError, LookupError) as err:
+            error = " ".join(str(err).split())
+    summary.status = "rejected: not a valid PO file"
+    _reject(result, name, f"not a valid PO file, nothing imported from it: {error}")
+    return None
 
 
 def import_po(
@@ -254,15 +278,8 @@ def import_po(
     result = ImportResult(files=[name])
     summary = FileResult(name)
     result.per_file.append(summary)
-    error = msgfmt_errors(po_path)
-    if error is None:
-        try:
-            po = read_po(po_path)
-        except (OSError, ValueError, UnicodeDecodeError) as err:
-            error = " ".join(str(err).split())
-    if error is not None:
-        summary.status = "rejected: not a valid PO file"
-        _reject(result, name, f"not a valid PO file, nothing imported from it: {error}")
+    po = _read_reviewed(po_path, result, summary)
+    if po is None:
         return result
     language = _file_language(po, po_path, memory, config, result)
     if language is None:
@@ -271,7 +288,7 @@ def import_po(
     summary.language = language
 
     if texts is None:
-        texts = load_texts(config)
+        texts = load_texts(config, problems=[])  # a text that cannot be read is not this file's text
     source_file = po.metadata.get("X-Source-File", "")
     text = next((t for t in texts if t.path.name == source_file), None)
     if text is None:
@@ -283,7 +300,7 @@ def import_po(
     if all(untouched(e) for e in live) and not po.obsolete_entries():
         summary.status = "untouched (every entry as exported): skipped"
         return result
-    reviewer_name = reviewer_for(po_path, reviewer, reviewers, po)
+    reviewer_name, name_from = reviewer_for(po_path, reviewer, reviewers, po)
     if not reviewer_name:
         summary.status = "rejected: no reviewer name"
         _reject(
@@ -314,9 +331,7 @@ def import_po(
     now = utc_now()
     decisions = []
     for po_entry in live:
-        problem = unfit_translation(po_entry.msgstr, config.limits.max_import_chars) or unfit_translation(
-            po_entry.tcomment or "", config.limits.max_import_chars
-        )
+        problem = _unfit_entry(po_entry, config)
         if problem:  # the rest of the file is imported; this entry stays as the memory has it
             result.skipped.append(Skipped(name, po_entry.msgctxt or "", po_entry.msgid, problem, refused=True))
             continue
@@ -354,6 +369,7 @@ def import_po(
             source_text=entry.source_text,
             via="po",
             base=base,
+            name_from=name_from,
         )
         if action.status:
             decisions.append(replace(common, final_text=action.text, status=action.status))
@@ -386,6 +402,15 @@ def import_po(
     return result
 
 
+def _unfit_entry(po_entry: polib.POEntry, config: Config) -> str | None:
+    """Why an entry's text or translator comment is not taken (translate/human_input.py), or None."""
+    limits = config.limits
+    comment = unfit_text(po_entry.tcomment or "", limits.max_comment_chars, "comment", "limits.max_comment_chars")
+    return unfit_translation(po_entry.msgstr, limits.max_import_chars) or (
+        f"refused: the translator comment: {comment}" if comment else None
+    )
+
+
 def _new_entry(po_entry: polib.POEntry, source: str, target: str, now: str) -> MemoryEntry:
     """A sentence the memory has never seen (a PO file from elsewhere): what a decision on it starts from."""
     return MemoryEntry(
@@ -394,18 +419,37 @@ def _new_entry(po_entry: polib.POEntry, source: str, target: str, now: str) -> M
 
 
 def po_files(paths: Iterable[Path | str]) -> list[Path]:
-    """The PO files named, with folders searched recursively, in a stable order."""
+    """The PO files named, with folders searched recursively (links to folders not followed), in a stable order.
+
+    Every *.po name found is listed, whatever it is (a named pipe, a link): reading it
+    refuses what is no file, by name; a link found in a folder must lead inside that
+    folder or the project (`check_link`), or it is refused too.
+    """
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found += sorted(path.rglob("*.po"))
-        elif path.is_file():
+            for folder, folders, names in os.walk(path):
+                folders.sort()
+                found += [Path(folder) / n for n in sorted(names) if n.endswith(".po") and not n.startswith(".")]
+        elif os.path.lexists(path):
             found.append(path)
         else:
             raise UsageError(f"{path}: no such file or folder")
     if not found:
         raise UsageError("no .po files found")
     return list(dict.fromkeys(found))
+
+
+def _outside(path: Path, named: list[Path], project: Path) -> str | None:
+    """Why a PO file found in a folder is not read: a link leading out of it and the project (None: read it)."""
+    folders = [folder for folder in named if folder.is_dir() and path.is_relative_to(folder)]
+    if not folders:
+        return None
+    try:
+        check_link(path, project, *folders)
+    except InputFileError as err:
+        return str(err).removeprefix(f"{path}: ")
+    return None
 
 
 def import_paths(
@@ -417,11 +461,20 @@ def import_paths(
     reviewers: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Import PO files and folders of them (what `translate review import` does); one result per file."""
-    files = po_files(paths)
-    if texts is None:
-        texts = load_texts(config)
+    named = [Path(p) for p in paths]
+    files = po_files(named)
     total = ImportResult()
+    if texts is None:
+        problems: list[TextProblem] = []
+        texts = load_texts(config, problems=problems)
+        total.warnings += [f"{p.error} (left out: a PO file of that text cannot be imported)" for p in problems]
     for path in files:
+        refused = _outside(path, named, config.root)
+        if refused is not None:
+            one = ImportResult(files=[str(path)], per_file=[FileResult(str(path), status="rejected: " + refused)])
+            _reject(one, str(path), refused)
+            total.extend(one)
+            continue
         total.extend(import_po(memory, path, config, reviewer, texts, reviewers))
     total.pending = sum(f.pending for f in total.per_file)
     return total

@@ -38,6 +38,8 @@ from translate.errors import UsageError
 from translate.serve.access import TOKEN_BYTES, open_access_file, token_hash
 
 DEFAULT_REQUESTS_PER_MINUTE = 600
+MAX_REQUESTS_PER_MINUTE = 1_000_000
+"""Highest limit a key may be given (0 is none at all); more would not fit SQLite's integers for long."""
 PREFIX_CHARS = 6
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS api_keys (
@@ -96,8 +98,8 @@ class ApiKeyStore:
         name = " ".join(name.split())
         if not name:
             raise UsageError("give the key a name saying who uses it, e.g. translate api-key create weblate --weblate")
-        if requests_per_minute < 0:
-            raise UsageError("--requests-per-minute must be 0 (no limit) or more")
+        if not 0 <= requests_per_minute <= MAX_REQUESTS_PER_MINUTE:
+            raise UsageError(f"--requests-per-minute must be between 0 (no limit) and {MAX_REQUESTS_PER_MINUTE:,}")
         if unthrottled and requests_per_minute:
             raise UsageError(
                 "a --weblate key has no per-minute limit (Weblate pauses its service for 30 minutes on a 429); "
