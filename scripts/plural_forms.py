@@ -10,10 +10,12 @@ gettext upgrade (tests/test_plural_forms.py says when msginit disagrees):
     python scripts/plural_forms.py
 
 gettext's table is short. For a language it lacks (Catalan, Galician, Bosnian,
-Chinese...), msginit writes no Plural-Forms at all; the value here is then the one
-in Translate Toolkit's language table (`translate/lang/data.py`, what Pootle and
-Virtaal write), spelled as msginit spells its own entries: the whole expression
-in parentheses unless it is a bare number.
+Chinese...), msginit writes no Plural-Forms at all; the value is then the one in
+Translate Toolkit's language table (`translate/lang/data.py`, what Pootle and
+Virtaal write), spelled as msginit spells its own entries (the whole expression
+in parentheses unless it is a bare number), kept by hand in NOT_IN_GETTEXT in
+translate/plural_forms.py: this script writes those entries back as they are, and
+stops at a language neither table has.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from translate.engines.apertium_packages import DEBIAN_PACKAGES  # noqa: E402  (the repository's own package)
 from translate.finish.cldr_delimiters import QUOTES  # noqa: E402
+from translate.plural_forms import NOT_IN_GETTEXT  # noqa: E402  (kept by hand, written back as it is)
 
 TARGET = ROOT / "translate" / "plural_forms.py"
 
@@ -36,32 +39,6 @@ SERBO_CROATIAN = ("sr", "sr_Latn", "hr", "bs")
 
 CONFIGURED = ("zh", "zt", "ar", "de", "pt_BR", "pt_PT", "zh_Hant")
 """Languages beyond the Apertium pairs and CLDR tables: the Argos models' and the example translate.toml's."""
-
-TRANSLATE_TOOLKIT = {
-    "af": "nplurals=2; plural=(n != 1);",
-    "an": "nplurals=2; plural=(n != 1);",
-    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);",
-    "ast": "nplurals=2; plural=(n != 1);",
-    "br": "nplurals=2; plural=(n > 1);",
-    "bs": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
-    "ca": "nplurals=2; plural=(n != 1);",
-    "eu": "nplurals=2; plural=(n != 1);",
-    "fa": "nplurals=2; plural=(n > 1);",
-    "gl": "nplurals=2; plural=(n != 1);",
-    "hi": "nplurals=2; plural=(n != 1);",
-    "id": "nplurals=1; plural=0;",
-    "is": "nplurals=2; plural=(n != 1);",
-    "mk": "nplurals=2; plural=(n==1 || n%10==1 ? 0 : 1);",
-    "ms": "nplurals=1; plural=0;",
-    "oc": "nplurals=2; plural=(n > 1);",
-    "sc": "nplurals=2; plural=(n != 1);",
-    "szl": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
-    "ur": "nplurals=2; plural=(n != 1);",
-    "zh": "nplurals=1; plural=0;",
-    "zh_Hant": "nplurals=1; plural=0;",
-    "zt": "nplurals=1; plural=0;",
-}
-"""Languages gettext's table lacks, from Translate Toolkit's `languages` (its zh_CN, zh_TW for zh, zt, zh_Hant)."""
 
 _POT = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
 
@@ -98,14 +75,15 @@ def main() -> None:
         value = msginit_plural_forms(code)
         if value is not None:
             from_gettext[code] = value
-        elif code not in TRANSLATE_TOOLKIT:
-            sys.exit(f"{code}: gettext's table lacks it; add it to TRANSLATE_TOOLKIT in {Path(__file__).name}")
-    others = {code: value for code, value in TRANSLATE_TOOLKIT.items() if code not in from_gettext}
+        elif code not in NOT_IN_GETTEXT:
+            sys.exit(f"{code}: gettext's table lacks it; add Translate Toolkit's value to NOT_IN_GETTEXT in {TARGET.name}")
+    others = {code: value for code, value in NOT_IN_GETTEXT.items() if code not in from_gettext}
     version = gettext_version()
     lines = [
         f'"""Plural-Forms headers: GNU gettext {version}\'s own (as msginit writes them), made by scripts/plural_forms.py.',
         "",
-        "Languages gettext's table lacks take Translate Toolkit's value (`NOT_IN_GETTEXT`).",
+        "Languages gettext's table lacks take Translate Toolkit's value (`NOT_IN_GETTEXT`, kept by hand: the script",
+        "writes it back as it is).",
         '"""',
         "",
         f'GETTEXT_VERSION = "{version}"',

@@ -1,6 +1,7 @@
 """Plural-Forms headers: GNU gettext 0.21's own (as msginit writes them), made by scripts/plural_forms.py.
 
-Languages gettext's table lacks take Translate Toolkit's value (`NOT_IN_GETTEXT`).
+Languages gettext's table lacks take Translate Toolkit's value (`NOT_IN_GETTEXT`, kept by hand: the script
+writes it back as it is).
 """
 
 GETTEXT_VERSION = "0.21"
