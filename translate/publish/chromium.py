@@ -80,11 +80,13 @@ class Profile:
             raise
 
     def cleanup(self) -> None:
-        if self.name:
-            shutil.rmtree(self.name, ignore_errors=True)
-        if self._lock >= 0:
-            os.close(self._lock)
-            self._lock = -1
+        """Remove the folder, whole: a SIGTERM meanwhile is handled once it is gone (not half-way through)."""
+        with _signals_held():
+            if self.name:
+                shutil.rmtree(self.name, ignore_errors=True)
+            if self._lock >= 0:
+                os.close(self._lock)
+                self._lock = -1
 
     def __enter__(self) -> str:
         return self.name
@@ -256,19 +258,24 @@ class ChromiumSession:
         self.close()
 
     def close(self) -> None:
-        if self._process.poll() is None:
-            try:
-                self._send("Browser.close")
-                self._process.wait(timeout=10)
-            except (TranslateError, OSError, subprocess.TimeoutExpired):
+        """Close the browser and remove its profile, even when a SIGTERM interrupts the polite close."""
+        try:
+            if self._process.poll() is None:
+                try:
+                    self._send("Browser.close")
+                    self._process.wait(timeout=10)
+                except (TranslateError, OSError, subprocess.TimeoutExpired):
+                    pass
+        finally:
+            if self._process.poll() is None:  # did not close, or a signal came first: it must not outlive us
                 self._process.kill()
                 self._process.wait()
-        for fd in (self._write, self._read):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self._profile.cleanup()
+            for fd in (self._write, self._read):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            self._profile.cleanup()
 
     def _send(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
         """Send one command and wait for its answer (events met meanwhile are kept)."""
