@@ -54,15 +54,32 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> objec
             report.longrepr = f"a traceback reached the test's output ({', '.join(leaked)}): failures must be one line"
 
 
+LONGEST = [
+    "test_run_guards.py",
+    "test_serve_browser.py",
+    "test_run.py",
+    "test_run_parallel.py",
+    "test_review_loop.py",
+    "test_api_limits.py",
+]
+"""The test modules that took longest (`make test` prints the slowest tests), longest first."""
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     missing = {name: hint for name, (program, hint) in NEEDS.items() if shutil.which(program) is None}
     for item in items:
         for name in missing.keys() & {mark.name for mark in item.iter_markers()}:
             item.add_marker(pytest.mark.skip(reason=f"{NEEDS[name][0]} is not installed: {missing[name]}"))
-    # Modules holding slow tests first, each in its own order: pytest-xdist hands modules out in this
-    # order (--dist loadscope), so the long ones start at once instead of ending the run alone.
+    # The longest modules first, then the others holding slow tests, then the rest, each module in its own
+    # order: pytest-xdist hands modules out in this order (--dist loadscope), so the long ones start at
+    # once instead of ending the run alone.
     slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.path not in slow_modules)
+    items.sort(
+        key=lambda item: (
+            LONGEST.index(item.path.name) if item.path.name in LONGEST else len(LONGEST),
+            item.path not in slow_modules,
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------
