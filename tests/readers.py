@@ -10,6 +10,7 @@ import re
 
 import polib
 
+from translate.engines.base import Engine, Route
 from translate.memory.records import MemoryEntry
 from translate.memory.store import TranslationMemory
 
@@ -34,3 +35,10 @@ def first_group(pattern: str, text: str, flags: int = 0) -> str:
     found = re.search(pattern, text, flags)
     assert found is not None, f"{pattern!r} not found"
     return found.group(1)
+
+
+def route_of(engine: Engine, source: str, target: str) -> Route:
+    """The engine's route source→target, failing the test with the pair's name when it has none."""
+    route = engine.route(source, target)
+    assert route is not None, f"no route {source}→{target} in {engine.name}"
+    return route

@@ -166,8 +166,8 @@ def from_tbx(data: bytes, where: str = "<tbx>") -> Glossary:
         "languages": header.get("x-languages", "").split(),
         "note": header.get("x-note", ""),
     }
-    data = {"glossary": glossary_header, "concept": concepts, **({"quotation": quotations} if quotations else {})}
-    return from_data(data, where)
+    parsed = {"glossary": glossary_header, "concept": concepts, **({"quotation": quotations} if quotations else {})}
+    return from_data(parsed, where)
 
 
 def _quotation(entry, number: int) -> dict:

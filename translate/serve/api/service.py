@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
@@ -100,7 +100,7 @@ def _initial_case(source: str, text: str) -> str:
 class Item:
     """One text of q: its pieces (markup, and text nodes or runs of inline text) and each one's sentences."""
 
-    pieces: list[markup.Piece | markup.Run]
+    pieces: Sequence[markup.Piece | markup.Run]
     documents: dict[int, Document] = field(default_factory=dict)  # piece index -> its sentences
 
 
@@ -406,8 +406,8 @@ def _render(prepared: Prepared, item: Item, done: dict[str, Sentence]) -> str:
                 out.append(
                     piece if isinstance(piece, str) else runs[n].protected.restore(translated) if translated else runs[n].raw
                 )
-            return "".join(out)  # type: ignore[arg-type]
-        return markup.join(item.pieces, node)  # type: ignore[arg-type]
+            return "".join(out)
+        return markup.join(item.pieces, node)
     translated = node(0)
     return item.documents[0].source() if translated is None else translated
 
