@@ -44,10 +44,12 @@ from translate.memory.store import TranslationMemory
 from translate.progress import Progress
 from translate.publish.chromium import ChromiumSession, html_to_pdf, paper_size
 from translate.publish.gate import Verdict, doubted_approvals, doubtful_segments, verdict
-from translate.publish.handout_body import DOUBT_END, DOUBT_START, body_items, isolated
+from translate.publish.handout_body import DOUBT_END, DOUBT_START, QUOTED_END, QUOTED_START, body_items, isolated
 from translate.publish.labels import labels, language_in, locale_for
 from translate.publish.status import text_entries
 from translate.review.status import review_state
+from translate.run.finishing import speaker_label
+from translate.run.pipeline import load_project_glossary
 from translate.run.signature import Signature
 from translate.segment import Document
 from translate.texts import SourceText, load_texts, output_path
@@ -88,6 +90,8 @@ class HandoutMeta:
     source_file: str | None = None  # defaults to the document's name
     source_credit: str | None = None  # author, publication, address of the original
     extra: Mapping[str, str] = field(default_factory=dict)  # more credit lines, label -> value
+    speakers: Mapping[str, str] = field(default_factory=dict)  # a dialogue's label -> as the language writes it
+    quoted: Mapping[int, str] = field(default_factory=dict)  # segment index -> the edition of its published translation
 
 
 @dataclass(frozen=True)
@@ -204,7 +208,8 @@ def render_html(
     size = paper_size(paper)
     text = labels(meta.language)
     marked = {i: f"{DOUBT_START}{t}{DOUBT_END}" if i in doubtful else t for i, t in translations.items()}
-    title, items = body_items(doc, marked, meta.language)
+    marked = {i: f"{QUOTED_START}{t}{QUOTED_END}" if i in meta.quoted else t for i, t in marked.items()}
+    title, items = body_items(doc, marked, meta.language, meta.speakers)
     if title is None:
         title = escape(meta.title or doc.title)
     title_text = html.unescape(re.sub(r"<[^>]+>", "", str(title))).replace("\u00ad", "")
@@ -222,6 +227,8 @@ def render_html(
     legend = (
         text["doubt_legend_any" if meta.approved_doubted else "doubt_legend"] if any(i in doubtful for i in translations) else ""
     )
+    editions = list(dict.fromkeys(meta.quoted[i] for i in translations if i in meta.quoted))
+    quotation_legend = text["quotation_legend"].format(editions="; ".join(editions)) if editions else ""
     css = resources.files("translate.publish").joinpath("templates/handout.css").read_text(encoding="utf-8")
     return (
         _environment()
@@ -239,6 +246,7 @@ def render_html(
             withheld_css=Markup(_css_string(withheld)) if withheld else "",
             review_share=share,
             doubt_legend=legend,
+            quotation_legend=quotation_legend,
             language_name=language_in(meta.language, meta.language),
             title_html=title,
             title_text=title_text,
@@ -311,7 +319,22 @@ def handout_meta(
         translator_counts=sorted(written.items(), key=lambda item: (-item[1], item[0])),
         date=max((e.updated for e in found), default="")[:10] or None,
         source_file=text.path.name,
+        speakers=_speakers(text, language, config),
+        quoted={
+            s.index: entry.notes.quotation
+            for s in text.document.segments
+            if (entry := entries.get(s.text)) is not None and entry.status == "machine" and entry.notes.quotation
+        },
     )
+
+
+def _speakers(text: SourceText, language: str, config: Config) -> dict[str, str]:
+    """Each dialogue label of the text as the language writes it ("Stalin:" → "Staline\u00a0:" in French)."""
+    labels = [b.prefix.strip() for b in text.document.blocks if b.kind == "dialogue" and b.prefix.strip()]
+    if not labels:
+        return {}
+    label = speaker_label(load_project_glossary(config), config.source_language, language)
+    return {written: label(written) for written in dict.fromkeys(labels)}
 
 
 _Job = tuple[SourceText, str, dict[int, str], HandoutMeta, set[int]]  # text, language, translations, meta, doubtful

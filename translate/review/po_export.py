@@ -134,6 +134,8 @@ def notes_comments(notes: Notes) -> list[str]:
         lines.append(f"glossary violation: {_one_line(text)}")
     if notes.left_untranslated:
         lines.append(f"left untranslated: {notes.left_untranslated}; please translate it")
+    if notes.quotation:
+        lines.append(f"quotation: the published translation, {_one_line(notes.quotation)}; keep its wording")
     return lines
 
 
@@ -402,7 +404,7 @@ def export_po(
                 f"file written: fix it, rename it back and `translate review import` it"
             )
             existing = None
-        elif unimported_changes(existing, memory, config.source_language, language):
+        elif existing is not None and unimported_changes(existing, memory, config.source_language, language):
             warnings.append(
                 f"{path.name}: has reviewer edits not imported yet, left as it is; run `translate review import` first"
             )

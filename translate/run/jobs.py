@@ -40,7 +40,7 @@ bounded number in flight, so the coordinator stores each job as it arrives.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +58,7 @@ class EngineJob:
     route: Route
     sentences: tuple[str, ...]
     headings: frozenset[str] = frozenset()  # those of `sentences` that are headings (sentence case where written so)
+    formats: tuple[str, ...] = ()  # each sentence's inline markup ('md', 'txt'; translate.markup): none given is 'txt'
 
     @property
     def characters(self) -> int:
@@ -102,15 +103,24 @@ class JobRecord:
     started: float  # seconds since the epoch, by the clock of the machine where it ran
 
 
-def cut_jobs(target: str, route: Route, todo: Sequence[str], headings: set[str], job_chars: int) -> list[EngineJob]:
-    """A language's sentences to translate as jobs of at most `job_chars` characters (a longer sentence is one job)."""
+def cut_jobs(
+    target: str,
+    route: Route,
+    todo: Sequence[str],
+    headings: set[str],
+    job_chars: int,
+    formats: Mapping[str, str] | None = None,
+) -> list[EngineJob]:
+    """A language's sentences to translate as jobs of at most `job_chars` characters (a longer sentence is one job);
+    `formats`: the inline markup of each sentence's text (none given: plain text)."""
     jobs: list[EngineJob] = []
     batch: list[str] = []
     size = 0
 
     def close() -> None:
         key = f"{target}-{len(jobs) + 1}"
-        jobs.append(EngineJob(key, target, route, tuple(batch), frozenset(s for s in batch if s in headings)))
+        marked = tuple(formats.get(s, "txt") for s in batch) if formats else ()
+        jobs.append(EngineJob(key, target, route, tuple(batch), frozenset(s for s in batch if s in headings), marked))
 
     for sentence in todo:
         if batch and size + len(sentence) > job_chars:

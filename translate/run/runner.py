@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from translate import languages
 from translate.clock import utc_now
@@ -46,6 +47,8 @@ from translate.run.jobs import EngineJob, Executor, JobRecord, JobResult, Langua
 from translate.run.pipeline import Deliver, LanguageRun, load_project_glossary, record_layout
 from translate.run.report import LanguageResult, RunReport
 from translate.texts import SourceText, load_text, read_text, text_paths
+
+T = TypeVar("T")
 
 Outputs = Callable[[str, str], list[Path]]
 """outputs(target, text name): the files `deliver` writes for a text in a language."""
@@ -287,7 +290,7 @@ class _Run:
             files = {name: self.outputs(language.target, name) for name in state.dirty}
             self.freshness.settle(state, language.delivered, files, _stored(result))
 
-    def _attempt(self, language: LanguageRun, state: LanguageState | None, step: Callable[[], object]) -> object | None:
+    def _attempt(self, language: LanguageRun, state: LanguageState | None, step: Callable[[], T]) -> T | None:
         """Run one step of a language; a failure marks the language (skipped or failed), never the run."""
         result = language.result
         try:
