@@ -9,8 +9,16 @@ twice, in two copies of the project with the same settings (Apertium,
 - (b) on a Dask `LocalCluster` of two worker processes of one thread each, on
   127.0.0.1, started by this section: `translate run --cluster`.
 
-Figures: wall time of each, the speed-up (a)/(b), and the overhead the cluster
-adds per job. A worker takes its next job when it has finished one; the gap
+and, as the floor both stand on,
+
+- (r) the raw engine on the same sentences: every distinct sentence of the
+  corpus (as the runs segment it) through Apertium's en→es alone, no glossary,
+  no guards, no checks, no memory, cut into the same jobs and run in as many
+  threads as the machine has cores.
+
+Figures: wall time of each, the speed-up (a)/(b), each run against the raw
+engine ((a)/(r), (b)/(r): what the pipeline and the cluster add to the engine's
+own time), and the overhead the cluster adds per job. A worker takes its next job when it has finished one; the gap
 between one job's end and the next one's start on the same worker (the
 report's `started` and `seconds` per job) is what the cluster costs per job:
 the scheduler's round trip, sending the job's sentences and returning its
@@ -20,29 +28,35 @@ engines and signing its routes) is reported on its own, once per run.
 
 On 2 cores shared with other work the speed-up stays near 1× (both runs use
 both cores); the overhead is what says whether more machines would help. The
-load average is printed with the table.
+CPU and the load average are printed with the table. The section stops by
+itself: each run is killed after RUN_TIMEOUT seconds (the section then fails
+saying so), and the cluster, its scheduler on 127.0.0.1 on a free port, is
+closed when the section ends, however it ends.
 """
 
 from __future__ import annotations
 
 import json
-import logging
+import os
 import random
 import re
 import statistics
+import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sections_pipeline import cli, copy_project
+from sections_pipeline import copy_project
 from sections_scale import set_targets
 
-from bench import Context, Row, figure, load, section, tail
+from bench import Context, Row, cpu_model, figure, load, run_child, section, tail
 
 TEXTS = 50
 CORPUS_BYTES = 1_000_000
 JOB_CHARS = 25_000
 OVERHEAD_TARGET = 0.05
 LANGUAGE = "es"
+RUN_TIMEOUT = 3600  # seconds a run may take (156 s here at load 14-24): past it, the run is killed
 
 
 def build_corpus(project: Path, count: int = TEXTS, size: int = CORPUS_BYTES) -> int:
@@ -95,15 +109,48 @@ def gaps(jobs: list[dict]) -> list[float]:
 
 
 def run_json(ctx: Context, project: Path, *args: str) -> tuple[float, float, dict]:
-    child = cli(ctx, project, "run", "--json", *args)
+    child = run_child([ctx.translate_command, "run", "--json", *args], dict(os.environ), project, RUN_TIMEOUT)
     if child.returncode != 0:
         raise RuntimeError(f"translate run {' '.join(args)} exit {child.returncode}: {tail(child.stderr)}")
     return child.seconds, child.peak_rss_mb, json.loads(child.stdout)
 
 
+def raw_engine(project: Path) -> tuple[float, int]:
+    """The corpus's distinct sentences through the run's engine alone (no glossary, guards, checks or memory), cut into
+    the runs' jobs, as many at once as there are cores: (wall seconds, sentences)."""
+    # the project's own engine and route, as the runs choose them (translate imported only by the sections using it)
+    from translate.config import load_config
+    from translate.engines.registry import Engines
+    from translate.run.jobs import cut_jobs
+    from translate.segment import parse
+
+    config = load_config(project / "translate.toml")
+    sentences = list(
+        dict.fromkeys(
+            s.text
+            for path in sorted((project / "texts").iterdir())
+            for s in parse(path.read_text(encoding="utf-8"), path.name, config.source_language).segments
+        )
+    )
+    engines = Engines(config)
+    try:
+        engine, route = engines.choose(config.source_language, LANGUAGE)
+        raw = engine.without_glossary()
+        jobs = cut_jobs(LANGUAGE, route, sentences, set(), JOB_CHARS)
+        began = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            done = list(pool.map(lambda job: raw.translate(list(job.sentences), route), jobs))
+        seconds = time.perf_counter() - began
+    finally:
+        engines.close()
+    if sum(len(d) for d in done) != len(sentences):
+        raise RuntimeError("the raw engine returned fewer sentences than it was given")
+    return seconds, len(sentences)
+
+
 @section("cluster")
 def cluster(ctx: Context) -> list[Row]:
-    from distributed import LocalCluster  # the bench's own cluster; the coordinator is the real command
+    from translate.run.cluster import local_cluster  # the bench's own cluster (Dask); the coordinator is the real command
 
     local = copy_project(ctx, "cluster-local")
     size = build_corpus(local)
@@ -113,16 +160,9 @@ def cluster(ctx: Context) -> list[Row]:
     configure(remote)
     rows: list[Row] = [figure("corpus", f"{TEXTS} texts, {size / 1e6:.2f} MB, into {LANGUAGE}", "")]
     load_before = load()
+    raw_seconds, raw_sentences = raw_engine(local)
     local_seconds, local_rss, local_report = run_json(ctx, local)
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        scheduler_port=0,
-        dashboard_address="127.0.0.1:0",
-        silence_logs=logging.ERROR,
-    ) as dask_cluster:
+    with local_cluster(workers=2) as dask_cluster:
         remote_seconds, remote_rss, remote_report = run_json(ctx, remote, "--cluster", dask_cluster.scheduler_address)
     jobs = remote_report["jobs"]
     job_seconds = statistics.mean(job["seconds"] for job in jobs)
@@ -139,9 +179,12 @@ def cluster(ctx: Context) -> list[Row]:
             same,
         ),
         figure("jobs", len(jobs), ""),
+        figure(f"(r) raw engine, {raw_sentences} distinct sentences, {os.cpu_count()} threads, wall", round(raw_seconds, 1), "s"),
         figure("(a) threads here, cold, wall", round(local_seconds, 1), "s"),
         figure("(b) 2-process LocalCluster, cold, wall", round(remote_seconds, 1), "s"),
         figure("speed-up (a)/(b)", round(local_seconds / remote_seconds, 2), "x"),
+        figure("(a) / (r): the pipeline over the raw engine", round(local_seconds / raw_seconds, 2), "x"),
+        figure("(b) / (r): the pipeline on the cluster over the raw engine", round(remote_seconds / raw_seconds, 2), "x"),
         figure("mean job on a worker (engine, glossary, checks)", round(job_seconds, 2), "s"),
         figure("overhead per job: gap between jobs on a worker", round(gap, 3), "s"),
         figure(
@@ -155,6 +198,7 @@ def cluster(ctx: Context) -> list[Row]:
         figure("(b) first job's start to last job's end", round(max(j["started"] + j["seconds"] for j in jobs) - first, 1), "s"),
         figure("(b) results held at most (limit)", f"{executor['peak_futures_held']} ({executor['in_flight_limit']})", ""),
         figure("peak RSS of the coordinating process (a) / (b)", f"{local_rss:.0f} / {remote_rss:.0f}", "MB"),
+        figure("CPU", f"{cpu_model()}, {os.cpu_count()} cores", ""),
         figure("load average before / after", f"{load_before} / {load()}", ""),
     ]
     return rows

@@ -12,7 +12,6 @@ coordinator never holds more than a bounded number of results, however many jobs
 from __future__ import annotations
 
 import json
-import logging
 import os
 import signal
 import subprocess
@@ -34,20 +33,11 @@ JOB_CHARS = 4000  # the essays in 5 jobs per language
 @pytest.fixture(scope="module")
 def cluster():
     """Two worker processes of one thread each, stopped at the end of the module."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            scheduler_port=0,
-            dashboard_address="127.0.0.1:0",
-            silence_logs=logging.ERROR,
-        ) as local,
-        Client(local) as client,
-    ):
+    from translate.run.cluster import local_cluster
+
+    with local_cluster(workers=2) as local, Client(local) as client:
         yield local.scheduler_address, client
 
 
@@ -192,12 +182,10 @@ def test_a_run_with_nothing_to_do_does_not_load_dask_nor_ask_the_cluster(tmp_pat
 
 
 def test_a_cluster_without_a_worker_that_fits_fails_every_language_with_one_line(tmp_path):
-    from distributed import LocalCluster
+    from translate.run.cluster import local_cluster
 
     project = make(tmp_path / "no-workers")
-    with LocalCluster(
-        n_workers=0, host="127.0.0.1", scheduler_port=0, dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR
-    ) as empty:
+    with local_cluster(workers=0) as empty:
         result = run(project, "--cluster", empty.scheduler_address, check=False)
     assert result.returncode == 1
     report = json.loads(result.stdout)

@@ -50,7 +50,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from distributed import Client, KilledWorker, WorkerPlugin, as_completed, get_worker
+from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, as_completed, get_worker
 
 from translate.config import Config, load_config
 from translate.engines.base import Engine, Route
@@ -268,6 +268,21 @@ def serve_worker(scheduler: str, nthreads: int, name: str | None, host: str | No
         return 2 if REFUSED else 0
 
     return asyncio.run(serve())
+
+
+def local_cluster(workers: int = 2) -> LocalCluster:
+    """A Dask cluster on this machine alone: `workers` processes of one thread each, its scheduler and HTTP
+    endpoint on 127.0.0.1 on free ports (the tests' and the bench's cluster; a way to try `--cluster` here).
+    Close it (`with`) to stop its processes."""
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        scheduler_port=0,
+        dashboard_address="127.0.0.1:0",
+        silence_logs=logging.ERROR,
+    )
 
 
 class ClusterExecutor(Executor):
