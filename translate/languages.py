@@ -12,9 +12,13 @@ Quotation marks are not here: only the handout stylesheet uses them
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
+from typing import TypeVar
 
 from translate.errors import LanguageError
+
+T = TypeVar("T")
 
 # Codes engines use that CLDR does not list as locales.
 EXTRA_LANGUAGES = {
@@ -119,6 +123,15 @@ def parse_list(value: str | list[str]) -> list[str]:
 def base_language(code: str) -> str:
     """The language part of a code: 'pt_BR' -> 'pt'."""
     return normalize(code).split("_")[0]
+
+
+def of_language(table: Mapping[str, T], code: str, default: T) -> T:
+    """A per-language table's entry for a code, else for its language: pt_BR shares pt's articles
+    and determiners unless a table lists pt_BR itself."""
+    found = table.get(normalize(code))
+    if found is None:
+        found = table.get(base_language(code))
+    return default if found is None else found
 
 
 def is_rtl(code: str) -> bool:

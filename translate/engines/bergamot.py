@@ -35,6 +35,7 @@ What the runtime asks of us, measured here:
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -55,6 +56,25 @@ SAFER_WORDS = 12
 
 CACHE_SIZE = 50_000
 """Sentences whose translations are kept per model during a run (a first hop shared by several targets)."""
+
+PLAIN_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+"""What the model reads for curly quotation marks and apostrophes. Given “common struggle” the en→pt
+model wrote "comun luta" and dropped the rest of the sentence; given "common struggle" it wrote "luta
+comum" and went on. Of the essays' 24 sentences with curly marks, 21 read better with straight ones
+(quotations kept, nothing dropped), 1 worse ("Changing hats" left in English); chrF on the references
+unchanged (73.58 against 73.57). The finishing step writes the target language's own marks afterwards.
+« » are left as they are (made straight, chrF fell 0.4)."""
+
+_OPENING_SINGLE = re.compile(r"(?<!\w)'(?=\w)")
+
+
+def curled(source: str, output: str) -> str:
+    """Single quotation marks and apostrophes curled again where the source had only curly ones (the
+    finishing step does the double marks per language)."""
+    if "'" in source or not ("‘" in source or "’" in source):
+        return output
+    return _OPENING_SINGLE.sub("‘", output).replace("'", "’")
+
 
 PROBE = "This is a test."
 _PROGRESS_EVERY = 8
@@ -192,12 +212,13 @@ class BergamotEngine(Engine):
             self._cache[key] = value
 
     def _sentence(self, translator: Any, model: BergamotModel, text: str) -> str:
-        """One sentence, clause by clause past MAX_WORDS; a line break inside is a space to the model."""
+        """One sentence, clause by clause past MAX_WORDS; a line break inside is a space to the model, and
+        curly quotation marks and apostrophes are straight ones (see PLAIN_QUOTES)."""
         if not text.strip():
             return text
-        flat = " ".join(text.split())
+        flat = " ".join(text.translate(PLAIN_QUOTES).split())
         pieces = clause_pieces(flat, model.source, MAX_WORDS, strict=False) or [flat]
-        return join_pieces(pieces, [self._call(translator, model, piece) for piece in pieces], model.target)
+        return curled(text, join_pieces(pieces, [self._call(translator, model, piece) for piece in pieces], model.target))
 
     def _call(self, translator: Any, model: BergamotModel, text: str) -> str:
         try:

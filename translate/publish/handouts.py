@@ -54,6 +54,7 @@ from translate.texts import SourceText, load_texts, output_path
 # Credits owed to the makers of a model or engine (their licences ask for it).
 KNOWN_ATTRIBUTIONS = {
     "opus-mt": "Tiedemann & Thottingal, OPUS-MT, EAMT 2020, CC BY 4.0",
+    "firefox": "Firefox Translations models by Mozilla, MPL-2.0",
     "apertium": "Apertium, Forcada et al. 2011, GNU GPL",
 }
 
@@ -94,12 +95,13 @@ class HandoutFiles:
 
 
 def model_attribution(engine: str, model: str = "") -> str | None:
-    """The attribution a model's licence asks for, if this package knows it."""
+    """The attributions the licences of a route's models ask for, if this package knows them (a chain's
+    every leg: "Firefox Translations models by Mozilla, MPL-2.0; Apertium, ...")."""
     key = f"{engine} {model}".lower()
-    for name, credit in KNOWN_ATTRIBUTIONS.items():
-        if name in key or name.replace("-", "") in key.replace("-", ""):
-            return credit
-    return None
+    found = [
+        credit for name, credit in KNOWN_ATTRIBUTIONS.items() if name in key or name.replace("-", "") in key.replace("-", "")
+    ]
+    return "; ".join(found) or None
 
 
 # --- status and credits -----------------------------------------------------
@@ -292,7 +294,7 @@ def handout_meta(
     return HandoutMeta(
         language=language,
         engine=signature.engine if signature else "",
-        route=signature.route.replace(">", "→") if signature else "",
+        route=signature.readable_route() if signature else "",
         model=signature.models if signature else "",
         glossary_version=signature.glossary if signature else None,
         reviewed=state.reviewed,

@@ -64,6 +64,14 @@ class Signature:
             parts.append(f"pin:{self.pinning}")
         return "|".join(parts)
 
+    def readable_route(self) -> str:
+        """'en→es→pt', or for a chain 'en→pt_BR→es (bergamot, then apertium)': what a handout prints."""
+        if ":" not in self.route:
+            return self.route.replace(">", "→")
+        legs = [leg.split(":", 1) for leg in self.route.split("+")]
+        steps = [legs[0][1].split(">")[0]] + [code for _, path in legs for code in path.split(">")[1:]]
+        return f"{'→'.join(steps)} ({', then '.join(engine for engine, _ in legs)})"
+
     @classmethod
     def parse(cls, text: str) -> Signature:
         """Inverse of str(); unknown parts are ignored so old rows still parse."""
