@@ -34,6 +34,7 @@ from markupsafe import Markup, escape
 
 from translate import __version__
 from translate.config import Config
+from translate.engines.credits import model_attribution
 from translate.fileio import atomic_write_text
 from translate.languages import html_lang, is_rtl
 from translate.memory import health
@@ -50,13 +51,6 @@ from translate.review.status import review_state
 from translate.run.signature import Signature
 from translate.segment import Document
 from translate.texts import SourceText, load_texts, output_path
-
-# Credits owed to the makers of a model or engine (their licences ask for it).
-KNOWN_ATTRIBUTIONS = {
-    "opus-mt": "Tiedemann & Thottingal, OPUS-MT, EAMT 2020, CC BY 4.0",
-    "firefox": "Firefox Translations models by Mozilla, MPL-2.0",
-    "apertium": "Apertium, Forcada et al. 2011, GNU GPL",
-}
 
 _PAGE_FONTS = '"Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans CJK SC", "DejaVu Sans", sans-serif'
 
@@ -92,16 +86,6 @@ class HandoutMeta:
 class HandoutFiles:
     html: Path
     pdf: Path | None
-
-
-def model_attribution(engine: str, model: str = "") -> str | None:
-    """The attributions the licences of a route's models ask for, if this package knows them (a chain's
-    every leg: "Firefox Translations models by Mozilla, MPL-2.0; Apertium, ...")."""
-    key = f"{engine} {model}".lower()
-    found = [
-        credit for name, credit in KNOWN_ATTRIBUTIONS.items() if name in key or name.replace("-", "") in key.replace("-", "")
-    ]
-    return "; ".join(found) or None
 
 
 # --- status and credits -----------------------------------------------------
