@@ -19,8 +19,6 @@ def model_attribution(engine: str, model: str = "") -> str | None:
     every leg: "Firefox Translations models by Mozilla, MPL-2.0; Apertium, ...")."""
     key = f"{engine} {model}".lower()
     found = [
-        credit
-        for name, credit in KNOWN_ATTRIBUTIONS.items()
-        if name in key or name.replace("-", "") in key.replace("-", "")
+        credit for name, credit in KNOWN_ATTRIBUTIONS.items() if name in key or name.replace("-", "") in key.replace("-", "")
     ]
     return "; ".join(found) or None

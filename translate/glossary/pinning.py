@@ -205,6 +205,7 @@ def translate_pinned(
     shapes: Sequence[str] = DEFAULT_SHAPES,
     strategy: Strategy = "check-first",
     translate_nbest: TranslateNBest | None = None,
+    pivots: Sequence[str] = (),
 ) -> list[PinnedResult]:
     """Translate sentences so every glossary term comes out as its pinned rendering.
 
@@ -214,7 +215,10 @@ def translate_pinned(
     term), then masks the terms a sentence still got wrong; "mask-first" masks
     every term up front. A lost placeholder is retried with the next shapes in the same second
     call; failing that the plain translation is repaired by swapping the engine's
-    rendering of the term, and failing that the segment is flagged.
+    rendering of the term, and failing that the segment is flagged. On a route through
+    `pivots` (en→pt_BR→es), a term a later hop passed through in the pivot's own words
+    (Apertium's pt→es leaves "dialético", which it does not know) is swapped for the
+    target's term (`swap_pivot_terms`).
     """
     if not sentences:
         return []
@@ -223,7 +227,7 @@ def translate_pinned(
         raise ValueError("no placeholder shapes given")
     if strategy not in ("check-first", "mask-first"):
         raise ValueError(f"unknown strategy {strategy!r}")
-    job = _Pinning(list(sentences), translate_batch, glossary, source, target, parsed, translate_nbest)
+    job = _Pinning(list(sentences), translate_batch, glossary, source, target, parsed, translate_nbest, tuple(pivots))
     if strategy == "mask-first":
         todo = job.first_masked()
     else:
@@ -244,6 +248,7 @@ class _Pinning:
     target: str
     shapes: list[Shape]
     translate_nbest: TranslateNBest | None = None
+    pivots: tuple[str, ...] = ()
     results: list[PinnedResult | None] = field(default_factory=list)
     plains: dict[int, str] = field(default_factory=dict)  # plain translations, by sentence number
     first_shape: dict[int, Shape] = field(default_factory=dict)  # the shape a first masked attempt used
@@ -383,7 +388,45 @@ class _Pinning:
                     best = self.result(
                         i, text, (*plan.pins, *(p for p in plan.adjectives if p.concept in fixed)), "retry", best.engine_text
                     )
+            if best.violations and self.pivots:
+                missing = {v.concept for v in best.violations}
+                pins = [p for p in (*plan.pins, *plan.adjectives) if p.concept in missing]
+                text, fixed = swap_pivot_terms(best.text, pins, self.glossary, self.pivots, self.target)
+                if fixed:
+                    best = self.result(
+                        i,
+                        text,
+                        (*best_pins(best, plan), *(p for p in pins if p.concept in fixed)),
+                        "pivot-term",
+                        best.engine_text,
+                    )
             self.results[i] = best
+
+
+def swap_pivot_terms(
+    text: str, pins: Sequence[Pin], glossary: Glossary, pivots: Sequence[str], target: str
+) -> tuple[str, list[str]]:
+    """Terms a later hop left in a pivot language's words, swapped for the target's pinned ones (in the
+    form closest to the one written): returns the text and the concepts fixed."""
+    fixed: list[str] = []
+    for pin in pins:
+        concept = glossary.concept(pin.concept)
+        for pivot in pivots:
+            for term in sorted(concept.terms(pivot), key=len, reverse=True):
+                if term.lower() == pin.target.lower():
+                    continue
+                text, done = swap_renderings(text, [pin], {pin.concept: term}, target)
+                if done:
+                    fixed.append(pin.concept)
+                    break
+            if pin.concept in fixed:
+                break
+    return text, fixed
+
+
+def best_pins(result: PinnedResult, plan: _RetryPlan) -> tuple[Pin, ...]:
+    """The pins a result already carries (by concept), from a retry plan."""
+    return tuple(p for p in (*plan.pins, *plan.adjectives) if p.concept in result.terms)
 
 
 @dataclass

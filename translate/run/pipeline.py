@@ -230,9 +230,10 @@ def translate_sentences(
     def pinned(pieces: list[str], guard: DegenerationGuard) -> list[PinnedResult]:
         offered = guard.nbest(nbest) if engine.max_hypotheses() > 1 else None
         checked = guard.batch(batch)
-        results = translate_pinned(pieces, checked, glossary, route.source, route.target, translate_nbest=offered)
+        pivots = route.steps[1:-1]
+        results = translate_pinned(pieces, checked, glossary, route.source, route.target, translate_nbest=offered, pivots=pivots)
         return quotes_follow_their_words(
-            pieces, results, lambda spans: translate_pinned(spans, checked, glossary, route.source, route.target)
+            pieces, results, lambda spans: translate_pinned(spans, checked, glossary, route.source, route.target, pivots=pivots)
         )
 
     return guarded_translation(sentences, engine, route, pinned, limits.max_sentence_words, limits.max_output_ratio)
