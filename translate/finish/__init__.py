@@ -12,7 +12,7 @@ stored beside each draft, not in the signature.
 from __future__ import annotations
 
 from translate.finish.cldr_delimiters import CLDR_VERSION
-from translate.finish.spelling import agreement_dictionary, respell
+from translate.finish.spelling import SPELLING_VERSION, agreement_dictionary, respell
 from translate.finish.typography import TYPOGRAPHY_VERSION, rules_for, typeset
 
 __all__ = ["finish", "finish_version"]
@@ -22,7 +22,7 @@ def finish_version(language: str) -> str:
     """What finishing a draft in this language depends on: 'typo1+cldr41', '+ao90' with the dictionary."""
     version = f"typo{TYPOGRAPHY_VERSION}+cldr{CLDR_VERSION}" if rules_for(language) else "none"
     if agreement_dictionary(language) is not None:
-        version += "+ao90"
+        version += f"+ao90.{SPELLING_VERSION}"
     return version
 
 
