@@ -108,6 +108,7 @@ def load_glossary_path():
         ),
         ("Ele está lindo e está pondo a mesa em nossos corações.", "Ele está lindo e está a pôr a mesa nos nossos corações."),
         ("Essas mídias sociais têm bilhões de usuários.", "Essas redes sociais têm milhares de milhões de utilizadores."),
+        ("Nada a perder, mas suas correntes; o livro é seu.", "Nada a perder, mas as suas correntes; o livro é seu."),
     ],
 )
 def test_the_variant_step_writes_what_european_portuguese_writes(brazilian, european):
