@@ -190,6 +190,16 @@ class Engine(ABC):
         """How many translations per sentence `translate_nbest` can offer (1: no n-best list)."""
         return 1
 
+    def placeholder_shapes(self) -> tuple[str, ...] | None:
+        """The glossary placeholders this engine carries best, best first ('ZX1Z'), and how many masked
+        attempts a sentence missing a term gets; None: the glossary layer's own order and attempts
+        (measured on Apertium and Argos, `glossary.pinning.DEFAULT_SHAPES`)."""
+        return None
+
+    def masked_attempts(self) -> int | None:
+        """Masked attempts per sentence in the glossary layer's retry; None: the layer's own choice."""
+        return None
+
     def translate_nbest(
         self, sentences: Sequence[str], route: Route, n: int, progress: Progress | None = None, retry: bool = False
     ) -> list[list[str]]:

@@ -62,6 +62,13 @@ class ChainEngine(Engine):
     def max_hypotheses(self) -> int:
         return self.legs[-1][0].max_hypotheses()
 
+    def placeholder_shapes(self) -> tuple[str, ...] | None:
+        """The first leg's (a neural hop's placeholders are the ones at risk; Apertium carries them all)."""
+        return self.legs[0][0].placeholder_shapes()
+
+    def masked_attempts(self) -> int | None:
+        return self.legs[0][0].masked_attempts()
+
     def translate_nbest(
         self, sentences: Sequence[str], route: Route, n: int, progress: Progress | None = None, retry: bool = False
     ) -> list[list[str]]:

@@ -29,13 +29,20 @@ def finish_version(language: str) -> str:
 def finish(text: str, language: str, *, heading: bool = False) -> str:
     """A machine translation as the pipeline should deliver it (idempotent)."""
     text = respell(text, language)
-    return typeset(text, language, heading=heading, lowercase_ok=_lowercase_checker(language))
+    return typeset(text, language, heading=heading, lowercase_ok=_lowercase_checker(language) if heading else None)
 
 
 def _lowercase_checker(language: str):
-    from translate.checks.dictionaries import dictionary  # loads a hunspell dictionary: only for headings
+    """Whether a capitalised word of a heading may be lowered, by the language's dictionary, loaded on the
+    first word asked about (a heading the engine already wrote in sentence case never loads it: the
+    Brazilian dictionary takes 0.6 s of CPU to load); None when the language has no dictionary."""
+    from translate.checks.dictionaries import dictionary, find_dictionary  # hunspell: only for headings
 
-    words = dictionary(language)
-    if words is None:
+    if find_dictionary(language) is None:
         return None
-    return lambda word: words.knows(word.lower())
+
+    def lowercase_ok(word: str) -> bool:
+        words = dictionary(language)
+        return words is not None and words.knows(word.lower())
+
+    return lowercase_ok

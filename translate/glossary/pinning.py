@@ -206,6 +206,7 @@ def translate_pinned(
     strategy: Strategy = "check-first",
     translate_nbest: TranslateNBest | None = None,
     pivots: Sequence[str] = (),
+    attempts: int | None = None,
 ) -> list[PinnedResult]:
     """Translate sentences so every glossary term comes out as its pinned rendering.
 
@@ -218,7 +219,8 @@ def translate_pinned(
     rendering of the term, and failing that the segment is flagged. On a route through
     `pivots` (en→pt_BR→es), a term a later hop passed through in the pivot's own words
     (Apertium's pt→es leaves "dialético", which it does not know) is swapped for the
-    target's term (`swap_pivot_terms`).
+    target's term (`swap_pivot_terms`). `attempts`: masked attempts per sentence in the second
+    call (default: one with an n-best list, else two).
     """
     if not sentences:
         return []
@@ -227,7 +229,7 @@ def translate_pinned(
         raise ValueError("no placeholder shapes given")
     if strategy not in ("check-first", "mask-first"):
         raise ValueError(f"unknown strategy {strategy!r}")
-    job = _Pinning(list(sentences), translate_batch, glossary, source, target, parsed, translate_nbest, tuple(pivots))
+    job = _Pinning(list(sentences), translate_batch, glossary, source, target, parsed, translate_nbest, tuple(pivots), attempts)
     if strategy == "mask-first":
         todo = job.first_masked()
     else:
@@ -249,6 +251,7 @@ class _Pinning:
     shapes: list[Shape]
     translate_nbest: TranslateNBest | None = None
     pivots: tuple[str, ...] = ()
+    attempts: int | None = None
     results: list[PinnedResult | None] = field(default_factory=list)
     plains: dict[int, str] = field(default_factory=dict)  # plain translations, by sentence number
     first_shape: dict[int, Shape] = field(default_factory=dict)  # the shape a first masked attempt used
@@ -336,7 +339,7 @@ class _Pinning:
         attempt's hypotheses are the further chances, at no extra cost."""
         batch: list[str] = []
         plans: dict[int, _RetryPlan] = {}
-        attempts_each = 1 if self.translate_nbest is not None else 2
+        attempts_each = self.attempts or (1 if self.translate_nbest is not None else 2)
         for i, only in todo.items():
             sentence = self.sentences[i]
             candidates = [s for s in _usable(self.shapes, sentence) if s != self.first_shape.get(i)][:attempts_each]

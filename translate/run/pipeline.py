@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from translate.config import Config, LimitsOptions
 from translate.engines.base import Engine, Route
@@ -230,10 +230,15 @@ def translate_sentences(
     def pinned(pieces: list[str], guard: DegenerationGuard) -> list[PinnedResult]:
         offered = guard.nbest(nbest) if engine.max_hypotheses() > 1 else None
         checked = guard.batch(batch)
-        pivots = route.steps[1:-1]
-        results = translate_pinned(pieces, checked, glossary, route.source, route.target, translate_nbest=offered, pivots=pivots)
+        shapes = engine.placeholder_shapes()
+        layer: dict[str, Any] = {
+            "pivots": route.steps[1:-1],
+            "attempts": engine.masked_attempts(),
+            **({"shapes": shapes} if shapes else {}),
+        }
+        results = translate_pinned(pieces, checked, glossary, route.source, route.target, translate_nbest=offered, **layer)
         return quotes_follow_their_words(
-            pieces, results, lambda spans: translate_pinned(spans, checked, glossary, route.source, route.target, pivots=pivots)
+            pieces, results, lambda spans: translate_pinned(spans, checked, glossary, route.source, route.target, **layer)
         )
 
     return guarded_translation(sentences, engine, route, pinned, limits.max_sentence_words, limits.max_output_ratio)
