@@ -43,7 +43,7 @@ def evaluate(
     """
     import datetime as dt  # imported on use, keeps --help fast
 
-    from translate.review.route_evaluation import evaluate_routes, save_drafts, write_route_file
+    from translate.review.route_evaluation import evaluate_routes, save_drafts, write_route_file  # (the same reason)
 
     cfg = load_config(config)
     with progress_bars(not json_out) as start_task:
