@@ -7,6 +7,12 @@ Babel); the rest are small tables: right-to-left scripts, scripts written
 without spaces between sentences, languages whose terms inflect, articles.
 Quotation marks are not here: only the handout stylesheet uses them
 (`publish/templates/handout.css`, by `:lang()`).
+
+A regional variant is a language of its own wherever it is named (pt_BR:
+outputs/pt-BR/, its own glossary terms, labels, quotation marks and spelling
+dictionary; never labelled pt), and shares its language's entries in the tables
+below unless it has its own (`of_language`: Brazilian Portuguese takes pt's
+articles and determiners).
 """
 
 from __future__ import annotations
