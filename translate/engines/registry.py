@@ -130,12 +130,25 @@ class Engines:
         return self.engine_for(route), route
 
     def resolve(self, spec: str, source: str, target: str) -> Route | None:
-        """The route a spec ('bergamot:en>pt_BR + apertium:pt_BR>es') names, if it can run here."""
+        """The route a spec ('bergamot:en>pt_BR + apertium:pt_BR>es') names, if it can run here: each leg
+        is one of its engine's own candidates for that leg's pair, and the legs meet."""
         try:
-            wanted = " + ".join(f"{name}:{'>'.join(normalize(c) for c in steps)}" for name, steps in parse_spec(spec))
+            legs = [(name, tuple(normalize(c) for c in steps)) for name, steps in parse_spec(spec)]
         except (ValueError, TranslateError):
             return None
-        return next((route for route in self.candidates(source, target) if route.spec == wanted), None)
+        if not legs or legs[0][1][0] != normalize(source) or legs[-1][1][-1] != normalize(target):
+            return None
+        found = []
+        for name, steps in legs:
+            offered = _safe_list(lambda n=name, s=steps: e.candidates(s[0], s[-1]) if (e := self.get(n)) else [])
+            leg = next((route for route in offered if route.steps == steps), None)
+            if leg is None:
+                return None
+            found.append(leg)
+        try:
+            return found[0] if len(found) == 1 else Route.chain(found)
+        except ValueError:  # legs that do not meet
+            return None
 
     def engine_for(self, route: Route) -> Engine:
         """The engine that serves a route: the named one, or a chain over the named ones."""
