@@ -85,9 +85,16 @@ def _batch_diff(before: dict, after: dict) -> dict[str, int]:
 
 
 def run(
-    base: str, sentences: list[str], clients: int, seconds: float, requests_each: int, source: str = "en", target: str = "es"
+    base: str,
+    sentences: list[str],
+    clients: int,
+    seconds: float,
+    requests_each: int,
+    source: str = "en",
+    targets: tuple[str, ...] = ("es",),
 ) -> ApiLoad:
-    """`clients` threads posting sentences for at most `seconds` and `requests_each` requests each."""
+    """`clients` threads posting sentences for at most `seconds` and `requests_each` requests each;
+    client k asks for `targets[k % len(targets)]`."""
     result = ApiLoad(clients)
     lock = threading.Lock()
     before = health(base)
@@ -100,7 +107,7 @@ def run(
                 if time.monotonic() >= deadline:
                     return
                 sentence = sentences[(k * 7 + i) % len(sentences)]
-                body = json.dumps({"q": sentence, "source": source, "target": target}).encode()
+                body = json.dumps({"q": sentence, "source": source, "target": targets[k % len(targets)]}).encode()
                 began = time.monotonic()
                 try:
                     connection.request("POST", "/translate", body, {"Content-Type": "application/json"})
@@ -140,3 +147,23 @@ def peak_memory_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def children_memory_mb(pid: int) -> float:
+    """The resident memory (VmRSS) of a process's descendants now, in MB: the Apertium modes it keeps running."""
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        current = todo.pop()
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in task.read_text().split() if int(child) not in seen]
+            except OSError:
+                continue
+        if current != pid:
+            seen.add(current)
+            try:
+                status = Path(f"/proc/{current}/status").read_text()
+            except OSError:
+                continue
+            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return total / 1024

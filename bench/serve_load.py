@@ -162,6 +162,11 @@ class Browser:
         self.connection.close()
 
 
+def form_for(page: str, action: str, text: str) -> dict[str, str]:
+    """The decision form of a sentence page, as its Save or Approve button sends it."""
+    return {"action": action, "text": text, "csrf_token": _CSRF.search(page).group(1), "base": _BASE.search(page).group(1)}
+
+
 def simulate(
     base: str, tokens: dict[str, str], urls: list[str], seconds: float, saves_each: int, hot: int = 3, seed: int = 12
 ) -> LoadResult:

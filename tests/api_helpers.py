@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import subprocess
 import sys
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
@@ -62,6 +63,19 @@ def call(base: str, method: str, path: str, body: bytes | None = None, headers: 
         connection.close()
 
 
+def get_page(base: str, path: str) -> str:
+    """A page's HTML (a GET answered 200 with text/html)."""
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        assert response.status == 200 and response.getheader("content-type", "").startswith("text/html"), response.status
+        return response.read().decode("utf-8")
+    finally:
+        connection.close()
+
+
 def post_json(base: str, path: str, payload: object) -> Reply:
     return call(base, "POST", path, json.dumps(payload).encode(), {"Content-Type": "application/json"})
 
@@ -107,3 +121,15 @@ def api_server(project: Project, *flags: str) -> AbstractContextManager[str]:
     """`translate serve --api-only` on 127.0.0.1 and a free port; yields its base URL."""
     command = [sys.executable, "-m", "translate.cli", "serve", "--api-only", *flags, "--config", str(project / "translate.toml")]
     return serve_load.serving(command, Path(project) / f"api-server{len(flags)}.log", ready="/health")
+
+
+def translate_command(project: Project, *args: str) -> str:
+    """A `translate` command as a user runs it on the project; its standard output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "translate.cli", *args, "--config", str(project / "translate.toml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()

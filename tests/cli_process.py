@@ -36,9 +36,12 @@ def cli(
         env={**os.environ, **(env or {})},
         timeout=timeout,
     )
-    return subprocess.CompletedProcess(
+    result = subprocess.CompletedProcess(
         done.args, done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
     )
+    # Whatever the test then checks, a traceback is never what a person may see (conftest.TRACEBACK).
+    assert "Traceback (most recent call last)" not in result.stderr + result.stdout, result.stderr[-3000:]
+    return result
 
 
 SPANISH_NOTE = "# A note\n\nWorkers of the world, unite.\n\nNothing to lose but chains.\n"

@@ -32,6 +32,23 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{name}: needs `{program}` on PATH (skipped without it)")
 
 
+TRACEBACK = "Traceback (most recent call last)"
+"""What Python (and rich) print before a traceback: no test's output may hold it."""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> object:
+    """A test that passed while a traceback reached its output (a command's stderr it printed, a logged
+    server error) fails: every failure a person can meet is one line, never a traceback."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call" and report.passed:
+        leaked = [name for name, text in report.sections if TRACEBACK in text]
+        if leaked:
+            report.outcome = "failed"
+            report.longrepr = f"a traceback reached the test's output ({', '.join(leaked)}): failures must be one line"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     missing = {name: hint for name, (program, hint) in NEEDS.items() if shutil.which(program) is None}
     for item in items:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import sys
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from project_factory import REPO_ROOT, Project
@@ -65,7 +66,13 @@ def sign_in(client: TestClient, token: str) -> None:
     assert done.status_code == 303, done.text
 
 
-def running_server(project: Project) -> AbstractContextManager[str]:
-    """`translate serve` on 127.0.0.1 and a free port, as a user starts it; yields its base URL."""
+@contextmanager
+def running_server(project: Project) -> Iterator[str]:
+    """`translate serve` on 127.0.0.1 and a free port, as a user starts it; yields its base URL.
+
+    When it stops, its log must hold no traceback: whatever a request did, the server answered it."""
     command = [sys.executable, "-m", "translate.cli", "serve", "--config", str(project / "translate.toml")]
-    return serve_load.serving(command, Path(project) / "server.log")
+    log = Path(project) / "server.log"
+    with serve_load.serving(command, log) as base:
+        yield base
+    assert "Traceback (most recent call last)" not in log.read_text(encoding="utf-8", errors="replace"), log.read_text()

@@ -3,21 +3,19 @@
 Real parts only: the server runs as a user starts it, on 127.0.0.1; English
 goes through real Apertium and Chinese through the real zh->en Argos model;
 libretranslatepy (the Python client from PyPI) talks to it with its own form
-bodies, and requests shaped byte for byte as Weblate's and Mastodon's
-LibreTranslate backends send them are answered as they read the answer.
+bodies. The requests of Weblate's, Mastodon's and SearXNG's backends and the
+other clients are in test_api_clients.py.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 
 import pytest
 from api_helpers import APPROVED_SOURCE, APPROVED_TEXT, api_project, api_server, call, post_form, post_json
 from libretranslatepy import LibreTranslateAPI
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="needs Apertium (apt-get install apertium)")
+pytestmark = pytest.mark.apertium
 
 SURPLUS = "Surplus value is produced by labour power."
 
@@ -27,13 +25,6 @@ def base(tmp_path_factory, zh_en_package):
     project = api_project(tmp_path_factory.mktemp("api") / "project", zh_en_package)
     with api_server(project) as url:
         yield url
-
-
-def test_libretranslatepy_translates_with_form_bodies(base):
-    client = LibreTranslateAPI(base)
-    spanish = client.translate(SURPLUS, "en", "es")
-    assert spanish.lower().startswith("plusvalía") and "fuerza de trabajo" in spanish
-    assert "XT1" not in spanish
 
 
 def test_libretranslatepy_detects_catalan_and_chinese(base):
@@ -66,52 +57,11 @@ def test_a_list_q_in_json_comes_back_as_a_list_in_order(base):
 def test_auto_source_reports_the_detected_language_for_each_text(base):
     reply = post_json(base, "/translate", {"q": ["剩余价值"], "source": "auto", "target": "en"})
     assert reply.status == 200, reply.data
-    assert reply.data["detectedLanguage"] == [{"confidence": 100.0, "language": "zh"}]
+    [detected] = reply.data["detectedLanguage"]
+    assert detected["language"] == "zh" and 30 < detected["confidence"] <= 100  # over every language: ja, yue, wuu too
     assert reply.data["translatedText"] == ["Surplus value"]
     single = post_json(base, "/translate", {"q": "剩余价值", "source": "auto", "target": "en", "alternatives": 2})
     assert single.data["detectedLanguage"]["language"] == "zh" and isinstance(single.data["alternatives"], list)
-
-
-def test_weblate_backend_request_gets_pinned_translations(base):
-    """LibreTranslateTranslation.download_multiple_translations: JSON, api_key '', q a list, reads [index]."""
-    codes = [x["code"] for x in call(base, "GET", "/languages").data]  # download_languages
-    assert {"en", "es", "zh"} <= set(codes)
-    body = json.dumps({"api_key": "", "q": [SURPLUS, APPROVED_SOURCE], "source": "en", "target": "es"}).encode()
-    reply = call(
-        base, "POST", "/translate", body, {"Content-Type": "application/json", "User-Agent": "Weblate/5.12", "Accept": "*/*"}
-    )
-    assert reply.status == 200, reply.data
-    translated = reply.data["translatedText"]
-    assert [translated[index] for index in range(2)] == translated
-    assert translated[0].lower().startswith("plusvalía") and translated[1] == APPROVED_TEXT
-
-
-def test_mastodon_request_keeps_the_markup_and_reads_detected_languages(base):
-    """TranslationService::LibreTranslate: Oj.dump(q: texts, source:, target:, format: 'html', api_key: nil)."""
-    languages = call(base, "GET", "/languages", headers={"Content-Type": "application/json"}).data
-    supported = {entry["code"]: [t for t in entry["targets"] if t != entry["code"]] for entry in languages}
-    assert "es" in supported["en"]
-    status = (
-        '<p>The factory is a <a href="https://example.org/tags/marx" class="mention hashtag" rel="tag">'
-        "#<span>Marx</span></a> idea.</p>"
-    )
-    body = json.dumps(
-        {
-            "q": [status, "Use technology to break down language barriers."],
-            "source": "auto",
-            "target": "es",
-            "format": "html",
-            "api_key": None,
-        },
-        separators=(",", ":"),
-    ).encode()
-    reply = call(base, "POST", "/translate", body, {"Content-Type": "application/json"})
-    assert reply.status == 200, reply.data
-    first, second = reply.data["translatedText"]
-    assert re.findall(r"<[^>]+>", first) == re.findall(r"<[^>]+>", status)
-    assert "fábrica" in first and "#<span>Marx</span>" in first
-    assert "tecnología" in second.lower()
-    assert [d["language"] for d in reply.data["detectedLanguage"]] == ["en", "en"]
 
 
 def test_surplus_value_comes_back_pinned_from_chinese(base):

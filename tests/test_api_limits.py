@@ -9,29 +9,19 @@ refusal never costs the service. Keys are made with the command a user runs
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import threading
 import time
 
 import pytest
-from api_helpers import Reply, api_project, api_server, call, post_form, post_json
+from api_helpers import Reply, api_project, api_server, call, post_form, post_json, translate_command
 
 from translate.segment import parse
+from translate.serve.api.batching import WorkQueue
+from translate.serve.api.errors import ApiError
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="needs Apertium (apt-get install apertium)")
-
-
-def translate_command(project, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "translate.cli", *args, "--config", str(project / "translate.toml")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
+pytestmark = pytest.mark.apertium
 
 
 def works(base: str, key: str | None = None) -> bool:
@@ -139,3 +129,108 @@ def test_an_address_over_its_limit_slows_down(open_server):
     assert [r.status for r in replies[:3]] == [200, 200, 200]
     assert (replies[3].status, replies[3].error) == (429, "Slowdown: 3 per 1 minute")
     assert call(base, "GET", "/health").status == 200
+
+
+@pytest.fixture
+def limited(tmp_path):
+    """Three texts a minute per address, keys optional, no trusted proxy."""
+    project = api_project(tmp_path / "project", requests_per_minute=3)
+    with api_server(project) as base:
+        yield project, base
+
+
+def test_the_rate_limit_is_charged_only_after_the_request_is_checked(limited):
+    project, base = limited
+    huge = post_json(base, "/translate", {"q": ["a"] * 10_000, "source": "en", "target": "es"})
+    assert (huge.status, huge.error) == (400, "Invalid request: request (10000 texts) exceeds text limit (128 texts per request)")
+    four = post_json(base, "/translate", {"q": ["a", "b", "c", "d"], "source": "en", "target": "es"})
+    assert (four.status, four.error) == (
+        400,
+        "Invalid request: request (4 texts) exceeds text limit (3 texts per minute for this address)",
+    )
+    assert "retry-after" not in four.headers  # it could never pass: not a 429 to retry forever
+    for mistaken in ({"q": "Hello.", "source": "en", "target": "de"}, {"q": "Hello.", "source": "xx", "target": "es"}):
+        assert post_json(base, "/translate", mistaken).status == 400
+    assert [works(base) for _ in range(3)] == [True, True, True]  # the mistakes cost nothing
+    assert post_json(base, "/translate", {"q": "Hello.", "source": "en", "target": "es"}).status == 429
+
+
+def test_x_forwarded_for_is_ignored_without_a_trusted_proxy(limited):
+    _, base = limited
+    statuses = [
+        call(
+            base,
+            "POST",
+            "/translate",
+            b'{"q": "Hello.", "source": "en", "target": "es"}',
+            {"Content-Type": "application/json", "X-Forwarded-For": f"203.0.113.{n}"},
+        ).status
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]  # a rotating header does not make new addresses (was 150 of 150 through)
+
+
+def test_x_forwarded_for_is_believed_from_a_trusted_proxy(tmp_path):
+    project = api_project(tmp_path / "project", requests_per_minute=2)
+    config = (project / "translate.toml").read_text() + '[serve]\ntrusted_proxies = ["127.0.0.1"]\n'
+    (project / "translate.toml").write_text(config)
+    body = b'{"q": "Hello.", "source": "en", "target": "es"}'
+    with api_server(project) as base:
+        clients = [
+            call(base, "POST", "/translate", body, {"Content-Type": "application/json", "X-Forwarded-For": f"203.0.113.{n}"})
+            for n in range(4)
+        ]
+        one = [
+            call(base, "POST", "/translate", body, {"Content-Type": "application/json", "X-Forwarded-For": "198.51.100.7"})
+            for _ in range(3)
+        ]
+    assert [r.status for r in clients] == [200] * 4  # each client behind the proxy has its own minute
+    assert [r.status for r in one] == [200, 200, 429]
+
+
+def test_a_trusted_proxy_must_be_an_address(tmp_path):
+    project = api_project(tmp_path / "project")
+    (project / "translate.toml").write_text((project / "translate.toml").read_text() + '[serve]\ntrusted_proxies = ["proxy"]\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "translate.cli", "serve", "--api-only", "--config", str(project / "translate.toml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "serve.trusted_proxies must list IP addresses or networks" in done.stderr
+
+
+def weblate_batch(base: str, key: str, start: int) -> Reply:
+    """Weblate's automatic translation: 20 strings a request (BatchMachineTranslation.batch_size), one after another."""
+    texts = [f"The factory number {n} was designed by capitalists." for n in range(start, start + 20)]
+    body = json.dumps({"api_key": key, "q": texts, "source": "en", "target": "es"}).encode()
+    return call(base, "POST", "/translate", body, {"Content-Type": "application/json", "User-Agent": "Weblate/5.12"})
+
+
+def test_a_weblate_key_translates_past_601_strings_without_a_pause(tmp_path):
+    project = api_project(tmp_path / "project")
+    translate_command(project, "api-key", "create", "generic")
+    small_key = translate_command(project, "api-key", "create", "small", "--requests-per-minute", "40")
+    weblate_key = translate_command(project, "api-key", "create", "weblate", "--weblate")
+    listed = json.loads(translate_command(project, "api-key", "list", "--json"))
+    assert [(k["name"], k["requests_per_minute"], k["unthrottled"]) for k in listed] == [
+        ("generic", 600, False),  # counted per text: a Weblate using it stopped at string 601
+        ("small", 40, False),
+        ("weblate", 0, True),
+    ]
+    with api_server(project) as base:
+        counted = [weblate_batch(base, small_key, 20 * n).status for n in range(3)]
+        weblate = [weblate_batch(base, weblate_key, 20 * n) for n in range(36)]
+    assert counted == [200, 200, 429]  # a counted key stops Weblate (which then pauses for 30 minutes)
+    assert [r.status for r in weblate] == [200] * 36  # 720 strings
+    assert "700" in weblate[-1].data["translatedText"][0] and "fábrica" in weblate[-1].data["translatedText"][0]
+
+
+def test_a_weblate_key_is_never_refused_for_a_full_queue():
+    queue = WorkQueue(limit=10)
+    queue.reserve(10)
+    with pytest.raises(ApiError) as refused:
+        queue.reserve(20)
+    assert refused.value.status == 503
+    queue.reserve(20, force=True)  # Weblate pauses on a 503: its one request at a time goes in
+    assert queue.pending == 30

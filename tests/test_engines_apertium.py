@@ -266,3 +266,51 @@ def test_missing_binary_is_a_model_error_naming_the_package():
         engine.routes("en")
     with pytest.raises(ModelError, match="apt-get install apertium"):
         engine.translate(["Hello."], Route("apertium", ("en", "es"), ("apertium-eng-spa@0",)))
+
+
+@needs_apertium
+def test_a_mode_kept_running_translates_as_one_apertium_call(all_segments):
+    """The API's pipelines (engines/apertium_pipeline.py): the same text and marks as `apertium -f txt`, call after call."""
+    kept, once = ApertiumEngine(), ApertiumEngine()
+    kept.keep_running = True
+    try:
+        for target in ("es", "ca", "hr"):
+            route_kept, route_once = kept.routes("en")[target], once.routes("en")[target]
+            batch = all_segments[:40]
+            assert kept.translate(batch, route_kept) == once.translate(batch, route_once), target
+            assert [kept.marks(route_kept, t) for t in kept.translate(batch, route_kept)] == [
+                once.marks(route_once, t) for t in once.translate(batch, route_once)
+            ]
+        assert set(kept._pipelines) >= {("eng-spa", True), ("eng-cat", True)}  # noqa: SLF001 - started once, kept
+        assert kept.translate(["The factory."], kept.routes("en")["es"]) == ["La fábrica."]
+    finally:
+        kept.close()
+    assert kept._pipelines == {}  # noqa: SLF001 - closing the engine ends the processes
+
+
+@needs_apertium
+def test_a_kept_mode_whose_processes_died_is_started_again():
+    engine = ApertiumEngine()
+    engine.keep_running = True
+    route = engine.routes("en")["es"]
+    try:
+        assert engine.translate(["The worker."], route) == ["El trabajador."]
+        pipeline = engine._pipelines[("eng-spa", True)]  # noqa: SLF001
+        pipeline.close()  # as if the processes were killed
+        engine._pivot_cache.clear()  # noqa: SLF001 - make it translate again
+        assert engine.translate(["The worker."], route) == ["El trabajador."]
+        assert engine._pipelines[("eng-spa", True)] is not pipeline  # noqa: SLF001
+    finally:
+        engine.close()
+
+
+@needs_apertium
+def test_at_most_max_kept_modes_stay_running():
+    engine = ApertiumEngine()
+    engine.keep_running, engine.max_kept = True, 2
+    try:
+        for target in ("es", "ca", "gl"):
+            engine.translate(["The worker."], engine.routes("en")[target])
+        assert [mode for mode, _ in engine._pipelines] == ["eng-cat", "en-gl"]  # noqa: SLF001 - eng-spa, least recent, closed
+    finally:
+        engine.close()

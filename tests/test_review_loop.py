@@ -347,7 +347,7 @@ def test_handout_credits_reviewers_by_name_with_how_much_they_reviewed(project):
     total = len({s.text for s in essay.document.segments})
     build_handouts(project.config, only=[essay.path.name], targets=["es"], pdf=False, force=True)
     handout = (project / "outputs" / "es" / "the-virtual-factory.html").read_text(encoding="utf-8")
-    assert f"Ana García: 10 de {total} frases" in handout
+    assert f"<bdi>Ana García</bdi>: 10 de {total} frases" in handout
     assert "example.org" not in handout
     assert invoke(project, "run")[0] == 0
     assert "example.org" not in (project / "outputs" / "es" / "the-virtual-factory.md").read_text(encoding="utf-8")

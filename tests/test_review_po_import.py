@@ -280,3 +280,15 @@ def test_cli_import_status_and_evaluate(exported, project, monkeypatch):
     done = runner.invoke(eval_app, [str(text.path), str(text.path), "--json"])
     assert done.exit_code == 0, done.output
     assert {s["metric"]: s["score"] for s in json.loads(done.stdout)["scores"]} == {"BLEU": 100.0, "chrF": 100.0, "TER": 0.0}
+
+
+def test_an_emptied_translation_is_reported_not_dropped_in_silence(exported):
+    config, memory, text, path = exported
+    edit(path, {"Factories socialized workers.": ("", False)})
+
+    result = import_po(memory, path, config, reviewer="ana", texts=[text])
+
+    assert result.decisions == []
+    [warning] = result.warnings
+    assert "'Factories socialized workers.'" in warning and "its translation was emptied" in warning
+    assert memory.get("Factories socialized workers.", "en", "es").machine_text == MACHINE["Factories socialized workers."]

@@ -26,12 +26,12 @@ def project(project):
     [
         ('project = "x"\n', "project must be a [project] table"),
         ('languages = ["es"]\n', "languages must be a [languages] table"),
-        ("[engine]\ntimeout = 0\n", "engine.timeout must be at least 1"),
-        ("[engine]\ntimeout = -5\n", "engine.timeout must be at least 1"),
-        ("[engine]\nthreads = -1\n", "engine.threads must be at least 0"),
+        ("[engine]\ntimeout = 0\n", "engine.timeout must be between 1 and 86,400"),
+        ("[engine]\ntimeout = -5\n", "engine.timeout must be between 1 and 86,400"),
+        ("[engine]\nthreads = -1\n", "engine.threads must be between 0 and 1,024"),
         ("[engine]\ntimeout = 'ten'\n", "engine.timeout must be a whole number, not str ('ten')"),
-        ("[limits]\nmax_text_bytes = 0\n", "limits.max_text_bytes must be at least 1"),
-        ("[limits]\nmax_output_ratio = 0.5\n", "limits.max_output_ratio must be at least 1"),
+        ("[limits]\nmax_text_bytes = 0\n", "limits.max_text_bytes must be between 1 and"),
+        ("[limits]\nmax_output_ratio = 0.5\n", "limits.max_output_ratio must be between 1 and 1,000"),
     ],
 )
 def test_a_bad_config_value_is_one_line_naming_the_key(project, toml, expected):

@@ -8,6 +8,8 @@ paths. Missing keys take the defaults below; an unknown key or a bad value is a
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -64,6 +66,7 @@ class ServeOptions:
     public_url: str = ""  # the address people open (e.g. https://review.example.org); "" = http://host:port
     access: str = "access/invitations.sqlite"  # invitations and sessions (never committed)
     session_days: int = 30  # how long a browser stays signed in after opening an invitation
+    trusted_proxies: list[str] = field(default_factory=list)  # reverse proxies whose X-Forwarded-For is believed
 
 
 API_KEY_MODES = ("optional", "required")
@@ -77,10 +80,12 @@ class ApiOptions:
     requests_per_minute: int = 120  # per address without a key (a list q counts each text); 0 = no limit
     char_limit: int = 20_000  # characters per text in q; 0 = no limit
     batch_limit: int = 128  # texts per request (a list q); Weblate sends up to 20
+    alternatives_limit: int = 10  # most `alternatives` a request may ask for (more: 400, as LibreTranslate's limit)
     max_body_bytes: int = 1_048_576  # a larger request body is refused (413) before it is read
     queue_limit: int = 2_000  # sentences waiting for an engine; beyond, requests get 503 at once
     batch_wait_ms: int = 50  # how long a batch may wait for requests still being read to join
     max_batch: int = 512  # sentences per engine call
+    kept_modes: int = 10  # Apertium modes kept running for the API (about 100 MB each); 0 = start them for each batch
 
 
 @dataclass
@@ -146,20 +151,30 @@ _SECTIONS = {
 }
 _TOP_KEYS = {"source_language", "targets", "texts", "outputs", "memory", "glossary", "reports", "routes"}
 
-# Allowed range of every number, (lowest, highest or None), with what the value means.
-_BOUNDS: dict[str, tuple[float, float | None, str]] = {
-    "engine.beam_size": (1, None, "hypotheses kept while decoding"),
-    "engine.threads": (0, None, "0 = all cores"),
-    "engine.batch_tokens": (16, None, "tokens per batch"),
-    "engine.timeout": (1, None, "seconds one Apertium call may take"),
-    "engine.jobs": (0, None, "0 = one per core"),
+# Allowed range of every number, (lowest, highest), with what the value means. The highest are far above
+# any real use: they keep a slip (an extra digit, inf) from reaching a library as an overflow or a hang.
+_BOUNDS: dict[str, tuple[float, float, str]] = {
+    "engine.beam_size": (1, 64, "hypotheses kept while decoding"),
+    "engine.threads": (0, 1024, "0 = all cores"),
+    "engine.batch_tokens": (16, 1_000_000, "tokens per batch"),
+    "engine.timeout": (1, 86_400, "seconds one Apertium call may take"),
+    "engine.jobs": (0, 1024, "0 = one per core"),
     "review.publish_threshold": (0.0, 1.0, "a share"),
     "serve.port": (1, 65535, "a TCP port"),
-    "serve.session_days": (1, None, "days"),
-    "limits.max_text_bytes": (1, None, "bytes"),
-    "limits.max_sentence_words": (10, None, "words"),
-    "limits.max_import_chars": (1, None, "characters"),
-    "limits.max_output_ratio": (1.0, None, "output length over source length"),
+    "serve.session_days": (1, 366, "days"),
+    "limits.max_text_bytes": (1, 2**31, "bytes"),
+    "limits.max_sentence_words": (10, 100_000, "words"),
+    "limits.max_import_chars": (1, 100_000_000, "characters"),
+    "limits.max_output_ratio": (1.0, 1000.0, "output length over source length"),
+    "api.requests_per_minute": (0, 1_000_000, "0 = no limit"),
+    "api.char_limit": (0, 100_000_000, "characters per text, 0 = no limit"),
+    "api.batch_limit": (1, 100_000, "texts per request"),
+    "api.max_body_bytes": (1, 2**30, "bytes"),
+    "api.queue_limit": (1, 10_000_000, "sentences waiting"),
+    "api.batch_wait_ms": (0, 60_000, "milliseconds"),
+    "api.max_batch": (1, 100_000, "sentences per engine call"),
+    "api.alternatives_limit": (0, 1000, "alternatives a request may ask for"),
+    "api.kept_modes": (0, 1000, "Apertium modes kept running, 0 = none"),
 }
 
 
@@ -202,6 +217,10 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
         if key not in _TOP_KEYS:
             raise ConfigError(f"{name}: unknown key 'project.{key}' (known: {', '.join(sorted(_TOP_KEYS))})")
         _check_type(name, f"project.{key}", value, list if key == "targets" else str)
+        if key == "targets":
+            for item in value:
+                if not isinstance(item, str):
+                    raise ConfigError(f'{name}: project.targets must list language codes such as "es", not {item!r}')
         setattr(config, key, value)
     try:
         config.source_language = languages.validate(config.source_language)
@@ -217,10 +236,10 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
     for key, (low, high, meaning) in _BOUNDS.items():
         section, option = key.split(".")
         value = getattr(getattr(config, section), option)
-        if value < low or (high is not None and value > high):
-            allowed = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-            raise ConfigError(f"{name}: {key} must be {allowed} ({meaning}), not {value!r}")
+        if not math.isfinite(value) or not low <= value <= high:  # NaN compares false with everything
+            raise ConfigError(f"{name}: {key} must be between {_shown(low)} and {_shown(high)} ({meaning}), not {value!r}")
     _check_api(name, config.api)
+    _check_proxies(name, config.serve.trusted_proxies)
     config.languages = {}
     for code, choice in data.get("languages", {}).items():
         try:
@@ -233,15 +252,26 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
     return config
 
 
+def _shown(number: float) -> str:
+    """1000000 -> '1,000,000', 0.5 -> '0.5', 1.0 -> '1'."""
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
+
+
 def _check_api(name: str, api: ApiOptions) -> None:
     if api.keys not in API_KEY_MODES:
         raise ConfigError(f"{name}: api.keys must be one of {', '.join(API_KEY_MODES)}, not {api.keys!r}")
-    for key in ("requests_per_minute", "char_limit", "batch_wait_ms"):
-        if getattr(api, key) < 0:
-            raise ConfigError(f"{name}: api.{key} must be 0 or more")
-    for key in ("batch_limit", "max_body_bytes", "queue_limit", "max_batch"):
-        if getattr(api, key) < 1:
-            raise ConfigError(f"{name}: api.{key} must be at least 1")
+
+
+def _check_proxies(name: str, proxies: list[Any]) -> None:
+    """Each trusted proxy an IP address or network ('127.0.0.1', '10.0.0.0/8', '::1')."""
+    for entry in proxies:
+        try:
+            ipaddress.ip_network(entry if isinstance(entry, str) else None, strict=False)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"{name}: serve.trusted_proxies must list IP addresses or networks of your reverse proxies "
+                f'(e.g. ["127.0.0.1"]), not {entry!r}'
+            ) from None
 
 
 def _load_section(name: str, section: str, cls: type, values: Any) -> Any:

@@ -42,3 +42,7 @@ class EngineError(TranslateError):
 
 class WriteError(TranslateError):
     """A file or folder that cannot be written: permissions, a full disk, a read-only mount."""
+
+
+class DiskFull(WriteError):
+    """The disk (or the user's quota) is full: what was being written is not there at all, and the command said so."""

@@ -9,19 +9,23 @@ refusal names the line.
 Writing: a failed or killed run must leave either the old file or the new one,
 never half of one: every write goes to a temporary file in the same folder, is
 flushed to disk, and is renamed over the target. A file that cannot be written
-(permissions, a full disk) is a `WriteError` naming it, not a traceback.
+is a `WriteError` naming it and what is wrong, as what it is (`write_failure`): a
+full disk (`DiskFull`), a read-only file system, a missing permission; never a
+traceback, and never mistaken for damage.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
 from typing import BinaryIO
 
-from translate.errors import InputFileError, WriteError
+from translate.errors import DiskFull, InputFileError, WriteError
 
 DEFAULT_MAX_TEXT_BYTES = 10_000_000
 """Largest source read when the configuration says nothing (limits.max_text_bytes)."""
@@ -39,19 +43,71 @@ def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_TEXT_BYTES) -> st
 
 
 def read_bytes(path: Path | str, max_bytes: int = DEFAULT_MAX_TEXT_BYTES) -> bytes:
-    """A source file's bytes, read in bounded chunks (see read_stream), with a clear error for what is no file."""
+    """A file's bytes, read in bounded chunks (see read_stream), with a clear error for what is no file.
+
+    Only a regular file is read: a named pipe would block the command for ever (and
+    hold the run lock meanwhile), a device never ends. The file is opened without
+    blocking and its kind checked on the open descriptor, so nothing can be swapped
+    in between.
+    """
     path = Path(path)
     if str(path) == "-":
         raise InputFileError("use read_stream() for '-'")
-    if not path.exists():
+    if not os.path.lexists(path):
         raise InputFileError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputFileError(f"{path}: is a folder, not a text file")
     try:
-        with open(path, "rb") as handle:
-            return read_stream(handle, str(path), max_bytes)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as err:
-        raise InputFileError(f"{path}: cannot be read ({err.strerror or err})") from None
+        raise InputFileError(f"{path}: {_unopenable(path, err)}") from None
+    kind = _kind(os.fstat(fd).st_mode)
+    if kind:
+        os.close(fd)
+        raise InputFileError(f"{path}: is {kind}, not a file to read")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            return read_stream(handle, str(path), max_bytes)
+        except OSError as err:
+            raise InputFileError(f"{path}: cannot be read ({err.strerror or err})") from None
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words ("" for a regular file)."""
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _unopenable(path: Path, err: OSError) -> str:
+    if err.errno == errno.ELOOP:
+        return "is a symbolic link in a loop; remove it"
+    if err.errno == errno.ENOENT:
+        return f"is a symbolic link to {os.readlink(path)!r}, which does not exist; remove it"
+    if err.errno == errno.EISDIR:
+        return "is a folder, not a file to read"
+    return f"cannot be read ({err.strerror or err})"
+
+
+def check_link(path: Path, *inside: Path) -> None:
+    """Refuse a symbolic link found in a folder (texts/, a folder of PO files) that leads out of the
+    folders given (the project, the folder named): a link to /etc/passwd among the texts would be
+    translated into committed outputs. A link in a loop, or to nothing, is refused too."""
+    if not path.is_symlink():
+        return
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as err:  # RuntimeError: Python 3.11's word for a loop
+        loop = isinstance(err, RuntimeError) or getattr(err, "errno", None) == errno.ELOOP
+        raise InputFileError(f"{path}: {_unopenable(path, OSError(errno.ELOOP if loop else errno.ENOENT, ''))}") from None
+    if not any(target.is_relative_to(Path(folder).resolve()) for folder in inside):
+        raise InputFileError(f"{path}: is a link to {target}, outside the project: not read (copy the file in instead)")
 
 
 def read_stream(stream: BinaryIO, name: str, max_bytes: int = DEFAULT_MAX_TEXT_BYTES) -> bytes:
@@ -152,7 +208,7 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as err:
-        raise WriteError(f"cannot write {path}: {err.strerror or err}; {_WRITE_HINT}") from None
+        raise write_failure(path, err) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -163,21 +219,58 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> bool:
     except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(err, OSError):
-            raise WriteError(f"cannot write {path}: {err.strerror or err}; {_WRITE_HINT}") from None
+            raise write_failure(path, err) from None
         raise
     return True
 
 
 _WRITE_HINT = "check the folder's owner, permissions and free space"
 
+FULL = (errno.ENOSPC, errno.EDQUOT)
+"""What a write answers on a full disk, or past the user's quota."""
 
-def _file_mode(path: Path) -> int:
-    """Keep an existing file's mode; new files get the usual 0666 less the umask."""
-    if path.exists():
-        return path.stat().st_mode & 0o7777
-    umask = os.umask(0)
+
+def write_failure(path: Path | str, err: OSError, lost: str = "nothing written") -> WriteError:
+    """A failed write named as what it is: a full disk, a read-only file system, a missing permission.
+
+    `lost` says what became of the work ("nothing recorded"); a full disk is a
+    `DiskFull` whose message starts "disk full:", so a person (and a script) tells
+    it from damage at once.
+    """
+    reason = err.strerror or str(err)
+    if err.errno in FULL:
+        return DiskFull(f"disk full: {lost}; cannot write {path} ({reason}); free some space on that disk and try again")
+    if err.errno == errno.EROFS:
+        return WriteError(f"cannot write {path}: {reason}; {lost}; mount it writable, or work on a copy elsewhere")
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return WriteError(f"cannot write {path}: {reason}; {lost}; check its owner and permissions")
+    return WriteError(f"cannot write {path}: {reason}; {lost}; {_WRITE_HINT}")
+
+
+def new_file_mode() -> int:
+    """The mode a new file gets: 0666 less the umask, as the organizer's own tools would make it.
+
+    One policy for every file the project writes (outputs, the memory's SQLite file,
+    its text record): whoever may read the project's files may read these, no more.
+    The umask is read from /proc (changing it to read it would race with other threads).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o022)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def _file_mode(path: Path) -> int:
+    """Keep an existing file's mode; new files get new_file_mode()."""
+    if path.exists():
+        return path.stat().st_mode & 0o7777
+    return new_file_mode()
 
 
 def atomic_write_text(path: Path | str, text: str) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from translate.config import Config
 from translate.errors import InputFileError, UsageError
-from translate.fileio import decode_source, describe_character, read_bytes, read_source
+from translate.fileio import check_link, decode_source, describe_character, read_bytes, read_source
 from translate.languages import bcp47
 from translate.segment import MARKDOWN_SUFFIXES, Document, parse
 
@@ -35,8 +35,13 @@ class SourceText:
 
 
 def text_files(folder: Path) -> list[Path]:
-    """The text files of a folder (by suffix, any case), sorted by name."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+    """The texts of a folder (by suffix, any case), sorted by name; hidden files (an editor's lock) left out.
+
+    Every name with a text suffix is listed, whatever it is: a folder named x.md, a
+    named pipe or a link leading out of the project is then refused by name when it
+    is read (`read_text`), one line each, instead of being skipped without a word.
+    """
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith("."))
 
 
 def load_texts(config: Config, only: list[str] | None = None, problems: list[TextProblem] | None = None) -> list[SourceText]:
@@ -66,8 +71,10 @@ class TextProblem:
 
 
 def read_text(path: Path, config: Config) -> bytes:
-    """A source file's bytes: its name checked, its size within limits.max_text_bytes (read in bounded chunks)."""
+    """A source file's bytes: its name checked, a link kept within the project, only a regular file read,
+    its size within limits.max_text_bytes (read in bounded chunks)."""
     check_text_name(path)
+    check_link(path, config.root)
     return read_bytes(path, config.limits.max_text_bytes)
 
 
@@ -114,8 +121,10 @@ def read_texts(paths: Iterable[Path]) -> dict[str, str]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += text_files(path)
-        elif path.is_file():
+            for found in text_files(path):
+                check_link(found, path)  # a link in a folder stays in it
+                files.append(found)
+        elif path.exists():
             files.append(path)
         else:
             raise UsageError(f"{path}: no such text file or folder")

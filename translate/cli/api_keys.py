@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -38,17 +38,35 @@ def _store(config: ConfigOption) -> ApiKeyStore:
 def create_command(
     name: Annotated[str, typer.Argument(help="Who or what uses the key, e.g. weblate or mastodon.")],
     requests_per_minute: Annotated[
-        int, typer.Option("--requests-per-minute", help="Texts this key may send per minute (0 = no limit).")
-    ] = 600,
+        Optional[int],
+        typer.Option(
+            "--requests-per-minute", min=0, max=1_000_000, help="Texts this key may send per minute (0 = no limit; default 600)."
+        ),
+    ] = None,
+    weblate: Annotated[
+        bool,
+        typer.Option(
+            "--weblate",
+            help="A key for Weblate: no per-minute limit and never refused for a busy queue (Weblate pauses its "
+            "service for 30 minutes on a 429 or 503, and sends one request of 20 strings at a time).",
+        ),
+    ] = False,
     config: ConfigOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """Create an API key and print it: it is shown this once, only its hash is kept."""
-    key, text = _store(config).create(name, requests_per_minute)
+    # imported on use, keeps --help fast
+    from translate.serve.api.keys import DEFAULT_REQUESTS_PER_MINUTE
+
+    if requests_per_minute is None:
+        requests_per_minute = 0 if weblate else DEFAULT_REQUESTS_PER_MINUTE
+    key, text = _store(config).create(name, requests_per_minute, unthrottled=weblate)
     if json_out:
         print_json({"key": asdict(key), "api_key": text})
         return
     limit = f"{key.requests_per_minute} per minute" if key.requests_per_minute else "no limit"
+    if key.unthrottled:
+        limit += ", never refused for a busy queue"
     typer.echo(f"API key {key.id} for {key.name} ({limit}); it is shown only now:", err=True)
     typer.echo(text)
 
@@ -66,7 +84,8 @@ def list_command(config: ConfigOption = None, json_out: JsonOption = False) -> N
         return
     typer.echo(f"{'no':>4}  {'name':24} {'key':9} {'per min':>7}  {'state':8} created")
     for k in keys:
-        typer.echo(f"{k.id:>4}  {k.name[:24]:24} {k.prefix + '…':9} {k.requests_per_minute or '-':>7}  {k.state:8} {k.created}")
+        limit = "weblate" if k.unthrottled else k.requests_per_minute or "-"
+        typer.echo(f"{k.id:>4}  {k.name[:24]:24} {k.prefix + '…':9} {limit:>7}  {k.state:8} {k.created}")
 
 
 @app.command("revoke")

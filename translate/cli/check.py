@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from translate.cli.common import ConfigOption, JsonOption, handle_errors, print_json, split_list
+from translate.cli.common import ConfigOption, JsonOption, handle_errors, left_out, print_json, split_list
 from translate.config import load_config
 
 app = typer.Typer(
@@ -30,19 +30,22 @@ def texts_command(
     Every language inherits a slip in the source; engines split hyphenated coinages
     ('cyber-proletarians'). Typos are words no English hunspell dictionary here
     knows (hunspell-en-us, hunspell-en-gb). Nothing is changed: fix the text
-    yourself, then `translate run`. Exit 0 whatever is found.
+    yourself, then `translate run`. Exit 0 whatever is found (1 if a text could not be read:
+    it is named, and the others are checked).
     """
     # imported on use, keeps --help fast
     from translate.checks.source import check_texts, english_dictionary_available
     from translate.texts import load_texts
 
     cfg = load_config(config)
-    texts = load_texts(cfg, split_list(only))
+    problems: list = []
+    texts = load_texts(cfg, split_list(only), problems)
+    left_out(problems)
     findings = check_texts(texts)
     spelling = english_dictionary_available()
     if json_out:
         print_json({"texts": [t.path.name for t in texts], "spelling": spelling, "findings": [f.to_dict() for f in findings]})
-        return
+        raise typer.Exit(1 if problems else 0)
     for finding in findings:
         typer.echo(str(finding))
     kinds: dict[str, int] = {}
@@ -52,3 +55,5 @@ def texts_command(
     typer.echo(f"{len(texts)} texts: {summary}")
     if not spelling:
         typer.echo("no English hunspell dictionary here: typos not checked (apt-get install hunspell-en-us)", err=True)
+    if problems:
+        raise typer.Exit(1)

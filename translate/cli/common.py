@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional
@@ -35,16 +36,32 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code) from None
 
 
+class _WarningLines(logging.Handler):
+    """The library's warnings (a record line set aside, an engine retrying) as `warning: ...` lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo(f"warning: {record.getMessage()}", err=True)
+
+
+def _show_warnings() -> None:
+    library = logging.getLogger("translate")
+    if not any(isinstance(h, _WarningLines) for h in library.handlers):
+        handler = _WarningLines(logging.WARNING)
+        library.addHandler(handler)
+
+
 def handle_errors(func: Callable) -> Callable:
     """The library's errors as one line on stderr and their exit code, never a traceback.
 
     Ctrl-C exits 130 and SIGTERM 143 (as a shell expects), both after cleaning up;
-    a closed pipe (`translate ... | head`) ends quietly with 0.
+    a closed pipe (`translate ... | head`) ends quietly with 0. The library's
+    warnings are `warning: ...` lines on stderr.
     """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         signal.signal(signal.SIGTERM, _terminated)
+        _show_warnings()
         try:
             return func(*args, **kwargs)
         except TranslateError as err:
@@ -81,6 +98,14 @@ def split_list(value: str | None, option: str = "--only") -> list[str] | None:
 def target_list(value: str | None) -> list[str] | None:
     """--lang 'es,ES, fr' -> ['es', 'fr']: validated codes, each once; None -> None (every target)."""
     return None if value is None else languages.parse_list(value)
+
+
+def left_out(problems: Sequence[Any]) -> None:
+    """Texts a reading command could not read (TextProblem): one line each on stderr; the others were read.
+
+    The command then ends with exit code 1, as `translate run` does: something is missing."""
+    for problem in problems:
+        typer.echo(f"error: {problem.error} (left out; the other texts were read)", err=True)
 
 
 def print_json(data: Any) -> None:

@@ -100,6 +100,8 @@ def memory_rebuild(
             TranslationMemory(path, text_record=False).close()
             aside = None
         except health.MemoryDamaged:  # an empty or damaged file: kept aside for whoever wants to look
+            if health.damage(path) is None:  # sound after all: never moved aside
+                raise
             aside = health.set_aside(path)
         with TranslationMemory(path) as memory:
             result = rebuild(memory)

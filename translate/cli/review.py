@@ -13,7 +13,16 @@ from typing import Annotated, Optional
 import typer
 
 from translate import languages
-from translate.cli.common import ConfigOption, JsonOption, fail, handle_errors, print_json, split_list, target_list
+from translate.cli.common import (
+    ConfigOption,
+    JsonOption,
+    fail,
+    handle_errors,
+    left_out,
+    print_json,
+    split_list,
+    target_list,
+)
 from translate.config import load_config
 
 app = typer.Typer(
@@ -116,7 +125,9 @@ def status_command(
     from translate.texts import load_texts
 
     cfg = load_config(config)
-    texts = load_texts(cfg, split_list(only))
+    problems: list = []
+    texts = load_texts(cfg, split_list(only), problems)
+    left_out(problems)
     targets = target_list(lang) or cfg.targets
     with TranslationMemory(cfg.path("memory"), readonly=True) as memory:
         rows = review_status(memory, texts, targets)
@@ -130,7 +141,7 @@ def status_command(
                 "rows": [dict(r.to_dict(), reviewed=r.approved_share >= threshold) for r in rows],
             }
         )
-        return
+        raise typer.Exit(1 if problems else 0)
     typer.echo(
         f"{'text':32} {'lang':6} {'sent':>5} {'appr':>5} {'edit':>5} {'draft':>5} {'pend':>5} "
         f"{'TER':>6} {'chrF':>6} {'unchg':>6}  state"
@@ -147,6 +158,8 @@ def status_command(
             f"{r.pending:5} {fmt(r.ter):>6} {fmt(r.chrf):>6} {fmt(r.share_unchanged, True):>6}"
             f"  {state}"
         )
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.command("invite")
@@ -223,14 +236,18 @@ def invitations_command(config: ConfigOption = None, json_out: JsonOption = Fals
 @handle_errors
 def revoke_command(
     who: Annotated[str, typer.Argument(help="An invitation number, or a name (every invitation of that name).")],
+    name: Annotated[bool, typer.Option("--name", help="WHO is a name even if it looks like a number.")] = False,
     config: ConfigOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Withdraw invitations and sign their browsers out at once (their recorded decisions stay)."""
+    """Withdraw invitations and sign their browsers out at once (their recorded decisions stay).
+
+    A number names one invitation (see `translate review invitations`), never also a
+    person called by that number: for that, add --name."""
     from translate.serve.access import AccessStore, access_path  # imported on use, keeps --help fast
 
     cfg = load_config(config)
-    revoked = AccessStore(access_path(cfg)).revoke(who)
+    revoked = AccessStore(access_path(cfg)).revoke(who, by_name=name)
     if json_out:
         print_json([asdict(r) for r in revoked])
         return
@@ -242,7 +259,7 @@ def revoke_command(
 @handle_errors
 def next_command(
     lang: Annotated[str, typer.Option("--lang", "-l", help="The language to review, e.g. es.")],
-    count: Annotated[int, typer.Option("-n", "--count", min=1, help="How many sentences to show.")] = 10,
+    count: Annotated[int, typer.Option("-n", "--count", min=1, max=1_000_000, help="How many sentences to show.")] = 10,
     only: Annotated[Optional[str], typer.Option(help="Only these texts (file or stem names, comma-separated).")] = None,
     config: ConfigOption = None,
     json_out: JsonOption = False,
@@ -263,7 +280,9 @@ def next_command(
 
     cfg = load_config(config)
     target = languages.validate(lang)
-    texts = load_texts(cfg, split_list(only))
+    problems: list = []
+    texts = load_texts(cfg, split_list(only), problems)
+    left_out(problems)
     path = cfg.path("memory")
     if not health.present(path):
         raise UsageError(f"no translation memory at {path}; run `translate run` first")
@@ -279,7 +298,7 @@ def next_command(
                 "items": [item.to_dict() for item in shown],
             }
         )
-        return
+        raise typer.Exit(1 if problems else 0)
     typer.echo(
         f"{languages.language_name(target)} ({target}): {len(queue)} sentences wait for review, "
         f"{front_count(queue)} flagged; the {len(shown)} most in need of a person:"
@@ -291,6 +310,8 @@ def next_command(
         typer.echo(f"   draft:  {item.translation}")
         for reason in item.reasons:
             typer.echo(f"   check:  {reason}")
+    if problems:
+        raise typer.Exit(1)
 
 
 @handle_errors

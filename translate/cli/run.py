@@ -15,6 +15,7 @@ from translate.cli.common import (
     JsonOption,
     fail,
     handle_errors,
+    left_out,
     print_json,
     progress_bars,
     split_list,
@@ -65,13 +66,27 @@ def run(
         print_json(report.to_dict() | {"report": str(path) if path else None})
     elif not quiet:
         print_summary(report, path)
-    if quiet and not json_out:  # a scheduler's log must show a file left alone
+    if quiet and not json_out:  # a scheduler's log must show what failed, and a file left alone
+        print_errors(report)
         for kept in report.po_kept:
             typer.echo(
                 f"warning: {kept} holds reviewer edits not imported yet, left as it is; run `translate review import {kept}`",
                 err=True,
             )
     raise typer.Exit(report.exit_code)
+
+
+def print_errors(report: RunReport) -> None:
+    """What failed (a text, a language, the run as a whole), one line each on stderr: what --quiet still says."""
+    for problem in report.failed_texts:
+        typer.echo(f"error: {problem['error']} (not translated; the other texts were)", err=True)
+    failed = [r for r in report.languages if r.status == "failed"]
+    for r in failed:
+        typer.echo(f"{r.language:<6} failed: {r.message}", err=True)
+    shown = {p["error"] for p in report.failed_texts} | {f"{r.language}: {r.message}" for r in failed}
+    for error in report.errors:
+        if error not in shown:
+            typer.echo(f"error: {error}", err=True)
 
 
 def print_summary(report: RunReport, path: Path | None) -> None:
@@ -223,10 +238,12 @@ def status(
     from translate.publish.status import status as text_status  # imported on use, keeps --help fast
 
     cfg = load_config(config)
-    rows = text_status(cfg, split_list(only), target_list(lang))
+    problems: list = []
+    rows = text_status(cfg, split_list(only), target_list(lang), problems)
+    left_out(problems)
     if json_out:
         print_json([asdict(r) | {"complete": round(r.complete, 4)} for r in rows])
-        return
+        raise typer.Exit(1 if problems else 0)
     typer.echo(
         f"{'text':<36} {'lang':<6} {'done':>6} {'approved':>9} {'draft':>6} {'flagged':>8}  {'print':<8}  engine    updated"
     )
@@ -250,3 +267,5 @@ def status(
                 )
             )
             typer.echo(f"warning: {r.language}/{r.text}: its PO file {what}", err=True)
+    if problems:
+        raise typer.Exit(1)

@@ -19,7 +19,7 @@ def serve(
             "reverse proxy in front for a group; see the README."
         ),
     ] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port (default: serve.port, 8000).")] = None,
+    port: Annotated[Optional[int], typer.Option(min=1, max=65535, help="Port (default: serve.port, 8000).")] = None,
     api_only: Annotated[
         bool, typer.Option("--api-only", help="Serve only the LibreTranslate-compatible API, no review pages.")
     ] = False,

@@ -38,6 +38,7 @@ from collections.abc import Callable, Sequence
 from translate.config import Config
 from translate.engines import apertium_packages
 from translate.engines.apertium_packages import PIVOT_PREFERENCE, debian_models
+from translate.engines.apertium_pipeline import Pipeline, mode_file
 from translate.engines.base import Engine, EngineMark, Progress, Route, with_edges
 from translate.errors import EngineError, LanguageError, ModelError
 from translate.languages import base_language, normalize, validate
@@ -238,6 +239,13 @@ class ApertiumEngine(Engine):
         self.timeout = timeout
         self.batch_chars = batch_chars
         self.runner = runner or run_subprocess
+        # Modes kept running (apertium_pipeline.py), by mode and marks: the API's many small batches turn it on.
+        # Off for `translate run`: a kept pipeline's tagger carries its context from one call into the next (the
+        # first sentence of a call may come out otherwise: 4 of 114 on en→es→pt), and a run's text must not
+        # depend on what was translated before it under the same signature.
+        self.keep_running = False
+        self.max_kept = 10  # modes kept running at once (about 100 MB each); the least recently used one goes first
+        self._pipelines: dict[tuple[str, bool], Pipeline] = {}  # in order of use, the latest last
         self._pairs: dict[tuple[str, str], str] | None = None
         self._version: str | None = None
         # Hops shared by several targets (en→es for es, pt, fr, it...) run once per sentence. Languages
@@ -361,6 +369,10 @@ class ApertiumEngine(Engine):
     def close(self) -> None:
         self._pivot_cache.clear()
         self._marks.clear()
+        with self._locks_lock:
+            pipelines, self._pipelines = list(self._pipelines.values()), {}
+        for pipeline in pipelines:
+            pipeline.close()
 
     # translation ----------------------------------------------------------------
     def _hop_modes(self, route: Route) -> list[str]:
@@ -438,6 +450,11 @@ class ApertiumEngine(Engine):
         return self._batch(mode, texts[:half], marks) + self._batch(mode, texts[half:], marks)
 
     def _call(self, mode: str, text: str, marks: bool = False) -> str:
+        """One call of a mode (the caller holds the mode's lock): through its running processes when it can."""
+        if self.keep_running and text.strip():
+            kept = self._kept(mode, text, marks)
+            if kept is not None:
+                return kept
         done = self._run(self._argv(*(() if marks else ("-u",)), "-f", "txt", mode), text)
         # The pipeline runs without pipefail: a broken stage exits 0 with nothing on stdout.
         if done.returncode != 0 or (text.strip() and not done.stdout.strip()):
@@ -446,6 +463,49 @@ class ApertiumEngine(Engine):
                 raise ModelError(f"apertium has no mode '{mode}': {message}")
             raise EngineError(f"apertium {mode} failed: {message}")
         return done.stdout
+
+    def _make_room(self, mode: str) -> None:
+        """Close the least recently used kept modes past `max_kept - 1` (only idle ones: their mode's lock is free)."""
+        with self._locks_lock:
+            candidates = [key for key in self._pipelines if key[0] != mode]
+        for key in candidates[: max(0, len(self._pipelines) - self.max_kept + 1)]:
+            lock = self._mode_locks.get(key[0])
+            if lock is None or not lock.acquire(blocking=False):
+                continue  # translating right now: it stays
+            try:
+                with self._locks_lock:
+                    pipeline = self._pipelines.pop(key, None)
+                if pipeline is not None:
+                    pipeline.close()
+            finally:
+                lock.release()
+
+    def _kept(self, mode: str, text: str, marks: bool) -> str | None:
+        """The mode's running processes' answer; None (after a warning) when they cannot give one, so that
+        the call goes the usual way and a broken pipeline is started afresh next time."""
+        key = (mode, marks)
+        pipeline = self._pipelines.get(key)
+        try:
+            if pipeline is None or not pipeline.alive():
+                path = mode_file(mode, self.datadir)
+                if path is None or shutil.which("apertium-wblank-mode") is None:
+                    self.keep_running = False
+                    return None
+                if pipeline is not None:
+                    pipeline.close()
+                self._make_room(mode)
+                pipeline = Pipeline(path, unknown_marks=marks)
+            with self._locks_lock:
+                self._pipelines.pop(key, None)
+                self._pipelines[key] = pipeline  # the latest used last
+            return pipeline.translate(text, self.timeout)
+        except (EngineError, OSError, subprocess.SubprocessError) as err:
+            log.warning("apertium %s kept running failed (%s); running it once instead", mode, err)
+            with self._locks_lock:
+                self._pipelines.pop(key, None)
+            if pipeline is not None:
+                pipeline.close()
+            return None
 
 
 def _last_line(stderr: str) -> str:

@@ -87,7 +87,9 @@ def package_for(source: str, target: str) -> str | None:
 
 
 def install_hint(source: str, target: str) -> str | None:
-    """The apt-get command that would give source -> target, directly or via Spanish/Catalan."""
+    """The apt-get command that would give source -> target, directly or via Spanish/Catalan (None for one language)."""
+    if _package_pair(source) == _package_pair(target):
+        return None
     direct = package_for(source, target)
     if direct:
         return f"apt-get install {direct}"

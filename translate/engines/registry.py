@@ -107,6 +107,8 @@ class Engines:
 
     def choose(self, source: str, target: str) -> tuple[Engine, Route]:
         """The engine and route for a pair: the route file's under "auto", else the configured choice."""
+        if source == target:  # no engine serves it, and no package to install would
+            raise NoRouteError(f"{source}→{target}: source and target are the same language; there is nothing to translate")
         if self.config.engine_for(target) == "auto":
             found = self.from_route_file(source, target)
             if found:

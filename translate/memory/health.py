@@ -22,10 +22,14 @@ may be lost or reverted in silence:
   fresh clone where the SQLite file does not exist yet, and writes nothing.
 - A run remembers which file it opened; if that file is deleted or replaced
   while it runs, it says so at the end, and where its work is (`vanished`).
+- A full disk, a read-only file system or a missing permission is named as what
+  it is (`storage_error`), never as damage: rebuilding would not help, and
+  `translate memory rebuild` sets a file aside only when it is damaged.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import tempfile
@@ -33,7 +37,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from translate.errors import TranslateError, UsageError
+from translate.errors import TranslateError, UsageError, WriteError
+from translate.fileio import new_file_mode, write_failure
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 REBUILD = "translate memory rebuild"
@@ -45,6 +50,51 @@ class MemoryDamaged(UsageError):
 
 class MemoryReadOnly(TranslateError):
     """A command that writes met a memory it cannot write (a read-only folder or file)."""
+
+
+# SQLite's primary result codes (an extended code's low byte): https://sqlite.org/rescode.html
+SQLITE_PERM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN = 3, 8, 10, 13, 14
+NOTHING_RECORDED = "nothing recorded"
+
+
+def _no_space_left(folder: Path) -> bool:
+    """Whether the disk holding `folder` has (next to) no space left: SQLite reports some full-disk writes as I/O errors."""
+    try:
+        stat = os.statvfs(folder)
+    except OSError:
+        return False
+    return stat.f_bavail * stat.f_frsize < 64 * 1024
+
+
+def read_only(path: Path, detail: object) -> MemoryReadOnly:
+    """A command that writes met a memory it cannot write: one line saying what to make writable."""
+    return MemoryReadOnly(
+        f"{path}: the translation memory cannot be written ({detail}); this command stores its work there: "
+        f"make {path.name} and {path.parent} writable (reading commands and --dry-run work without)"
+    )
+
+
+def cannot_make(path: Path, err: OSError) -> TranslateError:
+    """The memory's folder or file could not be made: a full disk, or a folder that cannot be written."""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return write_failure(path, err, NOTHING_RECORDED)
+    return read_only(path, err.strerror or err)
+
+
+def storage_error(path: Path, err: sqlite3.Error) -> TranslateError | None:
+    """What an SQLite error about the memory file's storage is, as one line: a full disk (`DiskFull`),
+    a read-only file or folder, a missing permission; None for anything else (damage, a bug).
+
+    Nothing was recorded when a write transaction fails this way: SQLite rolls it back.
+    """
+    code = (getattr(err, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == SQLITE_FULL or (code == SQLITE_IOERR and _no_space_left(path.parent)):
+        return write_failure(path, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), NOTHING_RECORDED)
+    if code in (SQLITE_READONLY, SQLITE_PERM, SQLITE_CANTOPEN) or "readonly" in str(err) or "unable to open" in str(err):
+        return read_only(path, err)
+    if code == SQLITE_IOERR:
+        return WriteError(f"{path}: the disk reported an error ({err}); {NOTHING_RECORDED}; check the disk, then try again")
+    return None
 
 
 def record_beside(path: Path) -> bool:
@@ -127,6 +177,28 @@ def check_pages(db: sqlite3.Connection, path: Path) -> None:
     _FOUND_SOUND[path] = stats
 
 
+def damage(path: Path) -> str | None:
+    """What is damaged in the memory file, or None if it is sound (read without writing anything).
+
+    `translate memory rebuild` asks this before it moves a file aside: a file that
+    could not be opened for another reason (a full disk, permissions) is kept in place.
+    """
+    try:
+        check_file(path)
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = db.execute("PRAGMA quick_check").fetchall()
+        finally:
+            db.close()
+    except MemoryDamaged as err:
+        return str(err)
+    except sqlite3.OperationalError:
+        return None  # busy, or unreadable: not damage
+    except sqlite3.DatabaseError as err:
+        return str(err)
+    return None if rows == [("ok",)] else "; ".join(str(row[0]) for row in rows[:2])
+
+
 def set_aside(path: Path) -> Path | None:
     """Move a damaged memory file (and its -wal, -shm) out of the way; return where it went."""
     if not path.exists():
@@ -144,6 +216,7 @@ def create(path: Path, initialise: Callable[[sqlite3.Connection], None]) -> None
     If another process created the file meanwhile, theirs is kept and ours dropped.
     """
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)  # one per thread
+    os.fchmod(handle, new_file_mode())  # as any new file of the project, not mkstemp's 0600
     os.close(handle)
     temporary = Path(name)
     try:

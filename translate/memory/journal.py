@@ -25,17 +25,23 @@ out; the memory decides what the records mean.
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from translate.errors import UsageError
-from translate.fileio import atomic_write_text
+from translate.fileio import FULL, atomic_write_bytes, atomic_write_text, new_file_mode, write_failure
 from translate.memory.records import ReviewDecision
+
+log = logging.getLogger(__name__)
+
+NOTHING_RECORDED = "nothing recorded"
 
 # The review record as committed: short keys a person can read in a diff.
 _RECORD_KEYS = {
@@ -76,31 +82,108 @@ def record_decision(record: dict[str, Any]) -> ReviewDecision:
     return ReviewDecision(**values)
 
 
-def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each line; a torn last line (a write cut short) is ignored."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
+@dataclass(frozen=True)
+class Torn:
+    """A line of the review record cut short: an append a full disk or a crash stopped half-way."""
+
+    line: int  # 1-based line number in the file
+    start: int  # byte offset of the line
+    data: bytes  # the line, without its newline
+
+
+def _cut_short(raw: bytes) -> bool:
+    """Whether a line that is no JSON object is the beginning of one: an append that did not finish.
+
+    Such a line starts like every record (`{"`) and breaks off at its end: invalid
+    UTF-8 only in its last bytes (a character cut in two), or JSON that ends too
+    soon. Anything else (a merge conflict marker, a hand edit) is not guessed at.
+    """
+    if not raw.startswith(b'{"'):
+        return False
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return err.reason == "unexpected end of data"
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as err:
+        end = len(text.rstrip())
+        cut_escape = err.msg.startswith("Invalid") and err.pos >= end - 6  # "\u00" broken off
+        rest = text[err.pos : end]
+        cut_word = err.msg == "Expecting value" and any(w.startswith(rest) for w in ("true", "false", "null"))
+        return err.pos >= end or err.msg.startswith("Unterminated string") or cut_escape or cut_word
+    return False
+
+
+def _parse(data: bytes, path: Path, start: int = 0) -> tuple[list[tuple[int, dict[str, Any]]], list[Torn]]:
+    """(line number, object) for each record from byte `start` on, and the lines cut short.
+
+    A line cut short (see `_cut_short`) is set apart, never read as a record and
+    never a reason to refuse the rest; any other line that is no JSON object is
+    refused, naming it. Line numbers count from the file's start.
+    """
+    records: list[tuple[int, dict[str, Any]]] = []
+    torn: list[Torn] = []
+    number = data.count(b"\n", 0, start)
+    offset = start
+    for raw in data[start:].split(b"\n"):
+        number += 1
+        line_start, offset = offset, offset + len(raw) + 1
+        if not raw.strip():
             continue
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError:
-            if number == len(lines):  # no newline after it: an append that did not finish
+            value = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            if _cut_short(raw):
+                torn.append(Torn(number, line_start, raw))
                 continue
             raise UsageError(f"{path}:{number}: not a JSON record; fix or remove that line (a merge conflict marker?)") from None
         if not isinstance(value, dict):
             raise UsageError(f"{path}:{number}: a record must be a JSON object")
-        yield number, value
+        records.append((number, value))
+    return records, torn
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise UsageError(f"{path}: cannot be read ({err.strerror or err}); check its permissions") from None
+
+
+def _decisions(path: Path, records: list[tuple[int, dict[str, Any]]]) -> list[ReviewDecision]:
+    """Decisions in id order, each id once (a union merge may repeat a line)."""
+    by_id: dict[str, ReviewDecision] = {}
+    for number, value in records:
+        if not value.get("id") or not value.get("decision"):
+            raise UsageError(f"{path}:{number}: a record without id or decision: {json.dumps(value)[:80]}")
+        try:
+            by_id.setdefault(str(value["id"]), record_decision(value))
+        except TypeError:
+            raise UsageError(f"{path}:{number}: a record with a field this version does not know") from None
+    return [by_id[key] for key in sorted(by_id)]
 
 
 class Journal:
-    """The text record of the memory file `sqlite`: <name>.reviews.jsonl and <name>.drafts/ beside it."""
+    """The text record of the memory file `sqlite`: <name>.reviews.jsonl and <name>.drafts/ beside it.
+
+    Appending to the review record is all or nothing, and always happens inside
+    the memory's SQLite write transaction, before its COMMIT (see store.py): the
+    lines are written, flushed to disk and their length checked; a short write (a
+    full disk) is cut off again and reported as "disk full: nothing recorded",
+    and a COMMIT that fails after the append cuts the appended lines off too
+    (`undo_append`). A process killed between the two leaves the lines in the
+    record and not in SQLite: the record is the authority, and the next opening
+    applies them. So the record and the SQLite file never disagree about what
+    happened, whatever stops a command.
+    """
 
     def __init__(self, sqlite: Path) -> None:
         self.folder = Path(sqlite).parent
         self.reviews = self.folder / f"{Path(sqlite).stem}.reviews.jsonl"
+        self.set_aside = self.folder / f"{Path(sqlite).stem}.reviews.torn"
         self.drafts = self.folder / f"{Path(sqlite).stem}.drafts"
+        self.torn: list[Torn] = []  # lines cut short met by the last read of the review record
 
     def exists(self) -> bool:
         return self.reviews.exists() or self.drafts.is_dir()
@@ -117,24 +200,123 @@ class Journal:
 
     # -- reviews ---------------------------------------------------------------
 
-    def append_reviews(self, decisions: Iterable[ReviewDecision]) -> None:
-        """Append decisions (ids already set) in one write, flushed to disk before returning."""
-        lines = "".join(record_json(d) + "\n" for d in decisions)
-        if not lines:
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        if not self.reviews.exists() and self._create_reviews(lines.encode("utf-8")):
-            return
-        fd = os.open(self.reviews, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    def append_reviews(self, decisions: Iterable[ReviewDecision]) -> int | None:
+        """Append decisions (ids already set) in one write, flushed to disk and checked, or not at all.
+
+        Returns the record's size before the append, for `undo_append` (None when
+        there was nothing to append). A failed write leaves the record as it was
+        and raises `DiskFull` (or the WriteError naming what else is wrong).
+        """
+        data = "".join(record_json(d) + "\n" for d in decisions).encode("utf-8")
+        if not data:
+            return None
         try:
-            if os.fstat(fd).st_size:
-                last = os.pread(fd, 1, os.fstat(fd).st_size - 1)
-                if last != b"\n":  # a torn line from a killed process: keep it apart from ours
-                    os.write(fd, b"\n")
-            os.write(fd, lines.encode("utf-8"))
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if not self.reviews.exists() and self._create_reviews(data):
+                return 0
+            fd = os.open(self.reviews, os.O_RDWR | os.O_APPEND)
+        except OSError as err:
+            raise write_failure(self.reviews, err, NOTHING_RECORDED) from None
+        try:
+            size = self._mend_tail(fd)
+            try:
+                _write_all(fd, data)
+                os.fsync(fd)
+                if os.fstat(fd).st_size != size + len(data):
+                    raise OSError(errno.EIO, "the record's length after the write is not what was written")
+            except OSError as err:
+                os.ftruncate(fd, size)  # what did get written is cut off again: nothing recorded
+                raise write_failure(self.reviews, err, NOTHING_RECORDED) from None
+        finally:
+            os.close(fd)
+        return size
+
+    def undo_append(self, size: int | None) -> None:
+        """Take back the last append (its SQLite COMMIT failed): the record is `size` bytes again."""
+        if size is None:
+            return
+        if size == 0:
+            self.reviews.unlink(missing_ok=True)  # this append made it: an empty record would read as truncated
+            return
+        with open(self.reviews, "r+b") as handle:
+            handle.truncate(size)
+            os.fsync(handle.fileno())
+
+    def _mend_tail(self, fd: int) -> int:
+        """The record's size once its last line is whole: a line cut short at its end is set aside first.
+
+        A last line without its newline is either a whole record (a hand edit that
+        dropped the newline: it gets one) or the beginning of one (an append cut
+        short by an older version or a crash: moved to <name>.reviews.torn, with a
+        warning), so the next record never lands in the middle of a broken line.
+        """
+        size = os.fstat(fd).st_size
+        if not size or os.pread(fd, 1, size - 1) == b"\n":
+            return size
+        cut = _last_line_start(fd, size)
+        last = os.pread(fd, size - cut, cut)
+        if _cut_short(last):
+            self._keep_torn([last])
+            os.ftruncate(fd, cut)
+            os.fsync(fd)
+            log.warning(
+                "%s: its last line was cut short (a full disk or a crash stopped an append); it was set aside in %s "
+                "and is not a decision",
+                self.reviews,
+                self.set_aside.name,
+            )
+            return cut
+        _write_all(fd, b"\n")
+        return size + 1
+
+    def _keep_torn(self, lines: list[bytes]) -> None:
+        """Append lines cut short to <name>.reviews.torn, for whoever wants to look (never read as decisions)."""
+        fd = os.open(self.set_aside, os.O_WRONLY | os.O_APPEND | os.O_CREAT, new_file_mode())
+        try:
+            _write_all(fd, b"".join(line + b"\n" for line in lines))
             os.fsync(fd)
         finally:
             os.close(fd)
+
+    def mend(self, logged: dict[str, str]) -> list[str]:
+        """Repair or set aside every line of the review record cut short; what was done, one line each.
+
+        `logged`: record id -> its full line (record_json) for decisions the SQLite
+        memory holds. A line cut short that begins a logged decision missing from
+        the record (an older version wrote part of it and committed) is completed
+        from the memory; any other is moved to <name>.reviews.torn: it was never
+        recorded. Called with the memory's write lock held (sync.py).
+        """
+        data = _read(self.reviews)
+        records, torn = _parse(data, self.reviews)
+        if not torn:
+            return []
+        present = {str(value.get("id")) for _, value in records}
+        missing = [line for key, line in logged.items() if key not in present]
+        out, start, said, kept = [], 0, [], []
+        for line in torn:
+            out.append(data[start : line.start])
+            start = line.start + len(line.data) + 1
+            whole = next((m for m in missing if m.encode("utf-8").startswith(line.data)), None)
+            if whole is not None:
+                out.append(whole.encode("utf-8") + b"\n")
+                missing.remove(whole)
+                said.append(f"{self.reviews}:{line.line}: a record cut short was completed from the memory")
+            else:
+                kept.append(line.data)
+                said.append(
+                    f"{self.reviews}:{line.line}: a record cut short (a full disk or a crash stopped its append) "
+                    f"was set aside in {self.set_aside.name}; it was never recorded"
+                )
+        out.append(data[start:])
+        mended = b"".join(out)
+        if not mended.endswith(b"\n"):
+            mended += b"\n"
+        if kept:
+            self._keep_torn(kept)
+        atomic_write_bytes(self.reviews, mended)
+        self.torn = []
+        return said
 
     def _create_reviews(self, data: bytes) -> bool:
         """Make the review record holding its first lines, never seen empty: an empty record is
@@ -143,8 +325,8 @@ class Journal:
         handle, name = tempfile.mkstemp(prefix=f".{self.reviews.name}.", suffix=".new", dir=self.folder)
         try:
             try:
-                os.fchmod(handle, 0o644)  # as an O_CREAT with 0o644 makes it (mkstemp's is 0o600)
-                os.write(handle, data)
+                os.fchmod(handle, new_file_mode())  # as any new file of the project (mkstemp's is 0o600)
+                _write_all(handle, data)
                 os.fsync(handle)
             finally:
                 os.close(handle)
@@ -152,37 +334,23 @@ class Journal:
             return True
         except FileExistsError:
             return False
-        except OSError:  # a file system without hard links: append as before
-            return False
+        except OSError as err:
+            if err.errno in FULL:
+                raise
+            return False  # a file system without hard links: append as before
         finally:
             os.unlink(name)
 
     def read_reviews(self, start: int = 0) -> list[ReviewDecision]:
-        """Decisions in id order, each id once (a union merge may repeat a line); from byte `start` on."""
+        """Decisions in id order, each id once (a union merge may repeat a line); from byte `start` on.
+
+        Lines cut short are left out (and listed in `self.torn`), never a reason to refuse the rest.
+        """
         if not self.reviews.exists():
+            self.torn = []
             return []
-        path = self.reviews
-        if start:
-            with path.open("rb") as handle:
-                handle.seek(start)
-                tail = handle.read().decode("utf-8")
-            objects = []
-            for number, line in enumerate(tail.split("\n"), 1):
-                if line.strip():
-                    try:
-                        objects.append(json.loads(line))
-                    except json.JSONDecodeError:
-                        if number == len(tail.split("\n")):
-                            continue
-                        raise UsageError(f"{path}: a record after byte {start} is not JSON; fix or remove it") from None
-        else:
-            objects = [value for _, value in _lines(path)]
-        by_id: dict[str, ReviewDecision] = {}
-        for value in objects:
-            if not isinstance(value, dict) or not value.get("id") or not value.get("decision"):
-                raise UsageError(f"{path}: a record without id or decision: {json.dumps(value)[:80]}")
-            by_id.setdefault(str(value["id"]), record_decision(value))
-        return [by_id[key] for key in sorted(by_id)]
+        records, self.torn = _parse(_read(self.reviews), self.reviews, start)
+        return _decisions(self.reviews, records)
 
     # -- drafts ----------------------------------------------------------------
 
@@ -197,7 +365,10 @@ class Journal:
     def read_drafts(self, path: Path) -> list[dict[str, Any]]:
         """One row per sentence hash: the newest when a merge left several."""
         newest: dict[str, dict[str, Any]] = {}
-        for number, value in _lines(path):
+        records, torn = _parse(_read(path), path)
+        if torn:
+            raise UsageError(f"{path}:{torn[0].line}: not a JSON record; fix or remove that line (drafts are written whole)")
+        for number, value in records:
             if not isinstance(value.get("hash"), str) or not isinstance(value.get("source"), str):
                 raise UsageError(f"{path}:{number}: a draft needs 'hash' and 'source'")
             old = newest.get(value["hash"])
@@ -211,3 +382,25 @@ class Journal:
         if not source or not target:
             raise UsageError(f"{path}: a drafts file is named <source>-<target>.jsonl")
         return source, target
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """os.write until every byte is written: a short write is retried, and a full disk raises ENOSPC."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
+
+
+def _last_line_start(fd: int, size: int) -> int:
+    """The byte offset where the file's last line begins (read backwards, 64 KiB at a time)."""
+    end = size
+    while end > 0:
+        start = max(0, end - (1 << 16))
+        found = os.pread(fd, end - start, start).rfind(b"\n")
+        if found >= 0:
+            return start + found + 1
+        end = start
+    return 0

@@ -20,11 +20,12 @@ The records it hands out are in `records.py`, the schema in `schema.py`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from translate.clock import utc_now
-from translate.errors import TranslateError, UsageError
+from translate.errors import TranslateError, UsageError, WriteError
 from translate.memory import health
 from translate.memory.history import HumanState, apply, judge, person_name
 from translate.memory.journal import Journal
@@ -154,6 +155,8 @@ class TranslationMemory:
         self.readonly = readonly
         self._writable = True  # False once a read-only memory is up to date: every later write is refused
         self._opened: tuple[int, int] | None = None
+        self._undo: list[Callable[[], None]] = []  # what to take back if the write transaction fails
+        self._refusal: TranslateError | None = None  # why a write is refused, when opened read-only for a reason
         if self.path.is_dir():
             raise UsageError(f"{self.path}: is a folder, not a translation memory file")
         health.check_file(self.path)
@@ -175,15 +178,28 @@ class TranslationMemory:
                     continue
                 if _is_busy(err):
                     raise self._busy_error() from None
-                if "readonly" in str(err) or "unable to open" in str(err):
-                    raise self._readonly_error(err) from None
-                raise health.damaged(self.path, str(err)) from None
+                raise self._named(err) from None
             except sqlite3.DatabaseError as err:
                 self._close_quietly()
                 raise health.damaged(self.path, str(err)) from None
             except BaseException:
                 self._close_quietly()
                 raise
+
+    @classmethod
+    def for_reading(cls, path: Path | str) -> TranslationMemory:
+        """The memory for a server's request that may write: writable, or else (a full disk, a read-only
+        folder) a read-only copy whose every write is refused with that reason, so pages still show."""
+        try:
+            return cls(path)
+        except (WriteError, health.MemoryReadOnly) as err:
+            memory = cls(path, readonly=True)
+            memory._refusal = type(err)(str(err))
+            return memory
+
+    def _named(self, err: sqlite3.OperationalError) -> TranslateError:
+        """An SQLite error as what it is: storage (a full disk, read-only, permissions) before damage."""
+        return health.storage_error(self.path, err) or health.damaged(self.path, str(err))
 
     def _open(self) -> None:
         if self.readonly:
@@ -196,7 +212,7 @@ class TranslationMemory:
             if not self.path.exists():
                 health.create(self.path, _initialise)
         except OSError as err:
-            raise self._readonly_error(err) from None
+            raise health.cannot_make(self.path, err) from None
         self._opened = health.identity(self.path)
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a writer
         # takes the write lock up front and waits for it instead of failing.
@@ -228,8 +244,14 @@ class TranslationMemory:
         self.close()
 
     def checkpoint(self) -> bool:
-        """Fold the WAL into the main file, so that file alone is complete; False if a reader held it back."""
-        busy, _, _ = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        """Fold the WAL into the main file, so that file alone is complete; False if a reader held it back,
+        or the disk has no room for it (the work is safe in the WAL either way: the next checkpoint folds it)."""
+        try:
+            busy, _, _ = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.OperationalError as err:
+            if health.storage_error(self.path, err) is None:
+                raise
+            return False
         return busy == 0
 
     @property
@@ -252,13 +274,6 @@ class TranslationMemory:
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number}")
 
-    def _readonly_error(self, err: object) -> health.MemoryReadOnly:
-        detail = getattr(err, "strerror", None) or err
-        return health.MemoryReadOnly(
-            f"{self.path}: the translation memory cannot be written ({detail}); this command stores its work "
-            f"there: make {self.path.name} and {self.path.parent} writable (reading commands and --dry-run work without)"
-        )
-
     def vanished(self) -> str | None:
         """If the file this memory opened was deleted or replaced since, what became of the work (see health.py)."""
         return health.vanished(self.path, self._opened)
@@ -271,23 +286,36 @@ class TranslationMemory:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it is committed, or none of it."""
+        """One write transaction: all of it is committed, or none of it, here and in the text record.
+
+        What the transaction appended to the committed text record is taken back
+        when it fails, the COMMIT included (`_undo`, see Journal). A full disk, a
+        read-only file or a missing permission is named as such (never "damaged").
+        """
         if not self._writable:
-            raise health.MemoryReadOnly(f"{self.path}: opened read-only, for reading; nothing was changed")
+            raise self._refusal or health.MemoryReadOnly(f"{self.path}: opened read-only, for reading; nothing was changed")
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
             if _is_busy(err):
                 raise self._busy_error() from None
-            raise
+            raise health.storage_error(self.path, err) or err from None
+        self._undo = []
         try:
             yield self._db
+            self._db.execute("COMMIT")
         except BaseException as err:
-            self._db.execute("ROLLBACK")
-            if isinstance(err, sqlite3.OperationalError) and "readonly" in str(err):  # a read-only memory file
-                raise self._readonly_error(err) from None
+            if self._db.in_transaction:  # SQLite may have rolled back already (a full disk at COMMIT)
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+            for undo in reversed(self._undo):
+                undo()
+            named = health.storage_error(self.path, err) if isinstance(err, sqlite3.OperationalError) else None
+            if named is not None:
+                raise named from None
             raise
-        self._db.execute("COMMIT")
+        finally:
+            self._undo = []
 
     # -- entries -------------------------------------------------------------
 
@@ -484,7 +512,8 @@ class TranslationMemory:
             last = _record_id(last)
             recorded.append(self._apply_decision(db, replace(decision, id=last)))
         if self.journal is not None and recorded:
-            self.journal.append_reviews(recorded)
+            journal, before = self.journal, self.journal.append_reviews(recorded)
+            self._undo.append(lambda: journal.undo_append(before))  # the COMMIT may still fail
             self._remember_file(self.journal.reviews)
         return recorded
 

@@ -25,12 +25,16 @@ answer to a damaged or missing SQLite file.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from translate.memory import health
+from translate.memory.journal import record_json
 from translate.memory.records import ReviewDecision
+
+log = logging.getLogger(__name__)
 
 TranslationMemory = Any
 """A translate.memory.store.TranslationMemory (store imports this module, so it cannot import store)."""
@@ -122,6 +126,7 @@ def sync(memory: TranslationMemory) -> SyncResult:
             if old is None or old[2] != digest:
                 if path == journal.reviews:
                     _sync_reviews(memory, data, old, result)
+                    _mend(memory)
                 else:
                     source, target = journal.pair_of(path)
                     result.drafts += memory._put_machine(memory._db, journal.read_drafts(path), source, target)
@@ -145,6 +150,28 @@ def _sync_reviews(memory: TranslationMemory, data: bytes, old: tuple[int, int, s
         return
     result.decisions += _replay(memory, journal.read_reviews())
     result.replayed = True
+
+
+def _mend(memory: TranslationMemory) -> None:
+    """Lines of reviews.jsonl cut short (a full disk or a crash stopped an append): completed from the
+    memory when it holds the decision, else set aside (journal.py), one warning each; never a reason
+    to refuse the rest. A memory opened read-only leaves the file as it is and says so."""
+    journal = memory.journal
+    assert journal is not None
+    if not journal.torn:
+        return
+    if memory.readonly:
+        for torn in journal.torn:
+            log.warning(
+                "%s:%d: a record cut short (a full disk or a crash stopped its append) is left out; "
+                "the next command that writes the memory sets it aside",
+                journal.reviews,
+                torn.line,
+            )
+        return
+    logged = {d.id: record_json(d) for d in memory.review_log()}
+    for line in journal.mend(logged):
+        log.warning("%s", line)
 
 
 def _replay(memory: TranslationMemory, records: list[ReviewDecision]) -> list[ReviewDecision]:
@@ -189,6 +216,8 @@ def rebuild(memory: TranslationMemory) -> SyncResult:
             if path != journal.reviews:
                 source, target = journal.pair_of(path)
                 result.drafts += memory._put_machine(db, journal.read_drafts(path), source, target)
+        journal.read_reviews()
+        _mend(memory)  # before the log is replayed: it may complete a line cut short
         result.decisions = _replay(memory, journal.read_reviews())
         for path in journal.files():
             memory._remember_file(path)

@@ -126,7 +126,7 @@ def _credits(doc: Document, meta: HandoutMeta, text: dict[str, str]) -> list[tup
         (text["model"], meta.model),
         (text["licence"], licence or ""),
         (text["glossary"], meta.glossary_version or ""),
-        (text["translators"], ", ".join(person_name(n) for n in meta.translators)),
+        (text["translators"], Markup(", ").join(_person(n) for n in meta.translators)),
         (text["reviewers"], _reviewer_credits(meta, text)),
         (text["date"], format_date(date, format="long", locale=locale_for(meta.language))),
     ]
@@ -134,12 +134,18 @@ def _credits(doc: Document, meta: HandoutMeta, text: dict[str, str]) -> list[tup
     return [(label, value) for label, value in rows if value]
 
 
-def _reviewer_credits(meta: HandoutMeta, text: dict[str, str]) -> str:
-    """'Ana: 10 of 109 sentences, Rosa: 3 of 109 sentences' (names only, never an e-mail address)."""
+def _person(name: str) -> Markup:
+    """A person's name (never an e-mail address) in a <bdi> of its own: a right-to-left override in one
+    name stays inside it instead of reversing the next person's credit."""
+    return Markup("<bdi>{}</bdi>").format(person_name(name))
+
+
+def _reviewer_credits(meta: HandoutMeta, text: dict[str, str]) -> Markup:
+    """'Ana: 10 of 109 sentences, Rosa: 3 of 109 sentences' (names only, each isolated in its own <bdi>)."""
     if not meta.reviewer_counts or not meta.sentences:
-        return ", ".join(person_name(n) for n in meta.reviewers)
-    return ", ".join(
-        text["reviewer_share"].format(name=person_name(name), count=count, total=meta.sentences)
+        return Markup(", ").join(_person(n) for n in meta.reviewers)
+    return Markup(", ").join(
+        Markup(escape(text["reviewer_share"])).format(name=_person(name), count=count, total=meta.sentences)
         for name, count in meta.reviewer_counts
     )
 

@@ -11,13 +11,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from translate.config import Config
+from translate.errors import InputFileError
 from translate.memory import health
 from translate.memory.records import MemoryEntry
 from translate.memory.store import TranslationMemory
 from translate.publish.gate import verdict
 from translate.review.decisions import unimported_changes
 from translate.run.signature import Signature
-from translate.texts import SourceText, load_texts, output_path
+from translate.texts import SourceText, TextProblem, load_texts, output_path
 
 
 @dataclass
@@ -70,9 +71,12 @@ def text_status(memory: TranslationMemory, text: SourceText, source: str, langua
     )
 
 
-def status(config: Config, only: list[str] | None = None, targets: list[str] | None = None) -> list[TextStatus]:
-    """Per text and language: segments, translated, approved, freshness."""
-    texts = load_texts(config, only)
+def status(
+    config: Config, only: list[str] | None = None, targets: list[str] | None = None, problems: list[TextProblem] | None = None
+) -> list[TextStatus]:
+    """Per text and language: segments, translated, approved, freshness. A text that cannot be read goes
+    to `problems` (when given) and the others are shown, as a run carries on past it."""
+    texts = load_texts(config, only, problems)
     rows = []
     path = config.path("memory")
     if not health.present(path):
@@ -97,5 +101,5 @@ def po_unimported(memory: TranslationMemory, config: Config, text: SourceText, l
         return 0
     try:
         return unimported_changes(path, memory, config.source_language, language)
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (InputFileError, OSError, ValueError, UnicodeDecodeError, LookupError):
         return -1

@@ -14,7 +14,9 @@ machine text was kept, 'edited' if not); a changed text still marked fuzzy is
 a 'draft', or, on an approved entry, a 'suggested' text that is logged and
 shown but never replaces the approval. A changed translator comment is a
 'comment' decision of its own. Anything the memory already holds is no new
-decision, which makes importing a file twice harmless.
+decision, which makes importing a file twice harmless. A text the reviewer
+emptied is no decision either (an empty text is not a translation), but the
+import says so: it may be a deliberate "no translation" that needs a word.
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ from translate.memory.store import TranslationMemory
 from translate.review.po_file import FUZZY, read_po
 
 REVISION_LABEL = "revision: "
+EMPTIED = (
+    "its translation was emptied, which is not recorded (the memory keeps its text): write a translation, "
+    "or say in a '# ' comment why there should be none"
+)
+"""What an import says of an entry whose msgstr a reviewer deleted: perhaps a deliberate "no translation"."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +70,12 @@ def untouched(po_entry: polib.POEntry) -> bool:
 def reviewer_action(po_entry: polib.POEntry, entry: MemoryEntry, suggestion: str | None = None) -> Action:
     """Compare a PO entry with what it showed and with the memory entry's current state (module docstring)."""
     text = po_entry.msgstr
-    if not text.strip() or untouched(po_entry):
+    if untouched(po_entry):
         return Action("", text)
+    if not text.strip():
+        if not (entry.machine_text or entry.final_text):
+            return Action("", text)  # there was nothing to empty
+        return Action("", text, EMPTIED)
     if FUZZY not in po_entry.flags:
         if entry.status == "approved" and entry.final_text == text:
             return Action("", text)

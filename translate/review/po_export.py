@@ -28,6 +28,7 @@ import polib
 from translate import __version__, languages
 from translate.clock import po_date
 from translate.config import Config
+from translate.errors import InputFileError
 from translate.fileio import atomic_write_text
 from translate.glossary.matching import matcher
 from translate.glossary.model import Glossary
@@ -36,7 +37,7 @@ from translate.memory.notes import Notes
 from translate.memory.records import MemoryEntry, ReviewDecision
 from translate.memory.store import TranslationMemory
 from translate.review.decisions import REVISION_LABEL, shown_revision, suggestion_for, unimported_changes
-from translate.review.po_file import FUZZY, msgfmt_errors, read_po, render_po, source_digest
+from translate.review.po_file import FUZZY, msgfmt_errors, parse_po, read_po_bytes, render_po, source_digest
 from translate.run.signature import Signature
 from translate.segment import Block, Document, Segment
 from translate.texts import SourceText
@@ -361,16 +362,17 @@ def export_po(
     warnings = warnings if warnings is not None else []
     existing = None
     if path.exists():
-        on_disk, error = None, None
+        on_disk, data, error = None, None, None
         try:
-            on_disk = path.read_text(encoding="utf-8")
-            existing = read_po(path)
-        except (OSError, ValueError, UnicodeDecodeError) as err:
+            data = read_po_bytes(path)  # a named pipe there is refused, never waited on
+            on_disk = data.decode("utf-8")
+            existing = parse_po(data)
+        except (InputFileError, OSError, ValueError, UnicodeDecodeError, LookupError) as err:
             error = " ".join(str(err).split())[:200]
         if existing is not None and render_po(build_po(text, language, memory, config, glossary, existing)) == on_disk:
             return False  # the file is what we would write: nothing to check, nothing to do
         # The file is about to change: believe it only if gettext can read it (polib reads some broken files).
-        error = error or msgfmt_errors(path)
+        error = error or msgfmt_errors(path, data)
         if error is not None:
             kept_as = move_aside(path)
             warnings.append(

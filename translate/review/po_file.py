@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import polib
 
+from translate.fileio import read_bytes
 from translate.review.po_format import format_po
 from translate.segment import Document
 
@@ -35,9 +37,33 @@ def source_digest(document: Document) -> str:
     return hashlib.sha256(document.source().encode("utf-8")).hexdigest()
 
 
+MAX_PO_BYTES = 200_000_000
+"""Largest PO file read: a PO holds each sentence twice with its comments, so a text at limits.max_text_bytes'
+default (10 MB) makes one of well under this; a larger file is refused before it fills the memory."""
+
+_CHARSET = re.compile(rb"charset=([A-Za-z0-9_.:-]+)")
+
+
+def read_po_bytes(path: Path | str) -> bytes:
+    """A PO file's bytes: only a regular file (a named pipe would block the import, holding the run lock),
+    at most MAX_PO_BYTES; InputFileError saying what it is otherwise."""
+    return read_bytes(path, MAX_PO_BYTES)
+
+
+def parse_po(data: bytes) -> polib.POFile:
+    """Parse a PO file's bytes in the charset its header names (polib raises OSError/ValueError with the line
+    on bad syntax; a wrong charset is a UnicodeDecodeError or LookupError)."""
+    found = _CHARSET.search(data[:4096])
+    charset = found.group(1).decode("ascii") if found and found.group(1).upper() != b"CHARSET" else "utf-8"
+    text = data.decode(charset)
+    if "\n" not in text:
+        text += "\n"  # polib reads a string without a line break as a file name
+    return polib.pofile(text, wrapwidth=78)
+
+
 def read_po(path: Path | str) -> polib.POFile:
-    """Parse a PO file (polib raises OSError/ValueError with the line on bad syntax)."""
-    return polib.pofile(str(path), wrapwidth=78)
+    """Read and parse a PO file (see read_po_bytes and parse_po)."""
+    return parse_po(read_po_bytes(path))
 
 
 def render_po(po: polib.POFile) -> str:
@@ -45,20 +71,24 @@ def render_po(po: polib.POFile) -> str:
     return format_po(po)
 
 
-def msgfmt_errors(path: Path | str) -> str | None:
+def msgfmt_errors(path: Path | str, data: bytes | None = None) -> str | None:
     """What gettext's msgfmt finds fatal in a PO file (its first lines), or None if it compiles.
 
     polib reads some broken files anyway (an unterminated string loses its last
     character), so a reviewer's file is checked by gettext itself before
     anything in it is believed. Without msgfmt installed, polib's reading decides.
+    With `data` (the bytes already read), msgfmt reads them from its input, so the
+    file is read once and never opened by a program that could block on it.
     """
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         return None
+    source = str(path) if data is None else "-"
     done = subprocess.run(
-        [msgfmt, "-o", os.devnull, str(path)], capture_output=True, text=True, env={**os.environ, "LC_ALL": "C.UTF-8"}
+        [msgfmt, "-o", os.devnull, source], input=data, capture_output=True, env={**os.environ, "LC_ALL": "C.UTF-8"}
     )
     if done.returncode == 0:
         return None
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    stderr = done.stderr.decode("utf-8", "replace").replace("<stdin>", str(path))
+    lines = [line for line in stderr.splitlines() if line.strip()]
     return "; ".join(lines[:2])[:300] or f"msgfmt exited {done.returncode}"

@@ -24,6 +24,7 @@ Each file gets one line of figures (`FileResult.describe`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -34,8 +35,8 @@ import polib
 from translate import languages
 from translate.clock import utc_now
 from translate.config import Config
-from translate.errors import LanguageError, UsageError
-from translate.fileio import unfit_translation
+from translate.errors import InputFileError, LanguageError, UsageError
+from translate.fileio import check_link, unfit_translation
 from translate.memory.history import person_name
 from translate.memory.notes import Notes
 from translate.memory.records import MemoryEntry, ReviewDecision
@@ -49,9 +50,9 @@ from translate.review.decisions import (
     suggestion_for,
     untouched,
 )
-from translate.review.po_file import msgfmt_errors, read_po, segment_id, source_digest
+from translate.review.po_file import msgfmt_errors, parse_po, read_po_bytes, segment_id, source_digest
 from translate.segment import sentence_hash
-from translate.texts import SourceText, load_texts
+from translate.texts import SourceText, TextProblem, load_texts
 
 COUNTED = ("approved", "edited", "draft", "comment", "suggested")
 LANGUAGE_EVIDENCE_MIN = 3
@@ -238,6 +239,26 @@ def reviewer_for(path: Path, reviewer: str | None, reviewers: Mapping[str, str] 
     return person_name(po.metadata.get("Last-Translator", ""))
 
 
+def _read_reviewed(po_path: Path, result: ImportResult, summary: FileResult) -> polib.POFile | None:
+    """A reviewer's PO file, read once and checked by gettext; None (the file rejected, saying why) otherwise."""
+    name = str(po_path)
+    try:
+        data = read_po_bytes(po_path)
+    except InputFileError as err:  # a named pipe, a device, a folder: said, never waited on
+        summary.status = "rejected: cannot be read"
+        _reject(result, name, str(err).removeprefix(f"{name}: "))
+        return None
+    error = msgfmt_errors(po_path, data)
+    if error is None:
+        try:
+            return parse_po(data)
+        except (OSError, ValueError, UnicodeDecodeError, LookupError) as err:
+            error = " ".join(str(err).split())
+    summary.status = "rejected: not a valid PO file"
+    _reject(result, name, f"not a valid PO file, nothing imported from it: {error}")
+    return None
+
+
 def import_po(
     memory: TranslationMemory,
     po_path: Path | str,
@@ -252,15 +273,8 @@ def import_po(
     result = ImportResult(files=[name])
     summary = FileResult(name)
     result.per_file.append(summary)
-    error = msgfmt_errors(po_path)
-    if error is None:
-        try:
-            po = read_po(po_path)
-        except (OSError, ValueError, UnicodeDecodeError) as err:
-            error = " ".join(str(err).split())
-    if error is not None:
-        summary.status = "rejected: not a valid PO file"
-        _reject(result, name, f"not a valid PO file, nothing imported from it: {error}")
+    po = _read_reviewed(po_path, result, summary)
+    if po is None:
         return result
     language = _file_language(po, po_path, memory, config, result)
     if language is None:
@@ -269,7 +283,7 @@ def import_po(
     summary.language = language
 
     if texts is None:
-        texts = load_texts(config)
+        texts = load_texts(config, problems=[])  # a text that cannot be read is not this file's text
     source_file = po.metadata.get("X-Source-File", "")
     text = next((t for t in texts if t.path.name == source_file), None)
     if text is None:
@@ -390,18 +404,37 @@ def _new_entry(po_entry: polib.POEntry, source: str, target: str, now: str) -> M
 
 
 def po_files(paths: Iterable[Path | str]) -> list[Path]:
-    """The PO files named, with folders searched recursively, in a stable order."""
+    """The PO files named, with folders searched recursively (links to folders not followed), in a stable order.
+
+    Every *.po name found is listed, whatever it is (a named pipe, a link): reading it
+    refuses what is no file, by name; a link found in a folder must lead inside that
+    folder or the project (`check_link`), or it is refused too.
+    """
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found += sorted(path.rglob("*.po"))
-        elif path.is_file():
+            for folder, folders, names in os.walk(path):
+                folders.sort()
+                found += [Path(folder) / n for n in sorted(names) if n.endswith(".po") and not n.startswith(".")]
+        elif os.path.lexists(path):
             found.append(path)
         else:
             raise UsageError(f"{path}: no such file or folder")
     if not found:
         raise UsageError("no .po files found")
     return list(dict.fromkeys(found))
+
+
+def _outside(path: Path, named: list[Path], project: Path) -> str | None:
+    """Why a PO file found in a folder is not read: a link leading out of it and the project (None: read it)."""
+    folders = [folder for folder in named if folder.is_dir() and path.is_relative_to(folder)]
+    if not folders:
+        return None
+    try:
+        check_link(path, project, *folders)
+    except InputFileError as err:
+        return str(err).removeprefix(f"{path}: ")
+    return None
 
 
 def import_paths(
@@ -413,11 +446,20 @@ def import_paths(
     reviewers: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Import PO files and folders of them (what `translate review import` does); one result per file."""
-    files = po_files(paths)
-    if texts is None:
-        texts = load_texts(config)
+    named = [Path(p) for p in paths]
+    files = po_files(named)
     total = ImportResult()
+    if texts is None:
+        problems: list[TextProblem] = []
+        texts = load_texts(config, problems=problems)
+        total.warnings += [f"{p.error} (left out: a PO file of that text cannot be imported)" for p in problems]
     for path in files:
+        refused = _outside(path, named, config.root)
+        if refused is not None:
+            one = ImportResult(files=[str(path)], per_file=[FileResult(str(path), status="rejected: " + refused)])
+            _reject(one, str(path), refused)
+            total.extend(one)
+            continue
         total.extend(import_po(memory, path, config, reviewer, texts, reviewers))
     total.pending = sum(f.pending for f in total.per_file)
     return total

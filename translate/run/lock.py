@@ -27,7 +27,7 @@ def run_lock(memory_path: Path, wait: bool = False) -> Iterator[Path]:
     lock_path = Path(f"{memory_path}.lock")
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)  # less the umask, as every file
     except OSError as err:
         raise WriteError(
             f"cannot take the run lock {lock_path} ({err.strerror or err}): this command writes the memory, "
@@ -41,8 +41,11 @@ def run_lock(memory_path: Path, wait: bool = False) -> Iterator[Path]:
             raise RunLocked(
                 f"another translate run holds {lock_path.name} (pid {holder}); try again later or use --wait"
             ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        try:  # who holds it, for the message of a run refused meanwhile: nice to have, not needed on a full disk
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+        except OSError:
+            pass
         yield lock_path
     finally:
         os.close(fd)

@@ -65,19 +65,26 @@ _SCHEMA = (
 )
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 class InvitationRefused(TranslateError):
     """An invitation link that cannot be used (unknown, used, expired or revoked)."""
 
 
+MAX_EXPIRY = timedelta(days=366)
+"""Longest an invitation link may stay open: a year (a link is a key to the project; send a new one later)."""
+
+
 def parse_duration(text: str) -> timedelta:
-    """'14d', '12h', '30m', '2w' -> a timedelta; anything else is a UsageError saying what is allowed."""
+    """'14d', '12h', '30m', '2w' -> a timedelta up to MAX_EXPIRY; anything else is a UsageError saying what is allowed."""
     match = _DURATION.match(text or "")
     if not match or int(match.group(1)) == 0:
         raise UsageError(f"expiry '{text}' is not a duration like 14d, 12h, 30m or 2w")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    seconds = int(match.group(1)) * _SECONDS[match.group(2)]  # whole numbers: no overflow, however long
+    if seconds > MAX_EXPIRY.total_seconds():
+        raise UsageError(f"expiry '{text.strip()}' is longer than a year ({MAX_EXPIRY.days}d); invite again when it runs out")
+    return timedelta(seconds=seconds)
 
 
 def token_hash(token: str) -> str:
@@ -302,11 +309,16 @@ class AccessStore:
         with self._db() as db:
             db.execute("UPDATE sessions SET ended = ? WHERE token_hash = ? AND ended IS NULL", (self._now(), token_hash(token)))
 
-    def revoke(self, who: str) -> list[Invitation]:
-        """Withdraw invitations (by number, or every one of a name) and end their sessions at once."""
-        chosen = [i for i in self.invitations() if (who.isdigit() and i.id == int(who)) or i.name == who]
+    def revoke(self, who: str, by_name: bool = False) -> list[Invitation]:
+        """Withdraw invitations and end their sessions at once: one by its number, or with `by_name` (or a
+        `who` that is no number) every one of a name. A number is never also read as a name: `revoke 3`
+        withdrawing invitation 3 must not withdraw someone called "3" too."""
+        number = who.strip().isdigit() and not by_name
+        chosen = [i for i in self.invitations() if (i.id == int(who) if number else i.name == " ".join(who.split()))]
         if not chosen:
-            raise UsageError(f"no invitation numbered or named '{who}' (see translate review invitations)")
+            hint = " (to withdraw the invitations of someone named so, add --name)" if number else ""
+            what = "numbered" if number else "named"
+            raise UsageError(f"no invitation {what} '{who}'{hint}; see translate review invitations")
         now = self._now()
         with self._db() as db:
             db.execute("BEGIN IMMEDIATE")

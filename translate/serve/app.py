@@ -9,7 +9,8 @@ no inline script, no eval), no framing, no referrer (an invitation token sits
 in a URL), and no caching of anything but static files.
 
 The server listens on 127.0.0.1 unless told otherwise; a group puts a TLS
-reverse proxy in front (README, "Review in a browser"). uvicorn's access log
+reverse proxy in front (README, "Review in a browser"), and names it in
+`serve.trusted_proxies`: only its X-Forwarded-For header is believed. uvicorn's access log
 would print invitation links; its requests are logged with the token cut out.
 """
 
@@ -124,7 +125,11 @@ def serve(config: Config, host: str | None = None, port: int | None = None, part
         app,
         host=host or config.serve.host,
         port=port or config.serve.port,
-        proxy_headers=True,
+        # X-Forwarded-For / -Proto only from the configured reverse proxies: believed from any local
+        # process, it would let anyone on this machine (or through an ssh tunnel) choose the address
+        # the API's rate limit counts.
+        proxy_headers=bool(config.serve.trusted_proxies),
+        forwarded_allow_ips=list(config.serve.trusted_proxies) or None,
         server_header=False,
         log_level="info",
     )

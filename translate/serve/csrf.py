@@ -22,6 +22,8 @@ import secrets
 
 from starlette.requests import Request
 
+from translate.serve.limits import read_form
+
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 PRE_SESSION_COOKIE = "translate_invite_csrf"
@@ -48,6 +50,6 @@ async def given_token(request: Request) -> str | None:
     header = request.headers.get(HEADER)
     if header:
         return header
-    form = await request.form()
+    form = await read_form(request)
     value = form.get(FIELD)
     return value if isinstance(value, str) else None

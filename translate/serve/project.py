@@ -9,6 +9,7 @@ fresh one always reads the newest commit.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from translate.config import Config
 from translate.glossary.files import load_glossary
 from translate.glossary.model import Glossary
 from translate.memory.store import TranslationMemory
-from translate.texts import SourceText, load_texts, text_files
+from translate.texts import SourceText, TextProblem, load_texts, text_files
+
+log = logging.getLogger(__name__)
 
 
 def _fingerprint(paths: list[Path]) -> tuple:
@@ -47,7 +50,10 @@ class ProjectFiles:
         key = _fingerprint(self._text_paths())
         with self._lock:
             if self._texts is None or self._texts[0] != key:
-                self._texts = (key, load_texts(self.config))
+                problems: list[TextProblem] = []
+                self._texts = (key, load_texts(self.config, problems=problems))
+                for problem in problems:  # the other texts are served; the organizer reads why this one is not
+                    log.warning("%s (left out of the review pages)", problem.error)
             return self._texts[1]
 
     def text(self, stem: str) -> SourceText | None:
@@ -63,5 +69,9 @@ class ProjectFiles:
             return self._glossary[1]
 
     def memory(self) -> TranslationMemory:
-        """A connection of this thread's own (SQLite connections stay in the thread that made them)."""
-        return TranslationMemory(self.config.path("memory"))
+        """A connection of this thread's own (SQLite connections stay in the thread that made them).
+
+        On a full disk or in a read-only folder it is a read-only copy: pages and API
+        answers still read it, and a save is refused saying why (nothing recorded).
+        """
+        return TranslationMemory.for_reading(self.config.path("memory"))

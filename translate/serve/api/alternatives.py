@@ -10,10 +10,13 @@ come back unpinned through a side door), and an approved sentence stays the
 approved text in every alternative. Each is finished in the target's
 typography, as the main text is.
 
-Only engines with an n-best list offer any (Argos: the beam gives them at no
-extra decoding pass); Apertium has one translation, so its alternatives are
-`[]`, which LibreTranslate's clients already accept (it may return fewer than
-asked). As in LibreTranslate, format=html gets none.
+Only engines with an n-best list offer any (Argos: the beam gives them, widened
+for the call when more are asked than it holds, as LibreTranslate asks its
+model for n + 1 hypotheses); Apertium has one translation, so its alternatives
+are `[]`, which LibreTranslate's clients already accept (it may return fewer
+than asked). How many a request may ask is `api.alternatives_limit`, as
+LibreTranslate's `--alternatives-limit`. As in LibreTranslate, format=html
+gets none.
 """
 
 from __future__ import annotations
@@ -26,19 +29,15 @@ from translate.glossary.model import Glossary
 from translate.run.finishing import finished_text
 from translate.segment import Document
 
-MAX_ALTERNATIVES = 5  # LibreTranslate's own cap on num_alternatives
-
 
 def other_hypotheses(
     engine: Engine, route: Route, glossary: Glossary, sentences: Sequence[str], main: dict[str, str], wanted: int
 ) -> dict[str, list[str]]:
     """Per sentence, up to `wanted` distinct finished hypotheses other than its main translation,
     each rendering the pinned terms (in an engine thread, holding the engine)."""
-    wanted = min(wanted, MAX_ALTERNATIVES)
     if not sentences or wanted < 1 or engine.max_hypotheses() < 2:
         return {}
-    n = min(wanted + 1, engine.max_hypotheses())
-    lists = engine.translate_nbest(list(sentences), route, n)
+    lists = engine.translate_nbest(list(sentences), route, wanted + 1)
     found: dict[str, list[str]] = {}
     for sentence, hypotheses in zip(sentences, lists):
         kept: list[str] = []
@@ -59,7 +58,7 @@ def text_alternatives(
     depth = max((len(others.get(s.text, ())) for s in document.segments), default=0)
     rendered = document.render({s.index: main(s.text) for s in document.segments}, target)
     out: list[str] = []
-    for k in range(min(depth, wanted, MAX_ALTERNATIVES)):
+    for k in range(min(depth, wanted)):
         choice = {}
         for segment in document.segments:
             options = others.get(segment.text, ())

@@ -18,7 +18,9 @@ translated once.
 `WorkQueue` bounds the work accepted: the sentences waiting or being
 translated, over all pairs. A request that would take it past the limit is
 refused at once (503 with Retry-After) instead of piling up behind the
-others, unless the queue is empty: a large request can always run alone.
+others, unless the queue is empty: a large request can always run alone. A
+request with a Weblate key is let in regardless (`force`): Weblate pauses its
+service for 30 minutes on a 503, and it sends one request at a time.
 """
 
 from __future__ import annotations
@@ -65,8 +67,8 @@ class WorkQueue:
         self.limit = limit
         self.pending = 0
 
-    def reserve(self, count: int) -> None:
-        if count and self.pending and self.pending + count > self.limit:
+    def reserve(self, count: int, force: bool = False) -> None:
+        if count and self.pending and self.pending + count > self.limit and not force:
             raise ApiError(
                 503,
                 f"Server busy: {self.pending} sentences are waiting for translation "

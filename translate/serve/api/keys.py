@@ -7,6 +7,13 @@ file, never committed), with the first characters kept to tell keys apart in
 guess, unlike a password) and lets a request be matched by one lookup.
 LibreTranslate stores its keys in plain text; a copy of this file lets no one in.
 
+A key made with `--weblate` has no per-minute limit and is never refused for a
+busy work queue: Weblate pauses its LibreTranslate service for 30 minutes on
+any 429 or 503 (for every project of the instance), its automatic translation
+sends 20 strings a request one request after another (so the server's own pace
+bounds it), and a request answered from approved sentences in the memory takes
+milliseconds, so no per-minute count, of texts or of requests, fits it.
+
 The server keeps the active keys in memory and reads the table again every
 `REFRESH_SECONDS` (so a revoked key stops working within that time), or
 sooner when it meets a key it does not know (a key just created works at once).
@@ -27,6 +34,8 @@ from translate.errors import UsageError
 from translate.serve.access import TOKEN_BYTES, open_access_file, token_hash
 
 DEFAULT_REQUESTS_PER_MINUTE = 600
+MAX_REQUESTS_PER_MINUTE = 1_000_000
+"""Highest limit a key may be given (0 is none at all); more would not fit SQLite's integers for long."""
 REFRESH_SECONDS = 2.0
 MISS_REFRESH_SECONDS = 0.2
 PREFIX_CHARS = 6
@@ -38,8 +47,10 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS api_keys (
     prefix TEXT NOT NULL,
     requests_per_minute INTEGER NOT NULL CHECK (requests_per_minute >= 0),
     created TEXT NOT NULL,
-    revoked TEXT
+    revoked TEXT,
+    unthrottled INTEGER NOT NULL DEFAULT 0
 )"""
+_COLUMNS = "id, name, prefix, requests_per_minute, created, revoked, unthrottled"
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class ApiKey:
     requests_per_minute: int  # 0 = no limit
     created: str
     revoked: str | None
+    unthrottled: bool = False  # never refused for a busy queue either (a Weblate key)
 
     @property
     def state(self) -> str:
@@ -66,6 +78,8 @@ class ApiKeyStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
             db.execute(_SCHEMA)
+            if "unthrottled" not in {row[1] for row in db.execute("PRAGMA table_info(api_keys)")}:  # an older file
+                db.execute("ALTER TABLE api_keys ADD COLUMN unthrottled INTEGER NOT NULL DEFAULT 0")
         self._lock = threading.Lock()
         self._active: dict[str, ApiKey] = {}
         self._read_at = float("-inf")
@@ -73,18 +87,26 @@ class ApiKeyStore:
     def _db(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         return open_access_file(self.path)
 
-    def create(self, name: str, requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE) -> tuple[ApiKey, str]:
-        """A new key and its text (shown once, never stored)."""
+    def create(
+        self, name: str, requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE, unthrottled: bool = False
+    ) -> tuple[ApiKey, str]:
+        """A new key and its text (shown once, never stored); `unthrottled`: no limit at all (Weblate)."""
         name = " ".join(name.split())
         if not name:
-            raise UsageError("give the key a name saying who uses it, e.g. translate api-key create weblate")
-        if requests_per_minute < 0:
-            raise UsageError("--requests-per-minute must be 0 (no limit) or more")
+            raise UsageError("give the key a name saying who uses it, e.g. translate api-key create weblate --weblate")
+        if not 0 <= requests_per_minute <= MAX_REQUESTS_PER_MINUTE:
+            raise UsageError(f"--requests-per-minute must be between 0 (no limit) and {MAX_REQUESTS_PER_MINUTE:,}")
+        if unthrottled and requests_per_minute:
+            raise UsageError(
+                "a --weblate key has no per-minute limit (Weblate pauses its service for 30 minutes on a 429); "
+                "leave out --requests-per-minute"
+            )
         key = secrets.token_urlsafe(TOKEN_BYTES)
         with self._db() as db:
             number = db.execute(
-                "INSERT INTO api_keys (name, key_hash, prefix, requests_per_minute, created) VALUES (?, ?, ?, ?, ?)",
-                (name, token_hash(key), key[:PREFIX_CHARS], requests_per_minute, utc_now()),
+                "INSERT INTO api_keys (name, key_hash, prefix, requests_per_minute, created, unthrottled) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (name, token_hash(key), key[:PREFIX_CHARS], requests_per_minute, utc_now(), int(unthrottled)),
             ).lastrowid
         [made] = [k for k in self.keys() if k.id == number]
         self._read_at = float("-inf")
@@ -93,10 +115,8 @@ class ApiKeyStore:
     def keys(self) -> list[ApiKey]:
         """Every key, oldest first."""
         with self._db() as db:
-            rows = db.execute(
-                "SELECT id, name, prefix, requests_per_minute, created, revoked FROM api_keys ORDER BY id"
-            ).fetchall()
-        return [ApiKey(*row) for row in rows]
+            rows = db.execute(f"SELECT {_COLUMNS} FROM api_keys ORDER BY id").fetchall()
+        return [_key(row) for row in rows]
 
     def revoke(self, who: str) -> list[ApiKey]:
         """Revoke keys by number, by name (every key of that name) or by the key's first characters."""
@@ -131,8 +151,11 @@ class ApiKeyStore:
 
     def _reload(self) -> None:
         with self._db() as db:
-            rows = db.execute(
-                "SELECT key_hash, id, name, prefix, requests_per_minute, created, revoked FROM api_keys WHERE revoked IS NULL"
-            ).fetchall()
-        self._active = {row[0]: ApiKey(*row[1:]) for row in rows}
+            rows = db.execute(f"SELECT key_hash, {_COLUMNS} FROM api_keys WHERE revoked IS NULL").fetchall()
+        self._active = {row[0]: _key(row[1:]) for row in rows}
         self._read_at = time.monotonic()
+
+
+def _key(row: tuple) -> ApiKey:
+    number, name, prefix, per_minute, created, revoked, unthrottled = row
+    return ApiKey(number, name, prefix, per_minute, created, revoked, bool(unthrottled))

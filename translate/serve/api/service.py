@@ -10,10 +10,21 @@ requests' sentences of the same pair (`batching.py`). The memory is only read:
 what the API translates is not stored, so it never mixes outside texts into
 the project's memory.
 
-Engine work runs in worker threads, never on the event loop; one batch per
-engine at a time, as the engines were written for, so a batch has every core.
-Routes and the languages served are found once per server start: restart it
-after installing a model or an Apertium pair.
+Engine work runs in worker threads, never on the event loop, as many at once
+as `translate run` translates languages (`engine.jobs`: the number of cores by
+default). Apertium runs each call as its own processes, so batches for
+different pairs run side by side (its mode locks keep a hop two routes share
+from running twice), and the modes the API uses are kept running between
+batches (`api.kept_modes`, engines/apertium_pipeline.py); Argos gets one batch
+at a time, as CTranslate2 already spreads one over every core. Fifty clients
+spread over five target languages were answered at 14.6 requests a second when
+one batch ran at a time across all pairs, each starting its processes afresh;
+at 225 a second with both (`make bench`, section "api", 2 cores at load 14.7,
+beside 270 a second for one language).
+
+A text whose source and target are the same language comes back as sent, as
+LibreTranslate answers it. Routes and the languages served are found once per
+server start: restart it after installing a model or an Apertium pair.
 """
 
 from __future__ import annotations
@@ -27,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from starlette.concurrency import run_in_threadpool
 
 from translate.checks import CHECKS_VERSION
+from translate.engines.apertium import ApertiumEngine
 from translate.engines.base import Engine, Route
 from translate.engines.credits import model_attribution
 from translate.engines.registry import Engines
@@ -37,6 +49,7 @@ from translate.memory.journal import Journal
 from translate.memory.notes import Notes, Signal
 from translate.run.finishing import finish_notes, finished_text
 from translate.run.pipeline import checked_notes, translate_sentences
+from translate.run.runner import jobs
 from translate.run.signature import Signature
 from translate.segment import Document, parse
 from translate.serve.api import codes, markup
@@ -47,7 +60,8 @@ from translate.serve.api.errors import ApiError
 from translate.serve.api.requests import TranslateRequest
 from translate.serve.state import ServerState
 
-ENGINE_THREADS = 2  # batches of different engines (Apertium, Argos) side by side
+PAIRS_AT_ONCE = {"apertium"}
+"""Engines whose batches for different pairs may run at the same time (each Apertium call is its own processes)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,19 @@ class Item:
 
 
 @dataclass
+class Plan:
+    """A request's texts and languages, checked before it is charged to anyone's limit."""
+
+    request: TranslateRequest
+    items: list[Item]
+    source: str  # project code of the language translated from (the target's own, for an echo)
+    target: str
+    detected: Guess | None
+    echo: bool = False  # source and target are one language: the texts come back as sent
+    unserved: str | None = None  # why nothing is translated (Weblate's settings check of a pair not served)
+
+
+@dataclass
 class Prepared:
     """A request cut into sentences, with what the memory already holds."""
 
@@ -113,15 +140,15 @@ class ApiService:
         options = state.config.api
         self.engines = Engines(state.config)
         self._registry = threading.Lock()  # Engines creates engines and finds routes lazily
-        self._engine_locks: dict[str, threading.Lock] = {}
+        self._engine_locks: dict[tuple[str, ...], threading.Lock] = {}
         self._sources: list[str] | None = None
         self._targets: dict[str, list[str]] = {}
-        self.executor = ThreadPoolExecutor(max_workers=ENGINE_THREADS, thread_name_prefix="translate-api")
+        self.executor = ThreadPoolExecutor(max_workers=max(2, jobs(state.config)), thread_name_prefix="translate-api")
         self.queue = WorkQueue(options.queue_limit)
         self.stats = BatchStats()
         self.preparing = 0  # requests being read and cut into sentences (a batch waits for them)
         self.batchers: dict[tuple[str, str], Batcher[tuple[str, Notes]]] = {}
-        self.detector = LazyDetector(self.sources, state.config.source_language)
+        self.detector = LazyDetector(codes.to_client(state.config.source_language))
 
     # -- languages -------------------------------------------------------------
 
@@ -140,6 +167,8 @@ class ApiService:
                 found = []
                 if source in sources:
                     for target in sorted(self.engines.reachable(source)):
+                        if codes.same_language(source, target):  # pt→es→pt_BR, hbs→en→hr: not a translation
+                            continue
                         try:
                             self.engines.choose(source, target)
                             found.append(target)
@@ -149,31 +178,67 @@ class ApiService:
             return self._targets[source]
 
     def languages(self) -> list[dict[str, object]]:
-        """GET /languages: one entry per source language, with its targets."""
-        return [
-            {"code": codes.to_client(s), "name": codes.name(s), "targets": sorted(codes.to_client(t) for t in self.targets(s))}
-            for s in self.sources()
-        ]
+        """GET /languages: every language served, as a source (with its targets) or only as a target.
+
+        Weblate offers a pair only when both codes are listed, so a language
+        nothing here translates from (Asturian, Serbian...) is listed too, with
+        no targets, as LibreTranslate lists a language that has no outgoing model.
+        """
+        entries: dict[str, set[str]] = {}
+        for source in self.sources():
+            reached = {code for target in self.targets(source) for code in codes.listed(target, as_source=False)}
+            for code in codes.listed(source, as_source=True):
+                entries.setdefault(code, set()).update(reached - {code})
+            for code in reached:
+                entries.setdefault(code, set())
+        return [{"code": code, "name": codes.name(code), "targets": sorted(found)} for code, found in sorted(entries.items())]
 
     def pair(self, source: str, target: str) -> tuple[Engine, Route, str]:
         """Engine, route and engine version for a pair this server serves."""
         with self._registry:
             engine, route = self.engines.choose(source, target)
+            if isinstance(engine, ApertiumEngine) and self.config.api.kept_modes:
+                # many small batches: modes kept running (engines/apertium_pipeline.py)
+                engine.keep_running, engine.max_kept = True, self.config.api.kept_modes
             return engine, route, engine.version()
 
-    def detect(self, text: str) -> list[Guess]:
-        return self.detector.get().detect(text)
+    def detect(self, texts: str | list[str]) -> list[Guess]:
+        return self.detector.get().detect(texts)
 
     # -- translation -----------------------------------------------------------
 
-    def _source(self, request: TranslateRequest, items: list[Item]) -> tuple[str, Guess | None]:
+    def plan(self, request: TranslateRequest, settings_check: bool = False) -> Plan:
+        """The request's languages checked (400 naming the first problem), `auto` detected (in a worker thread).
+
+        `settings_check`: the request is Weblate's settings check ("test", en→de, sent whatever
+        /languages says); a pair not served is then answered without a translation instead of 400.
+        """
+        if request.format == "html":
+            items = [Item(markup.split(text)) for text in request.texts]
+        else:
+            items = [Item([markup.TextNode(text, text)]) for text in request.texts]
+        detected = None
         if request.source.strip().lower() == "auto":
-            guess = self.detect(" ".join(markup.visible_text(item.pieces) for item in items))[0]
-            return guess.language, guess
-        source = codes.from_client(request.source)
-        if source is None or source not in self.sources():
-            raise ApiError(400, f"{request.source} is not supported")
-        return source, None
+            detected = self.detect([markup.visible_text(item.pieces) for item in items])[0]
+            named, asked = detected.language, codes.from_client(detected.language)
+            if detected.confidence == 0:  # no letters: LibreTranslate's fallback, the project's source
+                asked = self.config.source_language
+        else:
+            named, asked = request.source, codes.from_client(request.source)
+        target = codes.from_client(request.target)
+        if asked is not None and asked == target:
+            return Plan(request, items, target, target, detected, echo=True)
+        source = codes.served_source(asked, self.sources()) if asked else None
+        if source is None:
+            raise ApiError(400, f"{named} is not supported")
+        try:
+            target = self._check_target(request, source)
+        except ApiError as refused:
+            if not settings_check:
+                raise
+            why = f"not translated: {refused.message} (Weblate's settings check asks for it whatever /languages lists)"
+            return Plan(request, items, source, target or request.target, detected, unserved=why)
+        return Plan(request, items, source, target, detected)
 
     def _check_target(self, request: TranslateRequest, source: str) -> str:
         target = codes.from_client(request.target)
@@ -182,24 +247,19 @@ class ApiService:
         if target not in self.targets(source):
             raise ApiError(
                 400,
-                f"{codes.name(target)} ({codes.to_client(target)}) is not available as a "
-                f"target language from {codes.name(source)} ({codes.to_client(source)})",
+                f"{codes.name(codes.to_client(target))} ({codes.to_client(target)}) is not available as a "
+                f"target language from {codes.name(codes.to_client(source))} ({codes.to_client(source)})",
             )
         return target
 
-    def prepare(self, request: TranslateRequest) -> Prepared:
-        """Check the languages, cut the texts into sentences, read the memory (in a worker thread)."""
-        if request.format == "html":
-            items = [Item(markup.split(text)) for text in request.texts]
-        else:
-            items = [Item([markup.TextNode(text, text)]) for text in request.texts]
-        source, detected = self._source(request, items)
-        target = self._check_target(request, source)
+    def prepare(self, plan: Plan) -> Prepared:
+        """Cut the texts into sentences, read the memory (in a worker thread)."""
+        source, target = plan.source, plan.target
         engine, route, version = self.pair(source, target)
         glossary = self.state.files.glossary()
         signature = str(Signature.for_route(route, version, engine.options(), glossary.version, checks=CHECKS_VERSION))
         sentences: list[str] = []
-        for item in items:
+        for item in plan.items:
             for n, piece in enumerate(item.pieces):
                 if isinstance(piece, markup.TextNode):
                     document = parse(piece.text, "-", source, fmt="txt")
@@ -208,7 +268,7 @@ class ApiService:
         unique = list(dict.fromkeys(sentences))
         known = self._from_memory(unique, source, target, signature)
         todo = [s for s in unique if s not in known]
-        return Prepared(request, source, target, detected, engine, route, signature, glossary, items, known, todo)
+        return Prepared(plan.request, source, target, plan.detected, engine, route, signature, glossary, plan.items, known, todo)
 
     def _from_memory(self, sentences: list[str], source: str, target: str, signature: str) -> dict[str, Sentence]:
         """Approved text, or stored machine text of this very signature; no memory is created where none is."""
@@ -236,9 +296,7 @@ class ApiService:
         `translate run` stores with each machine text (in an engine thread)."""
         engine, route, _ = self.pair(source, target)
         glossary = self.state.files.glossary()
-        with self._registry:
-            lock = self._engine_locks.setdefault(engine.name, threading.Lock())
-        with lock:
+        with self._engine_lock(engine, route):
             results = translate_sentences(engine, route, sentences, glossary)
         rows = []
         for sentence, result in zip(sentences, results):  # finished in the target's typography, as `translate run` stores
@@ -246,6 +304,12 @@ class ApiService:
             notes = checked_notes(sentence, replace(result, text=text), engine, route, glossary)
             rows.append((text, finish_notes(notes, result.text, text, target)))
         return rows
+
+    def _engine_lock(self, engine: Engine, route: Route) -> threading.Lock:
+        """What a batch holds while it runs: the engine, or (Apertium) only its pair."""
+        key = (engine.name, *route.steps) if engine.name in PAIRS_AT_ONCE else (engine.name,)
+        with self._registry:
+            return self._engine_locks.setdefault(key, threading.Lock())
 
     def batcher(self, source: str, target: str) -> Batcher[tuple[str, Notes]]:
         key = (source, target)
@@ -260,15 +324,21 @@ class ApiService:
             )  # type: ignore[arg-type]
         return self.batchers[key]
 
-    async def translate(self, request: TranslateRequest) -> dict[str, object]:
-        """POST /translate: LibreTranslate's reply, plus each text's provenance."""
+    async def translate(self, plan: Plan, unthrottled: bool = False) -> dict[str, object]:
+        """POST /translate: LibreTranslate's reply, plus each text's provenance.
+
+        `unthrottled` (a Weblate key): never refused for a full work queue.
+        """
+        if plan.echo or plan.unserved:
+            return unchanged_reply(plan)
+        request = plan.request
         self.preparing += 1
         try:
-            prepared = await run_in_threadpool(self.prepare, request)
+            prepared = await run_in_threadpool(self.prepare, plan)
         finally:
             self.preparing -= 1
         todo = prepared.todo
-        self.queue.reserve(len(todo))
+        self.queue.reserve(len(todo), force=unthrottled)
         try:
             results = await self.batcher(prepared.source, prepared.target).translate(todo) if todo else []
         finally:
@@ -283,10 +353,8 @@ class ApiService:
 
     def _alternatives(self, prepared: Prepared, sentences: list[str], done: dict[str, Sentence]) -> dict[str, list[str]]:
         """Other pinned hypotheses of the machine sentences (in an engine thread, holding the engine)."""
-        with self._registry:
-            lock = self._engine_locks.setdefault(prepared.engine.name, threading.Lock())
         main = {s: done[s].text for s in sentences}
-        with lock:
+        with self._engine_lock(prepared.engine, prepared.route):
             return other_hypotheses(
                 prepared.engine, prepared.route, prepared.glossary, sentences, main, prepared.request.alternatives
             )
@@ -350,9 +418,7 @@ def reply(prepared: Prepared, done: dict[str, Sentence], others: dict[str, list[
     texts = [_render(prepared, item, done) for item in prepared.items]
     provenance = [_provenance(prepared, item, done) for item in prepared.items]
     out: dict[str, object] = {"translatedText": texts if request.is_list else texts[0]}
-    if prepared.detected is not None:
-        detected = prepared.detected.to_dict(codes.to_client(prepared.detected.language))
-        out["detectedLanguage"] = [detected] * len(texts) if request.is_list else detected
+    _add_detected(out, prepared.detected, request)
     if request.alternatives > 0:
         alternatives = [
             text_alternatives(item.documents[0], prepared.target, lambda s: done[s].text, others or {}, request.alternatives)
@@ -362,4 +428,26 @@ def reply(prepared: Prepared, done: dict[str, Sentence], others: dict[str, list[
         ]
         out["alternatives"] = alternatives if request.is_list else alternatives[0]
     out["provenance"] = provenance if request.is_list else provenance[0]
+    return out
+
+
+def _add_detected(out: dict[str, object], detected: Guess | None, request: TranslateRequest) -> None:
+    """LibreTranslate's detectedLanguage: one per text of a list (the whole list is identified at once)."""
+    if detected is not None:
+        found = detected.to_dict()
+        out["detectedLanguage"] = [found] * len(request.texts) if request.is_list else found
+
+
+def unchanged_reply(plan: Plan) -> dict[str, object]:
+    """The texts as sent, for source and target of one language (as LibreTranslate echoes them); or, for
+    Weblate's settings check of a pair not served, empty texts and the reason: no translation is pretended."""
+    request = plan.request
+    texts = ["" if plan.unserved else text for text in request.texts]
+    why = plan.unserved or "source and target are the same language: nothing to translate"
+    provenance = {"engine": None, "translated": False, "reason": why}
+    out: dict[str, object] = {"translatedText": texts if request.is_list else texts[0]}
+    _add_detected(out, plan.detected, request)
+    if request.alternatives > 0:
+        out["alternatives"] = [[] for _ in texts] if request.is_list else []
+    out["provenance"] = [provenance] * len(texts) if request.is_list else provenance
     return out

@@ -13,13 +13,14 @@ announces the result in the page's live region.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
@@ -30,14 +31,18 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from translate import languages
+from translate.errors import DiskFull, TranslateError, WriteError
+from translate.memory.health import MemoryReadOnly
 from translate.serve import csrf
 from translate.serve.access import AccessStore, InvitationRefused, Session
+from translate.serve.limits import MAX_FORM_BYTES, FormRefused, NoBody, read_form
 from translate.serve.review import workspace
 from translate.serve.review.decide import ACTIONS, Conflict, decide, revision_of
 from translate.serve.review.diff import summarize, word_diff
 from translate.serve.state import ServerState
 from translate.texts import SourceText
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SESSION_COOKIE = "translate_session"
 MAX_TEXT_CHARS = 5000
@@ -142,8 +147,29 @@ def _endpoint(handler: Callable[..., Awaitable[Response]]) -> Callable[[Request]
             return await handler(request)
         except Stop as stop:
             return stop.response
+        except FormRefused as refused:
+            return Response(refused.message, status_code=400, media_type="text/plain; charset=utf-8")
+        except TranslateError as err:  # a full disk, a read-only or damaged memory: said, never a traceback
+            log.warning("%s %s: %s", request.method, request.url.path, err)
+            return _cannot(request, err)
 
     return run
+
+
+def _cannot(request: Request, err: TranslateError) -> Response:
+    """What a person is told when the server cannot do what they asked (the details are in the server's log)."""
+    if isinstance(err, DiskFull):
+        why = "the server's disk is full"
+    elif isinstance(err, (WriteError, MemoryReadOnly)):
+        why = "the server cannot write its files"
+    else:
+        why = "the server cannot read its translation memory"
+    done = "Nothing was saved" if request.method == "POST" else "This page cannot be shown"
+    message = f"{done}: {why}. Keep a copy of your text, try again later, and tell your organizer."
+    if _is_htmx(request):
+        return Response(message, status_code=503, media_type="text/plain; charset=utf-8")
+    context = {"title": "Problem", "message": message, "session": None, "base": request.scope.get("root_path", "")}
+    return templates.TemplateResponse(request, "message.html", context | {"shortcuts": SHORTCUTS}, 503)
 
 
 def _is_htmx(request: Request) -> bool:
@@ -159,16 +185,17 @@ class ReviewPages:
         self.files = state.files
 
     def routes(self) -> list[BaseRoute]:
+        limit = MAX_FORM_BYTES  # every body bounded before it is read, signed in or not (serve/limits.py)
         return [
-            Route("/", _endpoint(self.home), methods=["GET"]),
-            Route("/invite/{token}", _endpoint(self.invitation), methods=["GET"]),
-            Route("/invite/{token}", _endpoint(self.accept), methods=["POST"]),
-            Route("/sign-out", _endpoint(self.sign_out), methods=["POST"]),
-            Route("/review/{lang}/{stem}", _endpoint(self.start_text), methods=["GET"]),
-            Route("/review/{lang}/{stem}/{sentence}", _endpoint(self.sentence), methods=["GET"]),
-            Route("/review/{lang}/{stem}/{sentence}", _endpoint(self.decision), methods=["POST"]),
-            Route("/review/{lang}/{stem}/{sentence}/changes", _endpoint(self.changes), methods=["GET"]),
-            Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+            Route("/", _endpoint(self.home), methods=["GET"], max_body_size=limit),
+            Route("/invite/{token}", _endpoint(self.invitation), methods=["GET"], max_body_size=limit),
+            Route("/invite/{token}", _endpoint(self.accept), methods=["POST"], max_body_size=limit),
+            Route("/sign-out", _endpoint(self.sign_out), methods=["POST"], max_body_size=limit),
+            Route("/review/{lang}/{stem}", _endpoint(self.start_text), methods=["GET"], max_body_size=limit),
+            Route("/review/{lang}/{stem}/{sentence}", _endpoint(self.sentence), methods=["GET"], max_body_size=limit),
+            Route("/review/{lang}/{stem}/{sentence}", _endpoint(self.decision), methods=["POST"], max_body_size=limit),
+            Route("/review/{lang}/{stem}/{sentence}/changes", _endpoint(self.changes), methods=["GET"], max_body_size=limit),
+            Mount("/static", app=NoBody(StaticFiles(directory=HERE / "static"), limit), name="static"),
         ]
 
     # -- helpers -------------------------------------------------------------
@@ -236,7 +263,7 @@ class ReviewPages:
     async def home(self, request: Request) -> Response:
         session = await self._session(request)
         if session is None:
-            return self.page(request, "signed_out.html", {"came_from": request.query_params.get("from", "")})
+            return self.page(request, "signed_out.html", {"came_from": _same_site(request.query_params.get("from", ""))})
 
         def read() -> list[workspace.LanguageProgress]:
             with self.files.memory() as memory:
@@ -266,7 +293,7 @@ class ReviewPages:
 
     async def accept(self, request: Request) -> Response:
         token = request.path_params["token"]
-        form = await request.form()
+        form = await read_form(request)
         if csrf.cross_site(request) or not csrf.same_token(request.cookies.get(csrf.PRE_SESSION_COOKIE), form.get(csrf.FIELD)):  # type: ignore[arg-type]
             raise self.refuse(
                 request, 403, "This form is out of date or did not come from this site: open your invitation link again."
@@ -309,9 +336,13 @@ class ReviewPages:
         def first() -> str | None:
             with self.files.memory() as memory:
                 found = workspace.next_to_review(self.files, memory, lang, text)
-            return found or workspace.distinct_segments(text)[0].source_hash
+            segments = workspace.distinct_segments(text)
+            return found or (segments[0].source_hash if segments else None)
 
-        return RedirectResponse(self._sentence_url(request, lang, stem, await run_in_threadpool(first)), status_code=303)
+        found = await run_in_threadpool(first)
+        if found is None:  # only code blocks, raw HTML or tables: nothing in it is translated
+            raise self.refuse(request, 404, "This text has no sentences to translate (only code or markup).")
+        return RedirectResponse(self._sentence_url(request, lang, stem, found), status_code=303)
 
     def _view(self, lang: str, text: SourceText, source_hash: str) -> workspace.SentenceView | None:
         with self.files.memory() as memory:
@@ -323,7 +354,7 @@ class ReviewPages:
             raise self.refuse(request, 404, "This sentence is not in the text (any more): go back to the texts.")
         return view
 
-    def workspace_page(
+    async def workspace_page(
         self,
         request: Request,
         session: Session,
@@ -334,27 +365,33 @@ class ReviewPages:
         mine: str | None = None,
         action: str = "save",
     ) -> Response:
+        """The sentence's workspace, as a page or (htmx) a fragment: its diffs and markup made in a worker
+        thread, since a 5,000-character conflict takes the diff most of a second the event loop must not lose."""
         editor_text = mine if mine is not None else view.current_text
-        context = {
-            "view": view,
-            "editor_text": editor_text,
-            "base_revision": revision_of(conflict.current if conflict else view.entry),
-            "changes": summarize(view.machine_text, editor_text, view.language),
-            "message": message,
-            "conflict": conflict,
-            "conflict_pieces": word_diff(conflict.theirs, conflict.mine, view.language) if conflict else [],
-            "conflict_action": action,
-            "csrf_token": session.csrf_token,
-            "url": self._sentence_url(request, view.language, view.text.stem, view.source_hash),
-            "previous_url": self._sentence_url(request, view.language, view.text.stem, view.previous) if view.previous else "",
-            "next_url": self._sentence_url(request, view.language, view.text.stem, view.next) if view.next else "",
-        }
+
+        def render() -> Response:
+            context = {
+                "view": view,
+                "editor_text": editor_text,
+                "base_revision": revision_of(conflict.current if conflict else view.entry),
+                "changes": summarize(view.machine_text, editor_text, view.language),
+                "message": message,
+                "conflict": conflict,
+                "conflict_pieces": word_diff(conflict.theirs, conflict.mine, view.language) if conflict else [],
+                "conflict_action": action,
+                "csrf_token": session.csrf_token,
+                "url": self._sentence_url(request, view.language, view.text.stem, view.source_hash),
+                "previous_url": view.previous and self._sentence_url(request, view.language, view.text.stem, view.previous),
+                "next_url": view.next and self._sentence_url(request, view.language, view.text.stem, view.next),
+                "partial": partial,
+            }
+            response = self.page(request, "_workspace.html" if partial else "sentence.html", context, status, session)
+            if partial:
+                response.headers["HX-Push-Url"] = context["url"]
+            return response
+
         partial = _is_htmx(request)
-        context["partial"] = partial
-        response = self.page(request, "_workspace.html" if partial else "sentence.html", context, status, session)
-        if partial:
-            response.headers["HX-Push-Url"] = context["url"]
-        return response
+        return await run_in_threadpool(render)
 
     async def sentence(self, request: Request) -> Response:
         lang, stem, source_hash = (request.path_params[k] for k in ("lang", "stem", "sentence"))
@@ -362,7 +399,7 @@ class ReviewPages:
         text = await self._text(request, stem)
         view = await self._load(request, lang, text, source_hash)
         message = AFTER_MESSAGES.get(request.query_params.get("after", "-"), "")
-        return self.workspace_page(request, session, view, message)
+        return await self.workspace_page(request, session, view, message)
 
     async def changes(self, request: Request) -> Response:
         lang, stem, source_hash = (request.path_params[k] for k in ("lang", "stem", "sentence"))
@@ -370,13 +407,14 @@ class ReviewPages:
         text = await self._text(request, stem)
         view = await self._load(request, lang, text, source_hash)
         edited = request.query_params.get("text", "")[:MAX_TEXT_CHARS]
-        return self.page(request, "_changes.html", {"changes": summarize(view.machine_text, edited, lang)})
+        changes = await run_in_threadpool(summarize, view.machine_text, edited, lang)  # a diff: off the event loop
+        return self.page(request, "_changes.html", {"changes": changes})
 
     async def decision(self, request: Request) -> Response:
         lang, stem, source_hash = (request.path_params[k] for k in ("lang", "stem", "sentence"))
         session = await self._session_for(request, lang)
         await self._check_csrf(request, session)
-        form = await request.form()
+        form = await read_form(request)
         action = str(form.get("action", ""))
         if action not in ACTIONS:
             raise self.refuse(request, 400, f"Unknown action '{action[:20]}'.", session)
@@ -431,7 +469,7 @@ class ReviewPages:
         outcome, following, view = await run_in_threadpool(record)
         if isinstance(outcome, Conflict):
             assert view is not None
-            return self.workspace_page(
+            return await self.workspace_page(
                 request,
                 session,
                 view,
@@ -451,7 +489,18 @@ class ReviewPages:
             if following
             else " Nothing else in this text waits for a person."
         )
-        return self.workspace_page(request, session, view, f"{AFTER_MESSAGES[said]}{where}")
+        return await self.workspace_page(request, session, view, f"{AFTER_MESSAGES[said]}{where}")
+
+
+def _same_site(path: str) -> str:
+    """`from` as a link back, only when it is a path of this site ("" otherwise): the start page must not
+    offer "continue" to https://evil.example, //evil.example or a javascript: address."""
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return ""
+    if any(ord(c) < 0x20 or c == "\x7f" for c in path):
+        return ""
+    return path
 
 
 def _comment(value: object) -> str | None:
