@@ -278,8 +278,10 @@ class BergamotEngine(Engine):
                 except OSError as err:
                     raise ModelError(f"{model.folder}: cannot read the model files ({err.strerror})") from None
             files = self._bytes[model.folder]
+        model_bytes, src_vocab, trg_vocab = files["model"], files["src_vocab"], files["trg_vocab"]
+        assert model_bytes is not None and src_vocab is not None and trg_vocab is not None  # read above
         try:
-            translator = fxtranslate.Translator(**files)
+            translator = fxtranslate.Translator(model_bytes, src_vocab, trg_vocab, files["shortlist"])
             probe = translator.translate(PROBE)
         except BaseException as err:
             if not (isinstance(err, Exception) or _is_panic(err)):

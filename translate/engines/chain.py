@@ -28,8 +28,8 @@ class ChainEngine(Engine):
         if len(legs) < 2:
             raise ValueError("a chain has at least two legs")
         self.legs = list(legs)
-        self.route = Route.chain([route for _, route in legs])
-        self.name = self.route.engine
+        self.chained = Route.chain([route for _, route in legs])
+        self.name = self.chained.engine
         self.neural = any(engine.neural for engine, _ in legs)
         self._marks: dict[str, tuple[EngineMark, ...]] = {}
 
@@ -40,14 +40,14 @@ class ChainEngine(Engine):
         return ";".join(f"{engine.name}[{engine.options()}]" for engine, _ in self.legs)
 
     def routes(self, source: str) -> dict[str, Route]:
-        return {self.route.target: self.route} if source == self.route.source else {}
+        return {self.chained.target: self.chained} if source == self.chained.source else {}
 
     def sources(self) -> set[str]:
-        return {self.route.source}
+        return {self.chained.source}
 
     def _check(self, route: Route) -> None:
-        if route.spec != self.route.spec:
-            raise EngineError(f"this chain serves {self.route.spec}, not {route.spec}")
+        if route.spec != self.chained.spec:
+            raise EngineError(f"this chain serves {self.chained.spec}, not {route.spec}")
 
     def translate(self, sentences: Sequence[str], route: Route, progress: Progress | None = None) -> list[str]:
         self._check(route)

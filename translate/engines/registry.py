@@ -142,7 +142,7 @@ class Engines:
             return None
         found = []
         for name, steps in legs:
-            offered = _safe_list(lambda n=name, s=steps: e.candidates(s[0], s[-1]) if (e := self.get(n)) else [])
+            offered = self.candidates_of(name, steps[0], steps[-1])
             leg = next((route for route in offered if route.steps == steps), None)
             if leg is None:
                 return None
@@ -168,7 +168,7 @@ class Engines:
         source, target = normalize(source), normalize(target)
         found: list[Route] = []
         for name in ENGINES:
-            found += _safe_list(lambda name=name: engine.candidates(source, target) if (engine := self.get(name)) else [])
+            found += self.candidates_of(name, source, target)
         for name in ENGINES:
             first = self.get(name)
             if first is None or not first.neural:
@@ -179,11 +179,18 @@ class Engines:
                 for other in ENGINES:
                     if other == name:
                         continue
-                    tails = _safe_list(lambda o=other, h=hop: e.candidates(h.target, target) if (e := self.get(o)) else [])
-                    for tail in tails:
+                    for tail in self.candidates_of(other, hop.target, target):
                         if not set(hop.steps) & set(tail.steps[1:]):
                             found.append(Route.chain([hop, tail]))
         return list({route.spec: route for route in found}.values())
+
+    def candidates_of(self, name: str, source: str, target: str) -> list[Route]:
+        """One engine's own candidates for a pair ([] when it cannot run here or has none)."""
+        try:
+            engine = self.get(name)
+            return engine.candidates(source, target) if engine else []
+        except TranslateError:
+            return []
 
     def hints(self, source: str, target: str) -> list[str]:
         """Commands that would make a pair translatable."""
@@ -264,10 +271,3 @@ def _safe_routes(get: Callable[[], dict[str, Route]]) -> dict[str, Route]:
         return get()
     except TranslateError:
         return {}
-
-
-def _safe_list(get: Callable[[], list[Route]]) -> list[Route]:
-    try:
-        return get()
-    except TranslateError:
-        return []

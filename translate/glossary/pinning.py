@@ -393,13 +393,13 @@ class _Pinning:
                     )
             if best.violations and self.pivots:
                 missing = {v.concept for v in best.violations}
-                pins = [p for p in (*plan.pins, *plan.adjectives) if p.concept in missing]
-                text, fixed = swap_pivot_terms(best.text, pins, self.glossary, self.pivots, self.target)
+                stranded = [p for p in (*plan.pins, *plan.adjectives) if p.concept in missing]
+                text, fixed = swap_pivot_terms(best.text, stranded, self.glossary, self.pivots, self.target)
                 if fixed:
                     best = self.result(
                         i,
                         text,
-                        (*best_pins(best, plan), *(p for p in pins if p.concept in fixed)),
+                        (*best_pins(best, plan), *(p for p in stranded if p.concept in fixed)),
                         "pivot-term",
                         best.engine_text,
                     )

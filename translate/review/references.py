@@ -76,7 +76,9 @@ def read_references(path: Path, name: str | None = None) -> References:
         named = None
     if named != language:
         raise UsageError(f"{path}: the header names {header[-1].strip()!r}, the file {path.stem!r}")
-    ids, sources, translations = [], [], []
+    ids: list[str] = []
+    sources: list[str] = []
+    translations: list[str] = []
     for number, row in body:
         if len(row) != len(header) or not all(cell.strip() for cell in row):
             raise UsageError(f"{path}: line {number} needs {len(header)} non-empty tab-separated columns")

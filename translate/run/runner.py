@@ -257,7 +257,10 @@ class _Run:
         return True
 
 
-def shared_hops_last(planned: list[tuple[LanguageRun, LanguageState | None, list[str]]]) -> list:
+Planned = tuple[LanguageRun, "LanguageState | None", list[str]]
+
+
+def shared_hops_last(planned: list[Planned]) -> list[Planned]:
     """The languages in the order their engine work starts: a language whose first hop an earlier one
     shares (en→pt_BR for es, gl, ca...; en→es for fr, it...) goes after the others.
 
@@ -268,7 +271,8 @@ def shared_hops_last(planned: list[tuple[LanguageRun, LanguageState | None, list
     same CPU time (53 and 54 s).
     """
     seen: set[str] = set()
-    first, later = [], []
+    first: list[Planned] = []
+    later: list[Planned] = []
     for item in planned:
         route = item[0].route
         hop = route.hops[0] if route is not None else None
