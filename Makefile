@@ -13,9 +13,14 @@ ZH_MODEL := models/translate-zh_en-1_9.argosmodel
 # A folder that may already hold a copy of the zh→en model (checked by sha256).
 MODEL_MIRROR ?= ../shared/models
 
-.PHONY: setup system-packages python-packages zh-model translate test test-fast bench handouts lint lock lock-upgrade clean
+.PHONY: setup system-packages python-packages zh-model git-merge translate test test-fast bench handouts lint lock lock-upgrade clean
 
-setup: system-packages python-packages zh-model
+setup: system-packages python-packages zh-model git-merge
+
+# git's merge driver for outputs/ (.gitattributes: merge=translate-outputs), so two branches
+# that both rewrote an output merge without a conflict; `translate run` then rewrites them.
+git-merge: python-packages
+	@sh scripts/install-git-merge-driver.sh
 
 # Debian packages: Apertium and its language pairs, gettext (msgfmt), poppler
 # (pdftoppm/pdftotext), Chromium and Noto fonts for handouts. Skipped, with a

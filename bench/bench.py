@@ -337,6 +337,7 @@ def machine() -> dict[str, object]:
 sys.modules.setdefault("bench", sys.modules[__name__])
 import sections_pipeline  # noqa: E402,F401,I001  (registers memory, handouts, glossary: run in this order)
 import sections_apertium  # noqa: E402,F401,I001  (registers apertium)
+import sections_damage  # noqa: E402,F401,I001  (registers damage)
 import sections_segment  # noqa: E402,F401,I001  (registers segment)
 import sections_serve  # noqa: E402,F401,I001  (registers serve)
 import sections_quality  # noqa: E402,F401,I001  (registers quality)

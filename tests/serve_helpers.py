@@ -45,10 +45,15 @@ def drafted(project: Project, langs: tuple[str, ...] = ("es", "fr")) -> Project:
 
 
 def invite(
-    project: Project, name: str = "Ana", langs: tuple[str, ...] = ("es",), role: str = "reviewer", expires: str = "14d"
+    project: Project,
+    name: str = "Ana",
+    langs: tuple[str, ...] = ("es",),
+    role: str = "reviewer",
+    expires: str = "14d",
+    devices: int = 1,
 ) -> str:
-    """A new invitation's token (what the link ends with)."""
-    _, token = AccessStore(access_path(project.config)).invite(name, list(langs), role, expires)
+    """A new invitation's token (what the link ends with), for one browser unless `devices` says more."""
+    _, token = AccessStore(access_path(project.config)).invite(name, list(langs), role, expires, devices)
     return token
 
 

@@ -41,11 +41,13 @@ GROUPS = {path: command for path, command in EVERYTHING if is_group(command)}
 WITHOUT_JSON = {
     ("glossary", "export-tbx"): "its output is the TBX file itself (on stdout with -)",
     ("serve",): "runs a server until stopped; it reports nothing",
+    ("merge-output",): "git's merge driver: it writes the merged file, and git reads its exit code",
 }
 WITHOUT_CONFIG = {
     ("evaluate",): "scores the two files it is given; reads no project",
     ("glossary", "export-tbx"): "converts the glossary file it is given",
     ("glossary", "import-tbx"): "converts the TBX file it is given",
+    ("merge-output",): "git's merge driver: merges the three files git gives it",
 }
 
 

@@ -31,6 +31,7 @@ from translate.review.po_export import export_po
 from translate.review.po_import import import_paths
 from translate.segment import sentence_hash
 from translate.serve.app import build_app
+from translate.serve.review.routes import confirmation_of
 
 SIG = "engine:test|v:0|route:en>es|models:none|opts:|glossary:none|seg:translate-seg-1"
 SENTENCES = [f"Sentence number {i} says something about workers and their unions." for i in range(40)]
@@ -216,6 +217,7 @@ def test_a_browser_save_on_a_full_disk_is_refused_saying_so_and_the_next_save_wo
     page = client.get(url)  # reading still works: the memory is read from a copy
     assert page.status_code == 200
     form = {"action": "approve", "text": "Segunda, aprobada.", "csrf_token": csrf_of(page.text)}
+    form["confirm"] = confirmation_of(form["text"])  # "Approve anyway", should the checks ask about the text
     refused = client.post(url, data=form, follow_redirects=False)
 
     assert refused.status_code == 503

@@ -193,3 +193,100 @@ def test_a_memory_made_before_the_text_record_writes_it_on_opening(tmp_path):
         assert upgraded.synced.exported
     assert "La fábrica virtual" in (tmp_path / "old.reviews.jsonl").read_text(encoding="utf-8")
     assert "La Fábrica Virtual" in (tmp_path / "old.drafts" / "en-es.jsonl").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- issue 23: merges, branches, credit, characters
+
+
+def _insert_before(record, decision_record: dict) -> None:
+    """Put a record from another branch at the start of the review record, as a union merge may."""
+    lines = record.read_text(encoding="utf-8").splitlines()
+    record.write_text("\n".join([json.dumps(decision_record, ensure_ascii=False), *lines]) + "\n", encoding="utf-8")
+
+
+def test_an_approval_is_not_lost_to_an_earlier_fuzzy_draft_from_the_other_branch(tm, tmp_path):
+    """Bo approved on one branch; Ana had saved a fuzzy draft of the same text earlier on another: after the
+    merge the approval holds, Ana's draft is an open suggestion, and the replay reports it."""
+    from translate.memory.history import open_suggestions
+
+    shown = tm.get(TITLE, "en", "es").revision
+    record = tmp_path / "memory" / "translate.reviews.jsonl"
+    [bo] = tm.decide([decision(tm, TITLE, "La fábrica virtual", "Bo", status="edited", base=shown)])
+    tm.close()
+    ana = json.loads(record.read_text(encoding="utf-8").splitlines()[0])
+    ana.update(id="2000-01-01T00:00:00.000000Z-00000000", who="Ana", text="La Fábrica Virtual (borrador)", decision="draft")
+    _insert_before(record, ana)
+    with TranslationMemory(tmp_path / "memory" / "translate.sqlite") as merged:
+        entry = merged.get(TITLE, "en", "es")
+        assert (entry.status, entry.final_text, entry.reviewer) == ("approved", "La fábrica virtual", "Bo")
+        [kept] = open_suggestions(merged.history(TITLE, "en", "es"), entry)
+        assert (kept.reviewer, kept.final_text) == ("Ana", "La Fábrica Virtual (borrador)")
+        [line] = merged.synced.conflict_lines()
+        assert "Bo's approval" in line and "Ana's draft" in line and "La Fábrica Virtual (borrador)" in line
+
+
+def test_switching_branches_drops_the_decisions_and_drafts_the_checked_out_record_lacks(tm, tmp_path):
+    folder = tmp_path / "memory"
+    shown = tm.get(TITLE, "en", "es").revision
+    tm.decide([decision(tm, TITLE, "La fábrica virtual", "Rosa", base=shown)])
+    on_main = {p: p.read_bytes() for p in (folder / "translate.reviews.jsonl", folder / "translate.drafts" / "en-es.jsonl")}
+    # On a feature branch: Ana approves another sentence and a run drafts a new one.
+    tm.decide([decision(tm, "Workers.", "¡Obreros!", "Ana", base=tm.get("Workers.", "en", "es").revision)])
+    tm.store_machine([("A new sentence.", "Una frase nueva.", Notes())], "en", "es", SIG)
+    tm.close()
+    for path, data in on_main.items():  # git checkout main
+        path.write_bytes(data)
+    with TranslationMemory(folder / "translate.sqlite") as memory:
+        assert memory.get("Workers.", "en", "es").status == "machine"
+        assert memory.get("A new sentence.", "en", "es") is None
+        assert memory.get(TITLE, "en", "es").final_text == "La fábrica virtual"
+        assert [d.reviewer for d in memory.review_log()] == ["Rosa"]
+
+
+def test_a_translators_draft_approved_unchanged_credits_the_translator_and_the_reviewer(tm):
+    shown = tm.get(TITLE, "en", "es").revision
+    tm.decide([decision(tm, TITLE, "La fábrica virtual", "Teo", status="draft", base=shown, via="browser")])
+    drafted = tm.get(TITLE, "en", "es")
+    [approval] = tm.decide([decision(tm, TITLE, "La fábrica virtual", "Ana", status="approved", base=drafted.revision)])
+    entry = tm.get(TITLE, "en", "es")
+    assert approval.outcome == "applied"
+    assert (entry.status, entry.reviewer, entry.translator) == ("approved", "Ana", "Teo")
+    [machine] = tm.decide([decision(tm, "Workers.", "Obreros.", "Ana", status="approved")])
+    assert tm.get("Workers.", "en", "es").translator == ""  # the machine's text: no translator to credit
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x07", "\x0b", "\ufffe"])
+def test_the_memory_refuses_a_text_no_export_can_carry(tm, char):
+    with pytest.raises(Exception, match="cannot carry"):
+        tm.decide([decision(tm, TITLE, f"La fábrica{char} virtual", "Rosa")])
+    with pytest.raises(Exception, match="cannot carry"):
+        tm.decide([decision(tm, TITLE, None, "Rosa", status="note", comment=f"mira{char}")])
+    assert tm.review_log() == []
+
+
+def test_a_memory_of_the_previous_schema_gets_its_credits_from_the_log(tmp_path):
+    """Opening a memory made before credits were kept fills them by replaying its log."""
+    from translate.memory.schema import MIGRATIONS
+
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    for statement in (s for migration in MIGRATIONS[:3] for s in migration):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 3")
+    key = (sentence_hash(TITLE), "en", "es")
+    db.execute(
+        "INSERT INTO entries (source_hash, source_lang, target_lang, source_text, machine_text, signature, status, "
+        "final_text, reviewer, created, updated, via, decision_id) VALUES (?, ?, ?, ?, 'La Fábrica Virtual', ?, "
+        "'draft', 'La fábrica virtual', 'Teo', 't', 't', 'browser', 'r1')",
+        (*key, TITLE, SIG),
+    )
+    db.execute(
+        "INSERT INTO review_log (record_id, source_hash, source_lang, target_lang, source_text, reviewer, time, "
+        "machine_text, final_text, status, via) VALUES ('r1', ?, ?, ?, ?, 'Teo', 't', 'La Fábrica Virtual', "
+        "'La fábrica virtual', 'draft', 'browser')",
+        (*key, TITLE),
+    )
+    db.close()
+    with TranslationMemory(path, text_record=False) as memory:
+        entry = memory.get(TITLE, "en", "es")
+        assert (entry.status, entry.translator, memory.schema_version) == ("draft", "Teo", 4)

@@ -156,6 +156,36 @@ def test_a_stale_edit_does_not_undo_a_newer_approval(project):
     assert "not applied, from Rosa" in polib.pofile(str(po_path(project))).find(TITLE).comment
 
 
+def test_a_stale_po_carrying_her_name_as_last_translator_does_not_replace_her_approval(project):
+    """A copy exported before Rosa's import, edited by someone whose Poedit wrote Rosa's name, imported without
+    --reviewer: a conflict, not Rosa editing her own file again."""
+    rosa, stale = copy_of(project, "rosa"), copy_of(project, "someone")
+    review(rosa, {TITLE: (ROSA, False)}, "Rosa Luxemburg <rosa@example.org>")
+    assert invoke(project, "review", "import", str(rosa))[0] == 0
+    review(stale, {TITLE: ("Otro título", False)}, "Rosa Luxemburg <rosa@example.org>")
+    code, out, err = invoke(project, "review", "import", str(stale))
+    assert code == 1 and "1 conflicts" in out and "Otro título" in err
+    assert log_of(project)[-1] == ("Rosa Luxemburg", "Otro título", "conflict")
+    with TranslationMemory(project.config.path("memory")) as memory:
+        assert memory.get(TITLE, "en", "es").final_text == ROSA
+
+
+def test_an_open_suggestion_stays_in_the_po_file_after_a_later_decision(project):
+    """Ana's text, refused in a conflict, stays offered ('not applied, from Ana') after Bo approves another text."""
+    rosa, ana = copy_of(project, "rosa"), copy_of(project, "ana")
+    review(rosa, {TITLE: (ROSA, False)}, "Rosa")
+    assert invoke(project, "review", "import", str(rosa))[0] == 0
+    review(ana, {TITLE: ("La fábrica de Ana", False)}, "Ana")
+    assert invoke(project, "review", "import", str(ana))[0] == 1
+    assert invoke(project, "run")[0] == 0
+    bo = copy_of(project, "bo")
+    review(bo, {TITLE: ("La Fábrica Virtual de Bo", False)}, "Bo")
+    assert invoke(project, "review", "import", str(bo))[0] == 0
+    assert invoke(project, "run")[0] == 0
+    entry = polib.pofile(str(po_path(project))).find(TITLE)
+    assert entry.msgstr == "La Fábrica Virtual de Bo" and "not applied, from Ana" in entry.comment
+
+
 def test_reimporting_an_older_file_after_another_reviewer_reports_a_conflict(project):
     first = copy_of(project, "ana")
     review(first, {TITLE: ("La fábrica virtual", False)}, "Ana")
@@ -239,6 +269,81 @@ def test_two_clones_merge_without_losing_a_decision(project, tmp_path):
     assert "A sentence added for the nightly run." in entries
     with TranslationMemory(nightly_project.config.path("memory")) as memory:
         assert {d.reviewer for d in memory.review_log()} == {"Rosa", "Ana"}
+
+
+def another_sentence(project: Project) -> str:
+    """A sentence of the short essay other than the title and SECOND."""
+    text = next(t for t in load_texts(project.config) if t.path.name == SHORT)
+    return next(s.text for s in text.document.segments if s.text not in (TITLE, SECOND))
+
+
+def clone_with_merge_driver(origin: Path, folder: Path) -> Project:
+    """A clone of `origin` set up as `make setup` sets one up: the merge driver for outputs/ installed."""
+    git(folder.parent, "clone", "-q", str(origin), str(folder))
+    (folder / ".venv").symlink_to(REPO_ROOT / ".venv")  # what the driver's command runs (.venv is ignored)
+    done = subprocess.run(["sh", str(REPO_ROOT / "scripts" / "install-git-merge-driver.sh")], cwd=folder, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    return Project(folder)
+
+
+def outputs_of(project: Project) -> tuple[str, polib.POFile, str]:
+    """The short essay in Spanish: its .md output, its PO file, and its handout."""
+    text = next(t for t in load_texts(project.config) if t.path.name == SHORT)
+    markdown = output_path(project.config, "es", text).read_text(encoding="utf-8")
+    build_handouts(project.config, only=[SHORT], targets=["es"], pdf=False, force=True)
+    handout = output_path(project.config, "es", text).with_suffix(".html").read_text(encoding="utf-8")
+    return markdown, polib.pofile(str(po_path(project))), handout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_two_branches_with_reviews_and_a_scheduled_run_merge_and_the_run_prints_the_replays_conflict(project, tmp_path):
+    """Both clones import reviews and run (one after a source edit, as the nightly job): every output changed on
+    both sides, yet git merges without a conflict; the next run holds both branches' decisions in outputs, PO
+    files and handouts, and prints the conflict the replay found (two approvals of the title)."""
+    shutil.copy(REPO_ROOT / ".gitattributes", project / ".gitattributes")
+    shutil.copy(REPO_ROOT / ".gitignore", project / ".gitignore")
+    git(project.root, "init", "-q", "-b", "main")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-q", "-m", "translated")
+    organizer = clone_with_merge_driver(project.root, tmp_path / "organizer")
+    nightly = clone_with_merge_driver(project.root, tmp_path / "nightly")
+
+    rosa = copy_of(organizer, "rosa")
+    review(rosa, {TITLE: (ROSA, False), SECOND: ("La fábrica virtual, según Rosa.", False)}, "Rosa")
+    assert invoke(organizer, "review", "import", str(rosa))[0] == 0
+    assert invoke(organizer, "run")[0] == 0
+    git(organizer.root, "add", "-A")
+    git(organizer.root, "commit", "-q", "-m", "Rosa's review")
+
+    ana = copy_of(nightly, "ana")
+    third = another_sentence(nightly)
+    review(ana, {TITLE: ("La Fábrica de Ana", False), third: ("Socializaron a los obreros, según Ana.", False)}, "Ana")
+    assert invoke(nightly, "review", "import", str(ana))[0] == 0
+    essay = nightly / "texts" / SHORT
+    essay.write_text(essay.read_text(encoding="utf-8").rstrip("\n") + "\n\nA sentence added for the nightly run.\n", "utf-8")
+    assert invoke(nightly, "run")[0] == 0
+    git(nightly.root, "add", "-A")
+    git(nightly.root, "commit", "-q", "-m", "nightly run")
+
+    changed = {
+        side: set(git(clone.root, "diff", "--name-only", "HEAD~1", "--", "outputs").split())
+        for side, clone in (("organizer", organizer), ("nightly", nightly))
+    }
+    assert {f"outputs/es/{Path(SHORT).stem}.md", f"outputs/es/{Path(SHORT).stem}.po"} <= changed["organizer"] & changed["nightly"]
+    git(nightly.root, "pull", "-q", "--no-rebase", "--no-edit", str(organizer.root), "main")  # asserts exit 0
+    assert git(nightly.root, "diff", "--name-only", "--diff-filter=U") == ""
+    assert "<<<<<<<" not in "".join(p.read_text(encoding="utf-8") for p in (nightly / "outputs").rglob("*.*"))
+
+    code, out, err = invoke(nightly, "run")
+    assert code == 0, err
+    assert "conflict" in err and "La Fábrica de Ana" in err and ROSA in err and "Ana" in err and "Rosa" in err
+    markdown, po, handout = outputs_of(nightly)
+    for kept in (ROSA, "La fábrica virtual, según Rosa.", "Socializaron a los obreros, según Ana."):
+        assert kept in markdown and po.find(kept, by="msgstr") is not None
+    assert po.find(TITLE).msgstr == ROSA and "not applied, from Ana" in po.find(TITLE).comment
+    assert po.find("A sentence added for the nightly run.") is not None
+    assert "Rosa" in handout and "Ana" in handout
+    assert git(nightly.root, "status", "--porcelain", "--", "outputs").strip()  # the run rewrote the merged outputs
 
 
 # ----------------------------------------------------------------------- comments
@@ -387,6 +492,33 @@ def test_a_change_of_capitals_shows_in_ter_and_chrf_alike(project):
     [row] = data["rows"]
     assert row["ter"] > 0 and row["chrf"] < 100  # both see the change
     assert "case:mixed" in data["signatures"]["ter"] and "nrefs:1" in data["signatures"]["chrf"]
+
+
+def test_review_status_names_each_persons_work_under_labelled_columns_and_skips_languages_without_drafts(project):
+    """It had no per-person figures, unlabelled columns (appr/edit/draft/pend), and listed languages no engine
+    serves here as '0 % approved'."""
+    teo, ana = copy_of(project, "teo"), copy_of(project, "ana")
+    review(teo, {SECOND: ("La fábrica virtual es una acumulación de relaciones sociales.", True)}, "Teo")
+    assert invoke(project, "review", "import", str(teo))[0] == 0
+    assert invoke(project, "run")[0] == 0
+    ana = copy_of(project, "ana-after")
+    review(ana, {SECOND: (None, False), TITLE: (ROSA, False)}, "Ana")  # approves Teo's draft as it is
+    assert invoke(project, "review", "import", str(ana))[0] == 0
+    code, out, _ = invoke(project, "review", "status", "--only", SHORT, "--lang", "es,de")
+    assert code == 0
+    header = out.splitlines()[0]
+    for label in ("sentences", "approved", "of them edited", "drafts", "needs work", "no decision", "TER", "chrF"):
+        assert label in header
+    assert " de " not in out.split("no drafts yet")[0] and "no drafts yet (no engine here serves them): de" in out
+    people = out.split("\n\n", 1)[1]
+    assert "person" in people and "translated" in people and "approved" in people and "open suggestions" in people
+    teo_row = next(line for line in people.splitlines() if line.startswith("Teo"))
+    ana_row = next(line for line in people.splitlines() if line.startswith("Ana"))
+    assert teo_row.split()[1:4] == ["es", "1", "0"]  # translated 1, approved 0
+    assert ana_row.split()[1:4] == ["es", "1", "2"]  # the title she wrote; both approvals hers
+    data = json.loads(invoke(project, "review", "status", "--only", SHORT, "--lang", "es,de", "--json")[1])
+    assert data["languages_without_drafts"] == ["de"] and {r["language"] for r in data["rows"]} == {"es"}
+    assert {(p["name"], p["translated"], p["approved"]) for p in data["people"]} == {("Teo", 1, 0), ("Ana", 1, 2)}
 
 
 # ----------------------------------------------------------------------- hostile files

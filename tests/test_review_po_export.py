@@ -303,3 +303,21 @@ def test_approved_translation_of_a_deleted_sentence_stays_as_obsolete_entry(draf
     # and it stays on the next export too
     assert export_po(path, shorter, "es", memory, config) is False
     assert [e.msgid for e in polib.pofile(str(path)) if e.obsolete] == [deleted]
+
+
+def test_po_dates_are_the_contents_own_so_two_clones_write_the_same_file(drafts):
+    """POT-Creation-Date and PO-Revision-Date come from the memory's times, not from the clock when the file is
+    written: the same decisions give the same bytes on every branch, and a merge finds no date to conflict on."""
+    config, memory, text, path = drafts
+    decision = ReviewDecision(
+        sentence_hash("Yes."), "en", "es", "ana", "2001-02-03T04:05:06Z", machine("Yes."), "Sí.", "edited", source_text="Yes."
+    )
+    memory.record_review(decision)
+    memory._db.execute("UPDATE entries SET created = '2000-01-01T10:20:30Z', updated = '2000-06-01T00:00:00Z'")
+    memory._db.execute("UPDATE entries SET updated = '2001-02-03T04:05:06Z' WHERE final_text = 'Sí.'")
+    export_po(path, text, "es", memory, config)
+    meta = polib.pofile(str(path)).metadata
+    assert (meta["POT-Creation-Date"], meta["PO-Revision-Date"]) == ("2000-01-01 10:20+0000", "2001-02-03 04:05+0000")
+    first = path.read_bytes()
+    path.unlink()
+    assert export_po(path, text, "es", memory, config) and path.read_bytes() == first

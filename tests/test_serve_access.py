@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from translate.cli import app as cli
 from translate.serve.access import AccessStore, access_path, parse_duration
 from translate.serve.app import build_app
+from translate.serve.review.routes import confirmation_of
 from translate.texts import load_texts
 
 TEXT = "the-virtual-factory"
@@ -51,6 +52,7 @@ def memory_entry(project, lang: str = "es"):
 def decide(client: TestClient, project, action: str, text: str, lang: str = "es", **extra):
     page = client.get(page_url(project, lang))
     form = {"action": action, "text": text, "csrf_token": csrf_of(page.text), "base": _field(page.text, "base")} | extra
+    form.setdefault("confirm", confirmation_of(text))  # "Approve anyway": these tests are about who may decide
     return client.post(page_url(project, lang), data=form, follow_redirects=False)
 
 
@@ -170,6 +172,22 @@ def test_the_csrf_header_htmx_sends_is_accepted(server, reviewed):
 # ---------------------------------------------------------------- invitations
 
 
+def test_an_invitation_opens_as_many_browsers_as_it_says_then_the_organizer_adds_one(server, reviewed):
+    token = invite(reviewed, devices=2)
+    phone, computer, second = TestClient(server), TestClient(server), TestClient(server)
+    sign_in(phone, token)
+    page = computer.get(f"/invite/{token}")
+    assert "signs in 1 more browser (of 2" in " ".join(page.text.split())
+    sign_in(computer, token)
+    assert phone.get(page_url(reviewed)).status_code == computer.get(page_url(reviewed)).status_code == 200
+    again = second.get(f"/invite/{token}")
+    assert again.status_code == 403 and "already used on 2 browsers" in again.text and "add a device" in again.text
+    added = CliRunner().invoke(cli, ["review", "add-device", "Ana", "--config", str(reviewed / "translate.toml")])
+    assert added.exit_code == 0 and "one more browser" in added.output, added.output
+    sign_in(second, token)
+    assert second.get(page_url(reviewed)).status_code == 200
+
+
 def test_an_invitation_works_once(server, reviewed):
     token = invite(reviewed)
     first, second = TestClient(server), TestClient(server)
@@ -231,14 +249,16 @@ def test_the_session_cookie_is_httponly_and_samesite_strict(server, reviewed):
     assert "translate_session=" in cookie and "httponly" in cookie and "samesite=strict" in cookie
 
 
-def test_a_revoked_invitation_signs_its_browser_out_at_once(server, reviewed):
+def test_a_revoked_invitation_signs_its_browser_out_at_once_and_says_why(server, reviewed):
     client = TestClient(server)
     sign_in(client, invite(reviewed, "Ana"))
     page = client.get(page_url(reviewed))
     assert page.status_code == 200
     result = CliRunner().invoke(cli, ["review", "revoke", "Ana", "--config", str(reviewed / "translate.toml")])
     assert result.exit_code == 0, result.output
-    assert client.get(page_url(reviewed), follow_redirects=False).status_code == 303
+    told = client.get(page_url(reviewed), follow_redirects=False)
+    assert told.status_code == 403 and "Your organizer withdrew your invitation" in told.text
+    assert "open your invitation link again" not in told.text
     form = {"action": "approve", "text": "tarde", "csrf_token": csrf_of(page.text), "base": _field(page.text, "base")}
     assert client.post(page_url(reviewed), data=form).status_code == 403
     assert memory_entry(reviewed).status == "machine"
@@ -250,6 +270,13 @@ def test_signing_out_ends_the_session(server, reviewed):
     home = client.get("/")
     client.post("/sign-out", data={"csrf_token": csrf_of(home.text)})
     assert client.get(page_url(reviewed), follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize("name", ["ana@example.org", "Ana <ana@example.org>", "<Ana>", "Ana\x1b[31m"])
+def test_an_invitation_for_an_email_address_or_a_bracketed_name_is_refused_at_invite(reviewed, name):
+    result = CliRunner().invoke(cli, ["review", "invite", name, "--lang", "es", "--config", str(reviewed / "translate.toml")])
+    assert result.exit_code == 2 and "e.g. translate review invite 'Ana García'" in result.output
+    assert AccessStore(access_path(reviewed.config)).invitations() == []
 
 
 def test_invite_and_invitations_on_the_command_line(reviewed):
@@ -285,3 +312,14 @@ def test_durations():
     for bad in ("", "0d", "14", "d", "-1d", "1y"):
         with pytest.raises(Exception, match="not a duration"):
             parse_duration(bad)
+
+
+def test_an_invitation_for_a_server_on_every_interface_asks_for_the_address_people_open(reviewed):
+    """serve.host 0.0.0.0 (a meeting room's network) names no machine: a link to it would open nothing."""
+    toml = reviewed / "translate.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[serve]\nhost = "0.0.0.0"\n', encoding="utf-8")
+    config = ["--config", str(toml)]
+    refused = CliRunner().invoke(cli, ["review", "invite", "Ana", "--lang", "es", *config])
+    assert refused.exit_code == 2 and "--url http://" in refused.output and "serve.public_url" in refused.output
+    made = CliRunner().invoke(cli, ["review", "invite", "Ana", "--lang", "es", "--url", "http://192.168.1.20:8000", *config])
+    assert made.exit_code == 0 and made.stdout.strip().splitlines()[-1].startswith("http://192.168.1.20:8000/invite/")

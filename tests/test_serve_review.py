@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 from translate.memory.notes import GlossaryViolation, Notes
 from translate.serve.app import build_app
 from translate.serve.review.diff import summarize, unmodified_share, word_diff
+from translate.serve.review.routes import confirmation_of
 from translate.texts import load_texts
 
 TEXT = "the-virtual-factory"
@@ -44,9 +45,13 @@ def base_of(html: str) -> str:
     return re.search(r'name="base" value="([^"]*)"', html).group(1)
 
 
-def post(client: TestClient, url: str, page_html: str, action: str, text: str, htmx: bool = False):
+def post(client: TestClient, url: str, page_html: str, action: str, text: str, htmx: bool = False, confirm: bool = True):
+    """A decision as the page sends it; an approval confirms its text, as "Approve anyway" does, unless `confirm`
+    is False (the tests of that question ask it)."""
     headers = {"HX-Request": "true"} if htmx else {}
     form = {"action": action, "text": text, "csrf_token": csrf_of(page_html), "base": base_of(page_html)}
+    if action == "approve" and confirm:
+        form["confirm"] = confirmation_of(text)
     return client.post(url, data=form, headers=headers, follow_redirects=False)
 
 
@@ -189,24 +194,49 @@ def test_a_translators_edit_of_an_approved_sentence_is_kept_as_a_suggestion(revi
     assert "Propuesta de Teo." in history and "suggested" in history
 
 
-def test_a_comment_for_the_other_translators_is_saved_and_shown(reviewed, client):
+def comment(client: TestClient, url: str, text: str, htmx: bool = False):
+    page = client.get(url).text
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(
+        f"{url}/comments", data={"comment": text, "csrf_token": csrf_of(page)}, headers=headers, follow_redirects=False
+    )
+
+
+def thread(html: str) -> str:
+    return html.split('id="thread-title"')[1].split("</section>")[0]
+
+
+def test_comments_are_a_thread_with_each_author_and_time(reviewed, client):
     url = f"/review/es/{TEXT}/{MARXISM}"
-    page = client.get(url)
-    form = {
-        "action": "save",
-        "text": "Una idea central.",
-        "comment": "«dialectics» as in the glossary",
-        "csrf_token": csrf_of(page.text),
-        "base": base_of(page.text),
-    }
-    assert client.post(url, data=form, follow_redirects=False).status_code == 303
-    saved = entry(reviewed, MARXISM)
-    assert (saved.final_text, saved.comment, saved.comment_by) == ("Una idea central.", "«dialectics» as in the glossary", "Ana")
+    assert comment(client, url, "«dialectics» as in the glossary").status_code == 303
     rosa = TestClient(client.app)
     sign_in(rosa, invite(reviewed, "Rosa", ("es",)))
-    html = rosa.get(url).text
-    assert re.search(r'<textarea id="comment"[^>]*>«dialectics» as in the glossary</textarea>', html)
-    assert 'by <span dir="auto">Ana</span>' in html
+    assert comment(rosa, url, "Agreed, and «capitalismo» too.", htmx=True).status_code == 200
+    shown = thread(client.get(url).text)
+    assert shown.index("«dialectics» as in the glossary") < shown.index("Agreed, and «capitalismo» too.")
+    assert '<span dir="auto">Ana</span>' in shown and '<span dir="auto">Rosa</span>' in shown and " UTC</span>" in shown
+    assert "Up to 2,000 characters" in shown  # the limit is stated in the form
+
+
+def test_a_stale_tab_approving_with_an_empty_comment_box_erases_no_comment(reviewed, client):
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    stale = client.get(url).text  # a tab opened before Rosa comments
+    rosa = TestClient(client.app)
+    sign_in(rosa, invite(reviewed, "Rosa", ("es",)))
+    comment(rosa, url, "Keep «dialéctica».")
+    form = {"action": "approve", "text": "Una idea central.", "comment": "", "csrf_token": csrf_of(stale), "base": base_of(stale)}
+    form["confirm"] = confirmation_of(form["text"])
+    assert client.post(url, data=form, follow_redirects=False).status_code == 303
+    assert entry(reviewed, MARXISM).status == "approved"
+    assert "Keep «dialéctica»." in thread(client.get(url).text)
+
+
+def test_a_comment_over_the_limit_is_refused_with_the_limit_not_cut(reviewed, client):
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    refused = comment(client, url, "x" * 2001)
+    assert refused.status_code == 400 and "2,001 characters, more than limits.max_comment_chars (2,000)" in refused.text
+    with reviewed.memory() as memory:
+        assert memory.history(segment(reviewed, MARXISM).text, "en", "es") == []
 
 
 # ---------------------------------------------------------------- the changes under the editor
@@ -236,3 +266,76 @@ def test_unmodified_share_follows_content_translation():
     ]
     short = summarize("Sí.", "Sí.", "es")
     assert short.unmodified == 1.0 and not short.warn  # under ten words: no warning, as Content Translation
+
+
+# ---------------------------------------------------------------- one rule for every way in
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x07", "\x0b", "\ufffe"])
+def test_a_control_character_is_refused_in_the_same_words_by_the_browser_a_po_file_the_api_and_the_memory(reviewed, client, char):
+    """The browser took NUL, ESC, BEL, VT and U+FFFE (a PO import refused them), a run wrote them raw into the
+    outputs, and the project's own untouched PO file then failed to import."""
+    from translate.config import ApiOptions
+    from translate.human_input import unfit_translation
+    from translate.memory.records import ReviewDecision
+    from translate.serve.api.errors import ApiError
+    from translate.serve.api.requests import Fields, translate_request
+
+    words = "which PO, TMX and handouts cannot carry"
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    refused = post(client, url, client.get(url).text, "save", f"Una idea{char} central.", htmx=True)
+    assert refused.status_code == 400 and words in refused.text and "line 1 holds the" in refused.text
+    assert entry(reviewed, MARXISM).status == "machine"
+    assert words in (unfit_translation(f"Una idea{char} central.", 20_000) or "")  # a PO msgstr, a TMX segment
+    with pytest.raises(ApiError) as api:
+        translate_request(Fields({"q": f"a{char}b", "source": "en", "target": "es"}, True), ApiOptions())
+    assert api.value.status == 400 and words in api.value.message
+    with reviewed.memory() as memory, pytest.raises(Exception, match=words):
+        sentence = segment(reviewed, MARXISM).text
+        memory.record_review(ReviewDecision(MARXISM, "en", "es", "Ana", "", None, f"x{char}", "draft", source_text=sentence))
+
+
+def test_a_translation_over_the_limit_is_refused_with_the_limit_not_cut(reviewed, client):
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    refused = post(client, url, client.get(url).text, "save", "Una idea central. " * 1200)
+    assert refused.status_code == 400 and "more than limits.max_import_chars (20,000)" in refused.text
+    assert entry(reviewed, MARXISM).status == "machine"
+    assert 'maxlength="20000"' in client.get(url).text  # the editor says so before anyone types that much
+
+
+# ---------------------------------------------------------------- suggestions
+
+
+def suggestion_form(client: TestClient, url: str, page_html: str, do: str):
+    ids = re.findall(r'name="suggestion" value="([^"]+)"', page_html)
+    form = {"do": do, "suggestion": ids[0], "base": base_of(page_html), "csrf_token": csrf_of(page_html)}
+    return client.post(f"{url}/suggestions", data=form, follow_redirects=False)
+
+
+def test_an_open_suggestion_is_accepted_credited_to_its_author_or_dismissed(reviewed, client):
+    """Texts kept after a conflict were buried in the history; now they are listed, to accept or dismiss."""
+    url = f"/review/es/{TEXT}/{MARXISM}"
+    rosa = TestClient(client.app)
+    sign_in(rosa, invite(reviewed, "Rosa", ("es",)))
+    anas_page, rosas_page = client.get(url), rosa.get(url)
+    assert post(rosa, url, rosas_page.text, "approve", "El texto de Rosa.").status_code == 303
+    assert post(client, url, anas_page.text, "save", "El texto de Ana.").status_code == 409
+    page = rosa.get(url).text
+    assert "Suggestions (1 open)" in page and "El texto de Ana." in page.split('id="suggestions-title"')[1]
+    assert suggestion_form(rosa, url, page, "accept").status_code == 303
+    accepted = entry(reviewed, MARXISM)
+    assert (accepted.final_text, accepted.status, accepted.translator, accepted.reviewer) == (
+        "El texto de Ana.",
+        "approved",
+        "Ana",
+        "Rosa",
+    )
+    assert 'id="suggestions-title"' not in rosa.get(url).text
+    stale = client.get(url).text
+    post(rosa, url, rosa.get(url).text, "approve", "Otra vez Rosa.")
+    assert post(client, url, stale, "save", "Ana insiste.").status_code == 409
+    page = rosa.get(url).text
+    assert "Ana insiste." in page.split('id="suggestions-title"')[1]
+    assert suggestion_form(rosa, url, page, "dismiss").status_code == 303
+    assert 'id="suggestions-title"' not in rosa.get(url).text and entry(reviewed, MARXISM).final_text == "Otra vez Rosa."
+    assert "dismissed a suggestion" in rosa.get(url).text.split('id="history-title"')[1]

@@ -94,7 +94,8 @@ class LimitsOptions:
 
     max_text_bytes: int = 10_000_000  # largest text read (texts/, `translate text`, stdin); larger is refused
     max_sentence_words: int = 200  # longest sentence sent to an engine (a CJK letter is a word); longer: cut at clauses
-    max_import_chars: int = 20_000  # largest translation accepted from a PO or TMX file, per sentence
+    max_import_chars: int = 20_000  # largest translation of one sentence taken from a person (browser, PO, TMX)
+    max_comment_chars: int = 2_000  # largest comment taken from a person (browser thread, PO translator comment)
     max_output_ratio: float = 3.0  # a neural engine's output longer than this many times its source is degenerate
 
 
@@ -165,6 +166,7 @@ _BOUNDS: dict[str, tuple[float, float, str]] = {
     "limits.max_text_bytes": (1, 2**31, "bytes"),
     "limits.max_sentence_words": (10, 100_000, "words"),
     "limits.max_import_chars": (1, 100_000_000, "characters"),
+    "limits.max_comment_chars": (1, 100_000_000, "characters"),
     "limits.max_output_ratio": (1.0, 1000.0, "output length over source length"),
     "api.requests_per_minute": (0, 1_000_000, "0 = no limit"),
     "api.char_limit": (0, 100_000_000, "characters per text, 0 = no limit"),

@@ -3,8 +3,8 @@
 Reading: a source is read in bounded chunks (never more than the limit, so
 `translate text /dev/zero` stops at once instead of filling memory), must be
 UTF-8, and may hold only characters every export format can carry (XML's
-characters: no NUL, ESC or other control character but tab and newline); a
-refusal names the line.
+characters: no NUL, ESC or other control character but tab and newline, the
+rule of translate/human_input.py); a refusal names the line.
 
 Writing: a failed or killed run must leave either the old file or the new one,
 never half of one: every write goes to a temporary file in the same folder, is
@@ -18,23 +18,19 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import stat
 import tempfile
-import unicodedata
 from pathlib import Path
 from typing import BinaryIO
 
 from translate.errors import DiskFull, InputFileError, WriteError
+from translate.human_input import bad_character
 
 DEFAULT_MAX_TEXT_BYTES = 10_000_000
 """Largest source read when the configuration says nothing (limits.max_text_bytes)."""
 
 READ_CHUNK = 1 << 20
 """Bytes read at a time: memory stays bounded by the limit, a NUL stops reading at once."""
-
-# What XML 1.0 (TMX, TBX, HTML) cannot carry; PO and Markdown carry it, but badly.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_TEXT_BYTES) -> str:
@@ -153,50 +149,9 @@ def decode_source(data: bytes, name: str) -> str:
 
 def check_characters(text: str, name: str) -> None:
     """Refuse a character no export can carry (ESC, form feed, U+FFFF...), naming its line."""
-    bad = _NOT_XML.search(text)
-    if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        raise InputFileError(
-            f"{name}: line {line} holds {describe_character(bad.group())}, which PO, TMX and handouts cannot carry; remove it"
-        )
-
-
-_CONTROL_NAMES = {
-    "\t": "TAB",
-    "\n": "LINE FEED",
-    "\r": "CARRIAGE RETURN",
-    "\x07": "BELL",
-    "\x08": "BACKSPACE",
-    "\x0b": "LINE TABULATION",
-    "\x0c": "FORM FEED",
-    "\x1b": "ESCAPE",
-}
-
-
-def unfit_translation(text: str, max_chars: int) -> str | None:
-    """Why a translation from outside (a PO msgstr, a TMX segment) is not taken into the memory, or None.
-
-    The memory is append-only and every run reads it: one 20 MB msgstr grew it from
-    1.5 to 81 MB for good and made every later run take 64 s. Over `max_chars`
-    (limits.max_import_chars), or holding a character no export can carry, it is refused.
-    """
-    if len(text) > max_chars:
-        return (
-            f"refused: {len(text):,} characters, more than limits.max_import_chars ({max_chars:,}) allows "
-            "for the translation of one sentence"
-        )
-    bad = _NOT_XML.search(text)
-    if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        return f"refused: line {line} holds {describe_character(bad.group())}, which PO, TMX and handouts cannot carry"
-    return None
-
-
-def describe_character(char: str) -> str:
-    """'the control character U+001B (ESCAPE)' for an error message."""
-    label = unicodedata.name(char, "") or _CONTROL_NAMES.get(char, "")
-    kind = "the control character" if unicodedata.category(char) == "Cc" else "the character"
-    return f"{kind} U+{ord(char):04X}" + (f" ({label})" if label else "")
+    where = bad_character(text)
+    if where is not None:
+        raise InputFileError(f"{name}: {where}, which PO, TMX and handouts cannot carry; remove it")
 
 
 def atomic_write_bytes(path: Path | str, data: bytes) -> bool:

@@ -52,6 +52,10 @@ ARTICLES = {
 }
 """Articles an engine may put before a term translated on its own."""
 
+ADJECTIVE_AFTER_NOUN = {"es", "pt", "fr", "it", "ca", "gl", "oc", "ast", "an", "ro", "sc", "ar", "he", "fa", "ga", "cy", "br"}
+"""Languages whose ordinary adjective follows its noun (la fábrica virtual); elsewhere it precedes (the
+virtual factory, virtuala fabriko). The glossary layer builds head phrases and judges word order by it."""
+
 WRITTEN_IN = {"sr": "sr_Latn"}
 """The script a language variant is written in here, decided once: Serbian in Latin script, as the
 Apertium eng-hbs_SR output and the glossary write it; handout labels, language names and dates follow
@@ -138,6 +142,11 @@ def of_language(table: Mapping[str, T], code: str, default: T) -> T:
     if found is None:
         found = table.get(base_language(code))
     return default if found is None else found
+
+
+def adjective_before_noun(code: str) -> bool:
+    """Whether the language puts an ordinary adjective before its noun (en, eo, sr, de...), not after (es, fr...)."""
+    return base_language(code) not in ADJECTIVE_AFTER_NOUN
 
 
 def is_rtl(code: str) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -33,6 +33,7 @@ SEGMENTER_VERSION = "translate-seg-1"
 BlockKind = Literal["heading", "paragraph", "list_item", "quote", "dialogue", "code", "rule"]
 TextFormat = Literal["md", "txt"]
 
+_SPEAKER_AT_END = re.compile(r"(^|\n|>\s?|[*_]+)((?:[A-Z][\w’'.-]*)(?: [A-Z][\w’'.-]*){0,2}:)([ \t]+)$")
 _NOTE_TAIL = re.compile(r"\s*(?:\[\d{1,3}\])+$")
 # A note marker after a sentence's end and before a new sentence: "it.” [2] He goes on"
 _AFTER_NOTE = re.compile(r"[.!?…][\"”’»)]?\s?\[\d{1,3}\](?=\s+[A-ZÀ-ÖØ-Þ«“\"‘])")
@@ -106,21 +107,28 @@ class Document:
             rows.append((segment.index, segment.block, position, segment.source_hash, segment.text))
         return rows
 
-    def render(self, translations: Mapping[int, str], language: str | None = None) -> str:
+    def render(
+        self, translations: Mapping[int, str], language: str | None = None, label: Callable[[str], str] | None = None
+    ) -> str:
         """The document with each segment replaced by translations[segment.index].
 
         Segments missing from the mapping keep their source text, so a partial
         translation is still a whole document. Between two sentences of a block,
         Chinese or Japanese sources have no space and spaced languages need one
         (and the other way round), so the gap follows the target `language`.
+        `label`, when given, writes a dialogue's speaker label in the target
+        language ("Stalin: " → "Staline\u00a0: ").
         """
         gap = _sentence_gap(self.language, language)
         out: list[str] = []
         previous_was_segment = False
-        for piece in self.pieces:
+        for n, piece in enumerate(self.pieces):
             if isinstance(piece, str):
                 if gap is not None and previous_was_segment and not piece.strip(" \t\u3000") and "\n" not in piece:
                     piece = gap
+                following = self.pieces[n + 1] if n + 1 < len(self.pieces) else None
+                if label is not None and isinstance(following, Segment) and following.kind == "dialogue":
+                    piece = _SPEAKER_AT_END.sub(lambda m: m.group(1) + label(m.group(2)) + m.group(3), piece)
                 out.append(piece)
                 previous_was_segment = False
             else:

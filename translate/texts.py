@@ -14,7 +14,8 @@ from pathlib import Path
 
 from translate.config import Config
 from translate.errors import InputFileError, UsageError
-from translate.fileio import check_link, decode_source, describe_character, read_bytes, read_source
+from translate.fileio import check_link, decode_source, read_bytes, read_source
+from translate.human_input import describe_character
 from translate.languages import bcp47
 from translate.segment import MARKDOWN_SUFFIXES, Document, parse
 

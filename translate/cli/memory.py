@@ -107,10 +107,10 @@ def memory_rebuild(
             result = rebuild(memory)
     if aside is not None:
         typer.echo(f"the damaged memory file was moved to {aside}", err=True)
-    conflicts = [f"{d.target_lang} {d.source_text[:60]!r}: {d.reviewer}'s text not applied" for d in result.conflicts]
+    conflicts = result.conflict_lines()
     answer(
         json_out,
         {"decisions": len(result.decisions), "drafts": result.drafts, "conflicts": conflicts},
         f"rebuilt {cfg.path('memory').name}: {len(result.decisions)} decisions, {result.drafts} machine drafts"
-        + "".join(f"\nconflict: {c}" for c in conflicts),
+        + "".join(f"\n{c}" for c in conflicts),
     )

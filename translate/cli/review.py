@@ -112,16 +112,18 @@ def status_command(
     config: ConfigOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Per text and language: approved, edited, draft and pending sentences, and post-edit effort.
+    """Per text and language, then per person: what is approved, drafted, waiting, and who did it.
 
-    TER (edits per reference word, 0 = none) and chrF (100 = identical) compare
-    the machine drafts with the approved texts, both case-sensitive (--json gives
-    their sacrebleu signatures); 'unchanged' is the share of approved sentences
-    the reviewer kept as the machine wrote them.
+    Languages without any draft (no engine here serves them) are left out and named.
+    TER (edits per reference word, 0 = none) and chrF (100 = identical) compare the
+    machine drafts with the approved texts, both case-sensitive (--json gives their
+    sacrebleu signatures). Per person: sentences whose text in force they wrote
+    (translated), whose approval is theirs (approved), their drafts, their texts
+    still open as suggestions, and their comments.
     """
     # imported on use, keeps --help fast
     from translate.memory.store import TranslationMemory
-    from translate.review.status import review_status
+    from translate.review.status import people_status, review_status
     from translate.texts import load_texts
 
     cfg = load_config(config)
@@ -130,7 +132,10 @@ def status_command(
     left_out(problems)
     targets = target_list(lang) or cfg.targets
     with TranslationMemory(cfg.path("memory"), readonly=True) as memory:
-        rows = review_status(memory, texts, targets)
+        rows = review_status(memory, texts, targets, drafted_only=True)
+        shown = list(dict.fromkeys(r.language for r in rows))
+        people = people_status(memory, texts, shown)
+    undrafted = [t for t in targets if t not in shown]
     threshold = cfg.review.publish_threshold
     if json_out:
         signatures = {"ter": rows[0].ter_signature, "chrf": rows[0].chrf_signature} if rows else {}
@@ -139,27 +144,50 @@ def status_command(
                 "publish_threshold": threshold,
                 "signatures": signatures,
                 "rows": [dict(r.to_dict(), reviewed=r.approved_share >= threshold) for r in rows],
+                "people": [p.to_dict() for p in people],
+                "languages_without_drafts": undrafted,
             }
         )
         raise typer.Exit(1 if problems else 0)
+    _print_status_table(rows, threshold)
+    if not rows:  # nothing translated yet: say so for each text, rather than an empty table
+        for text in texts:
+            typer.echo(f"{text.path.name}: no drafts yet in {', '.join(targets)}; `translate run` makes them")
+    elif undrafted:
+        typer.echo(f"no drafts yet (no engine here serves them): {', '.join(undrafted)}")
+    typer.echo("")
+    if not people:
+        typer.echo("people: no one has reviewed yet")
+        raise typer.Exit(1 if problems else 0)
     typer.echo(
-        f"{'text':32} {'lang':6} {'sent':>5} {'appr':>5} {'edit':>5} {'draft':>5} {'pend':>5} "
-        f"{'TER':>6} {'chrF':>6} {'unchg':>6}  state"
+        f"{'person':24} {'language':8} {'translated':>10} {'approved':>8} {'drafts':>6} {'open suggestions':>16} {'comments':>8}"
     )
-    for r in rows:
-
-        def fmt(value, pct=False):
-            return "-" if value is None else f"{value * 100:.0f}%" if pct else f"{value:.1f}"
-
-        reviewed = r.approved_share >= threshold and r.segments
-        state = "reviewed" if reviewed else f"{r.approved_share:.0%} approved"
+    for p in people:
         typer.echo(
-            f"{r.text[:32]:32} {r.language:6} {r.segments:5} {r.approved:5} {r.edited:5} {r.draft:5} "
-            f"{r.pending:5} {fmt(r.ter):>6} {fmt(r.chrf):>6} {fmt(r.share_unchanged, True):>6}"
-            f"  {state}"
+            f"{p.name[:24]:24} {p.language:8} {p.translated:>10} {p.approved:>8} {p.drafts:>6} {p.suggestions:>16} "
+            f"{p.comments:>8}"
         )
     if problems:
         raise typer.Exit(1)
+
+
+def _print_status_table(rows: list, threshold: float) -> None:
+    """Per text and language, with every column named in full."""
+
+    def fmt(value, pct=False):
+        return "-" if value is None else f"{value * 100:.0f}%" if pct else f"{value:.1f}"
+
+    typer.echo(
+        f"{'text':30} {'language':8} {'sentences':>9} {'approved':>8} {'of them edited':>14} {'drafts':>6} "
+        f"{'needs work':>10} {'no decision':>11} {'TER':>5} {'chrF':>5} {'kept as machine':>15}  state"
+    )
+    for r in rows:
+        reviewed = r.approved_share >= threshold and r.segments
+        state = "reviewed" if reviewed else f"{r.approved_share:.0%} approved"
+        typer.echo(
+            f"{r.text[:30]:30} {r.language:8} {r.segments:>9} {r.approved + r.edited:>8} {r.edited:>14} {r.draft:>6} "
+            f"{r.needs_work:>10} {r.pending:>11} {fmt(r.ter):>5} {fmt(r.chrf):>5} {fmt(r.share_unchanged, True):>15}  {state}"
+        )
 
 
 @app.command("invite")
@@ -171,6 +199,9 @@ def invite_command(
         str, typer.Option(help="translator (saves drafts) or reviewer (also approves what gets printed).")
     ] = "reviewer",
     expires: Annotated[str, typer.Option(help="How long the link can be opened: e.g. 14d, 12h, 2w.")] = "14d",
+    devices: Annotated[
+        int, typer.Option(help="How many browsers the link signs in (a phone and a computer: 2). One more later: add-device.")
+    ] = 2,
     url: Annotated[
         Optional[str],
         typer.Option(
@@ -194,17 +225,42 @@ def invite_command(
     cfg = load_config(config)
     base = link_base(cfg, url)  # checked before an invitation is made
     store = AccessStore(access_path(cfg))
-    invitation, token = store.invite(name, languages.parse_list(lang), role, expires)
+    invitation, token = store.invite(name, languages.parse_list(lang), role, expires, devices)
     link = invitation_link(base, token)
     if json_out:
         print_json({"invitation": asdict(invitation), "link": link})
         return
     typer.echo(
         f"Invitation {invitation.id} for {invitation.name} ({invitation.role}, "
-        f"{', '.join(invitation.languages)}), valid until {invitation.expires}:",
+        f"{', '.join(invitation.languages)}), for {invitation.devices} "
+        f"{'browser' if invitation.devices == 1 else 'browsers'}, valid until {invitation.expires}:",
         err=True,
     )
     typer.echo(link)
+
+
+@app.command("add-device")
+@handle_errors
+def add_device_command(
+    who: Annotated[str, typer.Argument(help="An invitation number, or a name (that person's newest invitation).")],
+    config: ConfigOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Let an invitation's link sign in one more browser (a new phone, a borrowed computer).
+
+    The person opens the same link again on the new device; an expired link gets two more weeks.
+    """
+    from translate.serve.access import AccessStore, access_path  # imported on use, keeps --help fast
+
+    cfg = load_config(config)
+    invitation = AccessStore(access_path(cfg)).add_device(who)
+    if json_out:
+        print_json(asdict(invitation))
+        return
+    typer.echo(
+        f"invitation {invitation.id} ({invitation.name}) may sign in one more browser: {invitation.devices_left} left "
+        f"of {invitation.devices}, until {invitation.expires}; the person opens the same link on the new device"
+    )
 
 
 @app.command("invitations")
@@ -224,11 +280,11 @@ def invitations_command(config: ConfigOption = None, json_out: JsonOption = Fals
     if not rows:
         typer.echo("no invitations yet: translate review invite NAME --lang es")
         return
-    typer.echo(f"{'no':>4}  {'name':24} {'role':10} {'languages':12} {'state':8} {'signed in':>9}  expires")
+    typer.echo(f"{'no':>4}  {'name':24} {'role':10} {'languages':12} {'state':8} {'devices':>7} {'signed in':>9}  expires")
     for r in rows:
         typer.echo(
             f"{r.id:>4}  {r.name[:24]:24} {r.role:10} {','.join(r.languages)[:12]:12} {r.state(now):8} "
-            f"{r.sessions:>9}  {r.expires}"
+            f"{f'{r.opened}/{r.devices}':>7} {r.sessions:>9}  {r.expires}"
         )
 
 

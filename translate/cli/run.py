@@ -66,14 +66,28 @@ def run(
         print_json(report.to_dict() | {"report": str(path) if path else None})
     elif not quiet:
         print_summary(report, path)
-    if quiet and not json_out:  # a scheduler's log must show what failed, and a file left alone
+    if quiet and not json_out:  # a scheduler's log must show what failed, a file left alone, a conflict a merge brought
         print_errors(report)
+        print_memory_update(report, quiet=True)
         for kept in report.po_kept:
             typer.echo(
                 f"warning: {kept} holds reviewer edits not imported yet, left as it is; run `translate review import {kept}`",
                 err=True,
             )
     raise typer.Exit(report.exit_code)
+
+
+def print_memory_update(report: RunReport, quiet: bool = False) -> None:
+    """What the memory took from its text record (after a pull or a merge), and each conflict it found there."""
+    if report.memory_update and not quiet:
+        typer.echo(report.memory_update)
+    for line in report.memory_conflicts:
+        typer.echo(line, err=True)
+    if report.memory_conflicts:
+        typer.echo(
+            "the texts kept as suggestions are in the PO files ('not applied, from ...') and on the review pages",
+            err=True,
+        )
 
 
 def print_errors(report: RunReport) -> None:
@@ -92,6 +106,7 @@ def print_errors(report: RunReport) -> None:
 def print_summary(report: RunReport, path: Path | None) -> None:
     """One line per language and a total, as a scheduler's log wants it."""
     verb = "would translate" if report.dry_run else "translated"
+    print_memory_update(report)
     for problem in report.failed_texts:
         typer.echo(f"error: {problem['error']} (not translated; the other texts were)", err=True)
     for r in report.languages:

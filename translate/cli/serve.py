@@ -15,8 +15,8 @@ def serve(
     host: Annotated[
         Optional[str],
         typer.Option(
-            help="Address to listen on (default: serve.host, 127.0.0.1). Put a TLS "
-            "reverse proxy in front for a group; see the README."
+            help="Address to listen on (default: serve.host, 127.0.0.1). 0.0.0.0: every interface, for a "
+            "meeting room's network (plain HTTP: a network you trust); else a TLS reverse proxy, see the README."
         ),
     ] = None,
     port: Annotated[Optional[int], typer.Option(min=1, max=65535, help="Port (default: serve.port, 8000).")] = None,
@@ -42,7 +42,7 @@ def serve(
     Weblate's and Mastodon's settings). Stop the server with Ctrl-C.
     """
     # imported on use, keeps --help fast
-    from translate.serve.access import public_url
+    from translate.serve.access import WILDCARD_HOSTS, network_addresses, public_url
     from translate.serve.app import serve as run_server
 
     cfg = load_config(config)
@@ -55,6 +55,17 @@ def serve(
             fail(f"--api-keys must be one of {', '.join(API_KEY_MODES)}, not '{api_keys}'", 2)
         cfg.api.keys = api_keys
     url = public_url(cfg)
+    if cfg.serve.host in WILDCARD_HOSTS and not cfg.serve.public_url:
+        here = network_addresses()
+        url = f"http://{here[0]}:{cfg.serve.port}" if here else url
+        typer.echo(
+            f"Listening on every network interface ({', '.join(here) or 'no network address found'}): anyone on "
+            "these networks can open the pages, over plain HTTP (invitation tokens and sessions travel unencrypted). "
+            "Use it on a network you trust, such as a meeting room's own Wi-Fi, and put TLS in front anywhere else.",
+            err=True,
+        )
+        if not api_only:
+            typer.echo(f"Invite for this network with: translate review invite NAME --lang xx --url {url}", err=True)
     if not api_only:
         typer.echo(f"Review pages at {url}/ (Ctrl-C stops the server)", err=True)
         if (host or port) and not cfg.serve.public_url and url != public_url(load_config(config)):

@@ -26,6 +26,7 @@ either way and `tidy` removes their `#` and `@`.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import re
@@ -38,10 +39,21 @@ from collections.abc import Callable, Sequence
 from translate.config import Config
 from translate.engines import apertium_packages
 from translate.engines.apertium_packages import PIVOT_PREFERENCE, debian_models
-from translate.engines.apertium_pipeline import Pipeline, mode_file
+from translate.engines.apertium_pipeline import Pipeline, from_stream, mode_file, to_stream
+from translate.engines.apertium_terms import TERMS_VERSION, TermDictionaries
 from translate.engines.base import Engine, EngineMark, Progress, Route, with_edges
+from translate.engines.lttoolbox import (
+    LtProc,
+    analysers_for,
+    datadir_of,
+    generator_of,
+    mode_stages,
+    postgenerator_of,
+)
 from translate.errors import EngineError, LanguageError, ModelError
+from translate.glossary.model import Glossary
 from translate.languages import base_language, normalize, validate
+from translate.markup import has_markers
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +237,7 @@ class ApertiumEngine(Engine):
     """Apertium modes as an engine: discovery, routes (direct or one pivot) and batches."""
 
     name = "apertium"
+    carries_markup = True  # inline markup reaches it as blanks it keeps (translate/markup.py)
 
     def __init__(
         self,
@@ -256,6 +269,9 @@ class ApertiumEngine(Engine):
         self._locks_lock = threading.Lock()
         # Marks of this run's outputs, by route and output text (see `marks`).
         self._marks: dict[tuple[tuple[str, ...], str], tuple[EngineMark, ...]] = {}
+        self.terms: TermDictionaries | None = None  # the glossary in the pairs' own dictionaries (with_glossary)
+        self._stock: ApertiumEngine = self
+        self._term_sets: dict[str, TermDictionaries] = {}  # by glossary version, shared by every language of a run
 
     @classmethod
     def from_config(cls, config: Config) -> ApertiumEngine:
@@ -361,7 +377,48 @@ class ApertiumEngine(Engine):
         return {source for source, _ in self.modes()}
 
     def options(self) -> str:
-        return f"-f txt -u tidy={TIDY_VERSION} marks=1"
+        terms = f" terms={TERMS_VERSION}" if self.terms else ""
+        return f"-f txt -u tidy={TIDY_VERSION} marks=1{terms}"
+
+    def with_glossary(self, glossary: Glossary) -> ApertiumEngine:
+        """This engine with the glossary's terms in the pairs' own dictionaries (apertium_terms.py):
+        Apertium then inflects them and makes the words around them agree. Shares this engine's
+        caches; its outputs are remembered apart from the stock engine's."""
+        if not glossary.concepts or not shutil.which("lt-comp") or not shutil.which("lt-append"):
+            return self
+        stock = self._stock
+        with stock._locks_lock:
+            terms = stock._term_sets.get(glossary.version)
+            if terms is None:
+                languages = {code for pair in stock.modes() for code in pair}
+                analysers = {code: analysers_for(code, stock.modes(), _code, stock.datadir) for code in languages}
+                terms = stock._term_sets[glossary.version] = TermDictionaries(glossary, analysers, datadir_of(stock.datadir))
+        engine = copy.copy(stock)
+        engine.terms = terms
+        return engine
+
+    def without_glossary(self) -> ApertiumEngine:
+        return self._stock
+
+    def analyser(self, language: str) -> LtProc | None:
+        """An installed analyser of a language (for judging drafts word by word), or None."""
+        found = analysers_for(language, self.modes(), _code, self.datadir)
+        return LtProc(found[0]) if found else None
+
+    def generators_for(self, language: str) -> tuple[LtProc, LtProc] | None:
+        """The generator and post-generator of a mode into `language` (from Spanish first): how the engine
+        marks and then elides or contracts its words ('~de usine' → "d'usine")."""
+        rank = {code: n for n, code in enumerate(PIVOT_PREFERENCE)}
+        for _, mode in sorted(
+            ((pair, mode) for pair, mode in self.modes().items() if pair[1] == normalize(language)),
+            key=lambda item: (rank.get(item[0][0], len(rank)), item[1]),
+        ):
+            path = mode_file(mode, self.datadir)
+            stages = mode_stages(path.read_text(encoding="utf-8")) if path is not None else []
+            generator, postgenerator = generator_of(stages), postgenerator_of(stages)
+            if generator and postgenerator:
+                return LtProc(generator, ("-g",)), LtProc(postgenerator, ("-p",))
+        return None
 
     def marks(self, route: Route, output: str) -> tuple[EngineMark, ...]:
         return self._marks.get((route.steps, output), ())
@@ -398,8 +455,11 @@ class ApertiumEngine(Engine):
             texts = [_BLANK_LINES.sub("\n", sentences[i].strip()) for i in chunk]
             marks: list[tuple[EngineMark, ...]] = [()] * len(chunk)
             for hop, mode in enumerate(modes):
-                done = self._hop(mode, texts, f"{route.steps[hop]}>{route.steps[hop + 1]}")
+                folder = self.terms.folder(modes, route.steps, hop) if self.terms else None
+                done = self._hop(mode, texts, f"{route.steps[hop]}>{route.steps[hop + 1]}", folder)
                 texts = [text for text, _ in done]
+                if self.terms:  # a rendering Apertium glued to the next word ("negaciónabsoluta"), before the next hop
+                    texts = self.terms.unglue(modes, route.steps, hop, texts)
                 marks = [before + hop_marks for before, (_, hop_marks) in zip(marks, done, strict=True)]
             for i, text, found in zip(chunk, texts, marks, strict=True):
                 results[i] = with_edges(sentences[i], text)
@@ -409,21 +469,23 @@ class ApertiumEngine(Engine):
                 progress(len(chunk))
         return results
 
-    def _hop(self, mode: str, texts: list[str], hop: str) -> list[tuple[str, tuple[EngineMark, ...]]]:
+    def _hop(self, mode: str, texts: list[str], hop: str, folder: str | None = None) -> list[tuple[str, tuple[EngineMark, ...]]]:
         """One hop for a list of texts: tidied texts and their marks, remembered for the next target
-        that passes this way (a pivot, or the direct pair's own language)."""
+        that passes this way (a pivot, or the direct pair's own language). `folder`: the mode with the
+        glossary in its dictionaries (None: the installed one)."""
+        key = f"{folder}/{mode}" if folder else mode
         with self._locks_lock:
-            lock = self._mode_locks.setdefault(mode, threading.Lock())
+            lock = self._mode_locks.setdefault(key, threading.Lock())
         with lock:
-            missing = list(dict.fromkeys(t for t in texts if (mode, t) not in self._pivot_cache))
-            marked = dict(zip(missing, self._batch(mode, missing, marks=True), strict=True)) if missing else {}
+            missing = list(dict.fromkeys(t for t in texts if (key, t) not in self._pivot_cache))
+            marked = dict(zip(missing, self._batch(mode, missing, True, folder), strict=True)) if missing else {}
             found = {t: _real_marks(t, read_marks(out, hop)) for t, out in marked.items()}
             unsure = [t for t in missing if "*" in marked[t]]  # `-u` may print these differently, not only unmarked
-            plain = dict(zip(unsure, self._batch(mode, unsure, marks=False), strict=True)) if unsure else {}
+            plain = dict(zip(unsure, self._batch(mode, unsure, False, folder), strict=True)) if unsure else {}
             done = {t: (tidy(t, plain.get(t, out)), found[t]) for t, out in marked.items()}
             if len(self._pivot_cache) < PIVOT_CACHE_SIZE:
-                self._pivot_cache.update(((mode, t), out) for t, out in done.items())
-            return [done[t] if t in done else self._pivot_cache[(mode, t)] for t in texts]
+                self._pivot_cache.update(((key, t), out) for t, out in done.items())
+            return [done[t] if t in done else self._pivot_cache[(key, t)] for t in texts]
 
     def _chunks(self, todo: list[int], sentences: Sequence[str]) -> list[list[int]]:
         chunks: list[list[int]] = [[]]
@@ -436,10 +498,10 @@ class ApertiumEngine(Engine):
             size += len(sentences[i]) + 2
         return [c for c in chunks if c]
 
-    def _batch(self, mode: str, texts: list[str], marks: bool) -> list[str]:
+    def _batch(self, mode: str, texts: list[str], marks: bool, folder: str | None = None) -> list[str]:
         """One process for the whole list (with the engine's marks, or as `-u` prints it);
         halve the batch if the count comes back wrong."""
-        output = self._call(mode, "\n\n".join(texts) + "\n", marks).strip("\n")
+        output = self._call(mode, "\n\n".join(texts) + "\n", marks, folder).strip("\n")
         if len(texts) == 1:
             return [_SEPARATOR.sub("\n", output)]
         parts = _SEPARATOR.split(output)
@@ -447,15 +509,24 @@ class ApertiumEngine(Engine):
             return parts
         log.warning("apertium %s gave %d sentences for %d; retrying in halves", mode, len(parts), len(texts))
         half = len(texts) // 2
-        return self._batch(mode, texts[:half], marks) + self._batch(mode, texts[half:], marks)
+        return self._batch(mode, texts[:half], marks, folder) + self._batch(mode, texts[half:], marks, folder)
 
-    def _call(self, mode: str, text: str, marks: bool = False) -> str:
-        """One call of a mode (the caller holds the mode's lock): through its running processes when it can."""
+    def _call(self, mode: str, text: str, marks: bool = False, folder: str | None = None) -> str:
+        """One call of a mode (the caller holds the mode's lock): through its running processes when it can.
+        `folder`: the mode with the glossary in its dictionaries (None: the installed one)."""
         if self.keep_running and text.strip():
-            kept = self._kept(mode, text, marks)
+            kept = self._kept(mode, text, marks, folder)
             if kept is not None:
                 return kept
-        done = self._run(self._argv(*(() if marks else ("-u",)), "-f", "txt", mode), text)
+        argv = [self.binary, "-d", folder] if folder else self._argv()
+        if has_markers(text):  # inline markup as blanks (translate/markup.py): the stream is made here
+            stream = to_stream(self._run(["apertium-destxt"], text).stdout)
+            done = self._run([*argv, *(() if marks else ("-u",)), "-f", "none", mode], stream)
+            if done.returncode == 0:
+                output = self._run(["apertium-retxt"], from_stream(done.stdout)).stdout
+                done = subprocess.CompletedProcess(done.args, 0, output, done.stderr)
+        else:
+            done = self._run([*argv, *(() if marks else ("-u",)), "-f", "txt", mode], text)
         # The pipeline runs without pipefail: a broken stage exits 0 with nothing on stdout.
         if done.returncode != 0 or (text.strip() and not done.stdout.strip()):
             message = _last_line(done.stderr) or f"exit status {done.returncode}"
@@ -480,20 +551,21 @@ class ApertiumEngine(Engine):
             finally:
                 lock.release()
 
-    def _kept(self, mode: str, text: str, marks: bool) -> str | None:
+    def _kept(self, mode: str, text: str, marks: bool, folder: str | None = None) -> str | None:
         """The mode's running processes' answer; None (after a warning) when they cannot give one, so that
         the call goes the usual way and a broken pipeline is started afresh next time."""
-        key = (mode, marks)
+        name = f"{folder}/{mode}" if folder else mode  # as `_hop` names the mode's lock
+        key = (name, marks)
         pipeline = self._pipelines.get(key)
         try:
             if pipeline is None or not pipeline.alive():
-                path = mode_file(mode, self.datadir)
+                path = mode_file(mode, folder or self.datadir)
                 if path is None or shutil.which("apertium-wblank-mode") is None:
                     self.keep_running = False
                     return None
                 if pipeline is not None:
                     pipeline.close()
-                self._make_room(mode)
+                self._make_room(name)
                 pipeline = Pipeline(path, unknown_marks=marks)
             with self._locks_lock:
                 self._pipelines.pop(key, None)

@@ -33,6 +33,7 @@ them all.
 from __future__ import annotations
 
 import os
+import re
 import select
 import signal
 import subprocess
@@ -40,6 +41,7 @@ import time
 from pathlib import Path
 
 from translate.errors import EngineError
+from translate.markup import CLOSE, OPEN, has_markers
 
 DEFAULT_DATADIR = "/usr/share/apertium"  # where the `apertium` script looks without -d
 STDERR_KEPT = 4_000  # characters of the stages' stderr kept for an error message
@@ -76,10 +78,14 @@ class Pipeline:
         return self.process.poll() is None
 
     def translate(self, text: str, timeout: float) -> str:
-        """`apertium -f txt MODE` of the text, through the running processes."""
+        """`apertium -f txt MODE` of the text, through the running processes (markup tokens as blanks)."""
         deadline = time.monotonic() + timeout
         prepared = _run(["apertium-destxt"], text.encode("utf-8"), timeout)
+        if has_markers(text):
+            prepared = to_stream(prepared.decode("utf-8")).encode("utf-8")
         answer = self._exchange(prepared.rstrip(b"\0") + b"\0", deadline)
+        if has_markers(text):
+            answer = from_stream(answer.decode("utf-8")).encode("utf-8")
         return _run(["apertium-retxt"], answer, max(1.0, deadline - time.monotonic())).decode("utf-8")
 
     def _exchange(self, data: bytes, deadline: float) -> bytes:
@@ -146,3 +152,21 @@ def _run(argv: list[str], data: bytes, timeout: float) -> bytes:
     if done.returncode != 0:
         raise EngineError(f"{argv[0]} failed: {done.stderr.decode('utf-8', 'replace').strip()[-200:]}")
     return done.stdout
+
+
+_SPAN = re.compile("([\ue400-\ue7ff])(.*?)([\ue800-\uebff])", re.DOTALL)
+_OPAQUE = re.compile("([\ue000-\ue3ff])")
+_WORDBOUND = re.compile(r"\[\[t:(\d+)\]\](.*?)\[\[/\]\]", re.DOTALL)
+
+
+def to_stream(deformatted: str) -> str:
+    """A deformatted text (`apertium-destxt`) with its markup tokens as Apertium's blanks (translate/markup.py):
+    an opaque token as a superblank (kept in place, never translated), formatting as a wordbound blank on each
+    word inside it (the words carry it when the engine reorders them)."""
+    stream = _OPAQUE.sub(r"[\1]", deformatted)
+    return _SPAN.sub(lambda m: f"[[t:{ord(m.group(1)) - OPEN}]]{m.group(2)}[[/]]", stream)
+
+
+def from_stream(output: str) -> str:
+    """The engine's output stream with its wordbound blanks back as the markers around each word that carries one."""
+    return _WORDBOUND.sub(lambda m: chr(OPEN + int(m.group(1))) + m.group(2) + chr(CLOSE + int(m.group(1))), output)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from translate.config import Config
+from translate.glossary.model import Glossary
 from translate.progress import Progress
 
 
@@ -123,6 +124,9 @@ class Engine(ABC):
     """A translation engine: a small object the pipeline asks for routes and text."""
 
     name: str = "engine"
+    carries_markup: bool = False
+    """Whether texts may hold markup tokens (translate/markup.py) that it keeps in place and never translates;
+    an engine that cannot gets the markup as it is written."""
     neural: bool = False
     """Whether outputs can degenerate (loop, drop content): the run checks a neural engine's outputs."""
 
@@ -223,6 +227,16 @@ class Engine(ABC):
     def options(self) -> str:
         """Options that change the output (beam size...), for the signature."""
         return ""
+
+    def with_glossary(self, glossary: Glossary) -> Engine:
+        """This engine with the glossary's terms as its own words, where it can take them (Apertium: in
+        its dictionaries, so that it inflects them and agrees with them itself); else itself. The
+        glossary layer still checks and pins every term of what it returns."""
+        return self
+
+    def without_glossary(self) -> Engine:
+        """The engine as installed, without the glossary's words: the reference a draft is compared with."""
+        return self
 
     def marks(self, route: Route, output: str) -> tuple[EngineMark, ...]:
         """The doubts this engine marked in an output it returned during this run, by hop

@@ -14,6 +14,7 @@ from __future__ import annotations
 from translate.finish.cldr_delimiters import CLDR_VERSION
 from translate.finish.spelling import SPELLING_VERSION, agreement_dictionary, respell
 from translate.finish.typography import TYPOGRAPHY_VERSION, rules_for, typeset
+from translate.markup import protect
 
 __all__ = ["finish", "finish_version"]
 
@@ -27,9 +28,12 @@ def finish_version(language: str) -> str:
 
 
 def finish(text: str, language: str, *, heading: bool = False) -> str:
-    """A machine translation as the pipeline should deliver it (idempotent)."""
-    text = respell(text, language)
-    return typeset(text, language, heading=heading, lowercase_ok=_lowercase_checker(language) if heading else None)
+    """A machine translation as the pipeline should deliver it (idempotent). Inline code, URLs, link
+    targets and addresses are left byte for byte: they are tokens while the rules run (translate/markup.py)."""
+    protected = protect(text, "md")
+    done = respell(protected.text, language)
+    done = typeset(done, language, heading=heading, lowercase_ok=_lowercase_checker(language) if heading else None)
+    return protected.restore(done)
 
 
 def _lowercase_checker(language: str):

@@ -26,7 +26,7 @@ from translate.finish.cldr_delimiters import QUOTES
 from translate.languages import base_language, normalize
 
 NBSP, NNBSP = "\u00a0", "\u202f"
-TYPOGRAPHY_VERSION = "2"
+TYPOGRAPHY_VERSION = "3"
 """Bump with any change to the rules below: stored drafts are finished again (no engine call)."""
 
 

@@ -61,6 +61,7 @@ def load_glossary(path: str | Path) -> Glossary:
         source_languages=tuple(dict.fromkeys(lang for p in parts for lang in p.source_languages)),
         path=str(path),
         variants=tuple(dict.fromkeys(pair for p in parts for pair in p.variants)),
+        quotations=tuple(q for p in parts for q in p.quotations),
     )
 
 
@@ -79,6 +80,12 @@ def to_toml(glossary: Glossary) -> str:
         lines.append("[concept.terms]")
         for language, value in concept["terms"].items():
             lines.append(f"{_toml_key(language)} = {_toml_value(value)}")
+    for quotation in data.get("quotation", []):
+        lines += ["", "[[quotation]]"]
+        lines += [f"{key} = {_toml_value(quotation[key])}" for key in ("id", "note") if key in quotation]
+        for table in ("text", "edition"):
+            lines.append(f"[quotation.{table}]")
+            lines += [f"{_toml_key(language)} = {_toml_value(value)}" for language, value in quotation[table].items()]
     return "\n".join(lines) + "\n"
 
 

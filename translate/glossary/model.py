@@ -37,6 +37,7 @@ PARTS_OF_SPEECH = ("noun", "adjective", "phrase")
 _GRAMMAR = re.compile(r"^(?:[mfn]p?|p)$")
 """Gender and number of a rendering: m, f, n (neuter), followed by p when plural; p alone: plural of no gender."""
 _TERMSET_KEYS = {"terms", "status", "note", "source", "match"}
+_QUOTATION_KEYS = {"id", "note", "text", "edition"}
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,23 @@ class Concept:
 
 
 @dataclass(frozen=True)
+class Quotation:
+    """A published passage and its published translations: matched whole (case and punctuation aside) and
+    given as it was published, never to an engine. `texts` per language, the source language's variants
+    after its first (a quotation as an essay words it); `editions` cites where each language's text was
+    published."""
+
+    id: str
+    texts: Mapping[str, tuple[str, ...]]
+    editions: Mapping[str, str]
+    note: str = ""
+
+    def text(self, language: str) -> str | None:
+        found = self.texts.get(language)
+        return found[0] if found else None
+
+
+@dataclass(frozen=True)
 class Glossary:
     """A named, versioned set of concepts."""
 
@@ -110,6 +128,7 @@ class Glossary:
     note: str = ""
     path: str = field(default="", compare=False)
     variants: tuple[tuple[str, str], ...] = ()  # (variant, language it inherits from): pt_BR from pt
+    quotations: tuple[Quotation, ...] = ()
 
     @cached_property
     def version(self) -> str:
@@ -138,7 +157,17 @@ class Glossary:
                 **({"variants": dict(self.variants)} if self.variants else {}),
             },
             "concept": [_concept_data(c) for c in self.concepts],
+            **({"quotation": [_quotation_data(q) for q in self.quotations]} if self.quotations else {}),
         }
+
+
+def _quotation_data(quotation: Quotation) -> dict:
+    data: dict = {"id": quotation.id}
+    if quotation.note:
+        data["note"] = quotation.note
+    data["text"] = {language: list(texts) if len(texts) > 1 else texts[0] for language, texts in quotation.texts.items()}
+    data["edition"] = dict(quotation.editions)
+    return data
 
 
 def _concept_data(concept: Concept) -> dict:
@@ -176,7 +205,7 @@ def _concept_data(concept: Concept) -> dict:
 
 def from_data(data: Mapping, where: str = "<glossary>") -> Glossary:
     """Build a Glossary from parsed TOML (or equivalent) data, validating every key."""
-    _unknown(data, {"glossary", "concept"}, where, "top level")
+    _unknown(data, {"glossary", "concept", "quotation"}, where, "top level")
     header = data.get("glossary")
     if not isinstance(header, Mapping):
         raise ConfigError(f"{where}: missing [glossary] header")
@@ -198,6 +227,12 @@ def from_data(data: Mapping, where: str = "<glossary>") -> Glossary:
     variants = _variants(header.get("variants", {}), where)
     if variants:
         concepts = [_inherit(concept, variants) for concept in concepts]
+    quotations = data.get("quotation", [])
+    if not isinstance(quotations, list):
+        raise ConfigError(f"{where}: 'quotation' must be an array of tables ([[quotation]])")
+    found = [_quotation(entry, where, number, header["source_language"].strip()) for number, entry in enumerate(quotations, 1)]
+    if len({q.id for q in found}) != len(found):
+        raise ConfigError(f"{where}: two quotations share an id")
     glossary = Glossary(
         name=header["name"].strip(),
         release=header["version"].strip(),
@@ -208,6 +243,7 @@ def from_data(data: Mapping, where: str = "<glossary>") -> Glossary:
         concepts=tuple(concepts),
         path=where,
         variants=variants,
+        quotations=tuple(found),
     )
     for code in (glossary.source_language, *glossary.languages, *glossary.source_languages):
         _code(code, where, "[glossary]")
@@ -261,6 +297,32 @@ def _concept(entry: object, where: str, number: int) -> Concept:
         case_sensitive=entry.get("case_sensitive", False),
         pos=pos,
     )
+
+
+def _quotation(entry: object, where: str, number: int, source_language: str) -> Quotation:
+    if not isinstance(entry, Mapping):
+        raise ConfigError(f"{where}: quotation #{number}: must be a table")
+    qid = entry.get("id")
+    if not isinstance(qid, str) or not _ID.match(qid):
+        raise ConfigError(f"{where}: quotation #{number}: missing or bad 'id' (lower-case letters, digits, -_.)")
+    label = f"quotation '{qid}'"
+    _unknown(entry, _QUOTATION_KEYS, where, label)
+    texts, editions = entry.get("text"), entry.get("edition")
+    if not isinstance(texts, Mapping) or source_language not in texts:
+        raise ConfigError(f"{where}: {label}: 'text' needs the passage in {source_language} and its published translations")
+    if not isinstance(editions, Mapping):
+        raise ConfigError(f"{where}: {label}: 'edition' must cite where each language's text was published")
+    parsed: dict[str, tuple[str, ...]] = {}
+    for language, value in texts.items():
+        _code(language, where, label)
+        parsed[language] = tuple(_str_list([value] if isinstance(value, str) else value, where, f"{label} text.{language}"))
+        edition = editions.get(language)
+        if not isinstance(edition, str) or not edition.strip():
+            raise ConfigError(f"{where}: {label}: edition.{language}: cite the edition its text was published in")
+    extra = sorted(set(editions) - set(texts))
+    if extra:
+        raise ConfigError(f"{where}: {label}: edition.{extra[0]} has no text")
+    return Quotation(qid, parsed, {k: str(v).strip() for k, v in editions.items()}, _text(entry.get("note", ""), where, label))
 
 
 def _code(code: object, where: str, label: str) -> str:

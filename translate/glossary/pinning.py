@@ -27,7 +27,7 @@ from typing import Literal
 
 from translate.errors import EngineError
 from translate.glossary.agreement import agree_with_renderings, repair
-from translate.glossary.compliance import check_compliance
+from translate.glossary.compliance import check_compliance, target_regex
 from translate.glossary.matching import matcher
 from translate.glossary.model import Concept, Glossary
 from translate.glossary.swapping import OPENING, swap_renderings, term_rendering
@@ -109,6 +109,8 @@ class PinnedResult:
     method: str = "plain"  # plain | n-best | masked | retry | substituted | unmasked
     engine_text: str = ""  # what the engine returned for the attempt kept (placeholders and all), for its marks
     unplaced_quotes: tuple[str, ...] = ()  # quoted source words whose quotation marks could not follow them
+    plain: str = ""  # the engine's own translation of the whole sentence (its first, unmasked one)
+    harm: str = ""  # why the layer's version was not kept: what it broke (translate.run.harm)
 
 
 KNOWN_SHAPES: tuple[Shape, ...] = tuple(Shape.parse(s) for s in KNOWN_SHAPES_TEXT)
@@ -178,8 +180,11 @@ def unmask(translation: str, masked: MaskedSentence, shapes: Sequence[Shape] = (
         if glued and not masked.shape.suffix:  # the engine inflected the placeholder (XT1s): the term is pinned as is
             end = glued.end()
         term = pin.target
-        if not text[:start].strip(OPENING):  # sentence start: capitalise
-            term = term[:1].upper() + term[1:]
+        if not text[:start].strip(OPENING):  # sentence start: capitalise, and the engine took the next word for
+            term = term[:1].upper() + term[1:]  # the sentence's first ("XT1 Está producido"): its case as in the source
+            after = re.match(r"(\s+)([^\W\d_])([^\W\d_]*)", text[end:])
+            if after and after.group(2).isupper() and not _capitalised_in(masked.source, after.group(2) + after.group(3)):
+                text = text[:end] + after.group(1) + after.group(2).lower() + text[end + after.end(2) :]
         before = repair(text[:start], term, pin.grammar, target)
         if target == "en":  # the engine chose a/an for a placeholder, not for the term
             article = "n " if term[:1].lower() in "aeiou" else " "
@@ -188,6 +193,41 @@ def unmask(translation: str, masked: MaskedSentence, shapes: Sequence[Shape] = (
     for shape in {masked.shape, *shapes}:
         if shape.pattern().search(text) and not shape.pattern().search(masked.source):
             return None
+    return text
+
+
+def _capitalised_in(source: str, word: str) -> bool:
+    """Whether a word (a name: 'Marx') is written capitalised in the source, past its first word."""
+    words = re.findall(r"[^\W\d_]+", source)[1:]
+    return word in words or word.isupper()
+
+
+_OPENER = re.compile(r"[.!?…:«“„‘\"(\[—–]\s*$")
+
+
+def _opens(before: str) -> bool:
+    """Whether a word after `before` opens a sentence, a quotation or a parenthesis."""
+    return not before.strip(OPENING) or bool(_OPENER.search(before))
+
+
+def follow_glossary_case(text: str, sentence: str, glossary: Glossary, source: str, target: str) -> str:
+    """Each rendering of a term the sentence names, in the glossary's case where it does not open the
+    sentence: an engine copies the source's capitals ("Invisible Hand" → "Mano Invisible", "*El Capital*")
+    where the glossary writes "mano invisible", "El capital". Its inflected ending is kept. A name kept as
+    written is written as the source writes it ("de marx" → "de Marx")."""
+    for match in matcher(glossary, source).find(sentence):
+        renderings = match.concept.terms(target) or ((match.text,) if not match.concept.translate else ())
+        for term in renderings:
+            if term.isupper() or term.lower() == term.upper():
+                continue
+            for found in list(target_regex(term, target).finditer(text)):
+                written = found.group()
+                if _opens(text[: found.start()]) or written == term[: len(written)]:
+                    continue
+                cased = "".join(t if w.lower() == t.lower() else w for w, t in zip(written, term, strict=False))
+                cased += written[len(term) :]
+                if cased != written:
+                    text = text[: found.start()] + cased + text[found.end() :]
     return text
 
 
@@ -280,9 +320,24 @@ class _Pinning:
         if violations is None:
             violations = check_compliance(self.sentences[i], text, self.glossary, self.source, self.target)
         terms = tuple(dict.fromkeys(pin.concept for pin in pins))
+        text = self.tidy(i, text)
+        plain = self.tidy(i, self.plains[i]) if i in self.plains else ""
         return PinnedResult(
-            text=text, terms=terms, violations=violations, flagged=bool(violations), method=method, engine_text=engine_text
+            text=text,
+            terms=terms,
+            violations=violations,
+            flagged=bool(violations),
+            method=method,
+            engine_text=engine_text,
+            plain=plain,
         )
+
+    def tidy(self, i: int, text: str) -> str:
+        """A translation of sentence `i` with the determiners before every rendering agreeing with it and
+        each rendering in the glossary's case (what the engine wrote itself as much as what was unmasked)."""
+        sentence = self.sentences[i]
+        text = agree_with_renderings(text, sentence, self.glossary, self.source, self.target)
+        return follow_glossary_case(text, sentence, self.glossary, self.source, self.target)
 
     def first_plain(self) -> dict[int, set[str] | None]:
         """First call, check-first: every sentence as is; returns the ones missing a term, with those terms.

@@ -71,6 +71,18 @@ def to_tbx(glossary: Glossary) -> bytes:
                 if grammar:
                     number = "plural" if grammar.endswith("p") else "singular"
                     ET.SubElement(tig, "termNote", {"type": "grammaticalNumber"}).text = number
+    for quotation in glossary.quotations:  # a published passage: an entry marked x-quotation, its edition per language
+        entry = ET.SubElement(body, "termEntry", {"id": quotation.id})
+        _notes(entry, quotation.note, "")
+        ET.SubElement(entry, "admin", {"type": "x-quotation"}).text = "yes"
+        for language, texts in quotation.texts.items():
+            lang_set = ET.SubElement(entry, "langSet", {_XML_LANG: language})
+            _notes(lang_set, "", quotation.editions[language])
+            for n, text in enumerate(texts):
+                tig = ET.SubElement(lang_set, "tig")
+                ET.SubElement(tig, "term").text = text
+                status = "preferredTerm-admn-sts" if n == 0 else "admittedTerm-admn-sts"
+                ET.SubElement(tig, "termNote", {"type": "administrativeStatus"}).text = status
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -96,7 +108,11 @@ def from_tbx(data: bytes, where: str = "<tbx>") -> Glossary:
     header = {p.get("type"): (p.text or "").strip() for p in root.iter("p") if p.get("type")}
     title = root.find(".//titleStmt/title")
     concepts = []
+    quotations = []
     for number, entry in enumerate(e for e in root.iter() if e.tag in ("termEntry", "conceptEntry")):
+        if any(a.get("type") == "x-quotation" and a.text == "yes" for a in entry.findall("admin")):
+            quotations.append(_quotation(entry, number))
+            continue
         concept: dict = {"id": entry.get("id") or f"concept-{number + 1}", "terms": {}}
         concept.update(_read_notes(entry))
         admin = {a.get("type"): (a.text or "").strip() for a in entry.findall("admin")}
@@ -151,7 +167,21 @@ def from_tbx(data: bytes, where: str = "<tbx>") -> Glossary:
         "note": header.get("x-note", ""),
         "variants": dict(pair.split("=", 1) for pair in header.get("x-variants", "").split() if "=" in pair),
     }
-    return from_data({"glossary": glossary_header, "concept": concepts}, where)
+    data = {"glossary": glossary_header, "concept": concepts, **({"quotation": quotations} if quotations else {})}
+    return from_data(data, where)
+
+
+def _quotation(entry, number: int) -> dict:
+    """A termEntry written for a [[quotation]]: its texts (preferred first) and editions per language."""
+    found: dict = {"id": entry.get("id") or f"quotation-{number + 1}", "text": {}, "edition": {}}
+    found.update({k: v for k, v in _read_notes(entry).items() if k == "note"})
+    for lang_set in (e for e in entry if e.tag in ("langSet", "langSec")):
+        language = lang_set.get(_XML_LANG) or lang_set.get("lang") or ""
+        texts = [t.text.strip() for t in lang_set.iter("term") if (t.text or "").strip()]
+        if texts:
+            found["text"][language] = texts if len(texts) > 1 else texts[0]
+            found["edition"][language] = _read_notes(lang_set).get("source", "")
+    return found
 
 
 def _read_notes(element) -> dict:

@@ -61,6 +61,8 @@ _RECORD_KEYS = {
     "document": "document",
     "segment": "segment_id",
     "note": "note",
+    "author": "author",
+    "name_from": "name_from",
 }
 _DRAFT_KEYS = ("hash", "source", "machine", "signature", "notes", "created", "updated")
 
@@ -76,7 +78,7 @@ def record_json(decision: ReviewDecision) -> str:
 def record_decision(record: dict[str, Any]) -> ReviewDecision:
     """The decision a reviews.jsonl line holds (outcome and against are the memory's to judge)."""
     values = {field: record.get(key) for key, field in _RECORD_KEYS.items()}
-    for key in ("reviewer", "time", "document", "segment_id", "note", "source_text"):
+    for key in ("reviewer", "time", "document", "segment_id", "note", "source_text", "author", "name_from"):
         values[key] = values[key] or ""
     values["via"] = values["via"] or "po"
     return ReviewDecision(**values)

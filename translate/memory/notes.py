@@ -69,6 +69,7 @@ class Notes:
     draft: str | None = None  # the engine's text before finishing (typography, spelling), when they differ
     finished: str | None = None  # the finishing rules the machine text was made with (translate.finish)
     left_untranslated: str | None = None  # why the run kept the source text (too long to cut, degenerate output)
+    quotation: str | None = None  # the edition a published translation was taken from (glossary [[quotation]])
     other: dict[str, Any] = field(default_factory=dict)  # keys (or shapes) this version does not know
 
     @property
@@ -172,6 +173,7 @@ _READERS: dict[str, Callable[[Any], Any]] = {
     "draft": lambda raw: raw if isinstance(raw, str) else None,
     "finished": lambda raw: raw if isinstance(raw, str) else None,
     "left_untranslated": lambda raw: raw if isinstance(raw, str) and raw else None,
+    "quotation": lambda raw: raw if isinstance(raw, str) and raw else None,
 }
 _WRITERS: dict[str, Callable[[Any], Any]] = {
     "violations": lambda vs: [asdict(v) for v in vs],

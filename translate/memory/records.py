@@ -19,13 +19,23 @@ from translate.memory.notes import Notes
 ENTRY_STATUSES = ("machine", "draft", "approved")
 TEXT_DECISIONS = ("approved", "edited", "draft", "rejected")
 """Decisions about an entry's text: approve it as shown, approve an edit, save an edit unapproved, withdraw it."""
-DECISION_STATUSES = (*TEXT_DECISIONS, "comment", "suggested")
-"""Plus 'comment' (the translator comment changed) and 'suggested' (a text offered, never applied)."""
+KEPT_DECISIONS = ("suggested", "note", "dismissed")
+"""Logged, never applied: a text offered ('suggested'), a message in the sentence's comment thread ('note',
+its text in `comment`), a suggestion a reviewer closed ('dismissed', its text in `final_text`)."""
+DECISION_STATUSES = (*TEXT_DECISIONS, "comment", *KEPT_DECISIONS)
+"""Plus 'comment' (the translator comment of the PO files changed)."""
+OFFERING_DECISIONS = ("approved", "edited", "draft", "suggested")
+"""Decisions whose text, when refused or kept, stays open as a suggestion."""
+NAME_FROM_HEADER = "last-translator"
+"""A decision's `name_from` when its name came from a PO file's Last-Translator header."""
+NEEDS_WORK = "needs work"
+"""The note of a draft saved as needing more work (a state the pages count and filter)."""
 VIA = ("po", "browser", "tmx", "api")
 """How a decision reached the memory."""
 OUTCOMES = ("applied", "conflict", "kept")
-"""applied: it changed the entry; conflict: refused, a newer decision by someone else holds the entry (the
-text stays in the log as a suggestion); kept: a suggestion, logged and never applied."""
+"""applied: it changed the entry (with `against` set: over a draft it never saw, which stays open as a
+suggestion); conflict: refused, a newer decision by someone else holds the entry (the text stays in the
+log as a suggestion); kept: a suggestion, note or dismissal, logged and never applied."""
 
 
 def revision_token(approved: bool, text: str, comment: str = "") -> str:
@@ -54,6 +64,8 @@ class MemoryEntry:
     comment_by: str = ""  # who wrote the comment in force
     via: str = ""  # how the decision in force arrived: po | browser | tmx | api ('' = none)
     decision_id: str = ""  # the review log record whose text the entry holds ('' = machine text)
+    translator: str = ""  # who wrote the text in force ('' = the machine); `reviewer` decided it
+    needs_work: bool = False  # a draft saved as needing more work
 
     @property
     def review_text(self) -> str:
@@ -88,7 +100,8 @@ class ReviewDecision:
     'approved' keeps the text shown, 'edited' approves a changed text, 'draft'
     saves an unapproved edit, 'rejected' withdraws the machine text so the next
     run retranslates it, 'comment' sets the translator comment, 'suggested'
-    offers a text without applying it. `source_text` is only needed when the
+    offers a text without applying it, 'note' adds to the sentence's comment
+    thread, 'dismissed' closes an open suggestion. `source_text` is only needed when the
     entry is not in the memory yet (e.g. a PO file from elsewhere).
 
     `base` is the entry's `revision` the person saw (None: unknown, e.g. a PO
@@ -110,7 +123,9 @@ class ReviewDecision:
     source_text: str = ""
     via: str = "po"
     base: str | None = None
-    comment: str | None = None  # the new translator comment of a 'comment' decision
+    comment: str | None = None  # the new translator comment of a 'comment' decision, the text of a 'note'
+    author: str = ""  # who wrote the text when not the person deciding (a suggestion accepted)
+    name_from: str = ""  # 'last-translator' when the name came from a PO file's header, not from the organizer
     id: str = ""
     outcome: str = ""
     against: str = ""

@@ -163,4 +163,64 @@ MIGRATIONS.append(
         ) WITHOUT ROWID""",
     )
 )
+
+# 4: credit per contribution and the comment thread. An entry remembers who wrote
+# its text (`translator`) apart from who decided it (`reviewer`), and whether its
+# draft needs more work; a logged decision may name the author of a text it accepts
+# and where its name came from; 'note' (a message of the sentence's thread) and
+# 'dismissed' (a suggestion closed) join the statuses. The log is rebuilt to widen
+# its CHECK; opening a memory at version 3 then replays its people's side, so the
+# new columns hold what the log says (TranslationMemory._migrate).
+_LOG_V4_COLUMNS = (
+    "id, record_id, source_hash, source_lang, target_lang, source_text, reviewer, time, machine_text, final_text, "
+    "status, via, base, comment, outcome, against, document, segment_id, note"
+)
+MIGRATIONS.append(
+    (
+        "ALTER TABLE entries ADD COLUMN translator TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE entries ADD COLUMN needs_work INTEGER NOT NULL DEFAULT 0",
+        "DROP TRIGGER entries_rev_update",
+        f"""CREATE TRIGGER entries_rev_update AFTER UPDATE OF source_text, machine_text, signature, status,
+            final_text, reviewer, notes, created, updated, comment, comment_by, via, decision_id, translator, needs_work
+            ON entries BEGIN {_BUMP} END""",
+        """CREATE TABLE review_log_v4 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            record_id TEXT NOT NULL UNIQUE,
+            source_hash TEXT NOT NULL,
+            source_lang TEXT NOT NULL,
+            target_lang TEXT NOT NULL,
+            source_text TEXT NOT NULL DEFAULT '',
+            reviewer TEXT NOT NULL,
+            time TEXT NOT NULL,
+            machine_text TEXT,
+            final_text TEXT,
+            status TEXT NOT NULL CHECK (status IN ('approved', 'edited', 'draft', 'rejected', 'comment', 'suggested',
+                                                   'note', 'dismissed')),
+            via TEXT NOT NULL DEFAULT 'po' CHECK (via IN ('po', 'browser', 'tmx', 'api')),
+            base TEXT,
+            comment TEXT,
+            outcome TEXT NOT NULL DEFAULT 'applied' CHECK (outcome IN ('applied', 'conflict', 'kept')),
+            against TEXT NOT NULL DEFAULT '',
+            document TEXT NOT NULL DEFAULT '',
+            segment_id TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            name_from TEXT NOT NULL DEFAULT ''
+        )""",
+        f"INSERT INTO review_log_v4 ({_LOG_V4_COLUMNS}) SELECT {_LOG_V4_COLUMNS} FROM review_log",
+        "DROP TABLE review_log",
+        "ALTER TABLE review_log_v4 RENAME TO review_log",
+        "CREATE INDEX review_log_entry ON review_log (source_hash, source_lang, target_lang)",
+        """CREATE TRIGGER review_log_no_update BEFORE UPDATE ON review_log
+            BEGIN SELECT RAISE(ABORT, 'review_log is append-only'); END""",
+        """CREATE TRIGGER review_log_no_delete BEFORE DELETE ON review_log
+            BEGIN SELECT RAISE(ABORT, 'review_log is append-only'); END""",
+        """CREATE TRIGGER review_log_no_replace BEFORE INSERT ON review_log
+            WHEN EXISTS (SELECT 1 FROM review_log WHERE id = NEW.id OR record_id = NEW.record_id)
+            BEGIN SELECT RAISE(ABORT, 'review_log is append-only: that record is already logged'); END""",
+        f"""CREATE TRIGGER review_log_rev AFTER INSERT ON review_log BEGIN {_BUMP} END""",
+    )
+)
+PEOPLE_REPLAYED_AT = 4
+"""Opening a memory older than this replays its people's side (the columns that migration added)."""
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -34,6 +34,7 @@ from typing import Any, Self
 
 from translate.clock import utc_now
 from translate.errors import TranslateError, UsageError, WriteError
+from translate.human_input import bad_character
 from translate.memory import health
 from translate.memory.history import HumanState, apply, judge, person_name
 from translate.memory.journal import Journal
@@ -41,14 +42,16 @@ from translate.memory.notes import Notes
 from translate.memory.records import (
     DECISION_STATUSES,
     ENTRY_STATUSES,
+    KEPT_DECISIONS,
+    NAME_FROM_HEADER,
     VIA,
     LayoutRow,
     MemoryEntry,
     Plan,
     ReviewDecision,
 )
-from translate.memory.schema import MIGRATIONS, SCHEMA_VERSION  # _migrate reads them through this module
-from translate.memory.sync import SyncResult, sync
+from translate.memory.schema import MIGRATIONS, PEOPLE_REPLAYED_AT, SCHEMA_VERSION  # _migrate reads them here
+from translate.memory.sync import SyncResult, replay_people, sync
 from translate.segment import sentence_hash
 
 BUSY_TIMEOUT_MS = 30_000
@@ -65,23 +68,24 @@ LAYOUT_RUNS_KEPT = 10
 
 _ENTRY_COLUMNS = (
     "source_hash, source_lang, target_lang, source_text, machine_text, signature, "
-    "status, final_text, reviewer, notes, created, updated, comment, comment_by, via, decision_id"
+    "status, final_text, reviewer, notes, created, updated, comment, comment_by, via, decision_id, translator, needs_work"
 )
 _LOG_COLUMNS = (
     "source_hash, source_lang, target_lang, reviewer, time, machine_text, final_text, status, document, "
-    "segment_id, note, source_text, via, base, comment, record_id, outcome, against"
+    "segment_id, note, source_text, via, base, comment, record_id, outcome, against, author, name_from"
 )
 
 
 def _entry(row: Sequence[Any]) -> MemoryEntry:
     values = list(row)
     values[9] = Notes.from_json(values[9])
+    values[17] = bool(values[17])
     return MemoryEntry(*values)
 
 
 def _log_review(db: sqlite3.Connection, d: ReviewDecision) -> None:
     db.execute(
-        f"INSERT INTO review_log ({_LOG_COLUMNS}) VALUES ({','.join('?' * 18)})",
+        f"INSERT INTO review_log ({_LOG_COLUMNS}) VALUES ({','.join('?' * 20)})",
         (
             d.source_hash,
             d.source_lang,
@@ -101,6 +105,8 @@ def _log_review(db: sqlite3.Connection, d: ReviewDecision) -> None:
             d.id,
             d.outcome,
             d.against,
+            d.author,
+            d.name_from,
         ),
     )
 
@@ -273,6 +279,8 @@ class TranslationMemory:
                 for statement in MIGRATIONS[number - 1]:
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number}")
+            if 0 < version < PEOPLE_REPLAYED_AT:  # the new columns of people's work, filled from the log
+                replay_people(self)
 
     def vanished(self) -> str | None:
         """If the file this memory opened was deleted or replaced since, what became of the work (see health.py)."""
@@ -522,14 +530,22 @@ class TranslationMemory:
             raise UsageError(f"review status '{d.status}' is not one of {', '.join(DECISION_STATUSES)}")
         if d.via not in VIA:
             raise UsageError(f"a decision arrives via {', '.join(VIA)}, not '{d.via}'")
-        if d.status not in ("rejected", "comment") and d.final_text is None:
+        if d.status not in ("rejected", "comment", "note") and d.final_text is None:
             raise UsageError(f"a '{d.status}' review of {d.source_hash} needs a final_text")
         if d.status == "comment" and d.comment is None:
             raise UsageError(f"a 'comment' decision on {d.source_hash} needs a comment ('' removes it)")
+        if d.status == "note" and not (d.comment or "").strip():
+            raise UsageError(f"a 'note' on {d.source_hash} needs its text in comment")
+        if d.name_from not in ("", NAME_FROM_HEADER):
+            raise UsageError(f"a decision's name comes from the organizer ('') or '{NAME_FROM_HEADER}', not '{d.name_from}'")
+        for text in (d.final_text, d.comment):
+            where = bad_character(text or "")
+            if where is not None:  # translate/human_input.py: the same rule as every path into the memory
+                raise UsageError(f"a decision on {d.source_hash}: {where}, which PO, TMX and handouts cannot carry")
         name = person_name(d.reviewer)
         if not name:
             raise UsageError(f"a decision on {d.source_hash} needs the reviewer's name (an e-mail address is not shown)")
-        return replace(d, reviewer=name, time=d.time or utc_now())
+        return replace(d, reviewer=name, author=person_name(d.author), time=d.time or utc_now())
 
     def _apply_decision(self, db: sqlite3.Connection, d: ReviewDecision, replaying: bool = False) -> ReviewDecision:
         """Judge one decision against its entry, log it, apply it if it holds (the entry is created if new)."""
@@ -554,18 +570,19 @@ class TranslationMemory:
                 key,
             ).fetchone()
         entry = _entry(row)
-        state = HumanState.of(entry)
+        held = db.execute("SELECT base FROM review_log WHERE record_id = ?", (entry.decision_id,)).fetchone()
+        state = HumanState.of(entry, held[0] if held else None)
         outcome, against = judge(state, entry.machine_text, d)
         machine = d.machine_text if d.machine_text is not None or replaying else entry.machine_text
         d = replace(d, outcome=outcome, against=against, machine_text=machine, source_text=entry.source_text)
         _log_review(db, d)
-        if outcome == "applied":
-            new = apply(state, d)
+        if outcome == "applied" and d.status not in KEPT_DECISIONS:
+            new = apply(state, d, entry.machine_text)
             signature = "" if d.status == "rejected" and not replaying else entry.signature
             db.execute(
                 "UPDATE entries SET status = ?, final_text = ?, reviewer = ?, via = ?, decision_id = ?, comment = ?, "
-                "comment_by = ?, signature = ?, updated = ? WHERE source_hash = ? AND source_lang = ? "
-                "AND target_lang = ?",
+                "comment_by = ?, translator = ?, needs_work = ?, signature = ?, updated = ? WHERE source_hash = ? "
+                "AND source_lang = ? AND target_lang = ?",
                 (
                     new.status,
                     new.final_text,
@@ -574,6 +591,8 @@ class TranslationMemory:
                     new.decision_id,
                     new.comment,
                     new.comment_by,
+                    new.translator,
+                    int(new.needs_work),
                     signature,
                     d.time,
                     *key,
@@ -593,7 +612,17 @@ class TranslationMemory:
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._db.execute(f"SELECT {_LOG_COLUMNS} FROM review_log {clause} ORDER BY record_id", params)
         return [
-            ReviewDecision(*row[:12], via=row[12], base=row[13], comment=row[14], id=row[15], outcome=row[16], against=row[17])
+            ReviewDecision(
+                *row[:12],
+                via=row[12],
+                base=row[13],
+                comment=row[14],
+                id=row[15],
+                outcome=row[16],
+                against=row[17],
+                author=row[18],
+                name_from=row[19],
+            )
             for row in rows
         ]
 

@@ -13,8 +13,11 @@ modification time, remembered in the `text_record` table), that is a few
   replayed from the whole file, in id order, by the same rule an import uses,
   so the decisions of both branches are there and a conflict between them is
   found and reported, not resolved in silence;
-- a drafts file changed: its drafts replace the machine text of their entries
-  (people's decisions stay).
+- reviews.jsonl lacks decisions the memory holds (`git checkout` of another
+  branch, a reset): the people's side is replayed from the file, so the
+  memory holds what the checked-out record holds, no more;
+- a drafts file changed: its drafts replace the machine text of their entries,
+  and a machine draft the file does not hold is dropped (people's decisions stay).
 
 A memory that exists without a text record (made before there was one) writes
 its record first: nothing is lost by upgrading. `rebuild` empties the memory
@@ -53,23 +56,47 @@ class SyncResult:
     drafts: int = 0  # machine drafts taken from drafts files
     replayed: bool = False  # the people's side was replayed from the whole file
     exported: bool = False  # the text record was written from an older memory
+    held: dict[str, ReviewDecision] = field(default_factory=dict)  # the decisions conflicts lost against, by id
 
     @property
     def conflicts(self) -> list[ReviewDecision]:
         return [d for d in self.decisions if d.outcome == "conflict"]
+
+    @property
+    def superseded(self) -> list[ReviewDecision]:
+        """Approvals that replaced a draft made on the same revision (the draft stays a suggestion)."""
+        return [d for d in self.decisions if d.outcome == "applied" and d.against]
 
     def describe(self) -> str:
         if self.exported:
             return "wrote the memory's text record (reviews.jsonl, drafts/) for the first time"
         parts = []
         if self.decisions:
-            parts.append(
-                f"{len(self.decisions)} decisions from reviews.jsonl"
-                + (f", {len(self.conflicts)} in conflict" if self.conflicts else "")
-            )
+            found = len(self.conflicts) + len(self.superseded)
+            parts.append(f"{len(self.decisions)} decisions from reviews.jsonl" + (f", {found} in conflict" if found else ""))
         if self.drafts:
             parts.append(f"{self.drafts} drafts from drafts/")
         return "memory brought up to date: " + ", ".join(parts) if parts else ""
+
+    def conflict_lines(self) -> list[str]:
+        """One line per conflict the record's new decisions met: which sentence, both texts, both names."""
+        lines = []
+        for d in self.conflicts + self.superseded:
+            other = self.held.get(d.against)
+            who = other.reviewer if other else "someone"
+            theirs = (other.final_text or other.comment or "") if other else ""
+            sentence = f"({d.source_lang}>{d.target_lang}) {d.source_text[:70]!r}"
+            if d.outcome == "conflict":
+                lines.append(
+                    f"conflict {sentence}: {who}'s {theirs!r} stays; {d.reviewer}'s {d.final_text or d.comment or ''!r} "
+                    "is kept as a suggestion"
+                )
+            else:
+                lines.append(
+                    f"conflict {sentence}: {d.reviewer}'s approval of {d.final_text!r} holds over {who}'s draft {theirs!r}, "
+                    "made on the same text without seeing it; the draft is kept as a suggestion"
+                )
+        return lines
 
 
 def _key(memory: TranslationMemory, path: Path) -> str:
@@ -119,7 +146,9 @@ def sync(memory: TranslationMemory) -> SyncResult:
         return result
     with memory._write():
         known = _known(memory)
-        for path in _changed(memory):  # again, under the write lock: another process may have done it
+        # Drafts first, then reviews: a replay of the people's side starts from the drafts the record holds.
+        changed = sorted(_changed(memory), key=lambda path: path == journal.reviews)
+        for path in changed:  # again, under the write lock: another process may have done it
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
             old = known.get(_key(memory, path))
@@ -128,10 +157,43 @@ def sync(memory: TranslationMemory) -> SyncResult:
                     _sync_reviews(memory, data, old, result)
                     _mend(memory)
                 else:
-                    source, target = journal.pair_of(path)
-                    result.drafts += memory._put_machine(memory._db, journal.read_drafts(path), source, target)
+                    result.drafts += _sync_drafts(memory, path)
             memory._remember_file(path)
+        result.held = _held(memory, result.decisions)
     return result
+
+
+def _held(memory: TranslationMemory, decisions: list[ReviewDecision]) -> dict[str, ReviewDecision]:
+    """The decisions that conflicts and superseding approvals name in `against`."""
+    wanted = {d.against for d in decisions if d.against}
+    if not wanted:
+        return {}
+    return {d.id: d for d in memory.review_log() if d.id in wanted}
+
+
+def _sync_drafts(memory: TranslationMemory, path: Path) -> int:
+    """Take a drafts file as it is: its drafts replace their entries' machine text, and a machine entry
+    it does not hold is gone (the file mirrors every draft of its pair, so what it lacks, such as the
+    drafts of another branch after `git checkout`, is not this checkout's). Return how many rows changed."""
+    journal = memory.journal
+    assert journal is not None
+    source, target = journal.pair_of(path)
+    rows = journal.read_drafts(path)
+    changed = memory._put_machine(memory._db, rows, source, target)
+    held = {row["hash"] for row in rows}
+    stale = [
+        h
+        for (h,) in memory._db.execute(
+            "SELECT source_hash FROM entries WHERE source_lang = ? AND target_lang = ? AND status = 'machine' "
+            "AND comment = '' AND machine_text IS NOT NULL",
+            (source, target),
+        )
+        if h not in held
+    ]
+    memory._db.executemany(
+        "DELETE FROM entries WHERE source_hash = ? AND source_lang = ? AND target_lang = ?", [(h, source, target) for h in stale]
+    )
+    return changed + len(stale)
 
 
 def _sync_reviews(memory: TranslationMemory, data: bytes, old: tuple[int, int, str] | None, result: SyncResult) -> None:
@@ -143,6 +205,11 @@ def _sync_reviews(memory: TranslationMemory, data: bytes, old: tuple[int, int, s
     records = journal.read_reviews(old[0] if appended and old else 0)
     logged = {row[0] for row in db.execute("SELECT record_id FROM review_log")}
     new = [d for d in records if d.id not in logged]
+    if not appended and _lacking(memory, logged - {d.id for d in records}):
+        # The record lacks decisions the memory applied: another branch's, after `git checkout` or a reset.
+        result.decisions += _replay(memory, records)
+        result.replayed = True
+        return
     if not new:
         return
     if all(d.id > last for d in new):
@@ -150,6 +217,17 @@ def _sync_reviews(memory: TranslationMemory, data: bytes, old: tuple[int, int, s
         return
     result.decisions += _replay(memory, journal.read_reviews())
     result.replayed = True
+
+
+def _lacking(memory: TranslationMemory, missing: set[str]) -> set[str]:
+    """Of the decisions the memory holds and the record does not, those no line cut short begins (a torn
+    line is a decision this record holds, to be completed by `_mend`, not another branch's)."""
+    journal = memory.journal
+    assert journal is not None
+    if not missing or not journal.torn:
+        return missing
+    lines = {d.id: record_json(d).encode("utf-8") for d in memory.review_log() if d.id in missing}
+    return {key for key, line in lines.items() if not any(line.startswith(torn.data) for torn in journal.torn)}
 
 
 def _mend(memory: TranslationMemory) -> None:
@@ -185,10 +263,18 @@ def _replay(memory: TranslationMemory, records: list[ReviewDecision]) -> list[Re
         db.execute(f"CREATE TRIGGER {name} {body}")
     db.execute(
         "UPDATE entries SET status = 'machine', final_text = NULL, reviewer = '', via = '', decision_id = '', "
-        "comment = '', comment_by = ''"
+        "comment = '', comment_by = '', translator = '', needs_work = 0"
     )
     db.execute("DELETE FROM entries WHERE machine_text IS NULL")  # entries only people's decisions made
     return [memory._apply_decision(db, d, replaying=True) for d in records]
+
+
+def replay_people(memory: TranslationMemory) -> list[ReviewDecision]:
+    """Judge every decision again, in id order, from the text record (else the log), inside a write
+    transaction: after a migration that added what the people's side remembers."""
+    journal = memory.journal
+    records = journal.read_reviews() if journal is not None and journal.reviews.exists() else memory.review_log()
+    return _replay(memory, records)
 
 
 def _export(memory: TranslationMemory) -> None:
@@ -221,4 +307,5 @@ def rebuild(memory: TranslationMemory) -> SyncResult:
         result.decisions = _replay(memory, journal.read_reviews())
         for path in journal.files():
             memory._remember_file(path)
+        result.held = _held(memory, result.decisions)
     return result

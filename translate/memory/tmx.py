@@ -24,7 +24,8 @@ from pathlib import Path
 from translate import __version__
 from translate.clock import utc_now
 from translate.errors import InputFileError, TranslateError, UsageError
-from translate.fileio import atomic_write_bytes, describe_character, unfit_translation
+from translate.fileio import atomic_write_bytes
+from translate.human_input import describe_character, unfit_translation
 from translate.languages import bcp47, check_code
 from translate.memory.notes import Notes
 from translate.memory.records import ENTRY_STATUSES, MemoryEntry, ReviewDecision
@@ -389,8 +390,9 @@ def _merge(existing: MemoryEntry | None, incoming: MemoryEntry, summary: ImportS
 
 
 def _carried(entry: MemoryEntry) -> MemoryEntry:
-    """What a TMX unit carries of an entry (not how a decision arrived, nor where a machine text came from)."""
-    return replace(entry, via="", decision_id="", notes=replace(entry.notes, origin=None))
+    """What a TMX unit carries of an entry (not how a decision arrived, who wrote its text, nor where a machine
+    text came from)."""
+    return replace(entry, via="", decision_id="", translator="", needs_work=False, notes=replace(entry.notes, origin=None))
 
 
 def _read_units(path: Path, language_map: Mapping[str, str]) -> tuple[int, list[MemoryEntry | None]]:

@@ -25,7 +25,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from translate.glossary.model import Glossary
 from translate.memory.records import MemoryEntry
+from translate.review.text_checks import check_text
 from translate.texts import SourceText
 
 WITHHOLD_ENGINE_ERRORS = 0.5
@@ -108,3 +110,19 @@ def doubtful_segments(text: SourceText, entries: Mapping[str, MemoryEntry]) -> s
         for s in text.document.segments
         if (entry := entries.get(s.text)) is not None and entry.status != "approved" and entry.notes.signals
     }
+
+
+def doubted_approvals(text: SourceText, entries: Mapping[str, MemoryEntry], glossary: Glossary | None, target: str) -> set[int]:
+    """Approved segments whose printed text the checks still doubt (translate.review.text_checks): a person
+    approved them anyway, and the margin says so. One check per distinct sentence."""
+    verdicts: dict[str, bool] = {}
+    found = set()
+    for segment in text.document.segments:
+        entry = entries.get(segment.text)
+        if entry is None or entry.status != "approved" or not entry.final_text:
+            continue
+        if segment.text not in verdicts:
+            verdicts[segment.text] = bool(check_text(segment.text, entry.final_text, entry.source_lang, target, glossary))
+        if verdicts[segment.text]:
+            found.add(segment.index)
+    return found

@@ -35,6 +35,8 @@ _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t\n]+(?=[{_CJK}])")
 
 DOUBT_START, DOUBT_END = "\ue000", "\ue001"
 """Private-use characters around a sentence to mark in the margin; `inline_html` makes them a span."""
+QUOTED_START, QUOTED_END = "\ue002", "\ue003"
+"""The same around a published translation of a quotation (glossary [[quotation]])."""
 
 
 def translated_blocks(doc: Document, translations: Mapping[int, str]) -> Iterator[tuple[Block, str]]:
@@ -77,6 +79,7 @@ def inline_html(text: str, markdown: bool = True) -> Markup:
     out = _markdown().renderInline(text) if markdown else str(escape(text))
     out = _NOTE_MARK.sub(r'<sup class="note">\1</sup>', out)
     out = out.replace(DOUBT_START, '<span class="doubt">').replace(DOUBT_END, "</span>")
+    out = out.replace(QUOTED_START, '<span class="quoted">').replace(QUOTED_END, "</span>")
     return Markup(out)
 
 
@@ -87,7 +90,9 @@ def _markdown():
     return MarkdownIt("commonmark", {"html": False}).disable(["image"])
 
 
-def body_items(doc: Document, translations: Mapping[int, str], language: str) -> tuple[Markup | None, list]:
+def body_items(
+    doc: Document, translations: Mapping[int, str], language: str, speakers: Mapping[str, str] | None = None
+) -> tuple[Markup | None, list]:
     """The translated title (first block, if a heading) and the template's items.
 
     Consecutive list items become one list, keeping the source's numbers. In
@@ -120,9 +125,10 @@ def body_items(doc: Document, translations: Mapping[int, str], language: str) ->
                 items[-1]["entries"].append(entry)
             else:
                 items.append({"kind": "list", "tag": tag, "entries": [entry]})
-        elif block.kind == "dialogue":
-            speaker = block.prefix.strip().rstrip(":").strip()
-            items.append({"kind": "dialogue", "speaker": speaker, "html": content})
+        elif block.kind == "dialogue":  # the label as the language writes it ("Staline\u00a0:"), else the source's
+            written = (speakers or {}).get(block.prefix.strip(), block.prefix.strip())
+            speaker = written.rstrip(":\u00a0\u202f ").strip()
+            items.append({"kind": "dialogue", "speaker": speaker, "colon": written[len(speaker) :] or ":", "html": content})
         else:
             items.append({"kind": block.kind, "html": content})
     return title, items

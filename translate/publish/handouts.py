@@ -24,7 +24,7 @@ import html
 import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -36,6 +36,7 @@ from translate import __version__
 from translate.config import Config
 from translate.engines.credits import model_attribution
 from translate.fileio import atomic_write_text
+from translate.glossary.files import load_glossary
 from translate.languages import html_lang, is_rtl
 from translate.memory import health
 from translate.memory.history import person_name
@@ -43,11 +44,13 @@ from translate.memory.records import MemoryEntry
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress
 from translate.publish.chromium import ChromiumSession, html_to_pdf, paper_size
-from translate.publish.gate import Verdict, doubtful_segments, verdict
-from translate.publish.handout_body import DOUBT_END, DOUBT_START, body_items, isolated
+from translate.publish.gate import Verdict, doubted_approvals, doubtful_segments, verdict
+from translate.publish.handout_body import DOUBT_END, DOUBT_START, QUOTED_END, QUOTED_START, body_items, isolated
 from translate.publish.labels import labels, language_in, locale_for
 from translate.publish.status import text_entries
 from translate.review.status import review_state
+from translate.run.finishing import speaker_label
+from translate.run.pipeline import load_project_glossary
 from translate.run.signature import Signature
 from translate.segment import Document
 from translate.texts import SourceText, load_texts, output_path
@@ -72,7 +75,9 @@ class HandoutMeta:
     reviewed_count: int | None = None  # sentences a person approved; None: not known (no review share line)
     sentences: int = 0  # distinct sentences of the text
     withheld: str = ""  # why the gate withholds this translation, when printed anyway (force)
+    approved_doubted: int = 0  # approved sentences whose text the checks still doubt (marked in the margin too)
     translators: Sequence[str] = ()
+    translator_counts: Sequence[tuple[str, int]] = ()  # (name, approved sentences whose text that person wrote), most first
     date: str | None = None  # ISO date; None: today
     title: str | None = None  # translated title, when the document has no heading to translate
     source_title: str | None = None  # defaults to the document's title
@@ -80,6 +85,8 @@ class HandoutMeta:
     source_file: str | None = None  # defaults to the document's name
     source_credit: str | None = None  # author, publication, address of the original
     extra: Mapping[str, str] = field(default_factory=dict)  # more credit lines, label -> value
+    speakers: Mapping[str, str] = field(default_factory=dict)  # a dialogue's label -> as the language writes it
+    quoted: Mapping[int, str] = field(default_factory=dict)  # segment index -> the edition of its published translation
 
 
 @dataclass(frozen=True)
@@ -126,8 +133,8 @@ def _credits(doc: Document, meta: HandoutMeta, text: dict[str, str]) -> list[tup
         (text["model"], meta.model),
         (text["licence"], licence or ""),
         (text["glossary"], meta.glossary_version or ""),
-        (text["translators"], Markup(", ").join(_person(n) for n in meta.translators)),
-        (text["reviewers"], _reviewer_credits(meta, text)),
+        (text["translators"], _person_credits(meta.translator_counts, meta.translators, meta.sentences, text)),
+        (text["reviewers"], _person_credits(meta.reviewer_counts, meta.reviewers, meta.sentences, text)),
         (text["date"], format_date(date, format="long", locale=locale_for(meta.language))),
     ]
     rows += list(meta.extra.items())
@@ -140,13 +147,12 @@ def _person(name: str) -> Markup:
     return Markup("<bdi>{}</bdi>").format(person_name(name))
 
 
-def _reviewer_credits(meta: HandoutMeta, text: dict[str, str]) -> Markup:
+def _person_credits(counts: Sequence[tuple[str, int]], names: Sequence[str], sentences: int, text: dict[str, str]) -> Markup:
     """'Ana: 10 of 109 sentences, Rosa: 3 of 109 sentences' (names only, each isolated in its own <bdi>)."""
-    if not meta.reviewer_counts or not meta.sentences:
-        return Markup(", ").join(_person(n) for n in meta.reviewers)
+    if not counts or not sentences:
+        return Markup(", ").join(_person(n) for n in names)
     return Markup(", ").join(
-        Markup(escape(text["reviewer_share"])).format(name=_person(name), count=count, total=meta.sentences)
-        for name, count in meta.reviewer_counts
+        Markup(escape(text["reviewer_share"])).format(name=_person(name), count=count, total=sentences) for name, count in counts
     )
 
 
@@ -188,7 +194,8 @@ def render_html(
     size = paper_size(paper)
     text = labels(meta.language)
     marked = {i: f"{DOUBT_START}{t}{DOUBT_END}" if i in doubtful else t for i, t in translations.items()}
-    title, items = body_items(doc, marked, meta.language)
+    marked = {i: f"{QUOTED_START}{t}{QUOTED_END}" if i in meta.quoted else t for i, t in marked.items()}
+    title, items = body_items(doc, marked, meta.language, meta.speakers)
     if title is None:
         title = escape(meta.title or doc.title)
     title_text = html.unescape(re.sub(r"<[^>]+>", "", str(title))).replace("\u00ad", "")
@@ -203,7 +210,11 @@ def render_html(
     share = review_share(meta)
     withheld = text["withheld"].format(reason=meta.withheld) if meta.withheld else ""
     footer = " · ".join(filter(None, [isolated(title_text), status, share]))
-    legend = text["doubt_legend"] if any(i in doubtful for i in translations) else ""
+    legend = (
+        text["doubt_legend_any" if meta.approved_doubted else "doubt_legend"] if any(i in doubtful for i in translations) else ""
+    )
+    editions = list(dict.fromkeys(meta.quoted[i] for i in translations if i in meta.quoted))
+    quotation_legend = text["quotation_legend"].format(editions="; ".join(editions)) if editions else ""
     css = resources.files("translate.publish").joinpath("templates/handout.css").read_text(encoding="utf-8")
     return (
         _environment()
@@ -221,6 +232,7 @@ def render_html(
             withheld_css=Markup(_css_string(withheld)) if withheld else "",
             review_share=share,
             doubt_legend=legend,
+            quotation_legend=quotation_legend,
             language_name=language_in(meta.language, meta.language),
             title_html=title,
             title_text=title_text,
@@ -273,14 +285,9 @@ def handout_meta(
     signature = Signature.parse(signatures.most_common(1)[0][0]) if signatures else None
     state = review_state(memory, text, language, config.review.publish_threshold)
     distinct = {s.text: entries[s.text] for s in text.document.segments if s.text in entries}
-    counts = Counter(person_name(e.reviewer) for e in distinct.values() if e.status == "approved" and e.reviewer)
-    editors = sorted(
-        {
-            person_name(e.reviewer)
-            for e in distinct.values()
-            if e.status == "approved" and e.reviewer and e.final_text != e.machine_text
-        }
-    )
+    approved = [e for e in distinct.values() if e.status == "approved"]
+    counts = Counter(person_name(e.reviewer) for e in approved if e.reviewer)
+    written = Counter(person_name(e.translator) for e in approved if e.translator)  # a translator's text, approved
     return HandoutMeta(
         language=language,
         engine=signature.engine if signature else "",
@@ -294,10 +301,26 @@ def handout_meta(
         reviewed_count=state.approved + state.edited,
         sentences=state.segments,
         withheld="; ".join(r for r in gate.reasons if not r.startswith("reviewed:")) if gate and not gate.publishable else "",
-        translators=editors,
+        translators=sorted(written),
+        translator_counts=sorted(written.items(), key=lambda item: (-item[1], item[0])),
         date=max((e.updated for e in found), default="")[:10] or None,
         source_file=text.path.name,
+        speakers=_speakers(text, language, config),
+        quoted={
+            s.index: entry.notes.quotation
+            for s in text.document.segments
+            if (entry := entries.get(s.text)) is not None and entry.status == "machine" and entry.notes.quotation
+        },
     )
+
+
+def _speakers(text: SourceText, language: str, config: Config) -> dict[str, str]:
+    """Each dialogue label of the text as the language writes it ("Stalin:" → "Staline\u00a0:" in French)."""
+    labels = [b.prefix.strip() for b in text.document.blocks if b.kind == "dialogue" and b.prefix.strip()]
+    if not labels:
+        return {}
+    label = speaker_label(load_project_glossary(config), config.source_language, language)
+    return {written: label(written) for written in dict.fromkeys(labels)}
 
 
 _Job = tuple[SourceText, str, dict[int, str], HandoutMeta, set[int]]  # text, language, translations, meta, doubtful
@@ -311,6 +334,7 @@ def _plan(
     texts, jobs, path = load_texts(config, only), [], config.path("memory")
     if not health.present(Path(path)):
         return []
+    glossary = load_glossary(config.path("glossary")) if config.path("glossary").exists() else None
     with TranslationMemory(path, readonly=True) as memory:
         for language in targets or config.targets:
             for text in texts:
@@ -324,8 +348,9 @@ def _plan(
                     if not force:
                         continue
                 translations = {s.index: entries[s.text].best_text for s in text.document.segments if s.text in entries}
-                meta = handout_meta(memory, text, language, config, entries, gate)
-                jobs.append((text, language, translations, meta, doubtful_segments(text, entries)))
+                doubted = doubted_approvals(text, entries, glossary, language)
+                meta = replace(handout_meta(memory, text, language, config, entries, gate), approved_doubted=len(doubted))
+                jobs.append((text, language, translations, meta, doubtful_segments(text, entries) | doubted))
     return jobs
 
 

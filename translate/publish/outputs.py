@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from translate.memory.records import MemoryEntry
 from translate.review.status import review_state
+from translate.run.finishing import speaker_label
 from translate.run.pipeline import LanguageRun
 from translate.texts import SourceText
 
@@ -23,7 +24,8 @@ def render_output(language: LanguageRun, text: SourceText, entries: Mapping[str,
     `entries` are the memory's entries for the text's sentences, keyed by sentence.
     """
     translations = {s.index: entries[s.text].best_text for s in text.document.segments if s.text in entries}
-    return front_matter(language, text, entries) + text.document.render(translations, language.target)
+    label = speaker_label(language.glossary, language.source, language.target)
+    return front_matter(language, text, entries) + text.document.render(translations, language.target, label)
 
 
 def front_matter(language: LanguageRun, text: SourceText, entries: Mapping[str, MemoryEntry]) -> str:
@@ -51,6 +53,8 @@ def front_matter(language: LanguageRun, text: SourceText, entries: Mapping[str, 
         f"glossary: {_yaml_str(signature.glossary)}",
         f"status: {_yaml_str(status)}",
     ]
+    if state.translators:
+        lines.append(f"translators: [{', '.join(_yaml_str(name) for name in state.translators)}]")
     if state.reviewers:
         lines.append(f"reviewers: [{', '.join(_yaml_str(name) for name in state.reviewers)}]")
     return "\n".join([*lines, "---", ""]) + "\n"

@@ -10,7 +10,7 @@ before revisions were written (no `revision:` line) are read against every
 state the memory knows, as before.
 
 A touched entry without the fuzzy flag is an approval ('approved' if the
-machine text was kept, 'edited' if not); a changed text still marked fuzzy is
+text shown was kept, the machine's or a translator's draft, 'edited' if not); a changed text still marked fuzzy is
 a 'draft', or, on an approved entry, a 'suggested' text that is logged and
 shown but never replaces the approval. A changed translator comment is a
 'comment' decision of its own. Anything the memory already holds is no new
@@ -79,7 +79,8 @@ def reviewer_action(po_entry: polib.POEntry, entry: MemoryEntry, suggestion: str
     if FUZZY not in po_entry.flags:
         if entry.status == "approved" and entry.final_text == text:
             return Action("", text)
-        return Action("approved" if text == entry.machine_text else "edited", text)
+        kept = text == entry.machine_text or (entry.status == "draft" and text == entry.final_text)
+        return Action("approved" if kept else "edited", text)  # 'approved': the text shown, whoever wrote it
     earlier = entry.notes.earlier_machine or []  # a PO exported before the engine changed
     if text in (entry.machine_text, suggestion, *earlier) or (entry.status != "machine" and text == entry.final_text):
         return Action("", text)

@@ -13,14 +13,17 @@ msgid (`#|`), as msgmerge does; reviewers' own comments (`# `) are carried over.
 
 Export never destroys work that was not imported yet: if the file on disk holds
 human changes the memory does not know (see `unimported_changes`), it is left
-alone. Dates in the header only move when the content does, so a re-export with
-nothing new rewrites no file.
+alone. The dates in the header are functions of the content (`content_dates`):
+a re-export with nothing new rewrites no file, and two clones (or two branches)
+holding the same decisions write the same bytes.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
@@ -33,6 +36,7 @@ from translate.fileio import atomic_write_text
 from translate.glossary.matching import matcher
 from translate.glossary.model import Glossary
 from translate.glossary.pinning import pinned_target
+from translate.memory.history import open_suggestions
 from translate.memory.notes import Notes
 from translate.memory.records import MemoryEntry, ReviewDecision
 from translate.memory.store import TranslationMemory
@@ -46,6 +50,8 @@ SHORT_SENTENCE_WORDS = 8
 """Sentences shorter than this get their neighbour as context ('Yes.', 'He goes on:')."""
 SUGGESTIONS_SHOWN = 3
 """Texts offered but not applied (conflicts, fuzzy edits of approvals) shown per entry, newest last."""
+NOTES_SHOWN = 5
+"""Comments of a sentence's thread (the review pages) shown per entry, newest last."""
 
 
 # ---------------------------------------------------------------- context comments
@@ -128,6 +134,8 @@ def notes_comments(notes: Notes) -> list[str]:
         lines.append(f"glossary violation: {_one_line(text)}")
     if notes.left_untranslated:
         lines.append(f"left untranslated: {notes.left_untranslated}; please translate it")
+    if notes.quotation:
+        lines.append(f"quotation: the published translation, {_one_line(notes.quotation)}; keep its wording")
     return lines
 
 
@@ -173,7 +181,7 @@ def build_po(
     old_entries = {e.msgid: e for e in existing if not e.obsolete} if existing is not None else {}
     if not previous_texts and existing is not None:  # a fresh clone: the file on disk has the last layout
         previous_texts = set(old_entries)
-    open_suggestions = _open_suggestions(memory, source, language)
+    logs = _logs(memory, source, language)
 
     po = polib.POFile(wrapwidth=78)
     po.header = (
@@ -181,7 +189,7 @@ def build_po(
         "Machine drafts are marked fuzzy: correct a draft if needed, then remove the fuzzy\n"
         "flag to approve it. Comments starting with '#.' are context for you."
     )
-    po.metadata = header_metadata(text, language, existing)
+    po.metadata = header_metadata(text, language, existing, entries.values())
     signatures = sorted({e.signature for e in entries.values() if e.signature})
     if signatures:
         po.metadata["X-Engine-Signatures"] = " ; ".join(signatures)
@@ -221,7 +229,7 @@ def build_po(
                 comments.append("the source sentence changed: this is the reviewed translation of its old wording")
         if entry is not None and entry.signature:
             comments += engine_comments(entry.signature, entry.notes)
-        comments += suggestion_comments(open_suggestions.get(segment.source_hash, []), entry)
+        comments += suggestion_comments(logs.get(segment.source_hash, []), entry)
         po_entry.tcomment = comment or (old_po.tcomment if old_po is not None else "")
         comments.append(REVISION_LABEL + shown_revision(po_entry))
         po_entry.comment = "\n".join(comments)
@@ -231,25 +239,21 @@ def build_po(
     return po
 
 
-def _open_suggestions(memory: TranslationMemory, source: str, target: str) -> dict[str, list[ReviewDecision]]:
-    """Texts people offered that do not hold their entry (conflicts, fuzzy edits of approvals), per sentence."""
+def _logs(memory: TranslationMemory, source: str, target: str) -> dict[str, list[ReviewDecision]]:
+    """Every decision of a language pair, per sentence, oldest first."""
     found: dict[str, list[ReviewDecision]] = {}
     for decision in memory.review_log(source, target):
-        if decision.outcome in ("conflict", "kept") and decision.final_text:
-            found.setdefault(decision.source_hash, []).append(decision)
+        found.setdefault(decision.source_hash, []).append(decision)
     return found
 
 
-def suggestion_comments(suggestions: list[ReviewDecision], entry: MemoryEntry | None) -> list[str]:
-    """'not applied, from Ana: ...' for each text offered since the decision in force (the last three)."""
-    held = entry.decision_id if entry is not None else ""
-    current = entry.review_text if entry is not None else ""
-    lines = [
-        f"not applied, from {d.reviewer} ({d.time[:10]}): {d.final_text}"
-        for d in suggestions
-        if d.id > held and d.final_text != current
-    ]
-    return lines[-SUGGESTIONS_SHOWN:]
+def suggestion_comments(log: list[ReviewDecision], entry: MemoryEntry | None) -> list[str]:
+    """'not applied, from Ana: ...' for each suggestion still open (translate.memory.history.open_suggestions:
+    refused in a conflict, kept, or a draft an approval replaced; until it is accepted or dismissed, whatever
+    decision came after it), the last three; and the last comments of the sentence's thread."""
+    lines = [f"not applied, from {d.reviewer} ({d.time[:10]}): {d.final_text}" for d in open_suggestions(log, entry)]
+    notes = [f"comment from {d.reviewer} ({d.time[:10]}): {_one_line(d.comment or '')}" for d in log if d.status == "note"]
+    return lines[-SUGGESTIONS_SHOWN:] + notes[-NOTES_SHOWN:]
 
 
 def _reworded_from(sentence: str, old_entries: dict[str, polib.POEntry], current: set[str]) -> str | None:
@@ -302,15 +306,39 @@ def _fill(po_entry: polib.POEntry, entry: MemoryEntry) -> None:
         po_entry.flags = [FUZZY]
 
 
-def header_metadata(text: SourceText, language: str, existing: polib.POFile | None) -> dict[str, str]:
-    """The PO header; dates come from the existing file and are refreshed by `export_po` on change."""
+def content_dates(entries: Iterable[MemoryEntry]) -> tuple[str, str] | None:
+    """(POT-Creation-Date, PO-Revision-Date) as functions of the file's content: when its newest sentence was
+    first translated, and when any of its sentences last changed (a draft, a decision), from the memory's
+    own times. Two clones holding the same decisions write the same dates, so the dates never make two
+    branches' PO files differ (or conflict in a merge) for the same content; None without any entry."""
+    created = [e.created for e in entries if e.created]
+    updated = [e.updated for e in entries if e.updated]
+    if not created or not updated:
+        return None
+    return _po_time(max(created)), _po_time(max(updated))
+
+
+def _po_time(stamp: str) -> str:
+    """'2026-11-22T03:31:16Z' (the memory's UTC times) -> gettext's '2026-11-22 03:31+0000'."""
+    try:
+        return po_date(datetime.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC))
+    except ValueError:
+        return po_date()
+
+
+def header_metadata(
+    text: SourceText, language: str, existing: polib.POFile | None, entries: Iterable[MemoryEntry] = ()
+) -> dict[str, str]:
+    """The PO header; its dates are functions of the content (`content_dates`), else the existing file's."""
     old = existing.metadata if existing is not None else {}
     now = po_date()
+    dates = content_dates(entries)
+    created, revised = dates if dates is not None else (old.get("POT-Creation-Date", now), old.get("PO-Revision-Date", now))
     return {
         "Project-Id-Version": f"translate {text.stem}",
         "Report-Msgid-Bugs-To": "",
-        "POT-Creation-Date": old.get("POT-Creation-Date", now),
-        "PO-Revision-Date": old.get("PO-Revision-Date", now),
+        "POT-Creation-Date": created,
+        "PO-Revision-Date": revised,
         "Last-Translator": "",
         "Language-Team": languages.name_or_code(language),
         "Language": language,
@@ -323,10 +351,6 @@ def header_metadata(text: SourceText, language: str, existing: polib.POFile | No
         "X-Source-File": text.path.name,
         "X-Source-Hash": source_digest(text.document),
     }
-
-
-def _msgids(po: polib.POFile) -> list[str]:
-    return [e.msgid for e in po]
 
 
 def move_aside(path: Path) -> Path:
@@ -388,15 +412,4 @@ def export_po(
                 kept.append(path)
             return False
     po = build_po(text, language, memory, config, glossary, existing)
-    rendered = render_po(po)
-    if existing is not None and path.read_text(encoding="utf-8") == rendered:
-        return False
-    now = po_date()
-    po.metadata["PO-Revision-Date"] = now
-    if (
-        existing is None
-        or _msgids(existing) != _msgids(po)
-        or (existing.metadata.get("X-Source-Hash") != po.metadata["X-Source-Hash"])
-    ):
-        po.metadata["POT-Creation-Date"] = now
     return atomic_write_text(path, render_po(po))

@@ -36,10 +36,11 @@ from translate import languages
 from translate.clock import utc_now
 from translate.config import Config
 from translate.errors import InputFileError, LanguageError, UsageError
-from translate.fileio import check_link, unfit_translation
+from translate.fileio import check_link
+from translate.human_input import unfit_text, unfit_translation
 from translate.memory.history import person_name
 from translate.memory.notes import Notes
-from translate.memory.records import MemoryEntry, ReviewDecision
+from translate.memory.records import NAME_FROM_HEADER, MemoryEntry, ReviewDecision
 from translate.memory.store import TranslationMemory
 from translate.review.decisions import (
     comment_action,
@@ -229,14 +230,16 @@ def _reject(result: ImportResult, name: str, reason: str) -> None:
     return None
 
 
-def reviewer_for(path: Path, reviewer: str | None, reviewers: Mapping[str, str] | None, po: polib.POFile) -> str:
-    """Who reviewed a file: `--reviewer PATH=NAME` for it, else `--reviewer NAME`, else Last-Translator's name."""
+def reviewer_for(path: Path, reviewer: str | None, reviewers: Mapping[str, str] | None, po: polib.POFile) -> tuple[str, str]:
+    """Who reviewed a file, and where the name comes from: `--reviewer PATH=NAME` for it, else `--reviewer
+    NAME` (from the organizer: ''), else Last-Translator's name (NAME_FROM_HEADER: it never overrides the
+    revision check, see translate.memory.history)."""
     for pattern, name in (reviewers or {}).items():
         if str(path) == pattern or str(path).endswith("/" + pattern.lstrip("/")) or path.name == pattern:
-            return person_name(name)
+            return person_name(name), ""
     if reviewer:
-        return person_name(reviewer)
-    return person_name(po.metadata.get("Last-Translator", ""))
+        return person_name(reviewer), ""
+    return person_name(po.metadata.get("Last-Translator", "")), NAME_FROM_HEADER
 
 
 def _read_reviewed(po_path: Path, result: ImportResult, summary: FileResult) -> polib.POFile | None:
@@ -295,7 +298,7 @@ def import_po(
     if all(untouched(e) for e in live) and not po.obsolete_entries():
         summary.status = "untouched (every entry as exported): skipped"
         return result
-    reviewer_name = reviewer_for(po_path, reviewer, reviewers, po)
+    reviewer_name, name_from = reviewer_for(po_path, reviewer, reviewers, po)
     if not reviewer_name:
         summary.status = "rejected: no reviewer name"
         _reject(
@@ -326,9 +329,7 @@ def import_po(
     now = utc_now()
     decisions = []
     for po_entry in live:
-        problem = unfit_translation(po_entry.msgstr, config.limits.max_import_chars) or unfit_translation(
-            po_entry.tcomment or "", config.limits.max_import_chars
-        )
+        problem = _unfit_entry(po_entry, config)
         if problem:  # the rest of the file is imported; this entry stays as the memory has it
             result.skipped.append(Skipped(name, po_entry.msgctxt or "", po_entry.msgid, problem, refused=True))
             continue
@@ -364,6 +365,7 @@ def import_po(
             source_text=entry.source_text,
             via="po",
             base=base,
+            name_from=name_from,
         )
         if action.status:
             decisions.append(ReviewDecision(final_text=action.text, status=action.status, **common))
@@ -394,6 +396,15 @@ def import_po(
     summary.skipped = sum(1 for s in result.skipped if s.file == name and s.msgid)
     result.pending = summary.pending
     return result
+
+
+def _unfit_entry(po_entry: polib.POEntry, config: Config) -> str | None:
+    """Why an entry's text or translator comment is not taken (translate/human_input.py), or None."""
+    limits = config.limits
+    comment = unfit_text(po_entry.tcomment or "", limits.max_comment_chars, "comment", "limits.max_comment_chars")
+    return unfit_translation(po_entry.msgstr, limits.max_import_chars) or (
+        f"refused: the translator comment: {comment}" if comment else None
+    )
 
 
 def _new_entry(po_entry: polib.POEntry, source: str, target: str, now: str) -> MemoryEntry:

@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 
-from translate.memory.history import person_name
+from translate.memory.history import open_suggestions, person_name
+from translate.memory.records import ReviewDecision
 from translate.memory.store import TranslationMemory
 from translate.segment import Document
 from translate.texts import SourceText
@@ -39,7 +40,10 @@ class StatusRow:
     chrf: float | None  # chrF of machine drafts against the approved texts (100 = identical)
     share_unchanged: float | None  # approved as-is / all approved
     approved_share: float  # (approved + edited) / segments
-    reviewers: list[str] = field(default_factory=list)
+    reviewers: list[str] = field(default_factory=list)  # who approved the texts in force
+    translators: list[str] = field(default_factory=list)  # who wrote approved texts (not the machine)
+    needs_work: int = 0  # drafts saved as needing more work (counted in `draft` too)
+    drafted: int = 0  # sentences with any text: a machine draft or a person's
     ter_signature: str = ""
     chrf_signature: str = ""
 
@@ -56,23 +60,26 @@ def status_row(
 ) -> StatusRow:
     """Counts and post-edit figures for a list of distinct sentences (`effort=False`: counts only)."""
     entries = memory.lookup(sentences, source, target)
-    approved = edited = draft = 0
-    machine, final, reviewers = [], [], set()
+    approved = edited = draft = needs_work = drafted = 0
+    machine, final, reviewers, translators = [], [], set(), set()
     for sentence in sentences:
         entry = entries.get(sentence)
         if entry is None:
             continue
+        drafted += entry.machine_text is not None or entry.final_text is not None
         if entry.status == "approved":
             if entry.final_text == entry.machine_text:
                 approved += 1
             else:
                 edited += 1
             reviewers.add(entry.reviewer)
+            translators.add(entry.translator)
             if entry.machine_text is not None and entry.final_text is not None:
                 machine.append(entry.machine_text)
                 final.append(entry.final_text)
         elif entry.status == "draft":
             draft += 1
+            needs_work += entry.needs_work
     total = len(sentences)
     done = approved + edited
     ter = chrf = None
@@ -93,6 +100,9 @@ def status_row(
         share_unchanged=round(approved / done, 4) if done else None,
         approved_share=round(done / total, 4) if total else 0.0,
         reviewers=sorted({person_name(r) for r in reviewers if person_name(r)}),
+        translators=sorted({person_name(r) for r in translators if person_name(r)}),
+        needs_work=needs_work,
+        drafted=drafted,
         ter_signature=effort_signatures()[0],
         chrf_signature=effort_signatures()[1],
     )
@@ -115,14 +125,75 @@ def effort_signatures() -> tuple[str, str]:
     return signatures[0], signatures[1]
 
 
-def review_status(memory: TranslationMemory, texts: list[SourceText], languages_: list[str]) -> list[StatusRow]:
-    """One StatusRow per text and language."""
+def review_status(
+    memory: TranslationMemory, texts: list[SourceText], languages_: list[str], drafted_only: bool = False
+) -> list[StatusRow]:
+    """One StatusRow per text and language (`drafted_only`: languages with a draft of any sentence of the
+    texts, so that a language no engine serves here is not listed as "0 % approved")."""
     rows = []
-    for text in texts:
-        sentences = _sentences(text.document)
-        for language in languages_:
-            rows.append(status_row(memory, text.path.name, sentences, text.document.language, language))
+    for language in languages_:
+        found = [
+            status_row(memory, text.path.name, _sentences(text.document), text.document.language, language) for text in texts
+        ]
+        if not drafted_only or any(row.drafted for row in found):
+            rows += found
+    rows.sort(key=lambda row: ([t.path.name for t in texts].index(row.text), languages_.index(row.language)))
     return rows
+
+
+@dataclass
+class PersonRow:
+    """What one person did in one language, over the texts asked for: sentences as they stand now."""
+
+    name: str
+    language: str
+    translated: int = 0  # sentences whose text in force (approved or draft) they wrote
+    approved: int = 0  # sentences whose approval in force is theirs
+    drafts: int = 0  # drafts in force saved by them (not approved yet)
+    suggestions: int = 0  # their texts still open as suggestions
+    comments: int = 0  # messages in comment threads and translator comments
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def people_status(memory: TranslationMemory, texts: list[SourceText], languages_: list[str]) -> list[PersonRow]:
+    """Per person and language: what they translated, approved, left as drafts, suggested and said."""
+    rows: dict[tuple[str, str], PersonRow] = {}
+
+    def row(name: str, language: str) -> PersonRow:
+        key = (person_name(name), language)
+        return rows.setdefault(key, PersonRow(*key))
+
+    for language in languages_:
+        by_source: dict[str, list[str]] = {}
+        for text in texts:
+            for sentence in _sentences(text.document):
+                by_source.setdefault(text.document.language, []).append(sentence)
+        for source, sentences in by_source.items():
+            sentences = list(dict.fromkeys(sentences))
+            entries = memory.lookup(sentences, source, language)
+            for entry in entries.values():
+                if entry.status == "machine":
+                    continue
+                if entry.translator:
+                    row(entry.translator, language).translated += 1
+                if entry.status == "approved":
+                    row(entry.reviewer, language).approved += 1
+                else:
+                    row(entry.reviewer, language).drafts += 1
+            wanted = {entry.source_hash: entry for entry in entries.values()}
+            log: dict[str, list[ReviewDecision]] = {}
+            for decision in memory.review_log(source, language):
+                if decision.source_hash in wanted or decision.source_text in entries:
+                    log.setdefault(decision.source_hash, []).append(decision)
+            for source_hash, history in log.items():
+                for decision in open_suggestions(history, wanted.get(source_hash)):
+                    row(decision.reviewer, language).suggestions += 1
+                for decision in history:
+                    if decision.status in ("note", "comment") and decision.comment and decision.outcome != "conflict":
+                        row(decision.reviewer, language).comments += 1
+    return sorted(rows.values(), key=lambda r: (languages_.index(r.language), r.name.casefold()))
 
 
 @dataclass
@@ -132,6 +203,7 @@ class ReviewState:
     reviewed: bool
     approved_share: float
     reviewers: list[str]
+    translators: list[str]
     approved: int
     edited: int
     pending: int
@@ -162,6 +234,7 @@ def review_state(
         reviewed=bool(row.segments) and row.approved_share >= threshold,
         approved_share=row.approved_share,
         reviewers=row.reviewers,
+        translators=row.translators,
         approved=row.approved,
         edited=row.edited,
         pending=row.pending,

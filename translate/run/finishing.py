@@ -19,6 +19,8 @@ from dataclasses import replace
 from translate.finish import finish, finish_version
 from translate.finish.spans import place_quotes, quoted_spans
 from translate.glossary import agreement
+from translate.glossary.matching import matcher
+from translate.glossary.model import Glossary
 from translate.glossary.pinning import PinnedResult
 from translate.memory.notes import Notes
 from translate.memory.records import MemoryEntry
@@ -64,6 +66,20 @@ def quotes_follow_their_words(
         text, unplaced = place_quotes(sentence, result.text, [rendered[s] for s in spans[i]])
         out.append(replace(result, text=text, unplaced_quotes=tuple(unplaced)))
     return out
+
+
+def speaker_label(glossary: Glossary, source: str, target: str) -> Callable[[str], str]:
+    """How a dialogue's speaker label ("Stalin:") is written in `target`: the name as the glossary spells it
+    there ("Staline"), in the language's typography ("Staline\u00a0:" in French)."""
+    names = matcher(glossary, source)
+
+    def label(text: str) -> str:
+        name = text.rstrip(":")
+        found = [m for m in names.find(name) if m.start == 0 and m.end == len(name)]
+        rendering = (found[0].concept.preferred(target) or name) if found else name
+        return finish(rendering + ":", target).rstrip()
+
+    return label
 
 
 def heading_sentences(documents: Iterable[Document]) -> set[str]:

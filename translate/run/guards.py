@@ -45,6 +45,9 @@ class Guarded:
     engine_text: str = ""
     unplaced_quotes: tuple[str, ...] = ()
     left_untranslated: str = ""
+    harm: str = ""  # what the glossary layer's version would have broken (translate.run.harm)
+    quotation: str = ""  # the edition of a published translation taken as it stands (glossary [[quotation]])
+    plain: str = ""  # the engine's own translation of the whole sentence (with the glossary in its dictionaries)
 
     @classmethod
     def of(cls, result: Any) -> Guarded:
@@ -57,6 +60,8 @@ class Guarded:
             result.method,
             result.engine_text,
             tuple(result.unplaced_quotes),
+            harm=result.harm,
+            plain=result.plain,
         )
 
 
@@ -180,6 +185,8 @@ def guarded_translation(
                     method="pieces",
                     engine_text=joiner.join(part.engine_text for part in parts),
                     unplaced_quotes=tuple(quote for part in parts for quote in part.unplaced_quotes),
+                    harm="; ".join(part.harm for part in parts if part.harm),
+                    plain=joiner.join(part.plain or part.text for part in parts),
                 )
             )
     return out

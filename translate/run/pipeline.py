@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from translate.config import Config, LimitsOptions
 from translate.engines.base import Engine, Route
 from translate.engines.registry import Engines
 from translate.glossary.model import Glossary
+from translate.markup import MARKERS, Protected, protect, widen_to_terms
 from translate.memory.notes import Notes, Signal
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress, StartTask, no_progress
@@ -81,7 +82,9 @@ class LanguageRun:
 
         source, target, result = self.source, self.target, self.result
         engine, route = self.engines.choose(source, target)
-        signature = Signature.for_route(route, engine.version(), engine.options(), self.glossary.version, checks=CHECKS_VERSION)
+        native = engine.with_glossary(self.glossary) if ENGINE_TERMS else engine  # the glossary in its dictionaries
+        options = native.options()  # changes its output: part of the signature
+        signature = Signature.for_route(route, engine.version(), options, self.glossary.version, checks=CHECKS_VERSION)
         self.engine, self.route, self.signature = engine, route, signature
         result.engine, result.route, result.signature = engine.name, route.describe(), str(signature)
         sentences = self.sentences()
@@ -114,7 +117,10 @@ class LanguageRun:
         advance = self.start_task(f"{self.source}→{self.target} ({self.engine.name})", len(todo))
         began = time.perf_counter()
         calls: list[int] = []
-        pinned = translate_sentences(self.engine, self.route, todo, self.glossary, advance, calls, self.config.limits)
+        formats = {s.text: t.document.format for t in reversed(self.texts) for s in t.document.segments}
+        pinned = translate_sentences(
+            self.engine, self.route, todo, self.glossary, advance, calls, self.config.limits, fmt=formats
+        )
         self.engine_span = (began, time.perf_counter())
         self.result.engine_seconds = round(self.engine_span[1] - began, 3)
         self.result.engine_calls = len(calls)
@@ -124,6 +130,9 @@ class LanguageRun:
 
         for sentence, outcome in zip(todo, pinned, strict=True):
             draft = outcome.text
+            if outcome.quotation:  # a published translation: as it stands, like an approved entry
+                rows.append((sentence, outcome.text, Notes(quotation=outcome.quotation, flagged=False)))
+                continue
             if not outcome.left_untranslated:  # the source standing in is kept as written
                 outcome = replace(outcome, text=finished_text(draft, self.target, sentence, self.headings))
             notes = checked_notes(sentence, outcome, self.engine, self.route, self.glossary)
@@ -185,6 +194,9 @@ def checked_notes(sentence: str, outcome: PinnedResult, engine: Engine, route: R
         glossary=glossary,
     )
     signals = check_sentence(unit)
+    if outcome.harm:
+        expected = tuple(v.expected for v in outcome.violations) or ("(none)",)
+        signals.append(Signal("glossary", f"the engine's sentence kept: pinning would break it ({outcome.harm})", expected, 1.0))
     if outcome.unplaced_quotes:
         signals.append(Signal("quotes", "quotation marks not around the quoted words", outcome.unplaced_quotes, 2.0))
     return Notes(violations=list(outcome.violations), flagged=is_flagged(signals, sentence_words(unit)), signals=signals)
@@ -192,6 +204,10 @@ def checked_notes(sentence: str, outcome: PinnedResult, engine: Engine, route: R
 
 Deliver = Callable[[LanguageRun], None]
 """What becomes of a language once its sentences are stored (the workflow writes its files)."""
+
+
+ENGINE_TERMS = True
+"""Switched off only by `make bench`, which measures the glossary in the engine's dictionaries against masking alone."""
 
 
 def translate_sentences(
@@ -202,46 +218,108 @@ def translate_sentences(
     progress: Progress | None = None,
     calls: list[int] | None = None,
     limits: LimitsOptions | None = None,
+    fmt: str | Mapping[str, str] = "txt",
 ) -> list[Guarded]:
-    """Sentences through the guards, the glossary mask and batched engine calls.
+    """Sentences through the guards, the glossary layer and batched engine calls.
 
-    The first call carries every sentence (and the progress bar), as an n-best
-    list where the engine offers one; a second one, if any, only re-asks the
-    sentences no hypothesis of which carried their pinned terms. Each call's
-    size is appended to `calls` when given. Over-long sentences are cut at
+    `fmt` says what inline markup a sentence may hold ("md", "txt", or "marked": already
+    tokens, put back by the caller), one for all or per sentence: an engine that carries markup
+    gets it as tokens it neither translates nor moves (translate/markup.py), put back after.
+
+    The engine gets the glossary's terms as its own words where it can take them
+    (`Engine.with_glossary`: Apertium's dictionaries). The first call carries every
+    sentence (and the progress bar), as an n-best list where the engine offers one;
+    a second one, if any, only re-asks the sentences no hypothesis of which carried
+    their pinned terms. Every sentence the layer changed is then compared with the
+    raw engine's (translate.run.harm), and one it made worse is not kept. Each
+    call's size is appended to `calls` when given. Over-long sentences are cut at
     clause boundaries and degenerate outputs retried (translate.run.guards); a
     sentence neither can save comes back untranslated, flagged, with its reason.
     """
+    from translate.glossary.matching import matcher  # (the same reason)
     from translate.glossary.pinning import translate_pinned  # with the engine's first sentence, not for a no-op run
+    from translate.glossary.quotations import quotation_for  # (the same reason)
     from translate.run.finishing import quotes_follow_their_words  # (the same reason)
+    from translate.run.harm import judge_for, no_harm  # (the same reason)
 
     made: list[int] = [] if calls is None else calls
     limits = limits or LimitsOptions()
+    native = engine.with_glossary(glossary) if ENGINE_TERMS else engine
 
     def batch(texts: list[str]) -> list[str]:
         made.append(len(texts))
-        return engine.translate(texts, route, progress if len(made) == 1 else None)
+        return native.translate(texts, route, progress if len(made) == 1 else None)
 
     def nbest(texts: list[str]) -> list[list[str]]:
         made.append(len(texts))
         first = len(made) == 1
-        return engine.translate_nbest(texts, route, engine.max_hypotheses(), progress if first else None, retry=not first)
+        return native.translate_nbest(texts, route, native.max_hypotheses(), progress if first else None, retry=not first)
 
-    def pinned(pieces: list[str], guard: DegenerationGuard) -> list[PinnedResult]:
-        offered = guard.nbest(nbest) if engine.max_hypotheses() > 1 else None
+    def pinned(sentences: list[str], guard: DegenerationGuard) -> list[PinnedResult]:
+        shields = [shield(s, fmt if isinstance(fmt, str) else fmt.get(s, "txt"), glossary, route.source) for s in sentences]
+        pieces = [s.text for s in shields] if native.carries_markup else sentences
+        offered = guard.nbest(nbest) if native.max_hypotheses() > 1 else None
         checked = guard.batch(batch)
-        shapes = engine.placeholder_shapes()
+        shapes = native.placeholder_shapes()
         layer: dict[str, Any] = {
             "pivots": route.steps[1:-1],
-            "attempts": engine.masked_attempts(),
+            "attempts": native.masked_attempts(),
             **({"shapes": shapes} if shapes else {}),
         }
         results = translate_pinned(pieces, checked, glossary, route.source, route.target, translate_nbest=offered, **layer)
-        return quotes_follow_their_words(
+        results = quotes_follow_their_words(
             pieces, results, lambda spans: translate_pinned(spans, checked, glossary, route.source, route.target, **layer)
         )
+        raws = [r.plain or r.text for r in results]
+        if native is not engine:  # the raw engine, for the sentences the glossary has a word in
+            found = matcher(glossary, route.source)
+            asked = [i for i, piece in enumerate(pieces) if found.find(piece)]
+            if asked:
+                made.append(len(asked))
+                for i, raw in zip(
+                    asked, guard.batch(lambda texts: engine.translate(texts, route))([pieces[i] for i in asked]), strict=True
+                ):
+                    raws[i] = raw
+        results = no_harm(pieces, results, raws, judge_for(engine, route, glossary), glossary, route.source, route.target)
+        if not native.carries_markup:
+            return results
+        return [
+            replace(r, text=s.restore(r.text), plain=s.restore(r.plain) if r.plain else "")
+            for r, s in zip(results, shields, strict=True)
+        ]
 
-    return guarded_translation(sentences, engine, route, pinned, limits.max_sentence_words, limits.max_output_ratio)
+    quoted = {s: q for s in sentences if (q := quotation_for(s, glossary, route.source, route.target)) is not None}
+    rest = [s for s in sentences if s not in quoted]
+    done = dict(
+        zip(
+            rest,
+            guarded_translation(rest, engine, route, pinned, limits.max_sentence_words, limits.max_output_ratio) if rest else [],
+            strict=True,
+        )
+    )
+    for sentence, quotation in quoted.items():  # published translations, as they stand
+        done[sentence] = Guarded(
+            text=quotation.text(route.target) or sentence, method="quotation", quotation=quotation.editions[route.target]
+        )
+    return [done[s] for s in sentences]
+
+
+def shield(sentence: str, fmt: str, glossary: Glossary, source: str) -> Protected:
+    """A sentence with its inline markup as tokens (translate/markup.py), formatting widened over any
+    glossary term it cuts ("the <b>surplus</b> value": the term stays one word for the engine)."""
+    if fmt == "marked":
+        return Protected(sentence)
+    return widen_over_terms(protect(sentence, fmt), glossary, source)
+
+
+def widen_over_terms(protected: Protected, glossary: Glossary, source: str) -> Protected:
+    """Formatting that cuts a glossary term widened over the whole term (translate.markup.widen_to_terms)."""
+    from translate.glossary.matching import matcher  # (as in translate_sentences)
+
+    if protected.spans:
+        plain = MARKERS.sub("", protected.text)
+        widen_to_terms(protected, [(m.start, m.end) for m in matcher(glossary, source).find(plain)])
+    return protected
 
 
 def translate_text(
@@ -273,7 +351,7 @@ def translate_text(
             engine, route = engines.choose(source, target)
             advance = start_task(f"{source}→{target}", len(sentences))
             calls: list[int] = []
-            pinned = translate_sentences(engine, route, sentences, glossary, advance, calls, config.limits)
+            pinned = translate_sentences(engine, route, sentences, glossary, advance, calls, config.limits, fmt=document.format)
             for segment, outcome in zip(document.segments, pinned):
                 if outcome.left_untranslated:
                     untranslated.append(f"{name} line {segment.line} ({target}): {outcome.left_untranslated}")
@@ -285,14 +363,14 @@ def translate_text(
                     "flagged": sum(r.flagged for r in pinned),
                     "engine_calls": calls,
                 }
-            from translate.run.finishing import finished_text, heading_sentences  # (as in LanguageRun.plan)
+            from translate.run.finishing import finished_text, heading_sentences, speaker_label  # (as in LanguageRun.plan)
 
             headings = heading_sentences([document])
             translations = {
-                s.index: r.text if r.left_untranslated else finished_text(r.text, target, s.text, headings)
+                s.index: r.text if r.left_untranslated or r.quotation else finished_text(r.text, target, s.text, headings)
                 for s, r in zip(document.segments, pinned)
             }
-            results[target] = document.render(translations, target)
+            results[target] = document.render(translations, target, speaker_label(glossary, source, target))
     finally:
         engines.close()
     return results

@@ -56,6 +56,8 @@ class RunReport:
     languages: list[LanguageResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    memory_update: str = ""  # what opening the memory took from its text record (after a pull or a merge)
+    memory_conflicts: list[str] = field(default_factory=list)  # conflicts between the record's decisions, one line each
 
     strict: bool = False  # a PO file left alone (edits not imported yet) makes the run exit 1
     engine_wall_seconds: float = 0.0  # from the first engine call to the last, languages in parallel

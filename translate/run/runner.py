@@ -71,6 +71,8 @@ def run(
     try:
         # A dry run reads the memory and writes nothing: read-only, it also works in a read-only folder.
         with TranslationMemory(config.path("memory"), readonly=dry_run) as memory:
+            report.memory_update = memory.synced.describe()
+            report.memory_conflicts = memory.synced.conflict_lines()
             job = _Run(
                 config,
                 memory,

@@ -9,9 +9,13 @@ their SHA-256 is stored, so a copy of this file lets no one in. A fast hash is
 enough for such tokens (nothing to guess, unlike a password), and a lookup by
 hash needs no per-row salt.
 
-An invitation works once and until it expires; a session lasts
-`serve.session_days` and ends at once when its invitation is revoked (every
-request reads the row). The file is the project's local state, like a run
+An invitation opens `devices` browsers (two by default: a phone and a
+computer) until it expires, and the organizer can allow one more
+(`translate review add-device`); a session lasts `serve.session_days` and ends
+at once when its invitation is revoked (every request reads the row). A name
+is checked when the invitation is made (translate/human_input.py): an e-mail
+address or a name in angle brackets was once accepted, and then every save of
+that person failed. The file is the project's local state, like a run
 lock: it is never committed and nothing rebuilds it, so it sits apart from the
 translation memory (`serve.access` in translate.toml).
 """
@@ -22,6 +26,7 @@ import contextlib
 import hashlib
 import re
 import secrets
+import socket
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,12 +38,16 @@ from urllib.parse import urlsplit
 from translate import languages
 from translate.config import Config
 from translate.errors import TranslateError, UsageError
+from translate.human_input import name_problem
 
 ROLES = ("translator", "reviewer")
 """A translator saves drafts; a reviewer also approves (what `translate run` then prints)."""
 
 DEFAULT_ROLE = "reviewer"
 DEFAULT_EXPIRY = "14d"
+DEFAULT_DEVICES = 2
+"""Browsers one invitation link signs in: a phone and a computer."""
+MAX_DEVICES = 10
 TOKEN_BYTES = 32
 
 _SCHEMA = (
@@ -66,6 +75,13 @@ _SCHEMA = (
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 _SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+_COLUMNS_ADDED = (
+    ("invitations", "devices", "INTEGER NOT NULL DEFAULT 1"),
+    ("invitations", "opened", "INTEGER NOT NULL DEFAULT 0"),
+)
+"""Columns later versions added to a file made before them (CREATE TABLE IF NOT EXISTS keeps an old table)."""
 
 
 class InvitationRefused(TranslateError):
@@ -126,10 +142,34 @@ def public_url(config: Config) -> str:
     return f"http://{host}:{config.serve.port}"
 
 
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+"""Listening on every network interface: the address alone names no machine a browser can open."""
+
+
+def network_addresses() -> list[str]:
+    """This machine's addresses on its local networks (for invitation links when serving a meeting room),
+    found without sending anything: a UDP socket `connect` only picks the outgoing interface."""
+    found: list[str] = []
+    for probe in ("192.0.2.1", "10.255.255.255"):  # documentation and private ranges: nothing is sent
+        with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.connect((probe, 9))
+            found.append(udp.getsockname()[0])
+    with contextlib.suppress(OSError):
+        found += [str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
+    return [a for a in dict.fromkeys(found) if isinstance(a, str) and not a.startswith("127.") and a != "0.0.0.0"]
+
+
 def link_base(config: Config, url: str | None = None) -> str:
     """Where invitation links point: `url` (the address the server is reached at, checked),
-    else public_url(config)."""
+    else public_url(config); refused when that names no machine (serve.host 0.0.0.0 and no public_url)."""
     if not url:
+        if config.serve.host in WILDCARD_HOSTS and not config.serve.public_url:
+            here = network_addresses()
+            example = f"http://{here[0]}:{config.serve.port}" if here else f"http://<this machine's address>:{config.serve.port}"
+            raise UsageError(
+                f"serve.host is {config.serve.host or 'empty'}, every interface: give the address people open, "
+                f"e.g. --url {example}, or set serve.public_url in translate.toml"
+            )
         return public_url(config)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
@@ -151,9 +191,15 @@ class Invitation:
     role: str
     created: str
     expires: str
-    used: str | None
+    used: str | None  # when its last device was signed in
     revoked: str | None
     sessions: int = 0  # sessions still open
+    devices: int = 1  # browsers the link may sign in
+    opened: int = 0  # browsers it signed in so far
+
+    @property
+    def devices_left(self) -> int:
+        return max(0, self.devices - self.opened) if not self.used else 0
 
     def state(self, now: str) -> str:
         if self.revoked:
@@ -193,6 +239,9 @@ class AccessStore:
         with self._db() as db:
             for statement in _SCHEMA:
                 db.execute(statement)
+            for table, column, kind in _COLUMNS_ADDED:
+                if column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def _db(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         return open_access_file(self.path)
@@ -203,12 +252,20 @@ class AccessStore:
     # -- invitations -----------------------------------------------------------
 
     def invite(
-        self, name: str, langs: list[str], role: str = DEFAULT_ROLE, expires_in: timedelta | str = DEFAULT_EXPIRY
+        self,
+        name: str,
+        langs: list[str],
+        role: str = DEFAULT_ROLE,
+        expires_in: timedelta | str = DEFAULT_EXPIRY,
+        devices: int = DEFAULT_DEVICES,
     ) -> tuple[Invitation, str]:
-        """A new invitation and its token (shown once, never stored)."""
+        """A new invitation and its token (shown once, never stored); the link signs in `devices` browsers."""
         name = " ".join(name.split())
-        if not name:
-            raise UsageError("give the invited person's name, e.g. translate review invite Ana --lang es")
+        problem = name_problem(name)
+        if problem:
+            raise UsageError(f"{problem}, e.g. translate review invite 'Ana García' --lang es")
+        if not 1 <= devices <= MAX_DEVICES:
+            raise UsageError(f"--devices must be between 1 and {MAX_DEVICES}, not {devices}")
         if role not in ROLES:
             raise UsageError(f"role '{role}' is not one of {', '.join(ROLES)}")
         codes = tuple(languages.parse_list(langs))
@@ -220,8 +277,9 @@ class AccessStore:
         now = self.clock()
         with self._db() as db:
             cursor = db.execute(
-                "INSERT INTO invitations (token_hash, name, languages, role, created, expires) VALUES (?, ?, ?, ?, ?, ?)",
-                (token_hash(token), name, ",".join(codes), role, _stamp(now), _stamp(now + expires_in)),
+                "INSERT INTO invitations (token_hash, name, languages, role, created, expires, devices) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (token_hash(token), name, ",".join(codes), role, _stamp(now), _stamp(now + expires_in), devices),
             )
             number = cursor.lastrowid
         return self._invitation(number), token
@@ -237,7 +295,7 @@ class AccessStore:
             rows = db.execute(
                 "SELECT i.id, i.name, i.languages, i.role, i.created, i.expires, i.used, i.revoked, "
                 "(SELECT COUNT(*) FROM sessions s WHERE s.invitation = i.id AND s.ended IS NULL "
-                " AND s.expires > ?) FROM invitations i ORDER BY i.id",
+                " AND s.expires > ?), i.devices, i.opened FROM invitations i ORDER BY i.id",
                 (now,),
             ).fetchall()
         return [Invitation(r[0], r[1], tuple(r[2].split(",")), *r[3:]) for r in rows]
@@ -251,7 +309,11 @@ class AccessStore:
         invitation = self._invitation(row[0])
         state = invitation.state(self._now())
         if state == "used":
-            raise InvitationRefused("This invitation link was already used. Ask your organizer for a new one.")
+            raise InvitationRefused(
+                f"This invitation link was already used on {invitation.devices} "
+                f"{'browser' if invitation.devices == 1 else 'browsers'}, all it may open. To review on another one, "
+                "ask your organizer to add a device (translate review add-device)."
+            )
         if state == "expired":
             raise InvitationRefused("This invitation link has expired. Ask your organizer for a new one.")
         if state == "revoked":
@@ -266,12 +328,13 @@ class AccessStore:
         with self._db() as db:
             db.execute("BEGIN IMMEDIATE")
             used = db.execute(
-                "UPDATE invitations SET used = ? WHERE id = ? AND used IS NULL AND revoked IS NULL AND expires > ?",
+                "UPDATE invitations SET opened = opened + 1, used = CASE WHEN opened + 1 >= devices THEN ? END "
+                "WHERE id = ? AND used IS NULL AND revoked IS NULL AND expires > ? AND opened < devices",
                 (_stamp(now), invitation.id, _stamp(now)),
             ).rowcount
-            if used != 1:  # another browser used it between pending() and here
+            if used != 1:  # another browser used its last device between pending() and here
                 db.execute("ROLLBACK")
-                raise InvitationRefused("This invitation link was already used. Ask your organizer for a new one.")
+                raise InvitationRefused("This invitation link was already used. Ask your organizer to add a device.")
             db.execute(
                 "INSERT INTO sessions (token_hash, invitation, csrf_token, created, expires) VALUES (?, ?, ?, ?, ?)",
                 (
@@ -303,6 +366,45 @@ class AccessStore:
         if row is None:
             return None
         return Session(row[0], row[1], row[2], tuple(row[3].split(",")), row[4], row[5], row[6])
+
+    def why_signed_out(self, token: str | None) -> str:
+        """What to tell a browser whose cookie names no open session: signed out, expired, or revoked."""
+        row = None
+        if token:
+            with self._db() as db:
+                row = db.execute(
+                    "SELECT s.ended, s.expires, i.revoked FROM sessions s JOIN invitations i ON i.id = s.invitation "
+                    "WHERE s.token_hash = ?",
+                    (token_hash(token),),
+                ).fetchone()
+        if row is None:
+            return "You are not signed in: open your invitation link, or ask your organizer for one."
+        ended, expires, revoked = row
+        if revoked:
+            return (
+                "Your organizer withdrew your invitation, so this browser is signed out; what you saved is kept. "
+                "If you should still review, ask them for a new invitation."
+            )
+        if ended:
+            return "You signed out in this browser. To review again, ask your organizer to add a device or for a new invitation."
+        return "Your session here has ended (it lasts a few weeks). Ask your organizer for a new invitation."
+
+    def add_device(self, who: str) -> Invitation:
+        """Let the newest invitation numbered or named `who` sign in one more browser (its link works once more)."""
+        chosen = [i for i in self.invitations() if (who.isdigit() and i.id == int(who)) or i.name == who]
+        live = [i for i in chosen if not i.revoked]
+        if not live:
+            raise UsageError(f"no open invitation numbered or named '{who}' (see translate review invitations)")
+        invitation = live[-1]
+        if invitation.devices >= MAX_DEVICES:
+            raise UsageError(f"invitation {invitation.id} already opens {MAX_DEVICES} browsers; invite again instead")
+        fresh = _stamp(self.clock() + parse_duration(DEFAULT_EXPIRY))
+        with self._db() as db:  # an expired link is given the usual two weeks again
+            db.execute(
+                "UPDATE invitations SET devices = devices + 1, used = NULL, expires = MAX(expires, ?) WHERE id = ?",
+                (fresh, invitation.id),
+            )
+        return self._invitation(invitation.id)
 
     def end_session(self, token: str) -> None:
         """Sign a browser out."""

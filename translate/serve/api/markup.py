@@ -10,17 +10,25 @@ inside script, style, pre, code, kbd, samp and var, inside an element marked
 translate="no" or class="notranslate", and inside Mastodon's mention and
 hashtag links (a person's handle is not a word to translate).
 
-A sentence cut by inline markup ('the <b>surplus</b> value') is translated in
-pieces, one per text node: tags are never moved or dropped, at some cost to
-those sentences.
+For an engine that carries inline markup (Apertium), `runs` groups the text
+between block-level tags (a paragraph, a list item, a heading) into one `Run`:
+its inline tags become tokens (translate/markup.py) that travel with their
+words, so a sentence cut by inline markup is translated whole ("The <b>surplus
+value</b>" → "La <b>plusvalía</b>", the article agreeing across the tag), and
+every tag and attribute comes back byte for byte. For other engines a sentence
+cut by inline markup is translated in pieces, one per text node (`split`):
+tags are never moved or dropped, at some cost to those sentences.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
+
+from translate.markup import Protected, html_tokens
 
 KEEP_TEXT_ELEMENTS = {"script", "style", "pre", "code", "kbd", "samp", "var", "textarea", "template"}
 KEEP_TEXT_CLASSES = {"notranslate", "mention", "hashtag"}
@@ -133,3 +141,53 @@ def join(pieces: list[Piece], translate: Callable[[int], str | None]) -> str:
 def visible_text(pieces: list[Piece]) -> str:
     """The text a reader sees (for language detection)."""
     return " ".join(p.text for p in pieces if isinstance(p, TextNode))
+
+
+BLOCK_ELEMENTS = {
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details", "dialog", "div", "dl",
+    "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head",
+    "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
+    "tfoot", "th", "thead", "title", "tr", "ul", "script", "style", "template", "textarea",
+}  # fmt: skip
+_ANY_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)\b[^<>]*>")
+
+
+@dataclass(frozen=True)
+class Run:
+    """The text between two block-level tags, with its inline tags as tokens (`protected`), and its source."""
+
+    raw: str
+    protected: Protected
+
+
+def _inline(markup_piece: str) -> bool:
+    """Whether a piece of markup is only inline tags (and inline elements kept whole: <code>...</code>)."""
+    names = [m.group(1).lower() for m in _ANY_TAG.finditer(markup_piece)]
+    return bool(names) and not set(names) & BLOCK_ELEMENTS and "<!" not in markup_piece and "<?" not in markup_piece
+
+
+def runs(source: str) -> list[str | Run]:
+    """Block-level markup (kept as is) and runs of inline text, in order; joined raw they are the source."""
+    out: list[str | Run] = []
+    group: list[Piece] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        raw = "".join(p.raw if isinstance(p, TextNode) else p for p in group)
+        if any(isinstance(p, TextNode) and p.text.strip() for p in group):
+            protected = Protected("", escape=lambda text: html.escape(text, quote=False))
+            protected.text = html_tokens(raw, protected, html.unescape)
+            out.append(Run(raw, protected))
+        else:
+            out.append(raw)
+        group.clear()
+
+    for piece in split(source):
+        if isinstance(piece, TextNode) or _inline(piece):
+            group.append(piece)
+        else:
+            flush()
+            out.append(piece)
+    flush()
+    return out

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 
 from translate.config import ApiOptions
+from translate.human_input import bad_character
 from translate.serve.api.errors import ApiError
 
 FORMATS = ("text", "html")
@@ -207,7 +208,8 @@ def detect_texts(fields: Fields, options: ApiOptions) -> list[str]:
 
 
 def _check_sizes(texts: list[str], options: ApiOptions) -> None:
-    """At most `api.batch_limit` texts of at most `api.char_limit` characters (LibreTranslate's messages)."""
+    """At most `api.batch_limit` texts of at most `api.char_limit` characters (LibreTranslate's messages),
+    holding no character an export cannot carry."""
     if len(texts) > options.batch_limit:
         raise ApiError(
             400, f"Invalid request: request ({len(texts)} texts) exceeds text limit ({options.batch_limit} texts per request)"
@@ -219,3 +221,6 @@ def _check_sizes(texts: list[str], options: ApiOptions) -> None:
                 f"Invalid request: request ({len(text)} characters) exceeds text limit "
                 f"({options.char_limit} characters per text)",
             )
+        where = bad_character(text)  # the project's one rule for people's text (translate/human_input.py)
+        if where is not None:
+            raise ApiError(400, f"Invalid request: in q, {where}, which PO, TMX and handouts cannot carry")

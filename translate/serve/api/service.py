@@ -45,10 +45,11 @@ from translate.engines.registry import Engines
 from translate.errors import TranslateError
 from translate.glossary.matching import matcher
 from translate.glossary.model import Glossary
+from translate.markup import has_markers
 from translate.memory.journal import Journal
 from translate.memory.notes import Notes, Signal
 from translate.run.finishing import finish_notes, finished_text
-from translate.run.pipeline import checked_notes, translate_sentences
+from translate.run.pipeline import checked_notes, translate_sentences, widen_over_terms
 from translate.run.runner import jobs
 from translate.run.signature import Signature
 from translate.segment import Document, parse
@@ -95,9 +96,9 @@ def _initial_case(source: str, text: str) -> str:
 
 @dataclass
 class Item:
-    """One text of q: its pieces (markup and text nodes) and each node's sentences."""
+    """One text of q: its pieces (markup, and text nodes or runs of inline text) and each one's sentences."""
 
-    pieces: list[markup.Piece]
+    pieces: list[markup.Piece | markup.Run]
     documents: dict[int, Document] = field(default_factory=dict)  # piece index -> its sentences
 
 
@@ -253,16 +254,26 @@ class ApiService:
         return target
 
     def prepare(self, plan: Plan) -> Prepared:
-        """Cut the texts into sentences, read the memory (in a worker thread)."""
+        """Cut the texts into sentences, read the memory (in a worker thread).
+
+        HTML for an engine that carries inline markup is cut into runs of inline text (a sentence
+        across a tag is translated whole); for another engine into text nodes."""
         source, target = plan.source, plan.target
         engine, route, version = self.pair(source, target)
         glossary = self.state.files.glossary()
+        if plan.request.format == "html" and engine.carries_markup:  # a tag cutting a term is widened over it
+            plan.items = [Item(markup.runs(text)) for text in plan.request.texts]
+            for item in plan.items:
+                for piece in item.pieces:
+                    if isinstance(piece, markup.Run):
+                        widen_over_terms(piece.protected, glossary, source)
         signature = str(Signature.for_route(route, version, engine.options(), glossary.version, checks=CHECKS_VERSION))
         sentences: list[str] = []
         for item in plan.items:
             for n, piece in enumerate(item.pieces):
-                if isinstance(piece, markup.TextNode):
-                    document = parse(piece.text, "-", source, fmt="txt")
+                if isinstance(piece, (markup.TextNode, markup.Run)):
+                    text = piece.protected.text if isinstance(piece, markup.Run) else piece.text
+                    document = parse(text, "-", source, fmt="txt")
                     item.documents[n] = document
                     sentences += [s.text for s in document.segments]
         unique = list(dict.fromkeys(sentences))
@@ -296,10 +307,16 @@ class ApiService:
         `translate run` stores with each machine text (in an engine thread)."""
         engine, route, _ = self.pair(source, target)
         glossary = self.state.files.glossary()
+        # A sentence of an HTML run holds its tags as tokens already (put back by `_render`); a plain one may hold
+        # URLs and addresses, which the engine gets as tokens too.
+        formats = {s: "marked" if has_markers(s) else "txt" for s in sentences}
         with self._engine_lock(engine, route):
-            results = translate_sentences(engine, route, sentences, glossary)
+            results = translate_sentences(engine, route, sentences, glossary, fmt=formats)
         rows = []
         for sentence, result in zip(sentences, results):  # finished in the target's typography, as `translate run` stores
+            if result.quotation:  # a published translation, as it stands
+                rows.append((result.text, Notes(quotation=result.quotation, flagged=False)))
+                continue
             text = finished_text(result.text, target, sentence, set())
             notes = checked_notes(sentence, replace(result, text=text), engine, route, glossary)
             rows.append((text, finish_notes(notes, result.text, text, target)))
@@ -379,7 +396,16 @@ def _render(prepared: Prepared, item: Item, done: dict[str, Sentence]) -> str:
         return document.render({s.index: done[s.text].text for s in document.segments}, prepared.target)
 
     if prepared.request.format == "html":
-        return markup.join(item.pieces, node)
+        runs = {n: piece for n, piece in enumerate(item.pieces) if isinstance(piece, markup.Run)}
+        if runs:
+            out = []
+            for n, piece in enumerate(item.pieces):
+                translated = node(n) if n in runs else None
+                out.append(
+                    piece if isinstance(piece, str) else runs[n].protected.restore(translated) if translated else runs[n].raw
+                )
+            return "".join(out)  # type: ignore[arg-type]
+        return markup.join(item.pieces, node)  # type: ignore[arg-type]
     translated = node(0)
     return item.documents[0].source() if translated is None else translated
 

@@ -1,22 +1,31 @@
 """A decision made in the browser, recorded by the memory's own decision API like any other.
 
 Save keeps an edit as a draft, Approve makes the text the one `translate run`
-prints, Needs work keeps the text as a draft and says so in the log. Each
-request carries the sentence's revision the person saw (`base`); the memory
-judges the decision inside its write transaction (translate.memory.history):
-when someone else decided the sentence meanwhile, in a browser or by a PO
-import, nothing changes, the refused text stays in the log as a suggestion, and
-the page shows both texts. A translator's edit of an approved sentence would
-take the approved text out of print, so it is logged as a suggestion for a
-reviewer instead. A translator comment, when the person changed it, follows as
-a second decision in the same transaction.
+prints, Needs work keeps the text as a draft marked as needing more work (a
+state the pages count and filter). Each request carries the sentence's
+revision the person saw (`base`); the memory judges the decision inside its
+write transaction (translate.memory.history): when someone else decided the
+sentence meanwhile, in a browser or by a PO import, nothing changes, the
+refused text stays in the log as a suggestion, and the page shows both texts.
+A translator's edit of an approved sentence would take the approved text out
+of print, so it is logged as a suggestion for a reviewer instead.
+
+Approving the text shown, whoever wrote it, is 'approved' (not 'edited'): a
+translator's draft approved unchanged stays the translator's text, credited
+to them, with the reviewer's approval (it was "Approved with your changes"
+and credited to the reviewer alone).
+
+Comments are a thread of their own (`add_note`), never part of a text
+decision: a stale tab that approved with an empty comment box once erased
+another person's comment. Open suggestions are accepted (the text becomes the
+entry's, credited to its author) or dismissed (closed, still in the log).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from translate.memory.records import MemoryEntry, ReviewDecision, revision_token
+from translate.memory.records import NEEDS_WORK, MemoryEntry, ReviewDecision
 from translate.memory.store import TranslationMemory
 from translate.segment import sentence_hash
 
@@ -27,6 +36,7 @@ ACTIONS = ("save", "approve", "needs-work")
 class Saved:
     entry: MemoryEntry
     decision: str  # the status recorded: draft | approved | edited | suggested ('' when nothing changed)
+    replaced_draft_by: str = ""  # an approval over a draft saved meanwhile: whose draft, kept as a suggestion
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,35 @@ class Conflict:
         return self.current.final_text or self.current.machine_text or ""
 
 
+@dataclass(frozen=True)
+class Sentence:
+    """Where a decision goes: the sentence, its language pair, its document, and who decides."""
+
+    source: str  # source language
+    language: str
+    text: str  # the source sentence
+    document: str  # the text's file name
+    segment_id: str
+    person: str
+    may_approve: bool
+
+    def decision(self, status: str, **fields: object) -> ReviewDecision:
+        return ReviewDecision(
+            source_hash=sentence_hash(self.text),
+            source_lang=self.source,
+            target_lang=self.language,
+            reviewer=self.person,
+            time="",
+            machine_text=None,
+            status=status,
+            document=self.document,
+            segment_id=self.segment_id,
+            source_text=self.text,
+            via="browser",
+            **fields,  # type: ignore[arg-type]
+        )
+
+
 def revision_of(entry: MemoryEntry | None) -> str:
     """The revision a page shows and a decision gives back ('' for a sentence the memory does not hold)."""
     return entry.revision if entry is not None else ""
@@ -53,69 +92,66 @@ def _status(action: str, text: str, entry: MemoryEntry | None, may_approve: bool
     if entry is not None and entry.status == "approved" and not may_approve:
         return "suggested"
     if action == "approve":
-        return "approved" if entry is not None and text == entry.machine_text else "edited"
+        return "approved" if entry is not None and text == entry.review_text else "edited"
     return "draft"
 
 
-def decide(
-    memory: TranslationMemory,
-    *,
-    source: str,
-    language: str,
-    sentence: str,
-    document: str,
-    segment_id: str,
-    reviewer: str,
-    may_approve: bool,
-    action: str,
-    text: str,
-    base: str,
-    comment: str | None = None,
-) -> Saved | Conflict:
-    """Record one browser decision (and a changed comment) against the revision the person saw."""
-    entry = memory.get(sentence, source, language)
-    status = _status(action, text, entry, may_approve)
-    old_comment = entry.comment if entry is not None else ""
-    new_comment = None if comment is None or comment.strip() == old_comment else comment.strip()
+def decide(memory: TranslationMemory, where: Sentence, action: str, text: str, base: str) -> Saved | Conflict:
+    """Record one browser decision against the revision the person saw."""
+    entry = memory.get(where.text, where.source, where.language)
+    status = _status(action, text, entry, where.may_approve)
     stale = entry is not None and entry.revision != base
+    needs_work = action == "needs-work"
     same_state = (
         entry is not None
         and entry.review_text == text
-        and ((status == "draft" and entry.status == "draft") or (status in ("approved", "edited") and entry.is_reviewed))
-    )
-    if same_state and not stale and new_comment is None:
-        return Saved(entry, "")  # pressing Save twice records nothing new
-    common = dict(
-        source_hash=sentence_hash(sentence),
-        source_lang=source,
-        target_lang=language,
-        reviewer=reviewer,
-        time="",
-        machine_text=None,
-        document=document,
-        segment_id=segment_id,
-        source_text=sentence,
-        via="browser",
-    )
-    decisions = []
-    comment_base = base
-    if stale or not same_state:
-        note = "needs work" if action == "needs-work" else ""
-        decisions.append(ReviewDecision(**common, final_text=text, status=status, base=base or None, note=note))
-        if status == "suggested":
-            assert entry is not None
-            comment_base = entry.revision  # a suggestion changes nothing
-        else:  # the revision the text decision leaves, if it applies
-            comment_base = revision_token(status != "draft", text, old_comment)
-    if new_comment is not None:
-        decisions.append(
-            ReviewDecision(**common, final_text=None, status="comment", comment=new_comment, base=comment_base or None)
+        and (
+            (status == "draft" and entry.status == "draft" and entry.needs_work == needs_work)
+            or (status in ("approved", "edited") and entry.is_reviewed)
         )
-    recorded = memory.decide(decisions)
-    after = memory.get(sentence, source, language)
+    )
+    if same_state and not stale:
+        assert entry is not None
+        return Saved(entry, "")  # pressing Save twice records nothing new
+    note = NEEDS_WORK if needs_work else ""
+    [recorded] = memory.decide([where.decision(status, final_text=text, base=base or None, note=note)])
+    after = memory.get(where.text, where.source, where.language)
     assert after is not None
-    first = recorded[0]
-    if first.outcome == "conflict":
-        by = after.comment_by if first.status == "comment" else after.reviewer
-        return Conflict(after, text, by, after.updated)
-    return Saved(after, first.status)
+    if recorded.outcome == "conflict":
+        return Conflict(after, text, after.reviewer, after.updated)
+    replaced = ""
+    if recorded.against:
+        replaced = next(
+            (d.reviewer for d in memory.history(where.text, where.source, where.language) if d.id == recorded.against), ""
+        )
+    return Saved(after, recorded.status, replaced)
+
+
+def add_note(memory: TranslationMemory, where: Sentence, text: str) -> ReviewDecision:
+    """Add a message to the sentence's comment thread (it changes nothing else, and nothing overwrites it)."""
+    [recorded] = memory.decide([where.decision("note", final_text=None, comment=text)])
+    return recorded
+
+
+def accept_suggestion(memory: TranslationMemory, where: Sentence, suggestion: ReviewDecision, base: str) -> Saved | Conflict:
+    """Make an open suggestion the sentence's text: approved by a reviewer, a draft from a translator; its
+    author is credited as the translator."""
+    entry = memory.get(where.text, where.source, where.language)
+    status = "edited" if where.may_approve else "draft"
+    if entry is not None and entry.status == "approved" and not where.may_approve:
+        status = "suggested"
+    text = suggestion.final_text or ""
+    [recorded] = memory.decide(
+        [where.decision(status, final_text=text, base=base or None, author=suggestion.reviewer, note="accepted a suggestion")]
+    )
+    after = memory.get(where.text, where.source, where.language)
+    assert after is not None
+    if recorded.outcome == "conflict":
+        return Conflict(after, text, after.reviewer, after.updated)
+    return Saved(after, recorded.status)
+
+
+def dismiss_suggestion(memory: TranslationMemory, where: Sentence, suggestion: ReviewDecision) -> ReviewDecision:
+    """Close an open suggestion: it stays in the log and the history, and leaves the PO files and the pages."""
+    [recorded] = memory.decide([where.decision("dismissed", final_text=suggestion.final_text, note="suggestion dismissed")])
+    return recorded

@@ -8,19 +8,33 @@ decision, whoever made it and however (browser or PO).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from translate import languages
 from translate.glossary.matching import matcher
 from translate.glossary.model import Glossary
 from translate.glossary.pinning import pinned_target
+from translate.memory.history import open_suggestions, same_person
+from translate.memory.notes import Signal
 from translate.memory.records import MemoryEntry, ReviewDecision
 from translate.memory.store import TranslationMemory
 from translate.review.po_export import block_label, check_comments, notes_comments
 from translate.review.queue import QueueItem, front_count, review_queue
+from translate.review.text_checks import check_text
 from translate.segment import Segment
 from translate.serve.project import ProjectFiles
 from translate.texts import SourceText
+
+FILTERS = {
+    "all": "All",
+    "flagged": "Flagged",
+    "unreviewed": "Not approved",
+    "needs-work": "Needs work",
+    "suggestions": "With suggestions",
+    "mine": "Mine",
+}
+"""The sentence list's filters, by the name its address uses, with their labels."""
 
 
 def distinct_segments(text: SourceText) -> list[Segment]:
@@ -42,6 +56,14 @@ class Queue:
     def flagged(self) -> int:
         return front_count(list(self.waiting.values()))
 
+    def after(self, source_hash: str | None, order: list[str] | None = None) -> list[str]:
+        """The waiting sentences to offer after `source_hash`, in `order` (default: this queue's), wrapping
+        round, the sentence itself last (offered again only when nothing else waits)."""
+        order = order or self.order
+        start = order.index(source_hash) + 1 if source_hash in order else 0
+        rotated = [h for h in order[start:] + order[:start] if h in self.waiting and h != source_hash]
+        return rotated + ([source_hash] if source_hash in self.waiting else [])
+
 
 def text_queue(memory: TranslationMemory, text: SourceText, language: str, source: str) -> Queue:
     """The project's review queue for one text (translate.review.queue: flagged first, then drafts, then
@@ -51,6 +73,24 @@ def text_queue(memory: TranslationMemory, text: SourceText, language: str, sourc
     waiting = {item.source_hash: item for item in items}
     rest = [s.source_hash for s in distinct_segments(text) if s.source_hash not in waiting]
     return Queue([item.source_hash for item in items] + rest, waiting)
+
+
+def state_of(entry: MemoryEntry | None) -> str:
+    """A sentence's state as the pages name it: untranslated, machine, draft, needs-work or approved."""
+    if entry is None or (entry.machine_text is None and entry.final_text is None):
+        return "untranslated"
+    if entry.status == "draft" and entry.needs_work:
+        return "needs-work"
+    return entry.status
+
+
+STATE_LABELS = {
+    "untranslated": "not translated yet",
+    "machine": "machine draft",
+    "draft": "draft",
+    "needs-work": "needs work",
+    "approved": "approved",
+}
 
 
 # ---------------------------------------------------------------- progress
@@ -64,8 +104,10 @@ class TextProgress:
     sentences: int
     approved: int = 0
     drafts: int = 0
+    needs_work: int = 0
     untranslated: int = 0
     flagged: int = 0  # at the front of the review queue
+    suggestions: int = 0  # sentences with open suggestions
 
     @property
     def to_review(self) -> int:
@@ -83,8 +125,23 @@ class LanguageProgress:
     texts: list[TextProgress] = field(default_factory=list)
 
 
+def _suggested(memory: TranslationMemory, source: str, language: str, entries: dict[str, MemoryEntry]) -> dict[str, int]:
+    """Open suggestions per source hash, for the sentences in `entries`."""
+    by_hash: dict[str, list[ReviewDecision]] = {}
+    for decision in memory.review_log(source, language):
+        by_hash.setdefault(decision.source_hash, []).append(decision)
+    found = {}
+    for entry in entries.values():
+        log = by_hash.get(entry.source_hash)
+        if log:
+            count = len(open_suggestions(log, entry))
+            if count:
+                found[entry.source_hash] = count
+    return found
+
+
 def progress(files: ProjectFiles, memory: TranslationMemory, langs: tuple[str, ...]) -> list[LanguageProgress]:
-    """Per language and text: sentences, approved, drafts, not yet translated."""
+    """Per language and text: sentences, approved, drafts, needing work, not yet translated, with suggestions."""
     texts = files.texts()
     source = files.config.source_language
     out = []
@@ -95,14 +152,13 @@ def progress(files: ProjectFiles, memory: TranslationMemory, langs: tuple[str, .
             entries = memory.lookup([s.text for s in segments], source, lang)
             item = TextProgress(text.stem, text.path.name, text.document.title, len(segments))
             for segment in segments:
-                entry = entries.get(segment.text)
-                if entry is None or (entry.machine_text is None and entry.final_text is None):
-                    item.untranslated += 1
-                elif entry.status == "approved":
-                    item.approved += 1
-                elif entry.status == "draft":
-                    item.drafts += 1
+                state = state_of(entries.get(segment.text))
+                item.untranslated += state == "untranslated"
+                item.approved += state == "approved"
+                item.drafts += state == "draft"
+                item.needs_work += state == "needs-work"
             item.flagged = text_queue(memory, text, lang, source).flagged
+            item.suggestions = len(_suggested(memory, source, lang, {e.source_text: e for e in entries.values()}))
             row.texts.append(item)
         out.append(row)
     return out
@@ -137,6 +193,16 @@ class ContextSentence:
     source_hash: str
 
 
+@dataclass(frozen=True)
+class ThreadItem:
+    """One message of a sentence's comment thread: a note from the pages, or a PO file's translator comment."""
+
+    who: str
+    time: str
+    text: str
+    kind: str  # 'note' | 'translator comment'
+
+
 @dataclass
 class SentenceView:
     """Everything the review page shows for one sentence in one language."""
@@ -154,9 +220,12 @@ class SentenceView:
     paragraph: list[ContextSentence]
     notes: list[str]
     queued: QueueItem | None  # its place in the review queue and why (None: approved or untranslated)
-    history: list[ReviewDecision]
-    previous: str | None  # source hash of the previous sentence in the queue
+    history: list[ReviewDecision]  # newest first
+    thread: list[ThreadItem]  # oldest first
+    suggestions: list[ReviewDecision]  # open, oldest first
+    checks: list[Signal]  # what the checks find in the text shown
     next: str | None
+    previous: str | None = None  # the sentence before this one on the person's trail
 
     @property
     def source_hash(self) -> str:
@@ -177,7 +246,22 @@ class SentenceView:
 
     @property
     def status(self) -> str:
-        return self.entry.status if self.entry else "untranslated"
+        return state_of(self.entry)
+
+    @property
+    def status_label(self) -> str:
+        return STATE_LABELS[self.status]
+
+    @property
+    def credit(self) -> str:
+        """'Translated by Teo, approved by Ana' (who wrote the text in force, who decided it)."""
+        entry = self.entry
+        if entry is None or entry.status == "machine":
+            return ""
+        wrote = f"translated by {entry.translator}" if entry.translator else "the machine draft"
+        if entry.status == "approved":
+            return f"{wrote[0].upper()}{wrote[1:]}, approved by {entry.reviewer}"
+        return f"Draft by {entry.translator or entry.reviewer}"
 
     @property
     def rtl(self) -> bool:
@@ -225,6 +309,17 @@ def find_segment(text: SourceText, source_hash: str) -> Segment | None:
     return next((s for s in distinct_segments(text) if s.source_hash == source_hash), None)
 
 
+def thread_of(history: Iterable[ReviewDecision]) -> list[ThreadItem]:
+    """The comment thread in a sentence's history (oldest first): every note, and every translator comment set."""
+    items = []
+    for d in history:
+        if d.status == "note" and d.comment:
+            items.append(ThreadItem(d.reviewer, d.time, d.comment, "note"))
+        elif d.status == "comment" and d.comment and d.outcome != "conflict":
+            items.append(ThreadItem(d.reviewer, d.time, d.comment, "translator comment"))
+    return items
+
+
 def sentence_view(
     files: ProjectFiles,
     memory: TranslationMemory,
@@ -242,14 +337,21 @@ def sentence_view(
     in_block = [s for s in text.document.segments if s.block == segment.block]
     entries = memory.lookup([s.text for s in in_block], source, language)
     queue = queue or text_queue(memory, text, language, source)
-    index = queue.order.index(source_hash)
-    pieces, terms = _pieces(segment.text, files.glossary(), source, language)
+    glossary = files.glossary()
+    pieces, terms = _pieces(segment.text, glossary, source, language)
     entry = entries.get(segment.text)
     paragraph = [
         ContextSentence(s.text, entries[s.text].best_text if s.text in entries else "", s.index == segment.index, s.source_hash)
         for s in in_block
     ]
     notes = list(dict.fromkeys(notes_comments(entry.notes) + check_comments(entry.notes))) if entry else []
+    history = memory.history(segment.text, source, language)
+    shown = (
+        (entry.final_text or "")
+        if entry is not None and entry.status != "machine"
+        else (entry.machine_text or "" if entry else "")
+    )
+    following = queue.after(source_hash)
     return SentenceView(
         text=text,
         language=language,
@@ -264,28 +366,91 @@ def sentence_view(
         paragraph=paragraph,
         notes=notes,
         queued=queue.waiting.get(source_hash),
-        history=list(reversed(memory.history(segment.text, source, language))),
-        previous=queue.order[index - 1] if index > 0 else None,
-        next=queue.order[index + 1] if index + 1 < len(queue.order) else None,
+        history=list(reversed(history)),
+        thread=thread_of(history),
+        suggestions=open_suggestions(history, entry),
+        checks=check_text(segment.text, shown, source, language, glossary)
+        if entry is not None and entry.status != "machine"
+        else [],
+        next=next((h for h in following if h != source_hash), None),
     )
 
 
-def next_to_review(
+# ---------------------------------------------------------------- the sentence list
+
+
+@dataclass(frozen=True)
+class ListedSentence:
+    """One row of the sentence list."""
+
+    number: int  # its place in the text (distinct sentences in reading order)
+    source_hash: str
+    source: str
+    text: str  # what the memory holds now (the person's text, else the machine draft)
+    state: str
+    flagged: bool
+    suggestions: int
+    mine: bool
+    holder: str  # someone else on it now ('' = no one)
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def _matches(row: ListedSentence, show: str) -> bool:
+    return {
+        "all": True,
+        "flagged": row.flagged,
+        "unreviewed": row.state in ("machine", "draft", "needs-work"),
+        "needs-work": row.state == "needs-work",
+        "suggestions": row.suggestions > 0,
+        "mine": row.mine,
+    }[show]
+
+
+def sentence_list(
     files: ProjectFiles,
     memory: TranslationMemory,
     language: str,
     text: SourceText,
-    after: str | None = None,
-    order: list[str] | None = None,
-    queue: Queue | None = None,
-) -> str | None:
-    """The sentence to offer next: the first after `after` in `order` (the queue as the person saw it before
-    deciding; default: the queue now) that still waits for a person, wrapping round; None when none waits.
-    `queue` is the text's queue now, if the caller has it."""
-    queue = queue or text_queue(memory, text, language, files.config.source_language)
-    order = order or queue.order
-    start = order.index(after) + 1 if after in order else 0
-    for source_hash in order[start:] + order[:start]:
-        if source_hash != after and source_hash in queue.waiting:
-            return source_hash
-    return None
+    person: str,
+    show: str = "all",
+    query: str = "",
+    holders: dict[str, str] | None = None,
+) -> tuple[list[ListedSentence], dict[str, int]]:
+    """The text's sentences in document order that pass filter `show` and contain `query` (in the source or
+    the translation, case ignored), and how many sentences each filter holds."""
+    source = files.config.source_language
+    segments = distinct_segments(text)
+    entries = memory.lookup([s.text for s in segments], source, language)
+    queue = text_queue(memory, text, language, source)
+    log: dict[str, list[ReviewDecision]] = {}
+    for decision in memory.review_log(source, language):
+        log.setdefault(decision.source_hash, []).append(decision)
+    rows = []
+    for number, segment in enumerate(segments, 1):
+        entry = entries.get(segment.text)
+        history = log.get(segment.source_hash, [])
+        item = queue.waiting.get(segment.source_hash)
+        rows.append(
+            ListedSentence(
+                number=number,
+                source_hash=segment.source_hash,
+                source=segment.text,
+                text=entry.review_text if entry is not None else "",
+                state=state_of(entry),
+                flagged=bool(item and item.flagged),
+                suggestions=len(open_suggestions(history, entry)) if history else 0,
+                mine=any(same_person(d.reviewer, person) for d in history),
+                holder=(holders or {}).get(segment.source_hash, ""),
+            )
+        )
+    counts = {name: sum(_matches(row, name) for row in rows) for name in FILTERS}
+    needle = query.casefold().strip()
+    shown = [
+        row
+        for row in rows
+        if _matches(row, show) and (not needle or needle in row.source.casefold() or needle in row.text.casefold())
+    ]
+    return shown, counts

@@ -1,6 +1,6 @@
-/* The review page's small behaviours: keyboard shortcuts, the unsaved-changes guard, focus after a swap,
-   errors in the live region. Everything else is htmx attributes in the page; without JavaScript the page
-   still works with plain links and forms. */
+/* The review page's small behaviours: keyboard shortcuts, the unsaved-changes guard, undo for Restore and Escape,
+   focus and scrolling after a swap, errors in the live region. Everything else is htmx attributes in the page;
+   without JavaScript the page still works with plain links and forms. */
 (function () {
   "use strict";
 
@@ -11,32 +11,22 @@
   }
   function say(text) { var s = document.getElementById("status"); if (s) { s.textContent = text; } }
 
-  /* The status bar sits over the bottom of the page: it shows each new message for a few seconds (screen
-     readers have heard it by then; the conflict panel and the page say what stays true), then steps aside.
-     A click on it hides it at once. */
-  var QUIET_AFTER_MS = 8000;
-  var quietTimer = null;
-  function showStatus() {
-    var s = document.getElementById("status");
-    if (!s) { return; }
-    s.classList.remove("quiet");
-    if (quietTimer) { clearTimeout(quietTimer); }
-    quietTimer = setTimeout(function () { s.classList.add("quiet"); }, QUIET_AFTER_MS);
-  }
-  function watchStatus() {
-    var s = document.getElementById("status");
-    if (!s || !window.MutationObserver) { return; }
-    new MutationObserver(showStatus).observe(s, { childList: true, characterData: true, subtree: true });
-    s.addEventListener("click", function () { s.classList.add("quiet"); });
-    if (s.textContent.trim()) { showStatus(); }
-  }
-  function focusEditor() {
+  /* The sentence opens with its source in view (on a phone the editor sits below it): focus goes to the editor
+     without scrolling, and after a swap the page shows the message and the sentence from the top, or the panel
+     that needs the person first (changed meanwhile, approve anyway?). */
+  function settle(scroll) {
     var ed = editor();
-    if (!ed) { return; }
-    var panel = document.querySelector(".conflict");
-    ed.focus({ preventScroll: !!panel });
-    ed.setSelectionRange(ed.value.length, ed.value.length);
-    if (panel) { panel.scrollIntoView({ block: "start" }); }  /* both texts first; typing still goes to the editor */
+    var panel = document.querySelector(".conflict, .confirm");
+    if (ed) {
+      ed.focus({ preventScroll: true });
+      ed.setSelectionRange(ed.value.length, ed.value.length);
+    }
+    if (panel) {
+      panel.scrollIntoView({ block: "start" });
+    } else if (scroll) {
+      var top = document.getElementById("status");
+      window.scrollTo(0, top ? Math.max(0, top.getBoundingClientRect().top + window.scrollY - 8) : 0);
+    }
   }
   function press(id) {
     var el = document.getElementById(id);
@@ -52,9 +42,40 @@
     label.hidden = !d;
   }
 
+  /* Restore, Escape and "Edit from it" replace the editor's text: the text they replace stays one tap away
+     (Undo) and in the browser's own undo (Ctrl+Z), since the replacement is typed in as an edit. */
+  var replaced = null;
+  function replaceText(text, note) {
+    var ed = editor();
+    if (!ed || ed.value === text) { return; }
+    var before = ed.value;
+    ed.focus({ preventScroll: true });
+    ed.select();
+    var typed = false;
+    try { typed = document.execCommand("insertText", false, text); } catch (err) { typed = false; }
+    if (!typed || ed.value !== text) {
+      ed.value = text;
+      ed.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    replaced = before;
+    var undo = document.getElementById("undo");
+    var said = document.getElementById("undo-note");
+    if (undo) { undo.hidden = false; }
+    if (said) { said.textContent = note; }
+  }
+  function undoReplace() {
+    if (replaced === null) { return; }
+    var back = replaced;
+    replaceText(back, "Your text is back.");
+    replaced = null;
+    var undo = document.getElementById("undo");
+    if (undo) { undo.hidden = true; }
+  }
+
   document.addEventListener("keydown", function (e) {
     var ctrl = e.ctrlKey || e.metaKey;
     if (e.key === "Enter" && ctrl) {
+      if (document.activeElement && document.activeElement.id === "comment") { return; }
       e.preventDefault();
       press(e.shiftKey ? "approve" : "save");
     } else if (e.altKey && e.key === "ArrowDown") {
@@ -66,10 +87,9 @@
     } else if (ctrl && e.shiftKey && (e.key === "Y" || e.key === "y")) {
       e.preventDefault();
       press("needs-work");
-    } else if (e.key === "Escape" && document.activeElement === editor() && dirty()) {
-      var ed = editor();
-      ed.value = ed.defaultValue;
-      ed.dispatchEvent(new Event("input", { bubbles: true }));
+    } else if (e.key === "Escape" && document.activeElement === editor() && editor().value !== editor().defaultValue) {
+      e.preventDefault();
+      replaceText(editor().defaultValue, "Your changes were undone.");
     }
   });
 
@@ -78,15 +98,21 @@
   });
 
   document.addEventListener("click", function (e) {
-    var restore = e.target.closest && e.target.closest("#restore");
+    var target = e.target.closest ? e.target : null;
+    if (!target) { return; }
+    var restore = target.closest("#restore");
     if (restore) {
-      var ed = editor();
-      ed.value = restore.getAttribute("data-draft");
-      ed.dispatchEvent(new Event("input", { bubbles: true }));
-      ed.focus();
+      replaceText(restore.getAttribute("data-draft"), "The machine draft replaced your text.");
       return;
     }
-    var link = e.target.closest && e.target.closest("a[data-guard]:not([hx-get])");
+    if (target.closest("#undo")) { undoReplace(); return; }
+    var from = target.closest(".edit-from");
+    if (from) {
+      replaceText(from.getAttribute("data-text"), "The suggestion is in the editor.");
+      editor().scrollIntoView({ block: "center" });
+      return;
+    }
+    var link = target.closest("a[data-guard]:not([hx-get])");
     if (link && dirty() && !window.confirm("You have unsaved changes in this sentence. Leave it without saving?")) {
       e.preventDefault();
     }
@@ -109,7 +135,8 @@
     var ws = document.getElementById("workspace");
     if (ws && ws.hasAttribute("data-fresh")) {
       ws.removeAttribute("data-fresh");
-      focusEditor();
+      replaced = null;
+      settle(true);
       showDirty();
     }
   });
@@ -118,7 +145,7 @@
     var xhr = e.detail.xhr;
     var text = xhr && xhr.getResponseHeader("content-type") && xhr.getResponseHeader("content-type").indexOf("text/plain") === 0
       ? xhr.responseText : "The server refused this (" + (xhr ? xhr.status : "?") + ").";
-    say(text + " Your text is still in the editor.");
+    say(text);
   });
 
   document.addEventListener("htmx:sendError", function () {
@@ -128,8 +155,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var ws = document.getElementById("workspace");
     if (ws) { ws.removeAttribute("data-fresh"); }
-    focusEditor();
+    settle(false);
     showDirty();
-    watchStatus();
   });
 }());
