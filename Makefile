@@ -65,17 +65,28 @@ translate: python-packages
 handouts: python-packages
 	$(BIN)/translate handouts
 
+# The whole suite on every core (pytest-xdist; a module's tests stay on one worker, so
+# its fixtures are made once), then the tests marked serial, alone. Both parts always
+# run; the target fails if either does (pytest's 5, "no test selected", is no failure).
+PYTEST := TRANSLATE_ZH_EN_MODEL=$(CURDIR)/$(ZH_MODEL) $(BIN)/pytest -q
 test: python-packages
-	TRANSLATE_ZH_EN_MODEL=$(CURDIR)/$(ZH_MODEL) $(BIN)/pytest -q
+	@$(PYTEST) -n auto --dist loadscope -m "not serial" --durations=15; parallel=$$?; \
+	$(PYTEST) -m serial; serial=$$?; \
+	[ $$parallel -eq 0 ] && { [ $$serial -eq 0 ] || [ $$serial -eq 5 ]; }
 
+# The edit-test loop: everything but the slow tests (a real model, a whole set-up, a browser).
 test-fast: python-packages
-	TRANSLATE_ZH_EN_MODEL=$(CURDIR)/$(ZH_MODEL) $(BIN)/pytest -q -m "not slow"
+	$(PYTEST) -n auto --dist loadscope -m "not slow and not serial" --durations=5
 
 bench: python-packages zh-model
 	TRANSLATE_ZH_EN_MODEL=$(CURDIR)/$(ZH_MODEL) $(BIN)/python bench/bench.py
 
+# ruff's rules, ruff's formatting (checked, not applied: `ruff format` applies it), and mypy
+# (configured in pyproject.toml) over the package, its tests, the benchmark and the scripts.
 lint: python-packages
 	$(BIN)/ruff check translate tests bench scripts
+	$(BIN)/ruff format --check translate tests bench scripts
+	$(BIN)/mypy translate tests bench scripts
 
 clean:
 	rm -rf $(VENV) $(TOOLS) reports .pytest_cache

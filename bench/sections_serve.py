@@ -92,10 +92,9 @@ def serve_section(ctx: Context) -> list[Row]:
         problems = serve_load.check_recorded(config.path("memory"), result, every)
         rows.append(_row(f"{REVIEWERS} at once on 3 hot sentences, no pause", result, problems))
     many, single = rows[0], rows[1]
-    if single["p99 ms"]:
-        ctx.notes["serve: p99 save latency, 20 reviewers following the queue / 1"] = round(
-            float(many["p99 ms"]) / float(single["p99 ms"]), 2
-        )
+    p99_one, p99_many = single["p99 ms"], many["p99 ms"]
+    if isinstance(p99_one, (int, float)) and isinstance(p99_many, (int, float)) and p99_one:
+        ctx.notes["serve: p99 save latency, 20 reviewers following the queue / 1"] = round(p99_many / p99_one, 2)
     return rows
 
 
@@ -167,7 +166,7 @@ def serve_conflicts_section(ctx: Context) -> list[Row]:
         watcher.join()
         for browser, _ in browsers:
             browser.close()
-    row = {
+    row: Row = {
         "saves": len(statuses),
         "conflicts (409)": statuses.count(409),
         "all saves s": round(saving, 2),

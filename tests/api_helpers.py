@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import subprocess
 import sys
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from cli_process import cli
 from project_factory import REPO_ROOT, Project
 from serve_helpers import serve_load
 
@@ -66,6 +66,7 @@ def call(base: str, method: str, path: str, body: bytes | None = None, headers: 
 def get_page(base: str, path: str) -> str:
     """A page's HTML (a GET answered 200 with text/html)."""
     parts = urlsplit(base)
+    assert parts.hostname == "127.0.0.1", "API tests talk to this machine only"
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     try:
         connection.request("GET", path)
@@ -125,11 +126,6 @@ def api_server(project: Project, *flags: str) -> AbstractContextManager[str]:
 
 def translate_command(project: Project, *args: str) -> str:
     """A `translate` command as a user runs it on the project; its standard output."""
-    done = subprocess.run(
-        [sys.executable, "-m", "translate.cli", *args, "--config", str(project / "translate.toml")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = cli(*args, "--config", str(project / "translate.toml"), cwd=project)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()

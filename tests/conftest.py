@@ -6,11 +6,15 @@ modules beside this file (e.g. ``model_factory``), not here.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
+from cli_process import cli
 from model_factory import build_argos_package, point_argos_at
 from project_factory import REPO_ROOT, Project
 
@@ -24,6 +28,7 @@ NEEDS = {
     "apertium": ("apertium", "apt-get install apertium (make setup installs it with its pairs)"),
     "gettext": ("msgfmt", "apt-get install gettext"),
     "chromium": ("chromium", "apt-get install chromium (make setup installs it)"),
+    "poppler": ("pdftotext", "apt-get install poppler-utils (make setup installs it)"),
 }
 
 
@@ -49,11 +54,32 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> objec
             report.longrepr = f"a traceback reached the test's output ({', '.join(leaked)}): failures must be one line"
 
 
+LONGEST = [
+    "test_run_guards.py",
+    "test_serve_browser.py",
+    "test_run.py",
+    "test_run_parallel.py",
+    "test_review_loop.py",
+    "test_api_limits.py",
+]
+"""The test modules that took longest (`make test` prints the slowest tests), longest first."""
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     missing = {name: hint for name, (program, hint) in NEEDS.items() if shutil.which(program) is None}
     for item in items:
         for name in missing.keys() & {mark.name for mark in item.iter_markers()}:
             item.add_marker(pytest.mark.skip(reason=f"{NEEDS[name][0]} is not installed: {missing[name]}"))
+    # The longest modules first, then the others holding slow tests, then the rest, each module in its own
+    # order: pytest-xdist hands modules out in this order (--dist loadscope), so the long ones start at
+    # once instead of ending the run alone.
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(
+        key=lambda item: (
+            LONGEST.index(item.path.name) if item.path.name in LONGEST else len(LONGEST),
+            item.path not in slow_modules,
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -69,6 +95,43 @@ def project(tmp_path: Path) -> Project:
     `project.configure(["es"], engine={"default": "apertium"}).add_essays()`.
     """
     return Project(tmp_path / "project")
+
+
+TranslatedEssays = Callable[..., tuple[Project, dict[str, Any]]]
+"""translated_essays(folder, targets, **sections) -> (a project in folder, the report of its first run)."""
+
+
+@pytest.fixture(scope="session")
+def translated_essays(tmp_path_factory: pytest.TempPathFactory) -> TranslatedEssays:
+    """The two essays and their glossary translated by Apertium, once per session for each configuration.
+
+    `translated_essays(folder, ("es", "ca"), engine={"jobs": 1})` copies a project
+    (with `texts={name: body}` beside the essays, if given) whose first `translate
+    run` is done (its files' times kept, so a second run finds nothing to do) into
+    `folder`, and returns it with that first run's JSON report. Apertium's output
+    for a language does not depend on when it ran, so each test gets what its own
+    first run would have written, without paying for it again: the essays take
+    seconds of Apertium per language.
+    """
+    made: dict[str, tuple[Path, dict[str, Any]]] = {}
+
+    def copy(
+        folder: Path, targets: Sequence[str] = ("es",), texts: dict[str, str] | None = None, **sections: dict[str, Any]
+    ) -> tuple[Project, dict[str, Any]]:
+        engine = {"default": "apertium", **sections.pop("engine", {})}
+        key = json.dumps([list(targets), texts, engine, sections], sort_keys=True)
+        if key not in made:
+            root = tmp_path_factory.mktemp("translated-essays")
+            original = Project(root).add_essays().configure(targets, engine=engine, **sections)
+            for name, body in (texts or {}).items():
+                original.add_text(name, body)
+            done = cli("run", "--json", cwd=original)
+            assert done.returncode == 0, done.stderr
+            made[key] = (root, json.loads(done.stdout))
+        root, first_run = made[key]
+        return Project(root).copy_to(folder), first_run
+
+    return copy
 
 
 # --------------------------------------------------------------------------------------

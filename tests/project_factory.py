@@ -61,6 +61,11 @@ class Project:
         path.write_text(body, encoding="utf-8")
         return SourceText(path, parse(body, name, language))
 
+    def copy_to(self, folder: Path) -> Project:
+        """The whole project copied into `folder`, files' times kept."""
+        shutil.copytree(self.root, folder, symlinks=True, dirs_exist_ok=True)
+        return Project(folder)
+
     @property
     def config(self) -> Config:
         return load_config(self.root / "translate.toml")

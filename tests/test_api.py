@@ -15,7 +15,7 @@ import pytest
 from api_helpers import APPROVED_SOURCE, APPROVED_TEXT, api_project, api_server, call, post_form, post_json
 from libretranslatepy import LibreTranslateAPI
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 SURPLUS = "Surplus value is produced by labour power."
 

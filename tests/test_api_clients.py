@@ -16,7 +16,7 @@ from api_helpers import APPROVED_SOURCE, APPROVED_TEXT, api_project, api_server,
 from deep_translator import LibreTranslator
 from libretranslatepy import LibreTranslateAPI
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 SURPLUS = "Surplus value is produced by labour power."
 WEBLATE_HEADERS = {
@@ -110,7 +110,7 @@ def mastodon_languages(base: str) -> dict[str | None, list[str]]:
     return languages
 
 
-def mastodon_translate(base: str, texts: list[str], source: str | None, target: str) -> list[tuple[str, str]]:
+def mastodon_translate(base: str, texts: list[str], source: str | None, target: str) -> list[tuple[str, str | None]]:
     """#translate: Oj.dump(q: texts, source: source.presence || 'auto', target:, format: 'html', api_key: @api_key)."""
     body = json.dumps(
         {"q": texts, "source": source or "auto", "target": target, "format": "html", "api_key": None}, separators=(",", ":")

@@ -17,7 +17,7 @@ from api_helpers import api_project, api_server, call, get_page, post_json
 
 from translate.engines.argos import respaced
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 
 @pytest.fixture(scope="module")

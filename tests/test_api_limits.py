@@ -9,19 +9,18 @@ refusal never costs the service. Keys are made with the command a user runs
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 from api_helpers import Reply, api_project, api_server, call, post_form, post_json, translate_command
+from cli_process import cli
 
 from translate.segment import parse
 from translate.serve.api.batching import WorkQueue
 from translate.serve.api.errors import ApiError
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 
 def works(base: str, key: str | None = None) -> bool:
@@ -57,11 +56,21 @@ def test_a_created_key_works_an_unknown_or_revoked_one_is_refused(keyed):
     assert [(k["name"], k["state"], k["prefix"]) for k in listed] == [("weblate", "active", key[:6])]
     assert key not in (project / "access" / "invitations.sqlite").read_bytes().decode("latin-1")  # only its hash
     translate_command(project, "api-key", "revoke", "weblate")
-    deadline = time.monotonic() + 10
-    while works(base, key) and time.monotonic() < deadline:
-        time.sleep(0.5)
     refused = post_json(base, "/translate", {"q": "Hello", "source": "en", "target": "es", "api_key": key})
     assert (refused.status, refused.error) == (403, "Invalid API key")
+
+
+def test_a_just_created_key_works_at_once_and_a_revoked_one_is_refused_at_once(keyed):
+    """No time-based refresh: the server reads the keys again when the file changed, at the next request."""
+    project, base = keyed
+    for round in range(3):
+        unknown = post_json(base, "/translate", {"q": "Hello", "source": "en", "target": "es", "api_key": "y" * 43})
+        assert unknown.status == 403  # the server has just read the keys
+        key = translate_command(project, "api-key", "create", f"moment-{round}")
+        assert works(base, key), f"round {round}: a key created a moment ago was refused"
+        translate_command(project, "api-key", "revoke", f"moment-{round}")
+        refused = post_json(base, "/translate", {"q": "Hello", "source": "en", "target": "es", "api_key": key})
+        assert (refused.status, refused.error) == (403, "Invalid API key"), f"round {round}: a revoked key still worked"
 
 
 def test_a_key_over_its_requests_per_minute_slows_down_and_others_go_on(keyed):
@@ -112,11 +121,10 @@ def test_a_full_queue_answers_503_at_once_and_the_server_recovers(open_server):
     deadline = time.monotonic() + 30
     while call(base, "GET", "/health").data["queue"]["sentences"] == 0 and time.monotonic() < deadline:
         time.sleep(0.02)
-    began = time.monotonic()
     busy = post_json(base, "/translate", {"q": "The factory.", "source": "en", "target": "es", "api_key": key})
-    answered_in = time.monotonic() - began
+    waited = bool(big)  # the essay's answer came first: the refusal waited for the queue to empty
     assert (busy.status, busy.headers.get("retry-after")) == (503, "1"), busy.data
-    assert busy.error.startswith("Server busy: ") and answered_in < 2
+    assert busy.error.startswith("Server busy: ") and not waited
     worker.join(timeout=120)
     assert big and big[0].status == 200 and len(big[0].data["translatedText"]) > len(essay) / 2
     assert big[0].data["provenance"]["sentences"] == len(parse(essay, "-", "en", fmt="txt").segments)
@@ -191,12 +199,7 @@ def test_x_forwarded_for_is_believed_from_a_trusted_proxy(tmp_path):
 def test_a_trusted_proxy_must_be_an_address(tmp_path):
     project = api_project(tmp_path / "project")
     (project / "translate.toml").write_text((project / "translate.toml").read_text() + '[serve]\ntrusted_proxies = ["proxy"]\n')
-    done = subprocess.run(
-        [sys.executable, "-m", "translate.cli", "serve", "--api-only", "--config", str(project / "translate.toml")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = cli("serve", "--api-only", "--config", str(project / "translate.toml"), cwd=project, process=True)
     assert done.returncode == 2 and "serve.trusted_proxies must list IP addresses or networks" in done.stderr
 
 

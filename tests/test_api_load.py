@@ -11,10 +11,11 @@ from __future__ import annotations
 import pytest
 from api_helpers import api_load, api_project, api_server
 
+from translate.engines.apertium import ApertiumEngine
 from translate.serve.api.service import ApiService
 from translate.serve.state import ServerState
 
-pytestmark = pytest.mark.apertium
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 CLIENTS = 20
 
@@ -53,7 +54,7 @@ def test_apertium_pairs_hold_their_own_lock_and_argos_one_for_all(tmp_path, zh_e
             locks[target] = (engine, service._engine_lock(engine, route))  # noqa: SLF001 - the lock a batch holds
         assert len({id(lock) for _, lock in locks.values()}) == 4
         apertium, _ = locks["es"]
-        assert apertium.keep_running  # the API's small batches go to modes kept running
+        assert isinstance(apertium, ApertiumEngine) and apertium.keep_running  # the API's small batches go to modes kept running
         argos, argos_lock = locks["en"]
         again = service.pair("zh", "en")
         assert service._engine_lock(argos, again[1]) is argos_lock  # noqa: SLF001

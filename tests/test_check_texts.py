@@ -5,18 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import sys
 
 import pytest
+from cli_process import cli
 from project_factory import Project
 
 from translate.checks.source import english_dictionary_available
 
+pytestmark = pytest.mark.slow
+
 
 def check(project: Project, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "translate.cli", "check", "texts", *args], cwd=project, capture_output=True, text=True, timeout=120
-    )
+    return cli("check", "texts", *args, cwd=project)
 
 
 def digests(project: Project) -> dict[str, str]:

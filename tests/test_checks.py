@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from translate.memory.notes import GlossaryViolation
 from translate.run.pipeline import checked_notes, translate_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
-needs_apertium = pytest.mark.skipif(not shutil.which("apertium"), reason="apertium is not installed")
 needs_spanish_dictionary = pytest.mark.skipif(
     dictionaries.find_dictionary("es") is None, reason="apt-get install hunspell-es (scripts/install-system-packages.sh)"
 )
@@ -57,7 +55,7 @@ def test_the_checks_are_listed_in_one_registry_each_with_an_id_a_name_and_a_desc
         assert check.id == check_id and check.name and check.description and check.weight > 0
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_spanish_draft_names_the_english_words_apertium_did_not_know(engine, glossary):
     ((text, notes),) = notes_for(engine, glossary, "es", [PANOPTICON])
     assert {"exploitative", "panopticon"} <= set(by_check(notes)["unknown-words"])
@@ -65,7 +63,7 @@ def test_a_spanish_draft_names_the_english_words_apertium_did_not_know(engine, g
     assert "unknown words: exploitative, panopticon" in ", ".join(notes.reasons)
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_three_unknown_words_or_one_in_a_short_sentence_flag_it_and_one_in_a_long_sentence_does_not(engine, glossary):
     long_one = (
         "However, it would be a terrible mistake to presume that, just because capitalists designed "
@@ -79,7 +77,7 @@ def test_three_unknown_words_or_one_in_a_short_sentence_flag_it_and_one_in_a_lon
     assert [s.words for s in long_.signals if s.check == "unknown-words"] == [("presume",)] and not long_.flagged
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_french_draft_names_the_spanish_words_the_pivot_left(engine, glossary):
     ((text, notes),) = notes_for(engine, glossary, "fr", [FURNISH])
     assert "amueblan" in text
@@ -87,7 +85,7 @@ def test_a_french_draft_names_the_spanish_words_the_pivot_left(engine, glossary)
     assert pivot and "amueblan" in pivot[0].words and pivot[0].hop == "es"
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_croatian_drafts_carry_engine_error_marks_and_raw_tags(engine, glossary):
     ((text, notes),) = notes_for(engine, glossary, "hr", [PRPERS])
     found = by_check(notes)
@@ -96,7 +94,7 @@ def test_croatian_drafts_carry_engine_error_marks_and_raw_tags(engine, glossary)
     assert notes.flagged
 
 
-@needs_apertium
+@pytest.mark.apertium
 @pytest.mark.parametrize("mode,target", [("eng-spa", "es"), ("eng-cat", "ca")])
 def test_reading_the_marks_leaves_the_text_exactly_as_apertium_u_prints_it(engine, mode, target):
     sentences = [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,6 +76,7 @@ def test_missing_model_names_the_install_command(project):
     assert "translate models install en de" in result.stderr.decode()
 
 
+@pytest.mark.slow
 def test_text_with_an_installed_test_model(project, argos_test_package):
     installed = cli("models", "install", str(argos_test_package), cwd=project)
     assert installed.returncode == 0, installed.stderr
@@ -98,6 +98,7 @@ def test_text_with_an_installed_test_model(project, argos_test_package):
     assert use["n-best"] + use["retried"] <= use["sentences"] and use["flagged"] <= use["retried"]
 
 
+@pytest.mark.slow
 def test_models_remove_and_bad_archive(project, tmp_path, argos_test_package):
     assert cli("models", "install", str(argos_test_package), cwd=project).returncode == 0
     assert cli("models", "remove", "en", "de", cwd=project).returncode == 0
@@ -123,7 +124,7 @@ def test_bad_configuration_is_exit_2(project):
     assert result.returncode == 2 and "unknown key 'engine.beam_sise'" in result.stderr.decode()
 
 
-@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed (apt-get install apertium)")
+@pytest.mark.apertium
 def test_languages_shows_routes_and_hints():
     result = cli("languages", "--json")
     assert result.returncode == 0

@@ -9,12 +9,12 @@ reads the project; and `translate <command> --help` answers.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from cli_process import cli
+from project_factory import REPO_ROOT
 from typer.main import get_command
 
 from translate.cli import app
@@ -98,8 +98,9 @@ def test_the_exceptions_name_real_commands():
 
 @pytest.mark.parametrize("path", [(), *sorted(GROUPS | COMMANDS)], ids=lambda p: label(p) or "translate")
 def test_every_help_answers(path):
-    """`translate ... --help` as a user runs it: exit 0, a usage line, the help text and every option."""
-    done = subprocess.run([sys.executable, "-m", "translate.cli", *path, "--help"], capture_output=True, text=True, timeout=60)
+    """`translate ... --help` as a user runs it: exit 0, a usage line, the help text and every option
+    (`translate --help` itself as a process of its own, the others in this one)."""
+    done = cli(*path, "--help", cwd=REPO_ROOT, process=not path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Usage: ") and not done.stderr
     command = (GROUPS | COMMANDS)[path] if path else ROOT

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from api_helpers import api_project, api_server, post_json
 from cli_process import cli
+from readers import route_of
 
 from translate.config import load_config
 from translate.engines.apertium import ApertiumEngine
@@ -140,13 +141,13 @@ def test_fr_speaker_label_stalin_is_staline_with_its_no_break_space(tmp_path):
 
 def test_the_damage_count_sees_what_a_reader_sees(glossary):
     engine = ApertiumEngine()
-    judge = judge_for(engine, engine.route("en", "es"), glossary)
+    judge = judge_for(engine, route_of(engine, "en", "es"), glossary)
     source = SENTENCES["modes"]
     raw = "En un sentido destructivo, el capitalismo come fuera en el props de la sociedad vieja, los modos viejos de producción."
     broken = judge.judge(source, raw, raw.replace("los modos viejos", "el viejo modos"))
     assert "agreement-broken" in broken.changes and "order-broken" in broken.changes
     assert judge.judge(source, raw, raw.replace("los modos viejos de producción", "los modos de producción viejos")).broken == []
-    french = judge_for(engine, engine.route("en", "fr"), glossary)
+    french = judge_for(engine, route_of(engine, "en", "fr"), glossary)
     elided = french.judge("x", "Il dit qu'intellectuels bourgeois nagent.", "Il dit que intellectuels bourgeois nagent.")
     assert elided.broken == ["elision-broken"]
     assert french.judge("x", "Une classe nouvelle d'usine.", "Une classe nouvelle de usine.").broken == ["elision-broken"]
@@ -185,7 +186,7 @@ def test_translate_text_markdown_keeps_code_links_autolinks_and_addresses_byte_f
 def test_a_sentence_across_formatting_is_translated_whole_and_the_formatting_follows_its_word(glossary):
     engine = ApertiumEngine()
     try:
-        route = engine.route("en", "es")
+        route = route_of(engine, "en", "es")
         texts = [
             "The <b>surplus value</b> is produced.",
             "The <b>surplus</b> value is produced.",

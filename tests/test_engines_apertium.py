@@ -21,11 +21,6 @@ from translate.segment import parse
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ESSAYS = ["the-virtual-factory.txt", "the-virtual-factory-spectacle.md"]
 
-needs_apertium = pytest.mark.skipif(
-    shutil.which("apertium") is None,
-    reason="apertium not installed: apt-get install apertium apertium-eng-spa",
-)
-
 
 class CountingRunner:
     """The engine's real runner, counting the translation processes it starts."""
@@ -121,7 +116,7 @@ def test_tidy_removes_only_what_apertium_added():
 # --------------------------------------------------------------------------------------
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_discovers_direct_pairs_and_spanish_pivots(engine):
     routes = engine.routes("en")
     for target in ("es", "ca", "gl", "eo", "sr", "hr", "bs"):
@@ -132,26 +127,28 @@ def test_discovers_direct_pairs_and_spanish_pivots(engine):
     assert "ca_valencia" not in routes
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_routes_name_debian_packages_with_versions(engine):
-    route = engine.route("en", "pt")
+    route = engine.routes("en")["pt"]
     if shutil.which("dpkg") is None:
         assert route.models == ("eng-spa", "es-pt")
     else:
         first, second = route.models
         assert first.startswith("apertium-eng-spa@") and second.startswith("apertium-es-pt@")
         assert first.split("@")[1][0].isdigit()
-    assert engine.route("en", "sr").models[0].startswith("apertium-hbs-eng")
+    assert engine.routes("en")["sr"].models[0].startswith("apertium-hbs-eng")
     assert engine.version()[0].isdigit()
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_direct_pair_wins_over_a_pivot(engine):
     spanish = engine.routes("es")
     assert spanish["pt"].steps == ("es", "pt")
     assert spanish["en"].steps == ("es", "en")
-    assert spanish["ca"].steps == ("es", "ca")  # apertium-spa-cat (make setup installs it)
-    assert spanish["eo"].steps == ("es", "en", "eo")  # no eo-es here: through English
+    direct = {target for source, target in engine.modes() if source == "es"}
+    through = {target: route.steps for target, route in spanish.items() if target not in direct}
+    assert through, "every language here has a direct pair from Spanish: nothing to pivot"
+    assert all(len(steps) == 3 and steps[0] == "es" for steps in through.values()), through  # one pivot, no more
 
 
 # --------------------------------------------------------------------------------------
@@ -159,17 +156,18 @@ def test_a_direct_pair_wins_over_a_pivot(engine):
 # --------------------------------------------------------------------------------------
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_known_sentence(engine):
-    [spanish] = engine.translate(["The workers of the world."], engine.route("en", "es"))
+    [spanish] = engine.translate(["The workers of the world."], engine.routes("en")["es"])
     assert "trabajadores" in spanish
 
 
-@needs_apertium
+@pytest.mark.slow
+@pytest.mark.apertium
 def test_an_essay_batch_comes_back_whole_and_unmarked(all_segments):
     runner = CountingRunner()
     engine = ApertiumEngine(runner=runner)
-    spanish = engine.translate(all_segments, engine.route("en", "es"))
+    spanish = engine.translate(all_segments, engine.routes("en")["es"])
     assert runner.translations == 2  # one with the engine's marks, one with -u for the sentences holding an unknown word
     assert len(spanish) == len(all_segments)
     for source, target in zip(all_segments, spanish, strict=True):
@@ -179,7 +177,7 @@ def test_an_essay_batch_comes_back_whole_and_unmarked(all_segments):
         assert "  " not in target and not target.startswith(" ")
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_structure_inside_a_sentence_survives(engine):
     sentence = "If you read *The Capital*, the factory [9] is «predicted» and “real”: 3 < 4 & Marx’s ‘work’."
     for target in ("es", "pt"):
@@ -189,41 +187,43 @@ def test_structure_inside_a_sentence_survives(engine):
         assert out.count("*") == 2 and out.endswith(".")
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_whitespace_and_empty_sentences_keep_their_place(engine):
-    out = engine.translate(["  The workers.  ", "", "   ", "The\n\nfactory."], engine.route("en", "es"))
+    out = engine.translate(["  The workers.  ", "", "   ", "The\n\nfactory."], engine.routes("en")["es"])
     assert out[0].startswith("  ") and out[0].endswith(".  ") and "trabajadores" in out[0]
     assert out[1:3] == ["", "   "]
     assert "fábrica" in out[3] and "\n\n" not in out[3]
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_pivot_english_to_portuguese(engine):
-    [out] = engine.translate(["The workers of the world."], engine.route("en", "pt"))
+    [out] = engine.translate(["The workers of the world."], engine.routes("en")["pt"])
     assert "trabalhadores" in out
 
 
-@needs_apertium
+@pytest.mark.slow
+@pytest.mark.apertium
 def test_both_essays_go_through_two_processes_per_hop_one_reading_the_marks(all_segments):
     runner = CountingRunner()
     engine = ApertiumEngine(runner=runner)
     done: list[int] = []
-    portuguese = engine.translate(all_segments, engine.route("en", "pt"), progress=done.append)
+    portuguese = engine.translate(all_segments, engine.routes("en")["pt"], progress=done.append)
     assert runner.translations == 4  # en→es, es→pt; each with its marks, then -u for the sentences with unknown words
     assert sum(done) == len(all_segments) == len(portuguese)
     assert all(p.strip() for p in portuguese)
-    french = engine.translate(all_segments, engine.route("en", "fr"))
+    french = engine.translate(all_segments, engine.routes("en")["fr"])
     assert runner.translations == 6  # the en→es hop is remembered: only es→fr runs
     assert len(french) == len(all_segments) and french != portuguese
 
 
-@needs_apertium
+@pytest.mark.slow
+@pytest.mark.apertium
 def test_a_lost_separator_falls_back_to_smaller_batches(engine, all_segments):
     sentences = all_segments[:5]
-    expected = engine.translate(sentences, engine.route("en", "es"))
+    expected = engine.translate(sentences, engine.routes("en")["es"])
     runner = CountingRunner(corrupt_batches=True)
     faulty = ApertiumEngine(runner=runner)
-    assert faulty.translate(sentences, faulty.route("en", "es")) == expected
+    assert faulty.translate(sentences, faulty.routes("en")["es"]) == expected
     assert runner.translations > 1
 
 
@@ -232,7 +232,7 @@ def test_a_lost_separator_falls_back_to_smaller_batches(engine, all_segments):
 # --------------------------------------------------------------------------------------
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_pair_not_installed_names_the_package(engine):
     with pytest.raises(ModelError, match="apt-get install apertium-isl-eng"):
         engine.translate(["Hello."], Route("apertium", ("en", "is"), ("apertium-isl-eng@0",)))
@@ -240,21 +240,21 @@ def test_a_pair_not_installed_names_the_package(engine):
         engine.translate(["Hello."], Route("apertium", ("en", "xx"), ("xx",)))
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_broken_mode_reports_apertium_stderr(tmp_path):
     (tmp_path / "modes").mkdir()
     (tmp_path / "modes" / "eng-spa.mode").write_text(f"lt-proc '{tmp_path}/missing.automorf.bin'\n")
     engine = ApertiumEngine(datadir=str(tmp_path))
     assert list(engine.routes("en")) == ["es"]
-    assert engine.route("en", "es").models == ("eng-spa",)  # not a Debian file: the mode name
+    assert engine.routes("en")["es"].models == ("eng-spa",)  # not a Debian file: the mode name
     with pytest.raises(EngineError, match="missing.automorf.bin"):
-        engine.translate(["The workers."], engine.route("en", "es"))
+        engine.translate(["The workers."], engine.routes("en")["es"])
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_slow_process_times_out_with_a_clear_error(all_segments):
     engine = ApertiumEngine()
-    route = engine.route("en", "es")
+    route = engine.routes("en")["es"]
     engine.timeout = 0.01  # discovery done; the translation itself must time out
     with pytest.raises(EngineError, match="timed out after 0.01 s"):
         engine.translate(all_segments, route)
@@ -268,7 +268,8 @@ def test_missing_binary_is_a_model_error_naming_the_package():
         engine.translate(["Hello."], Route("apertium", ("en", "es"), ("apertium-eng-spa@0",)))
 
 
-@needs_apertium
+@pytest.mark.slow
+@pytest.mark.apertium
 def test_a_mode_kept_running_translates_as_one_apertium_call(all_segments):
     """The API's pipelines (engines/apertium_pipeline.py): the same text and marks as `apertium -f txt`, call after call."""
     kept, once = ApertiumEngine(), ApertiumEngine()
@@ -288,7 +289,7 @@ def test_a_mode_kept_running_translates_as_one_apertium_call(all_segments):
     assert kept._pipelines == {}  # noqa: SLF001 - closing the engine ends the processes
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_kept_mode_whose_processes_died_is_started_again():
     engine = ApertiumEngine()
     engine.keep_running = True
@@ -304,7 +305,7 @@ def test_a_kept_mode_whose_processes_died_is_started_again():
         engine.close()
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_at_most_max_kept_modes_stay_running():
     engine = ApertiumEngine()
     engine.keep_running, engine.max_kept = True, 2

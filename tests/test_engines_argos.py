@@ -11,6 +11,8 @@ from translate.engines.argos import ArgosEngine
 from translate.engines.argos_store import ArgosStore
 from translate.errors import ModelError
 
+pytestmark = pytest.mark.slow
+
 CHINESE = [
     "工人们在工厂里劳动。",
     "互联网是一个没有围墙的工厂。",
@@ -39,7 +41,7 @@ def zh_engine(argos_home, zh_en_package):
 
 
 def test_real_model_translates_chinese_offline(zh_engine, no_network):
-    route = zh_engine.route("zh", "en")
+    route = zh_engine.routes("zh")["en"]
     assert route.steps == ("zh", "en") and route.models == ("translate-zh_en@1.9",)
     english = zh_engine.translate(CHINESE, route)
     assert len(english) == len(CHINESE)
@@ -53,15 +55,15 @@ def test_real_model_translates_chinese_offline(zh_engine, no_network):
 
 def test_batch_order_and_progress_match_inputs(zh_engine):
     sentences = CHINESE * 20 + ["好。"]
-    seen = []
-    out = zh_engine.translate(sentences, zh_engine.route("zh", "en"), progress=seen.append)
+    seen: list[int] = []
+    out = zh_engine.translate(sentences, zh_engine.routes("zh")["en"], progress=seen.append)
     assert sum(seen) == len(sentences)
     assert out[: len(CHINESE)] == out[len(CHINESE) : 2 * len(CHINESE)]  # same input, same output, same place
     assert out[-1] != out[0]
 
 
 def test_model_loaded_once_per_engine(zh_engine):
-    route = zh_engine.route("zh", "en")
+    route = zh_engine.routes("zh")["en"]
     zh_engine.translate(CHINESE[:1], route)
     first = dict(zh_engine._translators)
     zh_engine.translate(CHINESE[1:2], route)
@@ -85,7 +87,7 @@ def test_missing_package_for_route_is_model_error(argos_home, argos_test_package
     store = ArgosStore(argos_home)
     store.install_file(argos_test_package)
     engine = ArgosEngine(store)
-    route = engine.route("en", "de")
+    route = engine.routes("en")["de"]
     store.remove("en", "de")
     with pytest.raises(ModelError, match="translate models install en de"):
         engine.translate(["Hello."], route)
@@ -96,7 +98,7 @@ def test_no_packages_no_routes(argos_home):
 
 
 def test_nbest_lists_start_with_the_plain_translation_and_hold_distinct_alternatives(zh_engine):
-    route = zh_engine.route("zh", "en")
+    route = zh_engine.routes("zh")["en"]
     assert zh_engine.max_hypotheses() == 4
     lists = zh_engine.translate_nbest(CHINESE, route, 4)
     assert [hypotheses[0] for hypotheses in lists] == zh_engine.translate(CHINESE, route)

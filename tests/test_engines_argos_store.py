@@ -62,6 +62,7 @@ def test_reinstall_replaces_in_place(store, argos_test_package):
     assert first.path == second.path and len(store.installed()) == 1
 
 
+@pytest.mark.slow
 def test_real_zh_en_package_installs(store, zh_en_package):
     model = store.install_file(zh_en_package)
     assert (model.source, model.target, model.version) == ("zh", "en", "1.9")

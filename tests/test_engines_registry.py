@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from translate.config import ENGINE_CHOICES
 from translate.engines.argos_store import ArgosStore
 from translate.engines.registry import ENGINES, Engines, NoRouteError
-
-needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 
 
 def test_the_configuration_offers_exactly_the_registered_engines():
@@ -18,7 +14,7 @@ def test_the_configuration_offers_exactly_the_registered_engines():
     assert all(cls.name == name for name, cls in ENGINES.items())
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_auto_takes_the_first_registered_engine_that_has_a_route(project, argos_test_package):
     project.configure(["de", "es"], argos={"packages_dir": "packages"}, engine={"threads": 1})
     ArgosStore(project / "packages").install_file(argos_test_package)  # English → German
@@ -34,7 +30,7 @@ def test_auto_takes_the_first_registered_engine_that_has_a_route(project, argos_
         engines.close()
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_a_language_pinned_to_one_engine_says_how_to_get_a_route(project):
     project.configure(["es"], argos={"packages_dir": "packages"}, languages={"es": "argos", "pt": "apertium"})
     engines = Engines(project.config)

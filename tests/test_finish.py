@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,8 +10,6 @@ from translate.finish import finish, finish_version
 from translate.finish.typography import NBSP, NNBSP, quote_pairs
 from translate.memory.notes import Notes, Signal
 from translate.run import runner
-
-needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 
 
 def test_spanish_questions_open_with_an_inverted_mark_where_the_question_starts():
@@ -89,7 +85,7 @@ def test_finishing_a_finished_text_changes_nothing(text, language):
     assert finish(once, language) == once
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_new_typography_rules_refinish_stored_drafts_without_an_engine_call(project):
     project.configure(["es"], engine={"default": "apertium"})
     project.add_text("q.txt", "Perhaps I do, who knows?\n")
@@ -107,7 +103,7 @@ def test_new_typography_rules_refinish_stored_drafts_without_an_engine_call(proj
     assert "¿" in entry.machine_text and entry.notes.finished == finish_version("es")
 
 
-@needs_apertium
+@pytest.mark.apertium
 def test_finishing_again_keeps_the_signals_that_name_words_outside_the_text(project):
     """Quoted source words whose marks could not follow them, or a missing glossary term, are not in the
     draft: a reviewer must still see them after new typography rules finish the draft again."""

@@ -210,8 +210,8 @@ def test_tbx_round_trip_equals_the_toml_glossary(glossary):
     entry = next(e for e in entries if e.get("id") == "surplus-value")
     lang = "{http://www.w3.org/XML/1998/namespace}lang"
     es = next(ls for ls in entry.findall("langSet") if ls.get(lang) == "es")
-    assert es.find("tig/term").text == "plusvalía"
-    assert es.find("tig/termNote[@type='administrativeStatus']").text == "preferredTerm-admn-sts"
+    assert es.findtext("tig/term") == "plusvalía"
+    assert es.findtext("tig/termNote[@type='administrativeStatus']") == "preferredTerm-admn-sts"
 
 
 def test_toml_writer_round_trips(glossary, tmp_path):

@@ -64,8 +64,8 @@ def test_mask_replaces_terms_longest_first_and_unmask_restores_target_terms(glos
     restored = unmask("XT1 XT2, dijo XT3.", masked, target="es")
     assert restored == "Capitalismo siembra las semillas de su propia destrucción, dijo Gramsci."
     # names keep their spelling in each language
-    assert unmask("XT3 a dit : XT1 XT2.", mask(sentence, glossary, "en", "fr"), target="fr").startswith("Gramsci")
-    assert "Грамши" in unmask("XT1 XT2, XT3.", mask(sentence, glossary, "en", "ru"), target="ru")
+    assert (unmask("XT3 a dit : XT1 XT2.", mask(sentence, glossary, "en", "fr"), target="fr") or "").startswith("Gramsci")
+    assert "Грамши" in (unmask("XT1 XT2, XT3.", mask(sentence, glossary, "en", "ru"), target="ru") or "")
 
 
 def test_unmask_refuses_lost_duplicated_or_mangled_placeholders(glossary):
@@ -191,6 +191,7 @@ def zh_en(zh_en_package):
     return zh_en_translator(zh_en_package), PARAGRAPH
 
 
+@pytest.mark.slow
 def test_zh_en_model_reaches_every_pinned_term(glossary, zh_en):
     translate_batch, paragraph = zh_en
     concepts = {m.concept.id for sentence in paragraph for m in matcher(glossary, "zh").find(sentence)}
@@ -204,6 +205,7 @@ def test_zh_en_model_reaches_every_pinned_term(glossary, zh_en):
     assert "surplus value" in results[0].text and "commodity fetishism" in results[1].text
 
 
+@pytest.mark.slow
 def test_zh_en_model_drops_brace_placeholders_and_the_retry_recovers(glossary, zh_en):
     translate_batch, paragraph = zh_en
     calls: list[list[str]] = []
@@ -237,6 +239,7 @@ def test_english_plural_in_y_is_accepted(glossary):
     assert check_compliance("虚拟工厂是社会工厂的一部分。", english, glossary, "zh", "en") == []
 
 
+@pytest.mark.slow
 def test_zh_en_a_lower_ranked_hypothesis_with_the_term_is_kept_without_a_retry(glossary, zh_en_package, tmp_path):
     """统一战线: the model's best is "a new unified front"; one of its n-best says "united front"."""
     from translate.engines.argos import ArgosEngine
@@ -246,7 +249,7 @@ def test_zh_en_a_lower_ranked_hypothesis_with_the_term_is_kept_without_a_retry(g
     store = ArgosStore(tmp_path / "packages")
     store.install_file(zh_en_package)
     engine = ArgosEngine(store, beam_size=4, threads=2)
-    route = engine.route("zh", "en")
+    route = engine.routes("zh")["en"]
     sentence = "我们的目标不是逃离网络，而是建立新的统一战线。"
     assert check_compliance(sentence, engine.translate([sentence], route)[0], glossary, "zh", "en")
     calls: list[int] = []

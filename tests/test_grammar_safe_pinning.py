@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from translate.run.pipeline import translate_sentences
 
 REPO = Path(__file__).resolve().parents[1]
 LANGUAGES = ("es", "pt", "fr", "it", "ca")
-needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 
 
 def apertium_config():
@@ -60,7 +58,8 @@ def drafts(glossary):
     return out
 
 
-@needs_apertium
+@pytest.mark.slow
+@pytest.mark.apertium
 def test_determiners_agree_with_a_pinned_feminine_noun(drafts):
     assert "una revolución proletaria" in drafts["es"][0] and "un proletaria" not in drafts["es"][0]
     assert "vuestra clase obrera" in drafts["es"][1]
@@ -70,7 +69,8 @@ def test_determiners_agree_with_a_pinned_feminine_noun(drafts):
     assert "nella mano dello «Stato operaio»" in drafts["it"][5]  # the quotation between them changes nothing
 
 
-@needs_apertium
+@pytest.mark.slow
+@pytest.mark.apertium
 def test_an_article_agrees_with_a_term_the_engine_rendered_itself(glossary):
     """Apertium writes "the Communists" as "las Comunistas": the glossary accepts the word and says it is
     masculine plural, so the article follows it though nothing was masked."""
@@ -104,18 +104,21 @@ def test_the_agreement_count_leaves_out_a_word_that_also_renders_an_adjective(gl
     )["agreement"]
 
 
-@needs_apertium
+@pytest.mark.slow
+@pytest.mark.apertium
 def test_a_french_capitalist_country_keeps_the_adjective_after_its_noun(drafts):
     assert "pays capitaliste" in drafts["fr"][3] and "capitaliste pays" not in drafts["fr"][3]
 
 
-@needs_apertium
+@pytest.mark.slow
+@pytest.mark.apertium
 def test_united_fronts_are_pinned_in_the_plural(drafts):
     assert "frentes únicos" in drafts["es"][4] and "frentes únicas" in drafts["pt"][4]
     assert "fronts uniques" in drafts["fr"][4]
 
 
-@needs_apertium
+@pytest.mark.slow
+@pytest.mark.apertium
 def test_scare_quotes_travel_with_their_words(drafts):
     assert "«socialista»" in drafts["es"][5] and "«fábrica virtual»" not in drafts["es"][5]
     assert "«socialista»" in drafts["pt"][5]
@@ -157,7 +160,8 @@ def test_gender_and_number_survive_the_tbx_round_trip(glossary):
     assert again.concept("proletarian").pos == "adjective"
 
 
-@needs_apertium
+@pytest.mark.slow
+@pytest.mark.apertium
 def test_glossary_check_lists_the_terms_an_engine_does_not_know(glossary):
     from translate.run.vocabulary import unknown_terms
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from cli_process import cli, run_in_spanish
+from readers import first_group
 
 from translate.config import load_config
 from translate.publish.chromium import PROFILE_PREFIX, html_to_pdf
@@ -28,11 +28,7 @@ from translate.publish.handouts import HandoutMeta, render_html, status_line
 from translate.run.report import RunReport, write_report
 from translate.segment import parse
 
-needs_chromium = pytest.mark.skipif(
-    shutil.which("chromium") is None or shutil.which("pdftotext") is None,
-    reason="needs chromium and poppler-utils (apt-get install chromium poppler-utils)",
-)
-needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = pytest.mark.slow
 
 RLO = "\u202e"
 HOSTILE = f"# The Virtual {RLO}Factory\n\nWorkers of the world, unite.\n\nSecond paragraph here.\n"
@@ -48,12 +44,13 @@ def test_user_text_is_isolated_in_title_subtitle_speaker_and_footer():
     assert f"<h1><bdi>The Virtual {RLO}Factory</bdi></h1>" in page
     assert f"<q><bdi>Original {RLO}title</bdi></q>" in page
     assert "<b><bdi>Ludwig</bdi>:</b>" in page
-    footer = re.search(r"@bottom-left \{ content: (\"[^\"]*\")", page).group(1)
+    footer = first_group(r"@bottom-left \{ content: (\"[^\"]*\")", page)
     assert footer.startswith('"\\2068 The Virtual \\202e Factory\\2069 ')  # FSI ... PDI around the title
     assert "Machine translation, not reviewed" in footer.replace("\\2c ", ",")
 
 
-@needs_chromium
+@pytest.mark.chromium
+@pytest.mark.poppler
 def test_a_right_to_left_override_in_the_title_does_not_reverse_the_printed_status(tmp_path):
     doc = parse(HOSTILE, "hostile.md", "en")
     meta = HandoutMeta(language="en", date="2026-01-01")
@@ -103,8 +100,9 @@ def handouts_started(project, temp: Path) -> subprocess.Popen:
     return process
 
 
-@needs_chromium
-@needs_apertium
+@pytest.mark.chromium
+@pytest.mark.poppler
+@pytest.mark.apertium
 def test_a_killed_handouts_leaves_its_chromium_profile_only_until_the_next_start(translated, temp):
     process = handouts_started(translated, temp)
     assert profiles(temp), "handouts never started Chromium"
@@ -112,16 +110,17 @@ def test_a_killed_handouts_leaves_its_chromium_profile_only_until_the_next_start
     process.wait()
     left = profiles(temp)
     assert left, "the profile was removed although its process was killed"
-    assert cli("handouts", "--no-pdf", cwd=translated, env={"TMPDIR": str(temp)}).returncode == 0
+    assert cli("handouts", "--no-pdf", cwd=translated, env={"TMPDIR": str(temp)}, process=True).returncode == 0
     assert profiles(temp) == left  # HTML only: no browser, nothing cleaned
-    result = cli("handouts", cwd=translated, env={"TMPDIR": str(temp)})
+    result = cli("handouts", cwd=translated, env={"TMPDIR": str(temp)}, process=True)
     assert result.returncode == 0, result.stderr
     assert profiles(temp) == []
     assert (translated / "outputs" / "es" / "note.pdf").is_file()
 
 
-@needs_chromium
-@needs_apertium
+@pytest.mark.chromium
+@pytest.mark.poppler
+@pytest.mark.apertium
 def test_a_terminated_handouts_removes_its_chromium_profile(translated, temp):
     process = handouts_started(translated, temp)
     process.terminate()

@@ -9,13 +9,12 @@ the rest of the file is imported, and the exit code says something was left out.
 from __future__ import annotations
 
 import json
-import shutil
 
 import polib
 import pytest
 from cli_process import cli, run_in_spanish
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = pytest.mark.apertium
 
 EDITED = "¡Proletarios de todos los países, uníos!"
 
@@ -48,6 +47,7 @@ def record_size(project) -> int:
     ],
     ids=["27000-characters", "escape-character"],
 )
+@pytest.mark.slow
 def test_an_oversized_or_unwritable_msgstr_is_refused_and_the_rest_of_the_file_imported(project, huge, said):
     before = record_size(project)
     path = edit_po(project, {"Workers of the world, unite.": EDITED, "Nothing to lose but chains.": huge})

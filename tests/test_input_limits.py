@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import resource
-import shutil
 import subprocess
 
 import pytest
@@ -58,7 +57,7 @@ def test_an_endless_stream_on_stdin_stops_at_the_limit_with_one_line(project):
     assert "<stdin>: larger than 1,000,000 bytes (limits.max_text_bytes in translate.toml)" in line
 
 
-@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+@pytest.mark.apertium
 def test_a_text_over_the_size_limit_is_reported_and_the_others_are_translated(project):
     project.add_text("small.md", "Workers of the world, unite.\n")
     (project / "texts" / "huge.md").write_text("All work and no play.\n" * 60_000, encoding="utf-8")

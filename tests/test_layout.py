@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "translate.errors",
             "translate.config",
             "translate.fileio",
+            "translate.plural_forms",
             "translate.human_input",
             "translate.languages",
             "translate.progress",

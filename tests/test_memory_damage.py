@@ -11,7 +11,6 @@ for root too), and the damage is real bytes written into the file.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -20,16 +19,18 @@ from pathlib import Path
 import polib
 import pytest
 from cli_process import can_drop_privileges, cli, one_line_error, run_in_spanish
+from project_factory import Project
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 needs_setpriv = pytest.mark.skipif(not can_drop_privileges(), reason="needs setpriv to drop root's capabilities")
 
 APPROVED = "¡Trabajadores del mundo, uníos!"
 
 
-@pytest.fixture
-def project(project):
-    """A short text in Spanish with Apertium; Ana approved her own wording of one sentence."""
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory) -> Project:
+    """A short text in Spanish with Apertium; Ana approved her own wording of one sentence (made once)."""
+    project = Project(tmp_path_factory.mktemp("reviewed") / "project")
     run_in_spanish(project)
     po_path = project / "outputs" / "es" / "note.po"
     po = polib.pofile(str(po_path))
@@ -41,6 +42,12 @@ def project(project):
     assert cli("run", cwd=project).returncode == 0
     assert APPROVED in (project / "outputs" / "es" / "note.md").read_text(encoding="utf-8")
     return project
+
+
+@pytest.fixture
+def project(reviewed, tmp_path) -> Project:
+    """A copy of the reviewed project for one test."""
+    return reviewed.copy_to(tmp_path / "reviewed")
 
 
 def sqlite_file(project) -> Path:
@@ -157,6 +164,7 @@ def test_an_empty_review_record_is_refused_instead_of_reverting_the_approvals(pr
     assert APPROVED in (project / "outputs" / "es" / "note.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_memory_deleted_during_a_run_is_reported_and_the_next_run_loses_nothing(project):
     project.configure(["es", "ca", "gl", "eo"], engine={"default": "apertium"})
     project.add_essays()

@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 import pytest
+from readers import stored
 
 from translate.memory.history import person_name
 from translate.memory.notes import Notes
@@ -160,7 +161,7 @@ def test_reopening_an_unchanged_memory_reads_no_record_file(tm, tmp_path, monkey
     monkeypatch.setattr(journal.Journal, "read_reviews", refuse)
     monkeypatch.setattr(journal.Journal, "read_drafts", refuse)
     with TranslationMemory(tmp_path / "memory" / "translate.sqlite") as again:
-        assert again.get(TITLE, "en", "es").final_text == "La fábrica virtual"
+        assert stored(again, TITLE).final_text == "La fábrica virtual"
 
 
 def test_records_appended_by_another_clone_are_judged_when_the_memory_opens(tm, tmp_path):
@@ -178,7 +179,7 @@ def test_records_appended_by_another_clone_are_judged_when_the_memory_opens(tm, 
         assert merged.synced.replayed
         [conflict] = merged.synced.conflicts
         assert (conflict.reviewer, conflict.final_text) == ("Rosa", "La fábrica virtual")
-        entry = merged.get(TITLE, "en", "es")
+        entry = stored(merged, TITLE)
         assert (entry.final_text, entry.reviewer) == ("La Fábrica Virtual", "Ana")
         assert [d.reviewer for d in merged.review_log()] == ["Ana", "Rosa"]
 
@@ -217,7 +218,7 @@ def test_an_approval_is_not_lost_to_an_earlier_fuzzy_draft_from_the_other_branch
     ana.update(id="2000-01-01T00:00:00.000000Z-00000000", who="Ana", text="La Fábrica Virtual (borrador)", decision="draft")
     _insert_before(record, ana)
     with TranslationMemory(tmp_path / "memory" / "translate.sqlite") as merged:
-        entry = merged.get(TITLE, "en", "es")
+        entry = stored(merged, TITLE)
         assert (entry.status, entry.final_text, entry.reviewer) == ("approved", "La fábrica virtual", "Bo")
         [kept] = open_suggestions(merged.history(TITLE, "en", "es"), entry)
         assert (kept.reviewer, kept.final_text) == ("Ana", "La Fábrica Virtual (borrador)")
@@ -237,9 +238,9 @@ def test_switching_branches_drops_the_decisions_and_drafts_the_checked_out_recor
     for path, data in on_main.items():  # git checkout main
         path.write_bytes(data)
     with TranslationMemory(folder / "translate.sqlite") as memory:
-        assert memory.get("Workers.", "en", "es").status == "machine"
+        assert stored(memory, "Workers.").status == "machine"
         assert memory.get("A new sentence.", "en", "es") is None
-        assert memory.get(TITLE, "en", "es").final_text == "La fábrica virtual"
+        assert stored(memory, TITLE).final_text == "La fábrica virtual"
         assert [d.reviewer for d in memory.review_log()] == ["Rosa"]
 
 
@@ -288,5 +289,5 @@ def test_a_memory_of_the_previous_schema_gets_its_credits_from_the_log(tmp_path)
     )
     db.close()
     with TranslationMemory(path, text_record=False) as memory:
-        entry = memory.get(TITLE, "en", "es")
+        entry = stored(memory, TITLE)
         assert (entry.status, entry.translator, memory.schema_version) == ("draft", "Teo", 4)

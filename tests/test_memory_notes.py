@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from readers import stored
+
 from translate.memory.notes import GlossaryViolation, Notes, Signal
 from translate.memory.store import TranslationMemory
 
@@ -57,7 +59,7 @@ def test_notes_survive_the_memory(tmp_path):
     notes = Notes(violations=[violation], flagged=True, other={"reviewer_hint": "check the term"})
     with TranslationMemory(tmp_path / "tm.sqlite") as memory:
         memory.store_machine([("Workers sell labour power.", "Los obreros venden trabajo.", notes)], "en", "es", "sig")
-        assert memory.get("Workers sell labour power.", "en", "es").notes == notes
+        assert stored(memory, "Workers sell labour power.").notes == notes
 
 
 def test_quality_signals_round_trip_and_give_a_score_and_reasons():

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from readers import stored
 
 import translate.memory.store as memory_module
 from translate.errors import TranslateError, UsageError
@@ -73,7 +74,7 @@ def test_opens_and_migrates_a_version_0_file(tmp_path):
         assert tm.schema_version == SCHEMA_VERSION
         tm.store_machine([("Hello.", "Hola.", Notes())], "en", "es", SIG)
     with TranslationMemory(path) as tm:
-        assert tm.get("Hello.", "en", "es").machine_text == "Hola."
+        assert stored(tm, "Hello.").machine_text == "Hola."
 
 
 def test_refuses_a_zero_byte_file_instead_of_taking_it_for_a_new_memory(tmp_path):
@@ -92,7 +93,7 @@ def test_damage_after_a_sound_open_is_still_refused_at_the_next_open(tmp_path):
         tm.store_machine([(f"Sentence {n}. " * 20, f"Frase {n}. " * 20, Notes()) for n in range(400)], "en", "es", SIG)
     for _ in range(2):
         with TranslationMemory(path) as tm:
-            assert tm.get("Sentence 7. " * 20, "en", "es").machine_text == "Frase 7. " * 20
+            assert stored(tm, "Sentence 7. " * 20).machine_text == "Frase 7. " * 20
     size = path.stat().st_size
     with path.open("r+b") as handle:
         handle.seek(size // 2)
@@ -175,7 +176,7 @@ def test_store_updates_machine_entries_when_something_changed(tm):
 def test_lookup_uses_one_query_per_chunk(tm):
     texts = [f"Sentence number {n}." for n in range(LOOKUP_CHUNK * 2 + 200)]
     tm.store_machine(((t, t.upper(), Notes()) for t in texts), "en", "es", SIG)
-    queries = []
+    queries: list[str] = []
     tm._db.set_trace_callback(queries.append)
     found = tm.lookup(texts + ["Unknown."], "en", "es")
     tm._db.set_trace_callback(None)

@@ -63,6 +63,7 @@ def test_export_is_well_formed_tmx_14(tm, tmp_path):
     root = ET.parse(path).getroot()
     assert root.tag == "tmx" and root.get("version") == "1.4"
     header = root.find("header")
+    assert header is not None
     assert {k: header.get(k) for k in ("creationtool", "creationtoolversion", "srclang", "adminlang", "datatype", "segtype")} == {
         "creationtool": "translate",
         "creationtoolversion": __version__,
@@ -71,11 +72,11 @@ def test_export_is_well_formed_tmx_14(tm, tmp_path):
         "datatype": "plaintext",
         "segtype": "sentence",
     }
-    assert header.get("o-tmf") and TMX_DATE.match(header.get("creationdate"))
+    assert header.get("o-tmf") and TMX_DATE.match(header.get("creationdate", ""))
     units = root.findall("body/tu")
     assert len(units) == 9
     for tu in units:
-        assert TMX_DATE.match(tu.get("creationdate")) and TMX_DATE.match(tu.get("changedate"))
+        assert TMX_DATE.match(tu.get("creationdate", "")) and TMX_DATE.match(tu.get("changedate", ""))
         assert [child.tag for child in tu][-2:] == ["tuv", "tuv"]  # props first, as the DTD requires
         assert all(child.tag == "prop" for child in list(tu)[:-2])
         assert tu.findall("tuv")[0].get(XML_LANG) == "en"
@@ -84,7 +85,7 @@ def test_export_is_well_formed_tmx_14(tm, tmp_path):
     props = {p.get("type"): p.text for p in portuguese[0].findall("prop")}
     assert props["x-translate-status"] == "approved" and props["x-translate-signature"] == SIG
     assert props["x-translate-reviewer"] == "ana" and portuguese[0].get("changeid") == "ana"
-    assert portuguese[0].find("tuv[2]/seg").text == "A fábrica é virtual!"
+    assert portuguese[0].findtext("tuv[2]/seg") == "A fábrica é virtual!"
     assert portuguese[0].get("changedate") == "20240502T100000Z"
 
 

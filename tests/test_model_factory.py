@@ -133,6 +133,7 @@ def test_same_arguments_give_the_same_bytes(tmp_path: Path) -> None:
     assert Package(extract(first, tmp_path / "installed")).to_name == "xx"
 
 
+@pytest.mark.slow
 def test_real_zh_en_model_translates(zh_en_package: Path, tmp_path: Path) -> None:
     outputs = translate(extract(zh_en_package, tmp_path), ["工厂是工人组织起来的地方。"])
     assert re.search(r"\b(factory|factories)\b", outputs[0], re.IGNORECASE), outputs

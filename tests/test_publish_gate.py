@@ -6,31 +6,26 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 
 import pytest
+from cli_process import cli as run_cli
 from project_factory import Project
 
 from translate.memory.records import ReviewDecision
 from translate.publish.handouts import HandoutMeta, status_line
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 LONG = "the-virtual-factory.txt"
 
 
 def cli(project: Project, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "translate.cli", *args], cwd=project, capture_output=True, text=True, timeout=600
-    )
+    return run_cli(*args, cwd=project)
 
 
 @pytest.fixture(scope="module")
-def translated(tmp_path_factory) -> Project:
+def translated(tmp_path_factory, translated_essays) -> Project:
     """Both essays in Spanish and Croatian through the real Apertium, 10 Spanish sentences approved by Ana."""
-    project = Project(tmp_path_factory.mktemp("gate") / "project")
-    project.add_essays().configure(["es", "hr"], engine={"default": "apertium"})
-    done = cli(project, "run", "--quiet")
-    assert done.returncode == 0, done.stderr
+    project, _ = translated_essays(tmp_path_factory.mktemp("gate") / "project", ("es", "hr"))
     from translate.texts import load_texts
 
     long_text = next(t for t in load_texts(project.config) if t.path.name == LONG)

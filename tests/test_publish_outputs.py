@@ -8,7 +8,6 @@ emphasis, or stops saying which engine and route produced it.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -76,7 +75,7 @@ def test_markdown_essay_keeps_heading_and_emphasis():
         assert re.search(r"\*[^*\n]+\*", body), f"emphasis lost in {lang}"
 
 
-@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="msgfmt is not installed (apt-get install gettext)")
+@pytest.mark.gettext
 @pytest.mark.parametrize("lang", APERTIUM_LANGUAGES)
 def test_committed_po_files_pass_msgfmt_and_match_the_sources(lang):
     for src in SOURCES:

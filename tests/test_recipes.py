@@ -21,7 +21,6 @@ from project_factory import Project
 
 REPO = Path(__file__).resolve().parents[1]
 CONTRIB = REPO / "contrib"
-needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 
 
 @pytest.fixture
@@ -54,7 +53,8 @@ def test_systemd_units_verify(project, tmp_path):
     assert result.returncode == 0 and not problems, result.stderr
 
 
-@needs_apertium
+@pytest.mark.slow
+@pytest.mark.apertium
 def test_systemd_service_command_runs(project):
     text = rewrite((CONTRIB / "systemd" / "translate.service").read_text(), project)
     fields = dict(line.split("=", 1) for line in text.splitlines() if "=" in line and not line.startswith("#"))
@@ -67,7 +67,8 @@ def test_systemd_service_command_runs(project):
 CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
 
 
-@needs_apertium
+@pytest.mark.slow
+@pytest.mark.apertium
 def test_crontab_line_is_valid_and_its_command_runs(project):
     lines = [line for line in (CONTRIB / "cron" / "translate.crontab").read_text().splitlines() if line.strip()]
     entries = [line for line in lines if not line.lstrip().startswith("#")]

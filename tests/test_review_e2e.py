@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from readers import po_entry
 from sacrebleu.metrics import CHRF, TER
 
 from translate.glossary.files import load_glossary
@@ -36,7 +37,7 @@ FIXES = {
     ),
 }
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = pytest.mark.apertium
 
 
 def msgfmt_check(path: Path) -> None:
@@ -69,6 +70,7 @@ def project(project):
     return project.add_essays().configure(["es"], project={"memory": "memory/tm.sqlite"}, engine={"default": "apertium"})
 
 
+@pytest.mark.slow
 def test_review_round_trip_keeps_human_work(project):
     config = project.config
     pos = translate_and_export(config)
@@ -84,9 +86,9 @@ def test_review_round_trip_keeps_human_work(project):
     for entry in as_is:
         entry.flags = []
     for msgid, fixed in FIXES.items():
-        entry = po.find(msgid, by="msgid")
+        entry = po_entry(po, msgid)
         entry.msgstr, entry.flags = fixed, []
-    po.find(CHANGED_OLD, by="msgid").tcomment = "panopticon: Bentham's prison design"
+    po_entry(po, CHANGED_OLD).tcomment = "panopticon: Bentham's prison design"
     draft_text = draft.msgstr.rstrip(".") + " (por revisar)."
     draft.msgstr = draft_text
     po.metadata["Last-Translator"] = "Ana Pérez <ana@example.org>"
@@ -155,7 +157,7 @@ def test_review_round_trip_keeps_human_work(project):
 
         # Accepting the suggestion approves it for the new wording.
         po = polib.pofile(str(pos[ESSAY]))
-        po.find(CHANGED_NEW, by="msgid").flags = []
+        po_entry(po, CHANGED_NEW).flags = []
         po.save(str(pos[ESSAY]))
         decision, carried = import_po(memory, pos[ESSAY], config, reviewer="bo").decisions
         assert (decision.status, decision.final_text) == ("edited", FIXES[CHANGED_OLD])

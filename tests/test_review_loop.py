@@ -20,6 +20,7 @@ from pathlib import Path
 import polib
 import pytest
 from project_factory import REPO_ROOT, Project
+from readers import po_entry, stored
 from typer.testing import CliRunner
 
 from translate.cli import app
@@ -27,11 +28,8 @@ from translate.memory.store import TranslationMemory
 from translate.publish.handouts import build_handouts
 from translate.run.lock import run_lock
 from translate.texts import load_texts, output_path
-from translate.workflow import run
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("apertium") is None or shutil.which("msgfmt") is None, reason="needs apertium and gettext"
-)
+pytestmark = [pytest.mark.slow, pytest.mark.apertium, pytest.mark.gettext]
 
 SHORT = "the-virtual-factory-spectacle.md"
 TITLE = "The Virtual Factory"
@@ -43,20 +41,17 @@ SECOND = (
 
 
 @pytest.fixture(scope="module")
-def translated(tmp_path_factory) -> Path:
+def translated(tmp_path_factory, translated_essays) -> Project:
     """A project with both essays translated into Spanish by Apertium, once for the module."""
-    project = Project(tmp_path_factory.mktemp("template") / "project")
-    project.add_essays().configure(["es"], engine={"default": "apertium"})
-    report, _ = run(project.config)
-    if report.languages[0].status != "ok":
-        pytest.skip(f"no English→Spanish Apertium here: {report.languages[0].message}")
-    return project.root
+    project, first_run = translated_essays(tmp_path_factory.mktemp("template") / "project", ("es",))
+    if first_run["languages"][0]["status"] != "ok":
+        pytest.skip(f"no English→Spanish Apertium here: {first_run['languages'][0]['message']}")
+    return project
 
 
 @pytest.fixture
 def project(translated, tmp_path) -> Project:
-    shutil.copytree(translated, tmp_path / "project")
-    return Project(tmp_path / "project")
+    return translated.copy_to(tmp_path / "project")
 
 
 def invoke(project: Project, *args: str) -> tuple[int, str, str]:
@@ -88,12 +83,12 @@ def review(
     """What a volunteer does in a PO editor: change texts, set or clear fuzzy, add comments, and save."""
     po = polib.pofile(str(path))
     for msgid, (msgstr, fuzzy) in changes.items():
-        entry = po.find(msgid)
+        entry = po_entry(po, msgid)
         if msgstr is not None:
             entry.msgstr = msgstr
         entry.flags = ["fuzzy"] if fuzzy else []
     for msgid, comment in (comments or {}).items():
-        po.find(msgid).tcomment = comment
+        po_entry(po, msgid).tcomment = comment
     if translator:
         po.metadata["Last-Translator"] = translator
     po.save(str(path))
@@ -104,7 +99,7 @@ def title_everywhere(project: Project) -> tuple[str, str, str, bool]:
     text = next(t for t in load_texts(project.config) if t.path.name == SHORT)
     markdown = output_path(project.config, "es", text).read_text(encoding="utf-8")
     heading = next(line[2:] for line in markdown.splitlines() if line.startswith("# "))
-    entry = polib.pofile(str(po_path(project))).find(TITLE)
+    entry = po_entry(po_path(project), TITLE)
     build_handouts(project.config, only=[SHORT], targets=["es"], pdf=False, force=True)
     handout = output_path(project.config, "es", text).with_suffix(".html").read_text(encoding="utf-8")
     return heading, entry.msgstr, handout, not entry.fuzzy
@@ -120,7 +115,7 @@ def log_of(project: Project, sentence: str = TITLE) -> list[tuple[str, str, str]
 
 def test_a_stale_approval_does_not_undo_a_newer_edit(project):
     rosa, ana = copy_of(project, "rosa"), copy_of(project, "ana")
-    machine = polib.pofile(str(rosa)).find(TITLE).msgstr
+    machine = po_entry(rosa, TITLE).msgstr
     review(rosa, {TITLE: (ROSA, False)}, "Rosa Luxemburg <rosa@example.org>")
     assert invoke(project, "review", "import", str(rosa))[0] == 0
     review(ana, {TITLE: (None, False)}, "Ana García <ana@example.org>")  # approves the machine title
@@ -136,12 +131,12 @@ def test_a_stale_approval_does_not_undo_a_newer_edit(project):
     assert (heading, in_po, approved) == (ROSA, ROSA, True) and ROSA in handout
     assert log_of(project) == [("Rosa Luxemburg", ROSA, "applied"), ("Ana García", machine, "conflict")]
     # Ana's text is not hidden: the PO file shows it beside the title
-    assert "not applied, from Ana García" in polib.pofile(str(po_path(project))).find(TITLE).comment
+    assert "not applied, from Ana García" in po_entry(po_path(project), TITLE).comment
 
 
 def test_a_stale_edit_does_not_undo_a_newer_approval(project):
     ana, rosa = copy_of(project, "ana"), copy_of(project, "rosa")
-    machine = polib.pofile(str(ana)).find(TITLE).msgstr
+    machine = po_entry(ana, TITLE).msgstr
     review(ana, {TITLE: (None, False)}, "Ana García")
     assert invoke(project, "review", "import", str(ana))[0] == 0
     review(rosa, {TITLE: (ROSA, False)}, "Rosa")
@@ -153,7 +148,7 @@ def test_a_stale_edit_does_not_undo_a_newer_approval(project):
     heading, in_po, handout, approved = title_everywhere(project)
     assert (heading, in_po, approved) == (machine, machine, True) and ROSA not in heading
     assert log_of(project) == [("Ana García", machine, "applied"), ("Rosa", ROSA, "conflict")]
-    assert "not applied, from Rosa" in polib.pofile(str(po_path(project))).find(TITLE).comment
+    assert "not applied, from Rosa" in po_entry(po_path(project), TITLE).comment
 
 
 def test_a_stale_po_carrying_her_name_as_last_translator_does_not_replace_her_approval(project):
@@ -167,7 +162,7 @@ def test_a_stale_po_carrying_her_name_as_last_translator_does_not_replace_her_ap
     assert code == 1 and "1 conflicts" in out and "Otro título" in err
     assert log_of(project)[-1] == ("Rosa Luxemburg", "Otro título", "conflict")
     with TranslationMemory(project.config.path("memory")) as memory:
-        assert memory.get(TITLE, "en", "es").final_text == ROSA
+        assert stored(memory, TITLE).final_text == ROSA
 
 
 def test_an_open_suggestion_stays_in_the_po_file_after_a_later_decision(project):
@@ -182,7 +177,7 @@ def test_an_open_suggestion_stays_in_the_po_file_after_a_later_decision(project)
     review(bo, {TITLE: ("La Fábrica Virtual de Bo", False)}, "Bo")
     assert invoke(project, "review", "import", str(bo))[0] == 0
     assert invoke(project, "run")[0] == 0
-    entry = polib.pofile(str(po_path(project))).find(TITLE)
+    entry = po_entry(po_path(project), TITLE)
     assert entry.msgstr == "La Fábrica Virtual de Bo" and "not applied, from Ana" in entry.comment
 
 
@@ -198,7 +193,7 @@ def test_reimporting_an_older_file_after_another_reviewer_reports_a_conflict(pro
     assert code == 1 and "conflict" in err and "Bo" in err
     assert log_of(project)[-1] == ("Ana", "La fábrica virtual", "conflict")
     with TranslationMemory(project.config.path("memory")) as memory:
-        assert memory.get(TITLE, "en", "es").final_text == "La Fábrica Virtual"
+        assert stored(memory, TITLE).final_text == "La Fábrica Virtual"
 
 
 def test_reimporting_the_same_file_stays_a_no_op(project):
@@ -340,7 +335,7 @@ def test_two_branches_with_reviews_and_a_scheduled_run_merge_and_the_run_prints_
     markdown, po, handout = outputs_of(nightly)
     for kept in (ROSA, "La fábrica virtual, según Rosa.", "Socializaron a los obreros, según Ana."):
         assert kept in markdown and po.find(kept, by="msgstr") is not None
-    assert po.find(TITLE).msgstr == ROSA and "not applied, from Ana" in po.find(TITLE).comment
+    assert po_entry(po, TITLE).msgstr == ROSA and "not applied, from Ana" in po_entry(po, TITLE).comment
     assert po.find("A sentence added for the nightly run.") is not None
     assert "Rosa" in handout and "Ana" in handout
     assert git(nightly.root, "status", "--porcelain", "--", "outputs").strip()  # the run rewrote the merged outputs
@@ -359,10 +354,10 @@ def test_a_comment_added_in_poedit_survives_import_a_source_edit_and_a_run(proje
     reworded = SECOND.replace("can be understood", "can best be understood")
     essay.write_text(body.replace(SECOND, reworded), encoding="utf-8")
     assert invoke(project, "run")[0] == 0
-    entry = polib.pofile(str(po_path(project))).find(reworded)
+    entry = po_entry(po_path(project), reworded)
     assert entry.tcomment == "Debord, thesis 34: keep «espectáculo»"
     assert invoke(project, "run")[0] == 0  # and again: nothing lost, nothing frozen
-    assert polib.pofile(str(po_path(project))).find(reworded).tcomment == "Debord, thesis 34: keep «espectáculo»"
+    assert po_entry(po_path(project), reworded).tcomment == "Debord, thesis 34: keep «espectáculo»"
 
 
 # ----------------------------------------------------------------------- PO files a translator can read
@@ -391,7 +386,7 @@ def poedit_save(path: Path, translator: str, changes: dict[str, tuple[str | None
     """What Poedit 3.2 does on save: the reviewer's changes, its own header fields, gettext's wrapping."""
     po = polib.pofile(str(path), wrapwidth=0)
     for msgid, (msgstr, fuzzy) in changes.items():
-        entry = po.find(msgid)
+        entry = po_entry(po, msgid)
         if msgstr is not None:
             entry.msgstr = msgstr
         entry.flags = ["fuzzy"] if fuzzy else []
@@ -427,7 +422,7 @@ def test_a_poedit_save_changes_only_the_lines_the_person_changed(project):
             '+"X-Generator: Poedit 3.2.2\\n"',
             "-#, fuzzy",
             '-msgstr "'
-            + polib.pofile(str(path)).find(TITLE).msgstr.replace(ROSA, "")
+            + po_entry(path, TITLE).msgstr.replace(ROSA, "")
             + next(b for b in before if b.lower().startswith('msgstr "la f'))[8:],
             f'+msgstr "{ROSA}"',
         ]
@@ -484,7 +479,7 @@ def test_folder_import_skips_untouched_files_and_prints_one_line_per_file(projec
 
 def test_a_change_of_capitals_shows_in_ter_and_chrf_alike(project):
     copy = copy_of(project, "ana")
-    machine = polib.pofile(str(copy)).find(SECOND).msgstr
+    machine = po_entry(copy, SECOND).msgstr
     review(copy, {SECOND: (machine.upper(), False)}, "Ana")
     assert invoke(project, "review", "import", str(copy))[0] == 0
     code, out, _ = invoke(project, "review", "status", "--only", SHORT, "--json")
@@ -547,7 +542,7 @@ def test_an_edit_of_a_changed_sentence_comes_back_as_a_suggestion_and_frees_the_
     assert code == 0 and "new wording" in err
     code, out, err = invoke(project, "run", "--strict")
     assert code == 0, err
-    entry = polib.pofile(str(path)).find(reworded)
+    entry = po_entry(path, reworded)
     assert (entry.msgstr, entry.fuzzy, entry.previous_msgid) == (
         "El espectáculo es capital acumulado hasta ser imagen.",
         True,
@@ -559,7 +554,7 @@ def test_a_truncated_string_rejects_the_whole_file(project):
     path = po_path(project)
     review(path, {SECOND: ("Un texto nuevo.", False)}, "Ana")
     text = path.read_text(encoding="utf-8")
-    machine_title = polib.pofile(str(path)).find(TITLE).msgstr
+    machine_title = po_entry(path, TITLE).msgstr
     path.write_text(text.replace(f'msgstr "{machine_title}"', f'msgstr "{machine_title}', 1), encoding="utf-8")
     code, out, err = invoke(project, "review", "import", str(path))
     assert code == 1 and "not a valid PO file" in err
@@ -592,7 +587,7 @@ def test_a_fuzzy_edit_of_an_approved_entry_is_kept_and_shown(project):
     code, out, err = invoke(project, "review", "import", str(po_path(project)))
     assert code == 0 and "1 suggestions" in out and "kept as a suggestion" in err
     assert invoke(project, "run")[0] == 0
-    entry = polib.pofile(str(po_path(project))).find(TITLE)
+    entry = po_entry(po_path(project), TITLE)
     assert entry.msgstr == ROSA and "not applied, from Bo" in entry.comment and "Una fábrica virtual" in entry.comment
 
 
@@ -612,12 +607,12 @@ def test_machine_text_from_a_tmx_file_says_where_it_came_from(project, tmp_path)
     tmx = re.sub(
         r'changedate="\d{8}T\d{6}Z"', 'changedate="20991231T000000Z"', (tmp_path / "all.tmx").read_text(encoding="utf-8")
     )  # units from elsewhere, newer than ours
-    machine_title = polib.pofile(str(po_path(project))).find(TITLE).msgstr
+    machine_title = po_entry(po_path(project), TITLE).msgstr
     (tmp_path / "all.tmx").write_text(tmx.replace(f"<seg>{machine_title}</seg>", "<seg>Otra fábrica</seg>"), encoding="utf-8")
     assert invoke(project, "memory", "import", str(tmp_path / "all.tmx"))[0] == 0
     code, out, err = invoke(project, "run", "--strict")
     assert code == 0, err  # the untouched PO file is not mistaken for a reviewer's edit
-    entry = polib.pofile(str(po_path(project))).find(TITLE)
+    entry = po_entry(po_path(project), TITLE)
     assert entry.msgstr == "Otra fábrica" and "imported from all.tmx" in entry.comment
 
 

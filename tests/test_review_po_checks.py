@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 
 import polib
 import pytest
-from project_factory import Project
 
 from translate.memory.notes import Notes, Signal
 from translate.memory.records import ReviewDecision
@@ -20,7 +18,7 @@ SIG = "engine:apertium|v:3.8.3|route:en>es|models:apertium-eng-spa@0.8.1|glossar
 ESSAY = "# The Virtual Factory\n\nFactories were exploitative panopticon enclosures. Yes.\n"
 
 
-def comments(path) -> dict[str, list[str]]:
+def comments(path) -> dict[str, str]:
     return {e.msgid: e.comment.replace("\n", " ") for e in polib.pofile(str(path))}
 
 
@@ -75,13 +73,10 @@ def test_an_approved_sentence_shows_no_check_of_the_machine_draft(project):
     assert "check:" not in comments(path)["Yes."] and "flagged" not in comments(path)["Yes."]
 
 
-@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
-def test_a_real_spanish_run_writes_check_comments_that_msgfmt_accepts(tmp_path):
-    project = Project(tmp_path / "p").add_essays().configure(["es"], engine={"default": "apertium"})
-    done = subprocess.run(
-        [sys.executable, "-m", "translate.cli", "run", "--quiet"], cwd=project, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stderr
+@pytest.mark.slow
+@pytest.mark.apertium
+def test_a_real_spanish_run_writes_check_comments_that_msgfmt_accepts(tmp_path, translated_essays):
+    project, _ = translated_essays(tmp_path / "p", ("es",))
     path = project / "outputs" / "es" / "the-virtual-factory.po"
     msgfmt_check(path)
     body = path.read_text(encoding="utf-8")

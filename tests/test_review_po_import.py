@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from readers import po_entry
 from sacrebleu.metrics import BLEU, CHRF, TER
 from typer.testing import CliRunner
 
@@ -52,7 +53,7 @@ def edit(path: Path, changes: dict[str, tuple[str | None, bool]], **metadata) ->
     """Do what a reviewer does in Poedit: change texts, set or clear the fuzzy flag."""
     po = polib.pofile(str(path))
     for msgid, (msgstr, fuzzy) in changes.items():
-        entry = po.find(msgid, by="msgid")
+        entry = po_entry(po, msgid)
         if msgstr is not None:
             entry.msgstr = msgstr
         entry.flags = ["fuzzy"] if fuzzy else []
@@ -217,7 +218,7 @@ def test_status_figures_match_sacrebleu_on_the_reviewed_pairs(exported):
     final = ["La Fábrica Virtual", "Las fábricas socializaron a los obreros."]
     assert row.ter == pytest.approx(TER(case_sensitive=True).corpus_score(machine, [final]).score, abs=0.01)
     assert row.chrf == pytest.approx(CHRF().corpus_score(machine, [final]).score, abs=0.01)
-    assert 0 < row.ter and row.chrf < 100
+    assert row.ter is not None and row.chrf is not None and 0 < row.ter and row.chrf < 100
     assert row.share_unchanged == 0.5 and row.approved_share == 0.4 and row.reviewers == ["ana"]
     [untouched] = review_status(memory, [text], ["fr"])
     assert untouched.pending == 5

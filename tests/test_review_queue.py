@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 
 import pytest
+from cli_process import cli as run_cli
 from project_factory import Project
 
 from translate.memory.records import ReviewDecision
 from translate.review.queue import review_queue
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = pytest.mark.apertium
 
 
 @pytest.fixture(scope="module")
-def spanish(tmp_path_factory) -> Project:
-    project = Project(tmp_path_factory.mktemp("queue") / "project")
-    project.add_essays().configure(["es"], engine={"default": "apertium"})
-    done = subprocess.run(
-        [sys.executable, "-m", "translate.cli", "run", "--json"], cwd=project, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stderr
-    (project / "run-report.json").write_text(done.stdout, encoding="utf-8")
+def spanish(tmp_path_factory, translated_essays) -> Project:
+    project, first_run = translated_essays(tmp_path_factory.mktemp("queue") / "project", ("es",))
+    (project / "run-report.json").write_text(json.dumps(first_run), encoding="utf-8")
     return project
 
 
@@ -36,9 +30,7 @@ def test_the_run_report_counts_flagged_sentences_and_signals_per_check(spanish):
 
 
 def cli(project: Project, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "translate.cli", *args], cwd=project, capture_output=True, text=True, timeout=120
-    )
+    return run_cli(*args, cwd=project)
 
 
 def test_review_next_shows_the_worst_sentences_first_with_their_reasons(spanish):

@@ -1,25 +1,25 @@
 """Scheduled runs: idempotence, edits, dry runs, overlapping and killed runs, reports.
 
-Every test drives the real `translate run` command in a subprocess over a real
-SQLite memory and the real Apertium engine, as cron or a CI job would.
+Every test drives the real `translate run` command over a real SQLite memory and
+the real Apertium engine, as cron or a CI job would: in this process (`cli`),
+or as a process of its own where another process, a lock or a signal is the point.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
 
 import pytest
+from cli_process import cli
 from project_factory import Project
+from readers import stored
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("apertium") is None, reason="apertium is not installed (apt-get install apertium apertium-eng-spa)"
-)
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 
 def make_project(project: Project, targets=("es", "ca")) -> Project:
@@ -27,14 +27,8 @@ def make_project(project: Project, targets=("es", "ca")) -> Project:
     return project.add_essays().configure(targets, engine={"default": "apertium"})
 
 
-def run(project: Project, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "translate.cli", "run", "--json", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+def run(project: Project, *args: str, check: bool = True, process: bool = False) -> subprocess.CompletedProcess:
+    result = cli("run", "--json", *args, cwd=project, process=process)
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -67,8 +61,14 @@ def project(project):
     return make_project(project)
 
 
-def test_second_run_makes_no_engine_call_and_rewrites_nothing(project):
-    first = report(run(project))
+@pytest.fixture
+def translated(tmp_path, translated_essays) -> tuple[Project, dict]:
+    """The project after its first run (copied from the session's), and that run's report."""
+    return translated_essays(tmp_path / "translated", ("es", "ca"))
+
+
+def test_second_run_makes_no_engine_call_and_rewrites_nothing(translated):
+    project, first = translated
     assert first["totals"]["translated"] == first["totals"]["segments"] > 200
     before = outputs(project)
     assert {"outputs/es/the-virtual-factory.md", "outputs/ca/the-virtual-factory-spectacle.md"} <= set(before)
@@ -80,8 +80,8 @@ def test_second_run_makes_no_engine_call_and_rewrites_nothing(project):
     assert all(not lang["files_written"] for lang in second["languages"])
 
 
-def test_editing_one_paragraph_costs_only_its_sentences(project):
-    run(project)
+def test_editing_one_paragraph_costs_only_its_sentences(translated):
+    project, _ = translated
     essay = project / "texts" / "the-virtual-factory.txt"
     text = essay.read_text(encoding="utf-8")
     old = (
@@ -99,8 +99,8 @@ def test_editing_one_paragraph_costs_only_its_sentences(project):
         assert lang["files_written"] == [f"{stem}.md", f"{stem}.po"]
 
 
-def test_new_text_costs_only_its_sentences(project):
-    run(project)
+def test_new_text_costs_only_its_sentences(translated):
+    project, _ = translated
     (project / "texts" / "note.md").write_text("# A note\n\nThe workers unite.\n", encoding="utf-8")
     result = report(run(project))
     assert [lang["translated"] for lang in result["languages"]] == [2, 2]
@@ -114,6 +114,7 @@ def test_dry_run_says_what_would_be_translated_and_writes_nothing(project):
     assert not (project / "memory" / "translate.sqlite").exists()
 
 
+@pytest.mark.slow
 def test_only_and_lang_select_the_work(project):
     result = report(run(project, "--only", "the-virtual-factory-spectacle", "--lang", "ca"))
     assert result["texts"] == ["the-virtual-factory-spectacle.md"]
@@ -122,13 +123,12 @@ def test_only_and_lang_select_the_work(project):
     assert sorted(outputs(project)) == [f"{stem}.md", f"{stem}.po"]
 
 
-def test_report_file_and_status(project):
+def test_report_file_and_status(translated):
+    project, _ = translated
     result = report(run(project))
     saved = json.loads((project / "reports" / "latest.json").read_text())
     assert saved["totals"] == result["totals"] and saved["exit_code"] == 0
-    status = subprocess.run(
-        [sys.executable, "-m", "translate.cli", "status", "--json"], cwd=project, capture_output=True, text=True
-    )
+    status = cli("status", "--json", cwd=project)
     rows = json.loads(status.stdout)
     assert {(r["text"], r["language"]) for r in rows} == {
         (t, lang) for t in ("the-virtual-factory.txt", "the-virtual-factory-spectacle.md") for lang in ("es", "ca")
@@ -136,6 +136,7 @@ def test_report_file_and_status(project):
     assert all(r["complete"] == 1.0 and r["engine"] == "apertium" for r in rows)
 
 
+@pytest.mark.slow
 def test_a_failing_language_exits_1_and_the_others_are_written(project, argos_test_package):
     # A broken Argos package for German: German fails, Spanish is still written.
     from translate.engines.argos_store import ArgosStore
@@ -161,12 +162,13 @@ def test_overlapping_run_exits_with_a_clear_message(project):
     from translate.run.lock import run_lock
 
     with run_lock(project / "memory" / "translate.sqlite"):
-        result = run(project, check=False)
+        result = run(project, check=False, process=True)
     assert result.returncode == 1
     assert "another translate run holds" in result.stderr and "--wait" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_waiting_run_goes_after_the_first(project):
     first = subprocess.Popen(
         [sys.executable, "-m", "translate.cli", "run", "--json"], cwd=project, stdout=subprocess.PIPE, text=True
@@ -175,17 +177,18 @@ def test_waiting_run_goes_after_the_first(project):
     deadline = time.monotonic() + 60  # the first run holds the lock before the second starts, however busy the machine
     while time.monotonic() < deadline and not (lock.is_file() and lock.read_text().strip() == str(first.pid)):
         time.sleep(0.05)
-    second = run(project, "--wait")
+    second = run(project, "--wait", process=True)
     first_report = json.loads(first.communicate(timeout=600)[0])
     total = first_report["totals"]["translated"] + report(second)["totals"]["translated"]
     assert total == first_report["totals"]["segments"]  # nothing translated twice
 
 
-def test_killed_run_leaves_a_consistent_memory_and_the_next_run_completes(tmp_path):
-    reference = make_project(Project(tmp_path / "reference"), targets=("es", "ca", "gl", "pt"))
-    run(reference)
+@pytest.mark.slow
+def test_killed_run_leaves_a_consistent_memory_and_the_next_run_completes(tmp_path, translated_essays):
+    """Killed at three moments of a two-language run (two languages translate at once, as on two cores)."""
+    reference, _ = translated_essays(tmp_path / "reference", ("es", "ca"))
     for delay in (0.4, 1.2, 2.5):
-        victim = make_project(Project(tmp_path / f"killed-{delay}"), targets=("es", "ca", "gl", "pt"))
+        victim = make_project(Project(tmp_path / f"killed-{delay}"), targets=("es", "ca"))
         process = subprocess.Popen([sys.executable, "-m", "translate.cli", "run", "--quiet"], cwd=victim)
         time.sleep(delay)
         os.kill(process.pid, signal.SIGKILL)
@@ -201,13 +204,14 @@ def test_killed_run_leaves_a_consistent_memory_and_the_next_run_completes(tmp_pa
         assert not list(victim.root.rglob("*.tmp"))
 
 
+@pytest.mark.slow
 def test_installed_argos_package_serves_its_language(project, argos_test_package):
     """English → German through a .argosmodel installed from a file: real files come out."""
     project.configure(["de"], argos={"packages_dir": "packages"}, engine={"threads": 1})
     before = report(run(project))
     assert before["languages"][0]["status"] == "skipped"
     assert "translate models install en de" in before["languages"][0]["message"]
-    subprocess.run([sys.executable, "-m", "translate.cli", "models", "install", str(argos_test_package)], cwd=project, check=True)
+    assert cli("models", "install", str(argos_test_package), cwd=project).returncode == 0
     after = report(run(project))
     german = after["languages"][0]
     assert german["status"] == "ok" and german["engine"] == "argos" and german["translated"] == german["segments"]
@@ -216,34 +220,28 @@ def test_installed_argos_package_serves_its_language(project, argos_test_package
     assert "\n\n  1. " in text and "Ludwig: " in text
 
 
-def test_memory_moves_through_tmx(project, tmp_path):
-    run(project)
+def test_memory_moves_through_tmx(translated, tmp_path):
+    project, _ = translated
     tmx = tmp_path / "memory.tmx"
-    exported = subprocess.run(
-        [sys.executable, "-m", "translate.cli", "memory", "export", str(tmx)], cwd=project, capture_output=True, text=True
-    )
+    exported = cli("memory", "export", str(tmx), cwd=project)
     assert exported.returncode == 0 and "228 translation units" in exported.stdout
     other = make_project(Project(tmp_path / "other"))
-    imported = subprocess.run(
-        [sys.executable, "-m", "translate.cli", "memory", "import", str(tmx), "--json"],
-        cwd=other,
-        capture_output=True,
-        text=True,
-    )
+    imported = cli("memory", "import", str(tmx), "--json", cwd=other)
     assert imported.returncode == 0, imported.stderr
     # The imported memory serves every sentence: the other project's first run needs no engine.
     assert report(run(other))["totals"]["engine_calls"] == 0
 
 
-def test_changed_signature_retranslates_machine_text_but_keeps_approved(project):
+@pytest.mark.slow
+def test_changed_signature_retranslates_machine_text_but_keeps_approved(translated):
     from translate.memory.records import ReviewDecision
     from translate.memory.store import TranslationMemory
     from translate.segment import sentence_hash
 
-    first = report(run(project, "--lang", "es"))
+    project, first = translated
     title = "The Virtual Factory"
     with TranslationMemory(project / "memory" / "translate.sqlite") as memory:
-        machine = memory.get(title, "en", "es").machine_text
+        machine = stored(memory, title).machine_text
         memory.record_review(ReviewDecision(sentence_hash(title), "en", "es", "Ana", "", machine, "La fábrica virtual", "edited"))
     glossary = project / "glossaries" / "marxism.toml"
     glossary.write_text(glossary.read_text(encoding="utf-8").replace('version = "1"', 'version = "2"', 1), encoding="utf-8")

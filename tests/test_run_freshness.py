@@ -17,12 +17,12 @@ from pathlib import Path
 import polib
 import pytest
 from project_factory import Project
-from test_run import make_project, outputs, report, run
+from test_run import outputs, report, run
 
 from translate.memory.records import ReviewDecision
 from translate.segment import sentence_hash
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 THIRD = "# A third text\n\nThe commodity is a social relation. Workers of the world, unite!\n"
 
@@ -43,9 +43,9 @@ def logged_apertium(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def project(project: Project) -> Project:
-    make_project(project, targets=("es", "ca", "de"))
-    project.add_text("third.md", THIRD)
+def project(tmp_path, translated_essays) -> Project:
+    """The essays and a third text after a first run into Spanish, Catalan and German (no engine here: skipped)."""
+    project, _ = translated_essays(tmp_path / "project", ("es", "ca", "de"), texts={"third.md": THIRD})
     return project
 
 
@@ -58,7 +58,7 @@ def changed(before: dict, after: dict) -> set[str]:
 
 
 def test_a_run_with_nothing_changed_asks_no_engine_and_touches_no_file(project, logged_apertium):
-    first = report(run(project))
+    first = report(run(project))  # with the logging `apertium` on PATH: the engines are looked at again
     before = outputs(project)
     calls_before = logged_apertium.read_text()
     second = report(run(project))
@@ -74,7 +74,6 @@ def test_a_run_with_nothing_changed_asks_no_engine_and_touches_no_file(project, 
 
 
 def test_editing_one_sentence_rebuilds_only_the_files_of_that_text(project):
-    run(project)
     before = outputs(project)
     third = project / "texts" / "third.md"
     third.write_text(THIRD.replace("Workers of the world, unite!", "Workers of all lands, unite!"), encoding="utf-8")
@@ -85,7 +84,6 @@ def test_editing_one_sentence_rebuilds_only_the_files_of_that_text(project):
 
 
 def test_a_deleted_or_hand_edited_output_is_rebuilt_and_unimported_edits_are_kept_and_reported_every_run(project):
-    run(project)
     (project / "outputs" / "ca" / "third.md").unlink()
     po = project / "outputs" / "es" / "third.po"
     catalog = polib.pofile(str(po))
@@ -101,7 +99,6 @@ def test_a_deleted_or_hand_edited_output_is_rebuilt_and_unimported_edits_are_kep
 
 
 def test_a_review_decision_rebuilds_the_files_holding_that_sentence_only(project):
-    run(project)
     before = outputs(project)
     sentence = "The commodity is a social relation."
     with project.memory() as memory:
@@ -124,7 +121,7 @@ def test_a_review_decision_rebuilds_the_files_holding_that_sentence_only(project
 
 
 def test_a_glossary_change_makes_the_run_look_at_every_language_again(project, logged_apertium):
-    run(project)
+    run(project)  # with the logging `apertium` on PATH, so that only the glossary changes after it
     before = outputs(project)
     calls = logged_apertium.read_text()
     glossary = project / "glossaries" / "marxism.toml"

@@ -9,12 +9,11 @@ even for root.
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from cli_process import can_drop_privileges, cli
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 GOOD_TEXTS = {f"text-{n:02}.txt": f"Text number {n}.\n\nThe workers of text {n} unite.\n" for n in range(1, 12)}
 

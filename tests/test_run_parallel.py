@@ -8,17 +8,17 @@ the memory holds the same translations, every language had its own progress.
 
 from __future__ import annotations
 
-import shutil
 import threading
+from dataclasses import dataclass, field
 
 import pytest
 from project_factory import Project
-from test_run import contents, make_project, run
+from test_run import contents, make_project
 
-from translate.run import runner
-from translate.workflow import deliver, outputs
+from translate import workflow
+from translate.run.report import RunReport
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 # Direct pairs and pivots through Spanish, so that parallel languages share the en→es hop.
 LANGUAGES = ("es", "ca", "pt", "fr", "gl", "it")
@@ -33,37 +33,47 @@ def memory_rows(project: Project) -> list[tuple]:
         )
 
 
-def test_two_jobs_write_the_same_files_and_memory_as_one(tmp_path):
-    projects = {}
-    for jobs in (1, 2):
-        project = make_project(Project(tmp_path / f"jobs-{jobs}"), targets=LANGUAGES)
-        project.configure(LANGUAGES, engine={"default": "apertium", "jobs": jobs})
-        run(project)
-        projects[jobs] = project
-    sequential, parallel = contents(projects[1]), contents(projects[2])
-    assert len(sequential) == 2 * 2 * len(LANGUAGES)
-    assert parallel == sequential
-    assert memory_rows(projects[2]) == memory_rows(projects[1])
+@dataclass
+class ParallelRun:
+    """The essays run into LANGUAGES with two jobs, as `translate run` does it, with every progress bar recorded."""
+
+    project: Project
+    report: RunReport
+    totals: dict[str, int] = field(default_factory=dict)  # language -> the total its bar was started with
+    done: dict[str, int] = field(default_factory=dict)  # language -> what its bar was advanced by
 
 
-def test_each_language_has_its_own_progress_bar_counting_its_sentences(project):
-    make_project(project, targets=LANGUAGES).configure(LANGUAGES, engine={"default": "apertium", "jobs": 2})
-    totals: dict[str, int] = {}
-    done: dict[str, int] = {}
+@pytest.fixture(scope="module")
+def parallel(tmp_path_factory) -> ParallelRun:
+    project = make_project(Project(tmp_path_factory.mktemp("jobs-2")), targets=LANGUAGES)
+    project.configure(LANGUAGES, engine={"default": "apertium", "jobs": 2})
+    recorded = ParallelRun(project, RunReport(started=""))
     lock = threading.Lock()
 
     def start_task(description: str, total: int):
         language = description.split(" ")[0].split("→")[1]
         with lock:
-            totals[language], done[language] = total, 0
+            recorded.totals[language], recorded.done[language] = total, 0
 
         def advance(n: int) -> None:
             with lock:
-                done[language] += n
+                recorded.done[language] += n
 
         return advance
 
-    config = project.config
-    report = runner.run(config, start_task=start_task, deliver=deliver, outputs=outputs(config))
-    assert report.exit_code == 0
-    assert totals == {r.language: r.translated for r in report.languages} == done
+    recorded.report, _ = workflow.run(project.config, start_task=start_task)
+    return recorded
+
+
+def test_two_jobs_write_the_same_files_and_memory_as_one(parallel, translated_essays, tmp_path):
+    sequential_project, _ = translated_essays(tmp_path / "jobs-1", LANGUAGES, engine={"jobs": 1})
+    assert parallel.report.exit_code == 0
+    sequential, concurrent = contents(sequential_project), contents(parallel.project)
+    assert len(sequential) == 2 * 2 * len(LANGUAGES)
+    assert concurrent == sequential
+    assert memory_rows(parallel.project) == memory_rows(sequential_project)
+
+
+def test_each_language_has_its_own_progress_bar_counting_its_sentences(parallel):
+    assert parallel.report.exit_code == 0
+    assert parallel.totals == {r.language: r.translated for r in parallel.report.languages} == parallel.done

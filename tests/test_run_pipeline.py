@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from translate import workflow
 from translate.run import runner
+from translate.run.pipeline import LanguageRun
 
-pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 
 
 def test_the_run_stage_stores_translations_and_writes_no_file(project):
@@ -22,10 +21,14 @@ def test_the_run_stage_stores_translations_and_writes_no_file(project):
     with project.memory() as memory:
         assert memory.stats("en", "es")["machine"] == spanish.segments
 
-    delivered = []
+    delivered: list[LanguageRun] = []
     written = runner.run(config, deliver=delivered.append)
     assert [language.target for language in delivered] == ["es"]
-    assert delivered[0].route.steps == ("en", "es") and str(delivered[0].signature) == spanish.signature
+    assert (
+        delivered[0].route is not None
+        and delivered[0].route.steps == ("en", "es")
+        and str(delivered[0].signature) == spanish.signature
+    )
     assert written.languages[0].engine_calls == 0  # all from the memory
 
     report, path = workflow.run(config)

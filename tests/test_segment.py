@@ -106,6 +106,7 @@ _gap = st.sampled_from(["\n", "\n\n", "\n\n\n", "\r\n\r\n", "\n \n", "\n\t\n"])
     st.sampled_from(["t.md", "t.txt"]),
     st.sampled_from(["", "\n", "\n\n"]),
 )
+@pytest.mark.slow
 def test_generated_documents_round_trip(blocks, name, lead):
     text = lead + "".join(b + g for b, g in blocks)
     doc = parse(text, name)

@@ -10,6 +10,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from readers import first_group
 from serve_helpers import csrf_of, drafted, invite, sign_in
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
@@ -57,9 +58,7 @@ def decide(client: TestClient, project, action: str, text: str, lang: str = "es"
 
 
 def _field(html: str, name: str) -> str:
-    import re  # only these tests read other hidden fields
-
-    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+    return first_group(rf'name="{name}" value="([^"]*)"', html)
 
 
 # ---------------------------------------------------------------- no session, wrong language
@@ -213,8 +212,9 @@ def test_an_expired_invitation_is_refused(server, reviewed):
     later = AccessStore(access_path(reviewed.config), clock=lambda: datetime.now(UTC) + timedelta(hours=2))
     with pytest.raises(Exception, match="expired"):
         later.pending(token)
-    client = TestClient(build_app(reviewed.config))
-    client.app.state.serve.access.clock = later.clock
+    app = build_app(reviewed.config)
+    client = TestClient(app)
+    app.state.serve.access.clock = later.clock
     page = client.get(f"/invite/{token}")
     assert page.status_code == 403 and "expired" in page.text
 

@@ -21,15 +21,16 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import polib
 import pytest
+from cli_process import cli
+from readers import po_entry
 from serve_helpers import invite, running_server
 
 pytest.importorskip("playwright", reason="pip install playwright (the Python package; it uses Debian's chromium)")
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Dialog, FloatRect, Page, expect, sync_playwright  # noqa: E402
 
 from translate.serve.access import access_path  # noqa: E402
 from translate.texts import load_texts  # noqa: E402
@@ -45,31 +46,22 @@ CHROMIUM_FLAGS = [
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="install the Debian package chromium"),
-    pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed"),
+    pytest.mark.browser,
+    pytest.mark.chromium,
+    pytest.mark.apertium,
 ]
 
 
 def translate(project, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "translate.cli", *args, "--config", str(project / "translate.toml")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return cli(*args, "--config", str(project / "translate.toml"), cwd=project)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, translated_essays):
     """The essays in Spanish by Apertium, and `translate serve` running on them."""
-    from project_factory import Project
-
-    project = Project(tmp_path_factory.mktemp("browser") / "project")
-    project.configure(["es"], engine={"default": "apertium"}).add_essays()
-    done = translate(project, "run")
-    if "no route" in done.stdout + done.stderr:
+    project, first_run = translated_essays(tmp_path_factory.mktemp("browser") / "project", ("es",))
+    if first_run["languages"][0]["status"] != "ok":
         pytest.skip("no English→Spanish Apertium pair here (apt-get install apertium-eng-spa)")
-    assert done.returncode == 0, done.stderr
     with running_server(project) as base:
         yield project, base
 
@@ -164,7 +156,7 @@ def test_a_volunteer_reviews_both_essays_with_the_keyboard_and_the_next_run_prin
     short_md = (project / "outputs" / "es" / "the-virtual-factory-spectacle.md").read_text(encoding="utf-8")
     assert first in essay_md and second in essay_md and third in short_md
     po = polib.pofile(str(project / "outputs" / "es" / "the-virtual-factory.po"))
-    assert po.find(queue[0].source).msgstr == first and not po.find(queue[0].source).fuzzy
+    assert po_entry(po, queue[0].source).msgstr == first and not po_entry(po, queue[0].source).fuzzy
 
 
 def test_when_someone_saved_first_the_page_shows_changed_meanwhile_and_keeps_my_text(browser, site):
@@ -182,7 +174,7 @@ def test_when_someone_saved_first_the_page_shows_changed_meanwhile_and_keeps_my_
     anas_text = ana.input_value("#editor")
     ana.keyboard.press("Control+Enter")
     panel = ana.wait_for_selector(".conflict")
-    assert "Changed meanwhile" in panel.text_content()
+    assert panel is not None and "Changed meanwhile" in (panel.text_content() or "")
     assert bos_text in ana.inner_text(".conflict .theirs") and anas_text in ana.inner_text(".conflict .mine")
     assert ana.input_value("#editor") == anas_text
     assert "changed meanwhile" in ana.inner_text("#status")
@@ -245,7 +237,7 @@ def ink(browser: Browser, png: bytes) -> float:
         page.close()
 
 
-def box(page: Page, selector: str) -> dict:
+def box(page: Page, selector: str) -> FloatRect:
     found = page.locator(selector).first.bounding_box()
     assert found, f"{selector} is not shown"
     return found
@@ -309,7 +301,12 @@ def test_hostile_text_runs_nothing_in_the_browser(browser, site):
         )
     page = open_invitation(browser, site, "Fay \" onerror=\"alert('name')")
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.goto(f"{base}/review/es/the-virtual-factory/{sentence.source_hash}")
     page.wait_for_selector("#editor:focus")
     page.wait_for_timeout(300)

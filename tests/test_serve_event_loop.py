@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 
+from readers import first_group
 from serve_helpers import csrf_of, drafted, invite, sign_in
 from starlette.testclient import TestClient
 
@@ -24,9 +25,7 @@ STUCK = 60.0  # seconds: only a loop that cannot answer at all takes this long
 
 
 def base_of(html: str) -> str:
-    import re
-
-    return re.search(r'name="base" value="([^"]*)"', html).group(1)
+    return first_group(r'name="base" value="([^"]*)"', html)
 
 
 def test_health_answers_while_a_conflicting_five_thousand_character_save_is_diffed(project, monkeypatch):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from readers import first_group
 from serve_helpers import STAND_IN_SIGNATURE, csrf_of, invite, sign_in
 from starlette.testclient import TestClient
 
@@ -65,7 +66,7 @@ def pages(hostile) -> list[str]:
                 "action": "save",
                 "text": HOSTILE_DRAFTS.get(segment.text, "x") + " <i>",
                 "csrf_token": csrf_of(page.text),
-                "base": re.search(r'name="base" value="([^"]*)"', page.text).group(1),
+                "base": first_group(r'name="base" value="([^"]*)"', page.text),
             },
         )
         out.append(client.get(url).text)
@@ -101,7 +102,7 @@ def test_the_editor_keeps_the_draft_exactly_as_stored(hostile):
     sign_in(client, invite(project))
     segment = next(s for s in text.document.segments if "gnp" in s.text)
     html = client.get(f"/review/es/notes/{segment.source_hash}").text
-    editor = re.search(r"<textarea[^>]*>(.*?)</textarea>", html, re.S).group(1)
+    editor = first_group(r"<textarea[^>]*>(.*?)</textarea>", html, re.S)
     assert editor == "El archivo se llama \u202egnp.exe\u202c aquí."
 
 

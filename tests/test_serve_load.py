@@ -8,9 +8,12 @@ harness gives `make bench` its latency figures (bench/serve_load.py).
 
 from __future__ import annotations
 
+import pytest
 from serve_helpers import drafted, invite, running_server, serve_load
 
 from translate.texts import load_texts
+
+pytestmark = pytest.mark.slow
 
 REVIEWERS = 20
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from readers import first_group
 from serve_helpers import STAND_IN_SIGNATURE, csrf_of, drafted, invite, sign_in
 from starlette.testclient import TestClient
 
@@ -42,7 +43,7 @@ def segment(project, source_hash: str, stem: str = TEXT):
 
 
 def base_of(html: str) -> str:
-    return re.search(r'name="base" value="([^"]*)"', html).group(1)
+    return first_group(r'name="base" value="([^"]*)"', html)
 
 
 def post(client: TestClient, url: str, page_html: str, action: str, text: str, htmx: bool = False, confirm: bool = True):
@@ -73,7 +74,7 @@ def test_the_page_shows_the_source_with_glossary_terms_and_their_spanish_renderi
 def test_the_page_shows_the_draft_in_the_editor_the_paragraph_and_the_shortcuts(client, reviewed):
     sentence = segment(reviewed, MARXISM)
     html = client.get(f"/review/es/{TEXT}/{MARXISM}").text
-    editor = re.search(r'<textarea id="editor"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    editor = first_group(r'<textarea id="editor"[^>]*>(.*?)</textarea>', html, re.S)
     assert editor == f"es: {sentence.text}"
     assert '<label for="editor">Spanish translation of sentence' in html
     assert 'class="current" aria-current="true"' in html  # its place in the paragraph

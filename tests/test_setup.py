@@ -1,13 +1,19 @@
-"""Set-up a newcomer can trust: `make setup` on a fresh copy says ERROR or WARNING only when something is wrong."""
+"""Set-up a newcomer can trust: `make setup` on a fresh copy says ERROR or WARNING only when something is wrong,
+and the main job after it leaves the clone as it was."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+import sys
+import tomllib
+from importlib.metadata import distributions
 from pathlib import Path
 
 import pytest
+from cli_process import cli
+from packaging.markers import Marker
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = REPO / "models" / "translate-zh_en-1_9.argosmodel"
@@ -29,6 +35,7 @@ def fresh_copy(destination: Path) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.setup
 def test_make_setup_on_a_fresh_copy_prints_no_error_or_warning(tmp_path):
     if not MODEL.is_file():
         pytest.skip("the zh→en model is not in models/ (`make zh-model`); set-up would download it")
@@ -51,3 +58,71 @@ def test_make_setup_on_a_fresh_copy_prints_no_error_or_warning(tmp_path):
     assert (checkout / ".venv" / "bin" / "translate").is_file()
     version = subprocess.run([checkout / ".venv" / "bin" / "translate", "--version"], capture_output=True, text=True)
     assert version.stdout.startswith("translate ")
+
+
+def committed_copy(destination: Path) -> Path:
+    """A fresh copy made a git repository of its own, everything committed: `git status` then shows what a run changed."""
+    checkout = fresh_copy(destination)
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "a fresh clone"]):
+        subprocess.run([*git, *command], cwd=checkout, check=True, capture_output=True)
+    return checkout
+
+
+@pytest.mark.slow
+@pytest.mark.apertium
+def test_the_main_job_twice_on_a_fresh_clone_changes_no_tracked_file(tmp_path, argos_home):
+    """`make translate` on a fresh clone, as an organizer's scheduled job runs it: the committed outputs are
+    what a run writes, so the job writes nothing and a commit after it has no diff nobody made."""
+    checkout = committed_copy(tmp_path / "translate")
+    for _ in range(2):
+        result = cli("run", "--quiet", cwd=checkout)
+        assert result.returncode == 0, result.stderr
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=checkout, capture_output=True, text=True, check=True)
+        assert status.stdout == "", f"the run changed tracked files:\n{status.stdout}"
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def locked_for_this_machine(lock: dict) -> dict[str, str]:
+    """name -> version of every package uv.lock installs here: the project, its dependencies and its dev group,
+    followed through each dependency whose marker holds for this interpreter and platform (extras included)."""
+    packages: dict[str, list[dict]] = {}
+    for package in lock["package"]:
+        packages.setdefault(_canonical(package["name"]), []).append(package)
+    [root] = [p for p in lock["package"] if p.get("source", {}).get("editable") == "."]
+    wanted: dict[str, str] = {}
+    seen: set[tuple[str, str, tuple[str, ...]]] = set()
+    todo: list[tuple[dict, list[str]]] = [(root, [])]
+    while todo:
+        package, extras = todo.pop()
+        name = _canonical(package["name"])
+        if (name, package["version"], tuple(extras)) in seen:
+            continue
+        seen.add((name, package["version"], tuple(extras)))
+        wanted[name] = package["version"]
+        dependencies = list(package.get("dependencies", []))
+        dependencies += [d for group in package.get("dev-dependencies", {}).values() for d in group]
+        dependencies += [d for extra in extras for d in package.get("optional-dependencies", {}).get(extra, [])]
+        for dependency in dependencies:
+            if "marker" in dependency and not Marker(dependency["marker"]).evaluate():
+                continue
+            candidates = packages[_canonical(dependency["name"])]
+            if "version" in dependency:
+                candidates = [c for c in candidates if c["version"] == dependency["version"]]
+            assert len(candidates) == 1, f"uv.lock names {dependency['name']} ambiguously: {dependency}"
+            todo.append((candidates[0], list(dependency.get("extra", []))))
+    return wanted
+
+
+def test_the_installed_environment_is_exactly_the_lock():
+    """What `make setup` installed is what uv.lock pins: every package at its locked version, none missing, none more."""
+    lock = tomllib.loads((REPO / "uv.lock").read_text(encoding="utf-8"))
+    locked = locked_for_this_machine(lock)
+    installed = {_canonical(d.metadata["Name"]): d.version for d in distributions(path=sys.path)}
+    assert {name: version for name, version in installed.items() if locked.get(name) != version} == {}, (
+        "installed at another version than uv.lock pins, or not in it at all: `make python-packages` installs the lock"
+    )
+    assert set(locked) - set(installed) == set(), "locked but not installed: `make python-packages` installs them"

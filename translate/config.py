@@ -268,7 +268,9 @@ def _check_proxies(name: str, proxies: list[Any]) -> None:
     """Each trusted proxy an IP address or network ('127.0.0.1', '10.0.0.0/8', '::1')."""
     for entry in proxies:
         try:
-            ipaddress.ip_network(entry if isinstance(entry, str) else None, strict=False)  # type: ignore[arg-type]
+            if not isinstance(entry, str):
+                raise TypeError(entry)
+            ipaddress.ip_network(entry, strict=False)
         except (TypeError, ValueError):
             raise ConfigError(
                 f"{name}: serve.trusted_proxies must list IP addresses or networks of your reverse proxies "

@@ -2,9 +2,10 @@
 
 Codes are ISO 639 (two letters where one exists: en, es, zh), optionally with a
 script or region (sr_Latn, pt_BR). An unknown code is a usage error, caught
-before any model is loaded. Names and plural rules come from CLDR (through
-Babel); the rest are small tables: right-to-left scripts, scripts written
-without spaces between sentences, languages whose terms inflect, articles.
+before any model is loaded. Names come from CLDR (through Babel), plural rules
+from gettext's own table (`plural_forms.py`); the rest are small tables:
+right-to-left scripts, scripts written without spaces between sentences,
+languages whose terms inflect, articles.
 Quotation marks are not here: only the handout stylesheet uses them
 (`publish/templates/handout.css`, by `:lang()`).
 
@@ -23,6 +24,7 @@ from functools import cache
 from typing import TypeVar
 
 from translate.errors import LanguageError
+from translate.plural_forms import PLURAL_FORMS
 
 T = TypeVar("T")
 
@@ -65,6 +67,7 @@ HTML_LANG = {"zt": "zh-Hant", "hbs": "sh", "sr": "sr-Latn"}
 """HTML lang tags for the engine codes that are not BCP 47 as they stand."""
 
 DEFAULT_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
+"""What gettext (msgfmt, libintl) assumes for a catalog without a Plural-Forms header."""
 
 
 def normalize(code: str) -> str:
@@ -179,10 +182,17 @@ def html_lang(code: str) -> str:
 
 
 def plural_forms(language: str) -> str:
-    """The gettext Plural-Forms header from CLDR (through Babel), e.g. 'nplurals=2; plural=(n != 1);'."""
-    from babel.messages.plurals import get_plural  # Babel loads CLDR data: only when a PO file is written
+    """The gettext Plural-Forms header as msginit writes it, e.g. 'nplurals=2; plural=(n != 1);' for es.
 
-    try:
-        return str(get_plural(normalize(language)))
-    except Exception:  # a code CLDR does not know (hbs, zt): the common two-form rule
-        return DEFAULT_PLURAL_FORMS
+    From the committed table in `plural_forms.py` (gettext's own, made by
+    scripts/plural_forms.py), never from the installed Babel: a newer CLDR gives
+    Spanish and French a third form, and a header that moved with a library
+    upgrade would rewrite every committed PO file. A region or script falls back
+    to its language (es_419 -> es); 'hbs' is written as Serbian. A language
+    nobody lists gets gettext's own default, what msgfmt assumes without a header.
+    """
+    code = normalize(language)
+    for candidate in (code, base_language(code), "sr" if code == "hbs" else ""):
+        if candidate in PLURAL_FORMS:
+            return PLURAL_FORMS[candidate]
+    return DEFAULT_PLURAL_FORMS

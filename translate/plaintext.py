@@ -72,7 +72,7 @@ class BlockContext:
 
     def __init__(self, groups: list[Group]) -> None:
         content = [n for n, (_, group) in enumerate(groups) if group is not None]
-        speaker = {n: bool(SPEAKER.match(groups[n][1][0])) for n in content}  # type: ignore[index]
+        speaker = {n: bool(SPEAKER.match(group[0])) for n, (_, group) in enumerate(groups) if group is not None}
         self.previous: dict[int, list[str] | None] = {}
         self.speaker_nearby: dict[int, bool] = {}
         for order, n in enumerate(content):

@@ -227,7 +227,8 @@ def _parse_markdown(text: str, name: str, language: str) -> Document | None:
         kind: BlockKind = block.kind
         if speaker[id(block)] and any(neighbours[id(block)]):
             kind = "dialogue"
-            a += len(SPEAKER.match(text[a:z]).group(1))  # type: ignore[union-attr]
+            named = SPEAKER.match(text[a:z])
+            a += len(named.group(1)) if named else 0
         end = starts[min(block.last, len(lines))]
         doc.blocks.append(Block(kind=kind, line=block.first + 1, prefix=text[begin:a], text=text[a:end]))
         builder.fixed(text[begin:a])

@@ -95,7 +95,7 @@ def revoke_command(
     config: ConfigOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Revoke API keys: a running server refuses them within two seconds."""
+    """Revoke API keys: a running server refuses them from its next request on."""
     revoked = _store(config).revoke(who)
     if json_out:
         print_json([asdict(k) | {"state": k.state} for k in revoked])

@@ -19,7 +19,10 @@ def serve(
             "meeting room's network (plain HTTP: a network you trust); else a TLS reverse proxy, see the README."
         ),
     ] = None,
-    port: Annotated[Optional[int], typer.Option(min=1, max=65535, help="Port (default: serve.port, 8000).")] = None,
+    port: Annotated[
+        Optional[int],
+        typer.Option(min=0, max=65535, help="Port (default: serve.port, 8000); 0 takes a free one, printed at start."),
+    ] = None,
     api_only: Annotated[
         bool, typer.Option("--api-only", help="Serve only the LibreTranslate-compatible API, no review pages.")
     ] = False,
@@ -43,17 +46,20 @@ def serve(
     """
     # imported on use, keeps --help fast
     from translate.serve.access import WILDCARD_HOSTS, network_addresses, public_url
+    from translate.serve.app import listen
     from translate.serve.app import serve as run_server
 
     cfg = load_config(config)
     if host:
         cfg.serve.host = host
-    if port:
+    if port is not None:
         cfg.serve.port = port
     if api_keys is not None:
         if api_keys not in API_KEY_MODES:
             fail(f"--api-keys must be one of {', '.join(API_KEY_MODES)}, not '{api_keys}'", 2)
         cfg.api.keys = api_keys
+    sock = listen(cfg.serve.host, cfg.serve.port)
+    cfg.serve.port = sock.getsockname()[1]  # the port taken, when 0 asked for a free one
     url = public_url(cfg)
     if cfg.serve.host in WILDCARD_HOSTS and not cfg.serve.public_url:
         here = network_addresses()
@@ -68,11 +74,11 @@ def serve(
             typer.echo(f"Invite for this network with: translate review invite NAME --lang xx --url {url}", err=True)
     if not api_only:
         typer.echo(f"Review pages at {url}/ (Ctrl-C stops the server)", err=True)
-        if (host or port) and not cfg.serve.public_url and url != public_url(load_config(config)):
+        if (host or port is not None) and not cfg.serve.public_url and url != public_url(load_config(config)):
             typer.echo(
                 f"Invitation links point at {public_url(load_config(config))} unless made with "
                 f"`translate review invite NAME --lang xx --url {url}` (or set serve.port in translate.toml)",
                 err=True,
             )
     typer.echo(f"LibreTranslate-compatible API at {url}/translate (keys {cfg.api.keys})", err=True)
-    run_server(cfg, parts=("api",) if api_only else ("review", "api"))
+    run_server(cfg, parts=("api",) if api_only else ("review", "api"), sock=sock)

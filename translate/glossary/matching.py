@@ -39,7 +39,7 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3000-\u303f\uff00-
 _SEPARATORS = "\u00a0\u2010\u2011-" + "".join(chr(c) for c in range(0x3000 + 1) if chr(c).isspace())
 _SEPARATOR_RUN = re.compile(f"[{re.escape(_SEPARATORS)}]+")
 # One character in, one character out: positions in the folded text are positions in the original.
-_FOLD = str.maketrans({**dict.fromkeys(map(ord, _SEPARATORS), " "), "\u2019": "'"})
+_FOLD = str.maketrans({**dict.fromkeys(map(ord, _SEPARATORS), " "), ord("\u2019"): "'"})
 
 T = TypeVar("T")
 

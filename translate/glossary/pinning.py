@@ -188,7 +188,7 @@ def unmask(translation: str, masked: MaskedSentence, shapes: Sequence[Shape] = (
         before = repair(text[:start], term, pin.grammar, target)
         if target == "en":  # the engine chose a/an for a placeholder, not for the term
             article = "n " if term[:1].lower() in "aeiou" else " "
-            before = _AN.sub(lambda m, article=article: m.group(1) + article, before)
+            before = _AN.sub(rf"\g<1>{article}", before)
         text = before + term + text[end:]
     for shape in {masked.shape, *shapes}:
         if shape.pattern().search(text) and not shape.pattern().search(masked.source):

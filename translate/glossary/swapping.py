@@ -20,9 +20,12 @@ from translate.languages import ARTICLES, of_language
 class Pin(Protocol):
     """What swapping needs of a pinning.Pin."""
 
-    concept: str
-    target: str
-    variants: tuple[str, ...]
+    @property
+    def concept(self) -> str: ...
+    @property
+    def target(self) -> str: ...
+    @property
+    def variants(self) -> tuple[str, ...]: ...
 
 
 OPENING = "\"'“‘«‹„¿¡([{*_—–- \u00a0\t\n"

@@ -130,21 +130,24 @@ def from_tbx(data: bytes, where: str = "<tbx>") -> Glossary:
                 check_code(language)
             except LanguageError as err:
                 raise ConfigError(f"{where}: concept '{concept['id']}': {err}") from None
-            preferred, admitted, statuses = [], [], set()
+            preferred: list[str] = []
+            admitted: list[str] = []
+            statuses: set[str] = set()
             grammar: dict[str, str] = {}
             for tig in (e for e in lang_set if e.tag in ("tig", "termSec", "ntig")):
                 term = tig.find(".//term")
-                if term is None or not (term.text or "").strip():
+                written = (term.text or "").strip() if term is not None else ""
+                if not written:
                     continue
                 notes = {n.get("type"): (n.text or "").strip() for n in tig.iter("termNote")}
                 first = notes.get("administrativeStatus", "").startswith("preferredTerm")
-                (preferred if first else admitted).append(term.text.strip())
+                (preferred if first else admitted).append(written)
                 if notes.get("partOfSpeech") in ("adjective", "phrase"):
                     concept["pos"] = notes["partOfSpeech"]
                 gender = _GENDER_BACK.get(notes.get("grammaticalGender", ""), "")
                 plural = "p" if notes.get("grammaticalNumber") == "plural" else ""
                 if gender or plural or notes.get("grammaticalNumber") == "singular":
-                    grammar[term.text.strip()] = (gender + plural) or ""
+                    grammar[written] = (gender + plural) or ""
                 statuses.add(_PROCESS_BACK.get(notes.get("processStatus", "finalized"), "approved"))
             if not preferred + admitted:
                 continue
@@ -167,8 +170,8 @@ def from_tbx(data: bytes, where: str = "<tbx>") -> Glossary:
         "note": header.get("x-note", ""),
         "variants": dict(pair.split("=", 1) for pair in header.get("x-variants", "").split() if "=" in pair),
     }
-    data = {"glossary": glossary_header, "concept": concepts, **({"quotation": quotations} if quotations else {})}
-    return from_data(data, where)
+    parsed = {"glossary": glossary_header, "concept": concepts, **({"quotation": quotations} if quotations else {})}
+    return from_data(parsed, where)
 
 
 def _quotation(entry, number: int) -> dict:

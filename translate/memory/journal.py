@@ -64,6 +64,8 @@ _RECORD_KEYS = {
     "author": "author",
     "name_from": "name_from",
 }
+_NAMING_FIELDS = ("source_hash", "source_lang", "target_lang", "status")
+"""What a decision cannot be without: the sentence, the pair, the decision."""
 _DRAFT_KEYS = ("hash", "source", "machine", "signature", "notes", "created", "updated")
 
 
@@ -76,8 +78,15 @@ def record_json(decision: ReviewDecision) -> str:
 
 
 def record_decision(record: dict[str, Any]) -> ReviewDecision:
-    """The decision a reviews.jsonl line holds (outcome and against are the memory's to judge)."""
-    values = {field: record.get(key) for key, field in _RECORD_KEYS.items()}
+    """The decision a reviews.jsonl line holds (outcome and against are the memory's to judge).
+
+    A line without the sentence, the pair or the decision names nothing to apply: UsageError.
+    """
+    values: dict[str, Any] = {field: record.get(key) for key, field in _RECORD_KEYS.items()}
+    missing = [key for key, field in _RECORD_KEYS.items() if field in _NAMING_FIELDS and not isinstance(values[field], str)]
+    missing += [key for key, field in _RECORD_KEYS.items() if field in _NAMING_FIELDS and values[field] == ""]
+    if missing:
+        raise UsageError(f"a record without {', '.join(missing)}")
     for key in ("reviewer", "time", "document", "segment_id", "note", "source_text", "author", "name_from"):
         values[key] = values[key] or ""
     values["via"] = values["via"] or "po"
@@ -163,6 +172,8 @@ def _decisions(path: Path, records: list[tuple[int, dict[str, Any]]]) -> list[Re
             by_id.setdefault(str(value["id"]), record_decision(value))
         except TypeError:
             raise UsageError(f"{path}:{number}: a record with a field this version does not know") from None
+        except UsageError as error:
+            raise UsageError(f"{path}:{number}: {error}: {json.dumps(value)[:80]}") from None
     return [by_id[key] for key in sorted(by_id)]
 
 

@@ -74,6 +74,8 @@ _LOG_COLUMNS = (
     "source_hash, source_lang, target_lang, reviewer, time, machine_text, final_text, status, document, "
     "segment_id, note, source_text, via, base, comment, record_id, outcome, against, author, name_from"
 )
+_LOG_FIELDS = tuple("id" if c == "record_id" else c for c in _LOG_COLUMNS.replace(" ", "").split(","))
+"""ReviewDecision's field for each of _LOG_COLUMNS."""
 
 
 def _entry(row: Sequence[Any]) -> MemoryEntry:
@@ -238,7 +240,7 @@ class TranslationMemory:
         db = getattr(self, "_db", None)
         if db is not None:
             db.close()
-            self._db = None  # type: ignore[assignment]
+            del self._db
 
     def close(self) -> None:
         self._close_quietly()
@@ -426,7 +428,7 @@ class TranslationMemory:
     def pairs(self) -> list[tuple[str, str]]:
         """Every (source_lang, target_lang) the memory has entries for."""
         rows = self._db.execute("SELECT DISTINCT source_lang, target_lang FROM entries ORDER BY 1, 2")
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [(source, target) for source, target in rows]
 
     def stats(self, source_lang: str, target_lang: str, signature: str | None = None) -> dict[str, int]:
         """Counts per status and in total; with a signature, also how many machine entries are stale."""
@@ -611,20 +613,7 @@ class TranslationMemory:
                 params.append(value)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._db.execute(f"SELECT {_LOG_COLUMNS} FROM review_log {clause} ORDER BY record_id", params)
-        return [
-            ReviewDecision(
-                *row[:12],
-                via=row[12],
-                base=row[13],
-                comment=row[14],
-                id=row[15],
-                outcome=row[16],
-                against=row[17],
-                author=row[18],
-                name_from=row[19],
-            )
-            for row in rows
-        ]
+        return [ReviewDecision(**dict(zip(_LOG_FIELDS, row, strict=True))) for row in rows]
 
     def history(self, source_text: str, source_lang: str, target_lang: str) -> list[ReviewDecision]:
         """Every decision about one sentence, oldest first (what a reviewer's history panel shows)."""
@@ -754,6 +743,8 @@ class TranslationMemory:
 
     def _remember_file(self, path: Path) -> None:
         """Note a text record file's size, time and digest, so opening the memory can skip an unchanged one."""
+        if self.journal is None:  # a memory without a text record has no files to note
+            return
         data = path.read_bytes()
         stat = path.stat()
         self._db.execute(

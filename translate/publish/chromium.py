@@ -80,11 +80,13 @@ class Profile:
             raise
 
     def cleanup(self) -> None:
-        if self.name:
-            shutil.rmtree(self.name, ignore_errors=True)
-        if self._lock >= 0:
-            os.close(self._lock)
-            self._lock = -1
+        """Remove the folder, whole: a SIGTERM meanwhile is handled once it is gone (not half-way through)."""
+        with _signals_held():
+            if self.name:
+                shutil.rmtree(self.name, ignore_errors=True)
+            if self._lock >= 0:
+                os.close(self._lock)
+                self._lock = -1
 
     def __enter__(self) -> str:
         return self.name
@@ -207,18 +209,19 @@ class ChromiumSession:
 
     def __init__(self, timeout: float = CHROMIUM_TIMEOUT) -> None:
         self.timeout = timeout
-        self._profile: Profile | None = None
+        profile: Profile | None = None
         try:
             with _signals_held():
-                self._profile = Profile()
+                profile = Profile()
+            self._profile = profile
             self._start()
         except BaseException:  # a failed start, or SIGTERM meanwhile: no browser and no profile left behind
             process = getattr(self, "_process", None)
             if process is not None and process.poll() is None:
                 process.kill()
                 process.wait()
-            if self._profile is not None:
-                self._profile.cleanup()
+            if profile is not None:
+                profile.cleanup()
             raise
 
     def _start(self) -> None:
@@ -255,19 +258,24 @@ class ChromiumSession:
         self.close()
 
     def close(self) -> None:
-        if self._process.poll() is None:
-            try:
-                self._send("Browser.close")
-                self._process.wait(timeout=10)
-            except (TranslateError, OSError, subprocess.TimeoutExpired):
+        """Close the browser and remove its profile, even when a SIGTERM interrupts the polite close."""
+        try:
+            if self._process.poll() is None:
+                try:
+                    self._send("Browser.close")
+                    self._process.wait(timeout=10)
+                except (TranslateError, OSError, subprocess.TimeoutExpired):
+                    pass
+        finally:
+            if self._process.poll() is None:  # did not close, or a signal came first: it must not outlive us
                 self._process.kill()
                 self._process.wait()
-        for fd in (self._write, self._read):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self._profile.cleanup()
+            for fd in (self._write, self._read):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            self._profile.cleanup()
 
     def _send(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
         """Send one command and wait for its answer (events met meanwhile are kept)."""

@@ -23,7 +23,7 @@ so on every page.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from translate.glossary.model import Glossary
 from translate.memory.records import MemoryEntry
@@ -66,9 +66,10 @@ def verdict(text: SourceText, language: str, entries: Mapping[str, MemoryEntry],
     doubtful = sum(bool(e.notes.signals) for e in open_)
     errors = sum(any(s.check == "engine-errors" for s in e.notes.signals or ()) for e in open_)
     total = len(sentences)
-    base = dict(
+    base = Verdict(
         text=text.path.name,
         language=language,
+        publishable=False,
         sentences=total,
         translated=len(found),
         reviewed=reviewed,
@@ -78,9 +79,9 @@ def verdict(text: SourceText, language: str, entries: Mapping[str, MemoryEntry],
     )
     share = f"reviewed: {reviewed} of {total} sentences"
     if not found:
-        return Verdict(publishable=False, reasons=["not translated yet"], **base)
+        return replace(base, reasons=["not translated yet"])
     if total and reviewed / total >= threshold:
-        return Verdict(publishable=True, reasons=[share, f"at least {threshold:.0%} approved by a person"], **base)
+        return replace(base, publishable=True, reasons=[share, f"at least {threshold:.0%} approved by a person"])
     reasons = []
     if open_ and errors / len(open_) > WITHHOLD_ENGINE_ERRORS:
         reasons.append(
@@ -90,15 +91,15 @@ def verdict(text: SourceText, language: str, entries: Mapping[str, MemoryEntry],
         reasons.append(f"{flagged} of {len(open_)} unreviewed sentences are flagged by the quality checks")
     unchecked = sum(e.notes.signals is None for e in open_)
     if reasons:
-        return Verdict(publishable=False, reasons=[*reasons, share], **base)
+        return replace(base, reasons=[*reasons, share])
     if unchecked:
         reasons.append(
             f"{unchecked} sentences not checked yet (translated before the quality checks; the next `translate run` checks them)"
         )
-    return Verdict(
+    return replace(
+        base,
         publishable=True,
         reasons=[share, f"{flagged} unreviewed sentences flagged, {doubtful} with some quality signal", *reasons],
-        **base,
     )
 
 

@@ -46,7 +46,7 @@ def evaluate_texts(hypotheses: list[str], references: list[str], language: str |
 
     if len(hypotheses) != len(references):
         raise UsageError(f"{len(hypotheses)} hypothesis segments but {len(references)} reference segments")
-    asian = bool(language) and languages.base_language(language) in languages.CJK_LANGUAGES
+    asian = languages.base_language(language) in languages.CJK_LANGUAGES if language else False
     metrics = [
         ("BLEU", BLEU(trg_lang=languages.base_language(language) if language else "")),
         ("chrF", CHRF()),

@@ -404,7 +404,7 @@ def export_po(
                 f"file written: fix it, rename it back and `translate review import` it"
             )
             existing = None
-        elif unimported_changes(existing, memory, config.source_language, language):
+        elif existing is not None and unimported_changes(existing, memory, config.source_language, language):
             warnings.append(
                 f"{path.name}: has reviewer edits not imported yet, left as it is; run `translate review import` first"
             )

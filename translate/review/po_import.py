@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -179,33 +179,36 @@ def _file_language(
     declared = header.get("Language", "")
     language = _language_of(declared)
     if language is None:
-        return _reject(result, name, f"the header's Language '{declared}' is not a language code")
+        _reject(result, name, f"the header's Language '{declared}' is not a language code")
+        return None
     if language not in config.targets and languages.base_language(language) in config.targets:
         # Poedit may write es_ES for a file made for es: the same language here.
         result.warnings.append(f"{name}: Language {language} read as {languages.base_language(language)}")
         language = languages.base_language(language)
     folder = _language_of(po_path.parent.name)
     if folder is not None and folder != language and folder in config.targets:
-        return _reject(result, name, f"the header says Language {language} but the file is in the {folder} folder")
+        _reject(result, name, f"the header says Language {language} but the file is in the {folder} folder")
+        return None
     team = header.get("Language-Team", "")
     team_language = _language_by_name(team, config.targets)
     if team_language is not None and team_language != language and team_language in config.targets:
-        return _reject(
-            result, name, f"the header says Language {language} but Language-Team '{team}'; correct the one that is wrong"
-        )
+        _reject(result, name, f"the header says Language {language} but Language-Team '{team}'; correct the one that is wrong")
+        return None
     evidence = _evidence_language(po, memory, config)
     if evidence is not None and evidence[0] != language and evidence[1] >= LANGUAGE_EVIDENCE_MIN:
         own = _evidence_language_for(po, memory, config, language)
         if own < evidence[1]:
-            return _reject(
+            _reject(
                 result,
                 name,
                 f"the header says Language {language}, but {evidence[1]} of its "
                 f"translations are the {evidence[0]} texts of this project; correct "
                 "the Language header",
             )
+            return None
     if language not in config.targets and (config.source_language, language) not in memory.pairs():
-        return _reject(result, name, f"{language} is not a target language of this project")
+        _reject(result, name, f"{language} is not a target language of this project")
+        return None
     return language
 
 
@@ -227,7 +230,6 @@ def _language_by_name(team: str, candidates: Iterable[str]) -> str | None:
 def _reject(result: ImportResult, name: str, reason: str) -> None:
     result.rejected_files.append(name)
     result.skipped.append(Skipped(name, "", "", reason))
-    return None
 
 
 def reviewer_for(path: Path, reviewer: str | None, reviewers: Mapping[str, str] | None, po: polib.POFile) -> tuple[str, str]:
@@ -352,13 +354,15 @@ def import_po(
         if action.warning:
             result.warnings.append(f"{name}: {po_entry.msgid[:60]!r}: {action.warning}")
         base = po_revision(po_entry)
-        common = dict(
+        common = ReviewDecision(
             source_hash=entry.source_hash,
             source_lang=source,
             target_lang=language,
             reviewer=reviewer_name,
             time=now,
             machine_text=entry.machine_text,
+            final_text=None,
+            status="",
             document=text.path.name,
             segment_id=where,
             note=note,
@@ -368,12 +372,12 @@ def import_po(
             name_from=name_from,
         )
         if action.status:
-            decisions.append(ReviewDecision(final_text=action.text, status=action.status, **common))
+            decisions.append(replace(common, final_text=action.text, status=action.status))
         elif entry.status != "approved" and po_entry.msgid in current:
             summary.pending += 1
         comment = comment_action(po_entry, entry, earlier_comments(memory, entry) if entry.created else set())
         if comment is not None:
-            decisions.append(ReviewDecision(final_text=None, status="comment", comment=comment, **common))
+            decisions.append(replace(common, status="comment", comment=comment))
     recorded = memory.decide(decisions)
     result.decisions = recorded
     for decision in recorded:

@@ -178,7 +178,7 @@ def _load_dictionaries(languages: Sequence[str]) -> None:
             dictionary(language)
 
 
-def checked_notes(sentence: str, outcome: PinnedResult, engine: Engine, route: Route, glossary: Glossary) -> Notes:
+def checked_notes(sentence: str, outcome: PinnedResult | Guarded, engine: Engine, route: Route, glossary: Glossary) -> Notes:
     """The notes stored with a machine translation: glossary violations, the quality
     checks' signals (with the engine's own marks), and the flag when they add up."""
     from translate.checks import Unit, check_sentence, is_flagged, sentence_words  # (as in LanguageRun.plan)

@@ -27,7 +27,9 @@ import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from translate import languages
 from translate.clock import utc_now
@@ -43,6 +45,8 @@ from translate.run.freshness import Freshness, LanguageState, language_fingerpri
 from translate.run.pipeline import Deliver, LanguageRun, load_project_glossary, record_layout
 from translate.run.report import LanguageResult, RunReport
 from translate.texts import SourceText, load_text, read_text, text_paths
+
+T = TypeVar("T")
 
 Outputs = Callable[[str, str], list[Path]]
 """outputs(target, text name): the files `deliver` writes for a text in a language."""
@@ -196,7 +200,7 @@ class _Run:
                     running[pool.submit(language.work, todo)] = _Work(language, state)
             for language, state, todo in planned:
                 if not todo or self.dry_run:
-                    self._attempt(language, state, lambda language=language, state=state: self._finish(language, state))
+                    self._attempt(language, state, partial(self._finish, language, state))
                     self._collect(running, block=False)
             while running:
                 self._collect(running, block=True)
@@ -227,7 +231,7 @@ class _Run:
             files = {name: self.outputs(language.target, name) for name in state.dirty}
             self.freshness.settle(state, language.delivered, files, _stored(result))
 
-    def _attempt(self, language: LanguageRun, state: LanguageState | None, step: Callable[[], object]) -> object | None:
+    def _attempt(self, language: LanguageRun, state: LanguageState | None, step: Callable[[], T]) -> T | None:
         """Run one step of a language; a failure marks the language (skipped or failed), never the run."""
         result = language.result
         try:

@@ -282,6 +282,8 @@ class AccessStore:
                 (token_hash(token), name, ",".join(codes), role, _stamp(now), _stamp(now + expires_in), devices),
             )
             number = cursor.lastrowid
+        if number is None:  # sqlite3 sets it after every INSERT; without it the row cannot be named
+            raise TranslateError(f"{self.path}: the invitation was not stored; try again")
         return self._invitation(number), token
 
     def _invitation(self, number: int) -> Invitation:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -115,16 +116,36 @@ class _HideInvitationTokens(logging.Filter):
         return True
 
 
-def serve(config: Config, host: str | None = None, port: int | None = None, parts: Sequence[str] = tuple(PARTS)) -> None:
-    """Run the server in the foreground until Ctrl-C (what `translate serve` does)."""
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on host:port; port 0 takes a free one (the socket's name says which).
+
+    Bound here, before the server starts, so that the address printed is the one
+    served: a port picked by closing a probe socket could be taken meanwhile.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as err:
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port} ({err.strerror or err}); choose another --port") from None
+    return sock
+
+
+def serve(config: Config, parts: Sequence[str] = tuple(PARTS), sock: socket.socket | None = None) -> None:
+    """Run the server in the foreground until Ctrl-C (what `translate serve` does), on `sock` if given."""
     import uvicorn  # imported on use: only `translate serve` needs the server
 
     app = build_app(config, parts)
     logging.getLogger("uvicorn.access").addFilter(_HideInvitationTokens())
-    uvicorn.run(
+    sock = sock or listen(config.serve.host, config.serve.port)
+    host, port = sock.getsockname()[:2]
+    settings = uvicorn.Config(
         app,
-        host=host or config.serve.host,
-        port=port or config.serve.port,
+        host=host,
+        port=port,
         # X-Forwarded-For / -Proto only from the configured reverse proxies: believed from any local
         # process, it would let anyone on this machine (or through an ssh tunnel) choose the address
         # the API's rate limit counts.
@@ -133,3 +154,5 @@ def serve(config: Config, host: str | None = None, port: int | None = None, part
         server_header=False,
         log_level="info",
     )
+    with sock:
+        uvicorn.Server(settings).run(sockets=[sock])

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def _fingerprint(paths: list[Path]) -> tuple:
-    out = []
+    out: list[tuple[str, int | None, int | None]] = []
     for path in paths:
         try:
             stat = path.stat()

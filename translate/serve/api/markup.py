@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -125,7 +125,7 @@ def split(source: str) -> list[Piece]:
     return pieces
 
 
-def join(pieces: list[Piece], translate: Callable[[int], str | None]) -> str:
+def join(pieces: Sequence[Piece | Run], translate: Callable[[int], str | None]) -> str:
     """The markup with each text node (by its index in `pieces`) replaced by its translation
     (None: keep the node as sent)."""
     out = []
@@ -138,7 +138,7 @@ def join(pieces: list[Piece], translate: Callable[[int], str | None]) -> str:
     return "".join(out)
 
 
-def visible_text(pieces: list[Piece]) -> str:
+def visible_text(pieces: Sequence[Piece | Run]) -> str:
     """The text a reader sees (for language detection)."""
     return " ".join(p.text for p in pieces if isinstance(p, TextNode))
 

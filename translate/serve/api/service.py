@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
@@ -60,6 +61,8 @@ from translate.serve.api.detect import Guess, LazyDetector
 from translate.serve.api.errors import ApiError
 from translate.serve.api.requests import TranslateRequest
 from translate.serve.state import ServerState
+
+R = TypeVar("R")
 
 PAIRS_AT_ONCE = {"apertium"}
 """Engines whose batches for different pairs may run at the same time (each Apertium call is its own processes)."""
@@ -98,7 +101,7 @@ def _initial_case(source: str, text: str) -> str:
 class Item:
     """One text of q: its pieces (markup, and text nodes or runs of inline text) and each one's sentences."""
 
-    pieces: list[markup.Piece | markup.Run]
+    pieces: Sequence[markup.Piece | markup.Run]
     documents: dict[int, Document] = field(default_factory=dict)  # piece index -> its sentences
 
 
@@ -296,7 +299,7 @@ class ApiService:
                 known[text] = Sentence(entry.machine_text, "memory", entry.notes)
         return known
 
-    def _run_batch(self, source: str, target: str) -> Callable[[list[str]], object]:
+    def _run_batch(self, source: str, target: str) -> Callable[[list[str]], Awaitable[list[tuple[str, Notes]]]]:
         async def run(sentences: list[str]) -> list[tuple[str, Notes]]:
             return await _in_executor(self.executor, self._translate_now, source, target, sentences)
 
@@ -338,7 +341,7 @@ class ApiService:
                 options.max_batch,
                 self.stats,
                 lambda: self.preparing,
-            )  # type: ignore[arg-type]
+            )
         return self.batchers[key]
 
     async def translate(self, plan: Plan, unthrottled: bool = False) -> dict[str, object]:
@@ -365,7 +368,7 @@ class ApiService:
         others: dict[str, list[str]] = {}
         if request.alternatives > 0 and request.format == "text":
             machine = list(dict.fromkeys(s for s, sentence in done.items() if sentence.origin != "approved"))
-            others = await _in_executor(self.executor, self._alternatives, prepared, machine, done)  # type: ignore[assignment]
+            others = await _in_executor(self.executor, self._alternatives, prepared, machine, done)
         return reply(prepared, done, others)
 
     def _alternatives(self, prepared: Prepared, sentences: list[str], done: dict[str, Sentence]) -> dict[str, list[str]]:
@@ -384,7 +387,7 @@ class ApiService:
             self.engines.close()
 
 
-async def _in_executor(executor: ThreadPoolExecutor, function: Callable, *args: object) -> object:
+async def _in_executor(executor: ThreadPoolExecutor, function: Callable[..., R], *args: object) -> R:
     return await asyncio.get_running_loop().run_in_executor(executor, function, *args)
 
 
@@ -404,8 +407,8 @@ def _render(prepared: Prepared, item: Item, done: dict[str, Sentence]) -> str:
                 out.append(
                     piece if isinstance(piece, str) else runs[n].protected.restore(translated) if translated else runs[n].raw
                 )
-            return "".join(out)  # type: ignore[arg-type]
-        return markup.join(item.pieces, node)  # type: ignore[arg-type]
+            return "".join(out)
+        return markup.join(item.pieces, node)
     translated = node(0)
     return item.documents[0].source() if translated is None else translated
 

@@ -66,7 +66,16 @@ class Sentence:
     person: str
     may_approve: bool
 
-    def decision(self, status: str, **fields: object) -> ReviewDecision:
+    def decision(
+        self,
+        status: str,
+        *,
+        final_text: str | None,
+        base: str | None = None,
+        note: str = "",
+        comment: str | None = None,
+        author: str = "",
+    ) -> ReviewDecision:
         return ReviewDecision(
             source_hash=sentence_hash(self.text),
             source_lang=self.source,
@@ -79,7 +88,11 @@ class Sentence:
             segment_id=self.segment_id,
             source_text=self.text,
             via="browser",
-            **fields,  # type: ignore[arg-type]
+            final_text=final_text,
+            base=base,
+            note=note,
+            comment=comment,
+            author=author,
         )
 
 

@@ -367,7 +367,10 @@ class ReviewPages:
     async def accept(self, request: Request) -> Response:
         token = request.path_params["token"]
         form = await read_form(request)
-        if csrf.cross_site(request) or not csrf.same_token(request.cookies.get(csrf.PRE_SESSION_COOKIE), form.get(csrf.FIELD)):  # type: ignore[arg-type]
+        given = form.get(csrf.FIELD)
+        if csrf.cross_site(request) or not csrf.same_token(
+            request.cookies.get(csrf.PRE_SESSION_COOKIE), given if isinstance(given, str) else None
+        ):
             raise self.refuse(
                 request, 403, "This form is out of date or did not come from this site: open your invitation link again."
             )
