@@ -42,6 +42,7 @@ def test_portuguese_words_an_apertium_hop_passes_through_are_marked_at_that_hop(
     engines = Engines(project.config)
     try:
         route = engines.resolve(SPANISH_CHAIN, "en", "es")
+        assert route is not None, f"{SPANISH_CHAIN} cannot run here"
         engine = engines.engine_for(route)
         [spanish] = engine.translate(["These entities are viciously hostile to socialist organizing."], route)
         assert spanish == "Esas entidades son viciosamente hostiles a la organización socialista."

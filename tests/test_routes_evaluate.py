@@ -84,6 +84,7 @@ def test_evaluate_scores_every_candidate_and_writes_the_route_file(project, tmp_
     written = route_file.load(project / "routes.toml")
     assert written.references == "field" and "chrF nrefs:1" in written.sacrebleu and "cores" in written.machine
     chosen = written.get("es")
+    assert chosen is not None, "routes.toml has no es"
     assert chosen.route == best["route"] and chosen.sentences == 3
     assert {f.route for f in chosen.candidates} == set(routes)
     drafts = sorted((tmp_path / "drafts" / "es").glob("*.tsv"))
@@ -101,4 +102,5 @@ def test_a_route_chosen_by_reading_is_kept_by_the_next_evaluation(project, tmp_p
     assert done.returncode == 0, done.stderr
     assert "chosen (reading): apertium:en>ca>es" in done.stdout
     kept = route_file.load(project / "routes.toml").get("es")
+    assert kept is not None, "routes.toml lost es"
     assert (kept.route, kept.chosen_by, kept.reason) == ("apertium:en>ca>es", "reading", "read 40 drafts")
