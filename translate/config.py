@@ -55,6 +55,7 @@ class ReviewOptions:
     """[review]: when a language counts as reviewed."""
 
     publish_threshold: float = 0.9  # share of approved segments to mark a language "reviewed"
+    crosscheck: bool = True  # a run's new drafts also go back to English and through a second route (queue order)
 
 
 @dataclass
