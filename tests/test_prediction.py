@@ -21,7 +21,8 @@ def test_a_draft_the_checks_flagged_or_left_untranslated_always_needs_a_person()
     flagged = Notes(flagged=True, signals=[Signal("unknown-words", "unknown words", ("XT",), 3.0)], measures=quiet)
     untranslated = Notes(left_untranslated="too long", measures=quiet)
     assert needs_person(flagged, "A.") and needs_person(untranslated, "A.")
-    assert predicted_count([("A.", flagged), ("A.", untranslated), ("A.", Notes(signals=[], measures=quiet))]) == 2
+    drafts = [("A.", flagged, ""), ("A.", untranslated, ""), ("A.", Notes(signals=[], measures=quiet), "")]
+    assert predicted_count(drafts) == 2
 
 
 def test_a_draft_stored_before_the_cross_check_is_judged_on_its_checks_alone():

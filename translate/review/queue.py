@@ -80,7 +80,7 @@ def review_queue(
                 score, reasons, flagged = DRAFT_SCORE, ["draft: edited by a person, not approved yet"], False
                 group, at_risk = 1, 0.0
             else:
-                predicted = predict(notes, segment.text)
+                predicted = predict(notes, segment.text, entry.signature)
                 score, reasons, at_risk = notes.score, notes.reasons + list(predicted.reasons), predicted.risk
                 flagged = predicted.needs_person or score >= FLAG_SCORE
                 if notes.violations and not notes.signals:  # written before the checks existed
