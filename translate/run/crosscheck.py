@@ -120,20 +120,16 @@ def measure(engines: Engines, route: Route, sources: Sequence[str], drafts: Sequ
     result = Measured([{} for _ in sources], routes=routes.specs())
     problems = []
     if sources:
-        if routes.back is not None:
-            try:
-                back = engines.engine_for(routes.back).translate(list(drafts), routes.back)
-                for found, text, source in zip(result.measures, back, sources, strict=True):
-                    found["roundtrip"] = chrf(text, source)
-            except TranslateError as err:
-                problems.append(f"round trip {routes.back.spec}: {err}")
-        if routes.second is not None:
-            try:
-                second = engines.engine_for(routes.second).translate(list(sources), routes.second)
-                for found, text, draft in zip(result.measures, second, drafts, strict=True):
-                    found["disagreement"] = chrf(text, draft)
-            except TranslateError as err:
-                problems.append(f"second route {routes.second.spec}: {err}")
+        for key, through, texts, against in (
+            ("roundtrip", routes.back, drafts, sources),
+            ("disagreement", routes.second, sources, drafts),
+        ):
+            if through is None:
+                continue
+            scores, problem = _chrf_through(engines, through, texts, against)
+            for found, score in zip(result.measures, scores, strict=False):
+                found[key] = score
+            problems += [f"{key} through {through.spec}: {problem}"] if problem else []
         try:
             judge = judge_for(engines.engine_for(route), route, glossary)
             for found, tokens in zip(result.measures, judge.tokens(list(drafts)), strict=True):
@@ -143,3 +139,12 @@ def measure(engines: Engines, route: Route, sources: Sequence[str], drafts: Sequ
     result.problem = "; ".join(problems)
     result.seconds = round(time.perf_counter() - began, 2)
     return result
+
+
+def _chrf_through(engines: Engines, route: Route, texts: Sequence[str], against: Sequence[str]) -> tuple[list[float], str]:
+    """Each text along `route`, scored by chrF against its counterpart; or no scores and why not."""
+    try:
+        out = engines.engine_for(route).translate(list(texts), route)
+    except TranslateError as err:
+        return [], str(err)
+    return [chrf(text, other) for text, other in zip(out, against, strict=True)], ""
