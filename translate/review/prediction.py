@@ -5,15 +5,20 @@ On their own they caught a third of the sentences readers judged heavy or wrong 
 24): a fluent but wrong sentence has no word to name. The run also stores what
 independent engines say of each new draft (translate.run.crosscheck): its round trip
 back to English, its distance from a second route's draft, and the do-no-harm judge's
-agreement problems. `risk` combines them with the checks' score in one logistic model,
-calibrated on the committed readings (bench/labels/, `make bench`, section "signals",
+agreement problems. `risk` combines them with the checks' score, the sentence's length
+and the number of engine steps of its route in one logistic model, calibrated on the
+committed readings (bench/labels/, `make bench`, section "signals",
 which prints the fitted coefficients and the figures quoted in the README).
 
 `needs_person` is the one answer to "will a reader need a person to fix this?": the
 review queue puts those sentences first, and the publishing gate counts them.
 A measure the run did not take (a draft stored before the cross-check, or a language
 with no independent route back) counts as neutral: its feature is the labelled set's
-mean, so the checks alone decide, as before.
+mean, so the checks, the length and the route decide.
+
+A caution on calibration: three routes were read (one, two and three engine steps), so
+the route's weight rests on three base rates (34 %, 56 %, 89 % heavy or wrong); a new
+route's probabilities are an extrapolation until its drafts are read too.
 """
 
 from __future__ import annotations
