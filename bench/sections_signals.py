@@ -50,6 +50,7 @@ class Labelled:
     flagged: bool
     needs_person: bool
     risk: float
+    sure: bool  # a glossary term missing or left untranslated: first in the queue
 
 
 def read_labels(path: Path) -> dict[str, tuple[str, str]]:
@@ -162,6 +163,7 @@ def labelled_drafts(ctx: Context) -> tuple[dict[str, list[Labelled]], dict[str, 
                             bool(notes.flagged),
                             predicted.needs_person,
                             predicted.risk,
+                            bool(notes.violations or notes.left_untranslated),
                         )
                     )
                 found[name] = rows
@@ -185,7 +187,9 @@ def signals(ctx: Context) -> list[Row]:
         others = [i for n, r in found.items() if n != name for i in r]
         held_out = fit_logistic([i.features for i in others], [i.bad for i in others]) if others else pooled
         third = math.ceil(len(rows) / 3)
-        order = sorted(range(len(rows)), key=lambda k: -rows[k].risk)  # the queue's order: risk first
+        order = sorted(
+            range(len(rows)), key=lambda k: (not rows[k].sure, not rows[k].needs_person, -rows[k].risk)
+        )  # as review_queue
         top = [False] * len(rows)
         for k in order[:third]:
             top[k] = True

@@ -5,8 +5,9 @@ come first: `translate.review.prediction` combines the quality signals
 (translate/checks/: a glossary term not as pinned, engine errors, unknown words)
 with what independent engines say of the draft (its round trip to English, a
 second route's draft, the agreement judge). Sentences predicted to need a person
-(or scoring at least `checks.FLAG_SCORE`) are the front of the queue; the rest
-follow by risk, then score, then reading order. Approved sentences are not in
+(or scoring at least `checks.FLAG_SCORE`) are the front of the queue, by risk,
+after the sure fixes (a glossary term missing, a sentence left untranslated);
+the rest follow by risk, then score, then reading order. Approved sentences are not in
 the queue; a draft a person started (edited, not approved) comes right after
 the front, since someone is already halfway through it.
 
@@ -78,7 +79,7 @@ def review_queue(
             notes = entry.notes
             if entry.status == "draft":
                 score, reasons, flagged = DRAFT_SCORE, ["draft: edited by a person, not approved yet"], False
-                group, at_risk = 1, 0.0
+                group, at_risk = 2, 0.0
             else:
                 predicted = predict(notes, segment.text, entry.signature)
                 score, reasons, at_risk = notes.score, notes.reasons + list(predicted.reasons), predicted.risk
@@ -86,7 +87,8 @@ def review_queue(
                 if notes.violations and not notes.signals:  # written before the checks existed
                     reasons = [f"glossary: {v.message}" for v in notes.violations]
                     score, flagged = max(score, FLAG_SCORE), True
-                group = 0 if flagged else 2
+                # a glossary term missing or a sentence left untranslated is a sure fix: first of all
+                group = 0 if notes.violations or notes.left_untranslated else 1 if flagged else 3
             item = QueueItem(
                 text=text.path.name,
                 language=language,
