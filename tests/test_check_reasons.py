@@ -10,6 +10,7 @@ runs through the real engine that produced it.
 from __future__ import annotations
 
 import pytest
+from readers import through
 
 from translate.checks import Unit, check_sentence
 from translate.engines.registry import Engines
@@ -39,13 +40,6 @@ def engines(tmp_path_factory):
     found = Engines(project.config)
     yield found
     found.close()
-
-
-def through(engines, spec, target, sentences, glossary):
-    route = engines.resolve(spec, "en", target)
-    engine = engines.engine_for(route)
-    results = translate_sentences(engine, route, sentences, glossary)
-    return [(result, checked_notes(s, result, engine, route, glossary)) for s, result in zip(sentences, results)]
 
 
 def named(notes, check: str | None = None) -> set[str]:
