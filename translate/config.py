@@ -55,6 +55,7 @@ class ReviewOptions:
     """[review]: when a language counts as reviewed."""
 
     publish_threshold: float = 0.9  # share of approved segments to mark a language "reviewed"
+    crosscheck: bool = True  # a run's new drafts also go back to English and through a second route (queue order)
     min_route_chrf: float = (
         60.0  # an unreviewed draft is fit to read only from a route this good on the reference set (0: no figures asked)
     )

@@ -113,6 +113,9 @@ def print_summary(report: RunReport, path: Path | None) -> None:
         if r.status in ("ok", "planned"):
             extra = f", {r.flagged} flagged for review" if r.flagged else ""
             extra += f" ({r.untranslated} left untranslated)" if r.untranslated else ""
+            extra += f", {r.rechecked} re-checked" if r.rechecked else ""
+            if r.crosscheck_sentences:
+                extra += f", {r.crosscheck_sentences} cross-checked in {r.crosscheck_seconds:.1f} s"
             typer.echo(
                 f"{r.language:<6} {r.engine:<9} {r.segments} segments: {r.reused} reused, "
                 f"{verb} {r.translated} ({r.stale} stale){extra}; {len(r.files_written)} files written"
