@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from project_factory import Project
+from project_factory import REPO_ROOT, Project
 from test_run import contents, run
 from test_run_parallel import memory_rows as languages_rows
 
@@ -87,6 +87,42 @@ def test_a_run_on_a_cluster_writes_the_same_files_and_memory_as_a_run_here(clust
     assert {j["worker"] for j in jobs} <= workers and all(j["seconds"] >= j["engine_seconds"] > 0 for j in jobs)
     assert sum(j["sentences"] for j in jobs) == report["totals"]["translated"]
     assert report["executor"]["executor"] == "dask" and set(report["executor"]["workers"]) == workers
+
+
+def opening(characters: int) -> str:
+    """The paragraphs of the long essay that fit in `characters`."""
+    kept: list[str] = []
+    for paragraph in (REPO_ROOT / "texts" / "the-virtual-factory.txt").read_text(encoding="utf-8").split("\n\n"):
+        if sum(len(p) + 2 for p in kept) + len(paragraph) > characters:
+            break
+        kept.append(paragraph)
+    return "\n\n".join(kept) + "\n"
+
+
+def test_drafts_made_on_a_cluster_carry_the_same_cross_check_measures_as_drafts_made_here(cluster, tmp_path):
+    """The cross-check (translate.run.crosscheck) runs in the job, where it runs, along the routes the
+    coordinator chose: the measures stored beside each draft are those of a run on this machine alone."""
+    address, _ = cluster
+    projects = []
+    for name in ("here", "there"):
+        project = Project(tmp_path / name).add_essays()
+        for essay in (project / "texts").iterdir():
+            essay.unlink()
+        project.add_text("opening.txt", opening(2500))
+        engine = {"default": "apertium", "job_chars": 1000}  # the smallest jobs there are: 3 of them
+        projects.append(project.configure(["es"], engine=engine, review={"crosscheck": True}))
+    here, there = projects
+    local = json.loads(run(here).stdout)["languages"][0]
+    remote = json.loads(run(there, "--cluster", address).stdout)
+    assert len(remote["jobs"]) >= 2  # each measured on whichever worker took it
+    assert languages_rows(there, ("es",)) == languages_rows(here, ("es",))
+    assert drafts_lines(there) == drafts_lines(here)
+    with there.memory() as memory:
+        measures = [e.notes.measures or {} for e in memory.entries("en", "es")]
+    assert len(measures) > 10 and all({"roundtrip", "disagreement", "agreement"} <= set(m) for m in measures)
+    [language] = remote["languages"]
+    assert language["crosscheck_sentences"] == local["crosscheck_sentences"] == len(measures)
+    assert language["crosscheck_routes"] == local["crosscheck_routes"] and len(local["crosscheck_routes"]) == 2
 
 
 def test_a_worker_killed_mid_run_has_its_jobs_run_elsewhere_nothing_lost_nothing_stored_twice(cluster, local_run, tmp_path):

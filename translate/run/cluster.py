@@ -57,9 +57,10 @@ from translate.engines.base import Engine, Route
 from translate.engines.registry import ENGINES, Engines, NoRouteError
 from translate.errors import ClusterError, EngineError, TranslateError
 from translate.glossary.model import Glossary
+from translate.run.crosscheck import CrossRoutes
 from translate.run.freshness import program_digest
 from translate.run.jobs import EngineJob, Executor, JobResult, LanguagePlan, Outcome, Submission
-from translate.run.pipeline import run_job, sign
+from translate.run.pipeline import run_job, sign, sign_measure
 from translate.run.signature import Signature
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ class _WorkerRun:
     spec: RunSpec
     engines: Engines | None = None
     routes: dict[str, tuple[Engine, Route]] = field(default_factory=dict)
+    cross: dict[str, CrossRoutes] = field(default_factory=dict)  # the routes each language's drafts are measured along
     refused: str | None = None  # the one line this worker was refused with
 
     def close(self) -> None:
@@ -120,6 +122,7 @@ def worker_config(coordinator: Config) -> Config:
         targets=list(coordinator.targets),
         engine=engine,
         limits=coordinator.limits,
+        review=coordinator.review,
         languages=dict(coordinator.languages),
     )
 
@@ -144,6 +147,19 @@ def difference(here: str, there: str) -> str:
     return f"signature {here} here, {there} on the coordinator"
 
 
+def cross_here(engines: Engines, target: str, planned: tuple[tuple[str, Route, str], ...]) -> tuple[CrossRoutes, str]:
+    """The cross-check's routes on this machine, as the coordinator chose them; or why this worker would
+    measure the drafts otherwise (an engine missing or of another version): the one line it is refused with."""
+    found: dict[str, Route] = {}
+    for role, route, signature in planned:
+        engine, here = route_here(engines, route)
+        mine = str(sign_measure(engine, here))
+        if mine != signature:
+            return CrossRoutes(), f"{target} cross-check ({role} {route.spec}): {difference(mine, signature)}"
+        found[role] = here
+    return CrossRoutes(found.get("back"), found.get("second")), ""
+
+
 def prepare(spec: RunSpec) -> _WorkerRun:
     """Build this worker's engines for a run and check every language's signature against the coordinator's."""
     state = _WorkerRun(spec)
@@ -162,6 +178,12 @@ def prepare(spec: RunSpec) -> _WorkerRun:
                 state.refused = f"{plan.target}: {difference(signature, plan.signature)}"
                 break
             state.routes[plan.target] = (engine, route)
+            if plan.crosscheck is not None:
+                cross, why = cross_here(state.engines, plan.target, plan.crosscheck)
+                if why:
+                    state.refused = why
+                    break
+                state.cross[plan.target] = cross
     except (TranslateError, OSError) as err:
         state.refused = f"{err}"
     return state
@@ -228,7 +250,16 @@ def work(run: str, job: EngineJob) -> JobResult:
     if state is None or job.target not in state.routes:
         raise EngineError(f"this worker was not prepared for run {run} ({job.target}): it joined without the run's check")
     engine, route = state.routes[job.target]
-    return run_job(replace(job, route=route), engine, state.spec.glossary, state.spec.config.limits, None, get_worker().address)
+    cross = state.cross.get(job.target)
+    return run_job(
+        replace(job, route=route),
+        engine,
+        state.spec.glossary,
+        state.spec.config.limits,
+        None,
+        get_worker().address,
+        crosscheck=(state.engines, cross) if state.engines is not None and cross is not None else None,
+    )
 
 
 def describe_here(config: Config) -> str:

@@ -5,10 +5,12 @@ small, self-contained, and the same whichever executor runs it. `pipeline.run_jo
 everything between the memory's plan and the memory's write: the guards
 (over-long sentences cut at clauses, degenerate outputs retried), the glossary
 layer (check first, mask, engine, unmask, n-best), the finishing rules and the
-quality checks. It returns the rows to store, each with the engine's raw output
+quality checks, then (with `review.crosscheck`) the independent engines' measures
+of its new drafts, along the routes the coordinator chose (`LanguagePlan.crosscheck`).
+It returns the rows to store, each with the engine's raw output
 (`Draft.raw`: what the engine returned for the attempt kept), and how long it
-took. Planning, memory writes, finishing of stored drafts and delivery stay in
-the coordinating process that owns the memory (`translate.run.runner`).
+took. Planning, memory writes, finishing and re-checking of stored drafts and
+delivery stay in the coordinating process that owns the memory (`translate.run.runner`).
 
 Why the job boundary sits around mask→engine→unmask and the checks, not around
 the engine call alone: the glossary layer calls the engine two or three times
@@ -87,6 +89,10 @@ class JobResult:
     engine_seconds: float  # the engine and the glossary layer (the guards and masked retries included)
     engine_calls: int
     started: float = 0.0  # when it began where it ran (seconds since the epoch): the gaps between jobs are the overhead
+    crosscheck_sentences: int = 0  # drafts of this job measured by independent engines (translate.run.crosscheck)
+    crosscheck_seconds: float = 0.0  # what that cost, where the job ran
+    crosscheck_routes: list[str] = field(default_factory=list)  # the round trip's and the second route's specs
+    crosscheck_problem: str = ""  # why a measure is missing (an engine failed), for the run's report
 
 
 @dataclass
@@ -140,6 +146,8 @@ class LanguagePlan:
     target: str
     route: Route
     signature: str
+    crosscheck: tuple[tuple[str, Route, str], ...] | None = None  # drafts measured along ('back' or 'second',
+    # route, its engine's signature) (translate.run.crosscheck; () = agreement only); None: not measured
 
 
 Submission = tuple[EngineJob, Callable[[], JobResult]]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from translate.config import Config, LimitsOptions
-from translate.engines.base import Engine, Route
+from translate.engines.base import Engine, EngineMark, Route
 from translate.engines.registry import Engines
 from translate.glossary.model import Glossary
 from translate.markup import MARKERS, Protected, protect, widen_to_terms
@@ -33,6 +33,10 @@ from translate.texts import SourceText
 
 if TYPE_CHECKING:
     from translate.glossary.pinning import PinnedResult
+    from translate.run.crosscheck import CrossRoutes
+
+CrossCheck = tuple[Engines, "CrossRoutes"]
+"""The engines a job's new drafts are measured with, and the routes (translate.run.crosscheck)."""
 
 
 @dataclass
@@ -61,6 +65,7 @@ class LanguageRun:
     engine_span: tuple[float, float] | None = None  # perf_counter when its first job began and its last one came back
     advance: Progress | None = None  # its progress bar, once its jobs are handed out
     unrecorded: bool = False  # drafts stored whose drafts file is not rewritten yet (`record_drafts`)
+    cross: CrossRoutes | None = None  # the routes its new drafts are measured along (review.crosscheck), once planned
 
     @property
     def source(self) -> str:
@@ -90,8 +95,10 @@ class LanguageRun:
         sentences = self.sentences()
         result.segments = len(sentences)
         plan = self.memory.plan(sentences, source, target, str(signature))
-        todo = list(plan.translate) + list(plan.stale)
-        result.reused, result.stale, result.translated = len(plan.reuse), len(plan.stale), len(todo)
+        recheck = self.rechecks(plan.stale, signature)
+        todo = list(plan.translate) + [s for s in plan.stale if s not in recheck]
+        result.reused, result.stale, result.translated = len(plan.reuse), len(plan.stale) - len(recheck), len(todo)
+        result.rechecked = len(recheck)
         from translate.run.finishing import heading_sentences, refinished  # typography tables: only with work
 
         self.headings = heading_sentences(t.document for t in self.texts)
@@ -102,7 +109,48 @@ class LanguageRun:
             return todo
         if refresh:  # finished again by new rules, no engine call (in the thread that owns the memory)
             self.memory.store_machine(refresh, source, target, str(signature))
+        if recheck:  # only the checks changed: the stored drafts checked again, no engine call
+            self.memory.store_machine(list(recheck.values()), source, target, str(signature))
+        if todo and self.config.review.crosscheck:
+            from translate.run.crosscheck import cross_routes  # (as above)
+
+            self.cross = cross_routes(self.engines, route)
         return todo
+
+    def crosscheck_plan(self) -> tuple[tuple[str, Route, str], ...] | None:
+        """The routes this language's drafts are measured along, each with its engine's signature: what a
+        cluster worker must reproduce to measure them as this process would (translate.run.cluster);
+        None when they are not measured."""
+        cross = self.cross
+        if cross is None:
+            return None
+        return tuple(
+            (role, route, str(sign_measure(self.engines.engine_for(route), route)))
+            for role, route in (("back", cross.back), ("second", cross.second))
+            if route is not None
+        )
+
+    def rechecks(self, stale: Sequence[str], signature: Signature) -> dict[str, tuple[str, str, Notes]]:
+        """The stale sentences whose draft only needs today's checks (the signature differs in the checks'
+        version alone, and the memory kept the engine's marks beside the draft), as rows to store.
+
+        A draft stored before the marks were kept is translated again, once."""
+        assert self.route is not None
+        found: dict[str, tuple[str, str, Notes]] = {}
+        if not stale:
+            return found
+        for sentence, entry in self.memory.lookup(list(stale), self.source, self.target).items():
+            notes = entry.notes
+            if entry.machine_text is None or notes.engine_marks is None or notes.quotation or not entry.signature:
+                continue
+            if str(replace(Signature.parse(entry.signature), checks=signature.checks)) != str(signature):
+                continue
+            found[sentence] = (
+                sentence,
+                entry.machine_text,
+                rechecked_notes(sentence, entry.machine_text, notes, self.route, self.glossary),
+            )
+        return found
 
     def jobs(self, todo: list[str]) -> list[EngineJob]:
         """The sentences to translate as jobs (translate.run.jobs): cut the same way whichever executor runs them."""
@@ -113,7 +161,8 @@ class LanguageRun:
     def run_job(self, job: EngineJob) -> JobResult:
         """One of this language's jobs in this process, with the run's engine (its progress bar advancing inside)."""
         assert self.engine is not None, "plan() first"
-        return run_job(job, self.engine, self.glossary, self.config.limits, self.advance)
+        cross = (self.engines, self.cross) if self.cross is not None else None
+        return run_job(job, self.engine, self.glossary, self.config.limits, self.advance, crosscheck=cross)
 
     def work(self, todo: list[str]) -> list[tuple[str, str, Notes]]:
         """Every job of `todo` in this thread, one after another: the rows to store."""
@@ -138,6 +187,13 @@ class LanguageRun:
             result.glossary_violations += len(notes.violations or ())
             for signal in notes.signals or ():
                 result.signals[signal.check] = result.signals.get(signal.check, 0) + 1
+        if done.crosscheck_sentences:
+            result.crosscheck_sentences += done.crosscheck_sentences
+            result.crosscheck_seconds = round(result.crosscheck_seconds + done.crosscheck_seconds, 2)
+            result.crosscheck_routes = list(done.crosscheck_routes)
+        warning = f"cross-check incomplete: {done.crosscheck_problem}"
+        if done.crosscheck_problem and warning not in result.warnings:  # said once, however many jobs
+            result.warnings.append(warning)
         return rows
 
     def settle_message(self) -> None:
@@ -174,6 +230,12 @@ def sign(engine: Engine, route: Route, glossary: Glossary) -> Signature:
     return Signature.for_route(route, engine.version(), options, glossary.version, checks=CHECKS_VERSION)
 
 
+def sign_measure(engine: Engine, route: Route) -> Signature:
+    """The signature of what `engine` makes along a cross-check's route: the raw engine, no glossary
+    (translate.run.crosscheck measures drafts with the engine as it stands)."""
+    return Signature.for_route(route, engine.version(), engine.options())
+
+
 def load_dictionaries(languages: Sequence[str]) -> None:
     """Load the spelling dictionaries a language's checks will ask (its own and its pivots')."""
     from translate.checks.dictionaries import dictionary  # the checks' module: only for a language with work
@@ -190,23 +252,56 @@ def checked_notes(sentence: str, outcome: PinnedResult | Guarded, engine: Engine
     checks' signals (with the engine's own marks), and the flag when they add up."""
     from translate.checks import Unit, check_sentence, is_flagged, sentence_words  # (as in LanguageRun.plan)
 
+    marks = engine.marks(route, outcome.engine_text)
     unit = Unit(
         source=sentence,
         target=outcome.text,
         source_lang=route.source,
         target_lang=route.target,
         route=route.steps,
-        marks=engine.marks(route, outcome.engine_text),
+        marks=marks,
         violations=tuple(outcome.violations),
         glossary=glossary,
     )
     signals = check_sentence(unit)
     if outcome.harm:
         expected = tuple(v.expected for v in outcome.violations) or ("(none)",)
-        signals.append(Signal("glossary", f"the engine's sentence kept: pinning would break it ({outcome.harm})", expected, 1.0))
+        signals.append(Signal("glossary", f"{HARM_REASON} ({outcome.harm})", expected, 1.0))
     if outcome.unplaced_quotes:
         signals.append(Signal("quotes", "quotation marks not around the quoted words", outcome.unplaced_quotes, 2.0))
-    return Notes(violations=list(outcome.violations), flagged=is_flagged(signals, sentence_words(unit)), signals=signals)
+    return Notes(
+        violations=list(outcome.violations),
+        flagged=is_flagged(signals, sentence_words(unit)),
+        signals=signals,
+        engine_text=outcome.engine_text if outcome.engine_text and outcome.engine_text != outcome.text else None,
+        engine_marks=[(m.kind, m.word, m.hop) for m in marks],
+    )
+
+
+HARM_REASON = "the engine's sentence kept: pinning would break it"
+"""The start of the reason the run gives when do-no-harm kept the engine's sentence (translate.run.harm)."""
+
+
+def rechecked_notes(sentence: str, machine_text: str, notes: Notes, route: Route, glossary: Glossary) -> Notes:
+    """A stored draft's notes with today's checks run on it again, from what the memory kept beside it (the
+    engine's marks, the glossary's verdict): no engine call. The run's own findings (do-no-harm, quotation
+    marks) are engine-made and kept as they were; so are the independent engines' measures."""
+    from translate.checks import Unit, check_sentence, is_flagged, sentence_words  # (as in LanguageRun.plan)
+
+    unit = Unit(
+        source=sentence,
+        target=machine_text,
+        source_lang=route.source,
+        target_lang=route.target,
+        route=route.steps,
+        marks=tuple(EngineMark(*mark) for mark in notes.engine_marks or ()),
+        violations=tuple(notes.violations or ()),
+        glossary=glossary,
+    )
+    kept = [s for s in notes.signals or () if s.check == "quotes" or (s.check == "glossary" and s.reason.startswith(HARM_REASON))]
+    signals = check_sentence(unit) + kept
+    flagged = is_flagged(signals, sentence_words(unit)) or bool(notes.left_untranslated)
+    return replace(notes, signals=signals, flagged=flagged)
 
 
 def run_job(
@@ -216,8 +311,10 @@ def run_job(
     limits: LimitsOptions,
     progress: Progress | None = None,
     worker: str = "this machine",
+    crosscheck: CrossCheck | None = None,
 ) -> JobResult:
-    """A job's sentences through the guards, the glossary layer and the engine, then finished and checked.
+    """A job's sentences through the guards, the glossary layer and the engine, then finished and checked;
+    with `crosscheck`, its new drafts then measured by independent engines (`crosschecked`).
 
     Touches no memory: runs in any thread of any process holding the engine
     (translate.run.jobs says why the job boundary sits here). The checks'
@@ -249,9 +346,36 @@ def run_job(
         if outcome.left_untranslated:
             notes.left_untranslated, notes.flagged = outcome.left_untranslated, True
         drafts.append(Draft(sentence, outcome.text, notes, outcome.engine_text))
-    seconds = time.perf_counter() - began
-    return JobResult(
-        job.key, job.target, drafts, worker, round(seconds, 3), round(engine_seconds, 3), len(calls), round(started, 3)
+    done = JobResult(job.key, job.target, drafts, worker, 0.0, round(engine_seconds, 3), len(calls), round(started, 3))
+    if crosscheck is not None:
+        done = crosschecked(done, route, glossary, *crosscheck)
+    done.seconds = round(time.perf_counter() - began, 3)
+    return done
+
+
+def crosschecked(done: JobResult, route: Route, glossary: Glossary, engines: Engines, routes: CrossRoutes) -> JobResult:
+    """A job's new drafts with what independent engines say of them (translate.run.crosscheck), and what
+    that cost. Published translations and sentences left untranslated are not measured.
+
+    Measured in the job, where it runs, along the routes the coordinator chose: a job on a cluster
+    worker comes back with the same measures as one in this process (measures are per sentence)."""
+    from translate.run.crosscheck import measure  # sacrebleu and a second route: only for a job with drafts
+
+    asked = [i for i, d in enumerate(done.drafts) if not (d.notes.quotation or d.notes.left_untranslated)]
+    if not asked:
+        return done
+    sources, texts = [done.drafts[i].sentence for i in asked], [done.drafts[i].text for i in asked]
+    measured = measure(engines, route, sources, texts, glossary, routes)
+    drafts = list(done.drafts)
+    for i, found in zip(asked, measured.measures, strict=True):
+        drafts[i] = replace(drafts[i], notes=replace(drafts[i].notes, measures=found or None))
+    return replace(
+        done,
+        drafts=drafts,
+        crosscheck_sentences=len(asked),
+        crosscheck_seconds=measured.seconds,
+        crosscheck_routes=measured.routes,
+        crosscheck_problem=measured.problem,
     )
 
 

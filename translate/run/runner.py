@@ -225,7 +225,10 @@ class _Run:
         owner = {language.target: (language, state) for language, state, _ in busy}
         try:
             try:
-                plans = [LanguagePlan(language.target, route, str(language.signature)) for language, route in _routes(busy)]
+                plans = [
+                    LanguagePlan(language.target, route, str(language.signature), language.crosscheck_plan())
+                    for language, route in _routes(busy)
+                ]
                 self.report.warnings += executor.start(plans)
             except TranslateError as err:  # no cluster to reach, or no worker there that fits: every language says so
                 for language, state, _ in busy:
