@@ -18,13 +18,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from project_factory import REPO_ROOT, Project
 from test_run import contents, run
 from test_run_parallel import memory_rows as languages_rows
 
-pytestmark = [pytest.mark.apertium, pytest.mark.slow]
+pytestmark = [pytest.mark.apertium, pytest.mark.slow, pytest.mark.serial]  # two worker processes, one killed
 
 LANGUAGES = ("es", "pt")  # a direct pair and a pivot through Spanish (the en→es hop shared)
 JOB_CHARS = 4000  # the essays in 5 jobs per language
@@ -39,6 +40,17 @@ def cluster():
 
     with local_cluster(workers=2) as local, Client(local) as client:
         yield local.scheduler_address, client
+
+
+def settled(cluster: tuple[str, Any]) -> tuple[str, Any]:
+    """The cluster once it holds exactly its own two workers again: a worker killed by an earlier test is
+    back, one refused by another is gone (the run's in-flight limit counts the workers it finds)."""
+    address, client = cluster
+    for _ in range(2400):  # at most 2 minutes, on a loaded machine
+        if len(client.scheduler_info()["workers"]) == 2:
+            return address, client
+        time.sleep(0.05)
+    raise AssertionError(f"the cluster holds {len(client.scheduler_info()['workers'])} workers, not 2")
 
 
 def make(root: Path, **engine: object) -> Project:
@@ -75,7 +87,7 @@ def local_run(tmp_path_factory) -> Project:
 
 
 def test_a_run_on_a_cluster_writes_the_same_files_and_memory_as_a_run_here(cluster, local_run, tmp_path):
-    address, client = cluster
+    address, client = settled(cluster)
     project = make(tmp_path / "cluster")
     report = json.loads(run(project, "--cluster", address).stdout)
     assert contents(project) == contents(local_run)
@@ -102,7 +114,7 @@ def opening(characters: int) -> str:
 def test_drafts_made_on_a_cluster_carry_the_same_cross_check_measures_as_drafts_made_here(cluster, tmp_path):
     """The cross-check (translate.run.crosscheck) runs in the job, where it runs, along the routes the
     coordinator chose: the measures stored beside each draft are those of a run on this machine alone."""
-    address, _ = cluster
+    address, _ = settled(cluster)
     projects = []
     for name in ("here", "there"):
         project = Project(tmp_path / name).add_essays()
@@ -126,7 +138,7 @@ def test_drafts_made_on_a_cluster_carry_the_same_cross_check_measures_as_drafts_
 
 
 def test_a_worker_killed_mid_run_has_its_jobs_run_elsewhere_nothing_lost_nothing_stored_twice(cluster, local_run, tmp_path):
-    address, client = cluster
+    address, client = settled(cluster)
     project = make(tmp_path / "killed")
     command = [sys.executable, "-m", "translate.cli", "run", "--json", "--cluster", address]
     process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -164,7 +176,7 @@ exec {real} "$@"
 def test_a_worker_with_another_apertium_is_refused_with_one_line_and_the_run_goes_on(cluster, local_run, tmp_path):
     import shutil
 
-    address, client = cluster
+    address, client = settled(cluster)
     bin_dir = tmp_path / "other-apertium"
     bin_dir.mkdir()
     wrapper = bin_dir / "apertium"
@@ -191,7 +203,7 @@ def test_a_worker_with_another_apertium_is_refused_with_one_line_and_the_run_goe
 
 
 def test_the_coordinator_holds_a_bounded_number_of_results_however_many_jobs(cluster, tmp_path):
-    address, _ = cluster
+    address, _ = settled(cluster)
     project = make(tmp_path / "small-jobs", job_chars=1000)  # the smallest jobs there are: 44 in all
     report = json.loads(run(project, "--cluster", address).stdout)
     figures = report["executor"]
