@@ -23,22 +23,20 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from translate.config import LimitsOptions
 from translate.errors import DiskFull, InputFileError, WriteError
 from translate.human_input import bad_character
-
-DEFAULT_MAX_TEXT_BYTES = 10_000_000
-"""Largest source read when the configuration says nothing (limits.max_text_bytes)."""
 
 READ_CHUNK = 1 << 20
 """Bytes read at a time: memory stays bounded by the limit, a NUL stops reading at once."""
 
 
-def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_TEXT_BYTES) -> str:
+def read_source(path: Path | str, max_bytes: int = LimitsOptions.max_text_bytes) -> str:
     """Read a source text as UTF-8, refusing what cannot be a text to translate."""
     return decode_source(read_bytes(path, max_bytes), str(path))
 
 
-def read_bytes(path: Path | str, max_bytes: int = DEFAULT_MAX_TEXT_BYTES) -> bytes:
+def read_bytes(path: Path | str, max_bytes: int = LimitsOptions.max_text_bytes) -> bytes:
     """A file's bytes, read in bounded chunks (see read_stream), with a clear error for what is no file.
 
     Only a regular file is read: a named pipe would block the command for ever (and
@@ -106,7 +104,7 @@ def check_link(path: Path, *inside: Path) -> None:
         raise InputFileError(f"{path}: is a link to {target}, outside the project: not read (copy the file in instead)")
 
 
-def read_stream(stream: BinaryIO, name: str, max_bytes: int = DEFAULT_MAX_TEXT_BYTES) -> bytes:
+def read_stream(stream: BinaryIO, name: str, max_bytes: int = LimitsOptions.max_text_bytes) -> bytes:
     """At most `max_bytes` from a file or pipe, in chunks; a NUL or one byte more is refused at once."""
     chunks: list[bytes] = []
     size = 0
