@@ -12,6 +12,10 @@ flushed to disk, and is renamed over the target. A file that cannot be written
 is a `WriteError` naming it and what is wrong, as what it is (`write_failure`): a
 full disk (`DiskFull`), a read-only file system, a missing permission; never a
 traceback, and never mistaken for damage.
+
+Noticing change: `file_stamp` is the one cheap change detector (a file's inode,
+size and time of change), for the caches and fingerprints that must not read a
+file's bytes to know it is the same file.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from translate.config import LimitsOptions
 from translate.errors import DiskFull, InputFileError, WriteError
@@ -29,6 +33,37 @@ from translate.human_input import bad_character
 
 READ_CHUNK = 1 << 20
 """Bytes read at a time: memory stays bounded by the limit, a NUL stops reading at once."""
+
+
+class FileStamp(NamedTuple):
+    """What changes when a file is written or replaced: its inode (a rename over it), size and time of change."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+
+    def __str__(self) -> str:
+        """'size:mtime_ns', as engine environments and signatures write it."""
+        return f"{self.size}:{self.mtime_ns}"
+
+
+def file_stamp(path: str | os.PathLike[str]) -> FileStamp | None:
+    """A file's or folder's stamp, None when it is missing or cannot be read: a cheap change detector.
+
+    Equal stamps mean "not changed" for every cache here; a write in the same
+    nanosecond tick that keeps the size is missed, which is why nothing stored
+    for good (a human decision) relies on a stamp, only caches and run skipping.
+    """
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return FileStamp(found.st_ino, found.st_size, found.st_mtime_ns)
+
+
+def stamp_text(path: str | os.PathLike[str]) -> str:
+    """A file's stamp as text: 'size:mtime_ns', '-' when it does not exist (for environment strings)."""
+    return str(file_stamp(path) or "-")
 
 
 def read_source(path: Path | str, max_bytes: int = LimitsOptions.max_text_bytes) -> str:
