@@ -204,7 +204,7 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> bool:
             os.fsync(handle.fileno())
         os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
-    except BaseException as err:
+    except BaseException as err:  # an interrupt too: no temporary file left behind; re-raised below
         Path(tmp).unlink(missing_ok=True)
         if isinstance(err, OSError):
             raise write_failure(path, err) from None

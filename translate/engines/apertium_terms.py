@@ -644,7 +644,7 @@ def write_folder(folder: Path, mode: str, stages: list[Stage], terms: HopTerms, 
             building.rename(folder)
         except OSError:  # another run built it meanwhile: the same files
             shutil.rmtree(building, ignore_errors=True)
-    except BaseException:
+    except BaseException:  # an interrupt too: no half-built folder left behind; re-raised
         shutil.rmtree(building, ignore_errors=True)
         raise
 

@@ -190,7 +190,7 @@ class TranslationMemory:
             except sqlite3.DatabaseError as err:
                 self._close_quietly()
                 raise health.damaged(self.path, str(err)) from None
-            except BaseException:
+            except BaseException:  # any other failure, an interrupt too: no connection left open; re-raised
                 self._close_quietly()
                 raise
 
@@ -314,7 +314,7 @@ class TranslationMemory:
         try:
             yield self._db
             self._db.execute("COMMIT")
-        except BaseException as err:
+        except BaseException as err:  # an interrupt too: rolled back and the undo log applied, then re-raised
             if self._db.in_transaction:  # SQLite may have rolled back already (a full disk at COMMIT)
                 with contextlib.suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
