@@ -1,4 +1,4 @@
-"""The package's shape: stage subpackages, imports flowing one way, no cycles.
+"""The package's shape: stage subpackages, imports flowing one way, no cycles (the benchmark's too).
 
 Every module of translate/ is read with `ast` (nothing is imported), and every
 import between the package's own modules becomes an edge of a graph: imports
@@ -213,6 +213,33 @@ SUBPACKAGES = {module_name(init.parent / "__init__.py") for init in PACKAGE.rglo
 
 def test_imports_flow_one_way_through_the_stages():
     assert layering_problems(GRAPH, LAYERS, SUBPACKAGES) == []
+
+
+BENCH = REPO / "bench"
+
+
+def bench_graph(folder: Path = BENCH) -> dict[str, list[str]]:
+    """module -> the sibling modules it imports, for the benchmark's flat folder of scripts."""
+    modules = {path.stem: path for path in sorted(folder.glob("*.py"))}
+    return {
+        name: sorted({i.target.split(".")[0] for i in read_imports(name, path, modules)} & set(modules) - {name})
+        for name, path in modules.items()
+    }
+
+
+def test_the_benchmarks_imports_run_one_way():
+    """bench.py runs the sections, the sections use common.py: no section imports the runner, no circle."""
+    graph = bench_graph()
+    assert "common" in graph and "bench" in graph
+    assert [name for name, targets in graph.items() if "bench" in targets] == []
+    assert cycles(graph) == []
+
+
+def test_a_section_importing_the_runner_fails_the_benchmark_check(tmp_path):
+    (tmp_path / "bench.py").write_text("import sections_core\n")
+    (tmp_path / "sections_core.py").write_text("from bench import section\n")
+    (tmp_path / "common.py").write_text("")
+    assert cycles(bench_graph(tmp_path)) == [["bench", "sections_core"]]
 
 
 def test_the_stages_are_subpackages():
