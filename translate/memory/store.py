@@ -14,7 +14,10 @@ either all of a batch or none of it.
 
 This module is longer than the project's usual 400 lines on purpose: it is one
 class whose every method shares one connection and one transaction rule
-(`_write`); split over files, that rule would be harder to see and to keep.
+(`transaction()`); split over files, that rule would be harder to see and to keep.
+Its sibling modules (the text record's sync, delivered outputs, TMX import) build
+on the same public seam: `connection` to read, `transaction()` to write,
+`put_machine`, `decide_in`, `apply_decision`, `write_drafts`, `remember_file`.
 The records it hands out are in `records.py`, the schema in `schema.py`.
 """
 
@@ -263,6 +266,12 @@ class TranslationMemory:
         return busy == 0
 
     @property
+    def connection(self) -> sqlite3.Connection:
+        """The memory's one SQLite connection, for its own modules (sync.py, delivered.py, tmx.py): they read
+        through it and write only inside `transaction()`, so every write keeps the one transaction rule."""
+        return self._db
+
+    @property
     def schema_version(self) -> int:
         return self._db.execute("PRAGMA user_version").fetchone()[0]
 
@@ -275,7 +284,7 @@ class TranslationMemory:
             )
         if version == SCHEMA_VERSION:
             return
-        with self._write():
+        with self.transaction():
             version = self.schema_version  # another process may have migrated meanwhile
             for number in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[number - 1]:
@@ -295,7 +304,7 @@ class TranslationMemory:
         )
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it is committed, or none of it, here and in the text record.
 
         What the transaction appended to the committed text record is taken back
@@ -385,7 +394,7 @@ class TranslationMemory:
         rows = list(rows)
         if not rows:
             return 0
-        with self._write() as db:
+        with self.transaction() as db:
             # A replaced machine text is remembered in notes.earlier_machine, so that a
             # PO file exported before the change and returned untouched is not read as an edit.
             before = self.lookup([src for src, _, _ in rows], source_lang, target_lang)
@@ -414,7 +423,7 @@ class TranslationMemory:
                 params,
             )
             if cursor.rowcount:
-                self._write_drafts(source_lang, target_lang)
+                self.write_drafts(source_lang, target_lang)
             return cursor.rowcount
 
     def entries(self, source_lang: str, target_lang: str) -> Iterator[MemoryEntry]:
@@ -508,26 +517,27 @@ class TranslationMemory:
         log as a suggestion, and `against` names the decision that holds the
         entry. See translate.memory.history for the rule.
         """
-        decisions = [self._checked(d) for d in decisions]
+        decisions = [self.checked_decision(d) for d in decisions]
         if not decisions:
             return []
-        with self._write() as db:
-            return self._decide_in(db, decisions)
+        with self.transaction() as db:
+            return self.decide_in(db, decisions)
 
-    def _decide_in(self, db: sqlite3.Connection, decisions: list[ReviewDecision]) -> list[ReviewDecision]:
-        """`decide` inside a write transaction the caller holds (decisions already `_checked`)."""
+    def decide_in(self, db: sqlite3.Connection, decisions: list[ReviewDecision]) -> list[ReviewDecision]:
+        """`decide` inside a write transaction the caller holds (decisions already `checked_decision`)."""
         last = db.execute("SELECT MAX(record_id) FROM review_log").fetchone()[0] or ""
         recorded = []
         for decision in decisions:
             last = _record_id(last)
-            recorded.append(self._apply_decision(db, replace(decision, id=last)))
+            recorded.append(self.apply_decision(db, replace(decision, id=last)))
         if self.journal is not None and recorded:
             journal, before = self.journal, self.journal.append_reviews(recorded)
             self._undo.append(lambda: journal.undo_append(before))  # the COMMIT may still fail
-            self._remember_file(self.journal.reviews)
+            self.remember_file(self.journal.reviews)
         return recorded
 
-    def _checked(self, d: ReviewDecision) -> ReviewDecision:
+    def checked_decision(self, d: ReviewDecision) -> ReviewDecision:
+        """A decision fit to record (status, route, text and names checked), or UsageError saying what is wrong."""
         if d.status not in DECISION_STATUSES:
             raise UsageError(f"review status '{d.status}' is not one of {', '.join(DECISION_STATUSES)}")
         if d.via not in VIA:
@@ -549,7 +559,7 @@ class TranslationMemory:
             raise UsageError(f"a decision on {d.source_hash} needs the reviewer's name (an e-mail address is not shown)")
         return replace(d, reviewer=name, author=person_name(d.author), time=d.time or utc_now())
 
-    def _apply_decision(self, db: sqlite3.Connection, d: ReviewDecision, replaying: bool = False) -> ReviewDecision:
+    def apply_decision(self, db: sqlite3.Connection, d: ReviewDecision, replaying: bool = False) -> ReviewDecision:
         """Judge one decision against its entry, log it, apply it if it holds (the entry is created if new)."""
         key = (d.source_hash, d.source_lang, d.target_lang)
         row = db.execute(
@@ -628,7 +638,7 @@ class TranslationMemory:
         (index, block, position_in_block, source_hash, source_text).
         """
         rows = [LayoutRow(int(i), int(b), int(p), str(h), str(t)) for i, b, p, h, t in segments]
-        with self._write() as db:
+        with self.transaction() as db:
             current = self._current_run(document)
             if current is not None and self._layout_at(document, current) == rows:
                 return False
@@ -684,7 +694,7 @@ class TranslationMemory:
 
     # -- used by translate.memory.tmx and translate.memory.sync ---------------
 
-    def _put_machine(self, db: sqlite3.Connection, rows: Iterable[dict[str, Any]], source_lang: str, target_lang: str) -> int:
+    def put_machine(self, db: sqlite3.Connection, rows: Iterable[dict[str, Any]], source_lang: str, target_lang: str) -> int:
         """Upsert machine drafts as the text record holds them (hash, source, machine, signature, notes,
         created, updated); people's decisions are left as they are. Return how many rows changed."""
         cursor = db.executemany(
@@ -733,15 +743,15 @@ class TranslationMemory:
             for h, src, mt, sig, notes, created, updated in rows
         ]
 
-    def _write_drafts(self, source_lang: str, target_lang: str) -> None:
+    def write_drafts(self, source_lang: str, target_lang: str) -> None:
         """Rewrite one pair's drafts file from the entries (call inside the write transaction)."""
         if self.journal is None:
             return
         path = self.journal.draft_file(source_lang, target_lang)
         self.journal.write_drafts(source_lang, target_lang, self._draft_rows(source_lang, target_lang))
-        self._remember_file(path)
+        self.remember_file(path)
 
-    def _remember_file(self, path: Path) -> None:
+    def remember_file(self, path: Path) -> None:
         """Note a text record file's size, time and digest, so opening the memory can skip an unchanged one."""
         if self.journal is None:  # a memory without a text record has no files to note
             return

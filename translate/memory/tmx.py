@@ -317,11 +317,11 @@ def _record(
                     comment=merged.comment,
                 )
             )
-    with memory._write() as db:
+    with memory.transaction() as db:
         for (source, target), rows in drafts.items():
-            memory._put_machine(db, rows, source, target)
-            memory._write_drafts(source, target)
-        recorded = memory._decide_in(db, [memory._checked(d) for d in decisions])
+            memory.put_machine(db, rows, source, target)
+            memory.write_drafts(source, target)
+        recorded = memory.decide_in(db, [memory.checked_decision(d) for d in decisions])
     for decision in recorded:
         if decision.outcome == "conflict":
             held = memory.get(decision.source_text, decision.source_lang, decision.target_lang)
