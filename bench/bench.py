@@ -42,6 +42,7 @@ SECTION_MODULES = (
     "sections_api",  # api
     "sections_zhen",  # zhen
     "sections_scale",  # scale
+    "sections_neural",  # neural
 )
 """Importing a module registers its sections (`common.section`); they run in this order."""
 for _module in SECTION_MODULES:

@@ -1,7 +1,7 @@
 """Benchmark sections on the whole pipeline: memory and scheduled runs, glossary, handouts.
 
 Every section works on a temporary copy of the project (texts/, glossaries/,
-translate.toml; the memory, outputs and reports are created in the copy), runs
+translate.toml, routes.toml; the memory, outputs and reports are created in the copy), runs
 the real `translate` command as a child process and reads its `--json` report,
 so the figures are what a user or a scheduled job sees. Nothing is written to the
 repository (section "glossary" only reads its memory when `make translate` made one).
@@ -19,7 +19,7 @@ from common import ChildRun, Context, Row, figure, run_child, section, tail
 
 from translate.segment import parse
 
-PROJECT_PARTS = ("texts", "glossaries", "translate.toml")
+PROJECT_PARTS = ("texts", "glossaries", "translate.toml", "routes.toml")
 
 # The edit of section "memory" (c): one paragraph replaced by a changed version of
 # itself. Two of its three sentences change, the third stays as it was.
@@ -58,7 +58,7 @@ def copy_project(ctx: Context, name: str) -> Path:
         source = ctx.repo / part
         if source.is_dir():
             shutil.copytree(source, project / part)
-        else:
+        elif source.is_file():
             shutil.copy2(source, project / part)
     return project
 

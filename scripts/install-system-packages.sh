@@ -1,18 +1,22 @@
 #!/bin/sh
 # Install the Debian packages translate uses, when this machine can.
 # Apertium engine: apertium and its language pairs (English → es, ca, gl, eo,
-# hbs; through Spanish → pt, fr, it, oc, ast, an), and the tools that compile the
-# glossary into their dictionaries (lt-comp, lt-append, lrx-comp). Review: gettext (msgfmt,
+# hbs; through Spanish → pt, fr, it, oc, ast, an; from Portuguese → es, gl, ca for
+# the routes that start with a neural English → Portuguese hop; es ↔ gl, es ↔ ca,
+# ca → it for the other candidate routes `translate routes evaluate` measures), and
+# the tools that compile the glossary into their dictionaries (lt-comp, lt-append,
+# lrx-comp). Review: gettext (msgfmt,
 # msgcat). Handouts: chromium, Noto fonts, poppler-utils (pdftoppm, pdftotext).
 # Quality checks: hunspell dictionaries of the target languages (and English,
 # for `translate check texts`); a language without one gets no spelling signal.
 set -u
 PACKAGES="apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en apertium-hbs-eng
 apertium-es-pt apertium-fr-es apertium-spa-ita apertium-oc-es apertium-spa-ast apertium-spa-arg
+apertium-pt-gl apertium-por-cat apertium-es-gl apertium-spa-cat apertium-cat-ita
 lttoolbox-dev apertium-dev apertium-lex-tools-dev
 gettext poppler-utils chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core
 hunspell-en-us hunspell-es hunspell-fr hunspell-pt-pt hunspell-ca hunspell-it hunspell-gl hunspell-hr
-hunspell-sr hunspell-bs hunspell-oc hunspell-an myspell-eo hunspell-en-gb"
+hunspell-sr hunspell-bs hunspell-oc hunspell-an myspell-eo hunspell-en-gb hunspell-pt-br"
 
 missing=""
 for p in $PACKAGES; do

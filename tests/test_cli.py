@@ -129,7 +129,9 @@ def test_languages_shows_routes_and_hints():
     result = cli("languages", "--json")
     assert result.returncode == 0
     rows = {row["target"]: row for row in json.loads(result.stdout)}
-    assert rows["es"]["chosen"] == "apertium" and "en→es" in rows["es"]["routes"]["apertium"]
+    assert "en→es" in rows["es"]["routes"]["apertium"]  # every engine's route is shown...
+    assert rows["es"]["chosen"] == "bergamot+apertium"  # ...and the one routes.toml chose is taken
+    assert rows["es"]["route"] == "bergamot:en>pt_BR + apertium:pt_BR>es" and "on field" in rows["es"]["figures"]
     assert "en→es→pt" in rows["pt"]["routes"]["apertium"]
     assert rows["de"]["chosen"] is None and "translate models install en de" in rows["de"]["hints"]
 

@@ -61,7 +61,7 @@ def label(path: tuple[str, ...]) -> str:
 
 def test_the_walk_finds_every_command():
     assert {"run", "text", "languages", "status", "handouts", "evaluate"} <= {p[0] for p in COMMANDS}
-    assert {("models",), ("memory",), ("review",), ("glossary",), ("check",), ("api-key",)} == set(GROUPS)
+    assert {("models",), ("routes",), ("memory",), ("review",), ("glossary",), ("check",), ("api-key",)} == set(GROUPS)
     assert ("glossary", "coverage") in COMMANDS and ("models", "remove") in COMMANDS
 
 

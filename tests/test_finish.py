@@ -57,10 +57,18 @@ def test_titles_in_english_title_case_become_sentence_case_where_the_language_wr
 
 
 def test_portuguese_drafts_follow_the_1990_agreement_and_keep_pronounced_consonants():
-    if finish_version("pt").endswith("ao90") is False:
+    if "+ao90" not in finish_version("pt"):
         pytest.skip("the hunspell pt_PT dictionary is not installed (apt-get install hunspell-pt-pt)")
     text = finish("A acção directa, a tracção de facto, o espectáculo, o contacto e a actividade objectiva.", "pt")
     assert text == "A ação direta, a tração de facto, o espetáculo, o contacto e a atividade objetiva."
+
+
+def test_european_drafts_made_from_brazilian_ones_take_the_european_spelling_and_brazilian_ones_keep_theirs():
+    if "+ao90" not in finish_version("pt"):
+        pytest.skip("the hunspell pt_PT dictionary is not installed (apt-get install hunspell-pt-pt)")
+    brazilian = "O desenvolvimento econômico do fenômeno, os contatos, a fêmea e o gênero."
+    assert finish(brazilian, "pt") == "O desenvolvimento económico do fenómeno, os contactos, a fêmea e o género."
+    assert finish(brazilian, "pt_BR") == brazilian
 
 
 def test_an_apostrophe_inside_a_word_never_closes_a_quotation():

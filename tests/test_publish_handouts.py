@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from project_factory import Project
 
+from translate.engines.credits import model_attribution
 from translate.errors import TranslateError, UsageError
 from translate.memory.notes import Notes
 from translate.memory.records import ReviewDecision
@@ -28,7 +29,6 @@ from translate.publish.handouts import (
     HandoutMeta,
     build_handouts,
     labels,
-    model_attribution,
     render_html,
     status_line,
     write_handout,

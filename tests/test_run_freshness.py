@@ -149,3 +149,13 @@ def test_every_change_to_a_memory_entry_moves_its_revision(tmp_path):
         assert memory.generation("en", "fr") == 0
     rows = sqlite3.connect(tmp_path / "tm.sqlite").execute("SELECT COUNT(DISTINCT rev) FROM entries").fetchone()
     assert rows[0] == 2
+
+
+def test_a_route_chosen_in_the_route_file_is_taken_by_the_next_run(project):
+    project.configure(("es", "ca"))  # engine choice "auto": the route file decides
+    run(project)
+    (project / "routes.toml").write_text('[languages.es]\nroute = "bergamot:en>pt_BR + apertium:pt_BR>es"\n', encoding="utf-8")
+    result = report(run(project))
+    spanish = next(lang for lang in result["languages"] if lang["language"] == "es")
+    assert spanish["engine"] == "bergamot+apertium" and spanish["translated"] > 0  # not skipped as unchanged
+    assert all(lang["translated"] == 0 for lang in result["languages"] if lang["language"] != "es")

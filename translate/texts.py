@@ -16,6 +16,7 @@ from translate.config import Config
 from translate.errors import InputFileError, UsageError
 from translate.fileio import check_link, decode_source, read_bytes, read_source
 from translate.human_input import describe_character
+from translate.languages import bcp47
 from translate.segment import MARKDOWN_SUFFIXES, Document, parse
 
 TEXT_SUFFIXES = (*MARKDOWN_SUFFIXES, ".txt")
@@ -132,5 +133,7 @@ def read_texts(paths: Iterable[Path]) -> dict[str, str]:
 
 
 def output_path(config: Config, language: str, text: SourceText | Path, suffix: str = ".md") -> Path:
-    """outputs/<lang>/<text>.md (and .po, .html, .pdf beside it); `text` may be the source file's path."""
-    return config.path("outputs") / language / f"{text.stem}{suffix}"
+    """outputs/<lang>/<text>.md (and .po, .html, .pdf beside it); `text` may be the source file's path.
+
+    The folder is the language's BCP 47 tag (outputs/pt-BR/, as PO editors and browsers write it)."""
+    return config.path("outputs") / bcp47(language) / f"{text.stem}{suffix}"

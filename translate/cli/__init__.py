@@ -6,7 +6,7 @@ the user can act on are one line on stderr with exit code 2 (bad input or
 configuration) or 1 (a run-time failure); never a traceback.
 
 Every command is listed here, in one place; each lives in the module of its
-group: run.py (run, text, languages, status), handouts.py, models.py,
+group: run.py (run, text, languages, status), handouts.py, models.py, routes.py (routes evaluate),
 memory.py, review.py (review import|status|next|invite|invitations|add-device|revoke, evaluate),
 glossary.py, serve.py, check.py (check texts), api_keys.py (api-key create|list|revoke), merge.py
 (merge-output, git's merge driver for outputs/). What they
@@ -21,7 +21,7 @@ from typing import Annotated
 import typer
 
 from translate import __version__
-from translate.cli import api_keys, check, glossary, handouts, memory, merge, models, review, run, serve
+from translate.cli import api_keys, check, glossary, handouts, memory, merge, models, review, routes, run, serve
 
 app = typer.Typer(
     name="translate",
@@ -41,6 +41,7 @@ app.command("languages")(run.languages_command)
 app.command("status")(run.status)
 app.command("handouts")(handouts.handouts)
 app.add_typer(models.app, name="models")
+app.add_typer(routes.app, name="routes")
 app.add_typer(review.app, name="review")
 app.add_typer(glossary.app, name="glossary")
 app.command("evaluate")(review.evaluate)

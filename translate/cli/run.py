@@ -199,7 +199,8 @@ def languages_command(
     all_targets: Annotated[bool, typer.Option("--all", help="Every language some engine reaches, not only targets.")] = False,
     json_out: JsonOption = False,
 ) -> None:
-    """Show, per target language, which engines can serve it here and by which route, and which
+    """Show, per target language, the route a run takes (the route file's, chosen on a reference
+    set, with its figures), every engine's route and chain that could serve it here, and which
     spelling dictionary the quality checks use (none: no spelling signal for that language)."""
     # imported on use, keeps --help fast
     from translate.checks.dictionaries import spelling_support
@@ -223,8 +224,16 @@ def languages_command(
     for row in rows:
         used = row.chosen or "none"
         typer.echo(f"  {row.target:<7} {languages.language_name(row.target):<22} config={row.choice:<8} uses={used}")
+        if row.route:
+            typer.echo(
+                f"          route     {row.route}" + (f"  ({row.figures})" if row.figures and row.route == row.route_file else "")
+            )
+        if row.note:
+            typer.echo(f"          note      {row.note}")
         for engine_name, route in row.routes.items():
             typer.echo(f"          {engine_name:<9} {route}")
+        for spec in row.chains:
+            typer.echo(f"          chain     {spec}")
         for hint in row.hints:
             typer.echo(f"          to get one: {hint}")
         typer.echo(f"          spelling  {spelling_support(row.target)}")

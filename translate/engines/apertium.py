@@ -41,7 +41,7 @@ from translate.engines import apertium_packages
 from translate.engines.apertium_packages import PIVOT_PREFERENCE, debian_models
 from translate.engines.apertium_pipeline import Pipeline, from_stream, mode_file, to_stream
 from translate.engines.apertium_terms import TERMS_VERSION, TermDictionaries
-from translate.engines.base import Engine, EngineMark, Progress, Route
+from translate.engines.base import Engine, EngineMark, Progress, Route, with_edges
 from translate.engines.lttoolbox import (
     LtProc,
     analysers_for,
@@ -52,7 +52,7 @@ from translate.engines.lttoolbox import (
 )
 from translate.errors import EngineError, LanguageError, ModelError
 from translate.glossary.model import Glossary
-from translate.languages import normalize, validate
+from translate.languages import base_language, normalize, validate
 from translate.markup import has_markers
 
 log = logging.getLogger(__name__)
@@ -233,15 +233,6 @@ def _fix_initial_case(source: str, output: str) -> str:
     return output[:i] + output[i].upper() + output[i + 1 :]
 
 
-def _edges(original: str, text: str) -> str:
-    """Put back the whitespace the original sentence had around it."""
-    if not original.strip():
-        return original
-    lead = original[: len(original) - len(original.lstrip())]
-    trail = original[len(original.rstrip()) :]
-    return lead + text + trail
-
-
 class ApertiumEngine(Engine):
     """Apertium modes as an engine: discovery, routes (direct or one pivot) and batches."""
 
@@ -340,18 +331,47 @@ class ApertiumEngine(Engine):
             self._version = words[-1] if done.returncode == 0 and words else "unknown"
         return self._version
 
+    def reads(self, source: str) -> str:
+        """The code whose modes read `source`: itself, or for a variant with no mode of its own its language
+        (Apertium's Portuguese analysers read Brazilian and European text alike: pt_BR goes through pt-es)."""
+        source = normalize(source)
+        if any(s == source for s, _ in self.modes()):
+            return source
+        return base_language(source)
+
     def routes(self, source: str) -> dict[str, Route]:
         source = normalize(source)
         pairs = self.modes()
-        direct = {t: mode for (s, t), mode in pairs.items() if s == source}
+        reads = self.reads(source)
+        own = base_language(source)
+        direct = {t: mode for (s, t), mode in pairs.items() if s == reads and base_language(t) != own}
         routes = {t: Route(self.name, (source, t), (self._model(mode),)) for t, mode in direct.items()}
-        rank = {code: n for n, code in enumerate(PIVOT_PREFERENCE)}
-        for pivot in sorted(direct, key=lambda c: (rank.get(c, len(rank)), "_" in c, c)):
+        for pivot in self._pivots(direct):
             for (s, t), mode in sorted(pairs.items()):
-                if s == pivot and t != source and t not in routes:
+                if s == pivot and base_language(t) != own and t not in routes:
                     models = (self._model(direct[pivot]), self._model(mode))
                     routes[t] = Route(self.name, (source, pivot, t), models)
         return dict(sorted(routes.items()))
+
+    def candidates(self, source: str, target: str) -> list[Route]:
+        """The direct pair, then every route through one intermediate language (Spanish, Catalan first)."""
+        source, target = normalize(source), normalize(target)
+        if base_language(source) == base_language(target):
+            return []
+        pairs = self.modes()
+        reads = self.reads(source)
+        direct = {t: mode for (s, t), mode in pairs.items() if s == reads and base_language(t) != base_language(source)}
+        found = [Route(self.name, (source, target), (self._model(direct[target]),))] if target in direct else []
+        for pivot in self._pivots(direct):
+            mode = pairs.get((pivot, target))
+            if mode and pivot != target:
+                found.append(Route(self.name, (source, pivot, target), (self._model(direct[pivot]), self._model(mode))))
+        return found
+
+    @staticmethod
+    def _pivots(direct: dict[str, str]) -> list[str]:
+        rank = {code: n for n, code in enumerate(PIVOT_PREFERENCE)}
+        return sorted(direct, key=lambda c: (rank.get(c, len(rank)), "_" in c, c))
 
     def sources(self) -> set[str]:
         return {source for source, _ in self.modes()}
@@ -416,7 +436,7 @@ class ApertiumEngine(Engine):
         pairs = self.modes()
         modes = []
         for source, target in zip(route.steps, route.steps[1:], strict=False):
-            mode = pairs.get((source, target))
+            mode = pairs.get((source, target)) or pairs.get((self.reads(source), target))
             if mode is None:
                 hint = apertium_packages.install_hint(source, target)
                 to_add = f"; to add it: {hint}" if hint else ""
@@ -442,7 +462,7 @@ class ApertiumEngine(Engine):
                     texts = self.terms.unglue(modes, route.steps, hop, texts)
                 marks = [before + hop_marks for before, (_, hop_marks) in zip(marks, done, strict=True)]
             for i, text, found in zip(chunk, texts, marks, strict=True):
-                results[i] = _edges(sentences[i], text)
+                results[i] = with_edges(sentences[i], text)
                 if len(self._marks) < MARKS_KEPT:
                     self._marks[(route.steps, results[i])] = found
             if progress:

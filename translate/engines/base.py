@@ -31,16 +31,33 @@ class EngineMark:
 
 @dataclass(frozen=True)
 class Route:
-    """How an engine gets from one language to another here.
+    """How an engine, or a chain of engines, gets from one language to another here.
 
     `steps` lists the languages passed through, e.g. ('en', 'es', 'pt') for a
     pivot through Spanish; `models` names what serves each hop (package or mode
-    names) with versions, so the route is part of every signature.
+    names, or a model's file hash) with versions, so the route is part of every
+    signature. A chain ('bergamot+apertium': a neural first hop, then Apertium)
+    lists its single-engine parts in `legs`, each a Route of its own; consecutive
+    legs meet on one language (en→pt_BR, then pt_BR→es).
     """
 
     engine: str
     steps: tuple[str, ...]
     models: tuple[str, ...]
+    legs: tuple[Route, ...] = ()
+
+    @classmethod
+    def chain(cls, legs: Sequence[Route]) -> Route:
+        """One route through several engines, leg after leg (each leg's first language is the last one's end)."""
+        if len(legs) < 2:
+            raise ValueError("a chain has at least two legs")
+        steps = list(legs[0].steps)
+        for leg in legs[1:]:
+            if leg.legs or leg.source != steps[-1]:
+                raise ValueError(f"a chain's legs must meet: {'>'.join(steps)} then {'>'.join(leg.steps)}")
+            steps += leg.steps[1:]
+        engine = "+".join(leg.engine for leg in legs)
+        return cls(engine, tuple(steps), tuple(m for leg in legs for m in leg.models), tuple(legs))
 
     @property
     def source(self) -> str:
@@ -54,9 +71,43 @@ class Route:
     def is_pivot(self) -> bool:
         return len(self.steps) > 2
 
+    @property
+    def hops(self) -> tuple[Route, ...]:
+        """The single-engine parts: the legs of a chain, else the route itself."""
+        return self.legs or (self,)
+
+    @property
+    def spec(self) -> str:
+        """'apertium:en>es>fr', or for a chain 'bergamot:en>pt_BR + apertium:pt_BR>es': what the route file names."""
+        return " + ".join(f"{leg.engine}:{'>'.join(leg.steps)}" for leg in self.hops)
+
     def describe(self) -> str:
-        """'en→es→pt (apertium-eng-spa 0.8, apertium-es-pt 2.1)'."""
-        return f"{'→'.join(self.steps)} ({', '.join(self.models)})"
+        """'en→es→pt (apertium-eng-spa 0.8, apertium-es-pt 2.1)'; a chain names each leg's engine."""
+        if not self.legs:
+            return f"{'→'.join(self.steps)} ({', '.join(self.models)})"
+        parts = "; ".join(f"{leg.engine} {'→'.join(leg.steps)}: {', '.join(leg.models)}" for leg in self.legs)
+        return f"{'→'.join(self.steps)} ({parts})"
+
+
+def parse_spec(spec: str) -> list[tuple[str, tuple[str, ...]]]:
+    """'bergamot:en>pt_BR + apertium:pt_BR>es' as [(engine, steps), ...]; ValueError when malformed."""
+    legs = []
+    for part in spec.split("+"):
+        engine, sep, steps = part.strip().partition(":")
+        codes = tuple(code.strip() for code in steps.split(">"))
+        if not sep or not engine.strip() or len(codes) < 2 or not all(codes):
+            raise ValueError(f"not a route: {spec!r} (write engine:from>to, legs joined by +, e.g. apertium:en>es>fr)")
+        legs.append((engine.strip(), codes))
+    return legs
+
+
+def with_edges(original: str, text: str) -> str:
+    """Put back the whitespace the original sentence had around it (engines strip it)."""
+    if not original.strip():
+        return original
+    lead = original[: len(original) - len(original.lstrip())]
+    trail = original[len(original.rstrip()) :]
+    return lead + text + trail
 
 
 class Engine(ABC):
@@ -111,6 +162,15 @@ class Engine(ABC):
         """The route for one pair, or None when this engine cannot serve it."""
         return self.routes(source).get(target)
 
+    def candidates(self, source: str, target: str) -> list[Route]:
+        """Every route this engine could take for one pair, the one `route` gives first.
+
+        `translate routes evaluate` measures each; an engine with one way per pair
+        (the default) offers only that.
+        """
+        route = self.route(source, target)
+        return [route] if route else []
+
     @abstractmethod
     def translate(
         self,
@@ -123,6 +183,16 @@ class Engine(ABC):
     def max_hypotheses(self) -> int:
         """How many translations per sentence `translate_nbest` can offer (1: no n-best list)."""
         return 1
+
+    def placeholder_shapes(self) -> tuple[str, ...] | None:
+        """The glossary placeholders this engine carries best, best first ('ZX1Z'), and how many masked
+        attempts a sentence missing a term gets; None: the glossary layer's own order and attempts
+        (measured on Apertium and Argos, `glossary.pinning.DEFAULT_SHAPES`)."""
+        return None
+
+    def masked_attempts(self) -> int | None:
+        """Masked attempts per sentence in the glossary layer's retry; None: the layer's own choice."""
+        return None
 
     def translate_nbest(
         self, sentences: Sequence[str], route: Route, n: int, progress: Progress | None = None, retry: bool = False

@@ -12,7 +12,7 @@ stored beside each draft, not in the signature.
 from __future__ import annotations
 
 from translate.finish.cldr_delimiters import CLDR_VERSION
-from translate.finish.spelling import agreement_dictionary, respell
+from translate.finish.spelling import SPELLING_VERSION, agreement_dictionary, respell
 from translate.finish.typography import TYPOGRAPHY_VERSION, rules_for, typeset
 from translate.markup import protect
 
@@ -23,7 +23,7 @@ def finish_version(language: str) -> str:
     """What finishing a draft in this language depends on: 'typo1+cldr41', '+ao90' with the dictionary."""
     version = f"typo{TYPOGRAPHY_VERSION}+cldr{CLDR_VERSION}" if rules_for(language) else "none"
     if agreement_dictionary(language) is not None:
-        version += "+ao90"
+        version += f"+ao90.{SPELLING_VERSION}"
     return version
 
 
@@ -32,14 +32,21 @@ def finish(text: str, language: str, *, heading: bool = False) -> str:
     targets and addresses are left byte for byte: they are tokens while the rules run (translate/markup.py)."""
     protected = protect(text, "md")
     done = respell(protected.text, language)
-    done = typeset(done, language, heading=heading, lowercase_ok=_lowercase_checker(language))
+    done = typeset(done, language, heading=heading, lowercase_ok=_lowercase_checker(language) if heading else None)
     return protected.restore(done)
 
 
 def _lowercase_checker(language: str):
-    from translate.checks.dictionaries import dictionary  # loads a hunspell dictionary: only for headings
+    """Whether a capitalised word of a heading may be lowered, by the language's dictionary, loaded on the
+    first word asked about (a heading the engine already wrote in sentence case never loads it: the
+    Brazilian dictionary takes 0.6 s of CPU to load); None when the language has no dictionary."""
+    from translate.checks.dictionaries import dictionary, find_dictionary  # hunspell: only for headings
 
-    words = dictionary(language)
-    if words is None:
+    if find_dictionary(language) is None:
         return None
-    return lambda word: words.knows(word.lower())
+
+    def lowercase_ok(word: str) -> bool:
+        words = dictionary(language)
+        return words is not None and words.knows(word.lower())
+
+    return lowercase_ok

@@ -23,7 +23,7 @@ from functools import cache
 
 from translate.glossary.matching import matcher
 from translate.glossary.model import Glossary
-from translate.languages import base_language
+from translate.languages import base_language, of_language
 
 Paradigm = dict[str, str]
 
@@ -187,7 +187,7 @@ _IT_Z = re.compile(r"^(?:s[^aeiouàèéìòù]|z|gn|ps|x|y)", re.IGNORECASE)
 @cache
 def _forms(language: str) -> list[tuple[str, Paradigm]]:
     """Every form of the language's paradigms, longest first (so 'de la' is found before 'la')."""
-    table = _TABLES.get(language, [])
+    table = of_language(_TABLES, language, [])
     found = [(form, paradigm) for paradigm in table for form in paradigm.values()]
     return sorted(found, key=lambda item: -len(item[0]))
 
@@ -251,7 +251,7 @@ def _agree_last(before: str, term: str, grammar: str, language: str, forms, gap:
         start = len(body) - len(tail)
         if start and (body[start - 1].isalnum() or body[start - 1] == "-"):
             continue
-        if form in _AMBIGUOUS.get(language, set()) and not grammar.startswith("f"):
+        if form in of_language(_AMBIGUOUS, language, set()) and not grammar.startswith("f"):
             return before, None
         new = _slot(paradigm, grammar, term, language)
         new_glue = "" if new.endswith("'") else " "

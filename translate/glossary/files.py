@@ -60,6 +60,7 @@ def load_glossary(path: str | Path) -> Glossary:
         languages=tuple(dict.fromkeys(lang for p in parts for lang in p.languages)),
         source_languages=tuple(dict.fromkeys(lang for p in parts for lang in p.source_languages)),
         path=str(path),
+        variants=tuple(dict.fromkeys(pair for p in parts for pair in p.variants)),
         quotations=tuple(q for p in parts for q in p.quotations),
     )
 

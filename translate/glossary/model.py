@@ -9,6 +9,12 @@ OmegaT. Both build a Glossary through `from_data`, which validates every key.
 
 The glossary's `version` carries a hash of its content: it goes into every
 translation's signature, so editing a term makes earlier machine output stale.
+
+A language variant may inherit its language's terms: `variants = { pt_BR = "pt" }`
+in the header makes every concept render Brazilian Portuguese as Portuguese
+unless it lists `pt_BR` terms of its own (Lênin, Stálin, espectador). The
+inherited terms are not part of the file (nor of its TBX or its hash): only the
+header's `variants` is.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from translate.languages import check_code
 
 STATUSES = ("approved", "proposed")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-_HEADER_KEYS = {"name", "version", "source_language", "source_languages", "languages", "note"}
+_HEADER_KEYS = {"name", "version", "source_language", "source_languages", "languages", "note", "variants"}
 _CONCEPT_KEYS = {"id", "note", "source", "status", "translate", "case_sensitive", "terms", "pos", "grammar"}
 PARTS_OF_SPEECH = ("noun", "adjective", "phrase")
 _GRAMMAR = re.compile(r"^(?:[mfn]p?|p)$")
@@ -44,6 +50,7 @@ class TermSet:
     source: str = ""
     match: bool = True  # False: a target-only rendering, never looked for in a source text
     grammar: tuple[str, ...] = ()  # gender and number of each term ('f', 'mp'; '' not known), in the terms' order
+    inherited: str = ""  # the language these terms come from, for a variant without its own (header `variants`)
 
     @property
     def preferred(self) -> str:
@@ -120,6 +127,7 @@ class Glossary:
     source_languages: tuple[str, ...] = ()  # further languages the glossary is used from
     note: str = ""
     path: str = field(default="", compare=False)
+    variants: tuple[tuple[str, str], ...] = ()  # (variant, language it inherits from): pt_BR from pt
     quotations: tuple[Quotation, ...] = ()
 
     @cached_property
@@ -146,6 +154,7 @@ class Glossary:
                 "source_languages": list(self.source_languages),
                 "languages": list(self.languages),
                 "note": self.note,
+                **({"variants": dict(self.variants)} if self.variants else {}),
             },
             "concept": [_concept_data(c) for c in self.concepts],
             **({"quotation": [_quotation_data(q) for q in self.quotations]} if self.quotations else {}),
@@ -172,11 +181,12 @@ def _concept_data(concept: Concept) -> dict:
         data["case_sensitive"] = True
     if concept.pos != "noun":
         data["pos"] = concept.pos
-    grammar = {language: list(t.grammar) for language, t in concept.languages.items() if any(t.grammar)}
+    own = {language: t for language, t in concept.languages.items() if not t.inherited}
+    grammar = {language: list(t.grammar) for language, t in own.items() if any(t.grammar)}
     if grammar:
         data["grammar"] = grammar
     terms: dict = {}
-    for language, termset in concept.languages.items():
+    for language, termset in own.items():
         if termset.status == "approved" and not termset.note and not termset.source and termset.match:
             terms[language] = list(termset.terms)
         else:
@@ -214,6 +224,9 @@ def from_data(data: Mapping, where: str = "<glossary>") -> Glossary:
             raise ConfigError(f"{where}: concept '{concept.id}': duplicate id")
         seen.add(concept.id)
         concepts.append(concept)
+    variants = _variants(header.get("variants", {}), where)
+    if variants:
+        concepts = [_inherit(concept, variants) for concept in concepts]
     quotations = data.get("quotation", [])
     if not isinstance(quotations, list):
         raise ConfigError(f"{where}: 'quotation' must be an array of tables ([[quotation]])")
@@ -229,6 +242,7 @@ def from_data(data: Mapping, where: str = "<glossary>") -> Glossary:
         note=_text(header.get("note", ""), where, "[glossary] note"),
         concepts=tuple(concepts),
         path=where,
+        variants=variants,
         quotations=tuple(found),
     )
     for code in (glossary.source_language, *glossary.languages, *glossary.source_languages):
@@ -251,16 +265,17 @@ def _concept(entry: object, where: str, number: int) -> Concept:
     if not isinstance(terms, Mapping) or not terms:
         raise ConfigError(f"{where}: {label}: missing 'terms' table (e.g. terms.en = [\"...\"])")
     languages: dict[str, TermSet] = {}
-    for language, value in terms.items():
-        _code(language, where, label)
-        languages[language] = _termset(value, where, f"{label} language '{language}'")
+    for raw_language, value in terms.items():
+        language = _code(raw_language, where, label)
+        languages[language] = _termset(value, where, f"{label} language '{raw_language}'")
     pos = entry.get("pos", "noun")
     if pos not in PARTS_OF_SPEECH:
         raise ConfigError(f"{where}: {label}: bad pos {pos!r} (use {', '.join(PARTS_OF_SPEECH)})")
     grammar = entry.get("grammar", {})
     if not isinstance(grammar, Mapping):
         raise ConfigError(f"{where}: {label}: 'grammar' must be a table, e.g. grammar.es = [\"f\"]")
-    for language, value in grammar.items():
+    for raw_language, value in grammar.items():
+        language = _code(raw_language, where, label)
         if language not in languages:
             raise ConfigError(f"{where}: {label}: grammar for '{language}', which has no terms")
         codes = [value] if isinstance(value, str) else value
@@ -310,12 +325,33 @@ def _quotation(entry: object, where: str, number: int, source_language: str) -> 
     return Quotation(qid, parsed, {k: str(v).strip() for k, v in editions.items()}, _text(entry.get("note", ""), where, label))
 
 
-def _code(code: object, where: str, label: str) -> None:
-    """A language code's shape (es, pt-BR): codes become folder names and memory keys."""
+def _code(code: object, where: str, label: str) -> str:
+    """A language code's shape (es, pt-BR), normalized (pt_BR): codes become folder names and memory keys."""
     try:
-        check_code(str(code))
+        return check_code(str(code))
     except LanguageError as err:
         raise ConfigError(f"{where}: {label}: {err}") from None
+
+
+def _variants(value: object, where: str) -> tuple[tuple[str, str], ...]:
+    """The header's `variants` table: variant code -> the language whose terms it inherits."""
+    if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError(f'{where}: [glossary] variants must be a table like {{ pt_BR = "pt" }}')
+    pairs = tuple((_code(k, where, "[glossary] variants"), _code(v, where, "[glossary] variants")) for k, v in value.items())
+    for variant, base in pairs:
+        if variant == base or variant in dict(pairs).values():
+            raise ConfigError(f"{where}: [glossary] variants: {variant} cannot inherit from {base}")
+    return pairs
+
+
+def _inherit(concept: Concept, variants: tuple[tuple[str, str], ...]) -> Concept:
+    """A concept with the terms of each variant it does not list: its language's, marked inherited."""
+    added = {
+        variant: replace(concept.languages[base], inherited=base)
+        for variant, base in variants
+        if variant not in concept.languages and base in concept.languages
+    }
+    return replace(concept, languages={**concept.languages, **added}) if added else concept
 
 
 def _termset(value: object, where: str, label: str) -> TermSet:

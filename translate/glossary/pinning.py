@@ -245,6 +245,8 @@ def translate_pinned(
     shapes: Sequence[str] = DEFAULT_SHAPES,
     strategy: Strategy = "check-first",
     translate_nbest: TranslateNBest | None = None,
+    pivots: Sequence[str] = (),
+    attempts: int | None = None,
 ) -> list[PinnedResult]:
     """Translate sentences so every glossary term comes out as its pinned rendering.
 
@@ -254,7 +256,11 @@ def translate_pinned(
     term), then masks the terms a sentence still got wrong; "mask-first" masks
     every term up front. A lost placeholder is retried with the next shapes in the same second
     call; failing that the plain translation is repaired by swapping the engine's
-    rendering of the term, and failing that the segment is flagged.
+    rendering of the term, and failing that the segment is flagged. On a route through
+    `pivots` (en→pt_BR→es), a term a later hop passed through in the pivot's own words
+    (Apertium's pt→es leaves "dialético", which it does not know) is swapped for the
+    target's term (`swap_pivot_terms`). `attempts`: masked attempts per sentence in the second
+    call (default: one with an n-best list, else two).
     """
     if not sentences:
         return []
@@ -263,7 +269,7 @@ def translate_pinned(
         raise ValueError("no placeholder shapes given")
     if strategy not in ("check-first", "mask-first"):
         raise ValueError(f"unknown strategy {strategy!r}")
-    job = _Pinning(list(sentences), translate_batch, glossary, source, target, parsed, translate_nbest)
+    job = _Pinning(list(sentences), translate_batch, glossary, source, target, parsed, translate_nbest, tuple(pivots), attempts)
     if strategy == "mask-first":
         todo = job.first_masked()
     else:
@@ -284,6 +290,8 @@ class _Pinning:
     target: str
     shapes: list[Shape]
     translate_nbest: TranslateNBest | None = None
+    pivots: tuple[str, ...] = ()
+    attempts: int | None = None
     results: list[PinnedResult | None] = field(default_factory=list)
     plains: dict[int, str] = field(default_factory=dict)  # plain translations, by sentence number
     first_shape: dict[int, Shape] = field(default_factory=dict)  # the shape a first masked attempt used
@@ -386,7 +394,7 @@ class _Pinning:
         attempt's hypotheses are the further chances, at no extra cost."""
         batch: list[str] = []
         plans: dict[int, _RetryPlan] = {}
-        attempts_each = 1 if self.translate_nbest is not None else 2
+        attempts_each = self.attempts or (1 if self.translate_nbest is not None else 2)
         for i, only in todo.items():
             sentence = self.sentences[i]
             candidates = [s for s in _usable(self.shapes, sentence) if s != self.first_shape.get(i)][:attempts_each]
@@ -438,7 +446,45 @@ class _Pinning:
                     best = self.result(
                         i, text, (*plan.pins, *(p for p in plan.adjectives if p.concept in fixed)), "retry", best.engine_text
                     )
+            if best.violations and self.pivots:
+                missing = {v.concept for v in best.violations}
+                stranded = [p for p in (*plan.pins, *plan.adjectives) if p.concept in missing]
+                text, fixed = swap_pivot_terms(best.text, stranded, self.glossary, self.pivots, self.target)
+                if fixed:
+                    best = self.result(
+                        i,
+                        text,
+                        (*best_pins(best, plan), *(p for p in stranded if p.concept in fixed)),
+                        "pivot-term",
+                        best.engine_text,
+                    )
             self.results[i] = best
+
+
+def swap_pivot_terms(
+    text: str, pins: Sequence[Pin], glossary: Glossary, pivots: Sequence[str], target: str
+) -> tuple[str, list[str]]:
+    """Terms a later hop left in a pivot language's words, swapped for the target's pinned ones (in the
+    form closest to the one written): returns the text and the concepts fixed."""
+    fixed: list[str] = []
+    for pin in pins:
+        concept = glossary.concept(pin.concept)
+        for pivot in pivots:
+            for term in sorted(concept.terms(pivot), key=len, reverse=True):
+                if term.lower() == pin.target.lower():
+                    continue
+                text, done = swap_renderings(text, [pin], {pin.concept: term}, target)
+                if done:
+                    fixed.append(pin.concept)
+                    break
+            if pin.concept in fixed:
+                break
+    return text, fixed
+
+
+def best_pins(result: PinnedResult, plan: _RetryPlan) -> tuple[Pin, ...]:
+    """The pins a result already carries (by concept), from a retry plan."""
+    return tuple(p for p in (*plan.pins, *plan.adjectives) if p.concept in result.terms)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from translate.glossary.compliance import target_regex
-from translate.languages import ARTICLES
+from translate.languages import ARTICLES, of_language
 
 
 class Pin(Protocol):
@@ -34,7 +34,7 @@ OPENING = "\"'“‘«‹„¿¡([{*_—–- \u00a0\t\n"
 def term_rendering(text: str, target: str) -> str:
     """What an engine made of a term on its own, without final stop or article."""
     text = text.strip().strip(".。!?;:,\"'“”«»()[] ")
-    for article in ARTICLES.get(target, ()):
+    for article in of_language(ARTICLES, target, ()):
         if text.lower().startswith(article + ("" if article.endswith("'") else " ")):
             return text[len(article) :].strip()
     return text

@@ -35,6 +35,7 @@ def to_tbx(glossary: Glossary) -> bytes:
         "x-source-languages": " ".join(glossary.source_languages),
         "x-languages": " ".join(glossary.languages),
         "x-note": glossary.note,
+        "x-variants": " ".join(f"{variant}={base}" for variant, base in glossary.variants),
     }
     for kind, value in header.items():
         if value:
@@ -50,6 +51,8 @@ def to_tbx(glossary: Glossary) -> bytes:
         if concept.case_sensitive:
             ET.SubElement(entry, "admin", {"type": "x-caseSensitive"}).text = "yes"
         for language, termset in concept.languages.items():
+            if termset.inherited:  # a variant's terms come from its language, as in the TOML file
+                continue
             lang_set = ET.SubElement(entry, "langSet", {_XML_LANG: language})
             _notes(lang_set, termset.note, termset.source)
             if not termset.match:
@@ -165,6 +168,7 @@ def from_tbx(data: bytes, where: str = "<tbx>") -> Glossary:
         "source_languages": header.get("x-source-languages", "").split(),
         "languages": header.get("x-languages", "").split(),
         "note": header.get("x-note", ""),
+        "variants": dict(pair.split("=", 1) for pair in header.get("x-variants", "").split() if "=" in pair),
     }
     parsed = {"glossary": glossary_header, "concept": concepts, **({"quotation": quotations} if quotations else {})}
     return from_data(parsed, where)

@@ -34,6 +34,7 @@ from markupsafe import Markup, escape
 
 from translate import __version__
 from translate.config import Config
+from translate.engines.credits import model_attribution
 from translate.fileio import atomic_write_text
 from translate.glossary.files import load_glossary
 from translate.languages import html_lang, is_rtl
@@ -53,12 +54,6 @@ from translate.run.pipeline import load_project_glossary
 from translate.run.signature import Signature
 from translate.segment import Document
 from translate.texts import SourceText, load_texts, output_path
-
-# Credits owed to the makers of a model or engine (their licences ask for it).
-KNOWN_ATTRIBUTIONS = {
-    "opus-mt": "Tiedemann & Thottingal, OPUS-MT, EAMT 2020, CC BY 4.0",
-    "apertium": "Apertium, Forcada et al. 2011, GNU GPL",
-}
 
 _PAGE_FONTS = '"Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans CJK SC", "DejaVu Sans", sans-serif'
 
@@ -98,15 +93,6 @@ class HandoutMeta:
 class HandoutFiles:
     html: Path
     pdf: Path | None
-
-
-def model_attribution(engine: str, model: str = "") -> str | None:
-    """The attribution a model's licence asks for, if this package knows it."""
-    key = f"{engine} {model}".lower()
-    for name, credit in KNOWN_ATTRIBUTIONS.items():
-        if name in key or name.replace("-", "") in key.replace("-", ""):
-            return credit
-    return None
 
 
 # --- status and credits -----------------------------------------------------
@@ -305,7 +291,7 @@ def handout_meta(
     return HandoutMeta(
         language=language,
         engine=signature.engine if signature else "",
-        route=signature.route.replace(">", "→") if signature else "",
+        route=signature.readable_route() if signature else "",
         model=signature.models if signature else "",
         glossary_version=signature.glossary if signature else None,
         reviewed=state.reviewed,

@@ -5,7 +5,7 @@ Every delivered text (its .md and .po in one language) is recorded in the
 memory's `delivered` index with the fingerprint of what it was made from:
 
 - outside the memory, one digest: the source text's bytes, the configuration,
-  the glossary files, what the engines depend on here (`Engine.environment`:
+  the glossary files, the route file (routes.toml), what the engines depend on here (`Engine.environment`:
   file sizes and times, no subprocess), and the program's own files (so a new
   PO writer rebuilds every PO once);
 - in the memory, the change counter of the language pair when it was built
@@ -65,7 +65,8 @@ def run_fingerprint(config: Config, engines: str | None) -> str | None:
     if engines is None:
         return None
     digest = hashlib.sha256()
-    for part in (program_digest(), repr(config), files_digest(config.path("glossary")), engines):
+    parts = (program_digest(), repr(config), files_digest(config.path("glossary")), files_digest(config.path("routes")), engines)
+    for part in parts:
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()
 

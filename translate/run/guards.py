@@ -21,19 +21,15 @@ notes, the PO file shows it to the reviewer, the report counts it, and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from translate.engines.base import Engine, Route
-from translate.engines.degeneration import degeneration, words
+from translate.engines.clauses import clause_pieces, join_pieces
+from translate.engines.degeneration import degeneration
 from translate.languages import is_unspaced
 from translate.memory.notes import GlossaryViolation
-
-# A clause ends after a comma, semicolon, colon or dash followed by a space, or
-# after a CJK comma, enumeration comma, semicolon or colon (no space follows those).
-_CLAUSE_END = re.compile(r"(?<=[,;:—–])\s+|(?<=[，、；：])\s*")
 
 
 @dataclass
@@ -67,33 +63,6 @@ class Guarded:
             harm=result.harm,
             plain=result.plain,
         )
-
-
-def clause_pieces(sentence: str, language: str, max_words: int) -> list[str] | None:
-    """The sentence cut at clause boundaries into pieces of at most `max_words` words, or None if a clause is longer.
-
-    A sentence within the limit is one piece. Pieces keep their text exactly;
-    the spaces between them are dropped (the join puts the target's own back).
-    """
-    if len(words(sentence, language)) <= max_words:
-        return [sentence]
-    clauses = [c for c in _CLAUSE_END.split(sentence) if c]
-    pieces: list[str] = []
-    current: list[str] = []
-    size = 0
-    joiner = "" if is_unspaced(language) else " "
-    for clause in clauses:
-        count = len(words(clause, language))
-        if count > max_words:
-            return None
-        if current and size + count > max_words:
-            pieces.append(joiner.join(current))
-            current, size = [], 0
-        current.append(clause)
-        size += count
-    if current:
-        pieces.append(joiner.join(current))
-    return pieces
 
 
 @dataclass
@@ -209,7 +178,7 @@ def guarded_translation(
         else:
             out.append(
                 Guarded(
-                    text=joiner.join(part.text for part in parts),
+                    text=join_pieces(pieces.sent[span[0] : span[1]], [part.text for part in parts], route.target),
                     terms=tuple(term for part in parts for term in part.terms),
                     violations=[violation for part in parts for violation in part.violations],
                     flagged=any(part.flagged for part in parts),

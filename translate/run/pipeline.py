@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from translate.config import Config, LimitsOptions
 from translate.engines.base import Engine, Route
@@ -260,9 +260,15 @@ def translate_sentences(
         pieces = [s.text for s in shields] if native.carries_markup else sentences
         offered = guard.nbest(nbest) if native.max_hypotheses() > 1 else None
         checked = guard.batch(batch)
-        results = translate_pinned(pieces, checked, glossary, route.source, route.target, translate_nbest=offered)
+        shapes = native.placeholder_shapes()
+        layer: dict[str, Any] = {
+            "pivots": route.steps[1:-1],
+            "attempts": native.masked_attempts(),
+            **({"shapes": shapes} if shapes else {}),
+        }
+        results = translate_pinned(pieces, checked, glossary, route.source, route.target, translate_nbest=offered, **layer)
         results = quotes_follow_their_words(
-            pieces, results, lambda spans: translate_pinned(spans, checked, glossary, route.source, route.target)
+            pieces, results, lambda spans: translate_pinned(spans, checked, glossary, route.source, route.target, **layer)
         )
         raws = [r.plain or r.text for r in results]
         if native is not engine:  # the raw engine, for the sentences the glossary has a word in

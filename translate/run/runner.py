@@ -195,7 +195,7 @@ class _Run:
         running: dict[Future, _Work] = {}
         pool = ThreadPoolExecutor(max_workers=jobs(self.config), thread_name_prefix="translate")
         try:
-            for language, state, todo in planned:
+            for language, state, todo in shared_hops_last(planned):
                 if todo and not self.dry_run:
                     running[pool.submit(language.work, todo)] = _Work(language, state)
             for language, state, todo in planned:
@@ -261,6 +261,31 @@ class _Run:
         result.engine, result.route, result.signature = stored["engine"], stored["route"], stored["signature"]
         result.segments = result.reused = self.segments
         return True
+
+
+Planned = tuple[LanguageRun, "LanguageState | None", list[str]]
+
+
+def shared_hops_last(planned: list[Planned]) -> list[Planned]:
+    """The languages in the order their engine work starts: a language whose first hop an earlier one
+    shares (en→pt_BR for es, gl, ca...; en→es for fr, it...) goes after the others.
+
+    The first of them translates the shared hop while the other workers translate languages of their
+    own, instead of waiting for its lock and taking it from the cache only then. The output is the
+    same in any order; measured on 2 cores (a load average of 15 to 19, so only indicative), the cold
+    run of both essays into 14 languages took 85.4 s in the configured order and 68.7 s so, with the
+    same CPU time (53 and 54 s).
+    """
+    seen: set[str] = set()
+    first: list[Planned] = []
+    later: list[Planned] = []
+    for item in planned:
+        route = item[0].route
+        hop = route.hops[0] if route is not None else None
+        key = f"{hop.engine}:{hop.steps[0]}>{hop.steps[1]}" if hop is not None else ""
+        (later if key and key in seen else first).append(item)
+        seen.add(key)
+    return first + later
 
 
 def _stored(result: LanguageResult) -> dict:

@@ -1,7 +1,9 @@
 """Signatures: what produced a stored translation, so a run knows what is stale.
 
 Like sacrebleu's signature on every score, every machine translation carries
-one string naming the engine, route, models with versions, engine options,
+one string naming the engine, route, models with versions (a Firefox
+Translations model by the hash of its files; a chain of engines names every
+leg's engine, version and models), engine options,
 glossary version, segmenter version, the version of the glossary layer's
 pinning (agreement repairs change a draft as much as a new glossary does) and
 the version of the quality checks whose signals are stored with it. If any part differs from what a run
@@ -23,7 +25,7 @@ class Signature:
 
     engine: str
     engine_version: str
-    route: str  # 'en>es>pt'
+    route: str  # 'en>es>pt'; a chain names each leg's engine: 'bergamot:en>pt_BR+apertium:pt_BR>es'
     models: str  # 'apertium-eng-spa@0.8.2+apertium-es-pt@2.1'
     options: str = ""
     glossary: str = "none"
@@ -38,7 +40,7 @@ class Signature:
         return cls(
             engine=route.engine,
             engine_version=engine_version,
-            route=">".join(route.steps),
+            route=route.spec.replace(" + ", "+") if route.legs else ">".join(route.steps),
             models="+".join(route.models),
             options=options,
             glossary=glossary,
@@ -61,6 +63,14 @@ class Signature:
         if self.pinning:
             parts.append(f"pin:{self.pinning}")
         return "|".join(parts)
+
+    def readable_route(self) -> str:
+        """'en→es→pt', or for a chain 'en→pt_BR→es (bergamot, then apertium)': what a handout prints."""
+        if ":" not in self.route:
+            return self.route.replace(">", "→")
+        legs = [leg.split(":", 1) for leg in self.route.split("+")]
+        steps = [legs[0][1].split(">")[0]] + [code for _, path in legs for code in path.split(">")[1:]]
+        return f"{'→'.join(steps)} ({', then '.join(engine for engine, _ in legs)})"
 
     @classmethod
     def parse(cls, text: str) -> Signature:

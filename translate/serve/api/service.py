@@ -41,6 +41,7 @@ from starlette.concurrency import run_in_threadpool
 from translate.checks import CHECKS_VERSION
 from translate.engines.apertium import ApertiumEngine
 from translate.engines.base import Engine, Route
+from translate.engines.credits import model_attribution
 from translate.engines.registry import Engines
 from translate.errors import TranslateError
 from translate.glossary.matching import matcher
@@ -427,6 +428,8 @@ def _provenance(prepared: Prepared, item: Item, done: dict[str, Sentence]) -> di
     return {
         "engine": prepared.engine.name,
         "route": "→".join(prepared.route.steps),
+        "routeLegs": prepared.route.spec,
+        "credits": model_attribution(prepared.engine.name, " ".join(prepared.route.models)) or "",
         "signature": prepared.signature,
         "sentences": len(sentences),
         "approvedSentences": origins.count("approved"),
