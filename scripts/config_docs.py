@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import textwrap
 import tomllib
@@ -38,7 +39,7 @@ TOML_HEADER = """\
 # value here freely, and an option's help there.
 """
 PROJECT_HELP = "What is translated into which languages, and where texts, outputs and the memory live."
-WIDTH = 88
+WIDTH = 100
 
 
 # ---------------------------------------------------------------- the README's table
@@ -105,7 +106,10 @@ def toml_value(value: Any) -> str:
 
 
 def _comment(text: str) -> list[str]:
-    return textwrap.wrap(text, WIDTH - 2, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False)
+    """`text` as comment lines, never broken inside `code` (a command split over two lines reads wrong)."""
+    kept = re.sub(r"`[^`]*`", lambda code: code.group(0).replace(" ", "\0"), text)
+    lines = textwrap.wrap(kept, WIDTH - 2, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False)
+    return [line.replace("\0", " ") for line in lines]
 
 
 def _table_help(section: str) -> str:
