@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from translate.fileio import file_stamp
 from translate.memory import health
 from translate.memory.journal import record_json
 from translate.memory.records import ReviewDecision
@@ -114,9 +115,9 @@ def _changed(memory: TranslationMemory) -> list[Path]:
     known = _known(memory)
     changed = []
     for path in memory.journal.files():
-        stat = path.stat()
+        stamp = file_stamp(path)
         old = known.get(_key(memory, path))
-        if old is None or old[0] != stat.st_size or old[1] != stat.st_mtime_ns:
+        if stamp is None or old is None or old[:2] != (stamp.size, stamp.mtime_ns):
             changed.append(path)
     return changed
 
