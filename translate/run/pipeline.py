@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from translate.config import Config, LimitsOptions
 from translate.engines.base import Engine, Route
+from translate.engines.placeholders import MarkupPlaceholders, carrying_markup
 from translate.engines.registry import Engines
 from translate.glossary.model import Glossary
 from translate.markup import MARKERS, Protected, protect, widen_to_terms
@@ -223,8 +224,9 @@ def translate_sentences(
     """Sentences through the guards, the glossary layer and batched engine calls.
 
     `fmt` says what inline markup a sentence may hold ("md", "txt", or "marked": already
-    tokens, put back by the caller), one for all or per sentence: an engine that carries markup
-    gets it as tokens it neither translates nor moves (translate/markup.py), put back after.
+    tokens, put back by the caller), one for all or per sentence: the engine gets it as tokens it
+    neither translates nor moves (translate/markup.py; an engine that cannot carry them, as numbered
+    placeholders it carries: translate/engines/placeholders.py), put back after.
 
     The engine gets the glossary's terms as its own words where it can take them
     (`Engine.with_glossary`: Apertium's dictionaries). The first call carries every
@@ -244,6 +246,7 @@ def translate_sentences(
 
     made: list[int] = [] if calls is None else calls
     limits = limits or LimitsOptions()
+    engine = carrying_markup(engine)  # a neural model gets the markup as placeholders it carries
     native = engine.with_glossary(glossary) if ENGINE_TERMS else engine
 
     def batch(texts: list[str]) -> list[str]:
@@ -257,7 +260,7 @@ def translate_sentences(
 
     def pinned(sentences: list[str], guard: DegenerationGuard) -> list[PinnedResult]:
         shields = [shield(s, fmt if isinstance(fmt, str) else fmt.get(s, "txt"), glossary, route.source) for s in sentences]
-        pieces = [s.text for s in shields] if native.carries_markup else sentences
+        pieces = [s.text for s in shields]
         offered = guard.nbest(nbest) if native.max_hypotheses() > 1 else None
         checked = guard.batch(batch)
         shapes = native.placeholder_shapes()
@@ -281,10 +284,13 @@ def translate_sentences(
                 ):
                     raws[i] = raw
         results = no_harm(pieces, results, raws, judge_for(engine, route, glossary), glossary, route.source, route.target)
-        if not native.carries_markup:
-            return results
         return [
-            replace(r, text=s.restore(r.text), plain=s.restore(r.plain) if r.plain else "")
+            replace(
+                r,
+                text=s.restore(r.text),
+                plain=s.restore(r.plain) if r.plain else "",
+                engine_text=native.engine_wrote(r.engine_text) if isinstance(native, MarkupPlaceholders) else r.engine_text,
+            )
             for r, s in zip(results, shields, strict=True)
         ]
 
