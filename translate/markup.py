@@ -13,7 +13,7 @@ no engine sees as a word:
   (U+E000 + its number): Apertium gets it as a superblank, which it keeps
   where it was between the words and never translates; the original is put
   back byte for byte after;
-- formatting around words (a link's text, <b>…</b>, an image's alt text) by a
+- formatting around words (a link's text, <b>…</b>, *emphasis*, an image's alt text) by a
   pair of characters around them (U+E400 + n before, U+E800 + n after): Apertium
   gets them as wordbound blanks, which travel with the words they are attached
   to when the engine reorders them ("the <i>old</i> modes" → "los modos
@@ -46,6 +46,7 @@ _LINK = re.compile(
     r"(!?)\[((?:[^\[\]`]|`[^`]*`)*)\]"  # [text] or ![alt]
     r"(\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)|\[[^\]]*\])"  # (target "title") or [ref]
 )
+_EMPHASIS = re.compile(r"(?<![\w*\\])(\*\*|__|\*|_)(?![\s*_])(.+?)(?<![\s*_\\])\1(?![\w*])", re.DOTALL)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s+[^<>]*?)?\s*(/?)>")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?'»”’)\]]")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?<![.])")
@@ -173,12 +174,23 @@ def _markdown(text: str, found: Protected) -> str:
         if not words.strip():
             return found.opaque_token(m.group())
         opening, closing = found.span(f"{bang}[", f"]{target}")
-        inner = _markdown_html(words, found)
+        inner = _emphasis(_markdown_html(words, found), found)
         return opening + inner + closing
 
     text = _LINK.sub(link, text)
-    text = _markdown_html(text, found)
+    text = _emphasis(_markdown_html(text, found), found)
     return _addresses(text, found)
+
+
+def _emphasis(text: str, found: Protected) -> str:
+    """Emphasis (*…*, _…_, **…**, __…__) as formatting around its words, as CommonMark reads it where it
+    matters here: the delimiters touch their words, and an underscore is never inside a word (snake_case)."""
+
+    def span(m: re.Match[str]) -> str:
+        opening, closing = found.span(m.group(1), m.group(1))
+        return opening + _emphasis(m.group(2), found) + closing
+
+    return _EMPHASIS.sub(span, text)
 
 
 def _markdown_html(text: str, found: Protected) -> str:

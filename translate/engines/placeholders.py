@@ -132,41 +132,57 @@ class MarkupPlaceholders(Engine):
         return out
 
     def _back_all(self, sentences: Sequence[str], marked: list[_Marked], outputs: list[str], route: Route) -> list[str]:
-        """The outputs with their markers back; a sentence whose formatting pairs did not come back in
-        order is asked again with each formatting as one placeholder and its words on their own."""
+        """The outputs with their markers back; a sentence whose formatting did not come back around words,
+        in order, is asked again (`_spans_again`)."""
         results: list[str | None] = [self._back(m, out) for m, out in zip(marked, outputs, strict=True)]
         lost = [i for i, r in enumerate(results) if r is None]
         if lost:
-            for i, text in zip(lost, self._spans_apart([sentences[i] for i in lost], route), strict=True):
+            for i, text in zip(lost, self._spans_again([sentences[i] for i in lost], route), strict=True):
                 results[i] = text
         return [r if r is not None else "" for r in results]
 
-    def _spans_apart(self, sentences: list[str], route: Route) -> list[str]:
-        """Sentences whose formatting is one opaque placeholder each, its words translated as their own unit."""
-        outer: list[str] = []
+    def _spans_again(self, sentences: list[str], route: Route) -> list[str]:
+        """Sentences whose formatting the engine lost, emptied or turned round, in one more call: the sentence
+        without its formatting, each formatting's words alone, and the sentence with each formatting as one
+        opaque placeholder. The formatting goes around its words where their own translation is found in the
+        sentence's ("Os velhos modos" and "velho": "Os **velhos** modos"); else the sentence with the
+        placeholder is kept, the words translated alone inside the formatting."""
+        plain: list[str] = []
+        opaque: list[str] = []
         words: list[str] = []
-        inside: list[list[tuple[str, str, int]]] = []  # per sentence: (opening, closing, index in words)
+        spans: list[list[tuple[str, str, int]]] = []  # per sentence: (opening, closing, index in words)
         for sentence in sentences:
             found: list[tuple[str, str, int]] = []
 
-            def collapse(m: re.Match[str], found: list[tuple[str, str, int]] = found) -> str:
-                opening, text, closing = m.group(1), m.group(2), m.group(3)
-                words.append(text)
-                found.append((opening, closing, len(words) - 1))
-                return chr(OPAQUE + LIMIT - 1 - len(found))  # an opaque marker of no token of the text
+            def take(m: re.Match[str], found: list[tuple[str, str, int]] = found) -> str:
+                words.append(m.group(2))
+                found.append((m.group(1), m.group(3), len(words) - 1))
+                return m.group(2)
 
-            outer.append(_outermost_spans(sentence, collapse))
-            inside.append(found)
-        marked = [self.to_engine(s) for s in outer + words]
+            plain.append(_outermost_spans(sentence, take))
+            opaque.append(_outermost_spans(sentence, _numbered_stand_ins()))
+            spans.append(found)
+        marked = [self.to_engine(s) for s in plain + opaque + words]
         outputs = self.inner.translate([m.text for m in marked], route)
         backs = [self._back(m, out, strict=False) or "" for m, out in zip(marked, outputs, strict=True)]
-        sentence_outs, word_outs = backs[: len(outer)], backs[len(outer) :]
+        n = len(sentences)
         done = []
-        for text, found in zip(sentence_outs, inside, strict=True):
-            for n, (opening, closing, at) in enumerate(found, 1):
-                stand_in = chr(OPAQUE + LIMIT - 1 - n)
-                whole = opening + word_outs[at] + closing
-                text = text.replace(stand_in, whole, 1) if stand_in in text else f"{text} {whole}"
+        for i, found in enumerate(spans):
+            text: str | None = backs[i]
+            cursor = 0  # formattings follow one another as in the source
+            for opening, closing, at in found:
+                where = _locate(text, backs[2 * n + at], cursor) if text is not None else None
+                cursor = where[1] + 2 if where else cursor
+                text = (
+                    None
+                    if where is None or text is None
+                    else (text[: where[0]] + opening + text[where[0] : where[1]] + closing + text[where[1] :])
+                )
+            if text is None:
+                text = backs[n + i]
+                for k, (opening, closing, at) in enumerate(found, 1):
+                    whole = opening + backs[2 * n + at].strip() + closing
+                    text = text.replace(_stand_in(k), whole, 1) if _stand_in(k) in text else f"{text} {whole}"
             done.append(text)
         return done
 
@@ -208,7 +224,7 @@ class MarkupPlaceholders(Engine):
             return marked.numbers[number]
 
         text = self.shape.pattern().sub(marker, output)
-        if strict and not _pairs_in_order(marked, text):
+        if strict and not _pairs_around_words(marked, text):
             return None
         text = _tidy(text, marked.glued)
         if len(self._wrote) < REMEMBERED:
@@ -216,16 +232,52 @@ class MarkupPlaceholders(Engine):
         return text
 
 
-def _pairs_in_order(marked: _Marked, text: str) -> bool:
-    """Every formatting pair of the text back, its opening before its closing."""
+def _pairs_around_words(marked: _Marked, text: str) -> bool:
+    """Every formatting pair of the text back, its opening before its closing, words between them (the
+    model moved "The ZX1Z old ZX2Z modes" to "Os antigos modos de produção ZX1Z ZX2Z")."""
     for marker in marked.numbers.values():
         if _kind(marker) != "open":
             continue
         closing = chr(ord(marker) - OPEN + CLOSE)
         opening_at, closing_at = text.find(marker), text.find(closing)
-        if opening_at < 0 or closing_at < opening_at:
+        if opening_at < 0 or closing_at < opening_at or not _WORD.search(text[opening_at:closing_at]):
             return False
     return True
+
+
+_WORD = re.compile(r"[^\W_]")
+
+
+def _stand_in(n: int) -> str:
+    """An opaque marker no token of a text uses (they are numbered from the bottom), for a formatting held whole."""
+    return chr(OPAQUE + LIMIT - 1 - n)
+
+
+def _numbered_stand_ins() -> Callable[[re.Match[str]], str]:
+    """Stand-ins numbered 1, 2... as the formattings they replace come."""
+    count = iter(range(1, LIMIT))
+    return lambda m: _stand_in(next(count))
+
+
+def _locate(text: str, words: str, start: int = 0) -> tuple[int, int] | None:
+    """Where the translation of a formatting's words alone stands in its sentence's translation: from a word
+    starting as its first word does to one starting as its last does (a stem: 'velho' finds 'velhos'), no
+    further apart than its words and three more; None when not found."""
+    wanted = [w.lower() for w in re.findall(r"[^\W_]+", MARKERS.sub(" ", words))]
+    if not wanted:
+        return None
+    found = [m for m in re.finditer(r"[^\W_]+", text) if m.start() >= start]
+
+    def same(word: str, target: str) -> bool:
+        return word == target if len(target) < 5 else word.startswith(target[: max(4, len(target) - 2)])
+
+    for i, first in enumerate(found):
+        if not same(first.group().lower(), wanted[0]):
+            continue
+        for last in found[i : i + len(wanted) + 3]:
+            if same(last.group().lower(), wanted[-1]):
+                return first.start(), last.end()
+    return None
 
 
 _SPAN = re.compile("([\ue400-\ue7ff])(.*?)([\ue800-\uebff])", re.DOTALL)
