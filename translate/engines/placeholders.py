@@ -37,7 +37,7 @@ REMEMBERED = 200_000
 
 
 @dataclass(frozen=True)
-class _Marked:
+class Marked:
     """One text as the engine gets it: the marker character behind each placeholder number."""
 
     text: str
@@ -123,7 +123,7 @@ class MarkupPlaceholders(Engine):
         out: list[list[str]] = []
         again: list[int] = []
         for i, (m, hypotheses) in enumerate(zip(marked, lists, strict=True)):
-            kept = [text for h in hypotheses if (text := self._back(m, h)) is not None]
+            kept = [text for h in hypotheses if (text := self.back(m, h)) is not None]
             out.append(kept)
             if not kept:
                 again.append(i)
@@ -131,17 +131,17 @@ class MarkupPlaceholders(Engine):
             out[i] = [text]
         return out
 
-    def _back_all(self, sentences: Sequence[str], marked: list[_Marked], outputs: list[str], route: Route) -> list[str]:
+    def _back_all(self, sentences: Sequence[str], marked: list[Marked], outputs: list[str], route: Route) -> list[str]:
         """The outputs with their markers back; a sentence whose formatting did not come back around words,
-        in order, is asked again (`_spans_again`)."""
-        results: list[str | None] = [self._back(m, out) for m, out in zip(marked, outputs, strict=True)]
+        in order, is asked again (`spans_again`)."""
+        results: list[str | None] = [self.back(m, out) for m, out in zip(marked, outputs, strict=True)]
         lost = [i for i, r in enumerate(results) if r is None]
         if lost:
-            for i, text in zip(lost, self._spans_again([sentences[i] for i in lost], route), strict=True):
+            for i, text in zip(lost, self.spans_again([sentences[i] for i in lost], route), strict=True):
                 results[i] = text
         return [r if r is not None else "" for r in results]
 
-    def _spans_again(self, sentences: list[str], route: Route) -> list[str]:
+    def spans_again(self, sentences: list[str], route: Route) -> list[str]:
         """Sentences whose formatting the engine lost, emptied or turned round, in one more call: the sentence
         without its formatting, each formatting's words alone, and the sentence with each formatting as one
         opaque placeholder. The formatting goes around its words where their own translation is found in the
@@ -164,14 +164,14 @@ class MarkupPlaceholders(Engine):
             spans.append(found)
         marked = [self.to_engine(s) for s in plain + opaque + words]
         outputs = self.inner.translate([m.text for m in marked], route)
-        backs = [self._back(m, out, strict=False) or "" for m, out in zip(marked, outputs, strict=True)]
+        backs = [self.back(m, out, strict=False) or "" for m, out in zip(marked, outputs, strict=True)]
         n = len(sentences)
         done = []
         for i, found in enumerate(spans):
             text: str | None = backs[i]
             cursor = 0  # formattings follow one another as in the source
             for opening, closing, at in found:
-                where = _locate(text, backs[2 * n + at], cursor) if text is not None else None
+                where = locate(text, backs[2 * n + at], cursor) if text is not None else None
                 cursor = where[1] + 2 if where else cursor
                 text = (
                     None
@@ -186,7 +186,7 @@ class MarkupPlaceholders(Engine):
             done.append(text)
         return done
 
-    def to_engine(self, text: str) -> _Marked:
+    def to_engine(self, text: str) -> Marked:
         """Each marker as a placeholder numbered past those already in the text, with a space between it
         and a word or another placeholder (the model reads 'ZX4Zthe' as one word)."""
         taken = [int(d) for m in self.shape.pattern().finditer(text) for d in re.findall(r"\d+", m.group())]
@@ -206,9 +206,9 @@ class MarkupPlaceholders(Engine):
             right = " " if after.isalnum() or MARKERS.match(after) else ""
             return left + self.shape.render(number) + right
 
-        return _Marked(MARKERS.sub(place, text), numbers, frozenset(glued))
+        return Marked(MARKERS.sub(place, text), numbers, frozenset(glued))
 
-    def _back(self, marked: _Marked, output: str, strict: bool = True) -> str | None:
+    def back(self, marked: Marked, output: str, strict: bool = True) -> str | None:
         """The engine's output with its placeholders as markers again; None (with `strict`) when a
         formatting pair is missing or turned round."""
         if not marked.numbers:
@@ -232,7 +232,7 @@ class MarkupPlaceholders(Engine):
         return text
 
 
-def _pairs_around_words(marked: _Marked, text: str) -> bool:
+def _pairs_around_words(marked: Marked, text: str) -> bool:
     """Every formatting pair of the text back, its opening before its closing, words between them (the
     model moved "The ZX1Z old ZX2Z modes" to "Os antigos modos de produção ZX1Z ZX2Z")."""
     for marker in marked.numbers.values():
@@ -259,7 +259,7 @@ def _numbered_stand_ins() -> Callable[[re.Match[str]], str]:
     return lambda m: _stand_in(next(count))
 
 
-def _locate(text: str, words: str, start: int = 0) -> tuple[int, int] | None:
+def locate(text: str, words: str, start: int = 0) -> tuple[int, int] | None:
     """Where the translation of a formatting's words alone stands in its sentence's translation: from a word
     starting as its first word does to one starting as its last does (a stem: 'velho' finds 'velhos'), no
     further apart than its words and three more; None when not found."""
