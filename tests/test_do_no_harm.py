@@ -13,12 +13,15 @@ from readers import route_of
 
 from translate.config import load_config
 from translate.engines.apertium import ApertiumEngine
+from translate.engines.bergamot import BergamotEngine
+from translate.engines.placeholders import MarkupPlaceholders
 from translate.engines.registry import Engines
 from translate.finish import finish
 from translate.finish.damage import Judge
 from translate.glossary.files import load_glossary
 from translate.glossary.matching import matcher
 from translate.glossary.pinning import mask, unmask
+from translate.markup import protect
 from translate.run.harm import judge_for
 from translate.run.pipeline import translate_sentences, translate_text
 
@@ -297,6 +300,24 @@ def test_api_keeps_link_targets_code_and_addresses_byte_for_byte(api):
     )
     assert "workers@example.org" in plain.data["translatedText"] and "https://example.org/a-b" in plain.data["translatedText"]
     assert "¿" not in plain.data["translatedText"]
+
+
+def test_markup_placeholders_are_numbered_past_the_glossarys_own_and_come_back_as_markup():
+    wrapped = MarkupPlaceholders(BergamotEngine())  # no model is loaded to number placeholders
+    shielded = protect("Read [the surplus value](https://example.org/sv), run `make`.", "md")
+    masked = shielded.text.replace("surplus value", "ZX1Z")  # the glossary layer's placeholder for its term
+    marked = wrapped.to_engine(masked)
+    assert marked.text == "Read ZX2Z the ZX1Z ZX3Z, run ZX4Z."
+    back = wrapped.back(marked, "Leia ZX2Z a ZX1Z ZX3Z, execute ZX4Z.")
+    assert back is not None and shielded.restore(back) == "Leia [a ZX1Z](https://example.org/sv), execute `make`."
+    assert wrapped.back(marked, "Leia a ZX1Z ZX2Z ZX3Z, execute ZX4Z.") is None  # an emptied pair is asked again
+
+
+def test_markup_the_engine_lost_is_put_back_at_the_sentence_end_and_named_for_a_reviewer():
+    shielded = protect("Run `make setup` first, see <https://example.org/setup>.", "md")
+    engine_output = "Ejecute primero, vea \ue001."  # the model dropped the code span's placeholder
+    assert shielded.restore(engine_output) == "Ejecute primero, vea <https://example.org/setup> `make setup`."
+    assert shielded.lost_in(engine_output) == ["`make setup`"]
 
 
 @pytest.fixture(scope="module")

@@ -93,6 +93,18 @@ class Protected:
     def plain(self) -> bool:
         return not self.opaque and not self.spans
 
+    def lost(self, seen_opaque: set[int], seen_spans: set[int]) -> list[str]:
+        """The markup of the tokens not seen, as `restore` puts it back at the end."""
+        lost = [self.opaque[n] for n in range(len(self.opaque)) if n not in seen_opaque]
+        return lost + [self.spans[n][0] + self.spans[n][1] for n in range(len(self.spans)) if n not in seen_spans]
+
+    def lost_in(self, translated: str) -> list[str]:
+        """The markup a translation lost (put back at its end by `restore`): what a reviewer should place."""
+        codes = {ord(c) for c in MARKERS.findall(translated)}
+        return self.lost(
+            {n for n in range(len(self.opaque)) if OPAQUE + n in codes}, {n for n in range(len(self.spans)) if OPEN + n in codes}
+        )
+
     def restore(self, translated: str) -> str:
         """The translation with every token's original back (see the module's docstring)."""
         if self.plain:
@@ -118,8 +130,7 @@ class Protected:
             else:
                 out.append(self.escape(piece))
         # tokens the engine dropped: kept, at the end, so no link target or code is ever lost
-        lost = [self.opaque[n] for n in range(len(self.opaque)) if n not in seen_opaque]
-        lost += [self.spans[n][0] + self.spans[n][1] for n in range(len(self.spans)) if n not in seen_spans]
+        lost = self.lost(seen_opaque, seen_spans)
         if lost:
             trail = len(out[-1]) - len(out[-1].rstrip(" .!?…:;»”\"'")) if out else 0
             tail = out[-1][len(out[-1]) - trail :] if trail else ""

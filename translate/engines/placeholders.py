@@ -11,13 +11,17 @@ placeholder already in the text (the glossary layer's ZX1Z, ZX2Z for its terms),
 turns the placeholders of the output back into the characters, so the pipeline puts
 the markup back byte for byte.
 
-Measured on the en→pt_BR model, alone and through Apertium to es and fr: an opaque
-placeholder and a pair around a link's text or an emphasised title come back in place
-("Leia ZX4Z a fábrica virtual ZX5Z ou escreva para ZX3Z", "entre as linhas de ZX4Z O
-Capital ZX5Z"); the figures are in `bench/` and the README. A pair the engine lost or
-turned round is not guessed at: that sentence is asked again with the formatting as one
-opaque placeholder and its words translated on their own, then put together; an opaque
-placeholder lost even so is put back by `Protected.restore` at the sentence's end, never
+Measured on the en→pt_BR model, alone and through Apertium to es and fr (`bench/markup_neural.py`, 40
+essay sentences with a link, emphasis or an autolink added): every link target, emphasis and autolink
+comes back byte for byte (as raw Markdown: 12/40 link targets, 0/40 autolinks); the pair comes back
+around words in 34/40 links and 29/40 emphases ("Leia ZX4Z a fábrica virtual ZX5Z ou escreva para ZX3Z",
+"entre as linhas de ZX4Z O Capital ZX5Z"). Where the model empties a pair or turns it round (it moves an
+emphasised adjective: "The ZX1Z old ZX2Z modes" → "Os antigos modos de produção ZX1Z ZX2Z"), the
+sentence is asked again without its formatting, with the formatting's words alone, and with the
+formatting as one opaque placeholder: the formatting goes around its words where they are found in the
+sentence's translation ("Los **viejos** modos"), else the placeholder gets the words translated alone.
+Apart first was measured too: the words alone were found in only 47 of 80 sentences' translations. An
+opaque placeholder the engine lost is put back by `Protected.restore` at the sentence's end, never
 translated.
 """
 

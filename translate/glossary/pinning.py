@@ -109,6 +109,7 @@ class PinnedResult:
     method: str = "plain"  # plain | n-best | masked | retry | substituted | unmasked
     engine_text: str = ""  # what the engine returned for the attempt kept (placeholders and all), for its marks
     unplaced_quotes: tuple[str, ...] = ()  # quoted source words whose quotation marks could not follow them
+    unplaced_markup: tuple[str, ...] = ()  # markup the engine lost, put back at the sentence's end (translate/markup.py)
     plain: str = ""  # the engine's own translation of the whole sentence (its first, unmasked one)
     harm: str = ""  # why the layer's version was not kept: what it broke (translate.run.harm)
 

@@ -198,6 +198,8 @@ def checked_notes(sentence: str, outcome: PinnedResult | Guarded, engine: Engine
     if outcome.harm:
         expected = tuple(v.expected for v in outcome.violations) or ("(none)",)
         signals.append(Signal("glossary", f"the engine's sentence kept: pinning would break it ({outcome.harm})", expected, 1.0))
+    if outcome.unplaced_markup:
+        signals.append(Signal("markup", "markup the engine lost, put back at the sentence's end", outcome.unplaced_markup, 2.0))
     if outcome.unplaced_quotes:
         signals.append(Signal("quotes", "quotation marks not around the quoted words", outcome.unplaced_quotes, 2.0))
     return Notes(violations=list(outcome.violations), flagged=is_flagged(signals, sentence_words(unit)), signals=signals)
@@ -290,8 +292,11 @@ def translate_sentences(
                 text=s.restore(r.text),
                 plain=s.restore(r.plain) if r.plain else "",
                 engine_text=native.engine_wrote(r.engine_text) if isinstance(native, MarkupPlaceholders) else r.engine_text,
+                unplaced_markup=tuple(lost),
+                flagged=r.flagged or bool(lost),
             )
             for r, s in zip(results, shields, strict=True)
+            for lost in [s.lost_in(r.text)]
         ]
 
     quoted = {s: q for s in sentences if (q := quotation_for(s, glossary, route.source, route.target)) is not None}
