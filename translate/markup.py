@@ -46,7 +46,11 @@ _LINK = re.compile(
     r"(!?)\[((?:[^\[\]`]|`[^`]*`)*)\]"  # [text] or ![alt]
     r"(\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)|\[[^\]]*\])"  # (target "title") or [ref]
 )
-_EMPHASIS = re.compile(r"(?<![\w*\\])(\*\*|__|\*|_)(?![\s*_])(.+?)(?<![\s*_\\])\1(?![\w*])", re.DOTALL)
+_EMPHASIS = re.compile(
+    r"(?<![*\\])(\*\*|\*)(?![\s*])(.+?)(?<![\s*\\])\1(?!\*)"  # * may sit inside a word (这是*资本论*里)
+    r"|(?<![\w\\])(__|_)(?![\s_])(.+?)(?<![\s_\\])\3(?!\w)",  # _ never does (snake_case)
+    re.DOTALL,
+)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s+[^<>]*?)?\s*(/?)>")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?'»”’)\]]")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?<![.])")
@@ -195,11 +199,13 @@ def _markdown(text: str, found: Protected) -> str:
 
 def _emphasis(text: str, found: Protected) -> str:
     """Emphasis (*…*, _…_, **…**, __…__) as formatting around its words, as CommonMark reads it where it
-    matters here: the delimiters touch their words, and an underscore is never inside a word (snake_case)."""
+    matters here: the delimiters touch their words; an asterisk may stand inside a word (Chinese has no
+    spaces), an underscore never (snake_case)."""
 
     def span(m: re.Match[str]) -> str:
-        opening, closing = found.span(m.group(1), m.group(1))
-        return opening + _emphasis(m.group(2), found) + closing
+        delimiter, words = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        opening, closing = found.span(delimiter, delimiter)
+        return opening + _emphasis(words, found) + closing
 
     return _EMPHASIS.sub(span, text)
 
