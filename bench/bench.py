@@ -345,6 +345,7 @@ import sections_api  # noqa: E402,F401,I001  (registers api)
 import sections_zhen  # noqa: E402,F401,I001  (registers zhen)
 import sections_scale  # noqa: E402,F401,I001  (registers scale)
 import sections_neural  # noqa: E402,F401,I001  (registers neural)
+import sections_signals  # noqa: E402,F401,I001  (registers signals)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -55,6 +55,11 @@ class ReviewOptions:
     """[review]: when a language counts as reviewed."""
 
     publish_threshold: float = 0.9  # share of approved segments to mark a language "reviewed"
+    crosscheck: bool = True  # a run's new drafts also go back to English and through a second route (queue order)
+    min_route_chrf: float = (
+        60.0  # an unreviewed draft is fit to read only from a route this good on the reference set (0: no figures asked)
+    )
+    max_flagged_share: float = 0.25  # ... and with at most this share of its sentences predicted to need a person
 
 
 @dataclass
@@ -161,6 +166,8 @@ _BOUNDS: dict[str, tuple[float, float, str]] = {
     "engine.timeout": (1, 86_400, "seconds one Apertium call may take"),
     "engine.jobs": (0, 1024, "0 = one per core"),
     "review.publish_threshold": (0.0, 1.0, "a share"),
+    "review.min_route_chrf": (0.0, 100.0, "a chrF score"),
+    "review.max_flagged_share": (0.0, 1.0, "a share"),
     "serve.port": (1, 65535, "a TCP port"),
     "serve.session_days": (1, 366, "days"),
     "limits.max_text_bytes": (1, 2**31, "bytes"),
