@@ -43,6 +43,7 @@ SECTION_MODULES = (
     "sections_zhen",  # zhen
     "sections_scale",  # scale
     "sections_neural",  # neural
+    "sections_signals",  # signals
 )
 """Importing a module registers its sections (`common.section`); they run in this order."""
 for _module in SECTION_MODULES:

@@ -41,7 +41,10 @@ class Project:
 
     def configure(self, targets: Sequence[str] = ("es",), **sections: Mapping[str, Any]) -> Project:
         """Write translate.toml: [project] targets plus any other keys and sections given."""
-        tables = {"project": {"targets": list(targets), **sections.pop("project", {})}, **sections}
+        # The cross-check sends every new draft through two more routes (translate.run.crosscheck): off unless a
+        # test is about it, so that a test's run costs its own engine's time only.
+        review = {"crosscheck": False, **sections.pop("review", {})}
+        tables = {"project": {"targets": list(targets), **sections.pop("project", {})}, "review": review, **sections}
         lines = []
         for name, table in tables.items():
             lines.append(f"[{name}]")

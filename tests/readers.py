@@ -13,6 +13,7 @@ import polib
 from translate.engines.base import Engine, Route
 from translate.memory.records import MemoryEntry
 from translate.memory.store import TranslationMemory
+from translate.run.pipeline import checked_notes, translate_sentences
 
 
 def po_entry(po: polib.POFile | str | os.PathLike[str], msgid: str) -> polib.POEntry:
@@ -42,3 +43,11 @@ def route_of(engine: Engine, source: str, target: str) -> Route:
     route = engine.route(source, target)
     assert route is not None, f"no route {source}→{target} in {engine.name}"
     return route
+
+
+def through(engines, spec: str, target: str, sentences, glossary):
+    """Sentences through a real route, each with the notes a run stores beside its draft."""
+    route = engines.resolve(spec, "en", target)
+    engine = engines.engine_for(route)
+    results = translate_sentences(engine, route, sentences, glossary)
+    return [(result, checked_notes(s, result, engine, route, glossary)) for s, result in zip(sentences, results)]

@@ -168,6 +168,22 @@ def test_the_longest_essay_sentence_is_translated_whole_not_cut_short():
     assert "contra-espetáculo" in output or "contraespetáculo" in output or "contra-espectáculo" in output
 
 
+def test_the_essays_dashes_and_note_markers_reach_the_draft():
+    engine = BergamotEngine(BergamotStore(None))
+    route = engine.routes("en")["pt_BR"]
+    dashes = (
+        "The hyper online crowd\u00a0— millionaire podcasters, tenured professors, and marquee blog writers\u00a0— "
+        "demarcate the internet."
+    )
+    note = (
+        "Yet for Marx the prime revolutionary force in bourgeois society, and against it, is ‘the living "
+        "contradiction,’\u00a0[4] capitalism itself."
+    )
+    [with_dashes, with_note] = engine.translate([dashes, note], route)
+    assert with_dashes.count("—") == 2 and " - " not in with_dashes, with_dashes  # the model alone: " - " twice
+    assert "[4]" in with_note and "ZX" not in with_note, with_note  # the model alone dropped the marker
+
+
 def test_a_model_folder_or_archive_installs_and_a_damaged_one_is_refused(project, model_copy, tmp_path):
     project.configure(["pt_BR"], bergamot={"models_dir": "models/bergamot"})
     archive = tmp_path / "enpt.tar.gz"

@@ -86,7 +86,7 @@ def temp():
 def handouts_started(project, temp: Path) -> subprocess.Popen:
     """`translate handouts` in its own process group, once its Chromium profile exists (or it ended)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "translate.cli", "handouts"],
+        [sys.executable, "-m", "translate.cli", "handouts", "--force"],  # Apertium's Spanish: a draft for review only
         cwd=project,
         env={**os.environ, "TMPDIR": str(temp)},
         stdout=subprocess.DEVNULL,
@@ -110,9 +110,9 @@ def test_a_killed_handouts_leaves_its_chromium_profile_only_until_the_next_start
     process.wait()
     left = profiles(temp)
     assert left, "the profile was removed although its process was killed"
-    assert cli("handouts", "--no-pdf", cwd=translated, env={"TMPDIR": str(temp)}, process=True).returncode == 0
+    assert cli("handouts", "--no-pdf", "--force", cwd=translated, env={"TMPDIR": str(temp)}, process=True).returncode == 0
     assert profiles(temp) == left  # HTML only: no browser, nothing cleaned
-    result = cli("handouts", cwd=translated, env={"TMPDIR": str(temp)}, process=True)
+    result = cli("handouts", "--force", cwd=translated, env={"TMPDIR": str(temp)}, process=True)
     assert result.returncode == 0, result.stderr
     assert profiles(temp) == []
     assert (translated / "outputs" / "es" / "note.pdf").is_file()

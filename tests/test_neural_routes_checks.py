@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from readers import through
 
 from translate.engines.registry import Engines
 from translate.glossary.files import load_glossary
-from translate.run.pipeline import checked_notes, translate_sentences
 
 SPANISH_CHAIN = "bergamot:en>pt_BR + apertium:pt_BR>es"
 
@@ -24,13 +24,6 @@ def engines(project):
     found = Engines(project.config)
     yield found
     found.close()
-
-
-def through(engines, spec, target, sentences, glossary):
-    route = engines.resolve(spec, "en", target)
-    engine = engines.engine_for(route)
-    results = translate_sentences(engine, route, sentences, glossary)
-    return [(result, checked_notes(s, result, engine, route, glossary)) for s, result in zip(sentences, results)]
 
 
 def test_pinned_terms_come_out_pinned_through_the_neural_hop(engines, glossary):

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 from cli_process import cli as run_cli
-from project_factory import Project
+from project_factory import REPO_ROOT, Project
 
 from translate.memory.records import ReviewDecision
 from translate.publish.handouts import HandoutMeta, status_line
@@ -22,10 +22,16 @@ def cli(project: Project, *args: str) -> subprocess.CompletedProcess:
     return run_cli(*args, cwd=project)
 
 
+GATE = {"min_route_chrf": 50.0, "max_flagged_share": 0.5}
+"""An organizer who accepts Apertium's Spanish (chrF 53.9 on the reference set) and half its sentences flagged."""
+
+
 @pytest.fixture(scope="module")
 def translated(tmp_path_factory, translated_essays) -> Project:
-    """Both essays in Spanish and Croatian through the real Apertium, 10 Spanish sentences approved by Ana."""
-    project, _ = translated_essays(tmp_path_factory.mktemp("gate") / "project", ("es", "hr"))
+    """Both essays in Spanish and Croatian through the real Apertium, 10 Spanish sentences approved by Ana,
+    the repository's route file beside them and the gate's floors lowered (GATE)."""
+    project, _ = translated_essays(tmp_path_factory.mktemp("gate") / "project", ("es", "hr"), review=GATE)
+    shutil.copy(REPO_ROOT / "routes.toml", project / "routes.toml")
     from translate.texts import load_texts
 
     long_text = next(t for t in load_texts(project.config) if t.path.name == LONG)
@@ -41,24 +47,25 @@ def translated(tmp_path_factory, translated_essays) -> Project:
     return project
 
 
-def status(project: Project) -> dict[tuple[str, str], dict]:
-    done = cli(project, "status", "--json")
+def status(project: Project, *args: str) -> dict[tuple[str, str], dict]:
+    done = cli(project, "status", "--json", *args)
     assert done.returncode == 0, done.stderr
     return {(row["text"], row["language"]): row for row in json.loads(done.stdout)}
 
 
-def test_status_json_withholds_croatian_with_reasons_and_lets_spanish_through(translated):
+def test_status_json_holds_back_croatian_with_its_figures_and_lets_spanish_through(translated):
     rows = status(translated)
     croatian, spanish = rows[(LONG, "hr")], rows[(LONG, "es")]
-    assert croatian["publishable"] is False
-    assert any("engine marked errors in 109 of 109" in reason for reason in croatian["reasons"])
-    assert spanish["publishable"] is True
-    assert "reviewed: 10 of 109 sentences" in spanish["reasons"]
+    assert croatian["state"] == "draft for review only" and croatian["publishable"] is False
+    assert "route apertium:en>hr not measured on the reference set 'field' (translate routes evaluate)" in croatian["reasons"]
+    assert "109 of 109 sentences predicted to need a person (100% > 50%)" in croatian["reasons"]
+    assert spanish["state"] == "machine draft fit to read" and spanish["publishable"] is True
+    assert spanish["route_chrf"] == 53.9 and "reviewed: 10 of 109 sentences" in spanish["reasons"]
 
 
-def test_status_table_says_withheld_and_why(translated):
+def test_status_table_says_draft_and_why(translated):
     done = cli(translated, "status", "--lang", "hr")
-    assert "WITHHELD" in done.stdout and "- the engine marked errors" in done.stdout
+    assert "DRAFT" in done.stdout and "- route apertium:en>hr not measured" in done.stdout
 
 
 def pdf_pages(path) -> list[str]:
@@ -74,7 +81,7 @@ def handouts(translated) -> Project:
     done = cli(translated, "handouts", "--only", LONG, "--json")
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
-    assert {(w["language"], w["printed"]) for w in answer["withheld"]} == {("hr", False)}
+    assert {(w["language"], w["state"], w["printed"]) for w in answer["withheld"]} == {("hr", "draft for review only", False)}
     return translated
 
 
@@ -87,7 +94,7 @@ def test_a_forced_handout_of_a_withheld_language_says_so_on_every_page(handouts)
     done = cli(handouts, "handouts", "--only", LONG, "--lang", "hr", "--force")
     assert done.returncode == 0 and "printed anyway" in done.stderr
     pages = pdf_pages(handouts / "outputs" / "hr" / "the-virtual-factory.pdf")
-    assert len(pages) > 2 and all("ZADRŽANO" in page for page in pages)  # in Croatian, the handout's language
+    assert len(pages) > 2 and all("NACRT SAMO ZA PREGLED" in page for page in pages)  # in Croatian, the handout's language
 
 
 def test_a_partly_reviewed_handout_states_its_share_and_never_says_not_reviewed(handouts):

@@ -251,3 +251,50 @@ def test_changed_signature_retranslates_machine_text_but_keeps_approved(translat
     assert "glossary:marxism@2+" in second["signature"]
     body = (project / "outputs" / "es" / "the-virtual-factory.md").read_text(encoding="utf-8")
     assert "\n---\n\nLa fábrica virtual\n" in body
+
+
+def test_a_new_version_of_the_checks_rechecks_stored_drafts_without_calling_an_engine(translated, monkeypatch):
+    import translate.checks
+    from translate.checks import registry
+    from translate.memory.store import TranslationMemory
+
+    project, first = translated
+    path = project / "memory" / "translate.sqlite"
+    with TranslationMemory(path) as memory:
+        before = {e.source_text: e for e in memory.entries("en", "es")}
+    unknown = [e for e in before.values() if any(s.check == "unknown-words" for s in e.notes.signals or ())]
+    assert unknown, "the essays' Spanish drafts have words Apertium does not know"
+    monkeypatch.setattr(translate.checks, "CHECKS_VERSION", "99")
+    monkeypatch.delitem(registry.CHECKS, "unknown-words")  # the new checks no longer report unknown words
+    second = report(run(project, "--lang", "es"))["languages"][0]
+    segments = first["languages"][0]["segments"]
+    assert second["engine_calls"] == 0 and second["translated"] == 0
+    assert second["rechecked"] == segments and "|checks:99|" in second["signature"]
+    with TranslationMemory(path) as memory:
+        after = {e.source_text: e for e in memory.entries("en", "es")}
+    assert {s: e.machine_text for s, e in after.items()} == {s: e.machine_text for s, e in before.items()}
+    assert all("|checks:99|" in e.signature for e in after.values())
+    assert not any(s.check == "unknown-words" for e in after.values() for s in e.notes.signals or ())
+    assert all(after[e.source_text].notes.engine_marks == e.notes.engine_marks for e in unknown)
+    third = report(run(project, "--lang", "es"))["languages"][0]
+    assert third["rechecked"] == 0 and third["reused"] == segments and third["engine_calls"] == 0
+
+
+def test_a_run_cross_checks_its_new_drafts_through_independent_engines_and_reports_the_cost(project):
+    from translate.memory.store import TranslationMemory
+
+    project.configure(["es"], engine={"default": "apertium"}, review={"crosscheck": True})
+    (project / "texts").mkdir(exist_ok=True)
+    for old in (project / "texts").iterdir():
+        old.unlink()
+    project.add_text("short.txt", "Revolutionaries like Lenin.\n\nUse tools to block ads.\n")
+    first = report(run(project))["languages"][0]
+    assert first["crosscheck_sentences"] == 2 and first["crosscheck_seconds"] > 0
+    # back through a neural model the draft's engine does not use; the second route starts with another engine
+    assert first["crosscheck_routes"] == ["back apertium:es>pt + bergamot:pt>en", "second bergamot:en>pt_BR + apertium:pt_BR>es"]
+    with TranslationMemory(project / "memory" / "translate.sqlite") as memory:
+        measures = [e.notes.measures or {} for e in memory.entries("en", "es")]
+    assert len(measures) == 2 and all({"roundtrip", "disagreement", "agreement"} <= set(m) for m in measures)
+    assert all(0 <= m["roundtrip"] <= 100 for m in measures)
+    second = report(run(project))["languages"][0]
+    assert second["crosscheck_sentences"] == 0 and second["engine_calls"] == 0  # only what a run translates

@@ -1,4 +1,4 @@
-"""Twenty reviewers saving at once against a real `translate serve` on 127.0.0.1, for a few seconds.
+"""Twenty reviewers saving at once against a real `translate serve` on 127.0.0.1, four saves each.
 
 No answer other than 200 (saved) or 409 (a deliberate conflict: two people on
 the same sentence) is allowed, and every accepted save must be in the memory's
@@ -25,9 +25,10 @@ def test_twenty_reviewers_saving_at_once_lose_nothing(project):
     sentence_of = {f"/review/es/{text.stem}/{s.source_hash}": s.text for s in sentences}
     tokens = {f"Reviewer {n:02d}": invite(project, f"Reviewer {n:02d}") for n in range(REVIEWERS)}
     with running_server(project) as base:
-        result = serve_load.simulate(base, tokens, list(sentence_of), seconds=4.0, saves_each=25)
+        # a count, not a time, ends the run (a loaded machine makes fewer saves in four seconds, never fewer saves)
+        result = serve_load.simulate(base, tokens, list(sentence_of), seconds=600.0, saves_each=4)
     assert result.errors == []
-    assert len(result.accepted) >= REVIEWERS and result.conflicts, (len(result.accepted), len(result.conflicts))
+    assert len(result.saves) >= REVIEWERS * 4 and len(result.accepted) >= REVIEWERS and result.conflicts
     assert {s.status for s in result.saves} <= {200, 409}
     assert serve_load.check_recorded(project.config.path("memory"), result, sentence_of) == []
 

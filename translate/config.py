@@ -106,6 +106,23 @@ class ReviewOptions:
         "share of approved segments from which a language counts as reviewed (outputs and handouts say so)",
         bounds=(0.0, 1.0, "a share"),
     )
+    crosscheck: bool = option(
+        True,
+        "a run's new drafts also go back to English through independent engines and through a second route; "
+        "the review queue's order reads what they say (cost in the run's report)",
+    )
+    min_route_chrf: float = option(
+        60.0,
+        "an unreviewed draft is *fit to read* only from a route that scored at least this chrF on the reference set "
+        "(`routes.toml`); a route or language without figures is not; 0 asks for no figures",
+        bounds=(0.0, 100.0, "a chrF score"),
+    )
+    max_flagged_share: float = option(
+        0.25,
+        "... and with at most this share of its sentences predicted to need a person (the review queue's "
+        "prediction; a sentence not checked or not translated counts)",
+        bounds=(0.0, 1.0, "a share"),
+    )
 
 
 @dataclass

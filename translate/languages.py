@@ -58,6 +58,10 @@ ADJECTIVE_AFTER_NOUN = {"es", "pt", "fr", "it", "ca", "gl", "oc", "ast", "an", "
 """Languages whose ordinary adjective follows its noun (la fábrica virtual); elsewhere it precedes (the
 virtual factory, virtuala fabriko). The glossary layer builds head phrases and judges word order by it."""
 
+DOUBLED_ABBREVIATIONS = {"es", "gl", "ast", "an"}
+"""Languages that write a plural abbreviation by doubling its letters ("EE.UU.", "FF.AA."): Spanish and its
+neighbours. Elsewhere the form is a pivot's leftover (French writes "É.-U.", Italian "USA", Portuguese "EUA")."""
+
 WRITTEN_IN = {"sr": "sr_Latn"}
 """The script a language variant is written in here, decided once: Serbian in Latin script, as the
 Apertium eng-hbs_SR output and the glossary write it; handout labels, language names and dates follow

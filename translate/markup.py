@@ -13,7 +13,7 @@ no engine sees as a word:
   (U+E000 + its number): Apertium gets it as a superblank, which it keeps
   where it was between the words and never translates; the original is put
   back byte for byte after;
-- formatting around words (a link's text, <b>…</b>, an image's alt text) by a
+- formatting around words (a link's text, <b>…</b>, *emphasis*, an image's alt text) by a
   pair of characters around them (U+E400 + n before, U+E800 + n after): Apertium
   gets them as wordbound blanks, which travel with the words they are attached
   to when the engine reorders them ("the <i>old</i> modes" → "los modos
@@ -45,6 +45,11 @@ _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/
 _LINK = re.compile(
     r"(!?)\[((?:[^\[\]`]|`[^`]*`)*)\]"  # [text] or ![alt]
     r"(\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)|\[[^\]]*\])"  # (target "title") or [ref]
+)
+_EMPHASIS = re.compile(
+    r"(?<![*\\])(\*\*|\*)(?![\s*])(.+?)(?<![\s*\\])\1(?!\*)"  # * may sit inside a word (这是*资本论*里)
+    r"|(?<![\w\\])(__|_)(?![\s_])(.+?)(?<![\s_\\])\3(?!\w)",  # _ never does (snake_case)
+    re.DOTALL,
 )
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s+[^<>]*?)?\s*(/?)>")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?'»”’)\]]")
@@ -92,6 +97,18 @@ class Protected:
     def plain(self) -> bool:
         return not self.opaque and not self.spans
 
+    def lost(self, seen_opaque: set[int], seen_spans: set[int]) -> list[str]:
+        """The markup of the tokens not seen, as `restore` puts it back at the end."""
+        lost = [self.opaque[n] for n in range(len(self.opaque)) if n not in seen_opaque]
+        return lost + [self.spans[n][0] + self.spans[n][1] for n in range(len(self.spans)) if n not in seen_spans]
+
+    def lost_in(self, translated: str) -> list[str]:
+        """The markup a translation lost (put back at its end by `restore`): what a reviewer should place."""
+        codes = {ord(c) for c in MARKERS.findall(translated)}
+        return self.lost(
+            {n for n in range(len(self.opaque)) if OPAQUE + n in codes}, {n for n in range(len(self.spans)) if OPEN + n in codes}
+        )
+
     def restore(self, translated: str) -> str:
         """The translation with every token's original back (see the module's docstring)."""
         if self.plain:
@@ -117,8 +134,7 @@ class Protected:
             else:
                 out.append(self.escape(piece))
         # tokens the engine dropped: kept, at the end, so no link target or code is ever lost
-        lost = [self.opaque[n] for n in range(len(self.opaque)) if n not in seen_opaque]
-        lost += [self.spans[n][0] + self.spans[n][1] for n in range(len(self.spans)) if n not in seen_spans]
+        lost = self.lost(seen_opaque, seen_spans)
         if lost:
             trail = len(out[-1]) - len(out[-1].rstrip(" .!?…:;»”\"'")) if out else 0
             tail = out[-1][len(out[-1]) - trail :] if trail else ""
@@ -173,12 +189,25 @@ def _markdown(text: str, found: Protected) -> str:
         if not words.strip():
             return found.opaque_token(m.group())
         opening, closing = found.span(f"{bang}[", f"]{target}")
-        inner = _markdown_html(words, found)
+        inner = _emphasis(_markdown_html(words, found), found)
         return opening + inner + closing
 
     text = _LINK.sub(link, text)
-    text = _markdown_html(text, found)
+    text = _emphasis(_markdown_html(text, found), found)
     return _addresses(text, found)
+
+
+def _emphasis(text: str, found: Protected) -> str:
+    """Emphasis (*…*, _…_, **…**, __…__) as formatting around its words, as CommonMark reads it where it
+    matters here: the delimiters touch their words; an asterisk may stand inside a word (Chinese has no
+    spaces), an underscore never (snake_case)."""
+
+    def span(m: re.Match[str]) -> str:
+        delimiter, words = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        opening, closing = found.span(delimiter, delimiter)
+        return opening + _emphasis(words, found) + closing
+
+    return _EMPHASIS.sub(span, text)
 
 
 def _markdown_html(text: str, found: Protected) -> str:

@@ -52,6 +52,18 @@ class Unit:
         return WORD.findall(self.target)
 
     @cached_property
+    def output_words(self) -> set[str]:
+        """Every letter run of the translation, lower-cased: what a mark's word must be among to be in the text."""
+        return {w.lower() for w in LETTERS.findall(self.target)}
+
+    def in_output(self, word: str) -> bool:
+        """Whether a word is in the translation as a word: not inside another ("XT", the letters of a glossary
+        placeholder the engine marked, is in "extremamente") and not only in a pivot ("muro", a Spanish word the
+        en>es hop could not generate, is not in the French)."""
+        parts = [p.lower() for p in LETTERS.findall(word)]
+        return bool(parts) and all(p in self.output_words for p in parts)
+
+    @cached_property
     def glossary_words(self) -> set[str]:
         """Lower-cased letter runs of every glossary rendering the sentence's terms may take
         in the target language (pinned terms, variants, names kept as written)."""

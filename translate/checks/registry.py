@@ -22,8 +22,10 @@ from __future__ import annotations
 from translate.checks import engine_marks, glossary, markup, words
 from translate.checks.base import Check, Signal, Unit
 
-CHECKS_VERSION = "2"
-"""Raised when a check finds something else in the same draft (2: pivot words the target's dictionary knows are not signalled)."""
+CHECKS_VERSION = "3"
+"""Raised when a check finds something else in the same draft (2: pivot words the target's dictionary knows are not
+signalled; 3: words the language's Apertium analyser reads are words of it, engine marks name only words of the text,
+pivot abbreviations are signalled)."""
 
 CHECKS: dict[str, Check] = {
     check.id: check() for check in (*glossary.CHECKS, *markup.CHECKS[:1], *engine_marks.CHECKS, *words.CHECKS, *markup.CHECKS[1:])

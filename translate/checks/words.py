@@ -8,7 +8,8 @@
   hop's Portuguese): the later hop's unknown-word marks that the target's
   dictionary does not know (Apertium's pt→es marks "cinismo" and "sabotar",
   Spanish words too: on the essays' neural-first Spanish, 53 words signalled
-  before, 2 in 3 of them Spanish), and words only the pivot's dictionary knows;
+  before, 2 in 3 of them Spanish), words only the pivot's dictionary knows,
+  and abbreviations written the pivot's way ("EE.UU." in French and Italian);
 - glued and misspelled words: words the target dictionary rejects;
 - leaked tags: Apertium's analysis tags in running text ("prpers").
 
@@ -21,8 +22,8 @@ from __future__ import annotations
 import re
 
 from translate.checks.base import LETTERS, Check, Signal, Unit
-from translate.checks.dictionaries import dictionary
-from translate.languages import UNSPACED_LANGUAGES
+from translate.checks.dictionaries import dictionary, sibling_dictionaries
+from translate.languages import DOUBLED_ABBREVIATIONS, UNSPACED_LANGUAGES, base_language
 
 MIN_WORD = 3
 """Shorter words are not judged: elisions, articles and abbreviations differ too much between dictionaries."""
@@ -53,6 +54,8 @@ COMPOUNDING = frozenset({"eo", "de", "nl", "sv", "da", "nb", "nn", "fi", "hu", "
 GLUED_HEAD = 4
 """A glued word starts with a short word the engine failed to separate (la, el, nos, lor...)."""
 _TAG_BRACKETS = re.compile(r"<[a-z][a-z0-9_]{0,9}>")
+_DOUBLED_ABBREVIATION = re.compile(r"(?<![\w.])(?:([A-Z])\1\.\s?)+([A-Z])\2\.?(?!\w)")
+"""A plural abbreviation of doubled letters: EE.UU., EE. UU., FF.AA."""
 
 
 def _candidates(unit: Unit) -> list[str]:
@@ -87,7 +90,7 @@ class SourceWords(Check):
             parts = [p.lower() for p in LETTERS.findall(word)]
             if not all(p in unit.source_words for p in parts) or is_name(word, unit):
                 continue
-            if target is None or not target.knows(word):
+            if target is None or not (target.knows(word) or any(d.knows(word) for d in sibling_dictionaries(unit.target_lang))):
                 words.append(word)
         if different_script:  # Chinese characters left in an English output, or the reverse
             words += [w for w in LETTERS.findall(unit.target) if w.lower() in unit.source_words and w not in words]
@@ -125,8 +128,21 @@ class PivotWords(Check):
                     continue
                 if not target.knows(word) and any(d.knows(word) for d in pivot_dicts):
                     words.append(word)
+        words += [a for a in pivot_abbreviations(unit) if a not in words]
         hop = ">".join(unit.pivots)
         return self.signal(words, hop=hop) if words else None
+
+
+def pivot_abbreviations(unit: Unit) -> list[str]:
+    """Abbreviations written as a pivot writes them and the target does not: Spanish "EE.UU." passed through
+    the es>fr and es>it hops as it is (Apertium's fr-es pair translates it to itself; no dictionary of
+    either language lists it, and the letters are too short for the word checks)."""
+    if base_language(unit.target_lang) in DOUBLED_ABBREVIATIONS or not any(
+        base_language(p) in DOUBLED_ABBREVIATIONS for p in unit.pivots
+    ):
+        return []
+    found = (m.group().strip() for m in _DOUBLED_ABBREVIATION.finditer(unit.target))
+    return list(dict.fromkeys(a for a in found if a not in unit.source))
 
 
 class GluedWords(Check):

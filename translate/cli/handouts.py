@@ -19,7 +19,8 @@ def handouts(
     paper: Annotated[str, typer.Option(help="Paper size: A4 or Letter.")] = "A4",
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print each page to PDF (needs Chromium).")] = True,
     force: Annotated[
-        bool, typer.Option("--force", help="Also print translations the language gate withholds (every page says so).")
+        bool,
+        typer.Option("--force", help="Also print drafts for review only (the gate's third state), with a DRAFT banner."),
     ] = False,
     json_out: JsonOption = False,
 ) -> None:
@@ -28,8 +29,10 @@ def handouts(
     Approved human translations take precedence over machine drafts; every handout
     says whether it was reviewed and how much ("reviewed: 10 of 109 sentences"), marks
     unreviewed passages the quality checks doubt in the margin, and credits source,
-    engine, model and glossary. A text the language gate withholds (see `translate
-    status`) is not built unless --force. Files: outputs/<lang>/<text>.html and .pdf.
+    engine, model and glossary. A text that is a draft for review only (see `translate
+    status`: its route scores under review.min_route_chrf on the reference set, or too
+    many of its sentences are predicted to need a person) is not built unless --force,
+    and then every page carries a DRAFT banner. Files: outputs/<lang>/<text>.html and .pdf.
     """
     from translate.publish.handouts import (  # Jinja2 and Babel: on use, keeps --help fast
         build_handouts,
@@ -51,15 +54,19 @@ def handouts(
         print_json(
             {
                 "written": [str(p) for p in written],
-                "withheld": [{"text": v.text, "language": v.language, "reasons": v.reasons, "printed": force} for v in withheld],
+                "withheld": [
+                    {"text": v.text, "language": v.language, "state": v.state, "reasons": v.reasons, "printed": force}
+                    for v in withheld
+                ],
                 "nothing_to_render": empty,
             }
         )
     else:
         typer.echo(f"{len(written)} handout files written under {cfg.path('outputs')}")
         for v in withheld:
-            what = "printed anyway (--force), every page says so" if force else "not printed (use --force to print it)"
-            typer.echo(f"withheld: {v.language} {v.text}: {'; '.join(v.reasons)}; {what}", err=True)
+            what = "printed anyway (--force) with a DRAFT banner on every page" if force else "not printed"
+            reasons = "; ".join(r for r in v.reasons if not force or "--force" not in r)
+            typer.echo(f"{v.state}: {v.language} {v.text}: {reasons}; {what}", err=True)
     if empty:
         codes = ",".join(empty)
         raise TranslateError(

@@ -361,7 +361,9 @@ def next_command(
     )
     for item in shown:
         mark = "flagged" if item.flagged else item.status
-        typer.echo(f"\n{item.position}. {item.text}:{item.line}  score {item.score:g}  {mark}  [{item.msgctxt}]")
+        typer.echo(
+            f"\n{item.position}. {item.text}:{item.line}  risk {item.risk:.0%}, score {item.score:g}  {mark}  [{item.msgctxt}]"
+        )
         typer.echo(f"   source: {item.source}")
         typer.echo(f"   draft:  {item.translation}")
         for reason in item.reasons:

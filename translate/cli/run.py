@@ -113,6 +113,9 @@ def print_summary(report: RunReport, path: Path | None) -> None:
         if r.status in ("ok", "planned"):
             extra = f", {r.flagged} flagged for review" if r.flagged else ""
             extra += f" ({r.untranslated} left untranslated)" if r.untranslated else ""
+            extra += f", {r.rechecked} re-checked" if r.rechecked else ""
+            if r.crosscheck_sentences:
+                extra += f", {r.crosscheck_sentences} cross-checked in {r.crosscheck_seconds:.1f} s"
             typer.echo(
                 f"{r.language:<6} {r.engine:<9} {r.segments} segments: {r.reused} reused, "
                 f"{verb} {r.translated} ({r.stale} stale){extra}; {len(r.files_written)} files written"
@@ -247,10 +250,14 @@ def status(
     json_out: JsonOption = False,
 ) -> None:
     """Show, per text and language, how complete, reviewed and fresh the translation is, and
-    whether it is fit to print: "publishable": false (WITHHELD) with the reasons when most
-    unreviewed sentences carry engine errors or quality flags; `translate handouts` then
-    builds no handout of it unless --force."""
-    from translate.publish.status import status as text_status  # imported on use, keeps --help fast
+    what a reader gets: "reviewed" (approved share at least review.publish_threshold),
+    "machine draft fit to read" (its route's chrF on the reference set at least
+    review.min_route_chrf and at most review.max_flagged_share of its sentences predicted
+    to need a person) or "draft for review only" (`translate handouts` builds none unless
+    --force, and then with a DRAFT banner). Each row names its figures; --json gives
+    "state", "route_chrf", "needing_person" and "reasons"."""
+    from translate.publish.gate import DRAFT, FIT, REVIEWED  # imported on use, keeps --help fast
+    from translate.publish.status import status as text_status  # (the same reason)
 
     cfg = load_config(config)
     problems: list = []
@@ -259,16 +266,17 @@ def status(
     if json_out:
         print_json([asdict(r) | {"complete": round(r.complete, 4)} for r in rows])
         raise typer.Exit(1 if problems else 0)
+    short = {REVIEWED: "reviewed", FIT: "fit to read", DRAFT: "DRAFT"}
     typer.echo(
-        f"{'text':<36} {'lang':<6} {'done':>6} {'approved':>9} {'draft':>6} {'flagged':>8}  {'print':<8}  engine    updated"
+        f"{'text':<36} {'lang':<6} {'done':>6} {'approved':>9} {'draft':>6} {'flagged':>8}  "
+        f"{'reader gets':<11}  engine    updated"
     )
     for r in rows:
-        printable = "yes" if r.publishable else "WITHHELD" if r.translated else "-"
         typer.echo(
             f"{r.text:<36} {r.language:<6} {r.complete:>6.0%} {r.approved:>5}/{r.segments:<3} {r.draft:>6} "
-            f"{r.flagged:>8}  {printable:<8}  {r.engine or '-':<9} {r.updated or 'never'}"
+            f"{r.flagged:>8}  {short.get(r.state, '-'):<11}  {r.engine or '-':<9} {r.updated or 'never'}"
         )
-        if not r.publishable and r.translated:
+        if r.translated:
             for reason in r.reasons:
                 typer.echo(f"{'':<44}- {reason}")
     for r in rows:  # a PO file the runs leave alone must not go unnoticed

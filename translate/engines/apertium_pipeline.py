@@ -64,18 +64,28 @@ class Pipeline:
         if script.returncode != 0 or not script.stdout.strip():
             raise EngineError(f"apertium-wblank-mode cannot read {mode}: {script.stderr.strip()[-200:]}")
         # $1 is the generator's option, as the `apertium` script sets it: -g marks unknown words, -n (-u) does not
+        self._start(["bash", "-c", script.stdout, "bash", "-g" if unknown_marks else "-n", ""])
+
+    @classmethod
+    def command(cls, argv: list[str]) -> Pipeline:
+        """One null-flush program kept running (`lt-proc -z ANALYSER`: a language's words analysed one by one)."""
+        pipeline = cls.__new__(cls)
+        pipeline._start(argv)
+        return pipeline
+
+    def _start(self, argv: list[str]) -> None:
         self.process = subprocess.Popen(
-            ["bash", "-c", script.stdout, "bash", "-g" if unknown_marks else "-n", ""],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
         )
         self.stderr = b""
         self.pending = b""  # output read past the last answer: the NULs later stages add
 
     def alive(self) -> bool:
         return self.process.poll() is None
+
+    def ask(self, text: str, timeout: float) -> str:
+        """The programs' answer to one text, as they write it (no format programs around it)."""
+        return self._exchange(text.encode("utf-8").rstrip(b"\0") + b"\0", time.monotonic() + timeout).decode("utf-8", "replace")
 
     def translate(self, text: str, timeout: float) -> str:
         """`apertium -f txt MODE` of the text, through the running processes (markup tokens as blanks)."""

@@ -70,6 +70,10 @@ class Notes:
     finished: str | None = None  # the finishing rules the machine text was made with (translate.finish)
     left_untranslated: str | None = None  # why the run kept the source text (too long to cut, degenerate output)
     quotation: str | None = None  # the edition a published translation was taken from (glossary [[quotation]])
+    engine_text: str | None = None  # the engine's own output for the draft, when the glossary layer or finishing changed it
+    engine_marks: list[tuple[str, str, str]] | None = None  # the engine's doubts (kind, word, hop): [] = none; kept so a
+    # new version of the checks re-checks the stored draft instead of translating it again
+    measures: dict[str, float] | None = None  # what independent engines say of the draft (translate.run.crosscheck)
     other: dict[str, Any] = field(default_factory=dict)  # keys (or shapes) this version does not know
 
     @property
@@ -164,6 +168,20 @@ def _write_signals(signals: list[Signal]) -> list[dict[str, Any]]:
     return out
 
 
+def _read_marks(raw: Any) -> list[tuple[str, str, str]] | None:
+    if not isinstance(raw, list) or not all(
+        isinstance(item, list) and len(item) == 3 and all(isinstance(x, str) for x in item) for item in raw
+    ):
+        return None
+    return [(kind, word, hop) for kind, word, hop in raw]
+
+
+def _read_measures(raw: Any) -> dict[str, float] | None:
+    if not isinstance(raw, dict) or not all(isinstance(v, float) for v in raw.values()):
+        return None
+    return dict(raw)
+
+
 _READERS: dict[str, Callable[[Any], Any]] = {
     "violations": _read_violations,
     "signals": _read_signals,
@@ -174,8 +192,12 @@ _READERS: dict[str, Callable[[Any], Any]] = {
     "finished": lambda raw: raw if isinstance(raw, str) else None,
     "left_untranslated": lambda raw: raw if isinstance(raw, str) and raw else None,
     "quotation": lambda raw: raw if isinstance(raw, str) and raw else None,
+    "engine_text": lambda raw: raw if isinstance(raw, str) and raw else None,
+    "engine_marks": _read_marks,
+    "measures": _read_measures,
 }
 _WRITERS: dict[str, Callable[[Any], Any]] = {
     "violations": lambda vs: [asdict(v) for v in vs],
     "signals": _write_signals,
+    "engine_marks": lambda marks: [list(m) for m in marks],
 }

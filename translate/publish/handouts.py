@@ -34,6 +34,7 @@ from markupsafe import Markup, escape
 
 from translate import __version__
 from translate.config import Config
+from translate.engines import route_file
 from translate.engines.credits import model_attribution
 from translate.fileio import atomic_write_text
 from translate.glossary.files import load_glossary
@@ -300,7 +301,7 @@ def handout_meta(
         approved_share=state.approved_share,
         reviewed_count=state.approved + state.edited,
         sentences=state.segments,
-        withheld="; ".join(r for r in gate.reasons if not r.startswith("reviewed:")) if gate and not gate.publishable else "",
+        withheld=gate.figures if gate and not gate.publishable else "",
         translators=sorted(written),
         translator_counts=sorted(written.items(), key=lambda item: (-item[1], item[0])),
         date=max((e.updated for e in found), default="")[:10] or None,
@@ -334,6 +335,7 @@ def _plan(
     texts, jobs, path = load_texts(config, only), [], config.path("memory")
     if not health.present(Path(path)):
         return []
+    routes = route_file.load(config.path("routes"))
     glossary = load_glossary(config.path("glossary")) if config.path("glossary").exists() else None
     with TranslationMemory(path, readonly=True) as memory:
         for language in targets or config.targets:
@@ -341,7 +343,7 @@ def _plan(
                 entries = text_entries(memory, text, config.source_language, language)
                 if not entries:
                     continue
-                gate = verdict(text, language, entries, config.review.publish_threshold)
+                gate = verdict(text, language, entries, config.review, routes)
                 if not gate.publishable:
                     if withheld is not None:
                         withheld.append(gate)
@@ -392,9 +394,9 @@ def build_handouts(
 def languages_without_text(config: Config, only: list[str] | None, targets: list[str]) -> list[str]:
     """The languages asked for of which the memory holds no sentence of any text: nothing to render."""
     texts, path = load_texts(config, only), config.path("memory")
-    if not Path(path).exists():
+    if not health.present(Path(path)):  # a fresh clone has only the text record: the memory is built from it
         return list(targets)
-    with TranslationMemory(path) as memory:
+    with TranslationMemory(path, readonly=True) as memory:
         return [
             language
             for language in targets

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from translate.config import Config
+from translate.config import Config, ReviewOptions
+from translate.engines import route_file
+from translate.engines.route_file import RouteFile
 from translate.errors import InputFileError
 from translate.memory import health
 from translate.memory.records import MemoryEntry
 from translate.memory.store import TranslationMemory
-from translate.publish.gate import verdict
+from translate.publish.gate import NOT_TRANSLATED, verdict
 from translate.review.decisions import unimported_changes
 from translate.run.signature import Signature
 from translate.texts import SourceText, TextProblem, load_texts, output_path
@@ -35,8 +37,12 @@ class TextStatus:
     signatures: int  # distinct machine signatures among the sentences
     engine: str
     updated: str  # newest change among the sentences
-    publishable: bool = False  # the language gate: fit to print (translate/publish/gate.py)
-    reasons: list[str] = field(default_factory=list)  # why, starting with what withholds it
+    publishable: bool = False  # the language gate: a handout is built without --force (translate/publish/gate.py)
+    reasons: list[str] = field(default_factory=list)  # the figures behind the state
+    state: str = NOT_TRANSLATED  # reviewed, machine draft fit to read, draft for review only (or not translated)
+    needing_person: int = 0  # sentences predicted to need a person (gate.needs_person), untranslated ones included
+    route: str = ""  # the route that wrote the unreviewed drafts
+    route_chrf: float | None = None  # its chrF on the route file's reference set; None: not measured
     po_unimported: int = 0  # entries of its PO file holding edits not imported yet (-1: the file is unreadable)
 
     @property
@@ -49,9 +55,16 @@ def text_entries(memory: TranslationMemory, text: SourceText, source: str, langu
     return memory.lookup([s.text for s in text.document.segments], source, language)
 
 
-def text_status(memory: TranslationMemory, text: SourceText, source: str, language: str, threshold: float = 0.9) -> TextStatus:
+def text_status(
+    memory: TranslationMemory,
+    text: SourceText,
+    source: str,
+    language: str,
+    review: ReviewOptions | None = None,
+    routes: RouteFile | None = None,
+) -> TextStatus:
     entries = text_entries(memory, text, source, language)
-    gate = verdict(text, language, entries, threshold)
+    gate = verdict(text, language, entries, review, routes)
     segments = text.document.segments
     found = [entries[s.text] for s in segments if s.text in entries]
     engines = Counter(Signature.parse(e.signature).engine for e in found if e.signature)
@@ -68,6 +81,10 @@ def text_status(memory: TranslationMemory, text: SourceText, source: str, langua
         updated=max((e.updated for e in found), default=""),
         publishable=gate.publishable,
         reasons=gate.reasons,
+        state=gate.state,
+        needing_person=gate.needing_person,
+        route=gate.route,
+        route_chrf=gate.route_chrf,
     )
 
 
@@ -85,10 +102,11 @@ def status(
             for t in texts
             for lang in targets or config.targets
         ]
+    routes = route_file.load(config.path("routes"))
     with TranslationMemory(path, readonly=True) as memory:
         for text in texts:
             for language in targets or config.targets:
-                row = text_status(memory, text, config.source_language, language, config.review.publish_threshold)
+                row = text_status(memory, text, config.source_language, language, config.review, routes)
                 row.po_unimported = po_unimported(memory, config, text, language)
                 rows.append(row)
     return rows

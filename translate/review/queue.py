@@ -1,12 +1,15 @@
 """The review queue: a language's sentences in the order a person should look at them.
 
-Volunteers' time is scarce, so the sentences whose machine drafts carry the
-heaviest quality signals (translate/checks/) come first: a glossary term not
-as pinned, engine errors, words the engine did not know, pivot-language words.
-Flagged sentences (score at least `checks.FLAG_SCORE`) are the front of the
-queue; the rest follow by score, then in reading order. Approved sentences are
-not in the queue; a draft a person started (edited, not approved) comes right
-after the flagged ones, since someone is already halfway through it.
+Volunteers' time is scarce, so the sentences most likely to be heavy or wrong
+come first: `translate.review.prediction` combines the quality signals
+(translate/checks/: a glossary term not as pinned, engine errors, unknown words)
+with what independent engines say of the draft (its round trip to English, a
+second route's draft, the agreement judge). Sentences predicted to need a person
+(or scoring at least `checks.FLAG_SCORE`) are the front of the queue, by risk,
+after the sure fixes (a glossary term missing, a sentence left untranslated);
+the rest follow by risk, then score, then reading order. Approved sentences are not in
+the queue; a draft a person started (edited, not approved) comes right after
+the front, since someone is already halfway through it.
 
 `review_queue` is the one ordering every front end uses: `translate review next`
 prints its head, and the browser review server takes its queue from it.
@@ -21,6 +24,7 @@ from typing import Any
 from translate.checks import FLAG_SCORE
 from translate.memory.store import TranslationMemory
 from translate.review.po_file import segment_id
+from translate.review.prediction import predict
 from translate.texts import SourceText
 
 DRAFT_SCORE = FLAG_SCORE - 0.01
@@ -41,6 +45,7 @@ class QueueItem:
     translation: str  # what a reader would get now (the machine draft, or the person's draft)
     status: str  # machine | draft
     score: float  # the weights of the draft's quality signals added up
+    risk: float  # how likely a reader calls the draft heavy or wrong (translate.review.prediction): the queue's order
     flagged: bool  # at the front of the queue: the signals are reason enough to ask a person first
     reasons: list[str] = field(default_factory=list)  # 'unknown words: exploitative, panopticon', heaviest first
     position: int = 0  # 1-based place in the queue
@@ -57,7 +62,7 @@ def review_queue(
     A sentence shared by several texts appears once, at its first occurrence.
     Sentences the memory has no translation for are not in the queue.
     """
-    items: list[tuple[tuple[float, int], QueueItem]] = []
+    items: list[tuple[tuple[int, float, float, int], QueueItem]] = []
     seen: set[str] = set()
     order = 0
     for text in texts:
@@ -74,12 +79,16 @@ def review_queue(
             notes = entry.notes
             if entry.status == "draft":
                 score, reasons, flagged = DRAFT_SCORE, ["draft: edited by a person, not approved yet"], False
+                group, at_risk = 2, 0.0
             else:
-                score, reasons = notes.score, notes.reasons
-                flagged = bool(notes.flagged) or score >= FLAG_SCORE
+                predicted = predict(notes, segment.text, entry.signature)
+                score, reasons, at_risk = notes.score, notes.reasons + list(predicted.reasons), predicted.risk
+                flagged = predicted.needs_person or score >= FLAG_SCORE
                 if notes.violations and not notes.signals:  # written before the checks existed
                     reasons = [f"glossary: {v.message}" for v in notes.violations]
                     score, flagged = max(score, FLAG_SCORE), True
+                # a glossary term missing or a sentence left untranslated is a sure fix: first of all
+                group = 0 if notes.violations or notes.left_untranslated else 1 if flagged else 3
             item = QueueItem(
                 text=text.path.name,
                 language=language,
@@ -91,10 +100,11 @@ def review_queue(
                 translation=entry.final_text if entry.status == "draft" and entry.final_text else entry.best_text,
                 status=entry.status,
                 score=score,
+                risk=at_risk,
                 flagged=flagged,
                 reasons=reasons,
             )
-            items.append(((-score, order), item))
+            items.append(((group, -at_risk, -score, order), item))
     items.sort(key=lambda pair: pair[0])
     return [_at(item, n) for n, (_, item) in enumerate(items, 1)]
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from translate.config import Config, LimitsOptions
-from translate.engines.base import Engine, Route
+from translate.engines.base import Engine, EngineMark, Route
+from translate.engines.placeholders import MarkupPlaceholders, carrying_markup
 from translate.engines.registry import Engines
 from translate.glossary.model import Glossary
 from translate.markup import MARKERS, Protected, protect, widen_to_terms
@@ -90,8 +91,10 @@ class LanguageRun:
         sentences = self.sentences()
         result.segments = len(sentences)
         plan = self.memory.plan(sentences, source, target, str(signature))
-        todo = list(plan.translate) + list(plan.stale)
-        result.reused, result.stale, result.translated = len(plan.reuse), len(plan.stale), len(todo)
+        recheck = self.rechecks(plan.stale, signature)
+        todo = list(plan.translate) + [s for s in plan.stale if s not in recheck]
+        result.reused, result.stale, result.translated = len(plan.reuse), len(plan.stale) - len(recheck), len(todo)
+        result.rechecked = len(recheck)
         from translate.run.finishing import heading_sentences, refinished  # typography tables: only with work
 
         self.headings = heading_sentences(t.document for t in self.texts)
@@ -102,7 +105,31 @@ class LanguageRun:
             return todo
         if refresh:  # finished again by new rules, no engine call (in the thread that owns the memory)
             self.memory.store_machine(refresh, source, target, str(signature))
+        if recheck:  # only the checks changed: the stored drafts checked again, no engine call
+            self.memory.store_machine(list(recheck.values()), source, target, str(signature))
         return todo
+
+    def rechecks(self, stale: Sequence[str], signature: Signature) -> dict[str, tuple[str, str, Notes]]:
+        """The stale sentences whose draft only needs today's checks (the signature differs in the checks'
+        version alone, and the memory kept the engine's marks beside the draft), as rows to store.
+
+        A draft stored before the marks were kept is translated again, once."""
+        assert self.route is not None
+        found: dict[str, tuple[str, str, Notes]] = {}
+        if not stale:
+            return found
+        for sentence, entry in self.memory.lookup(list(stale), self.source, self.target).items():
+            notes = entry.notes
+            if entry.machine_text is None or notes.engine_marks is None or notes.quotation or not entry.signature:
+                continue
+            if str(replace(Signature.parse(entry.signature), checks=signature.checks)) != str(signature):
+                continue
+            found[sentence] = (
+                sentence,
+                entry.machine_text,
+                rechecked_notes(sentence, entry.machine_text, notes, self.route, self.glossary),
+            )
+        return found
 
     def work(self, todo: list[str]) -> list[tuple[str, str, Notes]]:
         """Sentences through the engine and the glossary layer, then the quality checks: the rows to store.
@@ -145,6 +172,8 @@ class LanguageRun:
             self.result.glossary_violations += len(outcome.violations)
             for signal in notes.signals or ():
                 self.result.signals[signal.check] = self.result.signals.get(signal.check, 0) + 1
+        if self.config.review.crosscheck:
+            rows = self.crosscheck(rows)
         if self.result.untranslated:
             self.result.message = "; ".join(
                 filter(
@@ -156,6 +185,26 @@ class LanguageRun:
                 )
             )
         return rows
+
+    def crosscheck(self, rows: list[tuple[str, str, Notes]]) -> list[tuple[str, str, Notes]]:
+        """The run's new drafts with what independent engines say of them (translate.run.crosscheck), its cost
+        in the report. Published translations and sentences left untranslated are not measured."""
+        from translate.run.crosscheck import measure  # sacrebleu and a second route: only for a language with work
+
+        assert self.route is not None
+        asked = [i for i, (_, _, notes) in enumerate(rows) if not (notes.quotation or notes.left_untranslated)]
+        if not asked:
+            return rows
+        measured = measure(self.engines, self.route, [rows[i][0] for i in asked], [rows[i][1] for i in asked], self.glossary)
+        self.result.crosscheck_sentences, self.result.crosscheck_seconds = len(asked), measured.seconds
+        self.result.crosscheck_routes = measured.routes
+        if measured.problem:
+            self.result.warnings.append(f"cross-check incomplete: {measured.problem}")
+        out = list(rows)
+        for i, found in zip(asked, measured.measures, strict=True):
+            sentence, text, notes = rows[i]
+            out[i] = (sentence, text, replace(notes, measures=found or None))
+        return out
 
     def store(self, rows: list[tuple[str, str, Notes]]) -> None:
         """The rows `work` made into the memory, in one transaction (in the thread that owns the memory)."""
@@ -183,23 +232,62 @@ def checked_notes(sentence: str, outcome: PinnedResult | Guarded, engine: Engine
     checks' signals (with the engine's own marks), and the flag when they add up."""
     from translate.checks import Unit, check_sentence, is_flagged, sentence_words  # (as in LanguageRun.plan)
 
+    marks = engine.marks(route, outcome.engine_text)
     unit = Unit(
         source=sentence,
         target=outcome.text,
         source_lang=route.source,
         target_lang=route.target,
         route=route.steps,
-        marks=engine.marks(route, outcome.engine_text),
+        marks=marks,
         violations=tuple(outcome.violations),
         glossary=glossary,
     )
     signals = check_sentence(unit)
     if outcome.harm:
         expected = tuple(v.expected for v in outcome.violations) or ("(none)",)
-        signals.append(Signal("glossary", f"the engine's sentence kept: pinning would break it ({outcome.harm})", expected, 1.0))
+        signals.append(Signal("glossary", f"{HARM_REASON} ({outcome.harm})", expected, 1.0))
+    if outcome.unplaced_markup:
+        signals.append(Signal("markup", "markup the engine lost, put back at the sentence's end", outcome.unplaced_markup, 2.0))
     if outcome.unplaced_quotes:
         signals.append(Signal("quotes", "quotation marks not around the quoted words", outcome.unplaced_quotes, 2.0))
-    return Notes(violations=list(outcome.violations), flagged=is_flagged(signals, sentence_words(unit)), signals=signals)
+    return Notes(
+        violations=list(outcome.violations),
+        flagged=is_flagged(signals, sentence_words(unit)),
+        signals=signals,
+        engine_text=outcome.engine_text if outcome.engine_text and outcome.engine_text != outcome.text else None,
+        engine_marks=[(m.kind, m.word, m.hop) for m in marks],
+    )
+
+
+HARM_REASON = "the engine's sentence kept: pinning would break it"
+"""The start of the reason the run gives when do-no-harm kept the engine's sentence (translate.run.harm)."""
+
+
+def rechecked_notes(sentence: str, machine_text: str, notes: Notes, route: Route, glossary: Glossary) -> Notes:
+    """A stored draft's notes with today's checks run on it again, from what the memory kept beside it (the
+    engine's marks, the glossary's verdict): no engine call. The run's own findings (do-no-harm, quotation
+    marks, markup put back) are engine-made and kept as they were; so are the independent engines' measures."""
+    from translate.checks import Unit, check_sentence, is_flagged, sentence_words  # (as in LanguageRun.plan)
+
+    unit = Unit(
+        source=sentence,
+        target=machine_text,
+        source_lang=route.source,
+        target_lang=route.target,
+        route=route.steps,
+        marks=tuple(EngineMark(*mark) for mark in notes.engine_marks or ()),
+        violations=tuple(notes.violations or ()),
+        glossary=glossary,
+    )
+    kept = [
+        s
+        for s in notes.signals or ()
+        if s.check in ("quotes", "markup") or (s.check == "glossary" and s.reason.startswith(HARM_REASON))
+    ]
+    signals = check_sentence(unit) + kept
+    flagged = is_flagged(signals, sentence_words(unit)) or bool(notes.left_untranslated)
+    return replace(notes, signals=signals, flagged=flagged)
 
 
 Deliver = Callable[[LanguageRun], None]
@@ -223,8 +311,9 @@ def translate_sentences(
     """Sentences through the guards, the glossary layer and batched engine calls.
 
     `fmt` says what inline markup a sentence may hold ("md", "txt", or "marked": already
-    tokens, put back by the caller), one for all or per sentence: an engine that carries markup
-    gets it as tokens it neither translates nor moves (translate/markup.py), put back after.
+    tokens, put back by the caller), one for all or per sentence: the engine gets it as tokens it
+    neither translates nor moves (translate/markup.py; an engine that cannot carry them, as numbered
+    placeholders it carries: translate/engines/placeholders.py), put back after.
 
     The engine gets the glossary's terms as its own words where it can take them
     (`Engine.with_glossary`: Apertium's dictionaries). The first call carries every
@@ -244,6 +333,7 @@ def translate_sentences(
 
     made: list[int] = [] if calls is None else calls
     limits = limits or LimitsOptions()
+    engine = carrying_markup(engine)  # a neural model gets the markup as placeholders it carries
     native = engine.with_glossary(glossary) if ENGINE_TERMS else engine
 
     def batch(texts: list[str]) -> list[str]:
@@ -257,7 +347,7 @@ def translate_sentences(
 
     def pinned(sentences: list[str], guard: DegenerationGuard) -> list[PinnedResult]:
         shields = [shield(s, fmt if isinstance(fmt, str) else fmt.get(s, "txt"), glossary, route.source) for s in sentences]
-        pieces = [s.text for s in shields] if native.carries_markup else sentences
+        pieces = [s.text for s in shields]
         offered = guard.nbest(nbest) if native.max_hypotheses() > 1 else None
         checked = guard.batch(batch)
         shapes = native.placeholder_shapes()
@@ -281,11 +371,17 @@ def translate_sentences(
                 ):
                     raws[i] = raw
         results = no_harm(pieces, results, raws, judge_for(engine, route, glossary), glossary, route.source, route.target)
-        if not native.carries_markup:
-            return results
         return [
-            replace(r, text=s.restore(r.text), plain=s.restore(r.plain) if r.plain else "")
+            replace(
+                r,
+                text=s.restore(r.text),
+                plain=s.restore(r.plain) if r.plain else "",
+                engine_text=native.engine_wrote(r.engine_text) if isinstance(native, MarkupPlaceholders) else r.engine_text,
+                unplaced_markup=tuple(lost),
+                flagged=r.flagged or bool(lost),
+            )
             for r, s in zip(results, shields, strict=True)
+            for lost in [s.lost_in(r.text)]
         ]
 
     quoted = {s: q for s in sentences if (q := quotation_for(s, glossary, route.source, route.target)) is not None}

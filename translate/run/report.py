@@ -30,9 +30,13 @@ class LanguageResult:
     reused: int = 0
     translated: int = 0
     stale: int = 0
+    rechecked: int = 0  # stored machine drafts checked again by a new version of the checks (no engine call)
     refinished: int = 0  # stored machine drafts finished again by new typography/spelling rules (no engine call)
     engine_calls: int = 0
     engine_seconds: float = 0.0
+    crosscheck_sentences: int = 0  # sentences of this run sent back to English and through a second route
+    crosscheck_seconds: float = 0.0  # what that cost (translate.run.crosscheck)
+    crosscheck_routes: list[str] = field(default_factory=list)  # the round trip's and the second route's specs
     flagged: int = 0  # sentences whose quality signals send them to the front of the review queue
     untranslated: int = 0  # flagged sentences left untranslated (too long to cut, or degenerate output)
     glossary_violations: int = 0
@@ -79,7 +83,7 @@ class RunReport:
         data["po_kept"] = self.po_kept
         data["totals"] = {
             key: sum(getattr(r, key) for r in self.languages)
-            for key in ("segments", "reused", "translated", "stale", "engine_calls", "flagged", "untranslated")
+            for key in ("segments", "reused", "translated", "stale", "rechecked", "engine_calls", "flagged", "untranslated")
         }
         return data
 
