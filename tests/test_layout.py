@@ -1,4 +1,4 @@
-"""The package's shape: stage subpackages, imports flowing one way, no cycles.
+"""The package's shape: stage subpackages, imports flowing one way, no cycles (the benchmark's too).
 
 Every module of translate/ is read with `ast` (nothing is imported), and every
 import between the package's own modules becomes an edge of a graph: imports
@@ -215,6 +215,33 @@ def test_imports_flow_one_way_through_the_stages():
     assert layering_problems(GRAPH, LAYERS, SUBPACKAGES) == []
 
 
+BENCH = REPO / "bench"
+
+
+def bench_graph(folder: Path = BENCH) -> dict[str, list[str]]:
+    """module -> the sibling modules it imports, for the benchmark's flat folder of scripts."""
+    modules = {path.stem: path for path in sorted(folder.glob("*.py"))}
+    return {
+        name: sorted({i.target.split(".")[0] for i in read_imports(name, path, modules)} & set(modules) - {name})
+        for name, path in modules.items()
+    }
+
+
+def test_the_benchmarks_imports_run_one_way():
+    """bench.py runs the sections, the sections use common.py: no section imports the runner, no circle."""
+    graph = bench_graph()
+    assert "common" in graph and "bench" in graph
+    assert [name for name, targets in graph.items() if "bench" in targets] == []
+    assert cycles(graph) == []
+
+
+def test_a_section_importing_the_runner_fails_the_benchmark_check(tmp_path):
+    (tmp_path / "bench.py").write_text("import sections_core\n")
+    (tmp_path / "sections_core.py").write_text("from bench import section\n")
+    (tmp_path / "common.py").write_text("")
+    assert cycles(bench_graph(tmp_path)) == [["bench", "sections_core"]]
+
+
 def test_the_stages_are_subpackages():
     for _, names in LAYERS[2:5] + LAYERS[6:9] + LAYERS[-1:]:  # memory, glossary, engines, run, review, publish, cli
         for name in names:
@@ -259,6 +286,69 @@ def test_the_check_reads_imports_inside_functions_and_for_type_checking(tmp_path
     graph = {name: read_imports(name, path, modules) for name, path in modules.items()}
     store = {(i.target, i.local, i.type_only) for i in graph["translate.memory.store"] if i.target.startswith("translate")}
     assert store == {("translate.review.po_export", False, True), ("translate.workflow", True, False)}
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def private_reaches(path: Path) -> list[str]:
+    """Another module's underscore names used in this one: imported (`from x import _y`), read from an
+    imported module (`health._stats`), or read from any object but self/cls as an attribute this module
+    never defines itself (`memory._db` in sync.py)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    own: set[str] = set()
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            own.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            own.add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            own.add(node.attr)
+        elif isinstance(node, ast.arg):
+            own.add(node.arg)
+        elif isinstance(node, ast.Import):
+            modules.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules.update(alias.asname or alias.name for alias in node.names if not alias.name[:1].isupper())
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            found += [f"{path.name}:{node.lineno}: imports {node.module}.{a.name}" for a in node.names if _is_private(a.name)]
+        elif isinstance(node, ast.Attribute) and _is_private(node.attr):
+            owner = node.value.id if isinstance(node.value, ast.Name) else ""
+            if owner in ("self", "cls"):
+                continue
+            if owner in modules or node.attr not in own:
+                found.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_no_module_reaches_into_another_modules_underscore_names():
+    """A module's underscore names are its own: siblings use what it offers publicly (issue 28: the memory's
+    siblings read store.py's `_db`, `_write`, `_put_machine` 28 times)."""
+    found = [line for path in MODULES.values() for line in private_reaches(path)]
+    assert found == [], "underscore names used from another module:\n" + "\n".join(found)
+
+
+def test_reaching_into_another_modules_underscore_names_fails_the_check(tmp_path):
+    path = tmp_path / "sync.py"
+    path.write_text(
+        "from translate.memory import health\n"
+        "from translate.memory.store import _initialise\n"
+        "class Sync:\n"
+        "    def __init__(self, memory):\n"
+        "        self._rows = []\n"
+        "        self._rows.append(memory._db)\n"
+        "        health._stats(memory.path)\n"
+        "        return self.__class__, memory.__dict__\n"
+    )
+    assert private_reaches(path) == [
+        "sync.py:2: imports translate.memory.store._initialise",
+        "sync.py:6: memory._db",
+        "sync.py:7: health._stats",
+    ]
 
 
 def test_typer_is_imported_only_by_the_command_line():

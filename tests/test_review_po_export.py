@@ -315,8 +315,8 @@ def test_po_dates_are_the_contents_own_so_two_clones_write_the_same_file(drafts)
         sentence_hash("Yes."), "en", "es", "ana", "2001-02-03T04:05:06Z", machine("Yes."), "Sí.", "edited", source_text="Yes."
     )
     memory.record_review(decision)
-    memory._db.execute("UPDATE entries SET created = '2000-01-01T10:20:30Z', updated = '2000-06-01T00:00:00Z'")
-    memory._db.execute("UPDATE entries SET updated = '2001-02-03T04:05:06Z' WHERE final_text = 'Sí.'")
+    memory.connection.execute("UPDATE entries SET created = '2000-01-01T10:20:30Z', updated = '2000-06-01T00:00:00Z'")
+    memory.connection.execute("UPDATE entries SET updated = '2001-02-03T04:05:06Z' WHERE final_text = 'Sí.'")
     export_po(path, text, "es", memory, config)
     meta = polib.pofile(str(path)).metadata
     assert (meta["POT-Creation-Date"], meta["PO-Revision-Date"]) == ("2000-01-01 10:20+0000", "2001-02-03 04:05+0000")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from translate import __version__
 from translate.clock import utc_now
+from translate.config import LimitsOptions
 from translate.errors import InputFileError, TranslateError, UsageError
 from translate.fileio import atomic_write_bytes
 from translate.human_input import describe_character, unfit_translation
@@ -42,7 +43,6 @@ PROP_DRAFT = "x-translate-draft-text"  # a draft's unapproved text
 PROP_COMMENT = "x-translate-comment"  # the translator comment
 PROP_COMMENT_BY = "x-translate-comment-by"
 FOREIGN_REVIEWER = "tmx-import"
-DEFAULT_MAX_IMPORT_CHARS = 20_000  # limits.max_import_chars when the caller gives none
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TMX_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$")
@@ -205,7 +205,7 @@ def import_tmx(
     memory: TranslationMemory,
     path: Path | str,
     language_map: Mapping[str, str] | None = None,
-    max_chars: int = DEFAULT_MAX_IMPORT_CHARS,
+    max_chars: int = LimitsOptions.max_import_chars,
 ) -> ImportSummary:
     """Merge a TMX file into the memory in one transaction; see the module docstring for the rules.
 
@@ -317,11 +317,11 @@ def _record(
                     comment=merged.comment,
                 )
             )
-    with memory._write() as db:
+    with memory.transaction() as db:
         for (source, target), rows in drafts.items():
-            memory._put_machine(db, rows, source, target)
-            memory._write_drafts(source, target)
-        recorded = memory._decide_in(db, [memory._checked(d) for d in decisions])
+            memory.put_machine(db, rows, source, target)
+            memory.write_drafts(source, target)
+        recorded = memory.decide_in(db, [memory.checked_decision(d) for d in decisions])
     for decision in recorded:
         if decision.outcome == "conflict":
             held = memory.get(decision.source_text, decision.source_lang, decision.target_lang)

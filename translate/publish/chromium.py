@@ -75,7 +75,7 @@ class Profile:
                 self.name = tempfile.mkdtemp(prefix=PROFILE_PREFIX)
             self._lock = os.open(os.path.join(self.name, _OWNER_LOCK), os.O_CREAT | os.O_RDWR, 0o600)
             fcntl.flock(self._lock, fcntl.LOCK_EX)
-        except BaseException:
+        except BaseException:  # a SIGTERM or a failed lock too: no profile folder left behind; re-raised
             self.cleanup()
             raise
 

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 from translate.config import Config
+from translate.fileio import FileStamp, file_stamp
 from translate.glossary.files import load_glossary
 from translate.glossary.model import Glossary
 from translate.memory.store import TranslationMemory
@@ -22,15 +23,8 @@ from translate.texts import SourceText, TextProblem, load_texts, text_files
 log = logging.getLogger(__name__)
 
 
-def _fingerprint(paths: list[Path]) -> tuple:
-    out: list[tuple[str, int | None, int | None]] = []
-    for path in paths:
-        try:
-            stat = path.stat()
-            out.append((str(path), stat.st_size, stat.st_mtime_ns))
-        except OSError:
-            out.append((str(path), None, None))
-    return tuple(out)
+def _fingerprint(paths: list[Path]) -> tuple[tuple[str, FileStamp | None], ...]:
+    return tuple((str(path), file_stamp(path)) for path in paths)
 
 
 class ProjectFiles:
