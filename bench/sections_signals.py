@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from common import Context, Row, figure, section
+
 from translate.review.prediction import COEFFICIENTS
 
 LABELS = Path(__file__).resolve().parent / "labels"
