@@ -235,6 +235,18 @@ def test_emphasis_through_the_neural_route_stays_around_the_translated_words():
     assert "*" not in out["fr"].replace("*Le Capital*", "").replace("**", ""), out["fr"]
 
 
+def test_emphasis_around_a_title_stays_around_its_pinned_rendering_on_apertium_routes():
+    """'of *The Capital*' through Apertium's pivot routes came out '*de el Capital*': the span's blank was
+    copied onto the preposition and the title no longer pinned. Formatting around one whole term now goes
+    as superblanks; formatting around other words still follows them ('the **old** modes')."""
+    source = SENTENCES["capital"] + "\n\nThe **old** modes of production are dead.\n"
+    config = replace(load_config(REPO / "translate.toml"), languages={"es": "apertium", "ast": "apertium", "an": "apertium"})
+    out = translate_text(source, "note.md", "en", ["es", "ast", "an"], config)
+    for language, title in (("es", "El capital"), ("ast", "El capital"), ("an", "O capital")):
+        assert f" de *{title}*," in out[language], out[language]
+    assert "**viejos**" in out["es"] and "**vieyos**" in out["ast"], out
+
+
 def test_glossary_terms_are_pinned_in_sentences_with_markup_as_without(glossary):
     plain = [
         "The virtual factory produces surplus value, as Capital says.",

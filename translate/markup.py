@@ -100,7 +100,8 @@ class Protected:
     def lost(self, seen_opaque: set[int], seen_spans: set[int]) -> list[str]:
         """The markup of the tokens not seen, as `restore` puts it back at the end."""
         lost = [self.opaque[n] for n in range(len(self.opaque)) if n not in seen_opaque]
-        return lost + [self.spans[n][0] + self.spans[n][1] for n in range(len(self.spans)) if n not in seen_spans]
+        spans = [self.spans[n][0] + self.spans[n][1] for n in range(len(self.spans)) if n not in seen_spans]
+        return lost + [s for s in spans if s]  # a span emptied by `fence_terms` went out as opaque tokens
 
     def lost_in(self, translated: str) -> list[str]:
         """The markup a translation lost (put back at its end by `restore`): what a reviewer should place."""
@@ -296,5 +297,37 @@ def widen_to_terms(protected: Protected, spans: Sequence[tuple[int, int]]) -> Pr
                 chars[first] = marker + chars[first]  # the opening moves to the term's start
             else:
                 chars[last - 1] = chars[last - 1] + marker  # the closing to its end
+    protected.text = "".join(chars)
+    return protected
+
+
+def fence_terms(protected: Protected, spans: Sequence[tuple[int, int]]) -> Protected:
+    """Formatting around exactly one term ('of *The Capital*') sent as two opaque tokens instead of a span.
+
+    Apertium copies a span's wordbound blank onto every word the term's chunk becomes, the preposition
+    before it included: 'of <em>The Capital</em>' came back as '*de el Capital*' and the title was no longer
+    one piece the glossary could pin. As superblanks the delimiters stay where they were, between the words,
+    and the term inside them is pinned as in a sentence without markup ('de *El capital*'). `spans` are the
+    terms' (start, end) in the text without markers; a span covering anything but one whole term stays a
+    span (its words move with the engine's word order: 'the **old** modes' → 'los modos **viejos**')."""
+    if not spans or not protected.spans:
+        return protected
+    text = protected.text
+    plain_at = [i for i, c in enumerate(text) if not MARKERS.match(c)]
+    plain_at.append(len(text))
+    chars = list(text)
+    for start, end in spans:
+        if end > len(plain_at) - 1 or start >= end or start == 0:
+            continue
+        before, after = plain_at[start] - 1, plain_at[end - 1] + 1
+        if before < 0 or after >= len(chars) or not (OPEN <= ord(chars[before][-1]) < CLOSE):
+            continue
+        n = ord(chars[before][-1]) - OPEN
+        if n >= len(protected.spans) or chars[after][:1] != chr(CLOSE + n):
+            continue
+        opening, closing = protected.spans[n]
+        chars[before] = chars[before][:-1] + protected.opaque_token(opening)
+        chars[after] = protected.opaque_token(closing) + chars[after][1:]
+        protected.spans[n] = ("", "")
     protected.text = "".join(chars)
     return protected

@@ -21,7 +21,7 @@ from translate.engines.base import Engine, EngineMark, Route
 from translate.engines.placeholders import MarkupPlaceholders, carrying_markup
 from translate.engines.registry import Engines
 from translate.glossary.model import Glossary
-from translate.markup import MARKERS, Protected, protect, widen_to_terms
+from translate.markup import MARKERS, Protected, fence_terms, protect, widen_to_terms
 from translate.memory.notes import Notes, Signal
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress, StartTask, no_progress
@@ -333,6 +333,7 @@ def translate_sentences(
 
     made: list[int] = [] if calls is None else calls
     limits = limits or LimitsOptions()
+    natively = engine.carries_markup  # Apertium: formatting around one whole term goes as superblanks (fence_terms)
     engine = carrying_markup(engine)  # a neural model gets the markup as placeholders it carries
     native = engine.with_glossary(glossary) if ENGINE_TERMS else engine
 
@@ -346,7 +347,10 @@ def translate_sentences(
         return native.translate_nbest(texts, route, native.max_hypotheses(), progress if first else None, retry=not first)
 
     def pinned(sentences: list[str], guard: DegenerationGuard) -> list[PinnedResult]:
-        shields = [shield(s, fmt if isinstance(fmt, str) else fmt.get(s, "txt"), glossary, route.source) for s in sentences]
+        shields = [
+            shield(s, fmt if isinstance(fmt, str) else fmt.get(s, "txt"), glossary, route.source, fence=natively)
+            for s in sentences
+        ]
         pieces = [s.text for s in shields]
         offered = guard.nbest(nbest) if native.max_hypotheses() > 1 else None
         checked = guard.batch(batch)
@@ -400,12 +404,19 @@ def translate_sentences(
     return [done[s] for s in sentences]
 
 
-def shield(sentence: str, fmt: str, glossary: Glossary, source: str) -> Protected:
+def shield(sentence: str, fmt: str, glossary: Glossary, source: str, fence: bool = False) -> Protected:
     """A sentence with its inline markup as tokens (translate/markup.py), formatting widened over any
-    glossary term it cuts ("the <b>surplus</b> value": the term stays one word for the engine)."""
+    glossary term it cuts ("the <b>surplus</b> value": the term stays one word for the engine); with
+    `fence`, formatting around exactly one term goes as two opaque tokens (translate.markup.fence_terms)."""
     if fmt == "marked":
         return Protected(sentence)
-    return widen_over_terms(protect(sentence, fmt), glossary, source)
+    protected = widen_over_terms(protect(sentence, fmt), glossary, source)
+    if fence and protected.spans:
+        from translate.glossary.matching import matcher  # (as in translate_sentences)
+
+        plain = MARKERS.sub("", protected.text)
+        fence_terms(protected, [(m.start, m.end) for m in matcher(glossary, source).find(plain)])
+    return protected
 
 
 def widen_over_terms(protected: Protected, glossary: Glossary, source: str) -> Protected:
