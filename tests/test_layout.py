@@ -478,6 +478,45 @@ def test_a_function_local_import_without_a_reason_fails_the_check(tmp_path):
     assert unexplained_local_imports("commands", path, []) == ["commands.py:9: import sqlite3"]
 
 
+BROAD = frozenset({"Exception", "BaseException"})
+
+
+def unexplained_broad_excepts(path: Path) -> list[str]:
+    """`except:`, `except Exception` and `except BaseException` clauses without a comment on their line:
+    a clause that catches everything says why no named error will do (an interrupt re-raised after
+    cleaning up, a library that raises bare Exception, a defect turned into a 500)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = []
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        if not isinstance(node, ast.ExceptHandler):
+            continue
+        caught = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+        if any(t is None or (isinstance(t, ast.Name) and t.id in BROAD) for t in caught):
+            if "#" not in lines[node.lineno - 1]:
+                found.append(f"{path.name}:{node.lineno}: {lines[node.lineno - 1].strip()}")
+    return found
+
+
+def test_every_broad_except_says_why():
+    """Issue 28: broad `except` clauses narrowed where a named error exists; each one left says why."""
+    found = [line for path in MODULES.values() for line in unexplained_broad_excepts(path)]
+    assert found == [], "broad except clauses without a one-line reason:\n" + "\n".join(found)
+
+
+def test_a_broad_except_without_a_reason_fails_the_check(tmp_path):
+    path = tmp_path / "engine.py"
+    path.write_text(
+        "try:\n    pass\nexcept Exception:  # the library raises bare Exception\n    pass\n"
+        "try:\n    pass\nexcept (OSError, BaseException) as err:\n    raise\n"
+        "try:\n    pass\nexcept:\n    pass\n"
+        "try:\n    pass\nexcept OSError:\n    pass\n"
+    )
+    assert unexplained_broad_excepts(path) == [
+        "engine.py:7: except (OSError, BaseException) as err:",
+        "engine.py:11: except:",
+    ]
+
+
 def architecture_tree() -> set[str]:
     """The files the architecture document's layout tree names, as paths relative to the repository."""
     readme = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
