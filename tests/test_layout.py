@@ -351,6 +351,93 @@ def test_reaching_into_another_modules_underscore_names_fails_the_check(tmp_path
     ]
 
 
+FILLING = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
+"""The methods that fill a list, set or dict in place."""
+
+OUT_PARAMETERS_LEFT = frozenset({"translate.run.pipeline.translate_sentences", "translate.run.pipeline.translate_text"})
+"""The run stage's two (`calls`; `glossary_use`, `untranslated`), left to the rework of translate/run/ under way."""
+
+
+def _public_functions(tree: ast.Module) -> Iterable[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    """Module-level functions and the methods of module-level classes whose names have no underscore."""
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+            yield node.name, node
+        elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            for child in node.body:
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) and not child.name.startswith("_"):
+                    yield f"{node.name}.{child.name}", child
+
+
+def _same_object(value: ast.expr, names: set[str]) -> bool:
+    """`value` is one of `names`, or `x if ... else y` with one of them as a branch (`made = [] if calls is None else calls`)."""
+    if isinstance(value, ast.IfExp):
+        return _same_object(value.body, names) or _same_object(value.orelse, names)
+    return isinstance(value, ast.Name) and value.id in names
+
+
+def out_parameters(path: Path, module: str) -> list[str]:
+    """Public functions that fill a list, set or dict their caller passed in (`.append`, `.extend`,
+    `[k] = ...` on a parameter, or on a name bound to it), instead of returning what they found."""
+    found = []
+    for name, function in _public_functions(ast.parse(path.read_text(encoding="utf-8"))):
+        arguments = function.args
+        params = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs} - {"self", "cls"}
+        body = [node for statement in function.body for node in ast.walk(statement)]
+        aliases = set(params)
+        for node in body:
+            if isinstance(node, ast.Assign) and _same_object(node.value, aliases):
+                aliases |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+            elif isinstance(node, ast.AnnAssign) and node.value and _same_object(node.value, aliases):
+                aliases |= {node.target.id} if isinstance(node.target, ast.Name) else set()
+        filled = set()
+        for node in body:
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in FILLING:
+                target = node.func.value
+            elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
+                target = node.targets[0].value
+            else:
+                continue
+            if isinstance(target, ast.Name) and target.id in aliases:
+                filled.add((node.lineno, target.id))
+        found += [f"{module}.{name}:{line}: fills {what}" for line, what in sorted(filled)]
+    return found
+
+
+def test_no_function_fills_a_list_its_caller_passed_in():
+    """A function returns what it found (a small frozen record: `PoWrite(changed, kept, warnings)`), so a
+    caller cannot forget to pass the list, or pass one shared with another call (issue 28: `export_po`
+    appended to `warnings` and `kept`, `load_texts` to `problems`)."""
+    found = [line for module, path in MODULES.items() for line in out_parameters(path, module)]
+    assert [line for line in found if line.split(":")[0] not in OUT_PARAMETERS_LEFT] == [], "\n".join(found)
+
+
+def test_a_function_filling_its_callers_list_fails_the_check(tmp_path):
+    path = tmp_path / "po_export.py"
+    path.write_text(
+        "def export_po(path, warnings=None, kept=None, seen=None):\n"
+        "    made: list = [] if kept is None else kept\n"
+        "    warnings.append('left as it is')\n"
+        "    made.append(path)\n"
+        "    seen[path] = True\n"
+        "    found = []\n"
+        "    found.append(path)\n"
+        "    return found\n"
+        "def _helper(batch):\n"
+        "    batch.append(1)\n"
+        "class Export:\n"
+        "    def write(self, into):\n"
+        "        self.rows.append(1)\n"
+        "        into.extend([1])\n"
+    )
+    assert out_parameters(path, "po_export") == [
+        "po_export.export_po:3: fills warnings",
+        "po_export.export_po:4: fills made",
+        "po_export.export_po:5: fills seen",
+        "po_export.Export.write:14: fills into",
+    ]
+
+
 def test_typer_is_imported_only_by_the_command_line():
     for module, path in MODULES.items():
         if module == "translate.cli" or module.startswith("translate.cli."):
@@ -389,6 +476,45 @@ def test_a_function_local_import_without_a_reason_fails_the_check(tmp_path):
         "def silent():\n    x = 1\n    import sqlite3\n"
     )
     assert unexplained_local_imports("commands", path, []) == ["commands.py:9: import sqlite3"]
+
+
+BROAD = frozenset({"Exception", "BaseException"})
+
+
+def unexplained_broad_excepts(path: Path) -> list[str]:
+    """`except:`, `except Exception` and `except BaseException` clauses without a comment on their line:
+    a clause that catches everything says why no named error will do (an interrupt re-raised after
+    cleaning up, a library that raises bare Exception, a defect turned into a 500)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = []
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        if not isinstance(node, ast.ExceptHandler):
+            continue
+        caught = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+        if any(t is None or (isinstance(t, ast.Name) and t.id in BROAD) for t in caught):
+            if "#" not in lines[node.lineno - 1]:
+                found.append(f"{path.name}:{node.lineno}: {lines[node.lineno - 1].strip()}")
+    return found
+
+
+def test_every_broad_except_says_why():
+    """Issue 28: broad `except` clauses narrowed where a named error exists; each one left says why."""
+    found = [line for path in MODULES.values() for line in unexplained_broad_excepts(path)]
+    assert found == [], "broad except clauses without a one-line reason:\n" + "\n".join(found)
+
+
+def test_a_broad_except_without_a_reason_fails_the_check(tmp_path):
+    path = tmp_path / "engine.py"
+    path.write_text(
+        "try:\n    pass\nexcept Exception:  # the library raises bare Exception\n    pass\n"
+        "try:\n    pass\nexcept (OSError, BaseException) as err:\n    raise\n"
+        "try:\n    pass\nexcept:\n    pass\n"
+        "try:\n    pass\nexcept OSError:\n    pass\n"
+    )
+    assert unexplained_broad_excepts(path) == [
+        "engine.py:7: except (OSError, BaseException) as err:",
+        "engine.py:11: except:",
+    ]
 
 
 def architecture_tree() -> set[str]:

@@ -96,26 +96,28 @@ def from_tmx_date(value: str | None) -> str | None:
 # -- export -------------------------------------------------------------------
 
 
-def export_tmx(
-    memory: TranslationMemory,
-    path: Path | str,
-    source_lang: str,
-    target_lang: str | None = None,
-    left_out: list[str] | None = None,
-) -> int:
-    """Write the entries from source_lang (into one or every target) as TMX 1.4; return the <tu> count.
+@dataclass(frozen=True)
+class TmxWrite:
+    """What `export_tmx` wrote: how many <tu>, and a line for each entry it had to leave out."""
+
+    units: int
+    left_out: tuple[str, ...] = ()
+
+
+def export_tmx(memory: TranslationMemory, path: Path | str, source_lang: str, target_lang: str | None = None) -> TmxWrite:
+    """Write the entries from source_lang (into one or every target) as TMX 1.4.
 
     An entry holding a character XML cannot carry (an ESC from an old text) is
-    left out, with a line saying which and why added to `left_out`: one entry
-    never stops the export of the whole memory.
+    left out, with a line saying which and why: one entry never stops the export
+    of the whole memory.
     """
     targets = [target_lang] if target_lang else [t for s, t in memory.pairs() if s == source_lang]
-    entries = []
+    entries, left_out = [], []
     for entry in (entry for target in targets for entry in memory.entries(source_lang, target)):
         problem = _unwritable(entry)
         if problem is None:
             entries.append(entry)
-        elif left_out is not None:
+        else:
             left_out.append(problem)
     newest = max((e.updated for e in entries), default="")
     root = ET.Element("tmx", version="1.4")
@@ -140,7 +142,7 @@ def export_tmx(
     ET.indent(root, space="  ")
     xml = ET.tostring(root, encoding="unicode").replace("\r", "&#13;")  # a bare CR would read back as LF
     atomic_write_bytes(path, ('<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n").encode("utf-8"))
-    return len(entries)
+    return TmxWrite(len(entries), tuple(left_out))
 
 
 def _tu(entry: MemoryEntry) -> ET.Element:
