@@ -13,7 +13,7 @@ ZH_MODEL := models/translate-zh_en-1_9.argosmodel
 # A folder that may already hold a copy of the zh→en model (checked by sha256).
 MODEL_MIRROR ?= ../shared/models
 
-.PHONY: setup system-packages python-packages zh-model git-merge translate test test-fast bench handouts lint lock lock-upgrade clean
+.PHONY: setup system-packages python-packages zh-model git-merge translate test test-fast bench handouts docs lint lock lock-upgrade clean
 
 setup: system-packages python-packages zh-model git-merge
 
@@ -81,12 +81,19 @@ test-fast: python-packages
 bench: python-packages zh-model
 	TRANSLATE_ZH_EN_MODEL=$(CURDIR)/$(ZH_MODEL) $(BIN)/python bench/bench.py
 
-# ruff's rules, ruff's formatting (checked, not applied: `ruff format` applies it), and mypy
-# (configured in pyproject.toml) over the package, its tests, the benchmark and the scripts.
+# The README's configuration table and translate.toml's comments, written from the options'
+# fields in translate/config.py (their one home): run after changing an option.
+docs: python-packages
+	$(BIN)/python scripts/config_docs.py
+
+# ruff's rules, ruff's formatting (checked, not applied: `ruff format` applies it), mypy
+# (configured in pyproject.toml) over the package, its tests, the benchmark and the scripts,
+# and whether the generated documentation is current (`make docs` renews it).
 lint: python-packages
 	$(BIN)/ruff check translate tests bench scripts
 	$(BIN)/ruff format --check translate tests bench scripts
 	$(BIN)/mypy translate tests bench scripts
+	@$(BIN)/python scripts/config_docs.py --check
 
 clean:
 	rm -rf $(VENV) $(TOOLS) reports .pytest_cache

@@ -28,7 +28,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bench import HERE, Context, Row, figure, format_table, section
+from common import HERE, Context, Row, figure, format_table, section
 
 REFERENCES = HERE / "references"
 APERTIUM_LANGUAGES = ("es", "ca", "gl", "eo", "pt", "fr", "it", "oc", "ast", "an", "hr", "bs", "sr")

@@ -26,9 +26,8 @@ from pathlib import Path
 
 import api_load
 import serve_load
-
-from bench import Context, Row, section
-from bench import load as bench_load
+from common import Context, Row, section
+from common import load as bench_load
 
 CLIENTS = 50
 SECONDS = 30.0

@@ -46,10 +46,9 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from common import Context, Row, cpu_model, figure, load, run_child, section, tail
 from sections_pipeline import copy_project
 from sections_scale import set_targets
-
-from bench import Context, Row, cpu_model, figure, load, run_child, section, tail
 
 TEXTS = 50
 CORPUS_BYTES = 1_000_000

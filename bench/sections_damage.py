@@ -29,9 +29,8 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 
-import sections_apertium  # the module, not its names: it may still be loading (it imports bench, which imports this)
-
-from bench import Context, Row, figure, format_table, section
+import sections_apertium
+from common import Context, Row, figure, format_table, section
 
 SETUPS = ("masking", "masking + guard", "terms + guard")
 

@@ -25,9 +25,8 @@ import os
 import sys
 from pathlib import Path
 
+from common import HERE, ChildRun, Context, Row, figure, format_table, repeated, run_child, section, tail
 from sections_pipeline import cli_run, copy_project
-
-from bench import HERE, ChildRun, Context, Row, figure, repeated, run_child, section, tail
 
 ESSAYS = ("the-virtual-factory.txt", "the-virtual-factory-spectacle.md")
 LANGUAGES = ("es", "pt", "pt_BR", "gl", "fr", "it", "ca")
@@ -138,8 +137,6 @@ def text_against_fxtranslate(ctx: Context) -> list[Row]:
 @section("neural")
 def neural(ctx: Context) -> list[Row]:
     """Routes per language on both reference sets, the cold run before and now, text against fxtranslate."""
-    from bench import format_table
-
     routes = route_rows(ctx)
     print(format_table("[neural] every candidate route: BLEU, chrF, source words per second", routes), flush=True)
     return text_against_fxtranslate(ctx) + cold_runs(ctx)

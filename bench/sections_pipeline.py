@@ -15,7 +15,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import ChildRun, Context, Row, figure, run_child, section, tail
+from common import ChildRun, Context, Row, figure, run_child, section, tail
+
 from translate.segment import parse
 
 PROJECT_PARTS = ("texts", "glossaries", "translate.toml", "routes.toml")

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import time
 
-import sections_apertium  # the module, not its names: it may still be loading (it imports bench, which imports this)
-
-from bench import Context, Row, figure, section
+import sections_apertium
+from common import Context, Row, figure, section
 
 QUALITY_LANGUAGES = ("es", "fr", "pt", "ca")
 BAD_CHRF = 50.0

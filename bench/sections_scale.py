@@ -31,9 +31,8 @@ import random
 import statistics
 from pathlib import Path
 
+from common import ChildRun, Context, Row, figure, section
 from sections_pipeline import cli_run, copy_project
-
-from bench import ChildRun, Context, Row, figure, section
 
 NOOP_TARGET = 0.3
 CORPUS_RATIO_TARGET = 2.0

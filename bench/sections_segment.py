@@ -13,7 +13,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from bench import Context, Row, section
+from common import Context, Row, section
+
 from translate.segment import parse
 
 SIZES_MB = (0.25, 1.0, 4.0)

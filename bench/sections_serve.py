@@ -23,8 +23,7 @@ import time
 from pathlib import Path
 
 import serve_load
-
-from bench import Context, Row, section
+from common import Context, Row, section
 
 REVIEWERS = 20
 SAVES_EACH = 10

@@ -28,7 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bench import Context, Row, figure, section
+from common import Context, Row, figure, section
+
 from translate.review.prediction import COEFFICIENTS
 
 LABELS = Path(__file__).resolve().parent / "labels"

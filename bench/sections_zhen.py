@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import sys
 
-from bench import HERE, ZH_TEXT, ChildRun, Context, Row, chrf, figure, run_child, section, tail
+from common import HERE, ZH_TEXT, ChildRun, Context, Row, chrf, figure, run_child, section, tail
 
 BEAMS = (1, 2, 4)
 RATIO_TARGET = 1.15

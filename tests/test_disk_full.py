@@ -78,7 +78,7 @@ def record_of(project) -> list[dict]:
 def memory_tables(path: Path) -> tuple[list, list]:
     """What a person's work is in a memory: its entries and its review log, without change counters."""
     with TranslationMemory(path) as memory:
-        db = memory._db
+        db = memory.connection
         entries = db.execute(
             "SELECT source_hash, source_text, machine_text, signature, status, final_text, reviewer, notes, comment, "
             "comment_by, via, decision_id FROM entries ORDER BY source_hash"

@@ -13,11 +13,15 @@ from readers import route_of
 
 from translate.config import load_config
 from translate.engines.apertium import ApertiumEngine
+from translate.engines.bergamot import BergamotEngine
+from translate.engines.placeholders import MarkupPlaceholders
 from translate.engines.registry import Engines
 from translate.finish import finish
 from translate.finish.damage import Judge
 from translate.glossary.files import load_glossary
+from translate.glossary.matching import matcher
 from translate.glossary.pinning import mask, unmask
+from translate.markup import protect
 from translate.run.harm import judge_for
 from translate.run.pipeline import translate_sentences, translate_text
 
@@ -192,6 +196,80 @@ def test_translate_text_markdown_keeps_code_links_autolinks_and_addresses_byte_f
     assert "voit <https://example.org/the-virtual-factory> maintenant" in out["fr"]
 
 
+NOTE = (
+    "Run `make setup` first.\n\n"
+    "Read [the virtual factory](https://example.org/the-virtual-factory) or write to workers@example.org.\n\n"
+    "He sees <https://example.org/the-virtual-factory> now.\n"
+)
+
+
+def project_routes():
+    """The project's own configuration and routes.toml ("auto"): es and fr through the neural first leg."""
+    config = load_config(REPO / "translate.toml")
+    engines = Engines(config)
+    try:
+        assert all(engines.choose("en", lang)[1].spec.startswith("bergamot:en>pt_BR + ") for lang in ("es", "fr"))
+    finally:
+        engines.close()
+    return config
+
+
+def test_translate_text_through_the_neural_routes_keeps_code_links_autolinks_and_addresses_byte_for_byte():
+    out = translate_text(NOTE, "note.md", "en", ["es", "fr"], project_routes())
+    for language, link_text in (("es", "la fábrica virtual"), ("fr", "l'usine virtuelle")):
+        text = out[language]
+        assert "`make setup`" in text and f"[{link_text}](https://example.org/the-virtual-factory)" in text, text
+        assert " workers@example.org." in text and " <https://example.org/the-virtual-factory> " in text, text
+        assert "the-fábrica" not in text and "workers-example" not in text and "«make»" not in text, text
+
+
+def test_emphasis_through_the_neural_route_stays_around_the_translated_words():
+    source = (
+        SENTENCES["capital"] + "\n\n"  # the essay's *The Capital*
+        "The **old** modes of production are _quite_ dead, says __Marx__.\n"
+    )
+    out = translate_text(source, "note.md", "en", ["es", "fr"], project_routes())
+    assert "de *El capital*," in out["es"] and "de *Le Capital*," in out["fr"]
+    # the model moves the adjective and empties the pair: the words are found in the sentence's translation
+    assert "Los **viejos** modos de producción" in out["es"] and "_bastante_" in out["es"] and "__Marx__" in out["es"]
+    assert "*" not in out["fr"].replace("*Le Capital*", "").replace("**", ""), out["fr"]
+
+
+def test_emphasis_around_a_title_stays_around_its_pinned_rendering_on_apertium_routes():
+    """'of *The Capital*' through Apertium's pivot routes came out '*de el Capital*': the span's blank was
+    copied onto the preposition and the title no longer pinned. Formatting around one whole term now goes
+    as superblanks; formatting around other words still follows them ('the **old** modes')."""
+    source = SENTENCES["capital"] + "\n\nThe **old** modes of production are dead.\n"
+    config = replace(load_config(REPO / "translate.toml"), languages={"es": "apertium", "ast": "apertium", "an": "apertium"})
+    out = translate_text(source, "note.md", "en", ["es", "ast", "an"], config)
+    for language, title in (("es", "El capital"), ("ast", "El capital"), ("an", "O capital")):
+        assert f" de *{title}*," in out[language], out[language]
+    assert "**viejos**" in out["es"] and "**vieyos**" in out["ast"], out
+
+
+def test_glossary_terms_are_pinned_in_sentences_with_markup_as_without(glossary):
+    plain = [
+        "The virtual factory produces surplus value, as Capital says.",
+        "The working class makes history, says the Manifesto.",
+    ]
+    marked = [
+        "The *virtual factory* produces surplus value, as [Capital](https://example.org/capital) says.",
+        "The working class makes history, says `the Manifesto`, see <https://example.org/manifesto>.",
+    ]
+    assert all(matcher(glossary, "en").find(sentence) for sentence in plain)  # each has glossary terms
+    engines = Engines(project_routes())
+    try:
+        for language in ("es", "fr"):
+            engine, route = engines.choose("en", language)
+            results = translate_sentences(engine, route, plain + marked, glossary, fmt="md")
+            without, within = results[: len(plain)], results[len(plain) :]
+            for a, b in zip(without, within, strict=True):
+                assert [v.expected for v in a.violations] == [v.expected for v in b.violations] == [], (a, b)
+            assert "](https://example.org/capital)" in within[0].text and "`the Manifesto`" in within[1].text
+    finally:
+        engines.close()
+
+
 def test_a_sentence_across_formatting_is_translated_whole_and_the_formatting_follows_its_word(glossary):
     engine = ApertiumEngine()
     try:
@@ -234,6 +312,54 @@ def test_api_keeps_link_targets_code_and_addresses_byte_for_byte(api):
     )
     assert "workers@example.org" in plain.data["translatedText"] and "https://example.org/a-b" in plain.data["translatedText"]
     assert "¿" not in plain.data["translatedText"]
+
+
+def test_markup_placeholders_are_numbered_past_the_glossarys_own_and_come_back_as_markup():
+    wrapped = MarkupPlaceholders(BergamotEngine())  # no model is loaded to number placeholders
+    shielded = protect("Read [the surplus value](https://example.org/sv), run `make`.", "md")
+    masked = shielded.text.replace("surplus value", "ZX1Z")  # the glossary layer's placeholder for its term
+    marked = wrapped.to_engine(masked)
+    assert marked.text == "Read ZX2Z the ZX1Z ZX3Z, run ZX4Z."
+    back = wrapped.back(marked, "Leia ZX2Z a ZX1Z ZX3Z, execute ZX4Z.")
+    assert back is not None and shielded.restore(back) == "Leia [a ZX1Z](https://example.org/sv), execute `make`."
+    assert wrapped.back(marked, "Leia a ZX1Z ZX2Z ZX3Z, execute ZX4Z.") is None  # an emptied pair is asked again
+
+
+def test_markup_the_engine_lost_is_put_back_at_the_sentence_end_and_named_for_a_reviewer():
+    shielded = protect("Run `make setup` first, see <https://example.org/setup>.", "md")
+    engine_output = "Ejecute primero, vea \ue001."  # the model dropped the code span's placeholder
+    assert shielded.restore(engine_output) == "Ejecute primero, vea <https://example.org/setup> `make setup`."
+    assert shielded.lost_in(engine_output) == ["`make setup`"]
+
+
+@pytest.fixture(scope="module")
+def neural_api(tmp_path_factory):
+    """An API whose es and fr take the project's neural routes (its routes.toml)."""
+    project = api_project(tmp_path_factory.mktemp("api-neural-markup") / "project")
+    (project / "routes.toml").write_text((REPO / "routes.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    with api_server(project) as url:
+        yield url
+
+
+def test_api_through_the_neural_route_keeps_tags_code_links_and_addresses(neural_api):
+    page = (
+        '<p>Read <a href="https://example.org/the-virtual-factory">the virtual factory</a>, '
+        "run <code>make setup</code>, the <b>surplus value</b> is produced.</p>"
+    )
+    for target, link_text in (("es", "la fábrica virtual"), ("fr", "l'usine virtuelle")):
+        reply = post_json(neural_api, "/translate", {"q": page, "source": "en", "target": target, "format": "html"})
+        assert reply.status == 200, reply.data
+        assert reply.data["provenance"]["engine"] == "bergamot+apertium", reply.data["provenance"]
+        out = reply.data["translatedText"]
+        assert out.startswith("<p>") and out.endswith("</p>") and "<code>make setup</code>" in out, out
+        assert f'<a href="https://example.org/the-virtual-factory">{link_text}</a>' in out.replace("&#x27;", "'"), out
+        assert out.count("<b>") == out.count("</b>") == 1, out
+    plain = post_json(
+        neural_api,
+        "/translate",
+        {"q": "Write to workers@example.org. See https://example.org/a-b.", "source": "en", "target": "es"},
+    )
+    assert "workers@example.org" in plain.data["translatedText"] and "https://example.org/a-b" in plain.data["translatedText"]
 
 
 # ---------------------------------------------------------------- quotations

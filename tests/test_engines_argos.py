@@ -10,6 +10,8 @@ import pytest
 from translate.engines.argos import ArgosEngine
 from translate.engines.argos_store import ArgosStore
 from translate.errors import ModelError
+from translate.glossary.files import load_glossary
+from translate.run.pipeline import translate_sentences
 
 pytestmark = pytest.mark.slow
 
@@ -104,3 +106,18 @@ def test_nbest_lists_start_with_the_plain_translation_and_hold_distinct_alternat
     assert [hypotheses[0] for hypotheses in lists] == zh_engine.translate(CHINESE, route)
     assert all(1 <= len(hypotheses) <= 4 and len(set(hypotheses)) == len(hypotheses) for hypotheses in lists)
     assert any(len(hypotheses) > 1 for hypotheses in lists)
+
+
+def test_chinese_markdown_through_argos_keeps_code_links_autolinks_and_addresses(zh_engine):
+    route = zh_engine.routes("zh")["en"]
+    glossary = load_glossary(Path(__file__).resolve().parents[1] / "glossaries" / "marxism.toml")
+    sentences = [
+        "运行 `make setup` 然后阅读 [虚拟工厂](https://example.org/the-virtual-factory)，或写信给 workers@example.org。",
+        "他现在看到 <https://example.org/the-virtual-factory>。",
+    ]
+    raw = zh_engine.translate(sentences, route)
+    assert "`make setup`" not in raw[0] or "workers@example.org" not in raw[0]  # the model alone mangles them
+    first, second = (r.text for r in translate_sentences(zh_engine, route, sentences, glossary, fmt="md"))
+    assert "`make setup`" in first and "](https://example.org/the-virtual-factory)" in first, first
+    assert "virtual factory](" in first and "workers@example.org" in first, first
+    assert "<https://example.org/the-virtual-factory>" in second, second

@@ -1,4 +1,4 @@
-"""The package's shape: stage subpackages, imports flowing one way, no cycles.
+"""The package's shape: stage subpackages, imports flowing one way, no cycles (the benchmark's too).
 
 Every module of translate/ is read with `ast` (nothing is imported), and every
 import between the package's own modules becomes an edge of a graph: imports
@@ -215,6 +215,33 @@ def test_imports_flow_one_way_through_the_stages():
     assert layering_problems(GRAPH, LAYERS, SUBPACKAGES) == []
 
 
+BENCH = REPO / "bench"
+
+
+def bench_graph(folder: Path = BENCH) -> dict[str, list[str]]:
+    """module -> the sibling modules it imports, for the benchmark's flat folder of scripts."""
+    modules = {path.stem: path for path in sorted(folder.glob("*.py"))}
+    return {
+        name: sorted({i.target.split(".")[0] for i in read_imports(name, path, modules)} & set(modules) - {name})
+        for name, path in modules.items()
+    }
+
+
+def test_the_benchmarks_imports_run_one_way():
+    """bench.py runs the sections, the sections use common.py: no section imports the runner, no circle."""
+    graph = bench_graph()
+    assert "common" in graph and "bench" in graph
+    assert [name for name, targets in graph.items() if "bench" in targets] == []
+    assert cycles(graph) == []
+
+
+def test_a_section_importing_the_runner_fails_the_benchmark_check(tmp_path):
+    (tmp_path / "bench.py").write_text("import sections_core\n")
+    (tmp_path / "sections_core.py").write_text("from bench import section\n")
+    (tmp_path / "common.py").write_text("")
+    assert cycles(bench_graph(tmp_path)) == [["bench", "sections_core"]]
+
+
 def test_the_stages_are_subpackages():
     for _, names in LAYERS[2:5] + LAYERS[6:9] + LAYERS[-1:]:  # memory, glossary, engines, run, review, publish, cli
         for name in names:
@@ -261,6 +288,156 @@ def test_the_check_reads_imports_inside_functions_and_for_type_checking(tmp_path
     assert store == {("translate.review.po_export", False, True), ("translate.workflow", True, False)}
 
 
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def private_reaches(path: Path) -> list[str]:
+    """Another module's underscore names used in this one: imported (`from x import _y`), read from an
+    imported module (`health._stats`), or read from any object but self/cls as an attribute this module
+    never defines itself (`memory._db` in sync.py)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    own: set[str] = set()
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            own.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            own.add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            own.add(node.attr)
+        elif isinstance(node, ast.arg):
+            own.add(node.arg)
+        elif isinstance(node, ast.Import):
+            modules.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules.update(alias.asname or alias.name for alias in node.names if not alias.name[:1].isupper())
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            found += [f"{path.name}:{node.lineno}: imports {node.module}.{a.name}" for a in node.names if _is_private(a.name)]
+        elif isinstance(node, ast.Attribute) and _is_private(node.attr):
+            owner = node.value.id if isinstance(node.value, ast.Name) else ""
+            if owner in ("self", "cls"):
+                continue
+            if owner in modules or node.attr not in own:
+                found.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_no_module_reaches_into_another_modules_underscore_names():
+    """A module's underscore names are its own: siblings use what it offers publicly (issue 28: the memory's
+    siblings read store.py's `_db`, `_write`, `_put_machine` 28 times)."""
+    found = [line for path in MODULES.values() for line in private_reaches(path)]
+    assert found == [], "underscore names used from another module:\n" + "\n".join(found)
+
+
+def test_reaching_into_another_modules_underscore_names_fails_the_check(tmp_path):
+    path = tmp_path / "sync.py"
+    path.write_text(
+        "from translate.memory import health\n"
+        "from translate.memory.store import _initialise\n"
+        "class Sync:\n"
+        "    def __init__(self, memory):\n"
+        "        self._rows = []\n"
+        "        self._rows.append(memory._db)\n"
+        "        health._stats(memory.path)\n"
+        "        return self.__class__, memory.__dict__\n"
+    )
+    assert private_reaches(path) == [
+        "sync.py:2: imports translate.memory.store._initialise",
+        "sync.py:6: memory._db",
+        "sync.py:7: health._stats",
+    ]
+
+
+FILLING = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
+"""The methods that fill a list, set or dict in place."""
+
+OUT_PARAMETERS_LEFT = frozenset({"translate.run.pipeline.translate_sentences", "translate.run.pipeline.translate_text"})
+"""The run stage's two (`calls`; `glossary_use`, `untranslated`), left to the rework of translate/run/ under way."""
+
+
+def _public_functions(tree: ast.Module) -> Iterable[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    """Module-level functions and the methods of module-level classes whose names have no underscore."""
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+            yield node.name, node
+        elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            for child in node.body:
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) and not child.name.startswith("_"):
+                    yield f"{node.name}.{child.name}", child
+
+
+def _same_object(value: ast.expr, names: set[str]) -> bool:
+    """`value` is one of `names`, or `x if ... else y` with one of them as a branch (`made = [] if calls is None else calls`)."""
+    if isinstance(value, ast.IfExp):
+        return _same_object(value.body, names) or _same_object(value.orelse, names)
+    return isinstance(value, ast.Name) and value.id in names
+
+
+def out_parameters(path: Path, module: str) -> list[str]:
+    """Public functions that fill a list, set or dict their caller passed in (`.append`, `.extend`,
+    `[k] = ...` on a parameter, or on a name bound to it), instead of returning what they found."""
+    found = []
+    for name, function in _public_functions(ast.parse(path.read_text(encoding="utf-8"))):
+        arguments = function.args
+        params = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs} - {"self", "cls"}
+        body = [node for statement in function.body for node in ast.walk(statement)]
+        aliases = set(params)
+        for node in body:
+            if isinstance(node, ast.Assign) and _same_object(node.value, aliases):
+                aliases |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+            elif isinstance(node, ast.AnnAssign) and node.value and _same_object(node.value, aliases):
+                aliases |= {node.target.id} if isinstance(node.target, ast.Name) else set()
+        filled = set()
+        for node in body:
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in FILLING:
+                target = node.func.value
+            elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
+                target = node.targets[0].value
+            else:
+                continue
+            if isinstance(target, ast.Name) and target.id in aliases:
+                filled.add((node.lineno, target.id))
+        found += [f"{module}.{name}:{line}: fills {what}" for line, what in sorted(filled)]
+    return found
+
+
+def test_no_function_fills_a_list_its_caller_passed_in():
+    """A function returns what it found (a small frozen record: `PoWrite(changed, kept, warnings)`), so a
+    caller cannot forget to pass the list, or pass one shared with another call (issue 28: `export_po`
+    appended to `warnings` and `kept`, `load_texts` to `problems`)."""
+    found = [line for module, path in MODULES.items() for line in out_parameters(path, module)]
+    assert [line for line in found if line.split(":")[0] not in OUT_PARAMETERS_LEFT] == [], "\n".join(found)
+
+
+def test_a_function_filling_its_callers_list_fails_the_check(tmp_path):
+    path = tmp_path / "po_export.py"
+    path.write_text(
+        "def export_po(path, warnings=None, kept=None, seen=None):\n"
+        "    made: list = [] if kept is None else kept\n"
+        "    warnings.append('left as it is')\n"
+        "    made.append(path)\n"
+        "    seen[path] = True\n"
+        "    found = []\n"
+        "    found.append(path)\n"
+        "    return found\n"
+        "def _helper(batch):\n"
+        "    batch.append(1)\n"
+        "class Export:\n"
+        "    def write(self, into):\n"
+        "        self.rows.append(1)\n"
+        "        into.extend([1])\n"
+    )
+    assert out_parameters(path, "po_export") == [
+        "po_export.export_po:3: fills warnings",
+        "po_export.export_po:4: fills made",
+        "po_export.export_po:5: fills seen",
+        "po_export.Export.write:14: fills into",
+    ]
+
+
 def test_typer_is_imported_only_by_the_command_line():
     for module, path in MODULES.items():
         if module == "translate.cli" or module.startswith("translate.cli."):
@@ -299,6 +476,45 @@ def test_a_function_local_import_without_a_reason_fails_the_check(tmp_path):
         "def silent():\n    x = 1\n    import sqlite3\n"
     )
     assert unexplained_local_imports("commands", path, []) == ["commands.py:9: import sqlite3"]
+
+
+BROAD = frozenset({"Exception", "BaseException"})
+
+
+def unexplained_broad_excepts(path: Path) -> list[str]:
+    """`except:`, `except Exception` and `except BaseException` clauses without a comment on their line:
+    a clause that catches everything says why no named error will do (an interrupt re-raised after
+    cleaning up, a library that raises bare Exception, a defect turned into a 500)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = []
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        if not isinstance(node, ast.ExceptHandler):
+            continue
+        caught = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+        if any(t is None or (isinstance(t, ast.Name) and t.id in BROAD) for t in caught):
+            if "#" not in lines[node.lineno - 1]:
+                found.append(f"{path.name}:{node.lineno}: {lines[node.lineno - 1].strip()}")
+    return found
+
+
+def test_every_broad_except_says_why():
+    """Issue 28: broad `except` clauses narrowed where a named error exists; each one left says why."""
+    found = [line for path in MODULES.values() for line in unexplained_broad_excepts(path)]
+    assert found == [], "broad except clauses without a one-line reason:\n" + "\n".join(found)
+
+
+def test_a_broad_except_without_a_reason_fails_the_check(tmp_path):
+    path = tmp_path / "engine.py"
+    path.write_text(
+        "try:\n    pass\nexcept Exception:  # the library raises bare Exception\n    pass\n"
+        "try:\n    pass\nexcept (OSError, BaseException) as err:\n    raise\n"
+        "try:\n    pass\nexcept:\n    pass\n"
+        "try:\n    pass\nexcept OSError:\n    pass\n"
+    )
+    assert unexplained_broad_excepts(path) == [
+        "engine.py:7: except (OSError, BaseException) as err:",
+        "engine.py:11: except:",
+    ]
 
 
 def architecture_tree() -> set[str]:

@@ -101,7 +101,7 @@ def test_a_decision_without_a_name_is_refused(tm):
 
 def test_replace_into_the_log_cannot_overwrite_a_logged_decision(tm):
     tm.decide([decision(tm, TITLE, "La fábrica virtual", "Rosa")])
-    row = tm._db.execute("SELECT id, record_id FROM review_log").fetchone()
+    row = tm.connection.execute("SELECT id, record_id FROM review_log").fetchone()
     for statement in (
         "REPLACE INTO review_log (id, record_id, source_hash, source_lang, target_lang, reviewer, time, status) "
         "VALUES (?, 'x', 'h', 'en', 'es', 'mallory', 't', 'approved')",
@@ -109,10 +109,10 @@ def test_replace_into_the_log_cannot_overwrite_a_logged_decision(tm):
         "status) VALUES (?, 'h', 'en', 'es', 'mallory', 't', 'approved')",
     ):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            tm._db.execute(statement, (row[0] if statement.startswith("REPLACE") else row[1],))
+            tm.connection.execute(statement, (row[0] if statement.startswith("REPLACE") else row[1],))
     for statement in ("UPDATE review_log SET reviewer = 'mallory'", "DELETE FROM review_log"):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            tm._db.execute(statement)
+            tm.connection.execute(statement)
     assert [d.reviewer for d in tm.review_log()] == ["Rosa"]
 
 

@@ -177,9 +177,9 @@ def test_lookup_uses_one_query_per_chunk(tm):
     texts = [f"Sentence number {n}." for n in range(LOOKUP_CHUNK * 2 + 200)]
     tm.store_machine(((t, t.upper(), Notes()) for t in texts), "en", "es", SIG)
     queries: list[str] = []
-    tm._db.set_trace_callback(queries.append)
+    tm.connection.set_trace_callback(queries.append)
     found = tm.lookup(texts + ["Unknown."], "en", "es")
-    tm._db.set_trace_callback(None)
+    tm.connection.set_trace_callback(None)
     assert len(found) == len(texts) and found[texts[-1]].machine_text == texts[-1].upper()
     assert len([q for q in queries if q.startswith("SELECT")]) == 3
     assert tm.lookup(texts[:3], "en", "fr") == {}
@@ -296,8 +296,8 @@ def test_layout_keeps_the_previous_run(tm):
 def test_layout_history_is_pruned(tm):
     for run in range(memory_module.LAYOUT_RUNS_KEPT + 5):
         tm.record_layout("essay.md", "en", layout_rows(f"Run {run}."))
-    assert tm._db.execute("SELECT COUNT(*) FROM layout_runs").fetchone()[0] == memory_module.LAYOUT_RUNS_KEPT
-    assert tm._db.execute("SELECT COUNT(*) FROM layout").fetchone()[0] == memory_module.LAYOUT_RUNS_KEPT
+    assert tm.connection.execute("SELECT COUNT(*) FROM layout_runs").fetchone()[0] == memory_module.LAYOUT_RUNS_KEPT
+    assert tm.connection.execute("SELECT COUNT(*) FROM layout").fetchone()[0] == memory_module.LAYOUT_RUNS_KEPT
     assert tm.previous_layout("essay.md")[0].source_text == f"Run {memory_module.LAYOUT_RUNS_KEPT + 3}."
 
 

@@ -59,7 +59,7 @@ def tm(tmp_path):
 
 def test_export_is_well_formed_tmx_14(tm, tmp_path):
     path = tmp_path / "out" / "memory.tmx"
-    assert export_tmx(tm, path, "en") == 9
+    assert export_tmx(tm, path, "en").units == 9
     root = ET.parse(path).getroot()
     assert root.tag == "tmx" and root.get("version") == "1.4"
     header = root.find("header")
@@ -124,7 +124,7 @@ def test_round_trip_into_a_new_memory_gives_identical_entries(tm, tmp_path):
 
 def test_export_of_one_target_and_unchanged_memory_is_byte_stable(tm, tmp_path):
     path = tmp_path / "es.tmx"
-    assert export_tmx(tm, path, "en", "es") == 8
+    assert export_tmx(tm, path, "en", "es").units == 8
     first = path.read_bytes()
     export_tmx(tm, path, "en", "es")
     assert path.read_bytes() == first
@@ -207,9 +207,9 @@ def test_a_bad_unit_aborts_the_whole_import(tm, tmp_path):
 
 def test_export_leaves_out_an_entry_xml_cannot_carry_and_says_which(tm, tmp_path):
     tm.store_machine([("Bell\x07.", "Campana.", Notes()), ("Hand.", "Hand.", Notes())], "en", "de", SIG)
-    left_out: list[str] = []
-    assert export_tmx(tm, tmp_path / "de.tmx", "en", "de", left_out) == 1
-    assert len(left_out) == 1 and "U+0007 (BELL)" in left_out[0] and "(en>de" in left_out[0]
+    written = export_tmx(tm, tmp_path / "de.tmx", "en", "de")
+    left_out = written.left_out
+    assert written.units == 1 and len(left_out) == 1 and "U+0007 (BELL)" in left_out[0] and "(en>de" in left_out[0]
     assert "Bell" not in (tmp_path / "de.tmx").read_text(encoding="utf-8")
 
 

@@ -342,7 +342,7 @@ def rendered(small, tmp_path_factory):
         )
     assert len({segment.text for segment in essay.segments}) == 109  # so that 88 approved sentences are 80.7 %
     # Arabic and Spanish through one browser, Chinese (Letter) through a Chromium run of its own.
-    written = build_handouts(project.config)
+    written = build_handouts(project.config).written
     ar, es = project / "outputs" / "ar", project / "outputs" / "es"
     files = {
         "ar": HandoutFiles(ar / "small.html", ar / "small.pdf"),

@@ -87,7 +87,7 @@ def by_sentence(path: Path) -> dict[str, polib.POEntry]:
 @pytest.mark.gettext
 def test_export_writes_a_valid_po_with_fuzzy_machine_drafts(drafts):
     config, memory, text, path = drafts
-    assert export_po(path, text, "es", memory, config) is True
+    assert export_po(path, text, "es", memory, config).changed is True
     msgfmt_check(path)
     po = polib.pofile(str(path))
     meta = po.metadata
@@ -179,10 +179,10 @@ def test_glossary_terms_that_apply_are_listed(project):
 
 def test_reexport_with_nothing_new_rewrites_nothing(drafts):
     config, memory, text, path = drafts
-    assert export_po(path, text, "es", memory, config) is True
+    assert export_po(path, text, "es", memory, config).changed is True
     before = path.read_bytes()
     os.utime(path, (1_000_000_000, 1_000_000_000))
-    assert export_po(path, text, "es", memory, config) is False
+    assert export_po(path, text, "es", memory, config).changed is False
     assert path.read_bytes() == before
     assert path.stat().st_mtime == 1_000_000_000
 
@@ -195,7 +195,7 @@ def test_approved_entries_lose_fuzzy_and_drafts_stay_fuzzy(drafts):
     decide(memory, "The Virtual Factory", machine("The Virtual Factory"))
     first_item = "Capitalists own the means of production."
     decide(memory, first_item, "Segundo punto.", "draft")
-    assert export_po(path, text, "es", memory, config) is True
+    assert export_po(path, text, "es", memory, config).changed is True
     entries = by_sentence(path)
     assert (entries["Yes."].msgstr, entries["Yes."].fuzzy) == ("Sí.", False)
     assert entries["The Virtual Factory"].fuzzy is False
@@ -227,10 +227,10 @@ def test_translator_comments_survive_a_reexport(drafts):
     po = polib.pofile(str(path))
     po_entry(po, "Capitalists own the means of production.").tcomment = "ask Ana about 'item'"
     po.save(str(path))
-    assert export_po(path, text, "es", memory, config) is False  # a comment not imported yet is human work
+    assert export_po(path, text, "es", memory, config).changed is False  # a comment not imported yet is human work
     import_po(memory, path, config, reviewer="Ana", texts=[text])
     decide(memory, "Yes.", "Sí.", "edited")  # something new, so the file is rewritten
-    assert export_po(path, text, "es", memory, config) is True
+    assert export_po(path, text, "es", memory, config).changed is True
     entries = by_sentence(path)
     assert entries["Yes."].msgstr == "Sí."
     assert entries["Capitalists own the means of production."].tcomment == "ask Ana about 'item'"
@@ -245,7 +245,11 @@ def test_unimported_human_changes_are_never_overwritten(drafts):
     po.save(str(path))
     assert unimported_changes(path, memory, "en", "es") == 1
     decide(memory, "Capitalists own the means of production.", "Segundo punto.")
-    assert export_po(path, text, "es", memory, config) is False
+    written = export_po(path, text, "es", memory, config)
+    assert (written.changed, written.kept) == (False, True)
+    assert written.warnings == (
+        "essay.po: has reviewer edits not imported yet, left as it is; run `translate review import` first",
+    )
     assert by_sentence(path)["Yes."].msgstr == "Sí."
 
 
@@ -263,7 +267,7 @@ def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(drafts,
     changed = project.add_text("essay.md", rewritten)
     record_layout(memory, changed)
     store(memory, changed)
-    assert export_po(path, changed, "es", memory, config) is True
+    assert export_po(path, changed, "es", memory, config).changed is True
     msgfmt_check(path)
     entry = by_sentence(path)["Workers sell labour power."]
     assert entry.fuzzy
@@ -291,7 +295,7 @@ def test_approved_translation_of_a_deleted_sentence_stays_as_obsolete_entry(draf
     import_po(memory, path, config, reviewer="Ana", texts=[text])
     shorter = project.add_text("essay.md", ESSAY.replace("Factories socialized workers. ", ""))
     record_layout(memory, shorter)
-    assert export_po(path, shorter, "es", memory, config) is True
+    assert export_po(path, shorter, "es", memory, config).changed is True
     msgfmt_check(path)
     po = polib.pofile(str(path))
     obsolete = [e for e in po if e.obsolete]
@@ -303,7 +307,7 @@ def test_approved_translation_of_a_deleted_sentence_stays_as_obsolete_entry(draf
     neighbour = next(e for e in po if e.msgid == "Yes." and not e.obsolete)
     assert neighbour.msgstr == machine("Yes.") and neighbour.previous_msgid is None
     # and it stays on the next export too
-    assert export_po(path, shorter, "es", memory, config) is False
+    assert export_po(path, shorter, "es", memory, config).changed is False
     assert [e.msgid for e in polib.pofile(str(path)) if e.obsolete] == [deleted]
 
 
@@ -315,11 +319,11 @@ def test_po_dates_are_the_contents_own_so_two_clones_write_the_same_file(drafts)
         sentence_hash("Yes."), "en", "es", "ana", "2001-02-03T04:05:06Z", machine("Yes."), "Sí.", "edited", source_text="Yes."
     )
     memory.record_review(decision)
-    memory._db.execute("UPDATE entries SET created = '2000-01-01T10:20:30Z', updated = '2000-06-01T00:00:00Z'")
-    memory._db.execute("UPDATE entries SET updated = '2001-02-03T04:05:06Z' WHERE final_text = 'Sí.'")
+    memory.connection.execute("UPDATE entries SET created = '2000-01-01T10:20:30Z', updated = '2000-06-01T00:00:00Z'")
+    memory.connection.execute("UPDATE entries SET updated = '2001-02-03T04:05:06Z' WHERE final_text = 'Sí.'")
     export_po(path, text, "es", memory, config)
     meta = polib.pofile(str(path)).metadata
     assert (meta["POT-Creation-Date"], meta["PO-Revision-Date"]) == ("2000-01-01 10:20+0000", "2001-02-03 04:05+0000")
     first = path.read_bytes()
     path.unlink()
-    assert export_po(path, text, "es", memory, config) and path.read_bytes() == first
+    assert export_po(path, text, "es", memory, config).changed and path.read_bytes() == first

@@ -150,3 +150,11 @@ def test_markdown_structure_is_never_text_to_translate():
     ]
     assert [b.kind for b in doc.blocks] == ["heading", "paragraph", "code", "code", "rule", "code", "list_item", "heading"]
     assert doc.render({s.index: s.text.upper() for s in doc.segments}).count("run this; do not translate.") == 1
+
+
+@pytest.mark.parametrize("language", ["xx", "ast", "sr_Latn"])
+def test_a_text_in_a_language_without_sentence_rules_is_cut_as_english_is(language):
+    text = "Surplus value is unpaid labour. The factory is virtual.\n"
+    cut = [s.text for s in parse(text, "note.txt", language).segments]
+    assert cut == [s.text for s in parse(text, "note.txt", "en").segments]
+    assert len(cut) == 2

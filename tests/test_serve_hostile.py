@@ -17,7 +17,7 @@ from serve_helpers import STAND_IN_SIGNATURE, csrf_of, invite, sign_in
 from starlette.testclient import TestClient
 
 from translate.serve.app import build_app
-from translate.serve.review.routes import shown
+from translate.serve.review.presentation import shown
 
 HOSTILE_TEXT = (
     "# Notes <script>alert('title')</script>\n\n"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 
 from typer.testing import CliRunner
 
 from translate.cli.glossary import app as glossary_app
+from translate.serve.project import ProjectFiles
 from translate.texts import TEXT_SUFFIXES, load_texts, read_texts
 
 GLOSSARY = """[glossary]
@@ -39,3 +41,19 @@ def test_run_and_glossary_check_read_the_same_files(project):
         {"concept": "surplus-value", "text": "essay.markdown", "count": 1},
     ]
     assert ".markdown" in TEXT_SUFFIXES
+
+
+def test_the_review_server_reads_a_text_replaced_with_one_of_the_same_size_and_time(project):
+    """An editor that saves by writing a new file and renaming it over the old one, within the same tick
+    and to the same length ("labour" -> "labors"), still gets the new text on the review pages."""
+    project.configure(["es"])
+    path = project.add_text("essay.md", "# Value\n\nSurplus value is unpaid labour.\n").path
+    served = ProjectFiles(project.config)
+    assert "labour" in served.texts()[0].document.source()
+    before = path.stat()
+    replacement = path.with_name("essay.md.new")
+    replacement.write_text("# Value\n\nSurplus value is unpaid labors.\n", encoding="utf-8")
+    os.utime(replacement, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(replacement, path)
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    assert "labors" in served.texts()[0].document.source()

@@ -12,6 +12,10 @@ flushed to disk, and is renamed over the target. A file that cannot be written
 is a `WriteError` naming it and what is wrong, as what it is (`write_failure`): a
 full disk (`DiskFull`), a read-only file system, a missing permission; never a
 traceback, and never mistaken for damage.
+
+Noticing change: `file_stamp` is the one cheap change detector (a file's inode,
+size and time of change), for the caches and fingerprints that must not read a
+file's bytes to know it is the same file.
 """
 
 from __future__ import annotations
@@ -21,24 +25,53 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
+from translate.config import LimitsOptions
 from translate.errors import DiskFull, InputFileError, WriteError
 from translate.human_input import bad_character
-
-DEFAULT_MAX_TEXT_BYTES = 10_000_000
-"""Largest source read when the configuration says nothing (limits.max_text_bytes)."""
 
 READ_CHUNK = 1 << 20
 """Bytes read at a time: memory stays bounded by the limit, a NUL stops reading at once."""
 
 
-def read_source(path: Path | str, max_bytes: int = DEFAULT_MAX_TEXT_BYTES) -> str:
+class FileStamp(NamedTuple):
+    """What changes when a file is written or replaced: its inode (a rename over it), size and time of change."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+
+    def __str__(self) -> str:
+        """'size:mtime_ns', as engine environments and signatures write it."""
+        return f"{self.size}:{self.mtime_ns}"
+
+
+def file_stamp(path: str | os.PathLike[str]) -> FileStamp | None:
+    """A file's or folder's stamp, None when it is missing or cannot be read: a cheap change detector.
+
+    Equal stamps mean "not changed" for every cache here; a write in the same
+    nanosecond tick that keeps the size is missed, which is why nothing stored
+    for good (a human decision) relies on a stamp, only caches and run skipping.
+    """
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return FileStamp(found.st_ino, found.st_size, found.st_mtime_ns)
+
+
+def stamp_text(path: str | os.PathLike[str]) -> str:
+    """A file's stamp as text: 'size:mtime_ns', '-' when it does not exist (for environment strings)."""
+    return str(file_stamp(path) or "-")
+
+
+def read_source(path: Path | str, max_bytes: int = LimitsOptions.max_text_bytes) -> str:
     """Read a source text as UTF-8, refusing what cannot be a text to translate."""
     return decode_source(read_bytes(path, max_bytes), str(path))
 
 
-def read_bytes(path: Path | str, max_bytes: int = DEFAULT_MAX_TEXT_BYTES) -> bytes:
+def read_bytes(path: Path | str, max_bytes: int = LimitsOptions.max_text_bytes) -> bytes:
     """A file's bytes, read in bounded chunks (see read_stream), with a clear error for what is no file.
 
     Only a regular file is read: a named pipe would block the command for ever (and
@@ -106,7 +139,7 @@ def check_link(path: Path, *inside: Path) -> None:
         raise InputFileError(f"{path}: is a link to {target}, outside the project: not read (copy the file in instead)")
 
 
-def read_stream(stream: BinaryIO, name: str, max_bytes: int = DEFAULT_MAX_TEXT_BYTES) -> bytes:
+def read_stream(stream: BinaryIO, name: str, max_bytes: int = LimitsOptions.max_text_bytes) -> bytes:
     """At most `max_bytes` from a file or pipe, in chunks; a NUL or one byte more is refused at once."""
     chunks: list[bytes] = []
     size = 0
@@ -171,7 +204,7 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> bool:
             os.fsync(handle.fileno())
         os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
-    except BaseException as err:
+    except BaseException as err:  # an interrupt too: no temporary file left behind; re-raised below
         Path(tmp).unlink(missing_ok=True)
         if isinstance(err, OSError):
             raise write_failure(path, err) from None

@@ -165,7 +165,7 @@ def name_or_code(code: str) -> str:
     """The English name of a language, or the code itself where CLDR has none (for headers)."""
     try:
         return language_name(code)
-    except Exception:
+    except LanguageError:
         return code
 
 

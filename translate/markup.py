@@ -13,7 +13,7 @@ no engine sees as a word:
   (U+E000 + its number): Apertium gets it as a superblank, which it keeps
   where it was between the words and never translates; the original is put
   back byte for byte after;
-- formatting around words (a link's text, <b>…</b>, an image's alt text) by a
+- formatting around words (a link's text, <b>…</b>, *emphasis*, an image's alt text) by a
   pair of characters around them (U+E400 + n before, U+E800 + n after): Apertium
   gets them as wordbound blanks, which travel with the words they are attached
   to when the engine reorders them ("the <i>old</i> modes" → "los modos
@@ -45,6 +45,11 @@ _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[\w.!#$%&'*+/
 _LINK = re.compile(
     r"(!?)\[((?:[^\[\]`]|`[^`]*`)*)\]"  # [text] or ![alt]
     r"(\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)|\[[^\]]*\])"  # (target "title") or [ref]
+)
+_EMPHASIS = re.compile(
+    r"(?<![*\\])(\*\*|\*)(?![\s*])(.+?)(?<![\s*\\])\1(?!\*)"  # * may sit inside a word (这是*资本论*里)
+    r"|(?<![\w\\])(__|_)(?![\s_])(.+?)(?<![\s_\\])\3(?!\w)",  # _ never does (snake_case)
+    re.DOTALL,
 )
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s+[^<>]*?)?\s*(/?)>")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?'»”’)\]]")
@@ -92,6 +97,19 @@ class Protected:
     def plain(self) -> bool:
         return not self.opaque and not self.spans
 
+    def lost(self, seen_opaque: set[int], seen_spans: set[int]) -> list[str]:
+        """The markup of the tokens not seen, as `restore` puts it back at the end."""
+        lost = [self.opaque[n] for n in range(len(self.opaque)) if n not in seen_opaque]
+        spans = [self.spans[n][0] + self.spans[n][1] for n in range(len(self.spans)) if n not in seen_spans]
+        return lost + [s for s in spans if s]  # a span emptied by `fence_terms` went out as opaque tokens
+
+    def lost_in(self, translated: str) -> list[str]:
+        """The markup a translation lost (put back at its end by `restore`): what a reviewer should place."""
+        codes = {ord(c) for c in MARKERS.findall(translated)}
+        return self.lost(
+            {n for n in range(len(self.opaque)) if OPAQUE + n in codes}, {n for n in range(len(self.spans)) if OPEN + n in codes}
+        )
+
     def restore(self, translated: str) -> str:
         """The translation with every token's original back (see the module's docstring)."""
         if self.plain:
@@ -117,8 +135,7 @@ class Protected:
             else:
                 out.append(self.escape(piece))
         # tokens the engine dropped: kept, at the end, so no link target or code is ever lost
-        lost = [self.opaque[n] for n in range(len(self.opaque)) if n not in seen_opaque]
-        lost += [self.spans[n][0] + self.spans[n][1] for n in range(len(self.spans)) if n not in seen_spans]
+        lost = self.lost(seen_opaque, seen_spans)
         if lost:
             trail = len(out[-1]) - len(out[-1].rstrip(" .!?…:;»”\"'")) if out else 0
             tail = out[-1][len(out[-1]) - trail :] if trail else ""
@@ -173,12 +190,25 @@ def _markdown(text: str, found: Protected) -> str:
         if not words.strip():
             return found.opaque_token(m.group())
         opening, closing = found.span(f"{bang}[", f"]{target}")
-        inner = _markdown_html(words, found)
+        inner = _emphasis(_markdown_html(words, found), found)
         return opening + inner + closing
 
     text = _LINK.sub(link, text)
-    text = _markdown_html(text, found)
+    text = _emphasis(_markdown_html(text, found), found)
     return _addresses(text, found)
+
+
+def _emphasis(text: str, found: Protected) -> str:
+    """Emphasis (*…*, _…_, **…**, __…__) as formatting around its words, as CommonMark reads it where it
+    matters here: the delimiters touch their words; an asterisk may stand inside a word (Chinese has no
+    spaces), an underscore never (snake_case)."""
+
+    def span(m: re.Match[str]) -> str:
+        delimiter, words = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        opening, closing = found.span(delimiter, delimiter)
+        return opening + _emphasis(words, found) + closing
+
+    return _EMPHASIS.sub(span, text)
 
 
 def _markdown_html(text: str, found: Protected) -> str:
@@ -267,5 +297,37 @@ def widen_to_terms(protected: Protected, spans: Sequence[tuple[int, int]]) -> Pr
                 chars[first] = marker + chars[first]  # the opening moves to the term's start
             else:
                 chars[last - 1] = chars[last - 1] + marker  # the closing to its end
+    protected.text = "".join(chars)
+    return protected
+
+
+def fence_terms(protected: Protected, spans: Sequence[tuple[int, int]]) -> Protected:
+    """Formatting around exactly one term ('of *The Capital*') sent as two opaque tokens instead of a span.
+
+    Apertium copies a span's wordbound blank onto every word the term's chunk becomes, the preposition
+    before it included: 'of <em>The Capital</em>' came back as '*de el Capital*' and the title was no longer
+    one piece the glossary could pin. As superblanks the delimiters stay where they were, between the words,
+    and the term inside them is pinned as in a sentence without markup ('de *El capital*'). `spans` are the
+    terms' (start, end) in the text without markers; a span covering anything but one whole term stays a
+    span (its words move with the engine's word order: 'the **old** modes' → 'los modos **viejos**')."""
+    if not spans or not protected.spans:
+        return protected
+    text = protected.text
+    plain_at = [i for i, c in enumerate(text) if not MARKERS.match(c)]
+    plain_at.append(len(text))
+    chars = list(text)
+    for start, end in spans:
+        if end > len(plain_at) - 1 or start >= end or start == 0:
+            continue
+        before, after = plain_at[start] - 1, plain_at[end - 1] + 1
+        if before < 0 or after >= len(chars) or not (OPEN <= ord(chars[before][-1]) < CLOSE):
+            continue
+        n = ord(chars[before][-1]) - OPEN
+        if n >= len(protected.spans) or chars[after][:1] != chr(CLOSE + n):
+            continue
+        opening, closing = protected.spans[n]
+        chars[before] = chars[before][:-1] + protected.opaque_token(opening)
+        chars[after] = protected.opaque_token(closing) + chars[after][1:]
+        protected.spans[n] = ("", "")
     protected.text = "".join(chars)
     return protected

@@ -354,13 +354,14 @@ class _Builder:
 
 
 def _split(text: str, language: str) -> list[str]:
-    """Sentences of one block, also cut after a note marker that ends a sentence."""
+    """Sentences of one block, also cut after a note marker that ends a sentence.
+
+    sentencex itself falls back to its generic rules for a language it has none
+    for ('xx', 'ast', '' are cut as English is), so nothing here can fail on a code.
+    """
     from sentencex import segment as split_sentences  # only when a text is parsed: a run with nothing to do parses none
 
-    try:
-        sentences = list(split_sentences(language.split("_")[0], text))
-    except Exception:  # an unknown language code falls back to English rules
-        sentences = list(split_sentences("en", text))
+    sentences = list(split_sentences(language.split("_")[0], text))
     out: list[str] = []
     for sentence in sentences:
         cut = 0

@@ -45,22 +45,13 @@ def text_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith("."))
 
 
-def load_texts(config: Config, only: list[str] | None = None, problems: list[TextProblem] | None = None) -> list[SourceText]:
+def load_texts(config: Config, only: list[str] | None = None) -> list[SourceText]:
     """Parse every source text (or those named in `only`, by file or stem name).
 
     A text that cannot be read (not UTF-8, too large, a control character, a
-    bad file name) raises InputFileError; with a `problems` list it is added
-    there instead and the other texts are still returned, as a batch run wants.
+    bad file name) raises InputFileError; `load_batch` reads the others past it.
     """
-    texts = []
-    for path in text_paths(config, only):
-        try:
-            texts.append(load_text(path, decode_source(read_text(path, config), str(path)), config.source_language))
-        except InputFileError as err:
-            if problems is None:
-                raise
-            problems.append(TextProblem(path.name, str(err)))
-    return texts
+    return [_parse(path, config) for path in text_paths(config, only)]
 
 
 @dataclass(frozen=True)
@@ -69,6 +60,30 @@ class TextProblem:
 
     text: str
     error: str
+
+
+@dataclass(frozen=True)
+class TextBatch:
+    """The texts a batch command read, and a problem for each it could not (the others are still read)."""
+
+    texts: list[SourceText]
+    problems: tuple[TextProblem, ...] = ()
+
+
+def load_batch(config: Config, only: list[str] | None = None) -> TextBatch:
+    """Like `load_texts`, but a text that cannot be read becomes a TextProblem and the others are still
+    returned, as a run, `status` or the review server wants: one bad file never hides the rest."""
+    texts, problems = [], []
+    for path in text_paths(config, only):
+        try:
+            texts.append(_parse(path, config))
+        except InputFileError as err:
+            problems.append(TextProblem(path.name, str(err)))
+    return TextBatch(texts, tuple(problems))
+
+
+def _parse(path: Path, config: Config) -> SourceText:
+    return load_text(path, decode_source(read_text(path, config), str(path)), config.source_language)
 
 
 def read_text(path: Path, config: Config) -> bytes:

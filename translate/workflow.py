@@ -50,15 +50,15 @@ def deliver(language: LanguageRun) -> None:
         if atomic_write_text(path, render_output(language, text, entries)):
             result.files_written.append(str(path.relative_to(config.root)))
         po_path = output_path(config, target, text, ".po")
-        warnings: list[str] = []
-        kept: list[Path] = []
-        if export_po(po_path, text, target, memory, config, language.glossary, warnings, kept):
+        po = export_po(po_path, text, target, memory, config, language.glossary)
+        if po.changed:
             result.files_written.append(str(po_path.relative_to(config.root)))
-        result.po_kept += [str(path.relative_to(config.root)) for path in kept]
-        result.warnings += warnings
-        if not warnings and not kept:
+        if po.kept:
+            result.po_kept.append(str(po_path.relative_to(config.root)))
+        result.warnings += po.warnings
+        if not po.warnings and not po.kept:
             language.delivered.append(text.path.name)
-        result.message = "; ".join(filter(None, [result.message, *warnings]))
+        result.message = "; ".join(filter(None, [result.message, *po.warnings]))
 
 
 def run(

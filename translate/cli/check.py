@@ -35,11 +35,11 @@ def texts_command(
     """
     # imported on use, keeps --help fast
     from translate.checks.source import check_texts, english_dictionary_available
-    from translate.texts import load_texts
+    from translate.texts import load_batch
 
     cfg = load_config(config)
-    problems: list = []
-    texts = load_texts(cfg, split_list(only), problems)
+    batch = load_batch(cfg, split_list(only))
+    texts, problems = batch.texts, batch.problems
     left_out(problems)
     findings = check_texts(texts)
     spelling = english_dictionary_available()

@@ -43,13 +43,11 @@ def handouts(
     cfg = load_config(config)
     targets = target_list(lang)
     total = handout_count(cfg, split_list(only), targets, force) * (2 if pdf else 1)
-    withheld: list = []
     empty = languages_without_text(cfg, split_list(only), targets) if targets else []
     with progress_bars(not json_out) as start_task:
         advance = start_task("handouts", total)
-        written = build_handouts(
-            cfg, split_list(only), targets, paper=paper, pdf=pdf, progress=advance, force=force, withheld=withheld
-        )
+        built = build_handouts(cfg, split_list(only), targets, paper=paper, pdf=pdf, progress=advance, force=force)
+    written, withheld = built.written, built.withheld
     if json_out:
         print_json(
             {

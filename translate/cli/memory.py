@@ -34,11 +34,13 @@ def memory_export(
     if fmt != "tmx":
         fail("only --format tmx is supported", 2)
     cfg = load_config(config)
-    left_out: list[str] = []
     with TranslationMemory(cfg.path("memory"), readonly=True) as memory:
-        count = export_tmx(memory, output, cfg.source_language, languages.validate(lang) if lang else None, left_out)
+        written = export_tmx(memory, output, cfg.source_language, languages.validate(lang) if lang else None)
+    count, left_out = written.units, written.left_out
     answer(
-        json_out, {"file": str(output), "units": count, "left_out": left_out}, f"{count} translation units written to {output}"
+        json_out,
+        {"file": str(output), "units": count, "left_out": list(left_out)},
+        f"{count} translation units written to {output}",
     )
     for problem in left_out:  # the rest is exported; the exit code says something is missing
         typer.echo(f"warning: {problem}", err=True)

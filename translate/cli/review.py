@@ -124,11 +124,11 @@ def status_command(
     # imported on use, keeps --help fast
     from translate.memory.store import TranslationMemory
     from translate.review.status import people_status, review_status
-    from translate.texts import load_texts
+    from translate.texts import load_batch
 
     cfg = load_config(config)
-    problems: list = []
-    texts = load_texts(cfg, split_list(only), problems)
+    batch = load_batch(cfg, split_list(only))
+    texts, problems = batch.texts, batch.problems
     left_out(problems)
     targets = target_list(lang) or cfg.targets
     with TranslationMemory(cfg.path("memory"), readonly=True) as memory:
@@ -332,12 +332,12 @@ def next_command(
     from translate.memory import health
     from translate.memory.store import TranslationMemory
     from translate.review.queue import front_count, review_queue
-    from translate.texts import load_texts
+    from translate.texts import load_batch
 
     cfg = load_config(config)
     target = languages.validate(lang)
-    problems: list = []
-    texts = load_texts(cfg, split_list(only), problems)
+    batch = load_batch(cfg, split_list(only))
+    texts, problems = batch.texts, batch.problems
     left_out(problems)
     path = cfg.path("memory")
     if not health.present(path):

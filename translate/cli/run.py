@@ -285,11 +285,13 @@ def status(
     "state", "route_chrf", "needing_person" and "reasons"."""
     from translate.publish.gate import DRAFT, FIT, REVIEWED  # imported on use, keeps --help fast
     from translate.publish.status import status as text_status  # (the same reason)
+    from translate.texts import load_batch  # (the same reason)
 
     cfg = load_config(config)
-    problems: list = []
-    rows = text_status(cfg, split_list(only), target_list(lang), problems)
+    batch = load_batch(cfg, split_list(only))
+    problems = batch.problems
     left_out(problems)
+    rows = text_status(cfg, batch.texts, target_list(lang))
     if json_out:
         print_json([asdict(r) | {"complete": round(r.complete, 4)} for r in rows])
         raise typer.Exit(1 if problems else 0)

@@ -14,7 +14,7 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-from translate.engines.base import file_stamp
+from translate.fileio import stamp_text
 from translate.languages import normalize
 
 # Debian packages and the pairs they serve (both directions unless listed in ONE_WAY),
@@ -127,8 +127,8 @@ def installed_stamp() -> str:
     if binary is None:
         return "absent"
     datadir = os.environ.get("APERTIUM_DATADIR") or "/usr/share/apertium"
-    stamps = [binary, file_stamp(binary), datadir, file_stamp(os.path.join(datadir, "modes"))]
-    return " ".join([*stamps, file_stamp("/var/lib/dpkg/status")])
+    stamps = [binary, stamp_text(binary), datadir, stamp_text(os.path.join(datadir, "modes"))]
+    return " ".join([*stamps, stamp_text("/var/lib/dpkg/status")])
 
 
 DPKG_INFO = Path("/var/lib/dpkg/info")

@@ -55,9 +55,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translate.engines.base import file_stamp
 from translate.engines.lttoolbox import LtProc, Reading, Stage, analyser_of, generator_of, mode_stages, stages_text
 from translate.errors import EngineError
+from translate.fileio import stamp_text
 from translate.glossary.model import Concept, Glossary
 from translate.languages import adjective_before_noun
 
@@ -644,7 +644,7 @@ def write_folder(folder: Path, mode: str, stages: list[Stage], terms: HopTerms, 
             building.rename(folder)
         except OSError:  # another run built it meanwhile: the same files
             shutil.rmtree(building, ignore_errors=True)
-    except BaseException:
+    except BaseException:  # an interrupt too: no half-built folder left behind; re-raised
         shutil.rmtree(building, ignore_errors=True)
         raise
 
@@ -766,8 +766,8 @@ class TermDictionaries:
         text = (Path(self.datadir) / "modes" / f"{mode}.mode").read_text(encoding="utf-8")
         stages = mode_stages(text)
         made_from = [TERMS_VERSION, self.glossary.version, ">".join(steps), *modes, text]
-        made_from += [f"{f} {file_stamp(f)}" for f in sorted({a for s in stages for a in s.argv if a.endswith(".bin")})]
-        made_from += [f"{a} {file_stamp(a)}" for language in steps for a in self.analysers.get(language, [])]
+        made_from += [f"{f} {stamp_text(f)}" for f in sorted({a for s in stages for a in s.argv if a.endswith(".bin")})]
+        made_from += [f"{a} {stamp_text(a)}" for language in steps for a in self.analysers.get(language, [])]
         folder = self.root / hashlib.sha256("\n".join(made_from).encode()).hexdigest()[:24]
         cached = _read_targets(folder / "targets.json")
         if cached is not None:  # built by an earlier run: only what the next hop needs is read back

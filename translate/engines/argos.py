@@ -19,8 +19,9 @@ from typing import Any
 
 from translate.config import Config
 from translate.engines.argos_store import ArgosStore, InstalledModel, install_command
-from translate.engines.base import Engine, Progress, Route, file_stamp
+from translate.engines.base import Engine, Progress, Route
 from translate.errors import EngineError, ModelError
+from translate.fileio import stamp_text
 
 _PROGRESS_EVERY = 16  # sentences per progress update
 
@@ -94,7 +95,7 @@ class ArgosEngine(Engine):
         stamps = [str(folder), engine_version]
         if folder.is_dir():
             for package in sorted(folder.iterdir()):
-                stamps += [package.name, file_stamp(package / "metadata.json"), file_stamp(package / "model" / "model.bin")]
+                stamps += [package.name, stamp_text(package / "metadata.json"), stamp_text(package / "model" / "model.bin")]
         return " ".join(stamps)
 
     def version(self) -> str:

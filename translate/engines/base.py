@@ -9,7 +9,6 @@ glossaries happens outside engines. Engines are listed by name in
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,15 +16,6 @@ from dataclasses import dataclass
 from translate.config import Config
 from translate.glossary.model import Glossary
 from translate.progress import Progress
-
-
-def file_stamp(path: str | os.PathLike[str]) -> str:
-    """'size:mtime_ns' of a file or folder, '-' when it does not exist: a cheap change detector."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return "-"
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 @dataclass(frozen=True)

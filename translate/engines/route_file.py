@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.engines.base import parse_spec
-from translate.errors import ConfigError, UsageError
+from translate.errors import ConfigError, LanguageError, UsageError
 from translate.languages import check_code
 
 CHOSEN_BY = ("chrF", "reading")
@@ -96,7 +96,7 @@ def load(path: Path) -> RouteFile:
     for code, entry in _table(data.get("languages", {}), path, "[languages]").items():
         try:
             language = check_code(code)
-        except Exception as err:
+        except LanguageError as err:
             raise ConfigError(f"{path}: [languages.{code}]: {err}") from None
         languages[language] = _language(_table(entry, path, f"[languages.{code}]"), path, code)
     return RouteFile(

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from translate.finish.cldr_delimiters import QUOTES
-from translate.finish.typography import _SENTENCE_PART, NBSP, NNBSP, quote_pairs, rules_for
+from translate.finish.typography import NBSP, NNBSP, SENTENCE_PART, quote_pairs, rules_for
 from translate.glossary.agreement import disagreements
 from translate.glossary.model import Glossary
 
@@ -59,7 +59,7 @@ def defects(
     if rules is None:
         return found
     if rules.inverted:
-        for part in _SENTENCE_PART.finditer(text):
+        for part in SENTENCE_PART.finditer(text):
             mark = part.group().rstrip()[-1]
             if ("¿" if mark == "?" else "¡") not in part.group():
                 found["missing-inverted"] += 1

@@ -207,7 +207,8 @@ def fix_spacing(text: str, rules: Rules) -> str:
 
 # ---------------------------------------------------------------- ¿ ¡
 
-_SENTENCE_PART = re.compile(r"[^.?!…]*[?!]+")
+SENTENCE_PART = re.compile(r"[^.?!…]*[?!]+")
+"""A question or an exclamation up to its marks (finish/defects.py counts the ¿ ¡ it misses with it too)."""
 _CLAUSE_BREAK = re.compile(r"(?:^|[,;:—–(«“\"]\s*|\s[—–]\s*)")
 
 
@@ -218,7 +219,7 @@ def inverted_marks(text: str, rules: Rules) -> str:
         return text
     out: list[str] = []
     cursor = 0
-    for match in _SENTENCE_PART.finditer(text):
+    for match in SENTENCE_PART.finditer(text):
         part = match.group()
         end_mark = part.rstrip()[-1]
         opening = "¿" if end_mark == "?" else "¡"

@@ -109,6 +109,7 @@ class PinnedResult:
     method: str = "plain"  # plain | n-best | masked | retry | substituted | unmasked
     engine_text: str = ""  # what the engine returned for the attempt kept (placeholders and all), for its marks
     unplaced_quotes: tuple[str, ...] = ()  # quoted source words whose quotation marks could not follow them
+    unplaced_markup: tuple[str, ...] = ()  # markup the engine lost, put back at the sentence's end (translate/markup.py)
     plain: str = ""  # the engine's own translation of the whole sentence (its first, unmasked one)
     harm: str = ""  # why the layer's version was not kept: what it broke (translate.run.harm)
 
@@ -185,7 +186,7 @@ def unmask(translation: str, masked: MaskedSentence, shapes: Sequence[Shape] = (
             after = re.match(r"(\s+)([^\W\d_])([^\W\d_]*)", text[end:])
             if after and after.group(2).isupper() and not _capitalised_in(masked.source, after.group(2) + after.group(3)):
                 text = text[:end] + after.group(1) + after.group(2).lower() + text[end + after.end(2) :]
-        before = repair(text[:start], term, pin.grammar, target)
+        before = _repair_across_formatting(text[:start], term, pin.grammar, target)
         if target == "en":  # the engine chose a/an for a placeholder, not for the term
             article = "n " if term[:1].lower() in "aeiou" else " "
             before = _AN.sub(rf"\g<1>{article}", before)
@@ -194,6 +195,20 @@ def unmask(translation: str, masked: MaskedSentence, shapes: Sequence[Shape] = (
         if shape.pattern().search(text) and not shape.pattern().search(masked.source):
             return None
     return text
+
+
+_OPENINGS_AT_END = re.compile("(?:\\s*[\ue400-\ue7ff])+\\s*$")
+
+
+def _repair_across_formatting(before: str, term: str, grammar: str, target: str) -> str:
+    """The determiners before a term made to agree with it, across the formatting that opens on the term
+    ("Le <b>plus-value</b>" → "La <b>plus-value</b>": translate/markup.py's markers are not words)."""
+    openings = _OPENINGS_AT_END.search(before)
+    if openings is None:
+        return repair(before, term, grammar, target)
+    tail = before[openings.start() :]
+    space = tail[: len(tail) - len(tail.lstrip())]
+    return repair(before[: openings.start()] + space, term, grammar, target) + tail[len(space) :]
 
 
 def _capitalised_in(source: str, word: str) -> bool:

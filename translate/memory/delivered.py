@@ -42,7 +42,7 @@ class DeliveredIndex:
 
     def __init__(self, memory: TranslationMemory) -> None:
         self.memory = memory
-        self._db = memory._db  # one connection, one transaction rule: the memory's own
+        self._db = memory.connection  # one connection, one transaction rule: the memory's own
 
     def rows(self, target: str) -> dict[str, Delivered]:
         """Every text delivered in a language, by document name."""
@@ -60,7 +60,7 @@ class DeliveredIndex:
         params = [(r.document, r.target, r.fingerprint, r.generation, json.dumps(r.files)) for r in rows]
         if not params:
             return
-        with self.memory._write() as db:
+        with self.memory.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO delivered VALUES (?, ?, ?, ?, ?)", params)
 
     def advance(self, target: str, documents: Iterable[str], generation: int) -> None:
@@ -68,7 +68,7 @@ class DeliveredIndex:
         params = [(generation, target, document) for document in documents]
         if not params:
             return
-        with self.memory._write() as db:
+        with self.memory.transaction() as db:
             db.executemany(
                 "UPDATE delivered SET generation = ? WHERE target_lang = ? AND document = ? AND generation < ?",
                 [(*p, generation) for p in params],
@@ -79,7 +79,7 @@ class DeliveredIndex:
         params = [(target, document) for document in documents]
         if not params:
             return
-        with self.memory._write() as db:
+        with self.memory.transaction() as db:
             db.executemany("DELETE FROM delivered WHERE target_lang = ? AND document = ?", params)
 
     def forget_documents_except(self, documents: Iterable[str]) -> None:
@@ -88,7 +88,7 @@ class DeliveredIndex:
         marks = ",".join("?" * len(keep))
         stale = self._db.execute(f"SELECT 1 FROM delivered WHERE document NOT IN ({marks}) LIMIT 1", keep).fetchone()
         if stale:
-            with self.memory._write() as db:
+            with self.memory.transaction() as db:
                 db.execute(f"DELETE FROM delivered WHERE document NOT IN ({marks})", keep)
 
     def language(self, target: str) -> tuple[str, dict] | None:
@@ -100,7 +100,7 @@ class DeliveredIndex:
         stored = self.language(target)
         if stored == (fingerprint, result):
             return
-        with self.memory._write() as db:
+        with self.memory.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO delivered_languages VALUES (?, ?, ?)",
                 (target, fingerprint, json.dumps(result, ensure_ascii=False, sort_keys=True)),
@@ -108,5 +108,5 @@ class DeliveredIndex:
 
     def forget_language(self, target: str) -> None:
         if self.language(target) is not None:
-            with self.memory._write() as db:
+            with self.memory.transaction() as db:
                 db.execute("DELETE FROM delivered_languages WHERE target_lang = ?", (target,))

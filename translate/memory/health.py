@@ -38,7 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from translate.errors import TranslateError, UsageError, WriteError
-from translate.fileio import new_file_mode, write_failure
+from translate.fileio import FileStamp, file_stamp, new_file_mode, write_failure
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 REBUILD = "translate memory rebuild"
@@ -141,19 +141,12 @@ def check_record(reviews: Path) -> None:
         )
 
 
-_FOUND_SOUND: dict[Path, tuple[tuple[int, int, int], ...]] = {}  # path -> its files' stats when last found sound
+_FOUND_SOUND: dict[Path, tuple[FileStamp | None, FileStamp | None]] = {}  # path -> its files' stats when last found sound
 
 
-def _stats(path: Path) -> tuple[tuple[int, int, int], ...]:
-    """The memory file's and its write-ahead log's identity, size and time of change (0s where absent)."""
-    found = []
-    for name in (path, Path(f"{path}-wal")):
-        try:
-            stat = name.stat()
-            found.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
-        except OSError:
-            found.append((0, 0, 0))
-    return tuple(found)
+def _stats(path: Path) -> tuple[FileStamp | None, FileStamp | None]:
+    """The memory file's and its write-ahead log's identity, size and time of change (None where absent)."""
+    return file_stamp(path), file_stamp(f"{path}-wal")
 
 
 def check_pages(db: sqlite3.Connection, path: Path) -> None:

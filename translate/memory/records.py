@@ -32,10 +32,6 @@ NEEDS_WORK = "needs work"
 """The note of a draft saved as needing more work (a state the pages count and filter)."""
 VIA = ("po", "browser", "tmx", "api")
 """How a decision reached the memory."""
-OUTCOMES = ("applied", "conflict", "kept")
-"""applied: it changed the entry (with `against` set: over a draft it never saw, which stays open as a
-suggestion); conflict: refused, a newer decision by someone else holds the entry (the text stays in the
-log as a suggestion); kept: a suggestion, note or dismissal, logged and never applied."""
 
 
 def revision_token(approved: bool, text: str, comment: str = "") -> str:
@@ -127,6 +123,10 @@ class ReviewDecision:
     author: str = ""  # who wrote the text when not the person deciding (a suggestion accepted)
     name_from: str = ""  # 'last-translator' when the name came from a PO file's header, not from the organizer
     id: str = ""
+    # applied: it changed the entry (with `against` set: over a draft it never saw, which stays open as a
+    # suggestion); conflict: refused, a newer decision by someone else holds the entry (the text stays in
+    # the log as a suggestion); kept: a suggestion, note or dismissal, logged and never applied. The
+    # memory's schema allows only these three.
     outcome: str = ""
     against: str = ""
 

@@ -7,26 +7,27 @@ lifts an entry to 'draft' or 'approved'; machine output never replaces a
 reviewed entry. Each document's last segment layout is kept with its history so
 a PO export can show the previous source of a changed sentence.
 
-The file is safe for scheduled runs: WAL mode lets readers and one writer work
-at once, `busy_timeout` makes a second writer wait instead of failing, and every
-multi-row write is one transaction, so a process killed at any instant leaves
-either all of a batch or none of it.
+The file is safe for scheduled runs: the connection and the one rule every
+write follows (WAL, a busy timeout, each multi-row write one transaction, taken
+back from the text record too when it fails) are `database.py`'s `Database`.
 
 This module is longer than the project's usual 400 lines on purpose: it is one
-class whose every method shares one connection and one transaction rule
-(`_write`); split over files, that rule would be harder to see and to keep.
+class whose every method shares that connection and that transaction; split over
+files, the entries' rules would be harder to see and to keep. Its sibling modules
+(the text record's sync, delivered outputs, TMX import) build on its public seam:
+`connection` to read, `transaction()` to write, `put_machine`, `decide_in`,
+`apply_decision`, `write_drafts`, `remember_file`.
 The records it hands out are in `records.py`, the schema in `schema.py`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,6 +37,7 @@ from translate.clock import utc_now
 from translate.errors import TranslateError, UsageError, WriteError
 from translate.human_input import bad_character
 from translate.memory import health
+from translate.memory.database import BUSY_TIMEOUT_MS, Database, is_busy
 from translate.memory.history import HumanState, apply, judge, person_name
 from translate.memory.journal import Journal
 from translate.memory.notes import Notes
@@ -53,9 +55,6 @@ from translate.memory.records import (
 from translate.memory.schema import MIGRATIONS, PEOPLE_REPLAYED_AT, SCHEMA_VERSION  # _migrate reads them here
 from translate.memory.sync import SyncResult, replay_people, sync
 from translate.segment import sentence_hash
-
-BUSY_TIMEOUT_MS = 30_000
-"""How long a connection waits for another process's write before giving up."""
 
 LOOKUP_CHUNK = 500
 """Hashes per SELECT ... IN (...): far below SQLite's variable limit, few queries."""
@@ -126,20 +125,6 @@ def _record_id(after: str) -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S.%fZ") + "-" + secrets.token_hex(4)
 
 
-def _initialise(db: sqlite3.Connection) -> None:
-    """A new memory's schema, every migration in one transaction (health.create runs it on a temporary file)."""
-    db.execute("BEGIN")
-    for number, statements in enumerate(MIGRATIONS, 1):
-        for statement in statements:
-            db.execute(statement)
-        db.execute(f"PRAGMA user_version = {number}")
-    db.execute("COMMIT")
-
-
-def _is_busy(err: sqlite3.OperationalError) -> bool:
-    return "locked" in str(err) or "busy" in str(err)
-
-
 def _unique(texts: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(texts))
 
@@ -164,37 +149,34 @@ class TranslationMemory:
         self.journal: Journal | None = Journal(self.path) if text_record else None
         self.synced: SyncResult = SyncResult()
         self.readonly = readonly
-        self._writable = True  # False once a read-only memory is up to date: every later write is refused
-        self._opened: tuple[int, int] | None = None
-        self._undo: list[Callable[[], None]] = []  # what to take back if the write transaction fails
-        self._refusal: TranslateError | None = None  # why a write is refused, when opened read-only for a reason
+        self.database = Database(self.path, busy_timeout_ms, readonly)
         if self.path.is_dir():
             raise UsageError(f"{self.path}: is a folder, not a translation memory file")
         health.check_file(self.path)
-        self._busy_timeout_ms = busy_timeout_ms
         deadline = time.monotonic() + busy_timeout_ms / 1000
         while True:
             try:
-                self._open()
+                self.database.open()
+                self._migrate()
                 if self.journal is not None and not (readonly and not self.journal.exists()):
                     self.synced = sync(self)
-                self._writable = not readonly
+                self.database.writable = not readonly
                 return
             except sqlite3.OperationalError as err:
-                self._close_quietly()
+                self.database.close()
                 # Switching a brand-new file to WAL takes an exclusive lock that SQLite
                 # does not wait for: two runs opening it at once retry instead of failing.
-                if _is_busy(err) and time.monotonic() < deadline:
+                if is_busy(err) and time.monotonic() < deadline:
                     time.sleep(0.05)
                     continue
-                if _is_busy(err):
-                    raise self._busy_error() from None
-                raise self._named(err) from None
+                if is_busy(err):
+                    raise self.database.busy_error() from None
+                raise self.database.named(err) from None
             except sqlite3.DatabaseError as err:
-                self._close_quietly()
+                self.database.close()
                 raise health.damaged(self.path, str(err)) from None
-            except BaseException:
-                self._close_quietly()
+            except BaseException:  # any other failure, an interrupt too: no connection left open; re-raised
+                self.database.close()
                 raise
 
     @classmethod
@@ -205,48 +187,28 @@ class TranslationMemory:
             return cls(path)
         except (WriteError, health.MemoryReadOnly) as err:
             memory = cls(path, readonly=True)
-            memory._refusal = type(err)(str(err))
+            memory.database.refusal = type(err)(str(err))
             return memory
-
-    def _named(self, err: sqlite3.OperationalError) -> TranslateError:
-        """An SQLite error as what it is: storage (a full disk, read-only, permissions) before damage."""
-        return health.storage_error(self.path, err) or health.damaged(self.path, str(err))
-
-    def _open(self) -> None:
-        if self.readonly:
-            self._db = health.copy_into_ram(self.path)
-            health.check_pages(self._db, self.path)
-            self._migrate()
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            if not self.path.exists():
-                health.create(self.path, _initialise)
-        except OSError as err:
-            raise health.cannot_make(self.path, err) from None
-        self._opened = health.identity(self.path)
-        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a writer
-        # takes the write lock up front and waits for it instead of failing.
-        self._db = sqlite3.connect(self.path, timeout=self._busy_timeout_ms / 1000, isolation_level=None)
-        health.check_pages(self._db, self.path)
-        self._db.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        # NORMAL in WAL mode: a killed process never corrupts or half-writes; a power
-        # cut may lose the last commits but still leaves a consistent file.
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._migrate()
 
     # -- lifecycle -----------------------------------------------------------
 
-    def _close_quietly(self) -> None:
-        db = getattr(self, "_db", None)
-        if db is not None:
-            db.close()
-            del self._db
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """Shorthand for this class's own queries."""
+        return self.database.connection
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The memory's one SQLite connection, for its own modules (sync.py, delivered.py, tmx.py): they read
+        through it and write only inside `transaction()`, so every write keeps the one transaction rule."""
+        return self.database.connection
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction, all or nothing, here and in the text record (database.py)."""
+        return self.database.transaction()
 
     def close(self) -> None:
-        self._close_quietly()
+        self.database.close()
 
     def __enter__(self) -> Self:
         return self
@@ -255,19 +217,12 @@ class TranslationMemory:
         self.close()
 
     def checkpoint(self) -> bool:
-        """Fold the WAL into the main file, so that file alone is complete; False if a reader held it back,
-        or the disk has no room for it (the work is safe in the WAL either way: the next checkpoint folds it)."""
-        try:
-            busy, _, _ = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        except sqlite3.OperationalError as err:
-            if health.storage_error(self.path, err) is None:
-                raise
-            return False
-        return busy == 0
+        """Fold the WAL into the main file, so that file alone is complete (see `Database.checkpoint`)."""
+        return self.database.checkpoint()
 
     @property
     def schema_version(self) -> int:
-        return self._db.execute("PRAGMA user_version").fetchone()[0]
+        return self.database.schema_version
 
     def _migrate(self) -> None:
         version = self.schema_version
@@ -278,7 +233,7 @@ class TranslationMemory:
             )
         if version == SCHEMA_VERSION:
             return
-        with self._write():
+        with self.transaction():
             version = self.schema_version  # another process may have migrated meanwhile
             for number in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[number - 1]:
@@ -289,46 +244,7 @@ class TranslationMemory:
 
     def vanished(self) -> str | None:
         """If the file this memory opened was deleted or replaced since, what became of the work (see health.py)."""
-        return health.vanished(self.path, self._opened)
-
-    def _busy_error(self) -> TranslateError:
-        return TranslateError(
-            f"{self.path}: translation memory stayed locked by another process for "
-            f"{self._busy_timeout_ms / 1000:g} s; is another run still writing?"
-        )
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it is committed, or none of it, here and in the text record.
-
-        What the transaction appended to the committed text record is taken back
-        when it fails, the COMMIT included (`_undo`, see Journal). A full disk, a
-        read-only file or a missing permission is named as such (never "damaged").
-        """
-        if not self._writable:
-            raise self._refusal or health.MemoryReadOnly(f"{self.path}: opened read-only, for reading; nothing was changed")
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as err:
-            if _is_busy(err):
-                raise self._busy_error() from None
-            raise health.storage_error(self.path, err) or err from None
-        self._undo = []
-        try:
-            yield self._db
-            self._db.execute("COMMIT")
-        except BaseException as err:
-            if self._db.in_transaction:  # SQLite may have rolled back already (a full disk at COMMIT)
-                with contextlib.suppress(sqlite3.Error):
-                    self._db.execute("ROLLBACK")
-            for undo in reversed(self._undo):
-                undo()
-            named = health.storage_error(self.path, err) if isinstance(err, sqlite3.OperationalError) else None
-            if named is not None:
-                raise named from None
-            raise
-        finally:
-            self._undo = []
+        return self.database.vanished()
 
     # -- entries -------------------------------------------------------------
 
@@ -393,7 +309,7 @@ class TranslationMemory:
         rows = list(rows)
         if not rows:
             return 0
-        with self._write() as db:
+        with self.transaction() as db:
             # A replaced machine text is remembered in notes.earlier_machine, so that a
             # PO file exported before the change and returned untouched is not read as an edit.
             before = self.lookup([src for src, _, _ in rows], source_lang, target_lang)
@@ -422,7 +338,7 @@ class TranslationMemory:
                 params,
             )
             if cursor.rowcount and record:
-                self._write_drafts(source_lang, target_lang)
+                self.write_drafts(source_lang, target_lang)
             elif cursor.rowcount and self.journal is not None:  # until record_drafts: even if this process dies now
                 db.execute(
                     "INSERT OR REPLACE INTO text_record (file, size, mtime_ns, sha256) VALUES (?, 0, 0, '')",
@@ -432,8 +348,8 @@ class TranslationMemory:
 
     def record_drafts(self, source_lang: str, target_lang: str) -> None:
         """Rewrite one pair's drafts file from the entries, after stores with `record=False`."""
-        with self._write() as db:
-            self._write_drafts(source_lang, target_lang)
+        with self.transaction() as db:
+            self.write_drafts(source_lang, target_lang)
             db.execute("DELETE FROM text_record WHERE file = ?", (f"{_PENDING}{source_lang}>{target_lang}",))
 
     def record_pending(self) -> list[tuple[str, str]]:
@@ -537,26 +453,27 @@ class TranslationMemory:
         log as a suggestion, and `against` names the decision that holds the
         entry. See translate.memory.history for the rule.
         """
-        decisions = [self._checked(d) for d in decisions]
+        decisions = [self.checked_decision(d) for d in decisions]
         if not decisions:
             return []
-        with self._write() as db:
-            return self._decide_in(db, decisions)
+        with self.transaction() as db:
+            return self.decide_in(db, decisions)
 
-    def _decide_in(self, db: sqlite3.Connection, decisions: list[ReviewDecision]) -> list[ReviewDecision]:
-        """`decide` inside a write transaction the caller holds (decisions already `_checked`)."""
+    def decide_in(self, db: sqlite3.Connection, decisions: list[ReviewDecision]) -> list[ReviewDecision]:
+        """`decide` inside a write transaction the caller holds (decisions already `checked_decision`)."""
         last = db.execute("SELECT MAX(record_id) FROM review_log").fetchone()[0] or ""
         recorded = []
         for decision in decisions:
             last = _record_id(last)
-            recorded.append(self._apply_decision(db, replace(decision, id=last)))
+            recorded.append(self.apply_decision(db, replace(decision, id=last)))
         if self.journal is not None and recorded:
             journal, before = self.journal, self.journal.append_reviews(recorded)
-            self._undo.append(lambda: journal.undo_append(before))  # the COMMIT may still fail
-            self._remember_file(self.journal.reviews)
+            self.database.undo.append(lambda: journal.undo_append(before))  # the COMMIT may still fail
+            self.remember_file(self.journal.reviews)
         return recorded
 
-    def _checked(self, d: ReviewDecision) -> ReviewDecision:
+    def checked_decision(self, d: ReviewDecision) -> ReviewDecision:
+        """A decision fit to record (status, route, text and names checked), or UsageError saying what is wrong."""
         if d.status not in DECISION_STATUSES:
             raise UsageError(f"review status '{d.status}' is not one of {', '.join(DECISION_STATUSES)}")
         if d.via not in VIA:
@@ -578,7 +495,7 @@ class TranslationMemory:
             raise UsageError(f"a decision on {d.source_hash} needs the reviewer's name (an e-mail address is not shown)")
         return replace(d, reviewer=name, author=person_name(d.author), time=d.time or utc_now())
 
-    def _apply_decision(self, db: sqlite3.Connection, d: ReviewDecision, replaying: bool = False) -> ReviewDecision:
+    def apply_decision(self, db: sqlite3.Connection, d: ReviewDecision, replaying: bool = False) -> ReviewDecision:
         """Judge one decision against its entry, log it, apply it if it holds (the entry is created if new)."""
         key = (d.source_hash, d.source_lang, d.target_lang)
         row = db.execute(
@@ -657,7 +574,7 @@ class TranslationMemory:
         (index, block, position_in_block, source_hash, source_text).
         """
         rows = [LayoutRow(int(i), int(b), int(p), str(h), str(t)) for i, b, p, h, t in segments]
-        with self._write() as db:
+        with self.transaction() as db:
             current = self._current_run(document)
             if current is not None and self._layout_at(document, current) == rows:
                 return False
@@ -713,7 +630,7 @@ class TranslationMemory:
 
     # -- used by translate.memory.tmx and translate.memory.sync ---------------
 
-    def _put_machine(self, db: sqlite3.Connection, rows: Iterable[dict[str, Any]], source_lang: str, target_lang: str) -> int:
+    def put_machine(self, db: sqlite3.Connection, rows: Iterable[dict[str, Any]], source_lang: str, target_lang: str) -> int:
         """Upsert machine drafts as the text record holds them (hash, source, machine, signature, notes,
         created, updated); people's decisions are left as they are. Return how many rows changed."""
         cursor = db.executemany(
@@ -762,15 +679,15 @@ class TranslationMemory:
             for h, src, mt, sig, notes, created, updated in rows
         ]
 
-    def _write_drafts(self, source_lang: str, target_lang: str) -> None:
+    def write_drafts(self, source_lang: str, target_lang: str) -> None:
         """Rewrite one pair's drafts file from the entries (call inside the write transaction)."""
         if self.journal is None:
             return
         path = self.journal.draft_file(source_lang, target_lang)
         self.journal.write_drafts(source_lang, target_lang, self._draft_rows(source_lang, target_lang))
-        self._remember_file(path)
+        self.remember_file(path)
 
-    def _remember_file(self, path: Path) -> None:
+    def remember_file(self, path: Path) -> None:
         """Note a text record file's size, time and digest, so opening the memory can skip an unchanged one."""
         if self.journal is None:  # a memory without a text record has no files to note
             return

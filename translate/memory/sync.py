@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from translate.fileio import file_stamp
 from translate.memory import health
 from translate.memory.journal import record_json
 from translate.memory.records import ReviewDecision
@@ -105,7 +106,7 @@ def _key(memory: TranslationMemory, path: Path) -> str:
 
 
 def _known(memory: TranslationMemory) -> dict[str, tuple[int, int, str]]:
-    rows = memory._db.execute("SELECT file, size, mtime_ns, sha256 FROM text_record")
+    rows = memory.connection.execute("SELECT file, size, mtime_ns, sha256 FROM text_record")
     return {file: (size, mtime, digest) for file, size, mtime, digest in rows}
 
 
@@ -114,15 +115,15 @@ def _changed(memory: TranslationMemory) -> list[Path]:
     known = _known(memory)
     changed = []
     for path in memory.journal.files():
-        stat = path.stat()
+        stamp = file_stamp(path)
         old = known.get(_key(memory, path))
-        if old is None or old[0] != stat.st_size or old[1] != stat.st_mtime_ns:
+        if stamp is None or old is None or old[:2] != (stamp.size, stamp.mtime_ns):
             changed.append(path)
     return changed
 
 
 def _empty(memory: TranslationMemory) -> bool:
-    db = memory._db
+    db = memory.connection
     return (
         not db.execute("SELECT 1 FROM entries LIMIT 1").fetchone()
         and not db.execute("SELECT 1 FROM review_log LIMIT 1").fetchone()
@@ -138,13 +139,13 @@ def sync(memory: TranslationMemory) -> SyncResult:
     if not journal.exists():
         if _empty(memory):
             return result
-        with memory._write():
+        with memory.transaction():
             _export(memory)
         result.exported = True
         return result
     if not _changed(memory):
         return result
-    with memory._write():
+    with memory.transaction():
         known = _known(memory)
         # Drafts first, then reviews: a replay of the people's side starts from the drafts the record holds.
         changed = sorted(_changed(memory), key=lambda path: path == journal.reviews)
@@ -158,7 +159,7 @@ def sync(memory: TranslationMemory) -> SyncResult:
                     _mend(memory)
                 else:
                     result.drafts += _sync_drafts(memory, path)
-            memory._remember_file(path)
+            memory.remember_file(path)
         result.held = _held(memory, result.decisions)
     return result
 
@@ -179,18 +180,18 @@ def _sync_drafts(memory: TranslationMemory, path: Path) -> int:
     assert journal is not None
     source, target = journal.pair_of(path)
     rows = journal.read_drafts(path)
-    changed = memory._put_machine(memory._db, rows, source, target)
+    changed = memory.put_machine(memory.connection, rows, source, target)
     held = {row["hash"] for row in rows}
     stale = [
         h
-        for (h,) in memory._db.execute(
+        for (h,) in memory.connection.execute(
             "SELECT source_hash FROM entries WHERE source_lang = ? AND target_lang = ? AND status = 'machine' "
             "AND comment = '' AND machine_text IS NOT NULL",
             (source, target),
         )
         if h not in held
     ]
-    memory._db.executemany(
+    memory.connection.executemany(
         "DELETE FROM entries WHERE source_hash = ? AND source_lang = ? AND target_lang = ?", [(h, source, target) for h in stale]
     )
     return changed + len(stale)
@@ -199,7 +200,7 @@ def _sync_drafts(memory: TranslationMemory, path: Path) -> int:
 def _sync_reviews(memory: TranslationMemory, data: bytes, old: tuple[int, int, str] | None, result: SyncResult) -> None:
     journal = memory.journal
     assert journal is not None
-    db = memory._db
+    db = memory.connection
     last = db.execute("SELECT MAX(record_id) FROM review_log").fetchone()[0] or ""
     appended = old is not None and len(data) > old[0] and hashlib.sha256(data[: old[0]]).hexdigest() == old[2]
     records = journal.read_reviews(old[0] if appended and old else 0)
@@ -213,7 +214,7 @@ def _sync_reviews(memory: TranslationMemory, data: bytes, old: tuple[int, int, s
     if not new:
         return
     if all(d.id > last for d in new):
-        result.decisions += [memory._apply_decision(db, d, replaying=True) for d in new]
+        result.decisions += [memory.apply_decision(db, d, replaying=True) for d in new]
         return
     result.decisions += _replay(memory, journal.read_reviews())
     result.replayed = True
@@ -254,7 +255,7 @@ def _mend(memory: TranslationMemory) -> None:
 
 def _replay(memory: TranslationMemory, records: list[ReviewDecision]) -> list[ReviewDecision]:
     """Forget people's decisions and apply `records` again, in id order (inside a write transaction)."""
-    db = memory._db
+    db = memory.connection
     for name in _LOG_TRIGGERS:
         db.execute(f"DROP TRIGGER IF EXISTS {name}")
     # The one place the log is emptied: it is refilled from the authoritative text record in this transaction.
@@ -266,7 +267,7 @@ def _replay(memory: TranslationMemory, records: list[ReviewDecision]) -> list[Re
         "comment = '', comment_by = '', translator = '', needs_work = 0"
     )
     db.execute("DELETE FROM entries WHERE machine_text IS NULL")  # entries only people's decisions made
-    return [memory._apply_decision(db, d, replaying=True) for d in records]
+    return [memory.apply_decision(db, d, replaying=True) for d in records]
 
 
 def replay_people(memory: TranslationMemory) -> list[ReviewDecision]:
@@ -285,9 +286,9 @@ def _export(memory: TranslationMemory) -> None:
         journal.reviews.unlink()
     journal.append_reviews(memory.review_log())
     if journal.reviews.exists():
-        memory._remember_file(journal.reviews)
+        memory.remember_file(journal.reviews)
     for source, target in memory.pairs():
-        memory._write_drafts(source, target)
+        memory.write_drafts(source, target)
 
 
 def rebuild(memory: TranslationMemory) -> SyncResult:
@@ -295,17 +296,17 @@ def rebuild(memory: TranslationMemory) -> SyncResult:
     journal = memory.journal
     assert journal is not None
     result = SyncResult(replayed=True)
-    with memory._write() as db:
+    with memory.transaction() as db:
         db.execute("DELETE FROM text_record")
         db.execute("UPDATE entries SET machine_text = NULL")
         for path in journal.files():
             if path != journal.reviews:
                 source, target = journal.pair_of(path)
-                result.drafts += memory._put_machine(db, journal.read_drafts(path), source, target)
+                result.drafts += memory.put_machine(db, journal.read_drafts(path), source, target)
         journal.read_reviews()
         _mend(memory)  # before the log is replayed: it may complete a line cut short
         result.decisions = _replay(memory, journal.read_reviews())
         for path in journal.files():
-            memory._remember_file(path)
+            memory.remember_file(path)
         result.held = _held(memory, result.decisions)
     return result

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from translate import __version__
 from translate.clock import utc_now
+from translate.config import LimitsOptions
 from translate.errors import InputFileError, TranslateError, UsageError
 from translate.fileio import atomic_write_bytes
 from translate.human_input import describe_character, unfit_translation
@@ -42,7 +43,6 @@ PROP_DRAFT = "x-translate-draft-text"  # a draft's unapproved text
 PROP_COMMENT = "x-translate-comment"  # the translator comment
 PROP_COMMENT_BY = "x-translate-comment-by"
 FOREIGN_REVIEWER = "tmx-import"
-DEFAULT_MAX_IMPORT_CHARS = 20_000  # limits.max_import_chars when the caller gives none
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TMX_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$")
@@ -96,26 +96,28 @@ def from_tmx_date(value: str | None) -> str | None:
 # -- export -------------------------------------------------------------------
 
 
-def export_tmx(
-    memory: TranslationMemory,
-    path: Path | str,
-    source_lang: str,
-    target_lang: str | None = None,
-    left_out: list[str] | None = None,
-) -> int:
-    """Write the entries from source_lang (into one or every target) as TMX 1.4; return the <tu> count.
+@dataclass(frozen=True)
+class TmxWrite:
+    """What `export_tmx` wrote: how many <tu>, and a line for each entry it had to leave out."""
+
+    units: int
+    left_out: tuple[str, ...] = ()
+
+
+def export_tmx(memory: TranslationMemory, path: Path | str, source_lang: str, target_lang: str | None = None) -> TmxWrite:
+    """Write the entries from source_lang (into one or every target) as TMX 1.4.
 
     An entry holding a character XML cannot carry (an ESC from an old text) is
-    left out, with a line saying which and why added to `left_out`: one entry
-    never stops the export of the whole memory.
+    left out, with a line saying which and why: one entry never stops the export
+    of the whole memory.
     """
     targets = [target_lang] if target_lang else [t for s, t in memory.pairs() if s == source_lang]
-    entries = []
+    entries, left_out = [], []
     for entry in (entry for target in targets for entry in memory.entries(source_lang, target)):
         problem = _unwritable(entry)
         if problem is None:
             entries.append(entry)
-        elif left_out is not None:
+        else:
             left_out.append(problem)
     newest = max((e.updated for e in entries), default="")
     root = ET.Element("tmx", version="1.4")
@@ -140,7 +142,7 @@ def export_tmx(
     ET.indent(root, space="  ")
     xml = ET.tostring(root, encoding="unicode").replace("\r", "&#13;")  # a bare CR would read back as LF
     atomic_write_bytes(path, ('<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n").encode("utf-8"))
-    return len(entries)
+    return TmxWrite(len(entries), tuple(left_out))
 
 
 def _tu(entry: MemoryEntry) -> ET.Element:
@@ -205,7 +207,7 @@ def import_tmx(
     memory: TranslationMemory,
     path: Path | str,
     language_map: Mapping[str, str] | None = None,
-    max_chars: int = DEFAULT_MAX_IMPORT_CHARS,
+    max_chars: int = LimitsOptions.max_import_chars,
 ) -> ImportSummary:
     """Merge a TMX file into the memory in one transaction; see the module docstring for the rules.
 
@@ -317,11 +319,11 @@ def _record(
                     comment=merged.comment,
                 )
             )
-    with memory._write() as db:
+    with memory.transaction() as db:
         for (source, target), rows in drafts.items():
-            memory._put_machine(db, rows, source, target)
-            memory._write_drafts(source, target)
-        recorded = memory._decide_in(db, [memory._checked(d) for d in decisions])
+            memory.put_machine(db, rows, source, target)
+            memory.write_drafts(source, target)
+        recorded = memory.decide_in(db, [memory.checked_decision(d) for d in decisions])
     for decision in recorded:
         if decision.outcome == "conflict":
             held = memory.get(decision.source_text, decision.source_lang, decision.target_lang)

@@ -327,14 +327,12 @@ def _speakers(text: SourceText, language: str, config: Config) -> dict[str, str]
 _Job = tuple[SourceText, str, dict[int, str], HandoutMeta, set[int]]  # text, language, translations, meta, doubtful
 
 
-def _plan(
-    config: Config, only: list[str] | None, targets: list[str] | None, force: bool, withheld: list[Verdict] | None
-) -> list[_Job]:
+def _plan(config: Config, only: list[str] | None, targets: list[str] | None, force: bool) -> tuple[list[_Job], list[Verdict]]:
     """The handouts to build: every text and language with text in the memory that the gate lets
-    through (all of them with `force`); the withheld ones are appended to `withheld`."""
-    texts, jobs, path = load_texts(config, only), [], config.path("memory")
+    through (all of them with `force`); and the gate's verdict on each it withholds."""
+    texts, jobs, withheld, path = load_texts(config, only), [], [], config.path("memory")
     if not health.present(Path(path)):
-        return []
+        return [], []
     routes = route_file.load(config.path("routes"))
     glossary = load_glossary(config.path("glossary")) if config.path("glossary").exists() else None
     with TranslationMemory(path, readonly=True) as memory:
@@ -345,15 +343,23 @@ def _plan(
                     continue
                 gate = verdict(text, language, entries, config.review, routes)
                 if not gate.publishable:
-                    if withheld is not None:
-                        withheld.append(gate)
+                    withheld.append(gate)
                     if not force:
                         continue
                 translations = {s.index: entries[s.text].best_text for s in text.document.segments if s.text in entries}
                 doubted = doubted_approvals(text, entries, glossary, language)
                 meta = replace(handout_meta(memory, text, language, config, entries, gate), approved_doubted=len(doubted))
                 jobs.append((text, language, translations, meta, doubtful_segments(text, entries) | doubted))
-    return jobs
+    return jobs, withheld
+
+
+@dataclass(frozen=True)
+class Handouts:
+    """What `build_handouts` wrote, and the gate's verdict on each translation it withheld (or, with
+    `force`, printed with a DRAFT banner)."""
+
+    written: list[Path]
+    withheld: tuple[Verdict, ...] = ()
 
 
 def build_handouts(
@@ -364,15 +370,14 @@ def build_handouts(
     pdf: bool = True,
     progress: Progress | None = None,
     force: bool = False,
-    withheld: list[Verdict] | None = None,
-) -> list[Path]:
+) -> Handouts:
     """HTML (and PDF) handouts for every text and language the memory has text for.
 
-    A text the language gate withholds is skipped (and its verdict appended to
+    A text the language gate withholds is skipped (its verdict is returned in
     `withheld`) unless `force`; then every page of it says it was withheld.
     Every PDF is printed by one Chromium, started once for the whole batch.
     """
-    jobs = _plan(config, only, targets, force, withheld)
+    jobs, withheld = _plan(config, only, targets, force)
     written: list[Path] = []
     htmls = []
     for text, language, translations, meta, doubtful in jobs:
@@ -388,7 +393,7 @@ def build_handouts(
                 written.append(browser.pdf(html_path, html_path.with_suffix(".pdf")))
                 if progress:
                     progress(1)
-    return written
+    return Handouts(written, tuple(withheld))
 
 
 def languages_without_text(config: Config, only: list[str] | None, targets: list[str]) -> list[str]:
@@ -406,4 +411,4 @@ def languages_without_text(config: Config, only: list[str] | None, targets: list
 
 def handout_count(config: Config, only: list[str] | None = None, targets: list[str] | None = None, force: bool = False) -> int:
     """How many handouts build_handouts would write (for a progress bar)."""
-    return len(_plan(config, only, targets, force, None))
+    return len(_plan(config, only, targets, force)[0])

@@ -20,7 +20,7 @@ from translate.memory.store import TranslationMemory
 from translate.publish.gate import NOT_TRANSLATED, verdict
 from translate.review.decisions import unimported_changes
 from translate.run.signature import Signature
-from translate.texts import SourceText, TextProblem, load_texts, output_path
+from translate.texts import SourceText, output_path
 
 
 @dataclass
@@ -88,12 +88,9 @@ def text_status(
     )
 
 
-def status(
-    config: Config, only: list[str] | None = None, targets: list[str] | None = None, problems: list[TextProblem] | None = None
-) -> list[TextStatus]:
-    """Per text and language: segments, translated, approved, freshness. A text that cannot be read goes
-    to `problems` (when given) and the others are shown, as a run carries on past it."""
-    texts = load_texts(config, only, problems)
+def status(config: Config, texts: list[SourceText], targets: list[str] | None = None) -> list[TextStatus]:
+    """Per text and language: segments, translated, approved, freshness (the caller reads the texts,
+    `load_batch` when one it cannot read should not hide the others, as a run carries on past it)."""
     rows = []
     path = config.path("memory")
     if not health.present(path):

@@ -25,6 +25,7 @@ and edits not imported yet travel with their PO entry.
 
 from __future__ import annotations
 
+import copy
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,8 @@ def _edited(entry: polib.POEntry | None) -> bool:
 
 
 def merge_po(ours: polib.POFile, theirs: polib.POFile) -> tuple[polib.POFile, list[str]]:
-    """This branch's file with the other's unimported edits added; the msgids both edited differently."""
+    """A copy of this branch's file with the other's unimported edits added; the msgids both edited differently."""
+    merged = copy.copy(ours)  # the entries are shared, the list is new: `ours` stays as it was read
     mine = {e.msgid: e for e in ours if not e.obsolete}
     clashes = []
     for entry in theirs:
@@ -82,12 +84,12 @@ def merge_po(ours: polib.POFile, theirs: polib.POFile) -> tuple[polib.POFile, li
             continue
         here = mine.get(entry.msgid)
         if here is None:
-            ours.append(entry)
+            merged.append(entry)
         elif not _edited(here):
-            ours[ours.index(here)] = entry
+            merged[merged.index(here)] = entry
         elif (here.msgstr, here.flags, here.tcomment) != (entry.msgstr, entry.flags, entry.tcomment):
             clashes.append(entry.msgid)
-    return ours, clashes
+    return merged, clashes
 
 
 def merge_output(base: Path, ours: Path, theirs: Path, name: str) -> Merged:

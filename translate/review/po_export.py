@@ -23,6 +23,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -364,6 +365,16 @@ def move_aside(path: Path) -> Path:
     return target
 
 
+@dataclass(frozen=True)
+class PoWrite:
+    """What `export_po` did to one PO file: whether its bytes changed, whether it was left as it is
+    for reviewer edits not imported yet, and a warning line for each (and for a broken file moved aside)."""
+
+    changed: bool
+    kept: bool = False
+    warnings: tuple[str, ...] = ()
+
+
 def export_po(
     path: Path,
     text: SourceText,
@@ -371,19 +382,16 @@ def export_po(
     memory: TranslationMemory,
     config: Config,
     glossary: Glossary | None = None,
-    warnings: list[str] | None = None,
-    kept: list[Path] | None = None,
-) -> bool:
-    """Write outputs/<lang>/<text>.po for review; return whether the file changed.
+) -> PoWrite:
+    """Write outputs/<lang>/<text>.po for review; say whether the file changed.
 
     An existing file with human changes not imported yet is left as it is
-    (import it with `translate review import` first; a warning saying so is
-    appended to `warnings`, and the path to `kept`). A file that cannot be read is never overwritten:
-    it is moved aside to <name>.po.broken, with a warning naming it, and a
-    fresh file is written.
+    (import it with `translate review import` first; `kept`, with a warning saying
+    so). A file that cannot be read is never overwritten: it is moved aside to
+    <name>.po.broken, with a warning naming it, and a fresh file is written.
     """
     path = Path(path)
-    warnings = warnings if warnings is not None else []
+    warnings: tuple[str, ...] = ()
     existing = None
     if path.exists():
         on_disk, data, error = None, None, None
@@ -394,22 +402,18 @@ def export_po(
         except (InputFileError, OSError, ValueError, UnicodeDecodeError, LookupError) as err:
             error = " ".join(str(err).split())[:200]
         if existing is not None and render_po(build_po(text, language, memory, config, glossary, existing)) == on_disk:
-            return False  # the file is what we would write: nothing to check, nothing to do
+            return PoWrite(changed=False)  # the file is what we would write: nothing to check, nothing to do
         # The file is about to change: believe it only if gettext can read it (polib reads some broken files).
         error = error or msgfmt_errors(path, data)
         if error is not None:
             kept_as = move_aside(path)
-            warnings.append(
+            warnings = (
                 f"{path.name} could not be read ({error}); it was kept as {kept_as.name} and a new "
-                f"file written: fix it, rename it back and `translate review import` it"
+                f"file written: fix it, rename it back and `translate review import` it",
             )
             existing = None
         elif existing is not None and unimported_changes(existing, memory, config.source_language, language):
-            warnings.append(
-                f"{path.name}: has reviewer edits not imported yet, left as it is; run `translate review import` first"
-            )
-            if kept is not None:
-                kept.append(path)
-            return False
+            warning = f"{path.name}: has reviewer edits not imported yet, left as it is; run `translate review import` first"
+            return PoWrite(changed=False, kept=True, warnings=(warning,))
     po = build_po(text, language, memory, config, glossary, existing)
-    return atomic_write_text(path, render_po(po))
+    return PoWrite(atomic_write_text(path, render_po(po)), warnings=warnings)

@@ -53,7 +53,7 @@ from translate.review.decisions import (
 )
 from translate.review.po_file import msgfmt_errors, parse_po, read_po_bytes, segment_id, source_digest
 from translate.segment import sentence_hash
-from translate.texts import SourceText, TextProblem, load_texts
+from translate.texts import SourceText, load_batch
 
 COUNTED = ("approved", "edited", "draft", "comment", "suggested")
 LANGUAGE_EVIDENCE_MIN = 3
@@ -288,7 +288,7 @@ def import_po(
     summary.language = language
 
     if texts is None:
-        texts = load_texts(config, problems=[])  # a text that cannot be read is not this file's text
+        texts = load_batch(config).texts  # a text that cannot be read is not this file's text
     source_file = po.metadata.get("X-Source-File", "")
     text = next((t for t in texts if t.path.name == source_file), None)
     if text is None:
@@ -465,9 +465,9 @@ def import_paths(
     files = po_files(named)
     total = ImportResult()
     if texts is None:
-        problems: list[TextProblem] = []
-        texts = load_texts(config, problems=problems)
-        total.warnings += [f"{p.error} (left out: a PO file of that text cannot be imported)" for p in problems]
+        batch = load_batch(config)
+        texts = batch.texts
+        total.warnings += [f"{p.error} (left out: a PO file of that text cannot be imported)" for p in batch.problems]
     for path in files:
         refused = _outside(path, named, config.root)
         if refused is not None:

@@ -113,13 +113,6 @@ def _at(item: QueueItem, position: int) -> QueueItem:
     return replace(item, position=position)
 
 
-def next_for_review(
-    memory: TranslationMemory, texts: Sequence[SourceText], language: str, count: int = 10, source_language: str = "en"
-) -> list[QueueItem]:
-    """The `count` sentences most in need of a person (`translate review next`)."""
-    return review_queue(memory, texts, language, source_language)[: max(count, 0)]
-
-
 def front_count(queue: Sequence[QueueItem]) -> int:
     """How many sentences are at the front of the queue (flagged)."""
     return sum(item.flagged for item in queue)

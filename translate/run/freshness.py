@@ -30,6 +30,7 @@ from pathlib import Path
 
 import translate
 from translate.config import Config
+from translate.fileio import file_stamp
 from translate.memory.delivered import Delivered, DeliveredIndex, FileStat
 from translate.memory.store import TranslationMemory
 
@@ -83,11 +84,10 @@ def stat_files(root: Path, paths: Iterable[Path]) -> list[FileStat] | None:
     """(relative path, size, mtime_ns) per file; None when one is missing."""
     stats: list[FileStat] = []
     for path in paths:
-        try:
-            stat = path.stat()
-        except OSError:
+        stamp = file_stamp(path)
+        if stamp is None:
             return None
-        stats.append((str(path.relative_to(root)), stat.st_size, stat.st_mtime_ns))
+        stats.append((str(path.relative_to(root)), stamp.size, stamp.mtime_ns))
     return stats
 
 

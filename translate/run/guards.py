@@ -45,6 +45,7 @@ class Guarded:
     engine_text: str = ""
     unplaced_quotes: tuple[str, ...] = ()
     left_untranslated: str = ""
+    unplaced_markup: tuple[str, ...] = ()  # markup the engine lost, put back at the sentence's end
     harm: str = ""  # what the glossary layer's version would have broken (translate.run.harm)
     quotation: str = ""  # the edition of a published translation taken as it stands (glossary [[quotation]])
     plain: str = ""  # the engine's own translation of the whole sentence (with the glossary in its dictionaries)
@@ -62,6 +63,7 @@ class Guarded:
             tuple(result.unplaced_quotes),
             harm=result.harm,
             plain=result.plain,
+            unplaced_markup=tuple(result.unplaced_markup),
         )
 
 
@@ -185,6 +187,7 @@ def guarded_translation(
                     method="pieces",
                     engine_text=joiner.join(part.engine_text for part in parts),
                     unplaced_quotes=tuple(quote for part in parts for quote in part.unplaced_quotes),
+                    unplaced_markup=tuple(m for part in parts for m in part.unplaced_markup),
                     harm="; ".join(part.harm for part in parts if part.harm),
                     plain=joiner.join(part.plain or part.text for part in parts),
                 )

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from translate.config import Config, LimitsOptions
 from translate.engines.base import Engine, EngineMark, Route
+from translate.engines.placeholders import MarkupPlaceholders, carrying_markup
 from translate.engines.registry import Engines
 from translate.glossary.model import Glossary
-from translate.markup import MARKERS, Protected, protect, widen_to_terms
+from translate.markup import MARKERS, Protected, fence_terms, protect, widen_to_terms
 from translate.memory.notes import Notes, Signal
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress, StartTask, no_progress
@@ -267,6 +268,8 @@ def checked_notes(sentence: str, outcome: PinnedResult | Guarded, engine: Engine
     if outcome.harm:
         expected = tuple(v.expected for v in outcome.violations) or ("(none)",)
         signals.append(Signal("glossary", f"{HARM_REASON} ({outcome.harm})", expected, 1.0))
+    if outcome.unplaced_markup:
+        signals.append(Signal("markup", "markup the engine lost, put back at the sentence's end", outcome.unplaced_markup, 2.0))
     if outcome.unplaced_quotes:
         signals.append(Signal("quotes", "quotation marks not around the quoted words", outcome.unplaced_quotes, 2.0))
     return Notes(
@@ -285,7 +288,7 @@ HARM_REASON = "the engine's sentence kept: pinning would break it"
 def rechecked_notes(sentence: str, machine_text: str, notes: Notes, route: Route, glossary: Glossary) -> Notes:
     """A stored draft's notes with today's checks run on it again, from what the memory kept beside it (the
     engine's marks, the glossary's verdict): no engine call. The run's own findings (do-no-harm, quotation
-    marks) are engine-made and kept as they were; so are the independent engines' measures."""
+    marks, markup put back) are engine-made and kept as they were; so are the independent engines' measures."""
     from translate.checks import Unit, check_sentence, is_flagged, sentence_words  # (as in LanguageRun.plan)
 
     unit = Unit(
@@ -298,7 +301,11 @@ def rechecked_notes(sentence: str, machine_text: str, notes: Notes, route: Route
         violations=tuple(notes.violations or ()),
         glossary=glossary,
     )
-    kept = [s for s in notes.signals or () if s.check == "quotes" or (s.check == "glossary" and s.reason.startswith(HARM_REASON))]
+    kept = [
+        s
+        for s in notes.signals or ()
+        if s.check in ("quotes", "markup") or (s.check == "glossary" and s.reason.startswith(HARM_REASON))
+    ]
     signals = check_sentence(unit) + kept
     flagged = is_flagged(signals, sentence_words(unit)) or bool(notes.left_untranslated)
     return replace(notes, signals=signals, flagged=flagged)
@@ -400,8 +407,9 @@ def translate_sentences(
     """Sentences through the guards, the glossary layer and batched engine calls.
 
     `fmt` says what inline markup a sentence may hold ("md", "txt", or "marked": already
-    tokens, put back by the caller), one for all or per sentence: an engine that carries markup
-    gets it as tokens it neither translates nor moves (translate/markup.py), put back after.
+    tokens, put back by the caller), one for all or per sentence: the engine gets it as tokens it
+    neither translates nor moves (translate/markup.py; an engine that cannot carry them, as numbered
+    placeholders it carries: translate/engines/placeholders.py), put back after.
 
     The engine gets the glossary's terms as its own words where it can take them
     (`Engine.with_glossary`: Apertium's dictionaries). The first call carries every
@@ -421,6 +429,8 @@ def translate_sentences(
 
     made: list[int] = [] if calls is None else calls
     limits = limits or LimitsOptions()
+    natively = engine.carries_markup  # Apertium: formatting around one whole term goes as superblanks (fence_terms)
+    engine = carrying_markup(engine)  # a neural model gets the markup as placeholders it carries
     native = engine.with_glossary(glossary) if ENGINE_TERMS else engine
 
     def batch(texts: list[str]) -> list[str]:
@@ -433,8 +443,11 @@ def translate_sentences(
         return native.translate_nbest(texts, route, native.max_hypotheses(), progress if first else None, retry=not first)
 
     def pinned(sentences: list[str], guard: DegenerationGuard) -> list[PinnedResult]:
-        shields = [shield(s, fmt if isinstance(fmt, str) else fmt.get(s, "txt"), glossary, route.source) for s in sentences]
-        pieces = [s.text for s in shields] if native.carries_markup else sentences
+        shields = [
+            shield(s, fmt if isinstance(fmt, str) else fmt.get(s, "txt"), glossary, route.source, fence=natively)
+            for s in sentences
+        ]
+        pieces = [s.text for s in shields]
         offered = guard.nbest(nbest) if native.max_hypotheses() > 1 else None
         checked = guard.batch(batch)
         shapes = native.placeholder_shapes()
@@ -458,11 +471,17 @@ def translate_sentences(
                 ):
                     raws[i] = raw
         results = no_harm(pieces, results, raws, judge_for(engine, route, glossary), glossary, route.source, route.target)
-        if not native.carries_markup:
-            return results
         return [
-            replace(r, text=s.restore(r.text), plain=s.restore(r.plain) if r.plain else "")
+            replace(
+                r,
+                text=s.restore(r.text),
+                plain=s.restore(r.plain) if r.plain else "",
+                engine_text=native.engine_wrote(r.engine_text) if isinstance(native, MarkupPlaceholders) else r.engine_text,
+                unplaced_markup=tuple(lost),
+                flagged=r.flagged or bool(lost),
+            )
             for r, s in zip(results, shields, strict=True)
+            for lost in [s.lost_in(r.text)]
         ]
 
     quoted = {s: q for s in sentences if (q := quotation_for(s, glossary, route.source, route.target)) is not None}
@@ -481,12 +500,19 @@ def translate_sentences(
     return [done[s] for s in sentences]
 
 
-def shield(sentence: str, fmt: str, glossary: Glossary, source: str) -> Protected:
+def shield(sentence: str, fmt: str, glossary: Glossary, source: str, fence: bool = False) -> Protected:
     """A sentence with its inline markup as tokens (translate/markup.py), formatting widened over any
-    glossary term it cuts ("the <b>surplus</b> value": the term stays one word for the engine)."""
+    glossary term it cuts ("the <b>surplus</b> value": the term stays one word for the engine); with
+    `fence`, formatting around exactly one term goes as two opaque tokens (translate.markup.fence_terms)."""
     if fmt == "marked":
         return Protected(sentence)
-    return widen_over_terms(protect(sentence, fmt), glossary, source)
+    protected = widen_over_terms(protect(sentence, fmt), glossary, source)
+    if fence and protected.spans:
+        from translate.glossary.matching import matcher  # (as in translate_sentences)
+
+        plain = MARKERS.sub("", protected.text)
+        fence_terms(protected, [(m.start, m.end) for m in matcher(glossary, source).find(plain)])
+    return protected
 
 
 def widen_over_terms(protected: Protected, glossary: Glossary, source: str) -> Protected:

@@ -14,23 +14,17 @@ import threading
 from pathlib import Path
 
 from translate.config import Config
+from translate.fileio import FileStamp, file_stamp
 from translate.glossary.files import load_glossary
 from translate.glossary.model import Glossary
 from translate.memory.store import TranslationMemory
-from translate.texts import SourceText, TextProblem, load_texts, text_files
+from translate.texts import SourceText, load_batch, text_files
 
 log = logging.getLogger(__name__)
 
 
-def _fingerprint(paths: list[Path]) -> tuple:
-    out: list[tuple[str, int | None, int | None]] = []
-    for path in paths:
-        try:
-            stat = path.stat()
-            out.append((str(path), stat.st_size, stat.st_mtime_ns))
-        except OSError:
-            out.append((str(path), None, None))
-    return tuple(out)
+def _fingerprint(paths: list[Path]) -> tuple[tuple[str, FileStamp | None], ...]:
+    return tuple((str(path), file_stamp(path)) for path in paths)
 
 
 class ProjectFiles:
@@ -50,9 +44,9 @@ class ProjectFiles:
         key = _fingerprint(self._text_paths())
         with self._lock:
             if self._texts is None or self._texts[0] != key:
-                problems: list[TextProblem] = []
-                self._texts = (key, load_texts(self.config, problems=problems))
-                for problem in problems:  # the other texts are served; the organizer reads why this one is not
+                batch = load_batch(self.config)
+                self._texts = (key, batch.texts)
+                for problem in batch.problems:  # the other texts are served; the organizer reads why this one is not
                     log.warning("%s (left out of the review pages)", problem.error)
             return self._texts[1]
 

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect, Request
 
 from translate.config import ApiOptions
@@ -111,7 +112,7 @@ async def read_fields(request: Request, options: ApiOptions) -> Fields:
             if "files" in str(err.detail):
                 raise ApiError(400, "Invalid request: send the fields as text, not as files") from None
             raise ApiError(400, "Invalid request: the multipart body cannot be read") from None
-        except Exception:  # python-multipart's errors: a malformed body is the client's
+        except MultiPartException:  # what Starlette raises instead of the HTTPException above outside one of its apps
             raise ApiError(400, "Invalid request: the multipart body cannot be read") from None
         for key, value in form.multi_items():
             if isinstance(value, str):

@@ -259,12 +259,12 @@ class ApiService:
     def prepare(self, plan: Plan) -> Prepared:
         """Cut the texts into sentences, read the memory (in a worker thread).
 
-        HTML for an engine that carries inline markup is cut into runs of inline text (a sentence
-        across a tag is translated whole); for another engine into text nodes."""
+        HTML is cut into runs of inline text (a sentence across a tag is translated whole, its tags as
+        tokens: an engine that cannot carry them gets them as placeholders it carries)."""
         source, target = plan.source, plan.target
         engine, route, version = self.pair(source, target)
         glossary = self.state.files.glossary()
-        if plan.request.format == "html" and engine.carries_markup:  # a tag cutting a term is widened over it
+        if plan.request.format == "html":  # a tag cutting a term is widened over it
             plan.items = [Item(markup.runs(text)) for text in plan.request.texts]
             for item in plan.items:
                 for piece in item.pieces:

@@ -97,7 +97,7 @@ class Presence:
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
-            except BaseException:
+            except BaseException:  # any failure, an interrupt too: nothing half-saved, then it goes on up
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
