@@ -42,6 +42,7 @@ SECTION_MODULES = (
     "sections_api",  # api
     "sections_zhen",  # zhen
     "sections_scale",  # scale
+    "sections_cluster",  # cluster
     "sections_neural",  # neural
     "sections_signals",  # signals
 )

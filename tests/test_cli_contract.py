@@ -42,6 +42,7 @@ WITHOUT_JSON = {
     ("glossary", "export-tbx"): "its output is the TBX file itself (on stdout with -)",
     ("serve",): "runs a server until stopped; it reports nothing",
     ("merge-output",): "git's merge driver: it writes the merged file, and git reads its exit code",
+    ("worker",): "a cluster worker until stopped: the run it serves reports its jobs; a refusal is one line, exit 2",
 }
 WITHOUT_CONFIG = {
     ("evaluate",): "scores the two files it is given; reads no project",

@@ -392,3 +392,19 @@ def test_sigkill_mid_write_leaves_whole_batches_only(tmp_path):
     with TranslationMemory(path) as tm:
         for rows in (tm.layout("doc.md"), tm.previous_layout("doc.md")):
             assert len(rows) == 400 and len({r.source_text.split(" row")[0] for r in rows}) == 1
+
+
+def test_drafts_a_run_stored_before_it_died_reach_the_text_record_on_the_next_run(tmp_path):
+    """A run stores job after job without rewriting the pair's drafts file (record=False) and writes it once at the
+    end; a run killed in between leaves a marker, and the next run writes the file before anything else."""
+    path = tmp_path / "memory" / "translate.sqlite"
+    drafts = tmp_path / "memory" / "translate.drafts" / "en-es.jsonl"
+    with TranslationMemory(path) as memory:
+        memory.store_machine([("The workers.", "Los trabajadores.", Notes())], "en", "es", "sig", record=False)
+    assert not drafts.exists() or "Los trabajadores." not in drafts.read_text(encoding="utf-8")  # as if killed here
+    with TranslationMemory(path) as memory:
+        assert memory.record_pending() == [("en", "es")]
+        assert memory.record_pending() == []
+    assert "Los trabajadores." in drafts.read_text(encoding="utf-8")
+    with TranslationMemory(path) as memory:  # the record and the SQLite file agree: nothing to bring in
+        assert memory.lookup(["The workers."], "en", "es")["The workers."].machine_text == "Los trabajadores."

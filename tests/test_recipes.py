@@ -8,6 +8,7 @@ its command is run as written.
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import re
 import shutil
@@ -96,3 +97,48 @@ def test_ci_workflow_is_valid_and_runs_the_readme_command():
     assert "make setup translate" in commands  # the README's set-up and main command, as CI runs it
     assert "make setup translate" in (REPO / "README.md").read_text()
     assert "make setup translate" in (REPO / ".ci" / "run").read_text()
+
+
+CONTAINER_INSTRUCTIONS = {"FROM", "ENV", "RUN", "WORKDIR", "COPY", "ENTRYPOINT", "CMD", "ARG", "LABEL", "USER", "EXPOSE"}
+
+
+def container_instructions(path: Path) -> list[tuple[str, str]]:
+    """(instruction, arguments) per logical line of a Containerfile: comments dropped, continuations joined."""
+    logical, current = [], ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not current and (not line.strip() or line.lstrip().startswith("#")):
+            continue
+        current += line[:-1] + " " if line.endswith("\\") else line
+        if not line.endswith("\\"):
+            logical.append(current)
+            current = ""
+    assert not current, "a continuation runs past the end of the file"
+    return [(text.split(None, 1)[0], text.split(None, 1)[1]) for text in logical]
+
+
+def test_the_worker_container_recipe_is_well_formed():
+    steps = container_instructions(CONTRIB / "cluster" / "Containerfile")
+    assert steps[0][0] == "FROM" and steps[0][1].startswith("debian:bookworm")  # the release the setup is made on
+    assert {name for name, _ in steps} <= CONTAINER_INSTRUCTIONS
+    for name, arguments in steps:
+        if name == "RUN":
+            check = subprocess.run(["sh", "-n", "-c", arguments], capture_output=True, text=True)
+            assert check.returncode == 0, (arguments, check.stderr)
+        if name == "COPY":
+            for source in arguments.split()[:-1]:
+                assert (REPO / source).exists(), source
+    entry = json.loads(dict(steps)["ENTRYPOINT"])
+    assert entry[0].endswith("/.venv/bin/translate") and entry[1:] == ["worker"]
+    assert any(name == "RUN" and arguments == "make python-packages" for name, arguments in steps)  # uv.lock, as set-up
+
+
+def test_the_worker_container_installs_the_debian_packages_set_up_installs():
+    script = (REPO / "scripts" / "install-system-packages.sh").read_text(encoding="utf-8")
+    listed = re.search(r'PACKAGES="([^"]*)"', script)
+    assert listed is not None
+    installs = [
+        arguments.split("--no-install-recommends", 1)[1].split("&&")[0].split()
+        for name, arguments in container_instructions(CONTRIB / "cluster" / "Containerfile")
+        if name == "RUN" and "apertium" in arguments
+    ]
+    assert len(installs) == 1 and sorted(installs[0]) == sorted(listed.group(1).split())

@@ -24,11 +24,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.apertium]
 LANGUAGES = ("es", "ca", "pt", "fr", "gl", "it")
 
 
-def memory_rows(project: Project) -> list[tuple]:
+def memory_rows(project: Project, languages: tuple[str, ...] = LANGUAGES) -> list[tuple]:
     with project.memory() as memory:
         return sorted(
             (e.target_lang, e.source_text, e.machine_text, e.signature, e.notes.to_json())
-            for lang in LANGUAGES
+            for lang in languages
             for e in memory.entries("en", lang)
         )
 

@@ -73,8 +73,19 @@ class EngineOptions:
     timeout: int = option(600, "seconds one Apertium call may take", bounds=(1, 86_400, "seconds one Apertium call may take"))
     jobs: int = option(
         0,
-        "languages translated at once (each its own Apertium processes or model); 0 = one per core",
+        "jobs translated at once on this machine (each its own Apertium processes or model); 0 = one per core",
         bounds=(0, 1024, "0 = one per core"),
+    )
+    job_chars: int = option(
+        100_000,
+        "characters of source per job (a batch of one language's sentences); smaller jobs spread a run over more "
+        "workers of a cluster",
+        bounds=(1_000, 100_000_000, "characters of source per job"),
+    )
+    cluster: str = option(
+        "",
+        "a Dask scheduler's address (`tcp://host:8786`): a run's jobs go to its workers (`translate worker`); "
+        "empty: on this machine",
     )
 
 
@@ -389,6 +400,7 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
         if not math.isfinite(value) or not low <= value <= high:  # NaN compares false with everything
             raise ConfigError(f"{name}: {known.key} must be between {_shown(low)} and {_shown(high)} ({meaning}), not {value!r}")
     _check_api(name, config.api)
+    check_cluster(config.engine.cluster, f"{name}: engine.cluster")
     _check_proxies(name, config.serve.trusted_proxies)
     config.languages = {}
     for code, choice in data.get("languages", {}).items():
@@ -405,6 +417,15 @@ def config_from_dict(data: dict[str, Any], root: Path, name: str = CONFIG_NAME) 
 def _shown(number: float) -> str:
     """1000000 -> '1,000,000', 0.5 -> '0.5', 1.0 -> '1'."""
     return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
+
+
+def check_cluster(address: str, what: str) -> str:
+    """A Dask scheduler's address as `--cluster` or engine.cluster gives it: "" (none), or tcp:// or tls://host:port."""
+    scheme, sep, rest = address.partition("://")
+    host, colon, port = rest.rpartition(":")
+    if address and not (sep and scheme in ("tcp", "tls") and host and colon and port.isdigit() and 0 < int(port) < 65536):
+        raise ConfigError(f"{what} must be a Dask scheduler's address such as tcp://host:8786, not {address!r}")
+    return address
 
 
 def _check_api(name: str, api: ApiOptions) -> None:

@@ -46,3 +46,7 @@ class WriteError(TranslateError):
 
 class DiskFull(WriteError):
     """The disk (or the user's quota) is full: what was being written is not there at all, and the command said so."""
+
+
+class ClusterError(TranslateError):
+    """A run's cluster cannot be reached, or none of its workers can make the drafts this machine would."""

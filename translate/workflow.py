@@ -69,13 +69,14 @@ def run(
     dry_run: bool = False,
     start_task: StartTask = no_progress,
     strict: bool = False,
+    cluster: str = "",
 ) -> tuple[RunReport, Path | None]:
     """`translate run`: under the run lock, translate what changed and write every output and PO file,
     then reports/run-<time>.json. A dry run writes nothing, not even the report (its path is then None).
     With `strict`, a PO file left alone because it holds edits not imported yet makes the exit code 1."""
     # A dry run reads a snapshot of the memory and writes nothing, not even the lock file.
     with nullcontext() if dry_run else run_lock(config.path("memory"), wait=wait):
-        report = runner.run(config, only, targets, dry_run, start_task, deliver=deliver, outputs=outputs(config))
+        report = runner.run(config, only, targets, dry_run, start_task, deliver=deliver, outputs=outputs(config), cluster=cluster)
         report.strict = strict
         path = None if dry_run else write_report(config, report)
     return report, path

@@ -9,7 +9,7 @@ Every command is listed here, in one place; each lives in the module of its
 group: run.py (run, text, languages, status), handouts.py, models.py, routes.py (routes evaluate),
 memory.py, review.py (review import|status|next|invite|invitations|add-device|revoke, evaluate),
 glossary.py, serve.py, check.py (check texts), api_keys.py (api-key create|list|revoke), merge.py
-(merge-output, git's merge driver for outputs/). What they
+(merge-output, git's merge driver for outputs/), worker.py (a cluster worker for `run --cluster`). What they
 share is in common.py. Library modules are imported inside the commands, so
 that `translate --help` imports none of them.
 """
@@ -21,7 +21,7 @@ from typing import Annotated
 import typer
 
 from translate import __version__
-from translate.cli import api_keys, check, glossary, handouts, memory, merge, models, review, routes, run, serve
+from translate.cli import api_keys, check, glossary, handouts, memory, merge, models, review, routes, run, serve, worker
 
 app = typer.Typer(
     name="translate",
@@ -50,6 +50,7 @@ app.command("serve")(serve.serve)
 app.add_typer(check.app, name="check")
 app.add_typer(api_keys.app, name="api-key")
 app.command("merge-output")(merge.merge_output)
+app.command("worker")(worker.worker)
 
 
 def version_callback(value: bool) -> None:

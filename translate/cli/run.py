@@ -21,7 +21,7 @@ from translate.cli.common import (
     split_list,
     target_list,
 )
-from translate.config import load_config
+from translate.config import check_cluster, load_config
 
 if TYPE_CHECKING:
     from translate.run.report import RunReport
@@ -39,6 +39,13 @@ def run(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when a PO file was left alone because it holds edits not imported yet.")
     ] = False,
+    cluster: Annotated[
+        Optional[str],
+        typer.Option(
+            help="A Dask scheduler's address (tcp://host:8786): the engine work runs on its workers "
+            "(`translate worker`), the memory and the files stay here. Default: engine.cluster."
+        ),
+    ] = None,
 ) -> None:
     """Translate every text into every configured language, reusing the memory.
 
@@ -52,6 +59,7 @@ def run(
     from translate import workflow  # the whole library: imported on use, keeps --help fast
 
     cfg = load_config(config)
+    address = check_cluster(cluster, "--cluster") if cluster else ""
     with progress_bars(not (json_out or quiet)) as start_task:
         report, path = workflow.run(
             cfg,
@@ -61,6 +69,7 @@ def run(
             dry_run=dry_run,
             start_task=start_task,
             strict=strict,
+            cluster=address,
         )
     if json_out:
         print_json(report.to_dict() | {"report": str(path) if path else None})
@@ -128,11 +137,29 @@ def print_summary(report: RunReport, path: Path | None) -> None:
     for error in report.errors:  # the rest: what befell the run as a whole (its memory file vanished)
         if error not in shown:
             typer.echo(f"error: {error}", err=True)
+    if report.executor.get("executor") == "dask":
+        print_cluster(report)
     totals = report.to_dict()["totals"]
     typer.echo(
         f"{len(report.texts)} texts, {len(report.languages)} languages: {totals['translated']} segments "
         f"{verb}, {totals['reused']} reused" + (f"; report: {path}" if path else "")
     )
+
+
+def print_cluster(report: RunReport) -> None:
+    """A line per cluster worker: its jobs, sentences and time; then the workers refused or lost."""
+    from translate.run.jobs import records_by_worker  # (as the library elsewhere: on use)
+
+    figures = report.executor
+    for worker, row in records_by_worker(report.jobs).items():
+        typer.echo(
+            f"worker {worker}: {row['jobs']:.0f} jobs, {row['sentences']:.0f} sentences, "
+            f"{row['seconds']:.1f} s ({row['engine_seconds']:.1f} s engine)"
+        )
+    for worker, reason in figures.get("refused", {}).items():
+        typer.echo(f"warning: worker {worker} refused: {reason}", err=True)
+    for worker in figures.get("left_during_run", []):
+        typer.echo(f"warning: worker {worker} left during the run; its jobs ran on the others", err=True)
 
 
 @handle_errors

@@ -34,7 +34,8 @@ import shutil
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from translate.config import Config
 from translate.engines import apertium_packages
@@ -261,11 +262,14 @@ class ApertiumEngine(Engine):
         self._pipelines: dict[tuple[str, bool], Pipeline] = {}  # in order of use, the latest last
         self._pairs: dict[tuple[str, str], str] | None = None
         self._version: str | None = None
-        # Hops shared by several targets (en→es for es, pt, fr, it...) run once per sentence. Languages
-        # run in parallel threads: one lock per mode makes a second language wait for the first's
-        # hop and take it from the cache instead of running the same hop again.
+        # Hops shared by several targets (en→es for es, pt, fr, it...) run once per sentence. A run's
+        # jobs run in parallel threads: one lock per mode and list of texts makes a second language's
+        # job wait for the first's identical hop and take it from the cache instead of running it
+        # again, while two jobs of one language (two lists) run at once. Kept modes (the API) are one
+        # process each: one lock per mode.
         self._pivot_cache: dict[tuple[str, str], tuple[str, tuple[EngineMark, ...]]] = {}
         self._mode_locks: dict[str, threading.Lock] = {}
+        self._list_locks: dict[tuple[str, int], list] = {}  # (mode, hash of the texts) -> [lock, holders]
         self._locks_lock = threading.Lock()
         # Marks of this run's outputs, by route and output text (see `marks`).
         self._marks: dict[tuple[tuple[str, ...], str], tuple[EngineMark, ...]] = {}
@@ -474,9 +478,7 @@ class ApertiumEngine(Engine):
         that passes this way (a pivot, or the direct pair's own language). `folder`: the mode with the
         glossary in its dictionaries (None: the installed one)."""
         key = f"{folder}/{mode}" if folder else mode
-        with self._locks_lock:
-            lock = self._mode_locks.setdefault(key, threading.Lock())
-        with lock:
+        with self._hop_lock(key, texts):
             missing = list(dict.fromkeys(t for t in texts if (key, t) not in self._pivot_cache))
             marked = dict(zip(missing, self._batch(mode, missing, True, folder), strict=True)) if missing else {}
             found = {t: _real_marks(t, read_marks(out, hop)) for t, out in marked.items()}
@@ -486,6 +488,29 @@ class ApertiumEngine(Engine):
             if len(self._pivot_cache) < PIVOT_CACHE_SIZE:
                 self._pivot_cache.update(((key, t), out) for t, out in done.items())
             return [done[t] if t in done else self._pivot_cache[(key, t)] for t in texts]
+
+    @contextmanager
+    def _hop_lock(self, mode: str, texts: list[str]) -> Iterator[None]:
+        """The mode's lock for kept modes (`mode` named as `_kept` names it: folder/mode with the glossary);
+        else a lock for this mode and list of texts, dropped when unused."""
+        if self.keep_running:
+            with self._locks_lock:
+                lock = self._mode_locks.setdefault(mode, threading.Lock())
+            with lock:
+                yield
+            return
+        key = (mode, hash(tuple(texts)))
+        with self._locks_lock:
+            entry = self._list_locks.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._locks_lock:
+                entry[1] -= 1
+                if not entry[1]:
+                    del self._list_locks[key]
 
     def _chunks(self, todo: list[int], sentences: Sequence[str]) -> list[list[int]]:
         chunks: list[list[int]] = [[]]

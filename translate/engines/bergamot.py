@@ -12,7 +12,9 @@ What the runtime asks of us, measured here:
 - A `fxtranslate.Translator` is bound to the thread that made it (PyO3
   "unsendable": used from another thread it panics). Each worker thread gets
   its own (`threading.local`), built from file bytes read once per process:
-  about 0.1 s and 55 MB each.
+  about 0.1 s and 55 MB each. It must also be dropped by that thread: a closed
+  engine's translators wait for their threads (`_Retired`), as a cluster
+  worker's long-lived threads outlive the run that loaded them.
 - It holds the GIL while it translates (two threads on two cores took as long
   as one), so one model translates one batch at a time: languages that share a
   first hop (en→pt_BR for es, gl, ca...) wait for it and take its outputs from
@@ -156,6 +158,7 @@ class BergamotEngine(Engine):
         self.store = store or BergamotStore(None)
         self._models: list[BergamotModel] | None = None
         self._local = threading.local()  # this thread's translators, by model folder
+        self._holders: set[int] = set()  # the threads that made one
         self._bytes: dict[Path, dict[str, bytes | None]] = {}  # each model's files, read once, shared by the threads
         self._loading = threading.Lock()
         self._model_locks: dict[Path, threading.Lock] = {}
@@ -302,7 +305,10 @@ class BergamotEngine(Engine):
         if own is None:
             own = self._local.translators = {}
         if model.folder not in own:
+            RETIRED.drop_here()
             own[model.folder] = self._load(model)
+            with self._loading:
+                self._holders.add(threading.get_ident())
         return own[model.folder]
 
     def _load(self, model: BergamotModel) -> Any:
@@ -337,4 +343,45 @@ class BergamotEngine(Engine):
         return translator
 
     def close(self) -> None:
+        """Forget the cache; this thread's translators dropped here, other threads' each by its own thread
+        (`_Retired`): dropped by another thread, a translator raises (PyO3 'unsendable')."""
         self._cache.clear()
+        with self._loading:
+            holders, self._holders = set(self._holders), set()
+            local, self._local = self._local, threading.local()
+        RETIRED.add(local, holders)
+        RETIRED.drop_here()
+
+
+class _Retired:
+    """Closed engines' translators, kept until each thread that made one drops its own.
+
+    A thread that exits takes its translators with it (`threading.local`); one that lives on (a cluster
+    worker's thread pool, a server's) drops them the next time it loads a translator or closes an engine."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._locals: list[tuple[threading.local, set[int]]] = []
+
+    def add(self, local: threading.local, holders: set[int]) -> None:
+        if holders:
+            with self._lock:
+                self._locals.append((local, holders))
+
+    def drop_here(self) -> None:
+        """This thread's translators of closed engines, dropped in this thread; entries no live thread holds, forgotten."""
+        me = threading.get_ident()
+        alive = {thread.ident for thread in threading.enumerate()}
+        with self._lock:
+            mine = [local for local, holders in self._locals if me in holders]
+            for _, holders in self._locals:
+                holders &= alive
+                holders.discard(me)
+            self._locals = [(local, holders) for local, holders in self._locals if holders]
+        for local in mine:
+            if hasattr(local, "translators"):  # this thread's own: dropped in the thread that made them
+                del local.translators
+
+
+RETIRED = _Retired()
+"""This process's closed engines' translators (`_Retired`)."""

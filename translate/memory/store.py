@@ -129,6 +129,9 @@ def _unique(texts: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
+_PENDING = "pending:"  # a text_record row naming a pair whose drafts file lacks stored drafts ('pending:en>es')
+
+
 class TranslationMemory:
     """A translation memory file; open it, use it, close it (or use `with`)."""
 
@@ -291,11 +294,16 @@ class TranslationMemory:
         source_lang: str,
         target_lang: str,
         signature: str,
+        record: bool = True,
     ) -> int:
         """Insert or refresh machine translations in one transaction; return how many rows changed.
 
         Reviewed entries are left untouched. Storing the same thing twice changes
-        nothing (not even `updated`).
+        nothing (not even `updated`). With `record=False` the pair's drafts file is
+        not rewritten (a run storing job after job writes it once, `record_drafts`:
+        rewriting it costs 0.7 s a store at 10,000 sentences in the pair and 20 s at
+        100,000, on a busy 2-core machine); until then it lacks these drafts, which
+        the SQLite file holds and the next rewrite adds.
         """
         now = utc_now()
         rows = list(rows)
@@ -329,9 +337,30 @@ class TranslationMemory:
                           OR entries.notes IS NOT excluded.notes)""",
                 params,
             )
-            if cursor.rowcount:
+            if cursor.rowcount and record:
                 self.write_drafts(source_lang, target_lang)
+            elif cursor.rowcount and self.journal is not None:  # until record_drafts: even if this process dies now
+                db.execute(
+                    "INSERT OR REPLACE INTO text_record (file, size, mtime_ns, sha256) VALUES (?, 0, 0, '')",
+                    (f"{_PENDING}{source_lang}>{target_lang}",),
+                )
             return cursor.rowcount
+
+    def record_drafts(self, source_lang: str, target_lang: str) -> None:
+        """Rewrite one pair's drafts file from the entries, after stores with `record=False`."""
+        with self.transaction() as db:
+            self.write_drafts(source_lang, target_lang)
+            db.execute("DELETE FROM text_record WHERE file = ?", (f"{_PENDING}{source_lang}>{target_lang}",))
+
+    def record_pending(self) -> list[tuple[str, str]]:
+        """The drafts files a run that died left unwritten (stores with `record=False`), written now; their pairs."""
+        rows = self._db.execute("SELECT file FROM text_record WHERE file LIKE ?", (f"{_PENDING}%",)).fetchall()
+        pairs: list[tuple[str, str]] = []
+        for (file,) in rows:
+            source, _, target = str(file).removeprefix(_PENDING).partition(">")
+            self.record_drafts(source, target)
+            pairs.append((source, target))
+        return pairs
 
     def entries(self, source_lang: str, target_lang: str) -> Iterator[MemoryEntry]:
         """Every entry of a language pair, oldest first."""

@@ -111,12 +111,20 @@ def chrf(hypothesis: str, reference: str) -> float:
     return round(CHRF().sentence_score(hypothesis, [reference]).score, 1)
 
 
-def measure(engines: Engines, route: Route, sources: Sequence[str], drafts: Sequence[str], glossary: Glossary) -> Measured:
-    """Each draft's roundtrip, disagreement and agreement measures (those that could be taken)."""
+def measure(
+    engines: Engines,
+    route: Route,
+    sources: Sequence[str],
+    drafts: Sequence[str],
+    glossary: Glossary,
+    routes: CrossRoutes | None = None,
+) -> Measured:
+    """Each draft's roundtrip, disagreement and agreement measures (those that could be taken); `routes`: the
+    ones the run's coordinator chose (a cluster worker measures along them), else chosen here."""
     from translate.run.harm import judge_for  # the analyser: only when a run has drafts to measure
 
     began = time.perf_counter()
-    routes = cross_routes(engines, route)
+    routes = routes if routes is not None else cross_routes(engines, route)
     result = Measured([{} for _ in sources], routes=routes.specs())
     problems = []
     if sources:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -65,7 +65,8 @@ def run_fingerprint(config: Config, engines: str | None) -> str | None:
     if engines is None:
         return None
     digest = hashlib.sha256()
-    parts = (program_digest(), repr(config), files_digest(config.path("glossary")), files_digest(config.path("routes")), engines)
+    placed = replace(config, engine=replace(config.engine, cluster=""))  # where jobs run changes no output
+    parts = (program_digest(), repr(placed), files_digest(config.path("glossary")), files_digest(config.path("routes")), engines)
     for part in parts:
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()

@@ -26,6 +26,7 @@ from translate.memory.notes import Notes, Signal
 from translate.memory.store import TranslationMemory
 from translate.progress import Progress, StartTask, no_progress
 from translate.run.guards import DegenerationGuard, Guarded, guarded_translation
+from translate.run.jobs import Draft, EngineJob, JobResult, cut_jobs
 from translate.run.report import LanguageResult
 from translate.run.signature import Signature
 from translate.segment import parse
@@ -33,6 +34,10 @@ from translate.texts import SourceText
 
 if TYPE_CHECKING:
     from translate.glossary.pinning import PinnedResult
+    from translate.run.crosscheck import CrossRoutes
+
+CrossCheck = tuple[Engines, "CrossRoutes"]
+"""The engines a job's new drafts are measured with, and the routes (translate.run.crosscheck)."""
 
 
 @dataclass
@@ -58,7 +63,10 @@ class LanguageRun:
     signature: Signature | None = None
     delivered: list[str] = field(default_factory=list)  # texts whose every file `deliver` wrote as built
     headings: set[str] = field(default_factory=set)  # sentences that are headings (sentence case where written so)
-    engine_span: tuple[float, float] | None = None  # perf_counter at the engine's start and end
+    engine_span: tuple[float, float] | None = None  # perf_counter when its first job began and its last one came back
+    advance: Progress | None = None  # its progress bar, once its jobs are handed out
+    unrecorded: bool = False  # drafts stored whose drafts file is not rewritten yet (`record_drafts`)
+    cross: CrossRoutes | None = None  # the routes its new drafts are measured along (review.crosscheck), once planned
 
     @property
     def source(self) -> str:
@@ -73,19 +81,16 @@ class LanguageRun:
         todo = self.plan()
         if todo and not self.dry_run:
             self.store(self.work(todo))
+            self.settle_message()
 
     def plan(self) -> list[str]:
         """Choose engine and route, sign, and ask the memory what is new or stale: the sentences to translate.
 
         Reads the memory: runs in the thread that owns it.
         """
-        from translate.checks import CHECKS_VERSION  # the checks load dictionaries: only for a language with work
-
         source, target, result = self.source, self.target, self.result
         engine, route = self.engines.choose(source, target)
-        native = engine.with_glossary(self.glossary) if ENGINE_TERMS else engine  # the glossary in its dictionaries
-        options = native.options()  # changes its output: part of the signature
-        signature = Signature.for_route(route, engine.version(), options, self.glossary.version, checks=CHECKS_VERSION)
+        signature = sign(engine, route, self.glossary)
         self.engine, self.route, self.signature = engine, route, signature
         result.engine, result.route, result.signature = engine.name, route.describe(), str(signature)
         sentences = self.sentences()
@@ -107,7 +112,24 @@ class LanguageRun:
             self.memory.store_machine(refresh, source, target, str(signature))
         if recheck:  # only the checks changed: the stored drafts checked again, no engine call
             self.memory.store_machine(list(recheck.values()), source, target, str(signature))
+        if todo and self.config.review.crosscheck:
+            from translate.run.crosscheck import cross_routes  # (as above)
+
+            self.cross = cross_routes(self.engines, route)
         return todo
+
+    def crosscheck_plan(self) -> tuple[tuple[str, Route, str], ...] | None:
+        """The routes this language's drafts are measured along, each with its engine's signature: what a
+        cluster worker must reproduce to measure them as this process would (translate.run.cluster);
+        None when they are not measured."""
+        cross = self.cross
+        if cross is None:
+            return None
+        return tuple(
+            (role, route, str(sign_measure(self.engines.engine_for(route), route)))
+            for role, route in (("back", cross.back), ("second", cross.second))
+            if route is not None
+        )
 
     def rechecks(self, stale: Sequence[str], signature: Signature) -> dict[str, tuple[str, str, Notes]]:
         """The stale sentences whose draft only needs today's checks (the signature differs in the checks'
@@ -131,92 +153,91 @@ class LanguageRun:
             )
         return found
 
-    def work(self, todo: list[str]) -> list[tuple[str, str, Notes]]:
-        """Sentences through the engine and the glossary layer, then the quality checks: the rows to store.
-
-        Touches no memory: may run in any thread. The checks' dictionaries load in
-        a thread of their own meanwhile (hunspell releases the GIL while it reads
-        them: about 0.15 s a language, hidden behind the engine's time).
-        """
-        assert self.engine is not None and self.route is not None, "plan() first"
-        dictionaries = threading.Thread(target=_load_dictionaries, args=(self.route.steps[1:],), daemon=True)
-        dictionaries.start()
-        advance = self.start_task(f"{self.source}→{self.target} ({self.engine.name})", len(todo))
-        began = time.perf_counter()
-        calls: list[int] = []
+    def jobs(self, todo: list[str]) -> list[EngineJob]:
+        """The sentences to translate as jobs (translate.run.jobs): cut the same way whichever executor runs them."""
+        assert self.route is not None, "plan() first"
         formats = {s.text: t.document.format for t in reversed(self.texts) for s in t.document.segments}
-        pinned = translate_sentences(
-            self.engine, self.route, todo, self.glossary, advance, calls, self.config.limits, fmt=formats
-        )
-        self.engine_span = (began, time.perf_counter())
-        self.result.engine_seconds = round(self.engine_span[1] - began, 3)
-        self.result.engine_calls = len(calls)
-        dictionaries.join()
-        rows = []
-        from translate.run.finishing import finish_notes, finished_text  # (the same reason as in plan)
+        return cut_jobs(self.target, self.route, todo, self.headings, self.config.engine.job_chars, formats)
 
-        for sentence, outcome in zip(todo, pinned, strict=True):
-            draft = outcome.text
-            if outcome.quotation:  # a published translation: as it stands, like an approved entry
-                rows.append((sentence, outcome.text, Notes(quotation=outcome.quotation, flagged=False)))
-                continue
-            if not outcome.left_untranslated:  # the source standing in is kept as written
-                outcome = replace(outcome, text=finished_text(draft, self.target, sentence, self.headings))
-            notes = checked_notes(sentence, outcome, self.engine, self.route, self.glossary)
-            notes = finish_notes(notes, draft, outcome.text, self.target)
-            if outcome.left_untranslated:
-                notes.left_untranslated, notes.flagged = outcome.left_untranslated, True
-            rows.append((sentence, outcome.text, notes))
-            self.result.flagged += int(bool(notes.flagged))
-            self.result.untranslated += int(bool(outcome.left_untranslated))
-            self.result.glossary_violations += len(outcome.violations)
+    def run_job(self, job: EngineJob) -> JobResult:
+        """One of this language's jobs in this process, with the run's engine (its progress bar advancing inside)."""
+        assert self.engine is not None, "plan() first"
+        cross = (self.engines, self.cross) if self.cross is not None else None
+        return run_job(job, self.engine, self.glossary, self.config.limits, self.advance, crosscheck=cross)
+
+    def work(self, todo: list[str]) -> list[tuple[str, str, Notes]]:
+        """Every job of `todo` in this thread, one after another: the rows to store."""
+        self.advance = self.start_task(f"{self.source}→{self.target} ({self.engine_name})", len(todo))
+        return [row for job in self.jobs(todo) for row in self.absorb(self.run_job(job))]
+
+    @property
+    def engine_name(self) -> str:
+        return self.engine.name if self.engine is not None else ""
+
+    def absorb(self, done: JobResult) -> list[tuple[str, str, Notes]]:
+        """Count a finished job into the language's result; its rows to store (in the thread that owns the memory)."""
+        result = self.result
+        result.engine_seconds = round(result.engine_seconds + done.engine_seconds, 3)
+        result.engine_calls += done.engine_calls
+        rows = []
+        for draft in done.drafts:
+            notes = draft.notes
+            rows.append((draft.sentence, draft.text, notes))
+            result.flagged += int(bool(notes.flagged))
+            result.untranslated += int(bool(notes.left_untranslated))
+            result.glossary_violations += len(notes.violations or ())
             for signal in notes.signals or ():
-                self.result.signals[signal.check] = self.result.signals.get(signal.check, 0) + 1
-        if self.config.review.crosscheck:
-            rows = self.crosscheck(rows)
-        if self.result.untranslated:
-            self.result.message = "; ".join(
-                filter(
-                    None,
-                    [
-                        self.result.message,
-                        (f"{self.result.untranslated} sentences left untranslated for a reviewer (see the PO file's comments)"),
-                    ],
-                )
-            )
+                result.signals[signal.check] = result.signals.get(signal.check, 0) + 1
+        if done.crosscheck_sentences:
+            result.crosscheck_sentences += done.crosscheck_sentences
+            result.crosscheck_seconds = round(result.crosscheck_seconds + done.crosscheck_seconds, 2)
+            result.crosscheck_routes = list(done.crosscheck_routes)
+        warning = f"cross-check incomplete: {done.crosscheck_problem}"
+        if done.crosscheck_problem and warning not in result.warnings:  # said once, however many jobs
+            result.warnings.append(warning)
         return rows
 
-    def crosscheck(self, rows: list[tuple[str, str, Notes]]) -> list[tuple[str, str, Notes]]:
-        """The run's new drafts with what independent engines say of them (translate.run.crosscheck), its cost
-        in the report. Published translations and sentences left untranslated are not measured."""
-        from translate.run.crosscheck import measure  # sacrebleu and a second route: only for a language with work
+    def settle_message(self) -> None:
+        """Say in the result's message how many sentences were left untranslated for a reviewer."""
+        if self.result.untranslated:
+            left = f"{self.result.untranslated} sentences left untranslated for a reviewer (see the PO file's comments)"
+            self.result.message = "; ".join(filter(None, [self.result.message, left]))
 
-        assert self.route is not None
-        asked = [i for i, (_, _, notes) in enumerate(rows) if not (notes.quotation or notes.left_untranslated)]
-        if not asked:
-            return rows
-        measured = measure(self.engines, self.route, [rows[i][0] for i in asked], [rows[i][1] for i in asked], self.glossary)
-        self.result.crosscheck_sentences, self.result.crosscheck_seconds = len(asked), measured.seconds
-        self.result.crosscheck_routes = measured.routes
-        if measured.problem:
-            self.result.warnings.append(f"cross-check incomplete: {measured.problem}")
-        out = list(rows)
-        for i, found in zip(asked, measured.measures, strict=True):
-            sentence, text, notes = rows[i]
-            out[i] = (sentence, text, replace(notes, measures=found or None))
-        return out
-
-    def store(self, rows: list[tuple[str, str, Notes]]) -> None:
-        """The rows `work` made into the memory, in one transaction (in the thread that owns the memory)."""
+    def store(self, rows: list[tuple[str, str, Notes]], record: bool = True) -> None:
+        """The rows `work` made into the memory, in one transaction (in the thread that owns the memory);
+        `record=False`: the drafts file later, once for all of the language's jobs (`record_drafts`)."""
         assert self.signature is not None
-        self.memory.store_machine(rows, self.source, self.target, str(self.signature))
+        if self.memory.store_machine(rows, self.source, self.target, str(self.signature), record=record) and not record:
+            self.unrecorded = True
+
+    def record_drafts(self) -> None:
+        """The language's drafts file, rewritten once after its jobs were stored without it."""
+        if self.unrecorded:
+            self.memory.record_drafts(self.source, self.target)
+            self.unrecorded = False
 
 
 _DICTIONARY_LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_LOCK = threading.Lock()
 
 
-def _load_dictionaries(languages: Sequence[str]) -> None:
+def sign(engine: Engine, route: Route, glossary: Glossary) -> Signature:
+    """The signature of what `engine` makes along `route` with `glossary`: stored with each draft, and what a
+    cluster worker must reproduce to take a run's jobs (translate.run.cluster)."""
+    from translate.checks import CHECKS_VERSION  # the checks load dictionaries: only for a language with work
+
+    native = engine.with_glossary(glossary) if ENGINE_TERMS else engine  # the glossary in its dictionaries
+    options = native.options()  # changes its output: part of the signature
+    return Signature.for_route(route, engine.version(), options, glossary.version, checks=CHECKS_VERSION)
+
+
+def sign_measure(engine: Engine, route: Route) -> Signature:
+    """The signature of what `engine` makes along a cross-check's route: the raw engine, no glossary
+    (translate.run.crosscheck measures drafts with the engine as it stands)."""
+    return Signature.for_route(route, engine.version(), engine.options())
+
+
+def load_dictionaries(languages: Sequence[str]) -> None:
     """Load the spelling dictionaries a language's checks will ask (its own and its pivots')."""
     from translate.checks.dictionaries import dictionary  # the checks' module: only for a language with work
 
@@ -288,6 +309,81 @@ def rechecked_notes(sentence: str, machine_text: str, notes: Notes, route: Route
     signals = check_sentence(unit) + kept
     flagged = is_flagged(signals, sentence_words(unit)) or bool(notes.left_untranslated)
     return replace(notes, signals=signals, flagged=flagged)
+
+
+def run_job(
+    job: EngineJob,
+    engine: Engine,
+    glossary: Glossary,
+    limits: LimitsOptions,
+    progress: Progress | None = None,
+    worker: str = "this machine",
+    crosscheck: CrossCheck | None = None,
+) -> JobResult:
+    """A job's sentences through the guards, the glossary layer and the engine, then finished and checked;
+    with `crosscheck`, its new drafts then measured by independent engines (`crosschecked`).
+
+    Touches no memory: runs in any thread of any process holding the engine
+    (translate.run.jobs says why the job boundary sits here). The checks'
+    dictionaries load in a thread of their own meanwhile (hunspell releases the
+    GIL while it reads them: about 0.15 s a language, hidden behind the engine's time).
+    """
+    from translate.run.finishing import finish_notes, finished_text  # (as in LanguageRun.plan)
+
+    began, started = time.perf_counter(), time.time()
+    route = job.route
+    dictionaries = threading.Thread(target=load_dictionaries, args=(route.steps[1:],), daemon=True)
+    dictionaries.start()
+    calls: list[int] = []
+    formats = dict(zip(job.sentences, job.formats, strict=True)) if job.formats else "txt"
+    pinned = translate_sentences(engine, route, list(job.sentences), glossary, progress, calls, limits, fmt=formats)
+    engine_seconds = time.perf_counter() - began
+    dictionaries.join()
+    headings = set(job.headings)
+    drafts = []
+    for sentence, outcome in zip(job.sentences, pinned, strict=True):
+        draft = outcome.text
+        if outcome.quotation:  # a published translation: as it stands, like an approved entry
+            drafts.append(Draft(sentence, outcome.text, Notes(quotation=outcome.quotation, flagged=False), outcome.text))
+            continue
+        if not outcome.left_untranslated:  # the source standing in is kept as written
+            outcome = replace(outcome, text=finished_text(draft, job.target, sentence, headings))
+        notes = checked_notes(sentence, outcome, engine, route, glossary)
+        notes = finish_notes(notes, draft, outcome.text, job.target)
+        if outcome.left_untranslated:
+            notes.left_untranslated, notes.flagged = outcome.left_untranslated, True
+        drafts.append(Draft(sentence, outcome.text, notes, outcome.engine_text))
+    done = JobResult(job.key, job.target, drafts, worker, 0.0, round(engine_seconds, 3), len(calls), round(started, 3))
+    if crosscheck is not None:
+        done = crosschecked(done, route, glossary, *crosscheck)
+    done.seconds = round(time.perf_counter() - began, 3)
+    return done
+
+
+def crosschecked(done: JobResult, route: Route, glossary: Glossary, engines: Engines, routes: CrossRoutes) -> JobResult:
+    """A job's new drafts with what independent engines say of them (translate.run.crosscheck), and what
+    that cost. Published translations and sentences left untranslated are not measured.
+
+    Measured in the job, where it runs, along the routes the coordinator chose: a job on a cluster
+    worker comes back with the same measures as one in this process (measures are per sentence)."""
+    from translate.run.crosscheck import measure  # sacrebleu and a second route: only for a job with drafts
+
+    asked = [i for i, d in enumerate(done.drafts) if not (d.notes.quotation or d.notes.left_untranslated)]
+    if not asked:
+        return done
+    sources, texts = [done.drafts[i].sentence for i in asked], [done.drafts[i].text for i in asked]
+    measured = measure(engines, route, sources, texts, glossary, routes)
+    drafts = list(done.drafts)
+    for i, found in zip(asked, measured.measures, strict=True):
+        drafts[i] = replace(drafts[i], notes=replace(drafts[i].notes, measures=found or None))
+    return replace(
+        done,
+        drafts=drafts,
+        crosscheck_sentences=len(asked),
+        crosscheck_seconds=measured.seconds,
+        crosscheck_routes=measured.routes,
+        crosscheck_problem=measured.problem,
+    )
 
 
 Deliver = Callable[[LanguageRun], None]

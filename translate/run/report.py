@@ -15,6 +15,7 @@ from pathlib import Path
 from translate.config import Config
 from translate.errors import WriteError
 from translate.fileio import atomic_write_text
+from translate.run.jobs import JobRecord
 
 
 @dataclass
@@ -64,7 +65,9 @@ class RunReport:
     memory_conflicts: list[str] = field(default_factory=list)  # conflicts between the record's decisions, one line each
 
     strict: bool = False  # a PO file left alone (edits not imported yet) makes the run exit 1
-    engine_wall_seconds: float = 0.0  # from the first engine call to the last, languages in parallel
+    engine_wall_seconds: float = 0.0  # from the first job handed out to the last one back, languages in parallel
+    jobs: list[JobRecord] = field(default_factory=list)  # which worker did which job, and how long it took
+    executor: dict = field(default_factory=dict)  # where the jobs ran: threads here, or a cluster's workers and figures
 
     @property
     def po_kept(self) -> list[str]:

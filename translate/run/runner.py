@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -35,6 +35,7 @@ from translate import languages
 from translate.clock import utc_now
 from translate.config import Config
 from translate.engines import registry
+from translate.engines.base import Route
 from translate.engines.registry import Engines, NoRouteError
 from translate.errors import InputFileError, TranslateError
 from translate.fileio import decode_source
@@ -42,6 +43,7 @@ from translate.glossary.model import Glossary
 from translate.memory.store import TranslationMemory
 from translate.progress import StartTask, no_progress
 from translate.run.freshness import Freshness, LanguageState, language_fingerprint, run_fingerprint
+from translate.run.jobs import EngineJob, Executor, JobRecord, JobResult, LanguagePlan, Submission, ThreadExecutor
 from translate.run.pipeline import Deliver, LanguageRun, load_project_glossary, record_layout
 from translate.run.report import LanguageResult, RunReport
 from translate.texts import SourceText, load_text, read_text, text_paths
@@ -60,6 +62,7 @@ def run(
     start_task: StartTask = no_progress,
     deliver: Deliver | None = None,
     outputs: Outputs | None = None,
+    cluster: str = "",
 ) -> RunReport:
     """Translate all texts into all target languages, reusing the memory; `deliver` each stored language.
 
@@ -86,7 +89,10 @@ def run(
                 start_task,
                 deliver,
                 outputs if deliver is not None and not dry_run else None,
+                cluster=cluster,
             )
+            if not dry_run:  # drafts a run that died stored without their text record
+                memory.record_pending()
             job.prepare(paths, targets, only)
             job.languages(targets)
             gone = memory.vanished()
@@ -106,14 +112,6 @@ def jobs(config: Config) -> int:
 
 
 @dataclass
-class _Work:
-    """A language whose engine work was handed to a worker thread."""
-
-    language: LanguageRun
-    state: LanguageState | None
-
-
-@dataclass
 class _Run:
     """One run's shared state: the memory (this thread's), engines, report and delivered index."""
 
@@ -130,6 +128,7 @@ class _Run:
     freshness: Freshness | None = None
     glossary: Glossary | None = None
     segments: int = 0
+    cluster: str = ""  # a Dask scheduler's address (--cluster), else engine.cluster, else none: threads here
 
     def prepare(self, paths: list[Path], targets: list[str], only: list[str] | None) -> None:
         """Read the texts, ask the index what is out of date, parse and record only what must be.
@@ -192,35 +191,98 @@ class _Run:
             todo = self._attempt(language, state, language.plan)
             if todo is not None:
                 planned.append((language, state, todo))
-        running: dict[Future, _Work] = {}
-        pool = ThreadPoolExecutor(max_workers=jobs(self.config), thread_name_prefix="translate")
-        try:
-            for language, state, todo in shared_hops_last(planned):
-                if todo and not self.dry_run:
-                    running[pool.submit(language.work, todo)] = _Work(language, state)
-            for language, state, todo in planned:
-                if not todo or self.dry_run:
-                    self._attempt(language, state, partial(self._finish, language, state))
-                    self._collect(running, block=False)
-            while running:
-                self._collect(running, block=True)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        spans = [language.engine_span for language, _, _ in planned if language.engine_span]
+        busy = [(language, state, todo) for language, state, todo in planned if todo and not self.dry_run]
+        ready = [(language, state) for language, state, todo in planned if not todo or self.dry_run]
+        if busy:
+            self._work(busy, ready)
+        for language, state in ready:  # with no job out (or all of them done): delivered now
+            self._attempt(language, state, partial(self._finish, language, state))
+        spans = [language.engine_span for language, _, _ in busy if language.engine_span]
         if spans:
             self.report.engine_wall_seconds = round(max(e for _, e in spans) - min(b for b, _ in spans), 3)
 
-    def _collect(self, running: dict[Future, _Work], block: bool) -> None:
-        """Store and deliver the languages whose engine work is done (in this thread: it owns the memory)."""
-        done = wait(running, return_when=FIRST_COMPLETED).done if block else [f for f in running if f.done()]
-        for future in done:
-            work = running.pop(future)
+    def _executor(self) -> Executor:
+        """Threads of this process, or the Dask cluster that `--cluster` or engine.cluster names."""
+        address = self.cluster or self.config.engine.cluster
+        if not address:
+            return ThreadExecutor(jobs(self.config))
+        from translate.run.cluster import ClusterExecutor  # Dask takes 3 s to import: only for a run on a cluster
 
-            def complete(work: _Work = work, future: Future = future) -> None:
-                work.language.store(future.result())
-                self._finish(work.language, work.state)
+        assert self.glossary is not None
+        return ClusterExecutor(address, self.config, self.glossary)
 
-            self._attempt(work.language, work.state, complete)
+    def _work(self, busy: list[tuple[LanguageRun, LanguageState | None, list[str]]], ready: list) -> None:
+        """Every job of the languages with work through the executor; each result stored as it comes back.
+
+        When a language's last job is stored, it is delivered, while other languages'
+        jobs are still out; a language with nothing to translate (`ready`) is
+        delivered meanwhile, one after each result, and taken off the list. A job
+        that failed fails its language (its other jobs are still stored: the next
+        run translates only what is missing).
+        """
+        executor = self._executor()
+        left: dict[str, int] = {}
+        owner = {language.target: (language, state) for language, state, _ in busy}
+        try:
+            try:
+                plans = [
+                    LanguagePlan(language.target, route, str(language.signature), language.crosscheck_plan())
+                    for language, route in _routes(busy)
+                ]
+                self.report.warnings += executor.start(plans)
+            except TranslateError as err:  # no cluster to reach, or no worker there that fits: every language says so
+                for language, state, _ in busy:
+                    self._attempt(language, state, partial(_raise, err))
+                return
+
+            def submissions() -> Iterator[Submission]:
+                for language, _, todo in shared_hops_last(busy):
+                    jobs = language.jobs(todo)
+                    left[language.target] = len(jobs)
+                    language.advance = self.start_task(f"{language.source}→{language.target} ({language.engine_name})", len(todo))
+                    language.engine_span = (time.perf_counter(),) * 2
+                    for job in jobs:
+                        yield job, partial(language.run_job, job)
+
+            for job, outcome in executor.run(submissions()):
+                language, state = owner[job.target]
+                self._attempt(language, state, partial(self._store, language, job, outcome, executor.progress_inside))
+                left[job.target] -= 1
+                if not left[job.target]:
+                    self._attempt(language, state, language.record_drafts)
+                if not left[job.target] and language.result.status != "failed":
+                    language.settle_message()
+                    self._attempt(language, state, partial(self._finish, language, state))
+                if ready:
+                    other, other_state = ready.pop(0)
+                    self._attempt(other, other_state, partial(self._finish, other, other_state))
+        finally:
+            self.report.executor = executor.figures()
+            executor.close()
+            for language, state, _ in busy:  # a run cut short still leaves its stored drafts in the text record
+                self._attempt(language, state, language.record_drafts)
+
+    def _store(self, language: LanguageRun, job: EngineJob, outcome: JobResult | BaseException, counted: bool) -> None:
+        """A job's drafts into the memory (this thread owns it), counted into its language and the report."""
+        if isinstance(outcome, BaseException):
+            raise outcome
+        language.store(language.absorb(outcome), record=False)
+        if not counted and language.advance is not None:
+            language.advance(len(job.sentences))
+        if language.engine_span is not None:
+            language.engine_span = (language.engine_span[0], time.perf_counter())
+        self.report.jobs.append(
+            JobRecord(
+                job.key,
+                job.target,
+                len(job.sentences),
+                job.characters,
+                outcome.worker,
+                outcome.seconds,
+                outcome.engine_seconds,
+                outcome.started,
+            )
+        )
 
     def _finish(self, language: LanguageRun, state: LanguageState | None) -> None:
         if self.deliver is not None and not self.dry_run:
@@ -261,6 +323,15 @@ class _Run:
         result.engine, result.route, result.signature = stored["engine"], stored["route"], stored["signature"]
         result.segments = result.reused = self.segments
         return True
+
+
+def _raise(err: BaseException) -> None:
+    raise err
+
+
+def _routes(busy: list[tuple[LanguageRun, LanguageState | None, list[str]]]) -> list[tuple[LanguageRun, Route]]:
+    """Each planned language with its route (planning chose one for every language with work)."""
+    return [(language, language.route) for language, _, _ in busy if language.route is not None]
 
 
 Planned = tuple[LanguageRun, "LanguageState | None", list[str]]
