@@ -83,7 +83,7 @@ class Profile:
         """Remove the folder, whole: a SIGTERM meanwhile is handled once it is gone (not half-way through)."""
         with _signals_held():
             if self.name:
-                shutil.rmtree(self.name, ignore_errors=True)
+                _remove_folder(self.name)
             if self._lock >= 0:
                 os.close(self._lock)
                 self._lock = -1
@@ -93,6 +93,21 @@ class Profile:
 
     def __exit__(self, *exc: object) -> None:
         self.cleanup()
+
+
+_REMOVAL_SECONDS = 10.0
+
+
+def _remove_folder(folder: str) -> None:
+    """Remove a profile folder, again while it reappears: Chromium's helpers (renderer, crash handler) outlive
+    the browser process by a moment and may still write into it (a SIGTERM'd handouts left it behind on a
+    loaded machine). Bounded: after `_REMOVAL_SECONDS` what is left is removed by the next start."""
+    deadline = time.monotonic() + _REMOVAL_SECONDS
+    while True:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.lexists(folder) or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
 
 
 @contextmanager
