@@ -170,6 +170,21 @@ def test_the_damage_count_sees_what_a_reader_sees(glossary):
     assert "casing-broken" in cased.changes
 
 
+def test_la_plusvalia_es_producido_is_the_engines_participle_not_a_break(glossary):
+    """The raw engine's 'El más-valía es producido' disagrees with its participle as much as 'La plusvalía es
+    producido' does (the analyser reads 'valía' as a verb too): not the pipeline's break. Where the engine's own
+    noun agreed with the participle, pinning a noun of the other gender still breaks the sentence."""
+    engine = ApertiumEngine()
+    judge = judge_for(engine, route_of(engine, "en", "es"), glossary)
+    source = "The surplus value is produced by workers."
+    pinned = "La plusvalía es producido por los trabajadores."
+    assert judge.judge(source, "El más-valía es producido por los trabajadores.", pinned).broken == []
+    assert judge.judge(source, "El excedente es producido por los trabajadores.", pinned).broken == ["agreement-broken"]
+    catalan = judge_for(engine, route_of(engine, "en", "ca"), glossary)
+    verdict = catalan.judge(source, "El més-vàlua és produït pels treballadors.", "La plusvàlua és produït pels treballadors.")
+    assert verdict.broken == [] and "agreement-repaired" not in verdict.changes, verdict.describe()
+
+
 def test_a_judge_without_an_analyser_still_sees_casing():
     judge = Judge("xx", None)
     assert judge.judge("Surplus value is produced.", "A b está c.", "A b Está c.").broken == ["casing-broken"]
@@ -221,6 +236,25 @@ def test_translate_text_through_the_neural_routes_keeps_code_links_autolinks_and
         assert "`make setup`" in text and f"[{link_text}](https://example.org/the-virtual-factory)" in text, text
         assert " workers@example.org." in text and " <https://example.org/the-virtual-factory> " in text, text
         assert "the-fábrica" not in text and "workers-example" not in text and "«make»" not in text, text
+
+
+def test_surplus_value_through_the_neural_routes_is_pinned_with_its_article():
+    """'The surplus value is produced by workers.' came out 'El más-valía es producido' in es and 'El més-vàlua
+    és produït' in ca: the masked retry had 'La plusvalía', but the judge called its participle a broken agreement
+    although the raw engine's 'más-valía' disagreed with it too (the analyser read 'valía' as a verb). The
+    participle is the engine's: the Firefox Translations model alone writes 'O mais-valia é produzido'."""
+    targets = ["es", "ca", "gl", "fr", "it", "pt", "pt_BR"]
+    out = translate_text("The surplus value is produced by workers.\n", "note.txt", "en", targets, project_routes())
+    opening = {
+        "es": "La plusvalía es ",
+        "ca": "La plusvàlua és ",
+        "gl": "A plusvalía é ",
+        "fr": "La plus-value est ",
+        "it": "Il plusvalore è ",
+        "pt": "A mais-valia é ",
+        "pt_BR": "A mais-valia é ",
+    }
+    assert {lang: text[: len(opening[lang])] for lang, text in out.items()} == opening, out
 
 
 def test_emphasis_through_the_neural_route_stays_around_the_translated_words():

@@ -27,7 +27,9 @@ Classes, per sentence:
 
 A class ending in "-broken" is damage: the run keeps the engine's sentence
 instead (translate.run.pipeline), and `make bench` counts them per language; they
-must be 0. An issue found in both texts is the engine's, not the pipeline's.
+must be 0. An issue found in both texts is the engine's, not the pipeline's, and so is a
+disagreement between a pinned noun and a word the engine wrote where the engine's own noun
+disagreed with that word too ('La plusvalía es producido', raw 'El más-valía es producido').
 """
 
 from __future__ import annotations
@@ -373,13 +375,23 @@ class Judge:
                 return True  # the engine wrote the pair itself, through its own post-generator
             return issue.kind == "elision" and issue.at[-1] in openings  # a title or quotation is not elided into
 
-        unknown = _in_place_of_unknown(raw_tokens, draft_tokens)
+        aligned = _aligned(raw_tokens, draft_tokens)
+        unknown = _in_place_of_unknown(raw_tokens, aligned)
 
         def had_nothing_right(issue: Issue) -> bool:
             return issue.kind == "agreement" and bool(set(issue.at) & unknown)
 
-        before = self.issues(raw_tokens)
-        after = {i for i in self.issues(draft_tokens) if not the_glossarys(i) and not had_nothing_right(i)}
+        found = {i for i in self.issues(draft_tokens) if not the_glossarys(i) and not had_nothing_right(i)}
+        engines = {i: pair for i in found if (pair := _wrong_in_raw_too(i, raw_tokens, draft_tokens, aligned))}
+        after = found - set(engines)
+        before = {  # a disagreement both texts have is the engine's: neither broken nor repaired
+            i
+            for i in self.issues(raw_tokens)
+            if not any(
+                i.kind == "agreement" and shared in i.at and set(i.at) - {shared} <= set(span)
+                for shared, span in engines.values()
+            )
+        }
         for issue in sorted(after - before, key=str):
             if issue.kind in ("agreement", "order", "elision"):
                 verdict.add(f"{issue.kind}-broken", " ".join(issue.words))
@@ -432,15 +444,41 @@ class Judge:
                 verdict.add("possessive-broken", match.group(0))
 
 
-def _in_place_of_unknown(raw: Sequence[Token], draft: Sequence[Token]) -> set[int]:
+def _aligned(raw: Sequence[Token], draft: Sequence[Token]) -> dict[int, tuple[bool, range]]:
+    """Each draft token's counterpart in the raw text: (True, its one token) where both texts have the same
+    word there, (False, the raw tokens it stands in place of) where the pipeline changed the words."""
+    matcher = difflib.SequenceMatcher(a=[t.surface.lower() for t in raw], b=[t.surface.lower() for t in draft], autojunk=False)
+    out: dict[int, tuple[bool, range]] = {}
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        for b in range(b0, b1):
+            out[b] = (True, range(a0 + b - b0, a0 + b - b0 + 1)) if tag == "equal" else (False, range(a0, a1))
+    return out
+
+
+def _in_place_of_unknown(raw: Sequence[Token], aligned: dict[int, tuple[bool, range]]) -> set[int]:
     """The draft's tokens that stand where the raw engine left a word it did not know ('star mode' →
     'star načini'): the raw engine had no agreement there to break."""
-    matcher = difflib.SequenceMatcher(a=[t.surface.lower() for t in raw], b=[t.surface.lower() for t in draft], autojunk=False)
-    found: set[int] = set()
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag in ("replace", "insert") and any(t.word and not t.readings for t in raw[a0:a1]):
-            found |= set(range(b0, b1))
-    return found
+    return {b for b, (same, span) in aligned.items() if not same and any(raw[a].word and not raw[a].readings for a in span)}
+
+
+def _wrong_in_raw_too(
+    issue: Issue, raw: Sequence[Token], draft: Sequence[Token], aligned: dict[int, tuple[bool, range]]
+) -> tuple[int, range] | None:
+    """For a disagreement between a noun the pipeline put in place of other words and a word both texts
+    share: that word's raw index and the replaced raw tokens, when no noun among those agreed with it either
+    ('La plusvalía es producido' against 'El más-valía es producido': the engine's participle, not the
+    pipeline's; the analyser may not have seen it in the raw text, taking 'valía' for a verb)."""
+    if issue.kind != "agreement" or len(issue.at) != 2:
+        return None
+    for noun, partner in (issue.at, issue.at[::-1]):
+        noun_same, replaced = aligned.get(noun, (True, range(0)))
+        partner_same, shared = aligned.get(partner, (False, range(0)))
+        if noun_same or not partner_same or not draft[noun].readings_of(_NOMINAL):
+            continue
+        nouns = [n for a in replaced for n in raw[a].readings_of(_NOMINAL)]
+        if nouns and not any(agree(p, n) for p in raw[shared[0]].readings for n in nouns):
+            return shared[0], replaced
+    return None
 
 
 def _governor(tokens: Sequence[Token], noun: int) -> list[Reading]:
