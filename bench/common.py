@@ -10,11 +10,14 @@ the benchmark's imports have no circle.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -108,31 +111,54 @@ class ChildRun:
         return self.returncode == 0
 
 
-def run_child(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> ChildRun:
+def run_child(
+    command: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float | None = None
+) -> ChildRun:
     """Run a command to completion; time it and read its own peak RSS (os.wait4).
 
     RUSAGE_CHILDREN would report the maximum over every child so far, which
     mixes the baseline and the CLI; wait4 gives this child's figure alone.
     Output goes through files so a chatty child cannot block on a full pipe.
+    With `timeout`, the child and every process it started (its own session) are
+    killed after that many seconds, and the run says so on its stderr: a section
+    that must stop by itself bounds its children.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         try:
-            process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=cwd)
+            process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=cwd, start_new_session=timeout is not None)
         except OSError as error:
             return ChildRun(0.0, 0.0, 0.0, 127, "", str(error))
-        _, status, usage = os.wait4(process.pid, 0)
+        expired = threading.Event()
+
+        def kill() -> None:
+            expired.set()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+
+        timer = threading.Timer(timeout, kill) if timeout is not None else None
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            if timer is not None:
+                timer.cancel()
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+        if expired.is_set():
+            stderr += f"\nbench: killed after {timeout:.0f} s\n"
         return ChildRun(
             seconds=seconds,
             cpu_seconds=usage.ru_utime + usage.ru_stime,
             peak_rss_mb=usage.ru_maxrss / 1024,  # Linux reports KiB
             returncode=process.returncode,
             stdout=out.read().decode("utf-8", "replace"),
-            stderr=err.read().decode("utf-8", "replace"),
+            stderr=stderr,
         )
 
 
