@@ -18,6 +18,9 @@ from cli_process import cli
 from model_factory import build_argos_package, point_argos_at
 from project_factory import REPO_ROOT, Project
 
+from translate.glossary.files import load_glossary
+from translate.glossary.model import Glossary
+
 # --------------------------------------------------------------------------------------
 # Markers: what a test needs from the machine, declared once here
 # --------------------------------------------------------------------------------------
@@ -99,6 +102,12 @@ def project(tmp_path: Path) -> Project:
 
 TranslatedEssays = Callable[..., tuple[Project, dict[str, Any]]]
 """translated_essays(folder, targets, **sections) -> (a project in folder, the report of its first run)."""
+
+
+@pytest.fixture(scope="session")
+def glossary() -> Glossary:
+    """The project's own glossary (glossaries/marxism.toml), read once: a frozen value no test changes."""
+    return load_glossary(REPO_ROOT / "glossaries" / "marxism.toml")
 
 
 @pytest.fixture(scope="session")

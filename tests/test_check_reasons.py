@@ -14,7 +14,6 @@ from readers import through
 
 from translate.checks import Unit, check_sentence
 from translate.engines.registry import Engines
-from translate.glossary.files import load_glossary
 from translate.run.pipeline import checked_notes, translate_sentences
 
 SPANISH_CHAIN = "bergamot:en>pt_BR + apertium:pt_BR>es"
@@ -23,13 +22,6 @@ US_SENTENCE = (
     "As his work shows, the internet is built atop US military infrastructure, and popular social networks are "
     "managed by corporations in close collaboration, for purposes of social control."
 )
-
-
-@pytest.fixture(scope="module")
-def glossary():
-    from project_factory import REPO_ROOT
-
-    return load_glossary(REPO_ROOT / "glossaries" / "marxism.toml")
 
 
 @pytest.fixture(scope="module")

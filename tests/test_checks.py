@@ -9,7 +9,6 @@ import pytest
 
 from translate.checks import CHECKS, Unit, check_sentence, dictionaries, is_flagged
 from translate.engines.apertium import ApertiumEngine
-from translate.glossary.files import load
 from translate.memory.notes import GlossaryViolation
 from translate.run.pipeline import checked_notes, translate_sentences
 
@@ -25,11 +24,6 @@ PRPERS = (
     "However, it would be a terrible mistake to presume that, just because capitalists designed something, "
     "we cannot use it against them."
 )
-
-
-@pytest.fixture(scope="module")
-def glossary():
-    return load(ROOT / "glossaries" / "marxism.toml")
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ from translate.engines.placeholders import MarkupPlaceholders
 from translate.engines.registry import Engines
 from translate.finish import finish
 from translate.finish.damage import Judge
-from translate.glossary.files import load_glossary
 from translate.glossary.matching import matcher
 from translate.glossary.pinning import mask, unmask
 from translate.markup import protect
@@ -56,11 +55,6 @@ def apertium_config():
     Apertium's raw output (routes.toml takes neural-first routes for most of them)."""
     config = load_config(REPO / "translate.toml")
     return replace(config, languages={**config.languages, **dict.fromkeys(APERTIUM_CASES, "apertium")})
-
-
-@pytest.fixture(scope="module")
-def glossary():
-    return load_glossary(REPO / "glossaries" / "marxism.toml")
 
 
 @pytest.fixture(scope="module")

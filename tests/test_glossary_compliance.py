@@ -9,16 +9,10 @@ from pathlib import Path
 import pytest
 
 from translate.glossary.compliance import check_compliance, word_forms
-from translate.glossary.files import load
 
 ROOT = Path(__file__).resolve().parents[1]
 FALSE_ALARMS = json.loads((Path(__file__).parent / "data" / "flagged-false-alarms.json").read_text(encoding="utf-8"))
 """The 10 segments (fr 5, ca 3, it 2) the November run flagged although each holds its pinned term."""
-
-
-@pytest.fixture(scope="module")
-def glossary():
-    return load(ROOT / "glossaries" / "marxism.toml")
 
 
 NOUN_PHRASES = {

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from translate.glossary.files import load
 from translate.glossary.matching import find_terms, fold, matcher
 from translate.glossary.model import Concept, Glossary
 from translate.segment import parse
@@ -69,11 +68,6 @@ def _oracle(glossary: Glossary, language: str) -> tuple[list[tuple[str, Concept,
         for t, c, _ in pairs
     ]
     return pairs, re.compile("|".join(alternatives)) if alternatives else None
-
-
-@pytest.fixture(scope="module")
-def glossary() -> Glossary:
-    return load(ROOT / "glossaries" / "marxism.toml")
 
 
 def essay_sentences() -> list[str]:

@@ -11,17 +11,11 @@ from pathlib import Path
 import pytest
 
 from translate.glossary.compliance import check_compliance
-from translate.glossary.files import load
 from translate.glossary.matching import matcher
 from translate.glossary.model import from_data
 from translate.glossary.pinning import KNOWN_SHAPES, Shape, mask, translate_pinned, unmask
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def glossary():
-    return load(ROOT / "glossaries" / "marxism.toml")
 
 
 def apertium(*modes: str):

@@ -13,7 +13,6 @@ from translate.finish import finish
 from translate.finish.defects import agreement_terms, defects
 from translate.finish.spans import place_quotes
 from translate.glossary.agreement import agree, disagreements
-from translate.glossary.files import load_glossary
 from translate.glossary.tbx import from_tbx, to_tbx
 from translate.run.pipeline import translate_sentences
 
@@ -26,11 +25,6 @@ def apertium_config():
     takes neural-first routes for them)."""
     config = load_config(REPO / "translate.toml")
     return replace(config, languages={**config.languages, **dict.fromkeys(LANGUAGES, "apertium")})
-
-
-@pytest.fixture(scope="module")
-def glossary():
-    return load_glossary(REPO / "glossaries" / "marxism.toml")
 
 
 @pytest.fixture(scope="module")

@@ -6,16 +6,8 @@ import pytest
 from readers import through
 
 from translate.engines.registry import Engines
-from translate.glossary.files import load_glossary
 
 SPANISH_CHAIN = "bergamot:en>pt_BR + apertium:pt_BR>es"
-
-
-@pytest.fixture(scope="module")
-def glossary():
-    from project_factory import REPO_ROOT
-
-    return load_glossary(REPO_ROOT / "glossaries" / "marxism.toml")
 
 
 @pytest.fixture
