@@ -238,7 +238,7 @@ def test_zh_en_a_lower_ranked_hypothesis_with_the_term_is_kept_without_a_retry(g
     """统一战线: the model's best is "a new unified front"; one of its n-best says "united front"."""
     from translate.engines.argos import ArgosEngine
     from translate.engines.argos_store import ArgosStore
-    from translate.run.pipeline import translate_sentences
+    from translate.run.pipeline import translate_counting
 
     store = ArgosStore(tmp_path / "packages")
     store.install_file(zh_en_package)
@@ -246,7 +246,7 @@ def test_zh_en_a_lower_ranked_hypothesis_with_the_term_is_kept_without_a_retry(g
     route = engine.routes("zh")["en"]
     sentence = "我们的目标不是逃离网络，而是建立新的统一战线。"
     assert check_compliance(sentence, engine.translate([sentence], route)[0], glossary, "zh", "en")
-    calls: list[int] = []
-    [result] = translate_sentences(engine, route, [sentence], glossary, None, calls)
+    counted = translate_counting(engine, route, [sentence], glossary)
+    [result] = counted.results
     assert result.method == "n-best" and "united front" in result.text and not result.flagged
-    assert calls == [1]  # one engine call: no masked retry
+    assert counted.calls == [1]  # one engine call: no masked retry

@@ -181,7 +181,7 @@ def text(
     """
     # imported on use, keeps --help fast
     from translate.fileio import atomic_write_text, decode_source, read_source, read_stream
-    from translate.run.pipeline import translate_text
+    from translate.run.pipeline import translate_document
 
     cfg = load_config(config)
     src = languages.validate(source) if source else cfg.source_language
@@ -193,12 +193,9 @@ def text(
         body, name = decode_source(data, "<stdin>"), "stdin" + (f".{fmt}" if fmt else ".txt")
     else:
         body, name = read_source(file, cfg.limits.max_text_bytes), Path(file).name
-    glossary_use: dict[str, dict[str, object]] = {}
-    untranslated: list[str] = []
     with progress_bars(not json_out) as start_task:
-        results = translate_text(
-            body, name, src, targets, cfg, start_task=start_task, glossary_use=glossary_use, untranslated=untranslated
-        )
+        done = translate_document(body, name, src, targets, cfg, start_task=start_task)
+    results, glossary_use, untranslated = done.texts, done.glossary_use, done.untranslated
     if json_out:
         print_json(
             {

@@ -334,9 +334,9 @@ def run_job(
     route = job.route
     dictionaries = threading.Thread(target=load_dictionaries, args=(route.steps[1:],), daemon=True)
     dictionaries.start()
-    calls: list[int] = []
     formats = dict(zip(job.sentences, job.formats, strict=True)) if job.formats else "txt"
-    pinned = translate_sentences(engine, route, list(job.sentences), glossary, progress, calls, limits, fmt=formats)
+    counted = translate_counting(engine, route, list(job.sentences), glossary, progress, limits, fmt=formats)
+    pinned, calls = counted.results, counted.calls
     engine_seconds = time.perf_counter() - began
     dictionaries.join()
     headings = set(job.headings)
@@ -394,16 +394,36 @@ ENGINE_TERMS = True
 """Switched off only by `make bench`, which measures the glossary in the engine's dictionaries against masking alone."""
 
 
+@dataclass(frozen=True)
+class Counted:
+    """Sentences through the pipeline (`translate_counting`): their outcomes, and the size of each engine call."""
+
+    results: list[Guarded]
+    calls: list[int]
+
+
 def translate_sentences(
     engine: Engine,
     route: Route,
     sentences: list[str],
     glossary: Glossary,
     progress: Progress | None = None,
-    calls: list[int] | None = None,
     limits: LimitsOptions | None = None,
     fmt: str | Mapping[str, str] = "txt",
 ) -> list[Guarded]:
+    """Sentences through the guards, the glossary layer and batched engine calls (`translate_counting`)."""
+    return translate_counting(engine, route, sentences, glossary, progress, limits, fmt).results
+
+
+def translate_counting(
+    engine: Engine,
+    route: Route,
+    sentences: list[str],
+    glossary: Glossary,
+    progress: Progress | None = None,
+    limits: LimitsOptions | None = None,
+    fmt: str | Mapping[str, str] = "txt",
+) -> Counted:
     """Sentences through the guards, the glossary layer and batched engine calls.
 
     `fmt` says what inline markup a sentence may hold ("md", "txt", or "marked": already
@@ -416,8 +436,8 @@ def translate_sentences(
     sentence (and the progress bar), as an n-best list where the engine offers one;
     a second one, if any, only re-asks the sentences no hypothesis of which carried
     their pinned terms. Every sentence the layer changed is then compared with the
-    raw engine's (translate.run.harm), and one it made worse is not kept. Each
-    call's size is appended to `calls` when given. Over-long sentences are cut at
+    raw engine's (translate.run.harm), and one it made worse is not kept. The
+    result holds each engine call's size too. Over-long sentences are cut at
     clause boundaries and degenerate outputs retried (translate.run.guards); a
     sentence neither can save comes back untranslated, flagged, with its reason.
     """
@@ -427,7 +447,7 @@ def translate_sentences(
     from translate.run.finishing import quotes_follow_their_words  # (the same reason)
     from translate.run.harm import judge_for, no_harm  # (the same reason)
 
-    made: list[int] = [] if calls is None else calls
+    made: list[int] = []
     limits = limits or LimitsOptions()
     natively = engine.carries_markup  # Apertium: formatting around one whole term goes as superblanks (fence_terms)
     engine = carrying_markup(engine)  # a neural model gets the markup as placeholders it carries
@@ -497,7 +517,7 @@ def translate_sentences(
         done[sentence] = Guarded(
             text=quotation.text(route.target) or sentence, method="quotation", quotation=quotation.editions[route.target]
         )
-    return [done[s] for s in sentences]
+    return Counted([done[s] for s in sentences], made)
 
 
 def shield(sentence: str, fmt: str, glossary: Glossary, source: str, fence: bool = False) -> Protected:
@@ -525,25 +545,35 @@ def widen_over_terms(protected: Protected, glossary: Glossary, source: str) -> P
     return protected
 
 
+@dataclass(frozen=True)
+class TextTranslation:
+    """One document in each target language, without the memory (`translate_document`)."""
+
+    texts: dict[str, str]  # target -> the document translated
+    glossary_use: dict[str, dict[str, object]]  # target -> what the glossary layer did (sentences, n-best, retried...)
+    untranslated: list[str]  # one line per sentence left in the source: where and why
+
+
 def translate_text(
-    text: str,
-    name: str,
-    source: str,
-    targets: list[str],
-    config: Config,
-    start_task: StartTask = no_progress,
-    glossary_use: dict[str, dict[str, object]] | None = None,
-    untranslated: list[str] | None = None,
+    text: str, name: str, source: str, targets: list[str], config: Config, start_task: StartTask = no_progress
 ) -> dict[str, str]:
+    """Translate one document into each target, without the memory (`translate_document` says more)."""
+    return translate_document(text, name, source, targets, config, start_task).texts
+
+
+def translate_document(
+    text: str, name: str, source: str, targets: list[str], config: Config, start_task: StartTask = no_progress
+) -> TextTranslation:
     """Translate one document into each target, without the memory.
 
-    `glossary_use`, when given, receives per target what the glossary layer did:
-    sentences, how many an n-best hypothesis served, how many went to the masked
-    retry, how many are still flagged, and the size of each engine call. A
-    sentence left untranslated (translate.run.guards) keeps its source text and
-    adds a line saying where and why to `untranslated`, when given.
+    With the texts come, per target, what the glossary layer did: sentences, how
+    many an n-best hypothesis served, how many went to the masked retry, how many
+    are still flagged, and the size of each engine call. A sentence left
+    untranslated (translate.run.guards) keeps its source text and is named, with
+    where and why, in `untranslated`.
     """
-    untranslated = [] if untranslated is None else untranslated
+    untranslated: list[str] = []
+    glossary_use: dict[str, dict[str, object]] = {}
     document = parse(text, name, source)
     sentences = [s.text for s in document.segments]
     glossary = load_project_glossary(config)
@@ -553,19 +583,20 @@ def translate_text(
         for target in targets:
             engine, route = engines.choose(source, target)
             advance = start_task(f"{source}→{target}", len(sentences))
-            calls: list[int] = []
-            pinned = translate_sentences(engine, route, sentences, glossary, advance, calls, config.limits, fmt=document.format)
-            for segment, outcome in zip(document.segments, pinned):
-                if outcome.left_untranslated:
-                    untranslated.append(f"{name} line {segment.line} ({target}): {outcome.left_untranslated}")
-            if glossary_use is not None:
-                glossary_use[target] = {
-                    "sentences": len(sentences),
-                    "n-best": sum(r.method == "n-best" for r in pinned),
-                    "retried": sum(r.method not in ("plain", "n-best") for r in pinned),
-                    "flagged": sum(r.flagged for r in pinned),
-                    "engine_calls": calls,
-                }
+            counted = translate_counting(engine, route, sentences, glossary, advance, config.limits, fmt=document.format)
+            pinned = counted.results
+            untranslated += [
+                f"{name} line {segment.line} ({target}): {outcome.left_untranslated}"
+                for segment, outcome in zip(document.segments, pinned)
+                if outcome.left_untranslated
+            ]
+            glossary_use[target] = {
+                "sentences": len(sentences),
+                "n-best": sum(r.method == "n-best" for r in pinned),
+                "retried": sum(r.method not in ("plain", "n-best") for r in pinned),
+                "flagged": sum(r.flagged for r in pinned),
+                "engine_calls": counted.calls,
+            }
             from translate.run.finishing import finished_text, heading_sentences, speaker_label  # (as in LanguageRun.plan)
 
             headings = heading_sentences([document])
@@ -576,7 +607,7 @@ def translate_text(
             results[target] = document.render(translations, target, speaker_label(glossary, source, target))
     finally:
         engines.close()
-    return results
+    return TextTranslation(results, glossary_use, untranslated)
 
 
 def load_project_glossary(config: Config) -> Glossary:
