@@ -31,7 +31,6 @@ import polib
 
 from translate import __version__, languages
 from translate.clock import po_date
-from translate.config import Config
 from translate.errors import InputFileError
 from translate.fileio import atomic_write_text
 from translate.glossary.matching import matcher
@@ -44,6 +43,7 @@ from translate.memory.store import TranslationMemory
 from translate.review.decisions import REVISION_LABEL, shown_revision, suggestion_for, unimported_changes
 from translate.review.po_file import FUZZY, msgfmt_errors, parse_po, read_po_bytes, render_po, source_digest
 from translate.run.signature import Signature
+from translate.run.text_in_language import TextInLanguage
 from translate.segment import Block, Document, Segment
 from translate.texts import SourceText
 
@@ -164,17 +164,11 @@ def engine_comments(signature: str, notes: Notes | None = None) -> list[str]:
 # ---------------------------------------------------------------- building and writing
 
 
-def build_po(
-    text: SourceText,
-    language: str,
-    memory: TranslationMemory,
-    config: Config,
-    glossary: Glossary | None = None,
-    existing: polib.POFile | None = None,
-) -> polib.POFile:
+def build_po(unit: TextInLanguage, existing: polib.POFile | None = None) -> polib.POFile:
     """The PO file of one text in one language, from the memory's current state."""
+    text, language, memory, glossary = unit.text, unit.language, unit.memory, unit.glossary
     document = text.document
-    source = config.source_language
+    source = unit.source
     segments = document.segments
     entries = memory.lookup([s.text for s in segments], source, language)
     previous = memory.previous_sources(text.path.name)
@@ -375,14 +369,7 @@ class PoWrite:
     warnings: tuple[str, ...] = ()
 
 
-def export_po(
-    path: Path,
-    text: SourceText,
-    language: str,
-    memory: TranslationMemory,
-    config: Config,
-    glossary: Glossary | None = None,
-) -> PoWrite:
+def export_po(path: Path, unit: TextInLanguage) -> PoWrite:
     """Write outputs/<lang>/<text>.po for review; say whether the file changed.
 
     An existing file with human changes not imported yet is left as it is
@@ -401,7 +388,7 @@ def export_po(
             existing = parse_po(data)
         except (InputFileError, OSError, ValueError, UnicodeDecodeError, LookupError) as err:
             error = " ".join(str(err).split())[:200]
-        if existing is not None and render_po(build_po(text, language, memory, config, glossary, existing)) == on_disk:
+        if existing is not None and render_po(build_po(unit, existing)) == on_disk:
             return PoWrite(changed=False)  # the file is what we would write: nothing to check, nothing to do
         # The file is about to change: believe it only if gettext can read it (polib reads some broken files).
         error = error or msgfmt_errors(path, data)
@@ -412,8 +399,8 @@ def export_po(
                 f"file written: fix it, rename it back and `translate review import` it",
             )
             existing = None
-        elif existing is not None and unimported_changes(existing, memory, config.source_language, language):
+        elif existing is not None and unimported_changes(existing, unit.memory, unit.source, unit.language):
             warning = f"{path.name}: has reviewer edits not imported yet, left as it is; run `translate review import` first"
             return PoWrite(changed=False, kept=True, warnings=(warning,))
-    po = build_po(text, language, memory, config, glossary, existing)
+    po = build_po(unit, existing)
     return PoWrite(atomic_write_text(path, render_po(po)), warnings=warnings)
