@@ -40,7 +40,7 @@ from translate.memory.history import open_suggestions
 from translate.memory.notes import Notes
 from translate.memory.records import MemoryEntry, ReviewDecision
 from translate.memory.store import TranslationMemory
-from translate.review.decisions import REVISION_LABEL, shown_revision, suggestion_for, unimported_changes
+from translate.review.decisions import REVISION_LABEL, reviewed_text, shown_revision, unimported_changes
 from translate.review.po_file import FUZZY, msgfmt_errors, parse_po, read_po_bytes, render_po, source_digest
 from translate.run.signature import Signature
 from translate.run.text_in_language import TextInLanguage
@@ -170,12 +170,13 @@ def build_po(unit: TextInLanguage, existing: polib.POFile | None = None) -> poli
     document = text.document
     source = unit.source
     segments = document.segments
-    entries = memory.lookup([s.text for s in segments], source, language)
     previous = memory.previous_sources(text.path.name)
     previous_texts = {row.source_text for row in memory.previous_layout(text.path.name)}
     old_entries = {e.msgid: e for e in existing if not e.obsolete} if existing is not None else {}
     if not previous_texts and existing is not None:  # a fresh clone: the file on disk has the last layout
         previous_texts = set(old_entries)
+    known = memory.lookup([s.text for s in segments] + _old_wordings(previous, old_entries), source, language)
+    entries = {s.text: known[s.text] for s in segments if s.text in known}
     logs = _logs(memory, source, language)
 
     po = polib.POFile(wrapwidth=78)
@@ -212,11 +213,11 @@ def build_po(unit: TextInLanguage, existing: polib.POFile | None = None) -> poli
                 old_wording = _reworded_from(segment.text, old_entries, {s.text for s in segments})
             if not _rewording(segment.text, old_wording, previous_texts):
                 old_wording = None
+            old = known.get(old_wording) if old_wording else None
             if old_wording and not comment:  # translator comments follow a reworded sentence, as in msgmerge
-                old = memory.get(old_wording, source, language)
                 old_file = old_entries.get(old_wording)
                 comment = (old.comment if old is not None else "") or (old_file.tcomment if old_file else "")
-            suggestion = suggestion_for(memory, old_wording, source, language)
+            suggestion = reviewed_text(old)
             if suggestion is not None:
                 po_entry.msgstr = suggestion
                 po_entry.flags = [FUZZY]
@@ -232,6 +233,14 @@ def build_po(unit: TextInLanguage, existing: polib.POFile | None = None) -> poli
         po.append(po_entry)
     _keep_obsolete(po, existing)
     return po
+
+
+def _old_wordings(previous: dict[str, str], old_entries: dict[str, polib.POEntry]) -> list[str]:
+    """Every sentence a sentence of the text may be a rewording of: the old layout's, the `#|` of the file
+    on disk and, without a layout history, the file's own msgids. Looked up with the text's sentences in
+    one query, so no entry calls back into the memory."""
+    candidates = list(previous.values()) + [e.previous_msgid for e in old_entries.values() if e.previous_msgid]
+    return candidates if previous else candidates + list(old_entries)
 
 
 def _logs(memory: TranslationMemory, source: str, target: str) -> dict[str, list[ReviewDecision]]:
