@@ -275,6 +275,16 @@ def test_emphasis_around_a_title_stays_around_its_pinned_rendering_on_apertium_r
     assert "**viejos**" in out["es"] and "**vieyos**" in out["ast"], out
 
 
+def test_a_title_in_emphasis_at_the_start_of_a_sentence_comes_through_apertium_without_its_blanks_leaking():
+    """'*The Capital* is read ...' through en>es>an printed 'T:0; t:0LO Capital/ ... **.': Apertium's
+    wordbound blank, cut at the sentence start, leaked into the draft. As superblanks nothing leaks."""
+    config = replace(load_config(REPO / "translate.toml"), languages={"ast": "apertium", "an": "apertium"})
+    out = translate_text("*The Capital* is read between the lines.\n", "note.md", "en", ["ast", "an"], config)
+    assert out["ast"].startswith("*El capital* "), out["ast"]
+    for text in out.values():
+        assert "t:0" not in text.lower() and "/" not in text and text.count("*") == 2 and text.startswith("*"), text
+
+
 def test_glossary_terms_are_pinned_in_sentences_with_markup_as_without(glossary):
     plain = [
         "The virtual factory produces surplus value, as Capital says.",

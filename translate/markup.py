@@ -317,7 +317,7 @@ def fence_terms(protected: Protected, spans: Sequence[tuple[int, int]]) -> Prote
     plain_at.append(len(text))
     chars = list(text)
     for start, end in spans:
-        if end > len(plain_at) - 1 or start >= end or start == 0:
+        if end > len(plain_at) - 1 or start >= end:
             continue
         before, after = plain_at[start] - 1, plain_at[end - 1] + 1
         if before < 0 or after >= len(chars) or not (OPEN <= ord(chars[before][-1]) < CLOSE):
