@@ -29,6 +29,7 @@ from translate.memory.records import ReviewDecision
 from translate.memory.store import TranslationMemory
 from translate.review.po_export import export_po
 from translate.review.po_import import import_paths
+from translate.run.text_in_language import TextInLanguage
 from translate.segment import sentence_hash
 from translate.serve.app import build_app
 from translate.serve.review.routes import confirmation_of
@@ -48,7 +49,7 @@ def disk(project):
         with project.memory() as memory:
             memory.store_machine([(s, f"es: {s}", Notes()) for s in SENTENCES], "en", "es", SIG)
             memory.record_review(decision(SENTENCES[0], "Primera frase, aprobada.", "Rosa"))
-            export_po(project / "outputs" / "es" / "note.po", text, "es", memory, config)
+            export_po(project / "outputs" / "es" / "note.po", TextInLanguage(text, "es", memory, config))
         yield project
 
 

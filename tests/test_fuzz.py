@@ -31,6 +31,7 @@ from translate.memory.notes import Notes
 from translate.memory.store import TranslationMemory
 from translate.review.po_export import export_po
 from translate.review.po_import import import_po
+from translate.run.text_in_language import TextInLanguage
 from translate.serve.api.errors import ApiError
 from translate.serve.api.requests import detect_texts, read_fields, translate_request
 from translate.serve.app import build_app
@@ -56,7 +57,7 @@ def template(tmp_path_factory):
     [text] = load_texts(project.config)
     with project.memory() as memory:
         memory.store_machine([(s.text, f"es: {s.text}", Notes()) for s in text.document.segments], "en", "es", STAND_IN_SIGNATURE)
-        export_po(project / "outputs" / "es" / "manifesto.po", text, "es", memory, project.config)
+        export_po(project / "outputs" / "es" / "manifesto.po", TextInLanguage(text, "es", memory, project.config))
     return project
 
 

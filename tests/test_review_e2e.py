@@ -23,6 +23,7 @@ from translate.memory.store import TranslationMemory
 from translate.review.po_export import export_po
 from translate.review.po_import import import_po
 from translate.review.status import review_state, review_status
+from translate.run.text_in_language import TextInLanguage
 from translate.texts import load_texts, output_path
 from translate.workflow import run
 
@@ -60,7 +61,7 @@ def translate_and_export(config) -> dict[str, Path]:
         glossary = load_glossary(config.path("glossary"))
         for text in texts:
             paths[text.path.name] = path = output_path(config, "es", text, ".po")
-            export_po(path, text, "es", memory, config, glossary)
+            export_po(path, TextInLanguage(text, "es", memory, config, glossary))
             msgfmt_check(path)
     return paths
 

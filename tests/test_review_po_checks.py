@@ -12,6 +12,7 @@ from translate.memory.notes import Notes, Signal
 from translate.memory.records import ReviewDecision
 from translate.memory.store import TranslationMemory
 from translate.review.po_export import export_po
+from translate.run.text_in_language import TextInLanguage
 from translate.segment import sentence_hash
 
 SIG = "engine:apertium|v:3.8.3|route:en>es|models:apertium-eng-spa@0.8.1|glossary:g1|seg:translate-seg-1"
@@ -52,7 +53,7 @@ def test_a_draft_shows_its_unknown_words_and_its_flag_in_check_comments(project)
             "es",
             SIG,
         )
-        export_po(path, text, "es", memory, config)
+        export_po(path, TextInLanguage(text, "es", memory, config))
     found = comments(path)
     assert "check: unknown words: exploitative, panopticon" in found["Factories were exploitative panopticon enclosures."]
     assert "flagged: among the first sentences to review (score 3)" in found["Factories were exploitative panopticon enclosures."]
@@ -69,7 +70,7 @@ def test_an_approved_sentence_shows_no_check_of_the_machine_draft(project):
     with TranslationMemory(project / "tm.sqlite") as memory:
         memory.store_machine([("Yes.", "Si.", notes)], "en", "es", SIG)
         memory.record_review(ReviewDecision(sentence_hash("Yes."), "en", "es", "ana", "", "Si.", "Sí.", "approved"))
-        export_po(path, text, "es", memory, config)
+        export_po(path, TextInLanguage(text, "es", memory, config))
     assert "check:" not in comments(path)["Yes."] and "flagged" not in comments(path)["Yes."]
 
 

@@ -20,6 +20,7 @@ from translate.review.po_export import export_po
 from translate.review.po_file import source_digest
 from translate.review.po_import import import_po
 from translate.run.pipeline import record_layout as record_text_layout
+from translate.run.text_in_language import TextInLanguage
 from translate.segment import sentence_hash
 from translate.texts import SourceText
 
@@ -87,7 +88,7 @@ def by_sentence(path: Path) -> dict[str, polib.POEntry]:
 @pytest.mark.gettext
 def test_export_writes_a_valid_po_with_fuzzy_machine_drafts(drafts):
     config, memory, text, path = drafts
-    assert export_po(path, text, "es", memory, config).changed is True
+    assert export_po(path, TextInLanguage(text, "es", memory, config)).changed is True
     msgfmt_check(path)
     po = polib.pofile(str(path))
     meta = po.metadata
@@ -125,14 +126,14 @@ def test_plural_forms_are_gettexts_own_whatever_babel_is_installed():
 
 def test_duplicate_sentence_is_one_entry_with_two_references(drafts):
     config, memory, text, path = drafts
-    export_po(path, text, "es", memory, config)
+    export_po(path, TextInLanguage(text, "es", memory, config))
     yes = by_sentence(path)["Yes."]
     assert yes.occurrences == [("essay.md", "3"), ("essay.md", "9")]
 
 
 def test_comments_give_block_context(drafts):
     config, memory, text, path = drafts
-    export_po(path, text, "es", memory, config)
+    export_po(path, TextInLanguage(text, "es", memory, config))
     entries = by_sentence(path)
     assert entries["The Virtual Factory"].comment.splitlines()[0] == "heading"
     assert entries["Workers sell their labour power."].comment.splitlines()[0] == "list item 2"
@@ -150,7 +151,7 @@ def test_glossary_violations_and_flags_from_the_notes(project):
     path = project / "essay.po"
     with TranslationMemory(project / "tm.sqlite") as memory:
         store(memory, text, notes)
-        export_po(path, text, "es", memory, config)
+        export_po(path, TextInLanguage(text, "es", memory, config))
     comment = " ".join(by_sentence(path)["Yes."].comment.split())  # polib wraps long comments
     assert "glossary violation: surplus-value: term missing (expected “plusvalía”)" in comment
     assert "flagged: please check the glossary terms in this sentence" in comment
@@ -168,7 +169,7 @@ def test_glossary_terms_that_apply_are_listed(project):
     path = project / "essay.po"
     with TranslationMemory(project / "tm.sqlite") as memory:
         store(memory, text)
-        export_po(path, text, "es", memory, config, glossary)
+        export_po(path, TextInLanguage(text, "es", memory, config, glossary))
     entries = by_sentence(path)
     assert "glossary: labour power → fuerza de trabajo" in entries["Workers sell their labour power."].comment
     assert "glossary:" not in entries["Yes."].comment
@@ -179,23 +180,23 @@ def test_glossary_terms_that_apply_are_listed(project):
 
 def test_reexport_with_nothing_new_rewrites_nothing(drafts):
     config, memory, text, path = drafts
-    assert export_po(path, text, "es", memory, config).changed is True
+    assert export_po(path, TextInLanguage(text, "es", memory, config)).changed is True
     before = path.read_bytes()
     os.utime(path, (1_000_000_000, 1_000_000_000))
-    assert export_po(path, text, "es", memory, config).changed is False
+    assert export_po(path, TextInLanguage(text, "es", memory, config)).changed is False
     assert path.read_bytes() == before
     assert path.stat().st_mtime == 1_000_000_000
 
 
 def test_approved_entries_lose_fuzzy_and_drafts_stay_fuzzy(drafts):
     config, memory, text, path = drafts
-    export_po(path, text, "es", memory, config)
+    export_po(path, TextInLanguage(text, "es", memory, config))
     created = polib.pofile(str(path)).metadata["POT-Creation-Date"]
     decide(memory, "Yes.", "Sí.", "edited")
     decide(memory, "The Virtual Factory", machine("The Virtual Factory"))
     first_item = "Capitalists own the means of production."
     decide(memory, first_item, "Segundo punto.", "draft")
-    assert export_po(path, text, "es", memory, config).changed is True
+    assert export_po(path, TextInLanguage(text, "es", memory, config)).changed is True
     entries = by_sentence(path)
     assert (entries["Yes."].msgstr, entries["Yes."].fuzzy) == ("Sí.", False)
     assert entries["The Virtual Factory"].fuzzy is False
@@ -208,7 +209,7 @@ def test_approved_entries_lose_fuzzy_and_drafts_stay_fuzzy(drafts):
 def test_msgcat_output_parses_to_the_same_entries(drafts, tmp_path):
     config, memory, text, path = drafts
     decide(memory, "Yes.", "Sí.", "edited")
-    export_po(path, text, "es", memory, config)
+    export_po(path, TextInLanguage(text, "es", memory, config))
     out = tmp_path / "msgcat.po"
     subprocess.run(["msgcat", "--no-wrap", str(path), "-o", str(out)], check=True)
     msgfmt_check(out)
@@ -223,14 +224,15 @@ def test_msgcat_output_parses_to_the_same_entries(drafts, tmp_path):
 
 def test_translator_comments_survive_a_reexport(drafts):
     config, memory, text, path = drafts
-    export_po(path, text, "es", memory, config)
+    export_po(path, TextInLanguage(text, "es", memory, config))
     po = polib.pofile(str(path))
     po_entry(po, "Capitalists own the means of production.").tcomment = "ask Ana about 'item'"
     po.save(str(path))
-    assert export_po(path, text, "es", memory, config).changed is False  # a comment not imported yet is human work
+    # a comment not imported yet is human work
+    assert export_po(path, TextInLanguage(text, "es", memory, config)).changed is False
     import_po(memory, path, config, reviewer="Ana", texts=[text])
     decide(memory, "Yes.", "Sí.", "edited")  # something new, so the file is rewritten
-    assert export_po(path, text, "es", memory, config).changed is True
+    assert export_po(path, TextInLanguage(text, "es", memory, config)).changed is True
     entries = by_sentence(path)
     assert entries["Yes."].msgstr == "Sí."
     assert entries["Capitalists own the means of production."].tcomment == "ask Ana about 'item'"
@@ -238,14 +240,14 @@ def test_translator_comments_survive_a_reexport(drafts):
 
 def test_unimported_human_changes_are_never_overwritten(drafts):
     config, memory, text, path = drafts
-    export_po(path, text, "es", memory, config)
+    export_po(path, TextInLanguage(text, "es", memory, config))
     po = polib.pofile(str(path))
     edited = po_entry(po, "Yes.")
     edited.msgstr, edited.flags = "Sí.", []
     po.save(str(path))
     assert unimported_changes(path, memory, "en", "es") == 1
     decide(memory, "Capitalists own the means of production.", "Segundo punto.")
-    written = export_po(path, text, "es", memory, config)
+    written = export_po(path, TextInLanguage(text, "es", memory, config))
     assert (written.changed, written.kept) == (False, True)
     assert written.warnings == (
         "essay.po: has reviewer edits not imported yet, left as it is; run `translate review import` first",
@@ -257,7 +259,7 @@ def test_unimported_human_changes_are_never_overwritten(drafts):
 def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(drafts, project):
     config, memory, text, path = drafts
     decide(memory, "Workers sell their labour power.", "Los obreros venden su fuerza de trabajo.", "edited")
-    export_po(path, text, "es", memory, config)
+    export_po(path, TextInLanguage(text, "es", memory, config))
     po = polib.pofile(str(path))
     po_entry(po, "Workers sell their labour power.").tcomment = "Marx's term"
     po.save(str(path))
@@ -267,7 +269,7 @@ def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(drafts,
     changed = project.add_text("essay.md", rewritten)
     record_layout(memory, changed)
     store(memory, changed)
-    assert export_po(path, changed, "es", memory, config).changed is True
+    assert export_po(path, TextInLanguage(changed, "es", memory, config)).changed is True
     msgfmt_check(path)
     entry = by_sentence(path)["Workers sell labour power."]
     assert entry.fuzzy
@@ -283,7 +285,7 @@ def test_changed_sentence_gets_the_old_approved_text_as_fuzzy_suggestion(drafts,
 @pytest.mark.gettext
 def test_approved_translation_of_a_deleted_sentence_stays_as_obsolete_entry(drafts, project):
     config, memory, text, path = drafts
-    export_po(path, text, "es", memory, config)
+    export_po(path, TextInLanguage(text, "es", memory, config))
     deleted = "Factories socialized workers."
     decide(memory, deleted, "Las fábricas socializaron a los obreros.")
     po = polib.pofile(str(path))
@@ -295,7 +297,7 @@ def test_approved_translation_of_a_deleted_sentence_stays_as_obsolete_entry(draf
     import_po(memory, path, config, reviewer="Ana", texts=[text])
     shorter = project.add_text("essay.md", ESSAY.replace("Factories socialized workers. ", ""))
     record_layout(memory, shorter)
-    assert export_po(path, shorter, "es", memory, config).changed is True
+    assert export_po(path, TextInLanguage(shorter, "es", memory, config)).changed is True
     msgfmt_check(path)
     po = polib.pofile(str(path))
     obsolete = [e for e in po if e.obsolete]
@@ -307,7 +309,7 @@ def test_approved_translation_of_a_deleted_sentence_stays_as_obsolete_entry(draf
     neighbour = next(e for e in po if e.msgid == "Yes." and not e.obsolete)
     assert neighbour.msgstr == machine("Yes.") and neighbour.previous_msgid is None
     # and it stays on the next export too
-    assert export_po(path, shorter, "es", memory, config).changed is False
+    assert export_po(path, TextInLanguage(shorter, "es", memory, config)).changed is False
     assert [e.msgid for e in polib.pofile(str(path)) if e.obsolete] == [deleted]
 
 
@@ -321,9 +323,9 @@ def test_po_dates_are_the_contents_own_so_two_clones_write_the_same_file(drafts)
     memory.record_review(decision)
     memory.connection.execute("UPDATE entries SET created = '2000-01-01T10:20:30Z', updated = '2000-06-01T00:00:00Z'")
     memory.connection.execute("UPDATE entries SET updated = '2001-02-03T04:05:06Z' WHERE final_text = 'Sí.'")
-    export_po(path, text, "es", memory, config)
+    export_po(path, TextInLanguage(text, "es", memory, config))
     meta = polib.pofile(str(path)).metadata
     assert (meta["POT-Creation-Date"], meta["PO-Revision-Date"]) == ("2000-01-01 10:20+0000", "2001-02-03 04:05+0000")
     first = path.read_bytes()
     path.unlink()
-    assert export_po(path, text, "es", memory, config).changed and path.read_bytes() == first
+    assert export_po(path, TextInLanguage(text, "es", memory, config)).changed and path.read_bytes() == first

@@ -18,6 +18,7 @@ from translate.review.evaluate import evaluate_files
 from translate.review.po_export import export_po
 from translate.review.po_import import import_paths, import_po
 from translate.review.status import review_state, review_status
+from translate.run.text_in_language import TextInLanguage
 
 SIG = "engine:apertium|v:3.8.3|route:en>es|models:apertium-eng-spa@0.8.1|glossary:g1|seg:translate-seg-1"
 ESSAY = """# The Virtual Factory
@@ -45,7 +46,7 @@ def exported(project):
     config = project.config
     with project.memory() as memory:
         memory.store_machine([(s, t, Notes()) for s, t in MACHINE.items()], "en", "es", SIG)
-        export_po(path, text, "es", memory, config)
+        export_po(path, TextInLanguage(text, "es", memory, config))
         yield config, memory, text, path
 
 
@@ -104,7 +105,7 @@ def test_reimporting_the_same_file_records_nothing(exported):
     assert again.decisions == []
     assert len(memory.review_log()) == 3
     # and the file a re-export writes imports as nothing new too
-    export_po(path, text, "es", memory, config)
+    export_po(path, TextInLanguage(text, "es", memory, config))
     assert import_po(memory, path, config, reviewer="bo", texts=[text]).decisions == []
 
 

@@ -18,6 +18,7 @@ from cli_process import cli
 
 from translate.memory.notes import Notes
 from translate.review.po_export import export_po
+from translate.run.text_in_language import TextInLanguage
 from translate.texts import load_texts
 
 GOOD = "# A note\n\nWorkers of the world, unite.\n"
@@ -101,7 +102,7 @@ def exported(project):
     [text] = load_texts(project.config)
     with project.memory() as memory:
         memory.store_machine([(s.text, f"es: {s.text}", Notes()) for s in text.document.segments], "en", "es", SIG)
-        export_po(project / "outputs" / "es" / "good.po", text, "es", memory, project.config)
+        export_po(project / "outputs" / "es" / "good.po", TextInLanguage(text, "es", memory, project.config))
     po = polib.pofile(str(project / "outputs" / "es" / "good.po"))
     for entry in po:
         entry.msgstr, entry.flags = f"Revisado: {entry.msgid}", []
@@ -132,5 +133,5 @@ def test_a_named_pipe_where_a_po_file_is_written_is_moved_aside_not_waited_on(ex
     os.mkfifo(po)
     [text] = load_texts(exported.config)
     with exported.memory() as memory:
-        written = export_po(po, text, "es", memory, exported.config)
+        written = export_po(po, TextInLanguage(text, "es", memory, exported.config))
     assert written.changed and po.is_file() and "is a named pipe (FIFO)" in written.warnings[0]

@@ -50,7 +50,7 @@ def deliver(language: LanguageRun) -> None:
         if atomic_write_text(path, render_output(language, text, entries)):
             result.files_written.append(str(path.relative_to(config.root)))
         po_path = output_path(config, target, text, ".po")
-        po = export_po(po_path, text, target, memory, config, language.glossary)
+        po = export_po(po_path, language.text_in_language(text))
         if po.changed:
             result.files_written.append(str(po_path.relative_to(config.root)))
         if po.kept:

@@ -53,6 +53,7 @@ from translate.review.status import review_state
 from translate.run.finishing import speaker_label
 from translate.run.pipeline import load_project_glossary
 from translate.run.signature import Signature
+from translate.run.text_in_language import TextInLanguage
 from translate.segment import Document
 from translate.texts import SourceText, load_texts, output_path
 
@@ -271,20 +272,14 @@ def write_handout(
     return HandoutFiles(html=html_path, pdf=pdf_path)
 
 
-def handout_meta(
-    memory: TranslationMemory,
-    text: SourceText,
-    language: str,
-    config: Config,
-    entries: Mapping[str, MemoryEntry],
-    gate: Verdict | None = None,
-) -> HandoutMeta:
+def handout_meta(unit: TextInLanguage, entries: Mapping[str, MemoryEntry], gate: Verdict | None = None) -> HandoutMeta:
     """What the handout says about its text: engine, route, model, review, glossary, date,
     and, when the gate withholds it, why."""
+    text, language = unit.text, unit.language
     found = [entries[s.text] for s in text.document.segments if s.text in entries]
     signatures = Counter(e.signature for e in found if e.signature)
     signature = Signature.parse(signatures.most_common(1)[0][0]) if signatures else None
-    state = review_state(memory, text, language, config.review.publish_threshold)
+    state = review_state(unit.memory, text, language, unit.config.review.publish_threshold)
     distinct = {s.text: entries[s.text] for s in text.document.segments if s.text in entries}
     approved = [e for e in distinct.values() if e.status == "approved"]
     counts = Counter(person_name(e.reviewer) for e in approved if e.reviewer)
@@ -306,7 +301,7 @@ def handout_meta(
         translator_counts=sorted(written.items(), key=lambda item: (-item[1], item[0])),
         date=max((e.updated for e in found), default="")[:10] or None,
         source_file=text.path.name,
-        speakers=_speakers(text, language, config),
+        speakers=_speakers(unit),
         quoted={
             s.index: entry.notes.quotation
             for s in text.document.segments
@@ -315,12 +310,13 @@ def handout_meta(
     )
 
 
-def _speakers(text: SourceText, language: str, config: Config) -> dict[str, str]:
+def _speakers(unit: TextInLanguage) -> dict[str, str]:
     """Each dialogue label of the text as the language writes it ("Stalin:" → "Staline\u00a0:" in French)."""
-    labels = [b.prefix.strip() for b in text.document.blocks if b.kind == "dialogue" and b.prefix.strip()]
+    labels = [b.prefix.strip() for b in unit.text.document.blocks if b.kind == "dialogue" and b.prefix.strip()]
     if not labels:
         return {}
-    label = speaker_label(load_project_glossary(config), config.source_language, language)
+    glossary = unit.glossary if unit.glossary is not None else load_project_glossary(unit.config)
+    label = speaker_label(glossary, unit.source, unit.language)
     return {written: label(written) for written in dict.fromkeys(labels)}
 
 
@@ -348,7 +344,8 @@ def _plan(config: Config, only: list[str] | None, targets: list[str] | None, for
                         continue
                 translations = {s.index: entries[s.text].best_text for s in text.document.segments if s.text in entries}
                 doubted = doubted_approvals(text, entries, glossary, language)
-                meta = replace(handout_meta(memory, text, language, config, entries, gate), approved_doubted=len(doubted))
+                unit = TextInLanguage(text, language, memory, config, glossary)
+                meta = replace(handout_meta(unit, entries, gate), approved_doubted=len(doubted))
                 jobs.append((text, language, translations, meta, doubtful_segments(text, entries) | doubted))
     return jobs, withheld
 

@@ -125,7 +125,11 @@ def suggestion_for(memory: TranslationMemory, previous_msgid: str | None, source
     """The reviewed translation of a sentence's old wording, offered for the new one."""
     if not previous_msgid:
         return None
-    old = memory.get(previous_msgid, source, target)
+    return reviewed_text(memory.get(previous_msgid, source, target))
+
+
+def reviewed_text(old: MemoryEntry | None) -> str | None:
+    """The text a person approved or drafted for a sentence, if any: what its new wording is offered."""
     if old is not None and old.status in ("approved", "draft") and old.final_text:
         return old.final_text
     return None

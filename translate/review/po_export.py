@@ -31,7 +31,6 @@ import polib
 
 from translate import __version__, languages
 from translate.clock import po_date
-from translate.config import Config
 from translate.errors import InputFileError
 from translate.fileio import atomic_write_text
 from translate.glossary.matching import matcher
@@ -41,9 +40,10 @@ from translate.memory.history import open_suggestions
 from translate.memory.notes import Notes
 from translate.memory.records import MemoryEntry, ReviewDecision
 from translate.memory.store import TranslationMemory
-from translate.review.decisions import REVISION_LABEL, shown_revision, suggestion_for, unimported_changes
+from translate.review.decisions import REVISION_LABEL, reviewed_text, shown_revision, unimported_changes
 from translate.review.po_file import FUZZY, msgfmt_errors, parse_po, read_po_bytes, render_po, source_digest
 from translate.run.signature import Signature
+from translate.run.text_in_language import TextInLanguage
 from translate.segment import Block, Document, Segment
 from translate.texts import SourceText
 
@@ -164,24 +164,19 @@ def engine_comments(signature: str, notes: Notes | None = None) -> list[str]:
 # ---------------------------------------------------------------- building and writing
 
 
-def build_po(
-    text: SourceText,
-    language: str,
-    memory: TranslationMemory,
-    config: Config,
-    glossary: Glossary | None = None,
-    existing: polib.POFile | None = None,
-) -> polib.POFile:
+def build_po(unit: TextInLanguage, existing: polib.POFile | None = None) -> polib.POFile:
     """The PO file of one text in one language, from the memory's current state."""
+    text, language, memory, glossary = unit.text, unit.language, unit.memory, unit.glossary
     document = text.document
-    source = config.source_language
+    source = unit.source
     segments = document.segments
-    entries = memory.lookup([s.text for s in segments], source, language)
     previous = memory.previous_sources(text.path.name)
     previous_texts = {row.source_text for row in memory.previous_layout(text.path.name)}
     old_entries = {e.msgid: e for e in existing if not e.obsolete} if existing is not None else {}
     if not previous_texts and existing is not None:  # a fresh clone: the file on disk has the last layout
         previous_texts = set(old_entries)
+    known = memory.lookup([s.text for s in segments] + _old_wordings(previous, old_entries), source, language)
+    entries = {s.text: known[s.text] for s in segments if s.text in known}
     logs = _logs(memory, source, language)
 
     po = polib.POFile(wrapwidth=78)
@@ -218,11 +213,11 @@ def build_po(
                 old_wording = _reworded_from(segment.text, old_entries, {s.text for s in segments})
             if not _rewording(segment.text, old_wording, previous_texts):
                 old_wording = None
+            old = known.get(old_wording) if old_wording else None
             if old_wording and not comment:  # translator comments follow a reworded sentence, as in msgmerge
-                old = memory.get(old_wording, source, language)
                 old_file = old_entries.get(old_wording)
                 comment = (old.comment if old is not None else "") or (old_file.tcomment if old_file else "")
-            suggestion = suggestion_for(memory, old_wording, source, language)
+            suggestion = reviewed_text(old)
             if suggestion is not None:
                 po_entry.msgstr = suggestion
                 po_entry.flags = [FUZZY]
@@ -238,6 +233,14 @@ def build_po(
         po.append(po_entry)
     _keep_obsolete(po, existing)
     return po
+
+
+def _old_wordings(previous: dict[str, str], old_entries: dict[str, polib.POEntry]) -> list[str]:
+    """Every sentence a sentence of the text may be a rewording of: the old layout's, the `#|` of the file
+    on disk and, without a layout history, the file's own msgids. Looked up with the text's sentences in
+    one query, so no entry calls back into the memory."""
+    candidates = list(previous.values()) + [e.previous_msgid for e in old_entries.values() if e.previous_msgid]
+    return candidates if previous else candidates + list(old_entries)
 
 
 def _logs(memory: TranslationMemory, source: str, target: str) -> dict[str, list[ReviewDecision]]:
@@ -375,14 +378,7 @@ class PoWrite:
     warnings: tuple[str, ...] = ()
 
 
-def export_po(
-    path: Path,
-    text: SourceText,
-    language: str,
-    memory: TranslationMemory,
-    config: Config,
-    glossary: Glossary | None = None,
-) -> PoWrite:
+def export_po(path: Path, unit: TextInLanguage) -> PoWrite:
     """Write outputs/<lang>/<text>.po for review; say whether the file changed.
 
     An existing file with human changes not imported yet is left as it is
@@ -401,7 +397,7 @@ def export_po(
             existing = parse_po(data)
         except (InputFileError, OSError, ValueError, UnicodeDecodeError, LookupError) as err:
             error = " ".join(str(err).split())[:200]
-        if existing is not None and render_po(build_po(text, language, memory, config, glossary, existing)) == on_disk:
+        if existing is not None and render_po(build_po(unit, existing)) == on_disk:
             return PoWrite(changed=False)  # the file is what we would write: nothing to check, nothing to do
         # The file is about to change: believe it only if gettext can read it (polib reads some broken files).
         error = error or msgfmt_errors(path, data)
@@ -412,8 +408,8 @@ def export_po(
                 f"file written: fix it, rename it back and `translate review import` it",
             )
             existing = None
-        elif existing is not None and unimported_changes(existing, memory, config.source_language, language):
+        elif existing is not None and unimported_changes(existing, unit.memory, unit.source, unit.language):
             warning = f"{path.name}: has reviewer edits not imported yet, left as it is; run `translate review import` first"
             return PoWrite(changed=False, kept=True, warnings=(warning,))
-    po = build_po(text, language, memory, config, glossary, existing)
+    po = build_po(unit, existing)
     return PoWrite(atomic_write_text(path, render_po(po)), warnings=warnings)

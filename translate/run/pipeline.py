@@ -29,6 +29,7 @@ from translate.run.guards import DegenerationGuard, Guarded, guarded_translation
 from translate.run.jobs import Draft, EngineJob, JobResult, cut_jobs
 from translate.run.report import LanguageResult
 from translate.run.signature import Signature
+from translate.run.text_in_language import TextInLanguage
 from translate.segment import parse
 from translate.texts import SourceText
 
@@ -71,6 +72,10 @@ class LanguageRun:
     @property
     def source(self) -> str:
         return self.config.source_language
+
+    def text_in_language(self, text: SourceText) -> TextInLanguage:
+        """One of its texts in its language, with its memory, configuration and glossary (for `deliver`)."""
+        return TextInLanguage(text, self.target, self.memory, self.config, self.glossary)
 
     def sentences(self) -> list[str]:
         """The distinct sentences of all texts, in reading order."""
