@@ -143,3 +143,79 @@ def damage(ctx: Context) -> list[Row]:
     ctx.notes["damage_broken_classes"] = list(BROKEN)
     ctx.notes["damage_chrf_signature"] = str(metric.get_signature())
     return compared
+
+
+NEURAL_LANGUAGES = ("es", "ca", "gl", "pt", "pt_BR", "fr", "it")
+"""The languages routes.toml sends through the Firefox Translations model first (alone, or before Apertium)."""
+
+
+@section("damage-neural")
+def damage_neural(ctx: Context) -> list[Row]:
+    """The same judge on the project's own routes (routes.toml): the neural hop, then Apertium or the variant
+    step. The raw engine is the same chain without the glossary; every sentence the pipeline changed is
+    classified, and a broken class must be 0 here too."""
+    from translate.config import load_config
+    from translate.engines.registry import Engines
+    from translate.finish import finish
+    from translate.finish.damage import CLASSES
+    from translate.glossary.compliance import check_compliance
+    from translate.glossary.files import load_glossary
+    from translate.glossary.matching import matcher
+    from translate.run.finishing import finished_text, heading_sentences
+    from translate.run.harm import judge_for
+    from translate.run.pipeline import translate_sentences
+    from translate.texts import load_texts
+
+    config = load_config(ctx.repo / "translate.toml")
+    glossary = load_glossary(config.path("glossary"))
+    segments = sections_apertium.essay_segments(ctx)
+    headings = heading_sentences(t.document for t in load_texts(config))
+    rows: list[Row] = []
+    for language in NEURAL_LANGUAGES:
+        engines = Engines(config)
+        try:
+            engine, route = engines.choose("en", language)
+            if not engine.name.startswith("bergamot"):
+                continue  # the route file sends it elsewhere on this machine
+            began = time.perf_counter()
+            raws = engine.without_glossary().translate(segments, route)
+            results = translate_sentences(engine, route, segments, glossary)
+            seconds = time.perf_counter() - began
+            judge = judge_for(engine, route, glossary)
+        finally:
+            engines.close()
+        raw_finished = [finish(r, language, heading=s in headings) for r, s in zip(raws, segments, strict=True)]
+        drafts = [finished_text(r.text, language, s, headings) for r, s in zip(results, segments, strict=True)]
+        cases, expected, found = [], 0, 0
+        for sentence, raw, draft in zip(segments, raw_finished, drafts, strict=True):
+            wanted = {
+                m.concept.id
+                for m in matcher(glossary, "en").find(sentence)
+                if m.concept.terms(language) or not m.concept.translate
+            }
+            missing = {v.concept for v in check_compliance(sentence, draft, glossary, "en", language)}
+            raw_missing = {v.concept for v in check_compliance(sentence, raw, glossary, "en", language)}
+            expected, found = expected + len(wanted), found + len(wanted - missing)
+            cases.append((sentence, raw, draft, sorted(raw_missing - missing)))
+        verdicts = judge.judge_many(cases, [[r.plain, r.engine_text] for r in results])
+        counted = Counter(kind for v in verdicts for kind in v.changes)
+        rows.append(
+            {
+                "lang": language,
+                "route": "→".join(route.steps),
+                "changed": sum(bool(v.changes) for v in verdicts),
+                **{kind: counted[kind] for kind in CLASSES},
+                "broken sentences": sum(bool(v.broken) for v in verdicts),
+                "compliance %": round(100 * found / expected, 1) if expected else "",
+                "seconds": round(seconds, 1),
+            }
+        )
+        ctx.save(
+            f"damage-neural-{language}.tsv",
+            "".join(f"{s}\t{r}\t{d}\t{v.describe()}\n" for (s, r, d, _), v in zip(cases, verdicts, strict=True) if v.changes),
+        )
+    print(
+        format_table("[damage] the project's neural routes: pipeline against the same chain without the glossary", rows),
+        flush=True,
+    )
+    return rows
