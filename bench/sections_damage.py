@@ -48,6 +48,24 @@ def setup(name: str):
         pipeline.ENGINE_TERMS, harm.CHECKED = saved
 
 
+def compliance_cases(essay: list[tuple[str, str, str]], glossary, language: str) -> tuple[list[tuple], int, int]:
+    """(sentence, raw, draft) triples as the judge takes them (with the terms the draft pinned that the raw
+    engine missed), and the glossary terms expected and rendered as pinned over all of them."""
+    from translate.glossary.compliance import check_compliance
+    from translate.glossary.matching import matcher
+
+    cases, expected, found = [], 0, 0
+    for sentence, raw, draft in essay:
+        wanted = {
+            m.concept.id for m in matcher(glossary, "en").find(sentence) if m.concept.terms(language) or not m.concept.translate
+        }
+        missing = {v.concept for v in check_compliance(sentence, draft, glossary, "en", language)}
+        raw_missing = {v.concept for v in check_compliance(sentence, raw, glossary, "en", language)}
+        expected, found = expected + len(wanted), found + len(wanted - missing)
+        cases.append((sentence, raw, draft, sorted(raw_missing - missing)))
+    return cases, expected, found
+
+
 @section("damage")
 def damage(ctx: Context) -> list[Row]:
     """Sentences the pipeline made worse than the raw engine, per class and language; compliance; chrF."""
@@ -57,9 +75,7 @@ def damage(ctx: Context) -> list[Row]:
     from translate.engines.registry import Engines
     from translate.finish import finish
     from translate.finish.damage import BROKEN, CLASSES
-    from translate.glossary.compliance import check_compliance
     from translate.glossary.files import load_glossary
-    from translate.glossary.matching import matcher
     from translate.run.finishing import finished_text, heading_sentences
     from translate.run.harm import judge_for
     from translate.run.pipeline import translate_sentences
@@ -99,18 +115,7 @@ def damage(ctx: Context) -> list[Row]:
         for name in SETUPS:
             drafts, seconds, engine_texts = runs[name]
             essay = list(zip(segments, raw_finished[: len(segments)], drafts[: len(segments)], strict=True))
-            cases = []
-            expected = found = 0
-            for sentence, raw, draft in essay:
-                wanted = {
-                    m.concept.id
-                    for m in matcher(glossary, "en").find(sentence)
-                    if m.concept.terms(language) or not m.concept.translate
-                }
-                missing = {v.concept for v in check_compliance(sentence, draft, glossary, "en", language)}
-                raw_missing = {v.concept for v in check_compliance(sentence, raw, glossary, "en", language)}
-                expected, found = expected + len(wanted), found + len(wanted - missing)
-                cases.append((sentence, raw, draft, sorted(raw_missing - missing)))
+            cases, expected, found = compliance_cases(essay, glossary, language)
             verdicts = judge.judge_many(cases, engine_texts[: len(segments)])  # the engine's own pairs are its elision
             broken = sum(bool(v.broken) for v in verdicts)
             score = metric.corpus_score(drafts[len(segments) :], [references]).score
@@ -158,9 +163,7 @@ def damage_neural(ctx: Context) -> list[Row]:
     from translate.engines.registry import Engines
     from translate.finish import finish
     from translate.finish.damage import CLASSES
-    from translate.glossary.compliance import check_compliance
     from translate.glossary.files import load_glossary
-    from translate.glossary.matching import matcher
     from translate.run.finishing import finished_text, heading_sentences
     from translate.run.harm import judge_for
     from translate.run.pipeline import translate_sentences
@@ -186,17 +189,8 @@ def damage_neural(ctx: Context) -> list[Row]:
             engines.close()
         raw_finished = [finish(r, language, heading=s in headings) for r, s in zip(raws, segments, strict=True)]
         drafts = [finished_text(r.text, language, s, headings) for r, s in zip(results, segments, strict=True)]
-        cases, expected, found = [], 0, 0
-        for sentence, raw, draft in zip(segments, raw_finished, drafts, strict=True):
-            wanted = {
-                m.concept.id
-                for m in matcher(glossary, "en").find(sentence)
-                if m.concept.terms(language) or not m.concept.translate
-            }
-            missing = {v.concept for v in check_compliance(sentence, draft, glossary, "en", language)}
-            raw_missing = {v.concept for v in check_compliance(sentence, raw, glossary, "en", language)}
-            expected, found = expected + len(wanted), found + len(wanted - missing)
-            cases.append((sentence, raw, draft, sorted(raw_missing - missing)))
+        essay = list(zip(segments, raw_finished, drafts, strict=True))
+        cases, expected, found = compliance_cases(essay, glossary, language)
         verdicts = judge.judge_many(cases, [[r.plain, r.engine_text] for r in results])
         counted = Counter(kind for v in verdicts for kind in v.changes)
         rows.append(
